@@ -1,0 +1,39 @@
+"""nqpf_tfp: total factor productivity, measured every standard way.
+
+Growth and level accounting with PWT's exact conventions, on a bundled PWT
+10.01 snapshot that works offline.
+
+>>> import nqpf_tfp as nt
+>>> pwt = nt.datasets.load_pwt()
+>>> tfp = nt.pwt_tfp(pwt, measure="rtfpna")
+"""
+
+from . import datasets, errors
+from .growth import (
+    GrowthAccounting,
+    LevelAccounting,
+    growth_accounting,
+    level_accounting,
+    pwt_growth_accounting,
+    pwt_hours,
+    pwt_tfp,
+)
+from .options import OPTIONS
+from .panel import Panel
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Panel",
+    "growth_accounting",
+    "GrowthAccounting",
+    "level_accounting",
+    "LevelAccounting",
+    "pwt_tfp",
+    "pwt_hours",
+    "pwt_growth_accounting",
+    "datasets",
+    "errors",
+    "OPTIONS",
+    "__version__",
+]

@@ -1,0 +1,175 @@
+"""The ``nqpf-tfp`` command.
+
+``nqpf-tfp growth --country CHN`` prints a growth accounting of one country on
+the bundled Penn World Table 10.01, by PWT's own conventions, so the TFP index
+it prints is PWT's ``rtfpna`` (shown beside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .datasets import PWT_VERSION, load_pwt
+from .errors import NqpfTfpError
+from .growth.pwt import pwt_growth_accounting
+from .tables import SummaryTable
+
+__all__ = ["main"]
+
+_LABELS = {"labor": "employment", "hours": "hours", "human_capital": "human capital", "capital": "capital"}
+
+
+class CliError(Exception):
+    """A user error: printed without a traceback, exit status 2."""
+
+
+def _find_country(pwt: pd.DataFrame, wanted: str) -> str:
+    codes = pwt[["countrycode", "country"]].drop_duplicates()
+    by_code = {c.upper(): c for c in codes["countrycode"]}
+    by_name = {n.lower(): c for c, n in zip(codes["countrycode"], codes["country"])}
+    if wanted.upper() in by_code:
+        return by_code[wanted.upper()]
+    if wanted.lower() in by_name:
+        return by_name[wanted.lower()]
+    close = difflib.get_close_matches(wanted.upper(), list(by_code), n=3, cutoff=0.5)
+    close += [by_name[n] for n in difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.6)]
+    names = dict(zip(codes["countrycode"], codes["country"]))
+    hint = ", ".join(f"{c} ({names[c]})" for c in dict.fromkeys(close))
+    raise CliError(
+        f"unknown country {wanted!r}."
+        + (f" Did you mean: {hint}?" if hint else "")
+        + " Run 'nqpf-tfp countries' for the list."
+    )
+
+
+def _periods(start: int, end: int, breaks: Sequence[int] | None) -> list[tuple[int, int]]:
+    inner = sorted(set(breaks)) if breaks else list(range((start // 10 + 1) * 10, end, 10))
+    bounds = [start] + [b for b in inner if start < b < end] + [end]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _growth(args: argparse.Namespace) -> int:
+    pwt = load_pwt()
+    code = _find_country(pwt, args.country)
+    # USA rows come along because PWT fills missing hours with US hours.
+    ga = pwt_growth_accounting(pwt[pwt["countrycode"].isin([code, "USA"])])
+    contributions = ga.contributions
+    if code not in contributions.index.get_level_values(0):
+        raise CliError(
+            f"PWT {PWT_VERSION} has no TFP inputs for {code} (it needs rgdpna, rkna, emp, hc and labsh in "
+            "consecutive years). Run 'nqpf-tfp countries' for the countries that have them."
+        )
+    years = contributions.loc[code].index
+    first, last = int(years.min()) - 1, int(years.max())
+    start = first if args.start is None else args.start
+    end = last if args.end is None else args.end
+    if not first <= start < end <= last:
+        raise CliError(f"--start/--end must satisfy {first} <= start < end <= {last} for {code}; got {start}, {end}.")
+    if not first <= args.base <= last:
+        raise CliError(f"--base must be a year with data for {code}, {first}-{last}; got {args.base}.")
+
+    name = pwt.loc[pwt["countrycode"] == code, "country"].iloc[0]
+    hours_observed = pwt.loc[pwt["countrycode"] == code, "avh"].notna().any()
+    periods = _periods(start, end, args.breaks) + ([(start, end)] if args.breaks or end - start > 10 else [])
+    avg = ga.averages(periods).loc[code]
+    table = avg.drop(columns="years") * 100.0
+    table = table.rename(columns={k: v for k, v in _LABELS.items()})
+    table["years"] = avg["years"]
+    table.index.name = "period"
+    notes = [
+        "Average annual log growth x 100. output = capital + employment + hours + human capital + tfp.",
+        f"Data: Penn World Table {PWT_VERSION} (bundled): output rgdpna, capital services rkna, "
+        "employment emp, hours avh, human capital hc; Törnqvist-averaged labour share labsh.",
+    ]
+    if not hours_observed:
+        notes.append(f"PWT has no hours data for {code}: its hours follow US hours, as in PWT's own TFP.")
+    print(SummaryTable(table, f"Sources of GDP growth: {name} ({code}), {start}-{end}", notes, ".2f"))
+
+    index = ga.tfp_index(base=args.base).loc[code]
+    published = pwt.loc[pwt["countrycode"] == code].set_index("year")["rtfpna"]
+    in_range = (index.index >= start) & (index.index <= end)
+    out = pd.DataFrame({"tfp_index": index[in_range]})
+    if args.base == 2017:
+        out["pwt_rtfpna"] = published.reindex(out.index)
+    print()
+    print(SummaryTable(out, f"TFP index, {args.base} = 1", [
+        "pwt_rtfpna: the series PWT publishes (float32), for comparison." if args.base == 2017 else ""
+    ], ".4f"))
+
+    if args.csv:
+        frame = ga.to_frame(base=args.base).loc[code]
+        frame = frame[(frame.index >= start) & (frame.index <= end)]
+        frame.to_csv(args.csv)
+        print(f"\nwrote {args.csv} ({len(frame)} rows)")
+    if args.plot:
+        from .plotting import _pyplot, plot_index
+
+        plt = _pyplot()
+        series = pd.concat({code: index[in_range]}, names=["countrycode"])
+        ax = plot_index(series, ylabel=f"TFP index ({args.base} = 1)")
+        ax.set_title(f"TFP, {name} (PWT {PWT_VERSION})")
+        ax.figure.savefig(args.plot, dpi=120, bbox_inches="tight")
+        plt.close(ax.figure)
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def _countries(args: argparse.Namespace) -> int:
+    pwt = load_pwt()
+    has = pwt[pwt["rtfpna"].notna()].groupby(["countrycode", "country"])["year"].agg(["min", "max"])
+    print(f"{len(has)} countries with TFP in PWT {PWT_VERSION}:")
+    for (code, name), row in has.iterrows():
+        print(f"  {code}  {int(row['min'])}-{int(row['max'])}  {name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nqpf-tfp",
+        description="Total factor productivity from the bundled Penn World Table (offline).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    growth = sub.add_parser(
+        "growth",
+        help="growth accounting of one country (PWT conventions)",
+        description=(
+            "Growth accounting of one country on the bundled PWT 10.01 with PWT's conventions "
+            "(Törnqvist; capital services; labour = persons x hours x human capital). Prints the average "
+            "contributions to GDP growth by sub-period and the TFP index, which equals PWT's rtfpna."
+        ),
+    )
+    growth.add_argument("--country", required=True, help="ISO3 code or PWT country name, e.g. CHN or China")
+    growth.add_argument("--start", type=int, help="first year (default: first year with TFP inputs)")
+    growth.add_argument("--end", type=int, help="last year (default: last year with TFP inputs)")
+    growth.add_argument("--breaks", type=int, nargs="+", metavar="YEAR",
+                        help="years that split the sub-periods (default: every decade)")
+    growth.add_argument("--base", type=int, default=2017, help="year in which the TFP index = 1 (default 2017)")
+    growth.add_argument("--csv", metavar="FILE", help="write the annual accounting and TFP index to a CSV file")
+    growth.add_argument("--plot", metavar="FILE.png", help="draw the TFP index to an image (needs matplotlib)")
+    growth.set_defaults(func=_growth)
+    countries = sub.add_parser("countries", help="list the countries with TFP in the bundled PWT")
+    countries.set_defaults(func=_countries)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``nqpf-tfp``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (CliError, NqpfTfpError, ImportError) as exc:
+        print(f"nqpf-tfp: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data layer: bundled snapshots (``bundled/``) and, later, downloaders with caching."""

@@ -1,0 +1,262 @@
+"""The results object of :func:`nqpf_tfp.growth_accounting`."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NqpfTfpWarning, SpecificationError
+from ..panel import Panel
+from ..tables import SummaryTable
+
+__all__ = ["GrowthAccounting"]
+
+Periods = Sequence[tuple[int, int]] | Mapping[str, tuple[int, int]]
+
+
+class GrowthAccounting:
+    """Growth-accounting results (read-only).
+
+    Growth rates are log differences; ``contributions`` satisfy, row by row,
+    ``output == sum(input contributions) + tfp`` to floating-point precision.
+
+    Attributes
+    ----------
+    method : str
+        ``"tornqvist"`` or ``"solow"``.
+    inputs : list of str
+        Names of the input contributions, in order.
+    nobs : int
+        Number of growth observations (entity-years with a previous year).
+    """
+
+    def __init__(
+        self,
+        *,
+        panel: Panel,
+        output: str,
+        labels: list[str],
+        columns: list[str],
+        method: str,
+        dln_output: np.ndarray,
+        dln_inputs: np.ndarray,
+        shares: np.ndarray,
+        contributions: np.ndarray,
+        tfp_growth: np.ndarray,
+    ) -> None:
+        self._panel = panel
+        self._output = output
+        self.inputs = list(labels)
+        self._columns = list(columns)
+        self.method = method
+        self._valid = panel.lag(1).valid
+        self._dln_output = dln_output
+        self._dln_inputs = dln_inputs
+        self._shares = shares
+        self._contrib = contributions
+        self._tfp = tfp_growth
+        for arr in (dln_output, dln_inputs, shares, contributions, tfp_growth):
+            arr.setflags(write=False)
+
+    # --------------------------------------------------------------- series
+    @property
+    def nobs(self) -> int:
+        return int(self._valid.sum())
+
+    @property
+    def tfp_growth(self) -> pd.Series:
+        """Annual TFP growth, Δln A, on (entity, time); years with a previous year only."""
+        return self._panel.series(self._tfp, "tfp_growth", mask=self._valid)
+
+    @property
+    def output_growth(self) -> pd.Series:
+        """Annual output growth, Δln Y, on (entity, time)."""
+        return self._panel.series(self._dln_output, "output_growth", mask=self._valid)
+
+    @property
+    def contributions(self) -> pd.DataFrame:
+        """Output growth and its sources on (entity, time).
+
+        Columns: ``output`` (Δln Y), one per input (share × Δln X), ``tfp``.
+        ``output`` equals the sum of the other columns.
+        """
+        cols = {"output": self._dln_output}
+        cols.update({label: self._contrib[:, j] for j, label in enumerate(self.inputs)})
+        cols["tfp"] = self._tfp
+        return self._panel.frame(cols, mask=self._valid)
+
+    @property
+    def shares(self) -> pd.DataFrame:
+        """The (averaged) share applied to each input's growth, on (entity, time)."""
+        return self._panel.frame({lab: self._shares[:, j] for j, lab in enumerate(self.inputs)}, mask=self._valid)
+
+    @property
+    def input_growth(self) -> pd.DataFrame:
+        """Δln of each input, on (entity, time)."""
+        return self._panel.frame({lab: self._dln_inputs[:, j] for j, lab in enumerate(self.inputs)}, mask=self._valid)
+
+    # ---------------------------------------------------------------- index
+    def _base_ordinal(self, base: Any) -> int:
+        if self._panel._time_kind == "period":
+            freq = self._panel.time_labels[0].freq
+            return int(pd.Period(base, freq=freq).ordinal)
+        if isinstance(base, bool) or not isinstance(base, (int, np.integer)):
+            raise SpecificationError(f"base={base!r} must be a period of {self._panel.time_name!r}, e.g. 2017.")
+        return int(base)
+
+    def tfp_index(self, base: Any = None) -> pd.Series:
+        """TFP level index chained from annual growth, per entity.
+
+        Parameters
+        ----------
+        base : period, optional
+            The index equals 1 in this period. ``None``: 1 in the first period
+            of each entity's run of consecutive periods.
+
+        Returns
+        -------
+        pandas.Series
+            On (entity, time) for every row of the panel. A chain never spans
+            a missing period, so years not linked to the base year by an
+            unbroken run of periods are NaN (with a warning naming the entities).
+        """
+        panel = self._panel
+        run_start = ~self._valid
+        run_id = np.cumsum(run_start) - 1
+        first_of_run = np.flatnonzero(run_start)
+        cum = np.cumsum(np.where(self._valid, self._tfp, 0.0))
+        log_level = cum - cum[first_of_run[run_id]]
+        if base is None:
+            return panel.series(np.exp(log_level), "tfp_index")
+        at_base = panel.time == self._base_ordinal(base)
+        if not at_base.any():
+            raise SpecificationError(f"base={base!r} is not a period of the data.")
+        base_row = np.full(first_of_run.size, -1)
+        base_row[run_id[at_base]] = np.flatnonzero(at_base)
+        row_base = base_row[run_id]
+        linked = row_base >= 0
+        level = np.full(panel.nobs, np.nan)
+        level[linked] = np.exp(log_level[linked] - log_level[row_base[linked]])
+        if not linked.all():
+            lost = pd.unique(panel.entities[~linked])
+            warnings.warn(
+                f"tfp_index: {int((~linked).sum())} entity-years of {len(lost)} entities are not linked to base "
+                f"{base!r} by consecutive years (base year missing, or a gap), so they are NaN: "
+                f"{', '.join(map(str, lost[:10]))}{' ...' if len(lost) > 10 else ''}. "
+                "Use base=None for an index = 1 at the start of each run.",
+                NqpfTfpWarning,
+                stacklevel=2,
+            )
+        return panel.series(level, "tfp_index")
+
+    # ------------------------------------------------------------- averages
+    def averages(self, periods: Periods | None = None) -> pd.DataFrame:
+        """Average annual contributions over sub-periods, per entity.
+
+        Parameters
+        ----------
+        periods : sequence of (start, end), or mapping label -> (start, end)
+            A period (start, end) averages the growth from ``start`` to ``end``,
+            i.e. the annual rates of the years ``start < t <= end``. ``None``:
+            each entity's whole sample.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (entity, period); columns as :attr:`contributions` plus
+            ``years`` (growth observations averaged). A period with fewer
+            ``years`` than ``end - start`` has gaps or lies partly outside the data.
+        """
+        panel = self._panel
+        values = self.contributions.to_numpy()
+        names = ["output", *self.inputs, "tfp"]
+        ent = panel.entity_codes[self._valid]
+        t = panel.time[self._valid]
+        n_ent = panel.entity_labels.size
+        if periods is None:
+            first = np.full(n_ent, np.iinfo(np.int64).max)
+            np.minimum.at(first, ent, t - 1)
+            last = np.full(n_ent, np.iinfo(np.int64).min)
+            np.maximum.at(last, ent, t)
+            masks = [("all", np.ones(t.size, dtype=bool))]
+        else:
+            items = periods.items() if isinstance(periods, Mapping) else ((f"{a}-{b}", (a, b)) for a, b in periods)
+            masks = []
+            for label, (start, end) in items:
+                if self._base_ordinal(end) <= self._base_ordinal(start):
+                    raise SpecificationError(f"period {label!r}: end must come after start.")
+                masks.append((label, (t > self._base_ordinal(start)) & (t <= self._base_ordinal(end))))
+        frames = []
+        for label, mask in masks:
+            counts = np.bincount(ent[mask], minlength=n_ent)
+            sums = np.column_stack([np.bincount(ent[mask], weights=values[mask, j], minlength=n_ent)
+                                    for j in range(values.shape[1])])
+            has = counts > 0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means = sums[has] / counts[has, None]
+            if periods is None:
+                plabels = [f"{a}-{b}" for a, b in zip(first[has], last[has])]
+            else:
+                plabels = [label] * int(has.sum())
+            frame = pd.DataFrame(means, columns=names)
+            frame["years"] = counts[has]
+            frame.index = pd.MultiIndex.from_arrays(
+                [panel.entity_labels[has], plabels], names=[panel.entity_name, "period"]
+            )
+            frames.append(frame)
+        out = pd.concat(frames)
+        order = np.argsort(out.index.get_level_values(0).map(
+            {lab: i for i, lab in enumerate(panel.entity_labels)}).to_numpy(), kind="stable")
+        return out.iloc[order]
+
+    def summary(self, periods: Periods | None = None) -> SummaryTable:
+        """Average annual growth and its sources in per cent, by entity and period."""
+        avg = self.averages(periods)
+        pct = avg.drop(columns="years") * 100.0
+        pct["years"] = avg["years"]
+        share = ", ".join(f"{lab} ({col})" for lab, col in zip(self.inputs, self._columns))
+        notes = [
+            f"Average annual log growth x 100; output = {self._output}; inputs: {share}.",
+            f"Shares: {'Törnqvist (two-period average)' if self.method == 'tornqvist' else 'Solow (current period)'}; "
+            "output = sum of contributions + tfp.",
+        ]
+        return SummaryTable(pct, "Growth accounting: sources of output growth (% per year)", notes, ".2f")
+
+    def to_frame(self, base: Any = None) -> pd.DataFrame:
+        """All panel rows with growth rates, shares, contributions, TFP growth and index.
+
+        Growth columns are NaN in an entity's first period and after a gap.
+        """
+        panel = self._panel
+        cols: dict[str, np.ndarray] = {f"dln_{self._output}": self._dln_output}
+        for j, (lab, col) in enumerate(zip(self.inputs, self._columns)):
+            cols[f"dln_{col}"] = self._dln_inputs[:, j]
+        for j, lab in enumerate(self.inputs):
+            cols[f"share_{lab}"] = np.where(self._valid, self._shares[:, j], np.nan)
+        for j, lab in enumerate(self.inputs):
+            cols[f"contrib_{lab}"] = self._contrib[:, j]
+        cols["tfp_growth"] = self._tfp
+        frame = panel.frame(cols)
+        frame["tfp_index"] = self.tfp_index(base).to_numpy()
+        return frame
+
+    def plot(self, entities: Iterable[Any] | None = None, base: Any = None, ax: Any = None) -> Any:
+        """Line plot of the TFP index (needs matplotlib: ``pip install nqpf-tfp[plot]``).
+
+        Returns the matplotlib Axes.
+        """
+        from ..plotting import plot_index
+
+        return plot_index(self.tfp_index(base), entities=entities, ax=ax,
+                          ylabel="TFP index" + (f" ({base} = 1)" if base is not None else ""))
+
+    def __repr__(self) -> str:
+        p = self._panel
+        return (
+            f"GrowthAccounting(method={self.method!r}, output={self._output!r}, inputs={self.inputs}, "
+            f"{self.nobs} growth observations, {p.n_entities} {p.entity_name} entities)"
+        )

@@ -1,0 +1,59 @@
+"""The one table of options that take a fixed set of values.
+
+Every public function validates such options through :func:`check_option`, so a
+bad value is always answered the same way: with the list of valid ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .errors import SpecificationError
+
+__all__ = ["OPTIONS", "check_option"]
+
+#: option name -> {allowed value: what it means}
+OPTIONS: Mapping[str, Mapping[str, str]] = {
+    "missing": {
+        "raise": "a missing value in a used column is a PanelError",
+        "drop": "rows with a missing value in a used column are dropped, with a DroppedRowsWarning",
+    },
+    "method": {
+        "tornqvist": "Törnqvist: shares averaged over t-1 and t",
+        "solow": "Solow: current-year shares (or fixed shares given as numbers)",
+    },
+    "pwt_measure": {
+        "rtfpna": "TFP at constant national prices (chained, = 1 in the base year)",
+        "rwtfpna": "welfare-relevant TFP at constant national prices (output: rdana)",
+        "ctfp": "TFP level at current PPPs, USA = 1 (output: cgdpo)",
+        "cwtfp": "welfare-relevant TFP level at current PPPs, USA = 1 (output: cda)",
+    },
+    "level_form": {
+        "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
+        "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
+    },
+}
+
+
+def check_option(option: str, value: object) -> str:
+    """Return ``value`` if it is an allowed value of ``option``, else raise.
+
+    Parameters
+    ----------
+    option : str
+        Key of :data:`OPTIONS`.
+    value : object
+        The value the caller passed.
+
+    Raises
+    ------
+    SpecificationError
+        Naming the option and listing the valid values.
+    """
+    allowed = OPTIONS[option]
+    if isinstance(value, str) and value in allowed:
+        return value
+    if isinstance(value, str) and value.lower() in allowed:
+        return value.lower()
+    listing = ", ".join(f"{k!r} ({v})" for k, v in allowed.items())
+    raise SpecificationError(f"{option}={value!r} is not a valid value; valid values are: {listing}.")

@@ -1,0 +1,413 @@
+"""The validated panel every estimator and accounting routine starts from.
+
+A :class:`Panel` is built once from a caller's DataFrame: it checks the keys and
+the columns it is asked for, sorts the rows once by (entity, time), and keeps
+numpy arrays in that order. Lags are index arrays with a validity mask; a lag is
+valid only when the row it points to is the same entity exactly ``k`` calendar
+periods earlier, so a missing year is never jumped. Results go back to pandas
+through :meth:`Panel.series` and :meth:`Panel.frame`, on either the (entity,
+time) keys or the caller's own index. The caller's frame is never modified.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DroppedRowsWarning, PanelError, SpecificationError
+from .options import check_option
+
+__all__ = ["Panel", "Lag"]
+
+_SHOW = 5  # how many offending rows a message lists
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python scalars, so messages read 10 and 'A', not np.int64(10)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _rows(labels: Sequence[Hashable] | np.ndarray) -> str:
+    """Describe offending rows by their index labels, a few of them."""
+    labels = [_plain(x) for x in labels]
+    shown = ", ".join(repr(x) for x in labels[:_SHOW])
+    more = f" and {len(labels) - _SHOW} more" if len(labels) > _SHOW else ""
+    return f"{len(labels)} row(s), index {shown}{more}"
+
+
+def _unknown_column(name: object, role: str, columns: Iterable[object]) -> SpecificationError:
+    names = [str(c) for c in columns]
+    close = difflib.get_close_matches(str(name), names, n=3)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return SpecificationError(f"{role} column {name!r} is not in the data.{hint}")
+
+
+@dataclass(frozen=True)
+class Lag:
+    """A calendar-aware lag: ``values[index]`` where ``valid``.
+
+    Attributes
+    ----------
+    index : ndarray of int64
+        Row (in panel order) holding the same entity ``k`` periods earlier;
+        where ``valid`` is False the entry is the row itself (a safe dummy).
+    valid : ndarray of bool
+        True where that earlier row exists.
+    """
+
+    index: np.ndarray
+    valid: np.ndarray
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """Lagged values, NaN where the lag does not exist."""
+        out = values[self.index].astype(np.float64, copy=True)
+        out[~self.valid] = np.nan
+        return out
+
+
+class Panel:
+    """Validated (entity, time) panel with numpy arrays sorted once.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The caller's data; never modified.
+    entity, time : str, optional
+        Column names of the entity and time keys. When omitted, the two levels
+        of a two-level MultiIndex on ``data`` are used (entity first); names
+        that match MultiIndex level names select those levels.
+    columns : sequence of str
+        Numeric columns to validate and keep.
+    positive : iterable of str
+        Columns (a subset of ``columns``) whose logs will be taken: each value
+        must be strictly positive.
+    missing : {"raise", "drop"}
+        What to do with missing values (NaN) in ``columns``: raise a
+        :class:`~nqpf_tfp.errors.PanelError`, or drop the rows with a
+        :class:`~nqpf_tfp.errors.DroppedRowsWarning` that says how many.
+
+    Notes
+    -----
+    Time must be integer-valued (years, or any consecutive integer period
+    count) or a pandas ``Period`` type, whose ordinals are consecutive for its
+    frequency. Infinite values and non-positive values in ``positive`` columns
+    are always errors: they are data faults, not missing data.
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        entity: str | None = None,
+        time: str | None = None,
+        columns: Sequence[str] = (),
+        positive: Iterable[str] = (),
+        missing: str = "raise",
+    ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        missing = check_option("missing", missing)
+        columns = list(dict.fromkeys(columns))
+        positive = list(dict.fromkeys(positive))
+        for name in positive:
+            if name not in columns:
+                raise SpecificationError(f"positive column {name!r} is not among the panel columns {columns}.")
+
+        entity_values, time_values, self.entity_name, self.time_name = self._resolve_keys(data, entity, time)
+        for name in columns:
+            if name in (self.entity_name, self.time_name):
+                raise SpecificationError(
+                    f"column {name!r} is a panel key ({'entity' if name == self.entity_name else 'time'}) "
+                    "and cannot also be a variable."
+                )
+            if name not in data.columns:
+                raise _unknown_column(name, "variable", data.columns)
+
+        labels = np.asarray(data.index)
+        self._check_keys_present(entity_values, self.entity_name, labels)
+        self._check_keys_present(time_values, self.time_name, labels)
+        time_int, self._time_kind = self._time_to_int(time_values, self.time_name, labels)
+
+        values = {name: self._numeric(data[name], name, labels) for name in columns}
+        keep = np.ones(len(data), dtype=bool)
+        if values:
+            na = np.column_stack([np.isnan(v) for v in values.values()])
+            if na.any():
+                bad_cols = [c for c, col_na in zip(values, na.T) if col_na.any()]
+                if missing == "raise":
+                    first = bad_cols[0]
+                    raise PanelError(
+                        f"column {first!r} has missing values in {_rows(labels[np.isnan(values[first])])}"
+                        f"{'' if len(bad_cols) == 1 else f' (also missing: {bad_cols[1:]})'}. "
+                        "Fill or drop them, or pass missing='drop' to drop those rows."
+                    )
+                keep = ~na.any(axis=1)
+                counts = ", ".join(f"{c}: {int(n)}" for c, n in zip(values, na.sum(axis=0)) if n)
+                warnings.warn(
+                    f"dropped {int((~keep).sum())} of {len(keep)} rows with missing values (per column: {counts}).",
+                    DroppedRowsWarning,
+                    stacklevel=3,
+                )
+        for name in positive:
+            bad = keep & ~(values[name] > 0)
+            if bad.any():
+                raise PanelError(
+                    f"column {name!r} must be strictly positive (its log is taken) but is <= 0 in "
+                    f"{_rows(labels[bad])}. Fix or drop those rows."
+                )
+
+        rows = np.flatnonzero(keep)
+        codes, uniques = self._factorize(entity_values[rows])
+        order = np.lexsort((time_int[rows], codes))
+        self._positions = rows[order]  # position in the caller's frame of each panel row
+        self.entity_codes = codes[order].astype(np.int64)
+        self.entity_labels = uniques  # label of each code
+        self.time = time_int[rows][order]
+        self._time_labels = np.asarray(time_values)[self._positions]
+        self._caller_index = data.index
+        self._values = {name: v[self._positions] for name, v in values.items()}
+        self._check_duplicates(labels)
+        self._lags: dict[int, Lag] = {}
+
+    # ------------------------------------------------------------------ keys
+    @staticmethod
+    def _resolve_keys(
+        data: pd.DataFrame, entity: str | None, time: str | None
+    ) -> tuple[np.ndarray, np.ndarray, str, str]:
+        index = data.index
+        level_names = list(index.names) if isinstance(index, pd.MultiIndex) else []
+        if entity is None and time is None:
+            if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
+                names = [n if n is not None else default for n, default in zip(level_names, ("entity", "time"))]
+                return (
+                    np.asarray(index.get_level_values(0)),
+                    np.asarray(index.get_level_values(1)),
+                    str(names[0]),
+                    str(names[1]),
+                )
+            raise SpecificationError(
+                "pass entity= and time= (column names), or give the data a two-level (entity, time) MultiIndex."
+            )
+        if entity is None or time is None:
+            raise SpecificationError("pass both entity= and time=, or neither (to use a two-level MultiIndex).")
+        out = []
+        for name, role in ((entity, "entity"), (time, "time")):
+            if name in data.columns:
+                out.append(np.asarray(data[name]))
+            elif name in level_names:
+                out.append(np.asarray(index.get_level_values(name)))
+            else:
+                raise _unknown_column(name, role, list(data.columns) + [n for n in level_names if n])
+        if entity == time:
+            raise SpecificationError(f"entity and time are both {entity!r}; they must be different columns.")
+        return out[0], out[1], entity, time
+
+    @staticmethod
+    def _check_keys_present(values: np.ndarray, name: str, labels: np.ndarray) -> None:
+        missing = pd.isna(values)
+        if missing.any():
+            raise PanelError(f"key column {name!r} is missing in {_rows(labels[missing])}. Every row needs a key.")
+
+    @staticmethod
+    def _time_to_int(values: np.ndarray, name: str, labels: np.ndarray) -> tuple[np.ndarray, str]:
+        series = pd.Series(values)
+        if isinstance(series.dtype, pd.PeriodDtype):
+            return np.asarray(pd.PeriodIndex(series).asi8, dtype=np.int64), "period"
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            raise PanelError(
+                f"time column {name!r} holds dates; convert it to periods with .dt.to_period('Y') "
+                "(or 'Q', 'M') or to integer years with .dt.year, so that lags know the calendar."
+            )
+        if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+            raise PanelError(
+                f"time column {name!r} has dtype {series.dtype}; it must hold integer periods (e.g. years) "
+                "or pandas Periods. Convert it, e.g. with pd.to_numeric."
+            )
+        as_float = series.to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(as_float) | (as_float != np.round(as_float))
+        if bad.any():
+            raise PanelError(f"time column {name!r} must hold whole numbers; it does not in {_rows(labels[bad])}.")
+        return as_float.astype(np.int64), "integer"
+
+    @staticmethod
+    def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            codes, uniques = pd.factorize(values, sort=True)
+        except TypeError:  # labels of mixed, unorderable types
+            codes, uniques = pd.factorize(values, sort=False)
+        return codes.astype(np.int64), np.asarray(uniques)
+
+    def _check_duplicates(self, labels: np.ndarray) -> None:
+        dup = (self.entity_codes[1:] == self.entity_codes[:-1]) & (self.time[1:] == self.time[:-1])
+        if dup.any():
+            rows = np.flatnonzero(dup) + 1
+            pairs = sorted({(_plain(self.entity_labels[self.entity_codes[i]]), _plain(self._time_labels[i])) for i in rows})
+            shown = ", ".join(repr(p) for p in pairs[:_SHOW])
+            raise PanelError(
+                f"duplicate ({self.entity_name}, {self.time_name}) keys: {len(pairs)} pair(s) occur more than "
+                f"once, e.g. {shown}. Each entity may appear once per period; aggregate or drop the duplicates."
+            )
+
+    # --------------------------------------------------------------- columns
+    @staticmethod
+    def _numeric(series: pd.Series, name: str, labels: np.ndarray) -> np.ndarray:
+        if not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+            raise PanelError(
+                f"column {name!r} has non-numeric dtype {series.dtype}; convert it with pd.to_numeric "
+                "(errors='coerce' turns bad entries into missing values)."
+            )
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        infinite = np.isinf(values)
+        if infinite.any():
+            raise PanelError(f"column {name!r} has infinite values in {_rows(labels[infinite])}.")
+        return values
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """Values of a validated column, in panel (entity, time) order."""
+        try:
+            return self._values[name]
+        except KeyError:
+            raise _unknown_column(name, "panel", self._values) from None
+
+    def align(self, values: pd.Series | np.ndarray) -> np.ndarray:
+        """Put a column of the caller's frame (in the caller's row order) into panel order.
+
+        For auxiliary columns that are not validated (they may hold missing
+        values); rows the panel dropped are left out.
+        """
+        return np.asarray(values)[self._positions]
+
+    def log(self, name: str) -> np.ndarray:
+        """Natural log of a column (validated positive only if listed in ``positive``)."""
+        return np.log(self[name])
+
+    @property
+    def columns(self) -> list[str]:
+        """Names of the validated columns."""
+        return list(self._values)
+
+    @property
+    def nobs(self) -> int:
+        """Number of rows kept."""
+        return int(self.time.size)
+
+    @property
+    def n_entities(self) -> int:
+        """Number of distinct entities among the rows kept."""
+        return int(np.unique(self.entity_codes).size)
+
+    @property
+    def entities(self) -> np.ndarray:
+        """Entity label of every row, in panel order."""
+        return self.entity_labels[self.entity_codes]
+
+    @property
+    def time_labels(self) -> np.ndarray:
+        """Time value of every row as the caller gave it, in panel order."""
+        return self._time_labels
+
+    # ------------------------------------------------------------------ lags
+    def lag(self, k: int = 1) -> Lag:
+        """Calendar-aware lag by ``k`` periods (``k < 0`` is a lead).
+
+        The row of entity *i* at time *t* points to the row of entity *i* at
+        time *t - k*; where that row does not exist the lag is invalid.
+        """
+        k = int(k)
+        if k not in self._lags:
+            n = self.nobs
+            if n == 0 or k == 0:
+                self._lags[k] = Lag(np.arange(n), np.ones(n, dtype=bool) if k == 0 else np.zeros(n, dtype=bool))
+                return self._lags[k]
+            offset = self.time - self.time.min()
+            stride = int(offset.max()) + 1 + abs(k)  # wide enough that t-k never lands on another entity
+            key = self.entity_codes * stride + offset
+            target = key - k
+            pos = np.searchsorted(key, target)
+            pos_c = np.minimum(pos, n - 1)
+            valid = (pos < n) & (key[pos_c] == target)
+            self._lags[k] = Lag(np.where(valid, pos_c, np.arange(n)), valid)
+        return self._lags[k]
+
+    def diff(self, values: np.ndarray, k: int = 1) -> np.ndarray:
+        """``values - values`` lagged ``k`` periods; NaN where the lag does not exist."""
+        return values - self.lag(k).take(values)
+
+    def require_consecutive(self, what: str) -> None:
+        """Raise unless at least one entity is observed in two consecutive periods."""
+        if not self.lag(1).valid.any():
+            raise PanelError(
+                f"{what} needs at least one entity observed in two consecutive periods "
+                f"of {self.time_name!r}; this panel ({self.nobs} rows, {self.n_entities} entities) has none."
+            )
+
+    # ------------------------------------------------------ within-entity fill
+    def entity_start(self) -> np.ndarray:
+        """Position of the first row of each row's entity."""
+        first = np.ones(self.nobs, dtype=bool)
+        first[1:] = self.entity_codes[1:] != self.entity_codes[:-1]
+        return np.maximum.accumulate(np.where(first, np.arange(self.nobs), 0))
+
+    def previous_where(self, mask: np.ndarray) -> np.ndarray:
+        """For each row, the last row at or before it of the same entity where ``mask``; -1 if none."""
+        pos = np.maximum.accumulate(np.where(mask, np.arange(self.nobs), -1))
+        return np.where(pos >= self.entity_start(), pos, -1)
+
+    def entity_end(self) -> np.ndarray:
+        """Position of the last row of each row's entity."""
+        last = np.ones(self.nobs, dtype=bool)
+        last[:-1] = self.entity_codes[:-1] != self.entity_codes[1:]
+        return np.minimum.accumulate(np.where(last, np.arange(self.nobs), self.nobs)[::-1])[::-1]
+
+    def next_where(self, mask: np.ndarray) -> np.ndarray:
+        """For each row, the first row at or after it of the same entity where ``mask``; -1 if none."""
+        pos = np.minimum.accumulate(np.where(mask, np.arange(self.nobs), self.nobs)[::-1])[::-1]
+        return np.where(pos <= self.entity_end(), pos, -1)
+
+    # ---------------------------------------------------------------- output
+    def keys(self, mask: np.ndarray | None = None) -> pd.MultiIndex:
+        """(entity, time) MultiIndex of the rows (optionally of ``mask``), in panel order."""
+        sel = slice(None) if mask is None else mask
+        return pd.MultiIndex.from_arrays(
+            [self.entities[sel], self._time_labels[sel]], names=[self.entity_name, self.time_name]
+        )
+
+    def series(self, values: np.ndarray, name: str, *, mask: np.ndarray | None = None, on: str = "keys") -> pd.Series:
+        """Label an array in panel order.
+
+        Parameters
+        ----------
+        values : ndarray
+            One value per panel row.
+        name : str
+            Series name.
+        mask : ndarray of bool, optional
+            Keep only these rows.
+        on : {"keys", "index"}
+            ``"keys"``: indexed by (entity, time) in panel order. ``"index"``:
+            on the caller's original index, in the caller's row order.
+        """
+        sel = np.ones(self.nobs, dtype=bool) if mask is None else mask
+        if on == "keys":
+            return pd.Series(values[sel], index=self.keys(sel), name=name)
+        if on == "index":
+            pos = self._positions[sel]
+            back = np.argsort(pos, kind="stable")
+            return pd.Series(values[sel][back], index=self._caller_index[pos[back]], name=name)
+        raise SpecificationError(f"on={on!r} is not valid; use 'keys' or 'index'.")
+
+    def frame(self, columns: dict[str, np.ndarray], *, mask: np.ndarray | None = None) -> pd.DataFrame:
+        """A DataFrame on (entity, time) keys from arrays in panel order."""
+        sel = np.ones(self.nobs, dtype=bool) if mask is None else mask
+        return pd.DataFrame({k: v[sel] for k, v in columns.items()}, index=self.keys(sel))
+
+    def __repr__(self) -> str:
+        return (
+            f"Panel({self.nobs} rows, {self.n_entities} entities, {self.entity_name!r} x {self.time_name!r}, "
+            f"columns={self.columns})"
+        )

@@ -1,0 +1,42 @@
+"""matplotlib helpers (optional dependency: ``pip install nqpf-tfp[plot]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["plot_index"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("plotting needs matplotlib: pip install 'nqpf-tfp[plot]'") from exc
+    return plt
+
+
+def plot_index(
+    index: pd.Series, *, entities: Iterable[Any] | None = None, ax: Any = None, ylabel: str = "index"
+) -> Any:
+    """One line per entity of a Series on (entity, time); returns the Axes."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 4.5))
+    wide = index.unstack(level=0)
+    chosen = list(wide.columns) if entities is None else list(entities)
+    unknown = [e for e in chosen if e not in wide.columns]
+    if unknown:
+        raise KeyError(f"entities not in the results: {unknown}")
+    for name in chosen:
+        series = wide[name].dropna()
+        times = [p.to_timestamp() if isinstance(p, pd.Period) else p for p in series.index]
+        ax.plot(times, series.to_numpy(), label=str(name))
+    ax.set_xlabel(str(index.index.names[1]))
+    ax.set_ylabel(ylabel)
+    if len(chosen) <= 12:
+        ax.legend(frameon=False)
+    ax.grid(alpha=0.3)
+    return ax

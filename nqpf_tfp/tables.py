@@ -1,0 +1,101 @@
+"""Summary tables: one object that prints as text and renders as LaTeX."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+__all__ = ["SummaryTable"]
+
+
+class SummaryTable:
+    """A titled table with notes.
+
+    ``str(table)`` is a plain-text rendering; :meth:`as_latex` a LaTeX
+    ``tabular``; :meth:`as_frame` the numbers as a DataFrame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The numbers; the index labels the rows.
+    title : str
+        One-line title.
+    notes : sequence of str
+        Lines printed under the table.
+    float_format : str
+        Format spec for floats, e.g. ``".2f"``.
+    """
+
+    def __init__(self, frame: pd.DataFrame, title: str, notes: Sequence[str] = (), float_format: str = ".3f") -> None:
+        self._frame = frame.copy()
+        self.title = title
+        self.notes = tuple(notes)
+        self.float_format = float_format
+
+    def as_frame(self) -> pd.DataFrame:
+        """The table's numbers (a copy)."""
+        return self._frame.copy()
+
+    def _cells(self) -> tuple[list[str], list[list[str]]]:
+        frame = self._frame
+        index_names = [str(n) if n is not None else "" for n in frame.index.names]
+        header = index_names + [str(c) for c in frame.columns]
+        body = []
+        for key, row in zip(frame.index, frame.itertuples(index=False)):
+            keys = list(key) if isinstance(key, tuple) else [key]
+            body.append([str(k) for k in keys] + [self._fmt(v) for v in row])
+        return header, body
+
+    def _fmt(self, value: object) -> str:
+        if isinstance(value, float):
+            return "" if pd.isna(value) else format(value, self.float_format)
+        return str(value)
+
+    def as_text(self) -> str:
+        """Plain-text rendering with aligned columns."""
+        header, body = self._cells()
+        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+        n_keys = self._frame.index.nlevels
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.ljust(w) if i < n_keys else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+        rule = "-" * len(line(header))
+        out = [self.title, rule, line(header), rule, *(line(r) for r in body), rule, *self.notes]
+        return "\n".join(out)
+
+    def as_latex(self) -> str:
+        """A LaTeX ``tabular`` (booktabs rules), title as a comment, notes below."""
+
+        def esc(text: str) -> str:
+            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#")):
+                text = text.replace(a, b)
+            return text
+
+        header, body = self._cells()
+        n_keys = self._frame.index.nlevels
+        spec = "l" * n_keys + "r" * (len(header) - n_keys)
+        rows = [" & ".join(esc(c) for c in r) + r" \\" for r in body]
+        lines = [
+            f"% {esc(self.title)}",
+            rf"\begin{{tabular}}{{{spec}}}",
+            r"\toprule",
+            " & ".join(esc(c) for c in header) + r" \\",
+            r"\midrule",
+            *rows,
+            r"\bottomrule",
+            r"\end{tabular}",
+        ]
+        lines += [f"% {esc(n)}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def __repr__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<br><small>{n}</small>" for n in self.notes)
+        return f"<b>{self.title}</b>" + self._frame.to_html(float_format=lambda v: format(v, self.float_format)) + notes
