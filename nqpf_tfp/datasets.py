@@ -42,7 +42,9 @@ def _pwt_frame() -> pd.DataFrame:
             "the installation is damaged: reinstall nqpf-tfp."
         )
     dtypes = {c: "string" for c in _STRING_COLUMNS}
-    return pd.read_csv(io.BytesIO(raw), dtype=dtypes, float_precision="round_trip")
+    # Bit-exact floats: pandas 3 parses exactly by default; pandas 2 needs round_trip.
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    return pd.read_csv(io.BytesIO(raw), dtype=dtypes, **exact)
 
 
 def load_pwt() -> pd.DataFrame:

@@ -25,13 +25,14 @@ the Penn World Table. *American Economic Review* 105(10), 3150-3182.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..errors import PanelError, SpecificationError
+from ..errors import NqpfTfpWarning, PanelError, SpecificationError
 from ..options import check_option
 from ..panel import Panel
 from .results import GrowthAccounting
@@ -248,10 +249,28 @@ def _share_values(panel: Panel, shares: Mapping[str, ShareSpec]) -> dict[str, np
 
 
 def _check_unit_interval(panel: Panel, values: np.ndarray, what: str) -> None:
-    bad = (values < 0.0) | (values > 1.0)
-    if bad.any():
-        where = [f"({e!r}, {t!r})" for e, t in zip(panel.entities[bad][:5].tolist(), panel.time_labels[bad][:5].tolist())]
+    """Shares as percentages are an error; shares outside [0, 1] a warning.
+
+    Official data do publish such shares: where capital income is measured as
+    a residual it can be negative (BLS KLEMS, NAICS 523 in 2008: -0.068), which
+    pushes the other shares above their usual range.
+    """
+
+    def where(mask: np.ndarray) -> str:
+        pairs = zip(panel.entities[mask][:5].tolist(), panel.time_labels[mask][:5].tolist())
+        return ", ".join(f"({e!r}, {t!r})" for e, t in pairs)
+
+    percent = np.abs(values) > 1.5
+    if percent.any():
         raise PanelError(
-            f"{what} lies outside [0, 1] in {int(bad.sum())} row(s), e.g. {', '.join(where)}. "
-            "Cost shares are fractions (0.6, not 60), and the shares of all inputs must not exceed 1."
+            f"{what} is {values[percent][0]:g} in {int(percent.sum())} row(s), e.g. {where(percent)}; "
+            "cost shares are fractions (0.6, not 60). Divide by 100."
+        )
+    outside = (values < 0.0) | (values > 1.0)
+    if outside.any():
+        warnings.warn(
+            f"{what} lies outside [0, 1] in {int(outside.sum())} row(s), e.g. {where(outside)}. "
+            "Kept as given (a residually measured capital income can be negative); check the data if unexpected.",
+            NqpfTfpWarning,
+            stacklevel=4,
         )
