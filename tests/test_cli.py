@@ -1,0 +1,87 @@
+"""The nqpf-tfp command, run in-process, and the README's set-up commands."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+from nqpf_tfp.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_growth_china(capsys):
+    assert main(["growth", "--country", "CHN"]) == 0
+    out = capsys.readouterr().out
+    assert "Sources of GDP growth: China (CHN), 1956-2019" in out
+    assert re.search(r"^2017\s+1\.0000\s+1\.0000$", out, flags=re.M)
+    # every printed year matches PWT's published rtfpna to the printed digits
+    rows = re.findall(r"^(\d{4})\s+(\d\.\d{4})\s+(\d\.\d{4})$", out, flags=re.M)
+    assert len(rows) == 64 and all(ours == pwt for _, ours, pwt in rows)
+
+
+def test_growth_by_name_with_period_and_breaks(capsys):
+    assert main(["growth", "--country", "united states", "--start", "2000", "--end", "2019",
+                 "--breaks", "2007"]) == 0
+    out = capsys.readouterr().out
+    for period in ("2000-2007", "2007-2019", "2000-2019"):
+        assert period in out
+
+
+def test_csv_and_plot_outputs(tmp_path, capsys):
+    csv, png = tmp_path / "chn.csv", tmp_path / "chn.png"
+    assert main(["growth", "--country", "CHN", "--start", "1978", "--csv", str(csv), "--plot", str(png)]) == 0
+    frame = pd.read_csv(csv)
+    assert frame["year"].tolist() == list(range(1978, 2020))
+    assert {"contrib_capital", "contrib_labor", "tfp_growth", "tfp_index"} <= set(frame.columns)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unknown_country_suggests_matches(capsys):
+    assert main(["growth", "--country", "CHNA"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown country 'CHNA'" in err and "CHN (China)" in err
+
+
+def test_country_without_tfp_inputs(capsys):
+    assert main(["growth", "--country", "ABW"]) == 2
+    assert "has no TFP inputs for ABW" in capsys.readouterr().err
+
+
+def test_bad_years(capsys):
+    assert main(["growth", "--country", "CHN", "--start", "1900"]) == 2
+    assert "--start/--end must satisfy 1956 <= start < end <= 2019" in capsys.readouterr().err
+
+
+def test_help_is_complete():
+    text = build_parser()._subparsers._group_actions[0].choices["growth"].format_help()
+    for option in ("--country", "--start", "--end", "--breaks", "--base", "--csv", "--plot"):
+        assert option in text
+
+
+def test_countries(capsys):
+    assert main(["countries"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("118 countries") and "CHN  1956-2019  China" in out
+
+
+def test_console_script():
+    exe = shutil.which("nqpf-tfp")
+    assert exe, "the nqpf-tfp entry point is not installed (pip install .)"
+    done = subprocess.run([exe, "growth", "--country", "USA", "--start", "2010"], capture_output=True,
+                          text=True, check=True)
+    assert "United States" in done.stdout
+
+
+def test_readme_opens_with_the_commands_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```(?:bash|sh)\n(.*?)```", readme, flags=re.S)
+    assert block, "README must open with a code block of set-up commands"
+    commands = [line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")]
+    assert commands == ['pip install . && nqpf-tfp growth --country CHN', 'pip install ".[test]" && pytest']
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for command in commands:
+        assert command in ci
