@@ -324,6 +324,13 @@ class Panel:
             if n == 0 or k == 0:
                 self._lags[k] = Lag(np.arange(n), np.ones(n, dtype=bool) if k == 0 else np.zeros(n, dtype=bool))
                 return self._lags[k]
+            if abs(k) == 1:  # sorted rows: the only candidate is the neighbour
+                idx = np.arange(n)
+                cand = np.clip(idx - k, 0, n - 1)
+                valid = (self.entity_codes[cand] == self.entity_codes) & (self.time[cand] == self.time - k)
+                valid &= cand != idx
+                self._lags[k] = Lag(np.where(valid, cand, idx), valid)
+                return self._lags[k]
             offset = self.time - self.time.min()
             stride = int(offset.max()) + 1 + abs(k)  # wide enough that t-k never lands on another entity
             key = self.entity_codes * stride + offset

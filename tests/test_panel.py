@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nqpf_tfp import Panel
 from nqpf_tfp.errors import DroppedRowsWarning, PanelError, SpecificationError
@@ -200,3 +202,14 @@ def test_no_warning_on_clean_data():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Panel(frame(), entity="firm", time="year", columns=["x", "y"], missing="drop")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(1990, 2000)), min_size=1, max_size=40, unique=True),
+       st.integers(-3, 3))
+def test_lag_equals_brute_force(keys, k):
+    df = pd.DataFrame(keys, columns=["e", "t"]).assign(v=np.arange(len(keys), dtype=float))
+    p = Panel(df, entity="e", time="t", columns=["v"])
+    lookup = {(e, t): v for e, t, v in zip(df.e, df.t, df.v)}
+    expected = [lookup.get((e, t - k), np.nan) for e, t in zip(p.entities, p.time)]
+    np.testing.assert_array_equal(p.lag(k).take(p["v"]), expected)

@@ -1,0 +1,74 @@
+"""Benchmark: growth accounting on the whole PWT and on large synthetic panels.
+
+Run:  python benchmarks/bench_growth.py [--repeat 7]
+
+Prints the median wall time of several runs per case. Timing lives here, not in the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+import nqpf_tfp as nt
+
+
+def median_time(fn, repeat: int) -> float:
+    fn()  # warm-up (first PWT load, imports)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def synthetic(n_entities: int, n_years: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = n_entities * n_years
+    return pd.DataFrame({
+        "id": np.repeat(np.arange(n_entities), n_years),
+        "year": np.tile(np.arange(2000, 2000 + n_years), n_entities),
+        "Y": np.exp(rng.normal(size=n)), "K": np.exp(rng.normal(size=n)), "L": np.exp(rng.normal(size=n)),
+        "sL": rng.uniform(0.4, 0.7, size=n),
+    })
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    pwt = nt.datasets.load_pwt()
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+          f"numpy {np.__version__}, pandas {pd.__version__}")
+    cases = {
+        "load_pwt (decompress + sha256 + parse, cached after first)": lambda: nt.datasets.load_pwt(),
+        "pwt_tfp rtfpna, all countries (12,810 rows)": lambda: nt.pwt_tfp(pwt, "rtfpna"),
+        "pwt_tfp ctfp, all countries": lambda: nt.pwt_tfp(pwt, "ctfp"),
+    }
+
+    def ga_pwt():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nt.growth_accounting(pwt, "rgdpna", capital="rkna", labor="emp", human_capital="hc",
+                                 labor_share="labsh", entity="countrycode", time="year").contributions
+
+    cases["growth_accounting on PWT + contributions"] = ga_pwt
+    for n_entities in (10_000, 100_000, 1_000_000):
+        df = synthetic(n_entities, 10)
+        cases[f"growth_accounting, synthetic {n_entities * 10:,} rows"] = (
+            lambda df=df: nt.growth_accounting(df, "Y", capital="K", labor="L", labor_share="sL",
+                                               entity="id", time="year").tfp_growth
+        )
+    for name, fn in cases.items():
+        print(f"{median_time(fn, args.repeat) * 1e3:10.1f} ms  {name}")
+
+
+if __name__ == "__main__":
+    main()
