@@ -18,11 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from .errors import DroppedRowsWarning, PanelError, SpecificationError
 from .options import check_option
 
 __all__ = ["Panel", "Lag"]
+
+ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
 _SHOW = 5  # how many offending rows a message lists
 
@@ -163,10 +166,11 @@ class Panel:
 
         rows = np.flatnonzero(keep)
         codes, uniques = self._factorize(entity_values[rows])
+        self._entity_level = pd.Index(uniques, name=self.entity_name)  # keeps the caller's dtype
         order = np.lexsort((time_int[rows], codes))
         self._positions = rows[order]  # position in the caller's frame of each panel row
         self.entity_codes = codes[order].astype(np.int64)
-        self.entity_labels = uniques  # label of each code
+        self.entity_labels = np.asarray(uniques)  # label of each code
         self.time = time_int[rows][order]
         self._time_labels = np.asarray(time_values)[self._positions]
         self._caller_index = data.index
@@ -178,14 +182,14 @@ class Panel:
     @staticmethod
     def _resolve_keys(
         data: pd.DataFrame, entity: str | None, time: str | None
-    ) -> tuple[np.ndarray, np.ndarray, str, str]:
+    ) -> tuple[ArrayLike, np.ndarray, str, str]:
         index = data.index
         level_names = list(index.names) if isinstance(index, pd.MultiIndex) else []
         if entity is None and time is None:
             if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
                 names = [n if n is not None else default for n, default in zip(level_names, ("entity", "time"))]
                 return (
-                    np.asarray(index.get_level_values(0)),
+                    index.get_level_values(0),
                     np.asarray(index.get_level_values(1)),
                     str(names[0]),
                     str(names[1]),
@@ -198,9 +202,11 @@ class Panel:
         out = []
         for name, role in ((entity, "entity"), (time, "time")):
             if name in data.columns:
-                out.append(np.asarray(data[name]))
+                out.append(pd.Index(data[name]) if role == "entity" else np.asarray(data[name]))
             elif name in level_names:
-                out.append(np.asarray(index.get_level_values(name)))
+                out.append(
+                    index.get_level_values(name) if role == "entity" else np.asarray(index.get_level_values(name))
+                )
             else:
                 raise _unknown_column(name, role, list(data.columns) + [n for n in level_names if n])
         if entity == time:
@@ -235,12 +241,12 @@ class Panel:
         return as_float.astype(np.int64), "integer"
 
     @staticmethod
-    def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _factorize(values: ArrayLike) -> tuple[np.ndarray, ArrayLike]:
         try:
             codes, uniques = pd.factorize(values, sort=True)
         except TypeError:  # labels of mixed, unorderable types
             codes, uniques = pd.factorize(values, sort=False)
-        return codes.astype(np.int64), np.asarray(uniques)
+        return codes.astype(np.int64), uniques
 
     def _check_duplicates(self, labels: np.ndarray) -> None:
         dup = (self.entity_codes[1:] == self.entity_codes[:-1]) & (self.time[1:] == self.time[:-1])
@@ -378,11 +384,27 @@ class Panel:
 
     # ---------------------------------------------------------------- output
     def keys(self, mask: np.ndarray | None = None) -> pd.MultiIndex:
-        """(entity, time) MultiIndex of the rows (optionally of ``mask``), in panel order."""
+        """(entity, time) MultiIndex of the rows (optionally of ``mask``), in panel order.
+
+        Built from the codes the panel already holds (no re-factorising); the
+        entity level keeps the dtype of the caller's entity column.
+        """
         sel = slice(None) if mask is None else mask
-        return pd.MultiIndex.from_arrays(
-            [self.entities[sel], self._time_labels[sel]], names=[self.entity_name, self.time_name]
+        t0 = int(self.time.min()) if self.nobs else 0
+        span = (int(self.time.max()) - t0 + 1) if self.nobs else 0
+        time_level: pd.Index
+        if self._time_kind == "period":
+            freq = self._time_labels[0].freq
+            time_level = pd.PeriodIndex.from_ordinals(np.arange(t0, t0 + span), freq=freq)
+        else:
+            time_level = pd.Index(np.arange(t0, t0 + span, dtype=np.int64))
+        index = pd.MultiIndex(
+            levels=[self._entity_level, time_level],
+            codes=[self.entity_codes[sel], self.time[sel] - t0],
+            names=[self.entity_name, self.time_name],
+            verify_integrity=False,
         )
+        return index.remove_unused_levels()
 
     def series(self, values: np.ndarray, name: str, *, mask: np.ndarray | None = None, on: str = "keys") -> pd.Series:
         """Label an array in panel order.

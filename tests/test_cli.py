@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -69,7 +70,9 @@ def test_countries(capsys):
 
 
 def test_console_script():
-    exe = shutil.which("nqpf-tfp")
+    # the script sits beside the interpreter running the tests (the venv may not be activated)
+    beside = Path(sys.executable).parent / "nqpf-tfp"
+    exe = str(beside) if beside.exists() else shutil.which("nqpf-tfp")
     assert exe, "the nqpf-tfp entry point is not installed (pip install .)"
     done = subprocess.run([exe, "growth", "--country", "USA", "--start", "2010"], capture_output=True,
                           text=True, check=True)
