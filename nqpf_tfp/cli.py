@@ -145,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
             "(Törnqvist; capital services; labour = persons x hours x human capital). Prints the average "
             "contributions to GDP growth by sub-period and the TFP index, which equals PWT's rtfpna."
         ),
+        epilog=(
+            "examples:\n"
+            "  nqpf-tfp growth --country CHN\n"
+            "  nqpf-tfp growth --country China --start 1978 --breaks 1992 2001 2012\n"
+            "  nqpf-tfp growth --country USA --start 2000 --csv usa.csv --plot usa.png"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     growth.add_argument("--country", required=True, help="ISO3 code or PWT country name, e.g. CHN or China")
     growth.add_argument("--start", type=int, help="first year (default: first year with TFP inputs)")

@@ -313,6 +313,11 @@ class Panel:
         return self.entity_labels[self.entity_codes]
 
     @property
+    def time_kind(self) -> str:
+        """``"integer"`` (e.g. years) or ``"period"`` (pandas Periods)."""
+        return self._time_kind
+
+    @property
     def time_labels(self) -> np.ndarray:
         """Time value of every row as the caller gave it, in panel order."""
         return self._time_labels

@@ -251,3 +251,16 @@ def test_row_order_and_entity_labels_do_not_change_results(seed, n_entities, n_y
     relabelled.index = relabelled.index.set_levels(
         relabelled.index.levels[0].map({v: k for k, v in mapping.items()}), level=0)
     pd.testing.assert_frame_equal(relabelled.sort_index(), base.sort_index(), rtol=0, atol=0)
+
+
+def test_quarterly_periods_and_period_base():
+    q = pd.period_range("2020Q1", periods=4, freq="Q")
+    df = pd.DataFrame({"c": "A", "q": q, "Y": [1.0, 1.1, 1.2, 1.3], "K": 1.0, "L": 1.0})
+    ga = nt.growth_accounting(df.drop(index=2), "Y", capital="K", labor="L", labor_share=0.6, entity="c", time="q")
+    # 2020Q3 is missing: growth only for Q2 (from Q1) and none for Q4
+    assert list(ga.tfp_growth.index.get_level_values("q")) == [pd.Period("2020Q2", freq="Q")]
+    full = nt.growth_accounting(df, "Y", capital="K", labor="L", labor_share=0.6, entity="c", time="q")
+    idx = full.tfp_index(base="2020Q2")
+    np.testing.assert_allclose(idx.to_numpy(), np.array([1.0, 1.1, 1.2, 1.3]) / 1.1)
+    avg = full.averages([("2020Q1", "2020Q4")])
+    assert avg.iloc[0]["years"] == 3

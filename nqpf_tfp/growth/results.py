@@ -101,7 +101,7 @@ class GrowthAccounting:
 
     # ---------------------------------------------------------------- index
     def _base_ordinal(self, base: Any) -> int:
-        if self._panel._time_kind == "period":
+        if self._panel.time_kind == "period":
             freq = self._panel.time_labels[0].freq
             return int(pd.Period(base, freq=freq).ordinal)
         if isinstance(base, bool) or not isinstance(base, (int, np.integer)):
