@@ -23,7 +23,7 @@ from pandas.api.extensions import ExtensionArray
 from .errors import DroppedRowsWarning, PanelError, SpecificationError
 from .options import check_option
 
-__all__ = ["Panel", "Lag"]
+__all__ = ["Panel", "Lag", "calendar_lag"]
 
 ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
@@ -71,6 +71,30 @@ class Lag:
         out = values[self.index].astype(np.float64, copy=True)
         out[~self.valid] = np.nan
         return out
+
+
+def calendar_lag(codes: np.ndarray, time: np.ndarray, k: int = 1) -> Lag:
+    """Lag index for rows sorted by (entity code, time) with unique keys.
+
+    Row *r* (entity *i*, time *t*) points to the row of entity *i* at time
+    *t - k*; invalid where that row does not exist. O(n) for ``|k| = 1``
+    (only the neighbour can qualify), O(n log n) otherwise.
+    """
+    n = int(time.size)
+    idx = np.arange(n)
+    if n == 0 or k == 0:
+        return Lag(idx, np.full(n, k == 0))
+    if abs(k) == 1:
+        cand = np.clip(idx - k, 0, n - 1)
+        valid = (codes[cand] == codes) & (time[cand] == time - k) & (cand != idx)
+        return Lag(np.where(valid, cand, idx), valid)
+    offset = time - time.min()
+    stride = int(offset.max()) + 1 + abs(k)  # wide enough that t-k never lands on another entity
+    key = codes * stride + offset
+    target = key - k
+    pos = np.minimum(np.searchsorted(key, target), n - 1)
+    valid = key[pos] == target
+    return Lag(np.where(valid, pos, idx), valid)
 
 
 class Panel:
@@ -331,25 +355,7 @@ class Panel:
         """
         k = int(k)
         if k not in self._lags:
-            n = self.nobs
-            if n == 0 or k == 0:
-                self._lags[k] = Lag(np.arange(n), np.ones(n, dtype=bool) if k == 0 else np.zeros(n, dtype=bool))
-                return self._lags[k]
-            if abs(k) == 1:  # sorted rows: the only candidate is the neighbour
-                idx = np.arange(n)
-                cand = np.clip(idx - k, 0, n - 1)
-                valid = (self.entity_codes[cand] == self.entity_codes) & (self.time[cand] == self.time - k)
-                valid &= cand != idx
-                self._lags[k] = Lag(np.where(valid, cand, idx), valid)
-                return self._lags[k]
-            offset = self.time - self.time.min()
-            stride = int(offset.max()) + 1 + abs(k)  # wide enough that t-k never lands on another entity
-            key = self.entity_codes * stride + offset
-            target = key - k
-            pos = np.searchsorted(key, target)
-            pos_c = np.minimum(pos, n - 1)
-            valid = (pos < n) & (key[pos_c] == target)
-            self._lags[k] = Lag(np.where(valid, pos_c, np.arange(n)), valid)
+            self._lags[k] = calendar_lag(self.entity_codes, self.time, k)
         return self._lags[k]
 
     def diff(self, values: np.ndarray, k: int = 1) -> np.ndarray:
