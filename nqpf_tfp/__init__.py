@@ -20,6 +20,15 @@ from .growth import (
 )
 from .options import OPTIONS
 from .panel import Panel
+from .production import (
+    OLS,
+    FixedEffects,
+    LevinsohnPetrin,
+    OlleyPakes,
+    ProductionResults,
+    RobinsonWooldridge,
+    Wooldridge,
+)
 
 __version__ = "0.1.0"
 
@@ -32,6 +41,13 @@ __all__ = [
     "pwt_tfp",
     "pwt_hours",
     "pwt_growth_accounting",
+    "OLS",
+    "FixedEffects",
+    "OlleyPakes",
+    "LevinsohnPetrin",
+    "Wooldridge",
+    "RobinsonWooldridge",
+    "ProductionResults",
     "datasets",
     "errors",
     "OPTIONS",

@@ -28,6 +28,24 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "ctfp": "TFP level at current PPPs, USA = 1 (output: cgdpo)",
         "cwtfp": "welfare-relevant TFP level at current PPPs, USA = 1 (output: cda)",
     },
+    "form": {
+        "cobb-douglas": "ln y linear in the log inputs",
+        "translog": "ln y quadratic in the log inputs (squares and cross products)",
+    },
+    "cov_type": {
+        "cluster": "clustered by entity (firm): robust to heteroskedasticity and serial correlation",
+        "robust": "heteroskedasticity-robust (HC1)",
+        "unadjusted": "homoskedastic, no clustering",
+        "prodest": "R prodest's prodestWRDG_GMM formula (u'u/N)(X'Z(Z'Z)^-1Z'X)^-1, for reproduction only",
+    },
+    "on_failure": {
+        "raise": "a failed bootstrap replication raises EstimationError naming it",
+        "warn": "failed replications are dropped with a warning and listed in diagnostics",
+    },
+    "wooldridge_method": {
+        "iv": "one-step 2SLS of the stacked two-equation system with delta_1 = 1 (Wooldridge 2009)",
+        "gmm": "two-step GMM of the two-equation system, separate polynomial coefficients (prodestWRDG_GMM)",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",

@@ -1,0 +1,288 @@
+"""What every production-function estimator shares: the constructor, formulas, fit and bootstrap."""
+
+from __future__ import annotations
+
+import time as _time
+import warnings
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConvergenceWarning, EstimationError, SpecificationError
+from ..options import check_option
+from .linalg import check_rank
+from .results import ProductionResults
+from .spec import ModelData, ProductionSpec, build_model_data
+
+__all__ = ["ProductionEstimator", "Estimate"]
+
+
+@dataclass
+class Estimate:
+    """One estimation on one sample.
+
+    ``params`` are in the order of :meth:`ProductionEstimator._param_names`;
+    ``tfp`` is log TFP of every row of the sample (output minus the estimated
+    contribution of inputs and controls).
+    """
+
+    params: np.ndarray
+    tfp: np.ndarray
+    nobs: int
+    cov: np.ndarray | None = None
+    j_stat: float | None = None
+    j_df: int | None = None
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+
+class ProductionEstimator:
+    """Base class: validates the specification and data once; ``fit()`` estimates.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Firm panel, one row per (entity, time); never modified.
+    output : str
+        Log output (value added when ``value_added=True``).
+    free : str or list of str
+        Freely chosen inputs (labour).
+    state : str or list of str
+        State inputs (capital).
+    proxy : str or list of str, optional
+        Proxy variable: investment (Olley-Pakes) or intermediate input
+        (Levinsohn-Petrin, Wooldridge).
+    controls : str or list of str, optional
+        Further regressors (e.g. year dummies), entering linearly.
+    entity, time : str, optional
+        Key columns; omit both to use a two-level (entity, time) MultiIndex.
+    form : {"cobb-douglas", "translog"}
+    value_added : bool
+        Output is value added (default). Gross output with a proxy-based
+        estimator needs the proxy as an input (see GNR).
+    poly_degree : int
+        Degree of the first-stage polynomial in (state, proxy); 2 is R
+        prodest's (linear terms, squares and pairwise products).
+    markov_degree : int
+        Degree of the polynomial of the productivity process g(omega_{t-1});
+        3 (a cubic with a constant) is R prodest's.
+    take_logs : bool
+        Variables are given in levels: take logs (each must be positive).
+    missing : {"drop", "raise"}
+        Rows with missing values: dropped with a warning, or an error.
+    """
+
+    method: ClassVar[str] = "base"
+    needs_state: ClassVar[bool] = True
+    needs_proxy: ClassVar[bool] = True
+    needs_lags: ClassVar[bool] = True
+    supports_translog: ClassVar[bool] = False
+    default_cov: ClassVar[str] = "bootstrap"
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        output: str,
+        free: str | Sequence[str] | None = None,
+        state: str | Sequence[str] | None = None,
+        proxy: str | Sequence[str] | None = None,
+        controls: str | Sequence[str] | None = None,
+        *,
+        entity: str | None = None,
+        time: str | None = None,
+        form: str = "cobb-douglas",
+        value_added: bool = True,
+        poly_degree: int = 2,
+        markov_degree: int = 3,
+        take_logs: bool = False,
+        missing: str = "drop",
+    ) -> None:
+        self.spec = ProductionSpec.make(
+            output=output, free=free, state=state, proxy=proxy, controls=controls, entity=entity, time=time,
+            form=form, value_added=value_added, poly_degree=poly_degree, markov_degree=markov_degree,
+            take_logs=take_logs, missing=missing,
+        )
+        self._check_spec()
+        self._panel, self._data = build_model_data(data, self.spec, self._extra_columns())
+        if self.needs_lags:
+            self._panel.require_consecutive(self.method)
+        names = ["const", *self.spec.inputs, *self.spec.controls]
+        design = np.column_stack([np.ones(self._data.n), self._data.free, self._data.state, self._data.controls])
+        check_rank(design, names, f"{self.method}: inputs")
+
+    # ------------------------------------------------------------ contract
+    def _check_spec(self) -> None:
+        spec = self.spec
+        if not spec.free and not spec.state:
+            raise SpecificationError(f"{self.method} needs at least one input (free= or state=).")
+        if self.needs_state and not spec.state:
+            raise SpecificationError(f"{self.method} needs state= (e.g. capital).")
+        if self.needs_proxy and not spec.proxy:
+            raise SpecificationError(f"{self.method} needs proxy= (investment or an intermediate input).")
+        if not self.needs_proxy and spec.proxy:
+            raise SpecificationError(f"{self.method} uses no proxy; remove proxy={list(spec.proxy)}.")
+        if spec.form == "translog" and not self.supports_translog:
+            raise SpecificationError(
+                f"form='translog' is not available for {self.method} yet; use 'cobb-douglas', "
+                "or OLS / FixedEffects for a translog."
+            )
+        if not spec.value_added and self.needs_proxy:
+            raise SpecificationError(
+                f"{self.method} with value_added=False: gross output with the proxy among the inputs is not "
+                "identified by this estimator (Gandhi, Navarro and Rivers 2020); use value added."
+            )
+
+    def _extra_columns(self) -> Sequence[str]:
+        return ()
+
+    def _param_names(self) -> list[str]:
+        return list(self.spec.inputs) + list(self.spec.controls)
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        raise NotImplementedError
+
+    def _cov_types(self) -> tuple[str, ...]:
+        return ("bootstrap",)
+
+    # ------------------------------------------------------------- formula
+    @classmethod
+    def from_formula(cls, formula: str, data: pd.DataFrame, **kwargs: Any) -> ProductionEstimator:
+        """Build from ``"output ~ free | state | proxy [| controls]"``.
+
+        Each part is a formulaic right-hand side: ``"Y ~ fX1 + fX2 | sX | pX"``,
+        and transformations such as ``np.log(K)`` are evaluated by formulaic.
+        Estimators without a proxy take ``"output ~ free | state [| controls]"``.
+        """
+        from .formula import parse_formula
+
+        keys = (kwargs.get("entity"), kwargs.get("time"))
+        frame, roles = parse_formula(formula, data, has_proxy=cls.needs_proxy, keys=keys)
+        overlap = set(roles) & set(kwargs)
+        if overlap:
+            raise SpecificationError(f"{sorted(overlap)} are given by the formula; do not pass them again.")
+        return cls(frame, **roles, **kwargs)
+
+    # ----------------------------------------------------------------- fit
+    def fit(
+        self,
+        *,
+        cov_type: str | None = None,
+        bootstrap: int = 0,
+        seed: int | np.random.SeedSequence | None = None,
+        n_jobs: int = 1,
+        on_failure: str = "raise",
+        progress: bool = False,
+    ) -> ProductionResults:
+        """Estimate.
+
+        Parameters
+        ----------
+        cov_type : str, optional
+            Analytic covariance where the estimator has one (see the class);
+            ``None`` uses the estimator's default.
+        bootstrap : int
+            Firm-cluster bootstrap replications (0: none). Each replication
+            resamples firms with replacement and re-estimates every stage.
+            When > 0 the covariance is the bootstrap covariance.
+        seed : int or SeedSequence, optional
+            Replication *b* draws from ``SeedSequence(seed).spawn(B)[b]``, so
+            the numbers do not depend on ``n_jobs``.
+        n_jobs : int
+            Threads running replications.
+        on_failure : {"raise", "warn"}
+            A failed replication raises (default), or is dropped with a warning.
+        progress : bool
+            Show a tqdm progress bar over replications.
+        """
+        on_failure = check_option("on_failure", on_failure)
+        if bootstrap and cov_type not in (None, "bootstrap"):
+            raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
+        chosen = "bootstrap" if bootstrap else (cov_type or self.default_cov)
+        if chosen != "bootstrap":
+            allowed = self._cov_types()
+            check_option("cov_type", chosen)
+            if chosen not in allowed:
+                raise SpecificationError(f"cov_type={chosen!r} is not available for {self.method}; use one of {allowed}.")
+        elif not bootstrap:
+            raise SpecificationError(
+                f"{self.method} has no analytic standard errors: pass bootstrap=B (e.g. 100) and a seed."
+            )
+        start = _time.perf_counter()
+        est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
+        names = self._param_names()
+        diagnostics: dict[str, Any] = {"method": self.method, "n_entities": self._data.n_entities, **est.diagnostics}
+        if bootstrap:
+            cov, boot_diag = self._bootstrap(est, int(bootstrap), seed, n_jobs, on_failure, progress)
+            diagnostics.update(boot_diag)
+        else:
+            assert est.cov is not None
+            cov = est.cov
+        diagnostics["seconds"] = _time.perf_counter() - start
+        return ProductionResults(
+            method=self.method,
+            params=pd.Series(est.params, index=names, name="coef"),
+            cov=pd.DataFrame(cov, index=names, columns=names),
+            cov_type=chosen,
+            nobs=est.nobs,
+            tfp=self._panel.series(est.tfp, "tfp", on="index"),
+            inputs=list(self.spec.inputs),
+            diagnostics=diagnostics,
+            j_stat=None if bootstrap else est.j_stat,
+            j_df=None if bootstrap else est.j_df,
+        )
+
+    def _bootstrap(
+        self, full: Estimate, reps: int, seed: Any, n_jobs: int, on_failure: str, progress: bool
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        seeds = (seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)).spawn(reps)
+        n_firms = self._data.n_entities
+
+        def one(b: int) -> np.ndarray:
+            firms = np.random.default_rng(seeds[b]).integers(0, n_firms, n_firms)
+            return self._estimate(self._data.resample(firms), "unadjusted").params
+
+        draws = np.full((reps, full.params.size), np.nan)
+        failures: list[tuple[int, str]] = []
+        indices = range(reps)
+        if progress:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError as exc:
+                raise ImportError("progress=True needs tqdm: pip install 'nqpf-tfp[progress]'") from exc
+            indices = tqdm(indices, desc=f"{self.method} bootstrap", total=reps)
+
+        def safe(b: int) -> None:
+            try:
+                draws[b] = one(b)
+            except Exception as exc:  # noqa: BLE001 - every failure is reported below
+                failures.append((b, f"{type(exc).__name__}: {exc}"))
+
+        if n_jobs == 1:
+            for b in indices:
+                safe(b)
+        else:
+            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                list(pool.map(safe, indices))
+        failures.sort()
+        bad = ~np.isfinite(draws).all(axis=1)
+        for b in np.flatnonzero(bad):
+            if b not in {f[0] for f in failures}:
+                failures.append((int(b), "non-finite estimate"))
+        failures.sort()
+        if failures:
+            listing = "; ".join(f"replication {b}: {msg}" for b, msg in failures[:5])
+            if on_failure == "raise":
+                raise EstimationError(
+                    f"{len(failures)} of {reps} bootstrap replications failed ({listing}). "
+                    "Pass on_failure='warn' to drop them."
+                )
+            warnings.warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}",
+                          ConvergenceWarning, stacklevel=3)
+        good = draws[~bad]
+        if good.shape[0] < 2:
+            raise EstimationError(f"only {good.shape[0]} bootstrap replications succeeded; need at least 2.")
+        cov = np.atleast_2d(np.cov(good, rowvar=False, ddof=1))
+        return cov, {"bootstrap_replications": int(good.shape[0]), "bootstrap_failures": failures}

@@ -1,0 +1,34 @@
+"""Polynomial bases for control functions and Markov processes."""
+
+from __future__ import annotations
+
+from itertools import combinations_with_replacement
+
+import numpy as np
+
+__all__ = ["polynomial", "polynomial_names"]
+
+
+def _powers(n_vars: int, degree: int) -> list[tuple[int, ...]]:
+    """Index tuples of all monomials of total degree 1..degree, by degree."""
+    return [c for d in range(1, degree + 1) for c in combinations_with_replacement(range(n_vars), d)]
+
+
+def polynomial(x: np.ndarray, degree: int) -> np.ndarray:
+    """All monomials of the columns of ``x`` of total degree 1..``degree`` (no constant).
+
+    Degree 2 in (k, m) gives k, m, k², k·m, m²: R prodest's first stage
+    (``model.matrix(~.^2 - 1)`` plus squares), in another column order.
+    """
+    x = np.atleast_2d(x.T).T if x.ndim == 1 else x
+    cols = [np.prod(x[:, list(idx)], axis=1) for idx in _powers(x.shape[1], degree)]
+    return np.column_stack(cols) if cols else np.empty((x.shape[0], 0))
+
+
+def polynomial_names(names: list[str], degree: int) -> list[str]:
+    """Names of the columns of :func:`polynomial`, e.g. ``"k*m"``, ``"k^2"``."""
+    out = []
+    for idx in _powers(len(names), degree):
+        counts = {i: idx.count(i) for i in dict.fromkeys(idx)}
+        out.append("*".join(names[i] + (f"^{c}" if c > 1 else "") for i, c in counts.items()))
+    return out

@@ -1,0 +1,140 @@
+"""Least squares, linear GMM and their covariance matrices, on numpy arrays.
+
+Solves use ``lstsq``/``solve`` on the normal equations of small matrices;
+nothing is inverted that a solve can do instead, except the final (k x k)
+bread of a sandwich.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import EstimationError
+
+__all__ = ["LinearFit", "ols", "gmm", "cluster_meat", "check_rank"]
+
+
+@dataclass(frozen=True)
+class LinearFit:
+    """Coefficients, covariance and residuals of a linear estimator."""
+
+    params: np.ndarray
+    cov: np.ndarray
+    resid: np.ndarray
+    j_stat: float | None = None
+    j_df: int | None = None
+
+
+def check_rank(x: np.ndarray, names: list[str], what: str) -> None:
+    """Raise naming the first column that is a linear combination of earlier ones."""
+    if x.shape[0] < x.shape[1]:
+        raise EstimationError(f"{what}: {x.shape[0]} observations for {x.shape[1]} coefficients.")
+    scale = np.sqrt((x * x).sum(axis=0))
+    scale[scale == 0] = 1.0
+    xs = x / scale
+    _, r = np.linalg.qr(xs)
+    diag = np.abs(np.diag(r))
+    tol = max(x.shape) * np.finfo(float).eps * 1e3
+    bad = np.flatnonzero(diag < tol)
+    if bad.size:
+        j = int(bad[0])
+        raise EstimationError(
+            f"{what}: column {names[j]!r} is collinear with the columns before it ({names[:j]}); "
+            "drop it or one of those columns."
+        )
+
+
+def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """Sum over clusters of (sum of scores in the cluster) outer itself."""
+    n_groups = int(clusters.max()) + 1
+    sums = np.zeros((n_groups, scores.shape[1]))
+    np.add.at(sums, clusters, scores)
+    return sums.T @ sums
+
+
+def ols(y: np.ndarray, x: np.ndarray, *, cov_type: str, clusters: np.ndarray | None, df_absorbed: int = 0) -> LinearFit:
+    """OLS with unadjusted, HC1 or entity-clustered covariance.
+
+    ``df_absorbed`` counts parameters removed before the call (entity means in
+    the within estimator) for the degrees-of-freedom correction.
+    """
+    params, *_ = np.linalg.lstsq(x, y, rcond=None)
+    resid = y - x @ params
+    n, k = x.shape
+    df_resid = n - k - df_absorbed
+    if df_resid <= 0:
+        raise EstimationError(f"no degrees of freedom left: {n} observations, {k + df_absorbed} parameters.")
+    bread = np.linalg.inv(x.T @ x)
+    if cov_type == "unadjusted":
+        cov = bread * (resid @ resid / df_resid)
+    elif cov_type == "robust":
+        meat = (x * resid[:, None]).T @ (x * resid[:, None])
+        cov = bread @ meat @ bread * (n / df_resid)
+    elif cov_type == "cluster":
+        assert clusters is not None
+        g = int(clusters.max()) + 1
+        meat = cluster_meat(x * resid[:, None], clusters)
+        cov = bread @ meat @ bread * (g / (g - 1)) * ((n - 1) / (n - k))
+    else:
+        raise EstimationError(f"cov_type={cov_type!r} is not available for least squares.")
+    return LinearFit(params, cov, resid)
+
+
+def gmm(
+    y: np.ndarray,
+    x: np.ndarray,
+    z: np.ndarray,
+    *,
+    weight: np.ndarray | None,
+    cov_type: str,
+    clusters: np.ndarray,
+    n_units: int,
+) -> LinearFit:
+    """Linear GMM ``min (Z'u)' W (Z'u)``; ``weight=None`` is 2SLS, ``W = (Z'Z)^-1``.
+
+    Parameters
+    ----------
+    y, x, z : arrays
+        Stacked outcome, regressors and instruments (rows may be several
+        equations of the same unit).
+    weight : array or None
+        Weighting matrix; None for 2SLS.
+    cov_type : {"cluster", "unadjusted", "prodest"}
+        ``cluster``: sandwich with moments summed by ``clusters``.
+        ``unadjusted``: homoskedastic, sigma^2 = u'u / n_rows.
+        ``prodest``: (u'u / n_units) (X'Z (Z'Z)^-1 Z'X)^-1, R prodest's formula.
+    clusters : array of int
+        Cluster (firm) code of each stacked row.
+    n_units : int
+        Observations per equation (R prodest's N).
+    """
+    zz = z.T @ z
+    w = np.linalg.pinv(zz) if weight is None else weight
+    xz = x.T @ z
+    a = xz @ w
+    lhs = a @ xz.T
+    try:
+        params = np.linalg.solve(lhs, a @ (z.T @ y))
+    except np.linalg.LinAlgError as exc:
+        raise EstimationError("the GMM normal equations are singular: instruments do not identify the model.") from exc
+    resid = y - x @ params
+    bread = np.linalg.inv(lhs)
+    if cov_type == "cluster":
+        meat = cluster_meat(z * resid[:, None], clusters)
+        g = int(clusters.max()) + 1
+        cov = bread @ a @ meat @ a.T @ bread * (g / (g - 1))
+    elif cov_type == "unadjusted":
+        cov = (resid @ resid / y.size) * (bread if weight is None else bread @ a @ zz @ a.T @ bread)
+    elif cov_type == "prodest":
+        cov = (resid @ resid / n_units) * np.linalg.inv(xz @ np.linalg.pinv(zz) @ xz.T)
+    else:
+        raise EstimationError(f"cov_type={cov_type!r} is not available for GMM.")
+    j_df = z.shape[1] - x.shape[1]
+    zu = z.T @ resid
+    if weight is None:  # Sargan: homoskedastic J
+        j_stat = float(zu @ np.linalg.pinv(zz) @ zu / (resid @ resid / y.size))
+    else:
+        j_stat = float(zu @ weight @ zu)
+    return LinearFit(params, cov, resid, j_stat if j_df > 0 else None, j_df if j_df > 0 else None)

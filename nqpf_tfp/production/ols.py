@@ -1,0 +1,99 @@
+"""Pooled OLS and the within (fixed-effects) estimator of a production function."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from ..errors import PanelError
+from .base import Estimate, ProductionEstimator
+from .basis import polynomial, polynomial_names
+from .linalg import check_rank, ols
+from .spec import ModelData
+
+__all__ = ["OLS", "FixedEffects"]
+
+
+class _LeastSquares(ProductionEstimator):
+    needs_state: ClassVar[bool] = False
+    needs_proxy: ClassVar[bool] = False
+    needs_lags: ClassVar[bool] = False
+    supports_translog: ClassVar[bool] = True
+    default_cov: ClassVar[str] = "cluster"
+
+    def _cov_types(self) -> tuple[str, ...]:
+        return ("cluster", "robust", "unadjusted")
+
+    def _regressors(self, data: ModelData) -> np.ndarray:
+        inputs = np.column_stack([data.free, data.state])
+        parts = [inputs]
+        if self.spec.form == "translog":
+            parts.append(polynomial(inputs, 2)[:, inputs.shape[1]:])  # squares and cross products
+        parts.append(data.controls)
+        return np.column_stack(parts)
+
+    def _regressor_names(self) -> list[str]:
+        inputs = list(self.spec.inputs)
+        names = list(inputs)
+        if self.spec.form == "translog":
+            names += polynomial_names(inputs, 2)[len(inputs):]
+        return names + list(self.spec.controls)
+
+    def _param_names(self) -> list[str]:
+        return self._regressor_names()
+
+
+class OLS(_LeastSquares):
+    """Pooled OLS of log output on log inputs (with a constant).
+
+    .. math:: y_{it} = \\beta_0 + x_{it}'\\beta + c_{it}'\\delta + u_{it}
+
+    Biased upwards for freely chosen inputs when productivity is known to
+    the firm (Marschak and Andrews 1944): the benchmark the control-function
+    estimators correct. ``cov_type`` is ``"cluster"`` (by firm, default),
+    ``"robust"`` (HC1) or ``"unadjusted"``; these equal statsmodels' ``OLS``
+    with ``cov_type="cluster"`` / ``"HC1"`` / ``"nonrobust"``.
+    """
+
+    method: ClassVar[str] = "OLS"
+
+    def _param_names(self) -> list[str]:
+        return ["const", *self._regressor_names()]
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        x = np.column_stack([np.ones(data.n), self._regressors(data)])
+        check_rank(x, self._param_names(), "OLS")
+        fit = ols(data.y, x, cov_type=cov_type, clusters=data.codes)
+        return Estimate(fit.params, data.y - x[:, 1:] @ fit.params[1:], data.n, fit.cov)
+
+
+class FixedEffects(_LeastSquares):
+    """Within (firm fixed-effects) estimator.
+
+    .. math:: y_{it} - \\bar y_i = (x_{it} - \\bar x_i)'\\beta + (u_{it} - \\bar u_i)
+
+    Removes time-invariant productivity; consistent when productivity is
+    constant within a firm. Covariances match linearmodels' ``PanelOLS`` with
+    ``entity_effects=True`` (``"unadjusted"``, ``"robust"``, ``"cluster"`` by
+    entity). Log TFP is ``y - x'beta``, so it includes the firm effect.
+    """
+
+    method: ClassVar[str] = "FixedEffects"
+    needs_lags: ClassVar[bool] = False
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        x = self._regressors(data)
+        counts = np.bincount(data.codes).astype(float)
+        if counts.max() < 2:
+            raise PanelError("FixedEffects needs firms observed more than once; every firm has one row.")
+
+        def within(v: np.ndarray) -> np.ndarray:
+            if v.ndim == 1:
+                return v - (np.bincount(data.codes, weights=v) / counts)[data.codes]
+            return np.column_stack([within(c) for c in v.T])
+
+        xw, yw = within(x), within(data.y)
+        check_rank(xw, self._param_names(), "FixedEffects (within-firm variation)")
+        fit = ols(yw, xw, cov_type=cov_type, clusters=data.codes, df_absorbed=int(counts.size))
+        return Estimate(fit.params, data.y - x @ fit.params, data.n, fit.cov)

@@ -1,0 +1,161 @@
+"""Wooldridge (2009): both control-function stages as one linear system.
+
+With the Levinsohn-Petrin inversion ``omega = c(k, m)'lambda``, ``c`` a
+polynomial of degree ``poly_degree`` in (state, proxy), and a linear Markov
+process, the two equations
+
+.. math::
+
+    y_{it} &= \\alpha + w_{it}'\\beta + k_{it}'\\gamma + c_{it}'\\lambda_1 + e_{it},
+    \\qquad Z_1 = (1, w_{it}, c_{it}) \\\\
+    y_{it} &= \\alpha_2 + w_{it}'\\beta + k_{it}'\\gamma + c_{i,t-1}'\\lambda_2 + u_{it},
+    \\qquad Z_2 = (1, w_{i,t-1}, k_{it}, c_{i,t-1})
+
+share ``beta`` and ``gamma`` and are estimated together on firm-years with a
+previous year, rows of the same firm stacked in one cluster.
+
+* ``method="gmm"`` (R prodest's ``prodestWRDG_GMM``): the polynomial
+  coefficients differ between the equations (``k`` appears in ``c`` only in
+  the second); two-step GMM, by default with prodest's homoskedastic weight
+  (which makes it the system 2SLS), or ``weight="cluster"`` for the efficient
+  weight under within-firm correlation.
+* ``method="iv"``: Wooldridge's restriction of a linear ``f`` with slope one,
+  ``lambda_1 = lambda_2`` (intercepts differ), one-step 2SLS.
+
+:class:`RobinsonWooldridge` uses the second equation alone (R prodest's
+``prodestROB``): 2SLS of ``y`` on ``w``, ``k``, ``c_{t-1}`` with instruments
+``w_{t-1}``, ``k``, ``c_{t-1}``.
+
+Covariances: ``"cluster"`` by firm (default: the two equations of a firm-year
+and all years of a firm share a cluster), ``"unadjusted"``, and for
+``method="gmm"`` also ``"prodest"``, R prodest's formula
+``(u'u/N)(X'Z(Z'Z)^-1 Z'X)^-1``, kept to reproduce its tables: it is twice the
+homoskedastic variance and ignores within-firm correlation.
+
+References
+----------
+Wooldridge, J. M. (2009). On estimating firm-level production functions using
+proxy variables to control for unobservables. *Economics Letters* 104(3), 112-114.
+Robinson, P. M. (1988). Root-N-consistent semiparametric regression.
+*Econometrica* 56(4), 931-954.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import EstimationError, SpecificationError
+from ..options import check_option
+from .base import Estimate, ProductionEstimator
+from .basis import polynomial
+from .linalg import cluster_meat, gmm
+from .spec import ModelData
+
+__all__ = ["Wooldridge", "RobinsonWooldridge"]
+
+
+class _LinearSystem(ProductionEstimator):
+    default_cov: ClassVar[str] = "cluster"
+
+    def _lagged_sample(self, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Rows with a previous year, the polynomial c, its lag and the lagged free inputs there."""
+        c = polynomial(np.column_stack([data.state, data.proxy]), self.spec.poly_degree)
+        c_lag = data.lagged(c)
+        free_lag = data.lagged(data.free)
+        rows = np.flatnonzero(data.lag(1).valid)
+        if rows.size == 0:
+            raise EstimationError(f"{self.method}: no firm-year has a previous year.")
+        return rows, c[rows], c_lag[rows], free_lag[rows]
+
+
+class Wooldridge(_LinearSystem):
+    """Wooldridge (2009) system estimator; ``method="iv"`` or ``"gmm"`` (see the module docstring).
+
+    Parameters
+    ----------
+    method : {"iv", "gmm"}
+    weight : {"unadjusted", "cluster"}
+        Second-step weight of ``method="gmm"``: prodest's homoskedastic one
+        (default) or the firm-clustered efficient one.
+    **kwargs
+        As :class:`~nqpf_tfp.production.base.ProductionEstimator`.
+    """
+
+    method: ClassVar[str] = "Wooldridge"
+
+    def __init__(self, data: pd.DataFrame, output: str, free: Any = None, state: Any = None, proxy: Any = None,
+                 controls: Any = None, *, method: str = "iv", weight: str = "unadjusted", **kwargs: Any) -> None:
+        self.variant = check_option("wooldridge_method", method)
+        if weight not in ("unadjusted", "cluster"):
+            raise SpecificationError(f"weight={weight!r} is not valid; use 'unadjusted' or 'cluster'.")
+        if self.variant == "iv" and weight != "unadjusted":
+            raise SpecificationError("weight= applies to method='gmm' only.")
+        self.weight = weight
+        super().__init__(data, output, free, state, proxy, controls, **kwargs)
+        self.method = f"Wooldridge ({self.variant.upper()})"  # type: ignore[misc]
+
+    def _cov_types(self) -> tuple[str, ...]:
+        return ("cluster", "unadjusted", "prodest") if self.variant == "gmm" else ("cluster", "unadjusted")
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        rows, c, c_lag, free_lag = self._lagged_sample(data)
+        n = rows.size
+        ns = data.state.shape[1]
+        one, zero = np.ones((n, 1)), np.zeros((n, 1))
+        shared1 = np.column_stack([one, data.free[rows], data.state[rows], data.controls[rows]])
+        z1 = np.column_stack([one, data.free[rows], data.controls[rows], c])
+        z2 = np.column_stack([one, free_lag, data.state[rows], data.controls[rows], c_lag])
+        if self.variant == "gmm":
+            c_own = c[:, ns:]  # k_t's coefficient in the first equation is gamma itself
+            x1 = np.column_stack([shared1, c_own, zero, np.zeros_like(c_lag)])
+            x2 = np.column_stack([shared1, np.zeros_like(c_own), one, c_lag])
+        else:
+            x1 = np.column_stack([shared1, c, zero])
+            x2 = np.column_stack([shared1, c_lag, one])
+        x = np.vstack([x1, x2])
+        z = np.block([[z1, np.zeros((n, z2.shape[1]))], [np.zeros((n, z1.shape[1])), z2]])
+        y = np.r_[data.y[rows], data.y[rows]]
+        clusters = np.r_[data.codes[rows], data.codes[rows]]
+        weight = None
+        if self.variant == "gmm" and self.weight == "cluster":
+            first = gmm(y, x, z, weight=None, cov_type="unadjusted", clusters=clusters, n_units=n)
+            weight = np.linalg.pinv(cluster_meat(z * first.resid[:, None], clusters))
+        fit = gmm(y, x, z, weight=weight, cov_type=cov_type, clusters=clusters, n_units=n)
+        k = shared1.shape[1]
+        params = fit.params[1:k]  # beta, gamma, delta
+        cov = fit.cov[1:k, 1:k]
+        tfp = data.y - data.free @ params[:data.free.shape[1]] - data.state @ params[data.free.shape[1]:data.free.shape[1] + ns] \
+            - data.controls @ params[data.free.shape[1] + ns:]
+        diag = {"estimation_nobs": int(n), "instruments": int(z.shape[1]), "parameters": int(x.shape[1])}
+        return Estimate(params, tfp, int(n), cov, fit.j_stat, fit.j_df, diag)
+
+
+class RobinsonWooldridge(_LinearSystem):
+    """Robinson-Wooldridge IV (R prodest's ``prodestROB``): the second Wooldridge equation by 2SLS.
+
+    ``y_t`` on ``w_t``, ``k_t`` and ``c(k_{t-1}, m_{t-1})`` with ``w_{t-1}``
+    instrumenting ``w_t``; valid under ACF's timing, where the first
+    equation identifies nothing (see the module docstring of
+    :mod:`nqpf_tfp.production.wooldridge`).
+    """
+
+    method: ClassVar[str] = "RobinsonWooldridge"
+
+    def _cov_types(self) -> tuple[str, ...]:
+        return ("cluster", "unadjusted")
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        rows, _, c_lag, free_lag = self._lagged_sample(data)
+        n = rows.size
+        one = np.ones((n, 1))
+        x = np.column_stack([one, data.free[rows], data.state[rows], data.controls[rows], c_lag])
+        z = np.column_stack([one, free_lag, data.state[rows], data.controls[rows], c_lag])
+        fit = gmm(data.y[rows], x, z, weight=None, cov_type=cov_type, clusters=data.codes[rows], n_units=n)
+        k = 1 + data.free.shape[1] + data.state.shape[1] + data.controls.shape[1]
+        params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
+        coefs = np.column_stack([data.free, data.state, data.controls])
+        return Estimate(params, data.y - coefs @ params, int(n), cov, fit.j_stat, fit.j_df,
+                        {"estimation_nobs": int(n)})
