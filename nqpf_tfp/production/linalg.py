@@ -54,11 +54,22 @@ def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     return sums.T @ sums
 
 
-def ols(y: np.ndarray, x: np.ndarray, *, cov_type: str, clusters: np.ndarray | None, df_absorbed: int = 0) -> LinearFit:
+def ols(
+    y: np.ndarray,
+    x: np.ndarray,
+    *,
+    cov_type: str,
+    clusters: np.ndarray | None,
+    df_absorbed: int = 0,
+    cluster_scale: str = "stata",
+) -> LinearFit:
     """OLS with unadjusted, HC1 or entity-clustered covariance.
 
     ``df_absorbed`` counts parameters removed before the call (entity means in
     the within estimator) for the degrees-of-freedom correction.
+    ``cluster_scale``: ``"stata"`` multiplies the clustered sandwich by
+    G/(G-1) (n-1)/(n-k) (Stata, statsmodels); ``"linearmodels"`` by n/(n-k)
+    (linearmodels' PanelOLS).
     """
     params, *_ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ params
@@ -76,7 +87,8 @@ def ols(y: np.ndarray, x: np.ndarray, *, cov_type: str, clusters: np.ndarray | N
         assert clusters is not None
         g = int(clusters.max()) + 1
         meat = cluster_meat(x * resid[:, None], clusters)
-        cov = bread @ meat @ bread * (g / (g - 1)) * ((n - 1) / (n - k))
+        scale = (g / (g - 1)) * ((n - 1) / (n - k)) if cluster_scale == "stata" else n / (n - k)
+        cov = bread @ meat @ bread * scale
     else:
         raise EstimationError(f"cov_type={cov_type!r} is not available for least squares.")
     return LinearFit(params, cov, resid)

@@ -76,7 +76,8 @@ class FixedEffects(_LeastSquares):
     Removes time-invariant productivity; consistent when productivity is
     constant within a firm. Covariances match linearmodels' ``PanelOLS`` with
     ``entity_effects=True`` (``"unadjusted"``, ``"robust"``, ``"cluster"`` by
-    entity). Log TFP is ``y - x'beta``, so it includes the firm effect.
+    entity; the clustered one scaled by n/(n-k) as linearmodels does, where
+    Stata's ``xtreg, fe vce(cluster)`` uses G/(G-1)(n-1)/(n-k)). Log TFP is ``y - x'beta``, so it includes the firm effect.
     """
 
     method: ClassVar[str] = "FixedEffects"
@@ -95,5 +96,6 @@ class FixedEffects(_LeastSquares):
 
         xw, yw = within(x), within(data.y)
         check_rank(xw, self._param_names(), "FixedEffects (within-firm variation)")
-        fit = ols(yw, xw, cov_type=cov_type, clusters=data.codes, df_absorbed=int(counts.size))
+        fit = ols(yw, xw, cov_type=cov_type, clusters=data.codes, df_absorbed=int(counts.size),
+                  cluster_scale="linearmodels")
         return Estimate(fit.params, data.y - x @ fit.params, data.n, fit.cov)

@@ -1,0 +1,156 @@
+"""Production-function estimators against published and peer references.
+
+Data: tests/data/chilean.csv, R prodest's `chilean` data (2,544 plant-years,
+497 plants; copied from ../shared/data/pf/chilean.csv, see tests/data/README.md).
+Reference: R prodest vignette v1.0.1, Table 1 (value added; free fX1, fX2; state sX;
+proxy inv for OP and pX otherwise), printed to 3 decimals, so a match "to the printed
+digits" means equality after rounding to 3 decimals.
+Peers: statsmodels OLS and linearmodels PanelOLS / IV2SLS on the same data (1e-8).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from linearmodels.iv import IV2SLS
+from linearmodels.panel import PanelOLS
+
+import nqpf_tfp as nt
+
+DATA = Path(__file__).parent / "data" / "chilean.csv"
+KW = {"entity": "idvar", "time": "timevar"}
+FREE = ["fX1", "fX2"]
+
+
+@pytest.fixture(scope="module")
+def chilean() -> pd.DataFrame:
+    return pd.read_csv(DATA)
+
+
+def rounded(series: pd.Series) -> list[float]:
+    return [round(float(v), 3) for v in series]
+
+
+# ------------------------------------------------------- prodest vignette
+def test_olley_pakes_table1(chilean):
+    res = nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", **KW).fit(bootstrap=100, seed=0)
+    assert rounded(res.params) == [0.314, 0.256, 0.168]
+    assert res.nobs == 2544 and res.diagnostics["second_stage_nobs"] == 1944
+    # vignette bootstrap SEs 0.041 / 0.032 / 0.031 (100 replications): within +-30%
+    np.testing.assert_allclose(res.std_errors, [0.041, 0.032, 0.031], rtol=0.30)
+
+
+def test_levinsohn_petrin_table1(chilean):
+    res = nt.LevinsohnPetrin(chilean, "Y", FREE, "sX", "pX", **KW).fit(bootstrap=100, seed=0)
+    assert rounded(res.params) == [0.199, 0.169, 0.117]
+    np.testing.assert_allclose(res.std_errors, [0.025, 0.024, 0.044], rtol=0.30)
+
+
+def test_wooldridge_gmm_table1(chilean):
+    res = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="gmm", **KW).fit(cov_type="prodest")
+    assert rounded(res.params) == [0.247, 0.217, 0.058]
+    assert rounded(res.std_errors) == [0.017, 0.015, 0.031]
+    assert res.nobs == 1944
+
+
+def test_wooldridge_gmm_default_is_firm_clustered(chilean):
+    # prodest's formula ignores within-firm correlation; the clustered SEs are about twice as large
+    model = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="gmm", **KW)
+    clustered, prodest = model.fit(), model.fit(cov_type="prodest")
+    assert clustered.cov_type == "cluster"
+    pd.testing.assert_series_equal(clustered.params, prodest.params)
+    assert (clustered.std_errors > prodest.std_errors).all()
+    # instruments: (1, fX1, fX2, 5 polynomial terms) + (1, 2 lagged free, sX, 5 lagged terms) = 17;
+    # parameters: (1, fX1, fX2, sX) + 4 own polynomial terms + (intercept, 5 lagged terms) = 14
+    assert clustered.j_stat is not None and clustered.j_df == 17 - 14
+
+
+def test_wooldridge_iv_stacked_2sls_against_linearmodels(chilean):
+    # Our IV is the documented prodestWRDG model (stacked system, delta_1 = 1, one-step 2SLS).
+    # The vignette prints 0.246 / 0.214 / 0.145 for it, which we do not reproduce (0.227 / 0.200 /
+    # 0.150): prodest 1.0.1's source of prodestWRDG could not be found to settle the difference.
+    # Reference here: the same stacked system handed to linearmodels' IV2SLS.
+    res = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="iv", **KW).fit(cov_type="unadjusted")
+    d = chilean.sort_values(["idvar", "timevar"]).reset_index(drop=True)
+    g = d.groupby("idvar")
+    prev = (g.timevar.shift(1) == d.timevar - 1)
+    k, m = d.sX, d.pX
+    c = pd.DataFrame({"k": k, "m": m, "kk": k * k, "km": k * m, "mm": m * m})
+    c_lag = g[[]].shift(0).join(c.groupby(d.idvar).shift(1))
+    f_lag = d.groupby("idvar")[FREE].shift(1)
+    rows = prev.to_numpy()
+    n = int(rows.sum())
+    one = np.ones(n)
+    x1 = np.column_stack([one, d.loc[rows, FREE], k[rows], c[rows], np.zeros(n)])
+    x2 = np.column_stack([one, d.loc[rows, FREE], k[rows], c_lag[rows], one])
+    z1 = np.column_stack([one, d.loc[rows, FREE], c[rows]])
+    z2 = np.column_stack([one, f_lag[rows], k[rows], c_lag[rows]])
+    zeros1, zeros2 = np.zeros((n, z2.shape[1])), np.zeros((n, z1.shape[1]))
+    y = np.r_[d.Y[rows], d.Y[rows]]
+    x = np.vstack([x1, x2])
+    z = np.block([[z1, zeros1], [zeros2, z2]])
+    # linearmodels wants exogenous regressors separately: all of x is "endogenous", z the instruments
+    peer = IV2SLS(y, None, x, z).fit(cov_type="unadjusted")
+    np.testing.assert_allclose(res.params, peer.params[1:4], atol=1e-8)
+    np.testing.assert_allclose(res.std_errors, peer.std_errors[1:4], atol=1e-8)
+    assert rounded(res.params) == [0.227, 0.200, 0.150]
+
+
+def test_robinson_wooldridge_against_linearmodels(chilean):
+    res = nt.RobinsonWooldridge(chilean, "Y", FREE, "sX", "pX", **KW).fit(cov_type="unadjusted")
+    d = chilean.sort_values(["idvar", "timevar"]).reset_index(drop=True)
+    d["kk"], d["km"], d["mm"] = d.sX ** 2, d.sX * d.pX, d.pX ** 2
+    lagged = d.groupby("idvar")[["sX", "pX", "kk", "km", "mm", *FREE]].shift(1).add_prefix("l_")
+    ok = (d.groupby("idvar").timevar.shift(1) == d.timevar - 1)
+    frame = pd.concat([d, lagged], axis=1)[ok].assign(const=1.0)
+    exog = frame[["const", "sX", "l_sX", "l_pX", "l_kk", "l_km", "l_mm"]]
+    peer = IV2SLS(frame.Y, exog, frame[FREE], frame[["l_fX1", "l_fX2"]]).fit(cov_type="unadjusted")
+    np.testing.assert_allclose(res.params, peer.params[FREE + ["sX"]], atol=1e-8)
+    np.testing.assert_allclose(res.std_errors, peer.std_errors[FREE + ["sX"]], atol=1e-8)
+    clustered = nt.RobinsonWooldridge(chilean, "Y", FREE, "sX", "pX", **KW).fit()
+    peer_cl = IV2SLS(frame.Y, exog, frame[FREE], frame[["l_fX1", "l_fX2"]]).fit(
+        cov_type="clustered", clusters=frame.idvar)
+    np.testing.assert_allclose(clustered.params, peer_cl.params[FREE + ["sX"]], atol=1e-8)
+    assert clustered.nobs == 1944
+
+
+# ------------------------------------------------------------------ peers
+@pytest.mark.parametrize(("ours", "theirs"), [
+    ("cluster", {"cov_type": "cluster"}), ("robust", {"cov_type": "HC1"}), ("unadjusted", {}),
+])
+def test_ols_equals_statsmodels(chilean, ours, theirs):
+    res = nt.OLS(chilean, "Y", FREE, "sX", **KW).fit(cov_type=ours)
+    if theirs.get("cov_type") == "cluster":
+        theirs = {**theirs, "cov_kwds": {"groups": chilean.idvar}}
+    peer = sm.OLS(chilean.Y, sm.add_constant(chilean[FREE + ["sX"]])).fit(**theirs)
+    np.testing.assert_allclose(res.params, peer.params, atol=1e-8)
+    np.testing.assert_allclose(res.std_errors, peer.bse, atol=1e-8)
+    np.testing.assert_allclose(res.tfp, chilean.Y - chilean[FREE + ["sX"]] @ peer.params[FREE + ["sX"]].to_numpy(),
+                               atol=1e-8)
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [
+    ("unadjusted", {"cov_type": "unadjusted"}), ("robust", {"cov_type": "robust"}),
+    ("cluster", {"cov_type": "clustered", "cluster_entity": True}),
+])
+def test_fixed_effects_equals_linearmodels(chilean, ours, theirs):
+    res = nt.FixedEffects(chilean, "Y", FREE, "sX", **KW).fit(cov_type=ours)
+    p = chilean.set_index(["idvar", "timevar"])
+    peer = PanelOLS(p.Y, p[FREE + ["sX"]], entity_effects=True).fit(**theirs)
+    np.testing.assert_allclose(res.params, peer.params, atol=1e-8)
+    np.testing.assert_allclose(res.std_errors, peer.std_errors, atol=1e-8)
+
+
+def test_translog_ols_equals_statsmodels(chilean):
+    res = nt.OLS(chilean, "Y", FREE, "sX", form="translog", **KW).fit(cov_type="unadjusted")
+    x = chilean[FREE + ["sX"]].copy()
+    for a, b in [("fX1", "fX1"), ("fX1", "fX2"), ("fX1", "sX"), ("fX2", "fX2"), ("fX2", "sX"), ("sX", "sX")]:
+        x[f"{a}*{b}"] = chilean[a] * chilean[b]
+    peer = sm.OLS(chilean.Y, sm.add_constant(x)).fit()
+    np.testing.assert_allclose(res.params.to_numpy(), peer.params.to_numpy(), atol=1e-8)
+    assert list(res.params.index[:4]) == ["const", "fX1", "fX2", "sX"]
+    assert "fX1^2" in res.params.index and "fX1*sX" in res.params.index
