@@ -43,8 +43,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "warn": "failed replications are dropped with a warning and listed in diagnostics",
     },
     "wooldridge_method": {
-        "iv": "one-step 2SLS of the stacked two-equation system with delta_1 = 1 (Wooldridge 2009)",
-        "gmm": "two-step GMM of the two-equation system, separate polynomial coefficients (prodestWRDG_GMM)",
+        "iv": "one-step 2SLS of the stacked two-equation system (Wooldridge 2009)",
+        "gmm": "two-step GMM of the system with the firm-clustered efficient weight",
+        "prodest-gmm": "R prodest's prodestWRDG_GMM: k's coefficient in the first equation forced to gamma (biased "
+        "when productivity depends on k); for reproducing prodest only",
     },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",

@@ -54,6 +54,11 @@ def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     return sums.T @ sums
 
 
+def n_clusters(clusters: np.ndarray) -> int:
+    """Number of distinct clusters present (codes may skip firms absent from the sample)."""
+    return int(np.count_nonzero(np.bincount(clusters)))
+
+
 def ols(
     y: np.ndarray,
     x: np.ndarray,
@@ -85,7 +90,7 @@ def ols(
         cov = bread @ meat @ bread * (n / df_resid)
     elif cov_type == "cluster":
         assert clusters is not None
-        g = int(clusters.max()) + 1
+        g = n_clusters(clusters)
         meat = cluster_meat(x * resid[:, None], clusters)
         scale = (g / (g - 1)) * ((n - 1) / (n - k)) if cluster_scale == "stata" else n / (n - k)
         cov = bread @ meat @ bread * scale
@@ -135,7 +140,7 @@ def gmm(
     bread = np.linalg.inv(lhs)
     if cov_type == "cluster":
         meat = cluster_meat(z * resid[:, None], clusters)
-        g = int(clusters.max()) + 1
+        g = n_clusters(clusters)
         cov = bread @ a @ meat @ a.T @ bread * (g / (g - 1))
     elif cov_type == "unadjusted":
         cov = (resid @ resid / y.size) * (bread if weight is None else bread @ a @ zz @ a.T @ bread)
