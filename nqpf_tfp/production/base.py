@@ -214,6 +214,9 @@ class ProductionEstimator:
         est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
         names = self._param_names()
         diagnostics: dict[str, Any] = {"method": self.method, "n_entities": self._data.n_entities, **est.diagnostics}
+        if diagnostics.get("converged") is False:
+            warnings.warn(f"{self.method}: the optimiser did not converge ({diagnostics.get('optimizer_message')}); "
+                          "see diagnostics.", ConvergenceWarning, stacklevel=2)
         if bootstrap:
             cov, boot_diag = self._bootstrap(est, int(bootstrap), seed, n_jobs, on_failure, progress)
             diagnostics.update(boot_diag)

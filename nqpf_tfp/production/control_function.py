@@ -17,8 +17,10 @@ squares fit of ``omega_t`` on that polynomial, and ``gamma`` minimises
 
 .. math:: \\sum_{it} \\big(y_{it} - w_{it}'\\beta - k_{it}'\\gamma - \\hat g(\\omega_{i,t-1}(\\gamma))\\big)^2 ,
 
-over firm-years with a previous year (R prodest's ``gOPLP`` criterion; BFGS
-started at the first-stage coefficients of the state variables). With
+over firm-years with a previous year (R prodest's ``gOPLP`` criterion, divided
+by the number of terms for scaling; BFGS started at the first-stage
+coefficients of the state variables, with a Nelder-Mead polish if BFGS
+reports failure; ``diagnostics["objective"]`` is the sum). With
 ``exit``, the polynomial is in (omega_{t-1}, P_hat), P_hat the probit
 probability of exit given lagged (state, proxy) (Olley and Pakes 1996, section 4).
 
@@ -35,6 +37,7 @@ Journal* 18(3), 618-662.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -85,6 +88,24 @@ def _markov_basis(omega_lag: np.ndarray, p_exit: np.ndarray | None, degree: int)
     return np.column_stack([np.ones(z.size), polynomial(cols, degree)])
 
 
+def _minimize(criterion: Any, start: np.ndarray) -> Any:
+    """BFGS; where it reports failure (e.g. a line search that stalls on a flat
+    stretch), Nelder-Mead from its end point, keeping the better of the two."""
+    with warnings.catch_warnings():
+        # scipy's (private) LineSearchWarning; a stalled line search is reported through .success instead
+        warnings.filterwarnings("ignore", message="The line search algorithm", category=RuntimeWarning)
+        opt = minimize(criterion, start, method="BFGS")
+        if not opt.success:
+            polish = minimize(criterion, opt.x, method="Nelder-Mead",
+                              options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 20_000})
+            if polish.fun <= opt.fun:
+                polish.nit += opt.nit
+                opt = polish
+    if not np.all(np.isfinite(opt.x)):
+        raise EstimationError(f"the second-stage optimiser returned {opt.x}.")
+    return opt
+
+
 class _ControlFunction(ProductionEstimator):
     default_cov: ClassVar[str] = "bootstrap"
 
@@ -110,17 +131,15 @@ class _ControlFunction(ProductionEstimator):
             basis = _markov_basis(phi_lag - k_lag @ gamma, p, self.spec.markov_degree)
             g, *_ = np.linalg.lstsq(basis, phi - k @ gamma, rcond=None)
             xi = res - k @ gamma - basis @ g
-            return float(xi @ xi)
+            return float(xi @ xi) / xi.size  # the mean: prodest's sum has the same minimiser, worse scaling
 
-        opt = minimize(criterion, fs.gamma_start, method="BFGS")
-        if not np.all(np.isfinite(opt.x)):
-            raise EstimationError(f"{self.method}: the second-stage optimiser returned {opt.x}.")
+        opt = _minimize(criterion, fs.gamma_start)
         gamma = opt.x
         params = np.r_[fs.beta_free, gamma, fs.delta_controls]
         tfp = data.y - data.free @ fs.beta_free - data.state @ gamma - data.controls @ fs.delta_controls
         diag: dict[str, Any] = {
             "first_stage_nobs": fs.nobs, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
-            "objective": float(opt.fun), "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
+            "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
             "optimizer_message": str(opt.message),
         }
         return Estimate(params, tfp, data.n, None, diagnostics=diag)
