@@ -36,7 +36,8 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "cluster": "clustered by entity (firm): robust to heteroskedasticity and serial correlation",
         "robust": "heteroskedasticity-robust (HC1)",
         "unadjusted": "homoskedastic, no clustering",
-        "prodest": "R prodest's prodestWRDG_GMM formula (u'u/N)(X'Z(Z'Z)^-1Z'X)^-1, for reproduction only",
+        "prodest": "R prodest's formulas, for reproduction only: prodestWRDG_GMM's (u'u/N)(X'Z(Z'Z)^-1Z'X)^-1, "
+        "prodestWRDG's lm() on the fitted regressors",
     },
     "on_failure": {
         "raise": "a failed bootstrap replication raises EstimationError naming it",
@@ -47,6 +48,8 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "gmm": "two-step GMM of the system with the firm-clustered efficient weight",
         "prodest-gmm": "R prodest's prodestWRDG_GMM: k's coefficient in the first equation forced to gamma (biased "
         "when productivity depends on k); for reproducing prodest only",
+        "prodest-iv": "R prodest 1.0.1's prodestWRDG: both equations pooled into one 2SLS with shared polynomial "
+        "coefficients and w_{t-1} instrumenting w_t in both; for reproducing prodest only",
     },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",

@@ -27,6 +27,13 @@ two rows of a firm-year stacked, a firm's rows forming one cluster.
   every other estimator, and Sargan's J = 92.9 on 3 df against 3.4 on 2 df
   without the restriction; on a simulated panel with beta_k = 0.3 it gives
   0.276 with J = 180). Kept only to reproduce prodest's tables.
+* ``method="prodest-iv"``: R prodest 1.0.1's ``prodestWRDG``, which (unlike its
+  documentation's system) pools both equations into a single 2SLS on the
+  stacked rows: one intercept, the same polynomial coefficients for ``c_t`` and
+  ``c_{t-1}`` (productivity a random walk), and ``w_{t-1}`` instrumenting
+  ``w_t`` in the first equation too. Its ``cov_type="prodest"`` is ``lm()`` on
+  the fitted regressors, whose residuals use the fitted rather than the actual
+  ``w`` (the textbook mistake of manual 2SLS). Kept only to reproduce prodest.
 
 :class:`RobinsonWooldridge` uses the second equation alone (R prodest's
 ``prodestROB``): 2SLS of ``y`` on ``w``, ``k``, ``c_{t-1}`` with instruments
@@ -57,7 +64,7 @@ from ..errors import EstimationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial
-from .linalg import cluster_meat, gmm
+from .linalg import cluster_meat, gmm, n_clusters
 from .spec import ModelData
 
 __all__ = ["Wooldridge", "RobinsonWooldridge"]
@@ -98,9 +105,12 @@ class Wooldridge(_LinearSystem):
         self.method = f"Wooldridge ({self.variant})"  # type: ignore[misc]
 
     def _cov_types(self) -> tuple[str, ...]:
-        return ("cluster", "unadjusted", "prodest") if self.variant == "prodest-gmm" else ("cluster", "unadjusted")
+        prodest = self.variant.startswith("prodest")
+        return ("cluster", "unadjusted", "prodest") if prodest else ("cluster", "unadjusted")
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        if self.variant == "prodest-iv":
+            return self._prodest_iv(data, cov_type)
         rows, c, c_lag, free_lag = self._lagged_sample(data)
         n = rows.size
         ns = data.state.shape[1]
@@ -125,6 +135,39 @@ class Wooldridge(_LinearSystem):
         coefs = np.column_stack([data.free, data.state, data.controls])
         diag = {"estimation_nobs": int(n), "instruments": int(z.shape[1]), "parameters": int(x.shape[1])}
         return Estimate(params, data.y - coefs @ params, int(n), cov, fit.j_stat, fit.j_df, diag)
+
+
+    def _prodest_iv(self, data: ModelData, cov_type: str) -> Estimate:
+        """R prodest 1.0.1's prodestWRDG: one 2SLS on both equations' rows (see the module docstring).
+
+        As prodest does it: the first stage regresses the stacked regressors on the stacked
+        instruments without a constant (``lm.fit``), the second adds one (``lm(y ~ fitted)``).
+        """
+        rows, c, c_lag, free_lag = self._lagged_sample(data)
+        n = rows.size
+        shared = np.column_stack([data.free[rows], data.state[rows], data.controls[rows]])
+        x = np.vstack([np.column_stack([shared, c]), np.column_stack([shared, c_lag])])
+        inst = np.column_stack([free_lag, data.state[rows], data.controls[rows]])
+        z = np.vstack([np.column_stack([inst, c]), np.column_stack([inst, c_lag])])
+        y = np.r_[data.y[rows], data.y[rows]]
+        clusters = np.r_[data.codes[rows], data.codes[rows]]
+        x_hat = np.column_stack([np.ones(y.size), z @ np.linalg.lstsq(z, x, rcond=None)[0]])
+        params_all, *_ = np.linalg.lstsq(x_hat, y, rcond=None)
+        structural = y - np.column_stack([np.ones(y.size), x]) @ params_all
+        bread = np.linalg.inv(x_hat.T @ x_hat)
+        if cov_type == "prodest":  # lm(y ~ fitted X): residuals from the fitted regressors, df = 2N - p
+            naive = y - x_hat @ params_all
+            cov = bread * (naive @ naive / (y.size - x_hat.shape[1]))
+        elif cov_type == "unadjusted":
+            cov = bread * (structural @ structural / y.size)
+        else:
+            g = n_clusters(clusters)
+            cov = bread @ cluster_meat(x_hat * structural[:, None], clusters) @ bread * (g / (g - 1))
+        k = 1 + shared.shape[1]
+        params = params_all[1:k]
+        coefs = np.column_stack([data.free, data.state, data.controls])
+        return Estimate(params, data.y - coefs @ params, int(n), cov[1:k, 1:k], None, None,
+                        {"estimation_nobs": int(n)})
 
 
 class RobinsonWooldridge(_LinearSystem):
