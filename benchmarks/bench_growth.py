@@ -56,8 +56,8 @@ def main() -> None:
     def ga_pwt():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            nt.growth_accounting(pwt, "rgdpna", capital="rkna", labor="emp", human_capital="hc",
-                                 labor_share="labsh", entity="countrycode", time="year").contributions
+            return nt.growth_accounting(pwt, "rgdpna", capital="rkna", labor="emp", human_capital="hc",
+                                        labor_share="labsh", entity="countrycode", time="year").contributions
 
     cases["growth_accounting on PWT + contributions"] = ga_pwt
     for n_entities in (10_000, 100_000, 1_000_000):

@@ -12,7 +12,6 @@ import difflib
 import sys
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from . import __version__

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,14 +12,10 @@ from hypothesis import strategies as st
 import nqpf_tfp as nt
 from nqpf_tfp.errors import ConvergenceWarning, EstimationError, PanelError, SpecificationError
 
-DATA = Path(__file__).parent / "data" / "chilean.csv"
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]
 
 
-@pytest.fixture(scope="module")
-def chilean() -> pd.DataFrame:
-    return pd.read_csv(DATA)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ Peers: statsmodels OLS and linearmodels PanelOLS / IV2SLS on the same data (1e-8
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,14 +20,10 @@ from linearmodels.panel import PanelOLS
 
 import nqpf_tfp as nt
 
-DATA = Path(__file__).parent / "data" / "chilean.csv"
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]
 
 
-@pytest.fixture(scope="module")
-def chilean() -> pd.DataFrame:
-    return pd.read_csv(DATA)
 
 
 def rounded(series: pd.Series) -> list[float]:

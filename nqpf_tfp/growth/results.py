@@ -233,7 +233,7 @@ class GrowthAccounting:
         """
         panel = self._panel
         cols: dict[str, np.ndarray] = {f"dln_{self._output}": self._dln_output}
-        for j, (lab, col) in enumerate(zip(self.inputs, self._columns)):
+        for j, col in enumerate(self._columns):
             cols[f"dln_{col}"] = self._dln_inputs[:, j]
         for j, lab in enumerate(self.inputs):
             cols[f"share_{lab}"] = np.where(self._valid, self._shares[:, j], np.nan)

@@ -31,7 +31,7 @@ def parse_formula(
     if not isinstance(formula, str) or "~" not in formula:
         raise SpecificationError(f"formula must look like 'y ~ free | state | proxy'; got {formula!r}.")
     lhs, rhs = formula.split("~", 1)
-    parts = [p for p in rhs.split("|")]
+    parts = rhs.split("|")
     roles = ["free", "state", "proxy", "controls"] if has_proxy else ["free", "state", "controls"]
     if len(parts) > len(roles):
         raise SpecificationError(f"formula has {len(parts)} parts; at most {len(roles)}: {' | '.join(roles)}.")
