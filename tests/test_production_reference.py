@@ -175,3 +175,27 @@ def test_translog_ols_equals_statsmodels(chilean):
     np.testing.assert_allclose(res.params.to_numpy(), peer.params.to_numpy(), atol=1e-8)
     assert list(res.params.index[:4]) == ["const", "fX1", "fX2", "sX"]
     assert "fX1^2" in res.params.index and "fX1*sX" in res.params.index
+
+
+def test_translog_elasticities_and_crs_test(chilean):
+    res = nt.OLS(chilean, "Y", FREE, "sX", form="translog", **KW).fit()
+    b = res.params
+    x = chilean[FREE + ["sX"]]
+    # d ln y / d fX1 by hand from the named coefficients
+    by_hand = b["fX1"] + 2 * b["fX1^2"] * x.fX1 + b["fX1*fX2"] * x.fX2 + b["fX1*sX"] * x.sX
+    np.testing.assert_allclose(res.elasticities["fX1"], by_hand, atol=1e-12)
+    assert res.returns_to_scale == pytest.approx(res.elasticities.mean().sum(), abs=1e-12)
+    # the Wald statistic from a numerical gradient of mean RTS with respect to the coefficients
+    def mean_rts(params: pd.Series) -> float:
+        e = {}
+        for v in FREE + ["sX"]:
+            e[v] = params[v] + 2 * params[f"{v}^2"] * x[v]
+            for w in FREE + ["sX"]:
+                if w != v:
+                    name = f"{v}*{w}" if f"{v}*{w}" in params.index else f"{w}*{v}"
+                    e[v] = e[v] + params[name] * x[w]
+        return float(sum(e.values()).mean())
+    grad = np.array([(mean_rts(b + pd.Series({n: 1e-6}).reindex(b.index, fill_value=0)) - mean_rts(b)) / 1e-6
+                     for n in b.index])
+    wald = (mean_rts(b) - 1) ** 2 / (grad @ res.cov.to_numpy() @ grad)
+    assert res.crs_test()[0] == pytest.approx(wald, rel=1e-5)

@@ -6,7 +6,7 @@ import time as _time
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -34,6 +34,9 @@ class Estimate:
     tfp: np.ndarray
     nobs: int
     cov: np.ndarray | None = None
+    _: KW_ONLY
+    elasticities: np.ndarray | None = None  # (n, inputs); None: the input coefficients (Cobb-Douglas)
+    rts_weights: np.ndarray | None = None  # returns to scale (mean) = rts_weights @ params; None: 1 on inputs
     j_stat: float | None = None
     j_df: int | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
@@ -231,11 +234,24 @@ class ProductionEstimator:
             cov_type=chosen,
             nobs=est.nobs,
             tfp=self._panel.series(est.tfp, "tfp", on="index"),
+            elasticities=self._elasticities(est, names),
+            rts_weights=pd.Series(
+                est.rts_weights if est.rts_weights is not None
+                else np.array([1.0 if n in self.spec.inputs else 0.0 for n in names]), index=names),
             inputs=list(self.spec.inputs),
             diagnostics=diagnostics,
             j_stat=None if bootstrap else est.j_stat,
             j_df=None if bootstrap else est.j_df,
         )
+
+    def _elasticities(self, est: Estimate, names: list[str]) -> pd.DataFrame:
+        inputs = list(self.spec.inputs)
+        if est.elasticities is None:
+            coefs = [est.params[names.index(i)] for i in inputs]
+            values = np.tile(coefs, (self._data.n, 1))
+        else:
+            values = est.elasticities
+        return pd.DataFrame({i: self._panel.series(values[:, j], i, on="index") for j, i in enumerate(inputs)})
 
     def _bootstrap(
         self, full: Estimate, reps: int, seed: Any, n_jobs: int, on_failure: str, progress: bool

@@ -6,7 +6,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-__all__ = ["polynomial", "polynomial_names"]
+__all__ = ["polynomial", "polynomial_names", "translog_elasticities"]
 
 
 def _powers(n_vars: int, degree: int) -> list[tuple[int, ...]]:
@@ -31,4 +31,23 @@ def polynomial_names(names: list[str], degree: int) -> list[str]:
     for idx in _powers(len(names), degree):
         counts = {i: idx.count(i) for i in dict.fromkeys(idx)}
         out.append("*".join(names[i] + (f"^{c}" if c > 1 else "") for i, c in counts.items()))
+    return out
+
+
+def translog_elasticities(x: np.ndarray, linear: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Output elasticities of a translog, one row per observation.
+
+    With ``ln y = sum_i b_i x_i + sum_{i<=j} b_ij x_i x_j`` (the terms of
+    :func:`polynomial` of degree 2 after the linear ones, ``second`` their
+    coefficients), ``d ln y / d x_i = b_i + 2 b_ii x_i + sum_{j != i} b_ij x_j``.
+    """
+    n_vars = x.shape[1]
+    out = np.tile(linear, (x.shape[0], 1)).astype(float)
+    pairs = [idx for idx in _powers(n_vars, 2) if len(idx) == 2]
+    for coef, (i, j) in zip(second, pairs):
+        if i == j:
+            out[:, i] += 2.0 * coef * x[:, i]
+        else:
+            out[:, i] += coef * x[:, j]
+            out[:, j] += coef * x[:, i]
     return out

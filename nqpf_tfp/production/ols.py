@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import PanelError
 from .base import Estimate, ProductionEstimator
-from .basis import polynomial, polynomial_names
+from .basis import polynomial, polynomial_names, translog_elasticities
 from .linalg import check_rank, ols
 from .spec import ModelData
 
@@ -43,6 +43,20 @@ class _LeastSquares(ProductionEstimator):
     def _param_names(self) -> list[str]:
         return self._regressor_names()
 
+    def _translog(self, data: ModelData, slopes: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Per-observation elasticities and returns-to-scale weights over the slopes (translog only)."""
+        if self.spec.form != "translog":
+            return None, None
+        inputs = np.column_stack([data.free, data.state])
+        k = inputs.shape[1]
+        n_second = k * (k + 1) // 2
+        elasticities = translog_elasticities(inputs, slopes[:k], slopes[k:k + n_second])
+        # RTS at the means: sum_i b_i + sum_{i<=j} b_ij (x_i + x_j)_mean  (2 x_i for i = j)
+        means = inputs.mean(axis=0)
+        pairs = [(i, j) for i in range(k) for j in range(i, k)]
+        weights = np.r_[np.ones(k), [means[i] + means[j] for i, j in pairs], np.zeros(slopes.size - k - n_second)]
+        return elasticities, weights
+
 
 class OLS(_LeastSquares):
     """Pooled OLS of log output on log inputs (with a constant).
@@ -65,7 +79,9 @@ class OLS(_LeastSquares):
         x = np.column_stack([np.ones(data.n), self._regressors(data)])
         check_rank(x, self._param_names(), "OLS")
         fit = ols(data.y, x, cov_type=cov_type, clusters=data.codes)
-        return Estimate(fit.params, data.y - x[:, 1:] @ fit.params[1:], data.n, fit.cov)
+        elasticities, weights = self._translog(data, fit.params[1:])
+        return Estimate(fit.params, data.y - x[:, 1:] @ fit.params[1:], data.n, fit.cov, elasticities=elasticities,
+                        rts_weights=None if weights is None else np.r_[0.0, weights])
 
 
 class FixedEffects(_LeastSquares):
@@ -98,4 +114,6 @@ class FixedEffects(_LeastSquares):
         check_rank(xw, self._param_names(), "FixedEffects (within-firm variation)")
         fit = ols(yw, xw, cov_type=cov_type, clusters=data.codes, df_absorbed=int(counts.size),
                   cluster_scale="linearmodels")
-        return Estimate(fit.params, data.y - x @ fit.params, data.n, fit.cov)
+        elasticities, weights = self._translog(data, fit.params)
+        return Estimate(fit.params, data.y - x @ fit.params, data.n, fit.cov, elasticities=elasticities,
+                        rts_weights=weights)

@@ -50,6 +50,8 @@ class ProductionResults:
     tfp : pandas.Series
         Log TFP per observation on the caller's index:
         ``y - free·beta - state·gamma (- controls·delta)``.
+    elasticities : pandas.DataFrame
+        Output elasticities per observation (constant for Cobb-Douglas).
     diagnostics : mapping
         Method-specific facts: convergence, objective, first-stage size,
         bootstrap replications and failures, time.
@@ -64,6 +66,8 @@ class ProductionResults:
         cov_type: str,
         nobs: int,
         tfp: pd.Series,
+        elasticities: pd.DataFrame,
+        rts_weights: pd.Series,
         inputs: list[str],
         diagnostics: Mapping[str, Any],
         j_stat: float | None = None,
@@ -75,6 +79,8 @@ class ProductionResults:
         self.cov_type = cov_type
         self.nobs = int(nobs)
         self._tfp = tfp.copy()
+        self._elasticities = elasticities.copy()
+        self._rts_weights = rts_weights.copy()
         self.inputs = list(inputs)
         self.diagnostics = MappingProxyType(dict(diagnostics))
         self.j_stat = j_stat
@@ -104,6 +110,20 @@ class ProductionResults:
     def tfp(self) -> pd.Series:
         return self._tfp.copy()
 
+    @property
+    def elasticities(self) -> pd.DataFrame:
+        """Output elasticity of each input per observation (caller's index).
+
+        Constant for Cobb-Douglas; for a translog
+        ``b_i + 2 b_ii x_i + sum_{j != i} b_ij x_j``.
+        """
+        return self._elasticities.copy()
+
+    @property
+    def returns_to_scale(self) -> float:
+        """Sum of the input elasticities (their means, for a translog)."""
+        return float(self._elasticities.mean().sum())
+
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Normal confidence intervals."""
         if not 0.0 < level < 1.0:
@@ -112,14 +132,13 @@ class ProductionResults:
         se = self.std_errors
         return pd.DataFrame({"lower": self._params - q * se, "upper": self._params + q * se})
 
-    @property
-    def returns_to_scale(self) -> float:
-        """Sum of the input elasticities."""
-        return float(self._params[self.inputs].sum())
-
     def crs_test(self) -> tuple[float, float]:
-        """Wald test of constant returns to scale (sum of input elasticities = 1): (chi2(1), p-value)."""
-        r = np.array([1.0 if name in self.inputs else 0.0 for name in self._params.index])
+        """Wald test of constant returns to scale (sum of mean input elasticities = 1): (chi2(1), p-value).
+
+        Returns to scale are linear in the coefficients, ``r'b`` (``r`` = 1 on the
+        inputs for Cobb-Douglas; for a translog, at the sample means of the inputs).
+        """
+        r = self._rts_weights.reindex(self._params.index).to_numpy()
         var = float(r @ self._cov.to_numpy() @ r)
         if not var > 0:
             return float("nan"), float("nan")

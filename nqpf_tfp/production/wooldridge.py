@@ -134,7 +134,8 @@ class Wooldridge(_LinearSystem):
         params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
         coefs = np.column_stack([data.free, data.state, data.controls])
         diag = {"estimation_nobs": int(n), "instruments": int(z.shape[1]), "parameters": int(x.shape[1])}
-        return Estimate(params, data.y - coefs @ params, int(n), cov, fit.j_stat, fit.j_df, diag)
+        return Estimate(params, data.y - coefs @ params, int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
+                        diagnostics=diag)
 
 
     def _prodest_iv(self, data: ModelData, cov_type: str) -> Estimate:
@@ -166,8 +167,8 @@ class Wooldridge(_LinearSystem):
         k = 1 + shared.shape[1]
         params = params_all[1:k]
         coefs = np.column_stack([data.free, data.state, data.controls])
-        return Estimate(params, data.y - coefs @ params, int(n), cov[1:k, 1:k], None, None,
-                        {"estimation_nobs": int(n)})
+        return Estimate(params, data.y - coefs @ params, int(n), cov[1:k, 1:k],
+                        diagnostics={"estimation_nobs": int(n)})
 
 
 class RobinsonWooldridge(_LinearSystem):
@@ -194,5 +195,5 @@ class RobinsonWooldridge(_LinearSystem):
         k = 1 + data.free.shape[1] + data.state.shape[1] + data.controls.shape[1]
         params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
         coefs = np.column_stack([data.free, data.state, data.controls])
-        return Estimate(params, data.y - coefs @ params, int(n), cov, fit.j_stat, fit.j_df,
-                        {"estimation_nobs": int(n)})
+        return Estimate(params, data.y - coefs @ params, int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
+                        diagnostics={"estimation_nobs": int(n)})
