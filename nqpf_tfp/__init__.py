@@ -21,6 +21,7 @@ from .growth import (
 from .options import OPTIONS
 from .panel import Panel
 from .production import (
+    ACF,
     OLS,
     FixedEffects,
     LevinsohnPetrin,
@@ -41,6 +42,7 @@ __all__ = [
     "pwt_tfp",
     "pwt_hours",
     "pwt_growth_accounting",
+    "ACF",
     "OLS",
     "FixedEffects",
     "OlleyPakes",

@@ -6,6 +6,7 @@ controls, entity, time, form, value_added, poly_degree, markov_degree``) and
 :class:`ProductionResults`.
 """
 
+from .acf import ACF
 from .base import ProductionEstimator
 from .control_function import LevinsohnPetrin, OlleyPakes
 from .ols import OLS, FixedEffects
@@ -13,6 +14,6 @@ from .results import ProductionResults
 from .wooldridge import RobinsonWooldridge, Wooldridge
 
 __all__ = [
-    "ProductionEstimator", "ProductionResults", "OLS", "FixedEffects", "OlleyPakes", "LevinsohnPetrin",
+    "ACF", "ProductionEstimator", "ProductionResults", "OLS", "FixedEffects", "OlleyPakes", "LevinsohnPetrin",
     "Wooldridge", "RobinsonWooldridge",
 ]
