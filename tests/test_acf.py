@@ -53,3 +53,26 @@ def test_the_users_start_does_not_change_the_answer(chilean, start):
     base = nt.ACF(chilean, "Y", FREE, "sX", "pX", **KW).fit().params
     moved = nt.ACF(chilean, "Y", FREE, "sX", "pX", start=start, **KW).fit().params
     pd.testing.assert_series_equal(base, moved, atol=1e-8)
+
+
+def test_simulated_acf_truth_is_among_the_reported_exact_roots():
+    # simulate_acf (static labour FOC at t - 1/2): the moments have two exact roots, one near the truth
+    # (0.6, 0.4) and one at log labour productivity (about (0.95, 0.06)); the library must warn and report both.
+    panel = nt.datasets.simulate_acf(1000, 10, seed=0)
+    assert panel.attrs["truth"]["beta_l"] == 0.6
+    with pytest.warns(ConvergenceWarning, match="other optimum"):
+        res = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year").fit()
+    roots = [np.array(o["params"]) for o in res.diagnostics["optima"] if o["objective"] < 1e-12]
+    assert len(roots) == 2
+    assert any(np.allclose(r, [0.6, 0.4], atol=0.04) for r in roots)
+    assert any(r[0] > 0.9 and abs(r[1]) < 0.1 for r in roots)
+
+
+def test_simulate_acf_is_seeded_and_validates():
+    a = nt.datasets.simulate_acf(50, 5, seed=1)
+    pd.testing.assert_frame_equal(a, nt.datasets.simulate_acf(50, 5, seed=1))
+    assert not a.equals(nt.datasets.simulate_acf(50, 5, seed=2))
+    exited = nt.datasets.simulate_acf(200, 8, exit_threshold=-0.3, seed=1)
+    assert len(exited) < 200 * 8
+    with pytest.raises(nt.errors.SpecificationError, match="labor_timing"):
+        nt.datasets.simulate_acf(10, 5, labor_timing=2.0)

@@ -23,12 +23,19 @@ evaluated, the best ``n_refine`` and the OLS, first-stage and user points are
 refined by Levenberg-Marquardt on ``L'Z'xi`` (``W = LL'``), and the
 distinct optima found are reported in ``diagnostics["optima"]``. The lowest is
 returned, whatever the user's start; a ``ConvergenceWarning`` says when
-another distinct optimum is as good within ``tie_tolerance``, and such exact
-ties (several roots of the just-identified moments; on ACF's DGP3 panel a
-spurious root at beta_l = 1, beta_k = 0) go to the root with the smallest
-innovation variance: where productivity is most predictable from its past.
-At the spurious DGP3 root g explains 0.04% of omega's variance (productivity
-white noise), at the other 53%.
+another distinct optimum is as good within ``tie_tolerance``.
+
+**Exact ties are an identification failure, not a numerical accident.** When
+labour satisfies a static first-order condition, ``theta = (1, 0)`` (``omega* =
+phi - l``, log labour productivity = the wage plus unexpected productivity)
+solves the moments exactly too, with an innovation orthogonal to everything
+dated t-1 (the flexible-input non-identification of Gandhi, Navarro and Rivers
+2020). It appears on ACF's DGP3 panel (roots (0.592, 0.403) and (1.006, -0.010))
+and on :func:`~nqpf_tfp.datasets.simulate_acf` (roots near (0.60, 0.38) and
+(0.95, 0.06)). The tie is then broken by a heuristic, the smaller innovation
+variance, which picks the right root on DGP3 and the wrong one on
+``simulate_acf``: read ``diagnostics["optima"]`` and the warning, and choose
+with outside information (e.g. cost shares).
 
 ``moments="overidentified"`` is not validated yet: with persistent capital
 ``k_t`` and ``k_{t-1}`` are nearly collinear and the efficient weight nearly
@@ -208,11 +215,10 @@ class ACF(ProductionEstimator):
         # Exact ties (several roots of a just-identified system) are broken by the innovation variance:
         # the root where productivity is most predictable from its past (a root where g explains nothing
         # makes "productivity" white noise, the degenerate solution the proxy approach rules out).
-        tied = [o for o in distinct if o[1] - distinct[0][1] <= self.tie_tolerance]
-        best = min(tied, key=lambda o: float(problem.xi(o[0]).var()))
-        distinct.remove(best)
-        distinct.insert(0, best)
-        return best[0], best[1], distinct, int(candidates.shape[0])
+        n_tied = sum(1 for o in distinct if o[1] - distinct[0][1] <= self.tie_tolerance)  # a prefix: sorted
+        pick = min(range(n_tied), key=lambda i: float(problem.xi(distinct[i][0]).var()))
+        distinct.insert(0, distinct.pop(pick))
+        return distinct[0][0], distinct[0][1], distinct, int(candidates.shape[0])
 
     # --------------------------------------------------------- estimate
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:

@@ -1,0 +1,109 @@
+"""Simulated firm panels with known production functions (for Monte Carlo checks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import SpecificationError
+
+__all__ = ["simulate_acf"]
+
+
+def simulate_acf(
+    n_firms: int = 1000,
+    n_periods: int = 10,
+    *,
+    beta_l: float = 0.6,
+    beta_k: float = 0.4,
+    rho: float = 0.7,
+    sigma_xi: float = 0.3,
+    labor_timing: float = 0.5,
+    rho_wage: float = 0.6,
+    sigma_wage: float = 0.1,
+    sigma_labor_error: float = 0.0,
+    sigma_proxy_error: float = 0.0,
+    sigma_eps: float = 0.1,
+    exit_threshold: float | None = None,
+    burn_in: int = 30,
+    seed: int | np.random.SeedSequence | None = None,
+) -> pd.DataFrame:
+    """A value-added Cobb-Douglas firm panel after Ackerberg, Caves and Frazer (2015, section 4).
+
+    .. math::
+
+        y_{it} = \\beta_l l_{it} + \\beta_k k_{it} + \\omega_{it} + \\varepsilon_{it}
+
+    * productivity: AR(1), ``omega_t = rho omega_{t-1} + xi_t``, split at the
+      labour decision time ``t - b`` (``b = labor_timing``): ``omega_{t-b} =
+      rho^(1-b) omega_{t-1} + xi^a``, ``omega_t = rho^b omega_{t-b} + xi^b``;
+    * capital is chosen at ``t-1``: ``k_t = 0.2 + 0.8 k_{t-1} + 0.3 omega_{t-1} + nu_t``
+      (``nu`` known at ``t-1``), so ``E[xi_t k_t] = 0``;
+    * labour is chosen at ``t - b`` from the static first-order condition with
+      expected productivity ``rho^b omega_{t-b}`` and a firm wage following
+      an AR(1) (``rho_wage``, ``sigma_wage``), plus an optional optimisation
+      error (``sigma_labor_error``); labour is then a dynamic input, as ACF's
+      DGP3 has it;
+    * the proxy (intermediate input) is Leontief in value added:
+      ``m_t = beta_l l_t + beta_k k_t + omega_t`` (+ measurement error
+      ``sigma_proxy_error``), so it depends on labour and inverts to omega
+      given (l, k), ACF's assumption;
+    * with ``exit_threshold``, a firm leaves after the first period in which
+      ``omega`` falls below it (selection on productivity).
+
+    Parameters
+    ----------
+    n_firms, n_periods : int
+        Panel size (kept periods, after ``burn_in``).
+    seed : int or SeedSequence
+        Random state through ``numpy.random.SeedSequence``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``firm, year, y, l, k, m, omega`` (logs); ``attrs["truth"]`` holds the
+        parameters.
+    """
+    if n_firms < 1 or n_periods < 2:
+        raise SpecificationError("simulate_acf needs n_firms >= 1 and n_periods >= 2.")
+    if not 0.0 <= labor_timing <= 1.0:
+        raise SpecificationError(f"labor_timing must lie in [0, 1], not {labor_timing}.")
+    if not 0.0 < beta_l < 1.0:
+        raise SpecificationError(f"beta_l must lie in (0, 1), not {beta_l}.")
+    rng = np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed))
+    periods = burn_in + n_periods
+    b = labor_timing
+    var_a = sigma_xi**2 / (1.0 + rho ** (2 * b)) if b > 0 else 0.0  # var(xi^a) rho^(2b) + var(xi^b) = sigma_xi^2
+    var_b = sigma_xi**2 - var_a * rho ** (2 * b)
+    omega = np.zeros((n_firms, periods))
+    omega_mid = np.zeros((n_firms, periods))
+    k = np.zeros((n_firms, periods))
+    wage = np.zeros((n_firms, periods))
+    omega[:, 0] = rng.normal(0.0, sigma_xi / np.sqrt(1 - rho**2), n_firms)
+    omega_mid[:, 0] = omega[:, 0]
+    k[:, 0] = rng.normal(1.0, 0.5, n_firms)
+    wage[:, 0] = rng.normal(0.0, sigma_wage / np.sqrt(1 - rho_wage**2), n_firms)
+    for t in range(1, periods):
+        omega_mid[:, t] = rho ** (1 - b) * omega[:, t - 1] + rng.normal(0.0, np.sqrt(var_a), n_firms)
+        omega[:, t] = rho**b * omega_mid[:, t] + rng.normal(0.0, np.sqrt(max(var_b, 0.0)), n_firms)
+        k[:, t] = 0.2 + 0.8 * k[:, t - 1] + 0.3 * omega[:, t - 1] + rng.normal(0.0, 0.2, n_firms)
+        wage[:, t] = rho_wage * wage[:, t - 1] + rng.normal(0.0, sigma_wage, n_firms)
+    expected = rho**b * omega_mid
+    labor = (np.log(beta_l) + expected + beta_k * k - wage) / (1 - beta_l)
+    labor = labor + rng.normal(0.0, sigma_labor_error, labor.shape) if sigma_labor_error > 0 else labor
+    value_added = beta_l * labor + beta_k * k + omega
+    y = value_added + rng.normal(0.0, sigma_eps, labor.shape)
+    proxy = value_added + (rng.normal(0.0, sigma_proxy_error, labor.shape) if sigma_proxy_error > 0 else 0.0)
+    keep = slice(burn_in, None)
+    frame = pd.DataFrame({
+        "firm": np.repeat(np.arange(n_firms), n_periods),
+        "year": np.tile(np.arange(1, n_periods + 1), n_firms),
+        "y": y[:, keep].ravel(), "l": labor[:, keep].ravel(), "k": k[:, keep].ravel(),
+        "m": proxy[:, keep].ravel(), "omega": omega[:, keep].ravel(),
+    })
+    if exit_threshold is not None:
+        below = (omega[:, keep] < exit_threshold)
+        exited_before = np.cumsum(below, axis=1) - below  # periods after the first one below the threshold
+        frame = frame[(exited_before == 0).ravel()].reset_index(drop=True)
+    frame.attrs["truth"] = {"beta_l": beta_l, "beta_k": beta_k, "rho": rho, "labor_timing": labor_timing}
+    return frame
