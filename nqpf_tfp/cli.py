@@ -79,7 +79,7 @@ def _growth(args: argparse.Namespace) -> int:
     periods = _periods(start, end, args.breaks) + ([(start, end)] if args.breaks or end - start > 10 else [])
     avg = ga.averages(periods).loc[code]
     table = avg.drop(columns="years") * 100.0
-    table = table.rename(columns={k: v for k, v in _LABELS.items()})
+    table = table.rename(columns=_LABELS)
     table["years"] = avg["years"]
     table.index.name = "period"
     notes = [

@@ -67,7 +67,7 @@ class Lag:
     valid: np.ndarray
 
     def take(self, values: np.ndarray) -> np.ndarray:
-        """Lagged values, NaN where the lag does not exist."""
+        """Lagged values (rows, or rows x columns), NaN where the lag does not exist."""
         out = values[self.index].astype(np.float64, copy=True)
         out[~self.valid] = np.nan
         return out
@@ -340,6 +340,14 @@ class Panel:
     def time_kind(self) -> str:
         """``"integer"`` (e.g. years) or ``"period"`` (pandas Periods)."""
         return self._time_kind
+
+    def time_ordinal(self, label: object) -> int:
+        """The panel's internal time number of a period given as the caller writes it (2017, "2020Q1")."""
+        if self._time_kind == "period":
+            return int(pd.Period(label, freq=self._time_labels[0].freq).ordinal)
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+            raise SpecificationError(f"{label!r} is not a period of {self.time_name!r}; give a whole number, e.g. 2017.")
+        return int(label)
 
     @property
     def time_labels(self) -> np.ndarray:

@@ -264,3 +264,10 @@ def test_quarterly_periods_and_period_base():
     np.testing.assert_allclose(idx.to_numpy(), np.array([1.0, 1.1, 1.2, 1.3]) / 1.1)
     avg = full.averages([("2020Q1", "2020Q4")])
     assert avg.iloc[0]["years"] == 3
+
+
+def test_whole_sample_averages_label_periods_as_given():
+    q = pd.period_range("2020Q1", periods=4, freq="Q")
+    df = pd.DataFrame({"c": "A", "q": q, "Y": [1.0, 1.1, 1.2, 1.3], "K": 1.0, "L": 1.0})
+    ga = nt.growth_accounting(df, "Y", capital="K", labor="L", labor_share=0.6, entity="c", time="q")
+    assert ga.averages().index[0] == ("A", "2020Q1-2020Q4")

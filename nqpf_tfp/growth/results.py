@@ -100,14 +100,6 @@ class GrowthAccounting:
         return self._panel.frame({lab: self._dln_inputs[:, j] for j, lab in enumerate(self.inputs)}, mask=self._valid)
 
     # ---------------------------------------------------------------- index
-    def _base_ordinal(self, base: Any) -> int:
-        if self._panel.time_kind == "period":
-            freq = self._panel.time_labels[0].freq
-            return int(pd.Period(base, freq=freq).ordinal)
-        if isinstance(base, bool) or not isinstance(base, (int, np.integer)):
-            raise SpecificationError(f"base={base!r} must be a period of {self._panel.time_name!r}, e.g. 2017.")
-        return int(base)
-
     def tfp_index(self, base: Any = None) -> pd.Series:
         """TFP level index chained from annual growth, per entity.
 
@@ -132,7 +124,7 @@ class GrowthAccounting:
         log_level = cum - cum[first_of_run[run_id]]
         if base is None:
             return panel.series(np.exp(log_level), "tfp_index")
-        at_base = panel.time == self._base_ordinal(base)
+        at_base = panel.time == panel.time_ordinal(base)
         if not at_base.any():
             raise SpecificationError(f"base={base!r} is not a period of the data.")
         base_row = np.full(first_of_run.size, -1)
@@ -172,46 +164,44 @@ class GrowthAccounting:
             ``years`` than ``end - start`` has gaps or lies partly outside the data.
         """
         panel = self._panel
-        values = self.contributions.to_numpy()
+        rows = np.flatnonzero(self._valid)
+        values = np.column_stack([self._dln_output, self._contrib, self._tfp])[rows]
         names = ["output", *self.inputs, "tfp"]
-        ent = panel.entity_codes[self._valid]
-        t = panel.time[self._valid]
+        ent, t = panel.entity_codes[rows], panel.time[rows]
         n_ent = panel.entity_labels.size
         if periods is None:
-            first = np.full(n_ent, np.iinfo(np.int64).max)
-            np.minimum.at(first, ent, t - 1)
-            last = np.full(n_ent, np.iinfo(np.int64).min)
-            np.maximum.at(last, ent, t)
-            masks = [("all", np.ones(t.size, dtype=bool))]
+            masks = [(None, np.ones(rows.size, dtype=bool))]
         else:
             items = periods.items() if isinstance(periods, Mapping) else ((f"{a}-{b}", (a, b)) for a, b in periods)
             masks = []
             for label, (start, end) in items:
-                if self._base_ordinal(end) <= self._base_ordinal(start):
+                lo, hi = panel.time_ordinal(start), panel.time_ordinal(end)
+                if hi <= lo:
                     raise SpecificationError(f"period {label!r}: end must come after start.")
-                masks.append((label, (t > self._base_ordinal(start)) & (t <= self._base_ordinal(end))))
-        frames = []
+                masks.append((label, (t > lo) & (t <= hi)))
+        frames, codes = [], []
         for label, mask in masks:
             counts = np.bincount(ent[mask], minlength=n_ent)
+            has = np.flatnonzero(counts)
             sums = np.column_stack([np.bincount(ent[mask], weights=values[mask, j], minlength=n_ent)
                                     for j in range(values.shape[1])])
-            has = counts > 0
-            with np.errstate(invalid="ignore", divide="ignore"):
-                means = sums[has] / counts[has, None]
-            if periods is None:
-                plabels = [f"{a}-{b}" for a, b in zip(first[has], last[has])]
+            if label is None:  # each entity's own span: from the year before its first growth rate to its last
+                first = np.full(n_ent, rows.size)
+                np.minimum.at(first, ent, np.arange(rows.size))
+                last = np.zeros(n_ent, dtype=np.int64)
+                np.maximum.at(last, ent, np.arange(rows.size))
+                start_labels = panel.time_labels[panel.lag(1).index[rows[first[has]]]]
+                end_labels = panel.time_labels[rows[last[has]]]
+                plabels = [f"{a}-{b}" for a, b in zip(start_labels, end_labels)]
             else:
-                plabels = [label] * int(has.sum())
-            frame = pd.DataFrame(means, columns=names)
+                plabels = [label] * has.size
+            frame = pd.DataFrame(sums[has] / counts[has, None], columns=names)
             frame["years"] = counts[has]
-            frame.index = pd.MultiIndex.from_arrays(
-                [panel.entity_labels[has], plabels], names=[panel.entity_name, "period"]
-            )
+            frame.index = pd.MultiIndex.from_arrays([panel.entity_labels[has], plabels],
+                                                    names=[panel.entity_name, "period"])
             frames.append(frame)
-        out = pd.concat(frames)
-        order = np.argsort(out.index.get_level_values(0).map(
-            {lab: i for i, lab in enumerate(panel.entity_labels)}).to_numpy(), kind="stable")
-        return out.iloc[order]
+            codes.append(has)
+        return pd.concat(frames).iloc[np.argsort(np.concatenate(codes), kind="stable")]
 
     def summary(self, periods: Periods | None = None) -> SummaryTable:
         """Average annual growth and its sources in per cent, by entity and period."""

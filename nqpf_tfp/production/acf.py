@@ -54,7 +54,6 @@ of recent production function estimators. *Econometrica* 83(6), 2411-2451.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -62,9 +61,9 @@ import pandas as pd
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from ..errors import ConvergenceWarning, EstimationError, SpecificationError
+from ..errors import EstimationError, SpecificationError
 from .base import Estimate, ProductionEstimator
-from .basis import polynomial
+from .basis import markov_basis, polynomial
 from .linalg import cluster_meat, n_clusters
 from .spec import ModelData
 
@@ -115,10 +114,7 @@ class _Problem:
 
     def xi(self, theta: np.ndarray) -> np.ndarray:
         omega = self.phi_t - self.x_t @ theta
-        lagged = self.phi_p - self.x_p @ theta
-        sd = lagged.std()
-        u = (lagged - lagged.mean()) / (sd if sd > 0 else 1.0)  # same fit, better conditioned
-        basis = np.vander(u, self.degree + 1, increasing=True)
+        basis = markov_basis(self.phi_p - self.x_p @ theta, self.degree)
         rho = np.linalg.solve(basis.T @ basis, basis.T @ omega)
         return omega - basis @ rho
 
@@ -230,7 +226,6 @@ class ACF(ProductionEstimator):
             theta, value, distinct, n_starts = self._search(problem)
         ties = [(t, v) for t, v in distinct[1:] if abs(v - value) <= self.tie_tolerance]
         k = len(self.spec.inputs)
-        tfp = data.y - problem.x @ theta - data.controls @ problem.ctrl_coef
         diag: dict[str, Any] = {
             "objective": value, "starts": n_starts, "refined": self.n_refine,
             "optima": [{"params": tuple(float(x) for x in np.round(t, 6)), "objective": v,
@@ -246,13 +241,13 @@ class ACF(ProductionEstimator):
             full = np.full((params.size, params.size), np.nan)
             full[:k, :k] = cov
             cov = full
-        if ties and data is self._data:
-            warnings.warn(
+        warn = []
+        if ties:
+            warn.append(
                 f"ACF: {len(ties)} other optimum(s) have a criterion within {self.tie_tolerance:g} of the best "
                 f"({[tuple(float(x) for x in np.round(t, 3)) for t, _ in ties]}): the moments do not tell them apart. "
-                "Returned: the one with the smallest productivity-innovation variance (see diagnostics['optima']).",
-                ConvergenceWarning, stacklevel=3)
-        return Estimate(params, tfp, int(problem.rows.size), cov, diagnostics=diag)
+                "Returned: the one with the smallest productivity-innovation variance (see diagnostics['optima']).")
+        return Estimate(params, data.log_tfp(params), int(problem.rows.size), cov, diagnostics=diag, warnings=warn)
 
     def _param_names(self) -> list[str]:
         return list(self.spec.inputs) + list(self.spec.controls)

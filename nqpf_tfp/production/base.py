@@ -40,6 +40,7 @@ class Estimate:
     j_stat: float | None = None
     j_df: int | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # emitted by fit() for the full sample only
 
 
 class ProductionEstimator:
@@ -217,9 +218,8 @@ class ProductionEstimator:
         est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
         names = self._param_names()
         diagnostics: dict[str, Any] = {"method": self.method, "n_entities": self._data.n_entities, **est.diagnostics}
-        if diagnostics.get("converged") is False:
-            warnings.warn(f"{self.method}: the optimiser did not converge ({diagnostics.get('optimizer_message')}); "
-                          "see diagnostics.", ConvergenceWarning, stacklevel=2)
+        for message in est.warnings:
+            warnings.warn(message, ConvergenceWarning, stacklevel=2)
         if bootstrap:
             cov, boot_diag = self._bootstrap(est, int(bootstrap), seed, n_jobs, on_failure, progress)
             diagnostics.update(boot_diag)
@@ -285,11 +285,9 @@ class ProductionEstimator:
         else:
             with ThreadPoolExecutor(max_workers=n_jobs) as pool:
                 list(pool.map(safe, indices))
-        failures.sort()
         bad = ~np.isfinite(draws).all(axis=1)
-        for b in np.flatnonzero(bad):
-            if b not in {f[0] for f in failures}:
-                failures.append((int(b), "non-finite estimate"))
+        raised = {b for b, _ in failures}
+        failures += [(int(b), "non-finite estimate") for b in np.flatnonzero(bad) if b not in raised]
         failures.sort()
         if failures:
             listing = "; ".join(f"replication {b}: {msg}" for b, msg in failures[:5])

@@ -6,7 +6,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-__all__ = ["polynomial", "polynomial_names", "translog_elasticities"]
+__all__ = ["polynomial", "polynomial_names", "markov_basis", "translog_elasticities"]
 
 
 def _powers(n_vars: int, degree: int) -> list[tuple[int, ...]]:
@@ -23,6 +23,18 @@ def polynomial(x: np.ndarray, degree: int) -> np.ndarray:
     x = np.atleast_2d(x.T).T if x.ndim == 1 else x
     cols = [np.prod(x[:, list(idx)], axis=1) for idx in _powers(x.shape[1], degree)]
     return np.column_stack(cols) if cols else np.empty((x.shape[0], 0))
+
+
+def markov_basis(omega_lag: np.ndarray, degree: int, extra: np.ndarray | None = None) -> np.ndarray:
+    """``[1, polynomial of degree `degree` in (omega_lag[, extra])]`` for g(omega_{t-1}).
+
+    ``omega_lag`` is standardised first: the fitted values are the same, the
+    least-squares problem far better conditioned.
+    """
+    sd = omega_lag.std()
+    z = (omega_lag - omega_lag.mean()) / (sd if sd > 0 else 1.0)
+    cols = z[:, None] if extra is None else np.column_stack([z, extra])
+    return np.column_stack([np.ones(z.size), polynomial(cols, degree)])
 
 
 def polynomial_names(names: list[str], degree: int) -> list[str]:

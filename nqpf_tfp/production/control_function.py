@@ -48,7 +48,7 @@ from scipy.optimize import minimize
 
 from ..errors import EstimationError, PanelError, SpecificationError
 from .base import Estimate, ProductionEstimator
-from .basis import polynomial
+from .basis import markov_basis, polynomial
 from .spec import ModelData
 
 __all__ = ["OlleyPakes", "LevinsohnPetrin", "first_stage"]
@@ -78,14 +78,6 @@ def first_stage(data: ModelData, poly_degree: int) -> FirstStage:
     delta = coef[1 + nf:1 + nf + nc]
     phi = x @ coef - data.free @ beta - data.controls @ delta
     return FirstStage(beta, delta, coef[1 + nf + nc:1 + nf + nc + ns], phi, data.n)
-
-
-def _markov_basis(omega_lag: np.ndarray, p_exit: np.ndarray | None, degree: int) -> np.ndarray:
-    """[1, polynomial of degree `degree` in (omega_lag[, p_exit])], omega standardised for conditioning."""
-    sd = omega_lag.std()
-    z = (omega_lag - omega_lag.mean()) / (sd if sd > 0 else 1.0)
-    cols = z[:, None] if p_exit is None else np.column_stack([z, p_exit])
-    return np.column_stack([np.ones(z.size), polynomial(cols, degree)])
 
 
 def _minimize(criterion: Any, start: np.ndarray) -> Any:
@@ -130,7 +122,7 @@ class _ControlFunction(ProductionEstimator):
         p = None if p_exit is None else p_exit[rows]
 
         def criterion(gamma: np.ndarray) -> float:
-            basis = _markov_basis(phi_lag - k_lag @ gamma, p, self.spec.markov_degree)
+            basis = markov_basis(phi_lag - k_lag @ gamma, self.spec.markov_degree, p)
             g, *_ = np.linalg.lstsq(basis, phi - k @ gamma, rcond=None)
             xi = res - k @ gamma - basis @ g
             return float(xi @ xi) / xi.size  # the mean: prodest's sum has the same minimiser, worse scaling
@@ -138,13 +130,13 @@ class _ControlFunction(ProductionEstimator):
         opt = _minimize(criterion, fs.gamma_start)
         gamma = opt.x
         params = np.r_[fs.beta_free, gamma, fs.delta_controls]
-        tfp = data.y - data.free @ fs.beta_free - data.state @ gamma - data.controls @ fs.delta_controls
         diag: dict[str, Any] = {
             "first_stage_nobs": fs.nobs, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
             "optimizer_message": str(opt.message),
         }
-        return Estimate(params, tfp, data.n, None, diagnostics=diag)
+        warn = [] if opt.success else [f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
+        return Estimate(params, data.log_tfp(params), data.n, None, diagnostics=diag, warnings=warn)
 
 
 class LevinsohnPetrin(_ControlFunction):

@@ -151,10 +151,11 @@ class ModelData:
 
     def lagged(self, values: np.ndarray, k: int = 1) -> np.ndarray:
         """Values lagged ``k`` periods (rows x cols), NaN where no lag exists."""
-        lag = self.lag(k)
-        out = values[lag.index].astype(np.float64, copy=True)
-        out[~lag.valid] = np.nan
-        return out
+        return self.lag(k).take(values)
+
+    def log_tfp(self, params: np.ndarray) -> np.ndarray:
+        """``y - [free, state, controls] @ params``: log TFP given coefficients in that order."""
+        return self.y - np.column_stack([self.free, self.state, self.controls]) @ params
 
     def entity_blocks(self) -> tuple[np.ndarray, np.ndarray]:
         """First row and number of rows of each entity."""

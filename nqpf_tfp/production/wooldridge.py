@@ -132,9 +132,8 @@ class Wooldridge(_LinearSystem):
         fit = gmm(y, x, z, weight=weight, cov_type=cov_type, clusters=clusters, n_units=n)
         k = shared1.shape[1]
         params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
-        coefs = np.column_stack([data.free, data.state, data.controls])
         diag = {"estimation_nobs": int(n), "instruments": int(z.shape[1]), "parameters": int(x.shape[1])}
-        return Estimate(params, data.y - coefs @ params, int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
+        return Estimate(params, data.log_tfp(params), int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
                         diagnostics=diag)
 
 
@@ -166,8 +165,7 @@ class Wooldridge(_LinearSystem):
             cov = bread @ cluster_meat(x_hat * structural[:, None], clusters) @ bread * (g / (g - 1))
         k = 1 + shared.shape[1]
         params = params_all[1:k]
-        coefs = np.column_stack([data.free, data.state, data.controls])
-        return Estimate(params, data.y - coefs @ params, int(n), cov[1:k, 1:k],
+        return Estimate(params, data.log_tfp(params), int(n), cov[1:k, 1:k],
                         diagnostics={"estimation_nobs": int(n)})
 
 
@@ -194,6 +192,5 @@ class RobinsonWooldridge(_LinearSystem):
         fit = gmm(data.y[rows], x, z, weight=None, cov_type=cov_type, clusters=data.codes[rows], n_units=n)
         k = 1 + data.free.shape[1] + data.state.shape[1] + data.controls.shape[1]
         params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
-        coefs = np.column_stack([data.free, data.state, data.controls])
-        return Estimate(params, data.y - coefs @ params, int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
+        return Estimate(params, data.log_tfp(params), int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
                         diagnostics={"estimation_nobs": int(n)})
