@@ -22,6 +22,7 @@ from .options import OPTIONS
 from .panel import Panel
 from .production import (
     ACF,
+    GNR,
     OLS,
     FixedEffects,
     LevinsohnPetrin,
@@ -43,6 +44,7 @@ __all__ = [
     "pwt_hours",
     "pwt_growth_accounting",
     "ACF",
+    "GNR",
     "OLS",
     "FixedEffects",
     "OlleyPakes",

@@ -11,9 +11,9 @@ from importlib import resources
 import pandas as pd
 
 from .errors import DataSourceError
-from .simulations import simulate_acf
+from .simulations import simulate_acf, simulate_gnr
 
-__all__ = ["load_pwt", "load_pwt_legend", "simulate_acf", "PWT_VERSION", "PWT_SHA256"]
+__all__ = ["load_pwt", "load_pwt_legend", "simulate_acf", "simulate_gnr", "PWT_VERSION", "PWT_SHA256"]
 
 PWT_VERSION = "10.01"
 #: sha256 of the uncompressed pwt1001.csv, as recorded at bundling time

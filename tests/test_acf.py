@@ -9,6 +9,7 @@ random start (issue 4).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,9 @@ def test_dgp3_recovers_truth_and_reports_the_spurious_root(dgp3):
 
 def test_chilean_global_minimum_below_both_prodest_solutions(chilean):
     model = nt.ACF(chilean, "Y", FREE, "sX", "pX", **KW)
-    res = model.fit()
+    # the global root (RTS 1.54) has innovations that lower both kinds of labour: reported as a warning
+    with pytest.warns(ConvergenceWarning, match="lowers the free input"):
+        res = model.fit()
     problem = _Problem(model, model._data)
     published = [problem.criterion(np.array(t)) for t in ([0.154, 0.158, 0.138], [0.646, 0.644, 0.251])]
     assert res.diagnostics["objective"] <= min(published)
@@ -49,23 +52,86 @@ def test_chilean_global_minimum_below_both_prodest_solutions(chilean):
 
 
 @pytest.mark.parametrize("start", [[0.154, 0.158, 0.138], [0.646, 0.644, 0.251], [2.0, -1.5, 0.4]])
+@pytest.mark.filterwarnings("ignore:ACF. at the returned optimum:nqpf_tfp.errors.ConvergenceWarning")
 def test_the_users_start_does_not_change_the_answer(chilean, start):
     base = nt.ACF(chilean, "Y", FREE, "sX", "pX", **KW).fit().params
     moved = nt.ACF(chilean, "Y", FREE, "sX", "pX", start=start, **KW).fit().params
     pd.testing.assert_series_equal(base, moved, atol=1e-8)
 
 
-def test_simulated_acf_truth_is_among_the_reported_exact_roots():
-    # simulate_acf (static labour FOC at t - 1/2): the moments have two exact roots, one near the truth
-    # (0.6, 0.4) and one at log labour productivity (about (0.95, 0.06)); the library must warn and report both.
+def test_simulated_acf_picks_the_root_where_labour_rises_with_productivity():
+    # simulate_acf (labour at t - 1/2): two exact roots, one near the truth (0.6, 0.4) and one near log labour
+    # productivity (about (0.95, 0.06)), where the innovation lowers labour; the library warns, reports both and
+    # returns the first (DGP3 above is the same case).
     panel = nt.datasets.simulate_acf(1000, 10, seed=0)
-    assert panel.attrs["truth"]["beta_l"] == 0.6
     with pytest.warns(ConvergenceWarning, match="other optimum"):
         res = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year").fit()
-    roots = [np.array(o["params"]) for o in res.diagnostics["optima"] if o["objective"] < 1e-12]
+    roots = [o for o in res.diagnostics["optima"] if o["objective"] < 1e-12]
     assert len(roots) == 2
-    assert any(np.allclose(r, [0.6, 0.4], atol=0.04) for r in roots)
-    assert any(r[0] > 0.9 and abs(r[1]) < 0.1 for r in roots)
+    np.testing.assert_allclose(res.params, [0.6, 0.4], atol=0.04)
+    assert roots[0]["labour_response_t"][0] > 2 and roots[1]["labour_response_t"][0] < -2
+    assert roots[1]["params"][0] > 0.9
+
+
+def test_monte_carlo_acf_recovers_truth_and_its_standard_errors():
+    # 20 panels of 1,000 firms x 10 years (truth 0.6 / 0.4). Measured with 100 panels (closing note of issue 4):
+    # mean 0.5998 / 0.3999 (MC s.e. 0.0012 / 0.0027); spread 0.0119 / 0.0274 vs mean analytic s.e. 0.0114 / 0.0261.
+    estimates, errors = [], []
+    for s in range(20):
+        panel = nt.datasets.simulate_acf(1000, 10, seed=100 + s)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # the spurious root is reported every time
+            res = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year").fit()
+        estimates.append(res.params.to_numpy())
+        errors.append(res.std_errors.to_numpy())
+    estimates, errors = np.array(estimates), np.array(errors)
+    spread = estimates.std(axis=0, ddof=1)
+    mc_se = spread / np.sqrt(len(estimates))
+    assert np.all(np.abs(estimates.mean(axis=0) - [0.6, 0.4]) < 3 * mc_se)
+    # the spread's own sampling error with 20 panels is about 16 %: +-40 % is 2.5 of it
+    ratio = spread / errors.mean(axis=0)
+    assert np.all((ratio > 0.6) & (ratio < 1.4)), ratio
+
+
+def test_translog_recovers_mean_elasticities():
+    # translog truth: beta_ll 0.04, beta_lk -0.03, beta_kk 0.02; the coefficients are weakly identified one by one
+    # (k is persistent) but the mean elasticities are: within 3 standard errors (delta method on the analytic
+    # covariance); measured errors below 0.005 on three 5,000-firm panels, up to 0.037 on 3,000-firm ones
+    second = {"beta_ll": 0.04, "beta_lk": -0.03, "beta_kk": 0.02}
+    panel = nt.datasets.simulate_acf(3000, 10, seed=300, **second)
+    true_l = np.mean(0.6 + 2 * second["beta_ll"] * panel.l + second["beta_lk"] * panel.k)
+    true_k = np.mean(0.4 + second["beta_lk"] * panel.l + 2 * second["beta_kk"] * panel.k)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", form="translog").fit()
+    assert list(res.params.index) == ["l", "k", "l^2", "l*k", "k^2"]
+    means = res.elasticities.mean()
+    lbar, kbar = panel.l.mean(), panel.k.mean()
+    weights = np.array([[1, 0, 2 * lbar, kbar, 0], [0, 1, 0, lbar, 2 * kbar]])  # mean elasticities = weights @ params
+    se = np.sqrt(np.diag(weights @ res.cov.to_numpy() @ weights.T))
+    assert np.all(np.abs(weights @ res.params.to_numpy() - [true_l, true_k]) < 3 * se), se
+    np.testing.assert_allclose(weights @ res.params.to_numpy(), [means["l"], means["k"]], rtol=1e-12)
+    assert res.returns_to_scale == pytest.approx(means.sum())
+    assert np.isfinite(res.std_errors).all()
+
+
+def test_overidentified_moments_report_hansen_j():
+    panel = nt.datasets.simulate_acf(1000, 10, seed=0)
+    res = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", moments="overidentified").fit()
+    np.testing.assert_allclose(res.params, [0.6, 0.4], atol=0.06)
+    assert res.j_df == 2 and 0 <= res.j_stat < 10
+    assert "Hansen/Sargan J" in str(res.summary())
+
+
+def test_gross_output_acf_finds_the_gnr_non_identified_root():
+    # Gandhi, Navarro and Rivers (2020): with a flexible intermediate input, gross-output ACF is not identified;
+    # on their Monte Carlo panel (truth: capital 0.25, intermediates 0.65) the returned root is output = m.
+    data = pd.read_csv(Path(__file__).parent / "data" / "gnr_sim_cd_500.csv.gz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        res = nt.ACF(data, "yg", None, "k", "i", entity="id", time="time", value_added=False).fit()
+    assert list(res.params.index) == ["k", "i"]
+    assert abs(res.params["i"] - 1.0) < 0.01 and abs(res.params["k"]) < 0.01
 
 
 def test_simulate_acf_is_seeded_and_validates():

@@ -84,6 +84,7 @@ class ProductionEstimator:
     needs_proxy: ClassVar[bool] = True
     needs_lags: ClassVar[bool] = True
     supports_translog: ClassVar[bool] = False
+    supports_gross_output: ClassVar[bool] = False  # gross output with the proxy as an input
     default_cov: ClassVar[str] = "bootstrap"
 
     def __init__(
@@ -131,12 +132,12 @@ class ProductionEstimator:
         if spec.form == "translog" and not self.supports_translog:
             raise SpecificationError(
                 f"form='translog' is not available for {self.method} yet; use 'cobb-douglas', "
-                "or OLS / FixedEffects for a translog."
+                "or OLS / FixedEffects / ACF for a translog."
             )
-        if not spec.value_added and self.needs_proxy:
+        if not spec.value_added and self.needs_proxy and not self.supports_gross_output:
             raise SpecificationError(
                 f"{self.method} with value_added=False: gross output with the proxy among the inputs is not "
-                "identified by this estimator (Gandhi, Navarro and Rivers 2020); use value added."
+                "identified by this estimator (Gandhi, Navarro and Rivers 2020); use value added, or GNR / ACF."
             )
 
     def _extra_columns(self) -> Sequence[str]:
@@ -144,6 +145,10 @@ class ProductionEstimator:
 
     def _param_names(self) -> list[str]:
         return list(self.spec.inputs) + list(self.spec.controls)
+
+    def _input_names(self) -> list[str]:
+        """Inputs whose output elasticities are reported (the proxy too, for gross output)."""
+        return list(self.spec.inputs)
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         raise NotImplementedError
@@ -237,15 +242,15 @@ class ProductionEstimator:
             elasticities=self._elasticities(est, names),
             rts_weights=pd.Series(
                 est.rts_weights if est.rts_weights is not None
-                else np.array([1.0 if n in self.spec.inputs else 0.0 for n in names]), index=names),
-            inputs=list(self.spec.inputs),
+                else np.array([1.0 if n in self._input_names() else 0.0 for n in names]), index=names),
+            inputs=self._input_names(),
             diagnostics=diagnostics,
             j_stat=None if bootstrap else est.j_stat,
             j_df=None if bootstrap else est.j_df,
         )
 
     def _elasticities(self, est: Estimate, names: list[str]) -> pd.DataFrame:
-        inputs = list(self.spec.inputs)
+        inputs = self._input_names()
         if est.elasticities is None:
             coefs = [est.params[names.index(i)] for i in inputs]
             values = np.tile(coefs, (self._data.n, 1))

@@ -6,7 +6,10 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 
-__all__ = ["polynomial", "polynomial_names", "markov_basis", "translog_elasticities"]
+__all__ = [
+    "polynomial", "polynomial_names", "markov_basis", "production_terms", "production_term_names",
+    "translog_elasticities", "translog_rts_weights",
+]
 
 
 def _powers(n_vars: int, degree: int) -> list[tuple[int, ...]]:
@@ -63,3 +66,25 @@ def translog_elasticities(x: np.ndarray, linear: np.ndarray, second: np.ndarray)
             out[:, i] += coef * x[:, j]
             out[:, j] += coef * x[:, i]
     return out
+
+
+def production_terms(inputs: np.ndarray, form: str) -> np.ndarray:
+    """Regressors of a production function: the log inputs (Cobb-Douglas), or the log inputs
+    followed by their squares and cross products (translog), in :func:`polynomial` order."""
+    return polynomial(inputs, 2) if form == "translog" else inputs
+
+
+def production_term_names(names: list[str], form: str) -> list[str]:
+    """Names of the columns of :func:`production_terms`."""
+    return polynomial_names(names, 2) if form == "translog" else list(names)
+
+
+def translog_rts_weights(means: np.ndarray) -> np.ndarray:
+    """Weights ``r`` over the translog terms with mean returns to scale ``r'b``.
+
+    At the input means, ``sum_i e_i = sum_i b_i + sum_{i<=j} b_ij (x_i + x_j)``
+    (``2 x_i`` when ``i = j``), so the returns to scale are linear in ``b``.
+    """
+    k = means.size
+    pairs = [idx for idx in _powers(k, 2) if len(idx) == 2]
+    return np.r_[np.ones(k), [means[i] + means[j] for i, j in pairs]]

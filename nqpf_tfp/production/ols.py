@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import PanelError
 from .base import Estimate, ProductionEstimator
-from .basis import polynomial, polynomial_names, translog_elasticities
+from .basis import production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from .linalg import check_rank, ols
 from .spec import ModelData
 
@@ -26,19 +26,11 @@ class _LeastSquares(ProductionEstimator):
         return ("cluster", "robust", "unadjusted")
 
     def _regressors(self, data: ModelData) -> np.ndarray:
-        inputs = np.column_stack([data.free, data.state])
-        parts = [inputs]
-        if self.spec.form == "translog":
-            parts.append(polynomial(inputs, 2)[:, inputs.shape[1]:])  # squares and cross products
-        parts.append(data.controls)
-        return np.column_stack(parts)
+        return np.column_stack([production_terms(np.column_stack([data.free, data.state]), self.spec.form),
+                                data.controls])
 
     def _regressor_names(self) -> list[str]:
-        inputs = list(self.spec.inputs)
-        names = list(inputs)
-        if self.spec.form == "translog":
-            names += polynomial_names(inputs, 2)[len(inputs):]
-        return names + list(self.spec.controls)
+        return production_term_names(list(self.spec.inputs), self.spec.form) + list(self.spec.controls)
 
     def _param_names(self) -> list[str]:
         return self._regressor_names()
@@ -51,11 +43,8 @@ class _LeastSquares(ProductionEstimator):
         k = inputs.shape[1]
         n_second = k * (k + 1) // 2
         elasticities = translog_elasticities(inputs, slopes[:k], slopes[k:k + n_second])
-        # RTS at the means: sum_i b_i + sum_{i<=j} b_ij (x_i + x_j)_mean  (2 x_i for i = j)
-        means = inputs.mean(axis=0)
-        pairs = [(i, j) for i in range(k) for j in range(i, k)]
-        weights = np.r_[np.ones(k), [means[i] + means[j] for i, j in pairs], np.zeros(slopes.size - k - n_second)]
-        return elasticities, weights
+        weights = translog_rts_weights(inputs.mean(axis=0))
+        return elasticities, np.r_[weights, np.zeros(slopes.size - weights.size)]
 
 
 class OLS(_LeastSquares):

@@ -1,0 +1,240 @@
+"""Gandhi, Navarro and Rivers (2020): gross output with one flexible input.
+
+Gross output ``y = f(x, m) + omega + eps`` with fixed (predetermined) inputs
+``x`` (labour, capital) and one flexible input ``m`` chosen after ``omega``
+is known. The flexible input's first-order condition turns its revenue share
+into its output elasticity, which identifies ``f`` up to a function of ``x``:
+
+1. **Share regression.** ``s = ln D(x, m) - eps`` with ``s`` the log revenue
+   share of ``m`` and ``D = gamma_0 + sum_j gamma_j p_j(x, m)`` a polynomial
+   of degree ``poly_degree`` (all monomials, with a constant), fitted by
+   nonlinear least squares (damped Gauss-Newton). With ``E = mean(exp(eps))``,
+   the flexible elasticity is ``D(x, m) / E`` per observation.
+2. **Integration constant.** In logs, ``int D/E dm = sum_j gamma_j / E *
+   p_j m / (a_j + 1)`` (``a_j`` the power of ``m`` in ``p_j``; the constant
+   term gives ``gamma_0 m / E``). Then ``Y = y - eps - int D/E dm = C(x) +
+   omega``.
+3. **Second stage.** ``C(x) = sum_l alpha_l q_l(x)``, a polynomial of degree
+   ``constant_degree`` (default ``poly_degree``) in the fixed inputs without a
+   constant; ``omega = Y - C``, ``omega_t = g(omega_{t-1}) + xi_t`` with ``g``
+   a polynomial of degree ``markov_degree`` with a constant, and
+   ``E[xi_t q_l(x_t)] = 0`` (fixed inputs are chosen before ``xi_t``): a just
+   identified GMM system, solved by Levenberg-Marquardt from the OLS of ``Y``
+   on ``q`` and a Sobol design around it; the lowest root is kept and the
+   distinct optima are reported.
+
+The fixed inputs' elasticities are ``dC/dx + d(int D/E dm)/dx`` per
+observation. ``params`` are the **mean elasticities** (fixed inputs, then the
+flexible one), as gnrprod reports them; the polynomial coefficients are in
+``diagnostics``. Log TFP is ``y - int D/E dm - C(x) = omega + eps``. Standard
+errors: firm-cluster bootstrap of both stages (``fit(bootstrap=B, seed=...)``).
+
+References
+----------
+Gandhi, A., Navarro, S. and Rivers, D. A. (2020). On the identification of
+gross output production functions. *Journal of Political Economy* 128(8),
+2973-3016.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations_with_replacement
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from ..errors import EstimationError, SpecificationError
+from .base import Estimate, ProductionEstimator
+from .markov_gmm import MarkovGMM, distinct_optima, refine
+from .spec import ModelData
+
+__all__ = ["GNR"]
+
+
+def _monomials(n_vars: int, degree: int) -> np.ndarray:
+    """Exponent matrix (monomials x variables) of all monomials of total degree 1..degree."""
+    rows = []
+    for d in range(1, degree + 1):
+        for combo in combinations_with_replacement(range(n_vars), d):
+            rows.append(np.bincount(combo, minlength=n_vars))
+    return np.array(rows, dtype=int)
+
+
+def _evaluate(x: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    """Monomials ``prod_v x_v^{p_v}`` (rows x monomials)."""
+    return np.prod(x[:, None, :] ** powers[None, :, :], axis=2)
+
+
+def _derivative(x: np.ndarray, powers: np.ndarray, var: int) -> np.ndarray:
+    """d monomial / d x_var (rows x monomials)."""
+    lowered = powers.copy()
+    lowered[:, var] = np.maximum(lowered[:, var] - 1, 0)
+    return _evaluate(x, lowered) * powers[:, var][None, :]
+
+
+def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, max_iter: int = 500
+                     ) -> tuple[np.ndarray, int]:
+    """Nonlinear least squares of ``share`` on ``ln(design @ gamma)`` by damped Gauss-Newton.
+
+    Starts from the OLS of ``share`` on ``design`` with the constant raised so
+    that ``D > 0`` everywhere (as gnrprod does). Returns ``gamma`` and the
+    number of iterations.
+    """
+    gamma, *_ = np.linalg.lstsq(design, share, rcond=None)
+    fitted = design[:, 1:] @ gamma[1:]
+    gamma[0] = 0.1 - fitted.min()
+
+    def ssr(g: np.ndarray) -> float:
+        d = design @ g
+        return float(np.sum((share - np.log(d)) ** 2)) if np.all(d > 0) else np.inf
+
+    current = ssr(gamma)
+    for it in range(1, max_iter + 1):
+        d = design @ gamma
+        step, *_ = np.linalg.lstsq(design / d[:, None], share - np.log(d), rcond=None)
+        factor = 1.0
+        while factor > 1e-10:
+            trial = gamma + factor * step
+            value = ssr(trial)
+            if value <= current:
+                break
+            factor /= 2.0
+        else:
+            return gamma, it  # no decrease possible: a minimum to machine precision
+        converged = np.all(np.abs(trial - gamma) <= tol * (np.abs(trial) + 1e-3)) or current - value <= tol * current
+        gamma, current = trial, value
+        if converged:
+            return gamma, it
+    raise EstimationError(f"GNR share regression did not converge in {max_iter} Gauss-Newton iterations.")
+
+
+class GNR(ProductionEstimator):
+    """Gandhi, Navarro and Rivers (2020); see the module docstring.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Firm panel; never modified.
+    output : str
+        Log gross output.
+    fixed : str or list of str
+        Fixed (predetermined) inputs, e.g. ``["L", "K"]``.
+    flexible : str
+        The flexible input (intermediate inputs), log.
+    share : str
+        Log revenue share of the flexible input, ``ln(p_m M / (p_y Y))``
+        (its level when ``take_logs=True``).
+    poly_degree : int
+        Degree of the share-regression polynomial in (fixed, flexible) (default 3, gnrprod's).
+    constant_degree : int, optional
+        Degree of the polynomial ``C`` in the fixed inputs (default ``poly_degree``).
+    markov_degree : int
+        Degree of ``g`` (default 3).
+    starts : int
+        Sobol points around the OLS start of the second stage (default 32);
+        the best ``n_refine`` (default 4) and the OLS start are refined (at most 100 evaluations each).
+    entity, time, take_logs, missing
+        As :class:`~nqpf_tfp.production.base.ProductionEstimator`.
+    """
+
+    method: ClassVar[str] = "GNR"
+    needs_state: ClassVar[bool] = True
+    supports_gross_output: ClassVar[bool] = True
+
+    def __init__(self, data: pd.DataFrame, output: str, fixed: Any, flexible: str, share: str, *,
+                 entity: str | None = None, time: str | None = None, poly_degree: int = 3,
+                 constant_degree: int | None = None, markov_degree: int = 3, starts: int = 32, n_refine: int = 4,
+                 take_logs: bool = False, missing: str = "drop") -> None:
+        if not isinstance(flexible, str):
+            raise SpecificationError(f"GNR takes one flexible input (a column name), not {flexible!r}.")
+        if not isinstance(share, str):
+            raise SpecificationError(f"share must be a column name, not {share!r}.")
+        constant_degree = poly_degree if constant_degree is None else constant_degree
+        if isinstance(constant_degree, bool) or not isinstance(constant_degree, int) or constant_degree < 1:
+            raise SpecificationError(f"constant_degree must be a whole number >= 1, not {constant_degree!r}.")
+        if not (isinstance(starts, int) and starts >= 1 and isinstance(n_refine, int) and n_refine >= 1):
+            raise SpecificationError("starts and n_refine must be whole numbers >= 1.")
+        self.share_column, self.constant_degree = share, constant_degree
+        self.starts, self.n_refine = starts, n_refine
+        super().__init__(data, output, None, fixed, flexible, None, entity=entity, time=time, value_added=False,
+                         poly_degree=poly_degree, markov_degree=markov_degree, take_logs=take_logs, missing=missing)
+        if take_logs and np.any(self._data.extra[share] <= 0):
+            raise SpecificationError(f"take_logs=True needs a positive share column {share!r}.")
+
+    def _extra_columns(self) -> tuple[str, ...]:
+        return (self.share_column,)
+
+    def _input_names(self) -> list[str]:
+        return list(self.spec.state) + list(self.spec.proxy)
+
+    def _param_names(self) -> list[str]:
+        return self._input_names()
+
+    # --------------------------------------------------------- estimate
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        share = data.extra[self.share_column]
+        share = np.log(share) if self.spec.take_logs else share
+        fixed, flex = data.state, data.proxy[:, 0]
+        inputs = np.column_stack([fixed, flex])
+        n_fixed = fixed.shape[1]
+
+        # 1. share regression: s = ln D - eps
+        powers = _monomials(n_fixed + 1, self.spec.poly_degree)
+        terms = _evaluate(inputs, powers)
+        design = np.column_stack([np.ones(data.n), terms])
+        gamma, iterations = share_regression(share, design)
+        eps = np.log(design @ gamma) - share
+        scale = float(np.mean(np.exp(eps)))
+        gamma = gamma / scale
+        flex_elasticity = design @ gamma
+        # 2. integral of the elasticity over ln m, and Y = y - eps - integral = C(x) + omega
+        divisors = np.r_[1.0, powers[:, -1] + 1.0]
+        integral = (design @ (gamma / divisors)) * flex
+        big_y = data.y - eps - integral
+
+        # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C
+        c_powers = _monomials(n_fixed, self.constant_degree)
+        c_terms = _evaluate(fixed, c_powers)
+        lag = data.lag(1)
+        rows, prev = np.flatnonzero(lag.valid), lag.index[lag.valid]
+        if rows.size <= c_terms.shape[1] + self.spec.markov_degree + 1:
+            raise EstimationError(f"GNR: only {rows.size} firm-years with a previous year.")
+        problem = MarkovGMM(big_y[rows], big_y[prev], c_terms[rows], c_terms[prev], c_terms[rows],
+                            self.spec.markov_degree, data.codes[rows], weight="centred")
+        ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(data.n), c_terms]), big_y, rcond=None)
+        start = ols[1:]
+        spread = np.maximum(np.abs(start), 0.05)  # the design: OLS +- its own size
+        design_pts = qmc.scale(qmc.Sobol(start.size, scramble=True, seed=np.random.default_rng(0)).random(self.starts),
+                               start - spread, start + spread)
+        candidates = np.vstack([start[None, :], design_pts])
+        values = np.array([problem.criterion(c) for c in candidates])
+        chosen = np.unique(np.r_[0, np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]])
+        optima = [(t, problem.criterion(t)) for t in (refine(problem, candidates[i], 100) for i in chosen) if t is not None]
+        if not optima:
+            raise EstimationError("GNR: every local search of the second stage failed.")
+        distinct = distinct_optima(optima)
+        alpha, objective = distinct[0]
+
+        # elasticities per observation
+        fixed_el = np.column_stack([
+            _derivative(fixed, c_powers, v) @ alpha
+            + flex * (np.column_stack([np.zeros(data.n), _derivative(inputs, powers, v)]) @ (gamma / divisors))
+            for v in range(n_fixed)
+        ])
+        elasticities = np.column_stack([fixed_el, flex_elasticity])
+        tfp = data.y - integral - c_terms @ alpha
+        diag: dict[str, Any] = {
+            "share_coefficients": gamma, "share_iterations": iterations,
+            "share_ssr": float(np.sum(eps**2)), "mean_exp_eps": scale,
+            "constant_coefficients": alpha, "objective": objective,
+            "optima": [{"params": tuple(float(x) for x in np.round(t, 6)), "objective": v} for t, v in distinct],
+            "estimation_nobs": int(rows.size),
+        }
+        warn = []
+        if np.any(flex_elasticity <= 0):
+            warn.append(f"GNR: the flexible input's elasticity is not positive in {int(np.sum(flex_elasticity <= 0))} "
+                        "rows; the share polynomial may be too flexible.")
+        return Estimate(elasticities.mean(axis=0), tfp, data.n, None, elasticities=elasticities,
+                        diagnostics=diag, warnings=warn)

@@ -1,0 +1,108 @@
+"""The second stage shared by ACF and GNR: GMM on the innovation of a Markov productivity process.
+
+Given ``phi`` (output net of what the first stage removed) and production
+terms ``x``, a candidate ``theta`` gives ``omega = phi - x'theta`` today and a
+period ago; ``g`` is the least-squares polynomial (with a constant) of
+``omega_t`` on ``omega_{t-1}``, ``xi = omega_t - g(omega_{t-1})``, and the
+criterion is ``(Z'xi)' W (Z'xi) / n``. Because ``g`` has a constant,
+``sum(xi) = 0``, so centring ``Z`` leaves the moments unchanged; the efficient
+weight is built from the centred, firm-clustered moment contributions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from .basis import markov_basis
+from .linalg import cluster_meat
+
+__all__ = ["MarkovGMM", "refine", "distinct_optima"]
+
+
+class MarkovGMM:
+    """Rows with a previous period: ``phi`` and ``x`` now (``_t``) and a period ago (``_p``)."""
+
+    def __init__(self, phi_t: np.ndarray, phi_p: np.ndarray, x_t: np.ndarray, x_p: np.ndarray, z: np.ndarray,
+                 degree: int, clusters: np.ndarray, weight: str = "raw") -> None:
+        self.phi_t, self.phi_p, self.x_t, self.x_p = phi_t, phi_p, x_t, x_p
+        self.z, self.degree, self.clusters = z, degree, clusters
+        self.z_centred = z - z.mean(axis=0)
+        first = self.z if weight == "raw" else self.z_centred
+        self.set_weight(np.linalg.inv(first.T @ first))
+
+    @property
+    def nobs(self) -> int:
+        return int(self.phi_t.size)
+
+    def set_weight(self, weight: np.ndarray) -> None:
+        """GMM weight W; the criterion is ||L'Z'xi||^2 / n with W = L L'."""
+        vals, vecs = np.linalg.eigh(0.5 * (weight + weight.T))
+        self.weight = weight
+        self.root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+
+    def efficient_weight(self, theta: np.ndarray) -> np.ndarray:
+        """Inverse of the firm-clustered variance of the moments per observation (then criterion = Hansen's J)."""
+        xi = self.xi(theta)
+        return np.linalg.pinv(cluster_meat(self.z_centred * xi[:, None], self.clusters) / xi.size)
+
+    def xi(self, theta: np.ndarray) -> np.ndarray:
+        omega = self.phi_t - self.x_t @ theta
+        basis = markov_basis(self.phi_p - self.x_p @ theta, self.degree)
+        rho = np.linalg.solve(basis.T @ basis, basis.T @ omega)
+        return omega - basis @ rho
+
+    def xi_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        """d xi / d theta (rows x params), with g re-fitted at every theta (the profiled residual).
+
+        With ``B`` the polynomial basis in ``omega_{t-1}`` (affine scaling held
+        fixed: the span, hence ``xi``, does not depend on it), ``rho`` the
+        least-squares coefficients and ``M = I - B (B'B)^-1 B'``:
+        ``d xi = M (d omega - dB rho) - B (B'B)^-1 dB' xi``.
+        """
+        omega = self.phi_t - self.x_t @ theta
+        lagged = self.phi_p - self.x_p @ theta
+        centre, scale = lagged.mean(), lagged.std() or 1.0
+        u = (lagged - centre) / scale
+        powers = np.arange(self.degree + 1)
+        basis = u[:, None] ** powers
+        gram = basis.T @ basis
+        rho = np.linalg.solve(gram, basis.T @ omega)
+        xi = omega - basis @ rho
+        # d basis_j / d theta = j u^(j-1) * (-x_p / scale)
+        dbasis = np.zeros_like(basis)
+        dbasis[:, 1:] = powers[1:] * u[:, None] ** (powers[1:] - 1)
+        a = -self.x_t + (dbasis @ rho)[:, None] * self.x_p / scale
+        a -= basis @ np.linalg.solve(gram, basis.T @ a)
+        c = -(dbasis * xi[:, None]).T @ self.x_p / scale  # dB' xi, (degree+1) x params
+        return a - basis @ np.linalg.solve(gram, c)
+
+    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        return self.root.T @ (self.z.T @ self.xi_jacobian(theta)) / np.sqrt(self.nobs)
+
+    def residuals(self, theta: np.ndarray) -> np.ndarray:
+        return self.root.T @ (self.z.T @ self.xi(theta)) / np.sqrt(self.nobs)
+
+    def criterion(self, theta: np.ndarray) -> float:
+        """``(Z'xi)' W (Z'xi) / n``."""
+        r = self.residuals(theta)
+        return float(r @ r)
+
+
+def refine(problem: MarkovGMM, start: np.ndarray, max_nfev: int | None = None) -> np.ndarray | None:
+    """Local minimum from ``start``: Levenberg-Marquardt on ``L'Z'xi`` (quadratic convergence to roots).
+
+    ``max_nfev`` caps the evaluations (a start far from any root is then abandoned where it stopped).
+    """
+    fit = least_squares(problem.residuals, start, jac=problem.residuals_jacobian, method="lm",
+                        xtol=1e-12, ftol=1e-15, gtol=1e-15, max_nfev=max_nfev)
+    return fit.x if np.all(np.isfinite(fit.x)) else None
+
+
+def distinct_optima(optima: list[tuple[np.ndarray, float]], tol: float = 1e-3) -> list[tuple[np.ndarray, float]]:
+    """Optima sorted by criterion, keeping one of any group within ``tol`` of each other."""
+    out: list[tuple[np.ndarray, float]] = []
+    for theta, value in sorted(optima, key=lambda o: o[1]):
+        if not any(np.max(np.abs(theta - t)) < tol for t, _ in out):
+            out.append((theta, value))
+    return out

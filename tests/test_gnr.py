@@ -1,0 +1,120 @@
+"""GNR (Gandhi, Navarro and Rivers 2020): gnrprod's Colombian example, GNR's Monte Carlo panel, simulate_gnr.
+
+References:
+- gnrprod 1.1.2 README (cran/gnrprod): ``gnrprod(output = "RGO", fixed = c("L", "K"), flex = "RI",
+  share = "share", id = "id", time = "year", data = colombian)`` prints L 0.2332, K 0.1124, RI 0.6793;
+  first-stage SSR 315.1547; second-stage criterion value 0.002222362 (optim BFGS, 75 iterations).
+- tests/data/gnr_sim_cd_500.csv.gz (GNRProdEst.jl test data from GNR's replication package): truth
+  intermediate elasticity 0.65, capital 0.25.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nqpf_tfp as nt
+from nqpf_tfp.production import gnr as gnr_module
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def colombian() -> pd.DataFrame:
+    data = pd.read_csv(DATA / "colombian_gnr.csv")
+    # gnrprod lags by the previous row of a plant (data.table::shift), across the 31 gaps in years
+    data = data.sort_values(["id", "year"])
+    data["row"] = data.groupby("id").cumcount()
+    return data
+
+
+def _gnrprod_criterion(model: nt.GNR, alpha: np.ndarray) -> tuple[float, np.ndarray]:
+    """gnrprod's second-stage objective (sum of squared mean moments, identity weight) and its OLS start."""
+    data = model._data
+    fixed, flex = data.state, data.proxy[:, 0]
+    inputs = np.column_stack([fixed, flex])
+    powers = gnr_module._monomials(3, 3)
+    design = np.column_stack([np.ones(data.n), gnr_module._evaluate(inputs, powers)])
+    gamma, _ = gnr_module.share_regression(data.extra["share"], design)
+    eps = np.log(design @ gamma) - data.extra["share"]
+    gamma = gamma / np.mean(np.exp(eps))
+    big_y = data.y - eps - (design @ (gamma / np.r_[1.0, powers[:, -1] + 1.0])) * flex
+    c_terms = gnr_module._evaluate(fixed, gnr_module._monomials(2, 3))
+    lag = data.lag(1)
+    rows, prev = np.flatnonzero(lag.valid), lag.index[lag.valid]
+
+    def objective(a: np.ndarray) -> float:
+        omega, omega_lag = big_y[rows] - c_terms[rows] @ a, big_y[prev] - c_terms[prev] @ a
+        basis = np.vander(omega_lag, 4, increasing=True)
+        xi = omega - basis @ np.linalg.lstsq(basis, omega, rcond=None)[0]
+        moments = (c_terms[rows] * xi[:, None]).mean(axis=0)
+        return float(moments @ moments)
+
+    start = np.linalg.lstsq(np.column_stack([np.ones(data.n), c_terms]), big_y, rcond=None)[0][1:]
+    return objective(alpha), start
+
+
+def test_colombian_flexible_elasticity_matches_gnrprod(colombian):
+    res = nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row").fit(bootstrap=8, seed=1)
+    assert res.params["RI"] == pytest.approx(0.6793, abs=5e-5)
+    assert res.diagnostics["share_ssr"] == pytest.approx(315.1547, abs=5e-5)
+    assert list(res.params.index) == ["L", "K", "RI"]
+    np.testing.assert_allclose(res.elasticities.mean(), res.params, rtol=1e-12)
+    assert (res.std_errors > 0).all() and res.cov_type == "bootstrap"
+
+
+def test_colombian_fixed_elasticities_solve_the_moments_gnrprod_stops_short_of(colombian):
+    # Finding: gnrprod's L 0.2332 / K 0.1124 are where its BFGS stopped (criterion 0.002222362), a step from
+    # its OLS start (L 0.2334, K 0.1131, criterion 0.0053); the moments have an exact root at L 0.2254, K 0.1113.
+    model = nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row")
+    res = model.fit(bootstrap=2, seed=0)
+    at_ours, ols_start = _gnrprod_criterion(model, res.diagnostics["constant_coefficients"])
+    at_start, _ = _gnrprod_criterion(model, ols_start)
+    assert at_ours < 1e-15 < 0.002222362 < at_start
+    assert res.params["L"] == pytest.approx(0.2254, abs=5e-5) and res.params["K"] == pytest.approx(0.1113, abs=5e-5)
+
+
+def test_gnr_monte_carlo_panel_and_its_share_convention():
+    # Finding: this panel's shares satisfy E[s] = ln(0.65) (mean -0.4326 vs -0.4308), i.e. they lack the ln E[e^eps]
+    # term of GNR's share equation, so GNR's E-correction scales the intermediate elasticity by 1/1.036:
+    # 0.6263, within 0.03 of 0.65 as the issue asks; capital 0.279 (0.262 without the correction).
+    data = pd.read_csv(DATA / "gnr_sim_cd_500.csv.gz")
+    assert data["si"].mean() == pytest.approx(np.log(0.65), abs=0.005)
+    res = nt.GNR(data, "yg", "k", "i", "si", entity="id", time="time").fit(bootstrap=2, seed=0)
+    assert abs(res.params["i"] - 0.65) < 0.03
+    assert res.params["i"] * res.diagnostics["mean_exp_eps"] == pytest.approx(np.exp(data["si"].mean()), abs=0.002)
+
+
+def test_simulate_gnr_truth_is_recovered():
+    estimates = []
+    for seed in range(5):
+        panel = nt.datasets.simulate_gnr(500, 10, seed=seed)
+        estimates.append(nt.GNR(panel, "y", ["l", "k"], "m", "share", entity="firm", time="year")
+                         .fit(bootstrap=2, seed=0).params.to_numpy())
+    estimates = np.array(estimates)
+    truth = np.array([0.2, 0.15, 0.6])
+    mc_se = estimates.std(axis=0, ddof=1) / np.sqrt(len(estimates))
+    assert np.all(np.abs(estimates.mean(axis=0) - truth) < 3 * mc_se + 1e-3), (estimates.mean(axis=0), mc_se)
+
+
+def test_gnr_validates_its_inputs(colombian):
+    with pytest.raises(nt.errors.SpecificationError, match="one flexible input"):
+        nt.GNR(colombian, "RGO", ["L", "K"], ["RI", "share"], "share", entity="id", time="row")
+    with pytest.raises(nt.errors.SpecificationError, match="bootstrap"):
+        nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row").fit()
+    with pytest.raises(nt.errors.SpecificationError, match="'nope' is not in the data"):
+        nt.GNR(colombian, "RGO", ["L", "K"], "RI", "nope", entity="id", time="row")
+    before = colombian.copy()
+    nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row")
+    pd.testing.assert_frame_equal(colombian, before)
+
+
+def test_gnr_bootstrap_is_seeded_whatever_n_jobs():
+    panel = nt.datasets.simulate_gnr(100, 6, seed=3)
+    model = nt.GNR(panel, "y", ["l", "k"], "m", "share", entity="firm", time="year")
+    a = model.fit(bootstrap=6, seed=11, n_jobs=1).std_errors
+    b = model.fit(bootstrap=6, seed=11, n_jobs=2).std_errors
+    pd.testing.assert_series_equal(a, b)
