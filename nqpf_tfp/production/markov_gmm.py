@@ -65,13 +65,13 @@ class MarkovGMM:
         centre, scale = lagged.mean(), lagged.std() or 1.0
         u = (lagged - centre) / scale
         powers = np.arange(self.degree + 1)
-        basis = u[:, None] ** powers
+        basis = np.vander(u, self.degree + 1, increasing=True)
         gram = basis.T @ basis
         rho = np.linalg.solve(gram, basis.T @ omega)
         xi = omega - basis @ rho
         # d basis_j / d theta = j u^(j-1) * (-x_p / scale)
         dbasis = np.zeros_like(basis)
-        dbasis[:, 1:] = powers[1:] * u[:, None] ** (powers[1:] - 1)
+        dbasis[:, 1:] = basis[:, :-1] * powers[1:]
         a = -self.x_t + (dbasis @ rho)[:, None] * self.x_p / scale
         a -= basis @ np.linalg.solve(gram, basis.T @ a)
         c = -(dbasis * xi[:, None]).T @ self.x_p / scale  # dB' xi, (degree+1) x params
