@@ -51,6 +51,15 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "prodest-iv": "R prodest 1.0.1's prodestWRDG: both equations pooled into one 2SLS with shared polynomial "
         "coefficients and w_{t-1} instrumenting w_t in both; for reproducing prodest only",
     },
+    "gnr_second_stage": {
+        "gmm": "solve the second-stage moments (Levenberg-Marquardt from the OLS start and a Sobol design)",
+        "gnrprod": "gnrprod 1.1.2's second stage: R optim's BFGS (numerical gradient, ndeps 1e-3, maxit 100) on the "
+        "identity-weighted moments from the OLS start; stops short of the root; for reproducing gnrprod only",
+    },
+    "acf_moments": {
+        "standard": "f(free_{t-1}, state_t[, proxy_{t-1}]): just identified, W = (Z'Z)^-1 (R prodest's gACF)",
+        "overidentified": "the standard terms and the same one period earlier; two-step efficient GMM, Hansen's J",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",

@@ -77,6 +77,28 @@ def test_colombian_fixed_elasticities_solve_the_moments_gnrprod_stops_short_of(c
     assert res.params["L"] == pytest.approx(0.2254, abs=5e-5) and res.params["K"] == pytest.approx(0.1113, abs=5e-5)
 
 
+def test_colombian_reproduces_gnrprod_with_its_optimiser(colombian):
+    # second_stage="gnrprod": R optim's BFGS (Nash 1990; numerical gradient, ndeps 1e-3) on the identity-weighted
+    # moments from the OLS start, as gnrprod 1.1.2 does: all three published elasticities to the printed digits
+    res = nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row",
+                 second_stage="gnrprod").fit(bootstrap=2, seed=0)
+    np.testing.assert_allclose(res.params, [0.2332, 0.1124, 0.6793], atol=5e-5)
+    # gnrprod prints the criterion as 0.002222362; our first stage is the exact NLS optimum (gnrprod's stops at
+    # relative tolerance 1e-5), so the 4th digit of this criterion may differ
+    assert res.diagnostics["objective"] == pytest.approx(0.002222362, rel=1e-3)
+    with pytest.raises(nt.errors.SpecificationError, match="second_stage"):
+        nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row", second_stage="bfgs")
+
+
+def test_r_optim_bfgs_minimises_a_quadratic_as_r_does():
+    # optim(c(1, 1), function(x) (x[1] - 3)^2 + 10 * (x[2] + 1)^2, method = "BFGS") converges to (3, -1)
+    from nqpf_tfp.production.compat import r_optim_bfgs
+
+    x, value, iterations = r_optim_bfgs(lambda v: (v[0] - 3) ** 2 + 10 * (v[1] + 1) ** 2, np.array([1.0, 1.0]))
+    np.testing.assert_allclose(x, [3.0, -1.0], atol=1e-5)
+    assert value < 1e-9 and 1 < iterations < 100
+
+
 def test_gnr_monte_carlo_panel_and_its_share_convention():
     # Finding: this panel's shares satisfy E[s] = ln(0.65) (mean -0.4326 vs -0.4308), i.e. they lack the ln E[e^eps]
     # term of GNR's share equation, so GNR's E-correction scales the intermediate elasticity by 1/1.036:
@@ -107,6 +129,8 @@ def test_gnr_validates_its_inputs(colombian):
         nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row").fit()
     with pytest.raises(nt.errors.SpecificationError, match="'nope' is not in the data"):
         nt.GNR(colombian, "RGO", ["L", "K"], "RI", "nope", entity="id", time="row")
+    with pytest.raises(nt.errors.SpecificationError, match="no formula interface"):
+        nt.GNR.from_formula("RGO ~ L + K | RI", colombian, entity="id", time="row")
     before = colombian.copy()
     nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row")
     pd.testing.assert_frame_equal(colombian, before)

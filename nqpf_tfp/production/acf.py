@@ -77,6 +77,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from ..errors import EstimationError, SpecificationError
+from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from .linalg import cluster_meat, n_clusters
@@ -167,8 +168,7 @@ class ACF(ProductionEstimator):
                  controls: Any = None, *, moments: str = "standard", starts: int = 128,
                  box: tuple[float, float] = (0.0, 1.5), box_second: float = 0.1, n_refine: int = 16,
                  start: Any = None, tie_tolerance: float = 1e-9, **kwargs: Any) -> None:
-        if moments not in ("standard", "overidentified"):
-            raise SpecificationError(f"moments={moments!r} is not valid; use 'standard' or 'overidentified'.")
+        moments = check_option("acf_moments", moments)
         if not (isinstance(starts, int) and starts >= 1 and isinstance(n_refine, int) and n_refine >= 1):
             raise SpecificationError("starts and n_refine must be whole numbers >= 1.")
         if len(box) != 2 or not box[0] < box[1]:

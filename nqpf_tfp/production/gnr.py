@@ -46,7 +46,9 @@ import pandas as pd
 from scipy.stats import qmc
 
 from ..errors import EstimationError, SpecificationError
+from ..options import check_option
 from .base import Estimate, ProductionEstimator
+from .compat import r_optim_bfgs
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .spec import ModelData
 
@@ -132,6 +134,10 @@ class GNR(ProductionEstimator):
         Degree of the polynomial ``C`` in the fixed inputs (default ``poly_degree``).
     markov_degree : int
         Degree of ``g`` (default 3).
+    second_stage : {"gmm", "gnrprod"}
+        Solve the second-stage moments (default), or reproduce gnrprod 1.1.2: R
+        ``optim``'s BFGS on the identity-weighted moments from the OLS start,
+        which stops short of the root (see ``docs/production/gnr.md``).
     starts : int
         Sobol points around the OLS start of the second stage (default 32);
         the best ``n_refine`` (default 4) and the OLS start are refined (at most 100 evaluations each).
@@ -145,8 +151,8 @@ class GNR(ProductionEstimator):
 
     def __init__(self, data: pd.DataFrame, output: str, fixed: Any, flexible: str, share: str, *,
                  entity: str | None = None, time: str | None = None, poly_degree: int = 3,
-                 constant_degree: int | None = None, markov_degree: int = 3, starts: int = 32, n_refine: int = 4,
-                 take_logs: bool = False, missing: str = "drop") -> None:
+                 constant_degree: int | None = None, markov_degree: int = 3, second_stage: str = "gmm",
+                 starts: int = 32, n_refine: int = 4, take_logs: bool = False, missing: str = "drop") -> None:
         if not isinstance(flexible, str):
             raise SpecificationError(f"GNR takes one flexible input (a column name), not {flexible!r}.")
         if not isinstance(share, str):
@@ -156,12 +162,20 @@ class GNR(ProductionEstimator):
             raise SpecificationError(f"constant_degree must be a whole number >= 1, not {constant_degree!r}.")
         if not (isinstance(starts, int) and starts >= 1 and isinstance(n_refine, int) and n_refine >= 1):
             raise SpecificationError("starts and n_refine must be whole numbers >= 1.")
+        self.second_stage = check_option("gnr_second_stage", second_stage)
         self.share_column, self.constant_degree = share, constant_degree
         self.starts, self.n_refine = starts, n_refine
         super().__init__(data, output, None, fixed, flexible, None, entity=entity, time=time, value_added=False,
                          poly_degree=poly_degree, markov_degree=markov_degree, take_logs=take_logs, missing=missing)
         if take_logs and np.any(self._data.extra[share] <= 0):
             raise SpecificationError(f"take_logs=True needs a positive share column {share!r}.")
+
+    @classmethod
+    def from_formula(cls, formula: str, data: pd.DataFrame, **kwargs: Any) -> GNR:
+        """Not available: GNR's roles (fixed, flexible, share) do not fit ``free | state | proxy``."""
+        raise SpecificationError(
+            "GNR has no formula interface; call GNR(data, output, fixed=[...], flexible=..., share=..., ...)."
+        )
 
     def _extra_columns(self) -> tuple[str, ...]:
         return (self.share_column,)
@@ -205,17 +219,12 @@ class GNR(ProductionEstimator):
                             self.spec.markov_degree, data.codes[rows], weight="centred")
         ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(data.n), c_terms]), big_y, rcond=None)
         start = ols[1:]
-        spread = np.maximum(np.abs(start), 0.05)  # the design: OLS +- its own size
-        design_pts = qmc.scale(qmc.Sobol(start.size, scramble=True, seed=np.random.default_rng(0)).random(self.starts),
-                               start - spread, start + spread)
-        candidates = np.vstack([start[None, :], design_pts])
-        values = np.array([problem.criterion(c) for c in candidates])
-        chosen = np.unique(np.r_[0, np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]])
-        optima = [(t, problem.criterion(t)) for t in (refine(problem, candidates[i], 100) for i in chosen) if t is not None]
-        if not optima:
-            raise EstimationError("GNR: every local search of the second stage failed.")
-        distinct = distinct_optima(optima)
-        alpha, objective = distinct[0]
+        if self.second_stage == "gnrprod":
+            problem.set_weight(np.eye(start.size) / rows.size)  # criterion = sum of squared mean moments
+            alpha, objective, _ = r_optim_bfgs(problem.criterion, start)
+            distinct = [(alpha, objective)]
+        else:
+            alpha, objective, distinct = self._solve(problem, start)
 
         # elasticities per observation
         fixed_el = np.column_stack([
@@ -238,3 +247,18 @@ class GNR(ProductionEstimator):
                         "rows; the share polynomial may be too flexible.")
         return Estimate(elasticities.mean(axis=0), tfp, data.n, None, elasticities=elasticities,
                         diagnostics=diag, warnings=warn)
+
+    def _solve(self, problem: MarkovGMM, start: np.ndarray) -> tuple[np.ndarray, float, list[tuple[np.ndarray, float]]]:
+        """Roots of the second-stage moments from the OLS start and a Sobol design around it; the lowest first."""
+        spread = np.maximum(np.abs(start), 0.05)  # the design: OLS +- its own size
+        design_pts = qmc.scale(qmc.Sobol(start.size, scramble=True, seed=np.random.default_rng(0)).random(self.starts),
+                               start - spread, start + spread)
+        candidates = np.vstack([start[None, :], design_pts])
+        values = np.array([problem.criterion(c) for c in candidates])
+        chosen = np.unique(np.r_[0, np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]])
+        optima = [(t, problem.criterion(t)) for t in (refine(problem, candidates[i], 100) for i in chosen) if t is not None]
+        if not optima:
+            raise EstimationError("GNR: every local search of the second stage failed.")
+        distinct = distinct_optima(optima)
+        return distinct[0][0], distinct[0][1], distinct
+
