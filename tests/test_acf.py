@@ -142,3 +142,29 @@ def test_simulate_acf_is_seeded_and_validates():
     assert len(exited) < 200 * 8
     with pytest.raises(nt.errors.SpecificationError, match="labor_timing"):
         nt.datasets.simulate_acf(10, 5, labor_timing=2.0)
+
+
+@pytest.mark.parametrize("form, value_added", [("cobb-douglas", True), ("translog", True), ("cobb-douglas", False)])
+def test_sufficient_statistics_equal_the_row_by_row_criterion(form, value_added):
+    from nqpf_tfp.production.markov_gmm import MarkovGMM
+    from nqpf_tfp.production.moments import MarkovMoments
+
+    panel = nt.datasets.simulate_acf(300, 8, seed=5)
+    model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", form=form, value_added=value_added)
+    problem = _Problem(model, model._data)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        theta = rng.uniform(-0.2, 1.0, problem.x.shape[1])
+        direct = problem.z.T @ MarkovGMM.xi(problem, theta)
+        fast = problem.fast.moments(theta)
+        np.testing.assert_allclose(fast, direct, rtol=1e-10, atol=1e-10 * np.abs(direct).max())
+        assert problem.fast.innovation_variance(theta) == pytest.approx(MarkovGMM.xi(problem, theta).var(), rel=1e-10)
+        assert problem.criterion(theta) == pytest.approx(MarkovGMM.criterion(problem, theta), rel=1e-9)
+    # integer row weights are the same as repeating the rows
+    reps = rng.integers(0, 3, problem.rows.size)
+    take = np.repeat(np.arange(problem.rows.size), reps)
+    weighted = MarkovMoments(problem.phi_t, problem.phi_p, problem.x_t, problem.x_p, problem.z, 3, weights=reps)
+    repeated = MarkovMoments(problem.phi_t[take], problem.phi_p[take], problem.x_t[take], problem.x_p[take],
+                             problem.z[take], 3)
+    theta = rng.uniform(0.0, 1.0, problem.x.shape[1])
+    np.testing.assert_allclose(weighted.moments(theta), repeated.moments(theta), rtol=1e-10)

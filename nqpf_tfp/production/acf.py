@@ -80,11 +80,14 @@ from ..errors import EstimationError, SpecificationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
-from .linalg import cluster_meat, n_clusters
+from .linalg import cluster_meat, cluster_sums, n_clusters
 from .markov_gmm import MarkovGMM, distinct_optima, refine
+from .moments import MarkovMoments
 from .spec import ModelData
 
 __all__ = ["ACF"]
+
+_RESPONSE_SHOWN = 5  # optima whose labour-response t-statistics are reported
 
 
 class _Problem(MarkovGMM):
@@ -118,6 +121,20 @@ class _Problem(MarkovGMM):
         super().__init__(phi[self.rows], phi[self.prev], self.x[self.rows], self.x[self.prev], z_all[self.rows],
                          est.spec.markov_degree, data.codes[self.rows],
                          weight="raw" if est.moments == "standard" else "centred")  # raw: prodest's gACF
+        # the search reads the data only through these sums (one pass); per-row xi is for diagnostics
+        self.fast = MarkovMoments(self.phi_t, self.phi_p, self.x_t, self.x_p, self.z, self.degree)
+        self.fast.set_weight(self.weight)
+
+    def set_weight(self, weight: np.ndarray) -> None:
+        super().set_weight(weight)
+        if hasattr(self, "fast"):
+            self.fast.set_weight(weight)
+
+    def residuals(self, theta: np.ndarray) -> np.ndarray:
+        return self.fast.residuals(theta)
+
+    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        return self.fast.residuals_jacobian(theta)
 
     def phi(self, b: np.ndarray) -> np.ndarray:
         return self.x_fs @ b - self.data.controls @ b[1:1 + self.data.controls.shape[1]]
@@ -244,7 +261,7 @@ class ACF(ProductionEstimator):
 
         def key(i: int) -> tuple[int, float]:
             theta = distinct[i][0]
-            return int(np.sum(problem.labour_response(theta) < -2.0)), float(problem.xi(theta).var())
+            return int(np.sum(problem.labour_response(theta) < -2.0)), problem.fast.innovation_variance(theta)
 
         order = sorted(range(n_tied), key=key)
         distinct[:n_tied] = [distinct[i] for i in order]
@@ -276,16 +293,15 @@ class ACF(ProductionEstimator):
         diag: dict[str, Any] = {
             "objective": value, "starts": n_starts, "refined": self.n_refine,
             "optima": [{"params": tuple(float(x) for x in np.round(t, 6)), "objective": v,
-                        "innovation_variance": float(problem.xi(t).var()),
-                        "labour_response_t": tuple(float(x) for x in np.round(problem.labour_response(t), 2))}
-                       for t, v in distinct],
+                        "innovation_variance": problem.fast.innovation_variance(t),
+                        # a pass over the data each: for the best few only
+                        "labour_response_t": tuple(float(x) for x in np.round(problem.labour_response(t), 2))
+                        if i < _RESPONSE_SHOWN else None}
+                       for i, (t, v) in enumerate(distinct)],
             "ties": len(ties), "estimation_nobs": int(problem.rows.size), "moments": self.moments,
         }
         params = np.r_[theta, problem.ctrl_coef]
-        cov = None
-        if cov_type == "cluster":
-            cov = np.full((params.size, params.size), np.nan)
-            cov[:theta.size, :theta.size] = self._sandwich(problem, theta)
+        cov = self._sandwich(problem, theta) if cov_type == "cluster" else None
         warn = []
         if ties:
             warn.append(
@@ -309,38 +325,56 @@ class ACF(ProductionEstimator):
                         j_stat=j_stat, j_df=j_df, diagnostics=diag, warnings=warn)
 
     def _sandwich(self, problem: _Problem, theta: np.ndarray) -> np.ndarray:
-        """Firm-clustered sandwich of the stacked first stage, Markov regression and GMM equations."""
+        """Firm-clustered sandwich of the stacked first stage, Markov regression and GMM equations.
+
+        Returns the covariance of (theta, control coefficients); the controls' come from the first stage.
+
+        Equations: ``X'(y - X b) = 0`` (first stage), ``B'xi = 0`` (g's coefficients
+        ``rho``; ``B`` the polynomial in ``u = (omega_p - mu) / s`` with ``mu, s``
+        held fixed) and ``A Z'xi = 0`` with ``A = (dZ'xi/dtheta)' W`` (theta). The
+        Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
+        ``d xi / d theta = -x_t + g' x_p`` (``X`` the first-stage regressors
+        entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
+        """
+        data, rows, prev = problem.data, problem.rows, problem.prev
         b0, degree = problem.b, problem.degree
-        phi0 = problem.phi(b0)
-        oml0 = phi0[problem.prev] - problem.x[problem.prev] @ theta
-        om0 = phi0[problem.rows] - problem.x[problem.rows] @ theta
-        rho0, *_ = np.linalg.lstsq(np.vander(oml0, degree + 1, increasing=True), om0, rcond=None)
-        nb, nr, nt = b0.size, rho0.size, theta.size
-        psi0 = np.r_[b0, rho0, theta]
-        dg = np.polynomial.polynomial.polyval(oml0, np.polynomial.polynomial.polyder(rho0))
-        gz = problem.z.T @ (-problem.x[problem.rows] + dg[:, None] * problem.x[problem.prev])  # d(Z'xi)/d theta
-        a = gz.T @ problem.weight  # theta solves a @ Z'xi = 0 (the GMM first-order condition)
-
-        def contributions(psi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            b, rho, th = psi[:nb], psi[nb:nb + nr], psi[nb + nr:]
-            first = problem.x_fs * (problem.data.y - problem.x_fs @ b)[:, None]
-            phi = problem.phi(b)
-            basis = np.vander(phi[problem.prev] - problem.x[problem.prev] @ th, degree + 1, increasing=True)
-            xi = phi[problem.rows] - problem.x[problem.rows] @ th - basis @ rho
-            return first, np.column_stack([basis * xi[:, None], (problem.z * xi[:, None]) @ a.T])
-
-        def totals(psi: np.ndarray) -> np.ndarray:
-            first, second = contributions(psi)
-            return np.r_[first.sum(axis=0), second.sum(axis=0)]
-
-        steps = 1e-6 * np.maximum(1.0, np.abs(psi0))
-        jac = np.column_stack([(totals(psi0 + e) - totals(psi0 - e)) / (2 * s)
-                               for e, s in zip(np.diag(steps), steps)])
-        first, second = contributions(psi0)
-        scores = np.zeros((problem.data.n, nb + nr + nt))
-        scores[:, :nb] = first
-        scores[problem.rows, nb:] = second
-        g = n_clusters(problem.data.codes)
-        meat = cluster_meat(scores, problem.data.codes) * (g / (g - 1))
+        n_ctrl = data.controls.shape[1]
+        phi = problem.phi(b0)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
+        om_p = phi[prev] - problem.x_p @ theta
+        om_t = phi[rows] - problem.x_t @ theta
+        centre, scale = om_p.mean(), om_p.std() or 1.0
+        u = (om_p - centre) / scale
+        basis = np.vander(u, degree + 1, increasing=True)
+        dbasis = np.zeros_like(basis)
+        dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / scale  # d basis / d omega_p
+        rho, *_ = np.linalg.lstsq(basis, om_t, rcond=None)
+        xi = om_t - basis @ rho
+        slope = dbasis @ rho  # g'(omega_p)
+        dxi_dth = -problem.x_t + slope[:, None] * problem.x_p
+        z = problem.z
+        a = (z.T @ dxi_dth).T @ problem.weight  # theta solves a @ Z'xi = 0
+        za = z @ a.T  # rows x k: each theta equation's instrument
+        bxi = dbasis * xi[:, None]
+        nb, nr, nt = b0.size, rho.size, theta.size
+        # d xi / d b = X_t - g' X_p: every block over b is (left_t)'X_t + (left_p)'X_p, one pass over X
+        left = np.zeros((nr + nt, data.n))  # transposed: 1-D gathers and scatters along rows are fast
+        left[:, rows] = np.vstack([basis.T, za.T])
+        left[:, prev] += np.vstack([(bxi - basis * slope[:, None]).T, -(za * slope[:, None]).T])
+        jac = np.zeros((nb + nr + nt, nb + nr + nt))
+        jac[:nb, :nb] = -problem.x_fs.T @ problem.x_fs
+        jac[nb:, :nb] = left @ problem.x_fs
+        jac[nb:, 1:1 + n_ctrl] = 0.0
+        jac[nb:nb + nr, nb:nb + nr] = -basis.T @ basis
+        jac[nb:nb + nr, nb + nr:] = basis.T @ dxi_dth - bxi.T @ problem.x_p
+        jac[nb + nr:, nb:nb + nr] = -za.T @ basis
+        jac[nb + nr:, nb + nr:] = za.T @ dxi_dth
+        g = data.n_entities
+        sums = np.column_stack([
+            cluster_sums(problem.x_fs * (data.y - problem.x_fs @ b0)[:, None], data.codes, g),
+            cluster_sums(np.column_stack([basis, za]) * xi[:, None], data.codes[rows], g),
+        ])
+        present = n_clusters(data.codes)
+        meat = sums.T @ sums * (present / (present - 1))
         inv = np.linalg.inv(jac)
-        return (inv @ meat @ inv.T)[nb + nr:, nb + nr:]
+        keep = np.r_[np.arange(nb + nr, nb + nr + nt), 1 + np.arange(data.controls.shape[1])]  # theta, controls
+        return (inv @ meat @ inv.T)[np.ix_(keep, keep)]

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import EstimationError
 
-__all__ = ["LinearFit", "ols", "gmm", "cluster_meat", "check_rank"]
+__all__ = ["LinearFit", "check_rank", "cluster_meat", "cluster_sums", "gmm", "ols"]
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,21 @@ def check_rank(x: np.ndarray, names: list[str], what: str) -> None:
         )
 
 
+def cluster_sums(scores: np.ndarray, clusters: np.ndarray, n_groups: int | None = None) -> np.ndarray:
+    """Sum of the scores within each cluster code 0..n_groups-1 (zero rows for absent codes)."""
+    n_groups = int(clusters.max()) + 1 if n_groups is None else n_groups
+    sums = np.zeros((n_groups, scores.shape[1]))
+    if clusters.size > 1 and np.all(clusters[1:] >= clusters[:-1]):  # sorted (the usual case): block sums
+        starts = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1]])
+        sums[clusters[starts]] = np.add.reduceat(scores, starts, axis=0)
+    elif clusters.size:
+        np.add.at(sums, clusters, scores)
+    return sums
+
+
 def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     """Sum over clusters of (sum of scores in the cluster) outer itself."""
-    n_groups = int(clusters.max()) + 1
-    sums = np.zeros((n_groups, scores.shape[1]))
-    np.add.at(sums, clusters, scores)
+    sums = cluster_sums(scores, clusters)
     return sums.T @ sums
 
 

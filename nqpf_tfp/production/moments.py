@@ -1,0 +1,157 @@
+"""Sufficient statistics for the Markov-innovation GMM: one pass over the data, then O(1) per evaluation.
+
+For a candidate ``theta`` with ``a = (1, -theta)``, today's productivity is
+``omega_t = v_t'a`` and last period's ``omega_p = v_p'a`` with ``v = (phi, x)``.
+Everything the criterion needs is a polynomial in ``a`` whose coefficients are
+sums over rows:
+
+* ``g`` is fitted on ``u^0..u^D`` with ``u = (omega_p - mean) / sd``; its normal
+  equations need ``sum u^r`` for ``r <= 2D`` and ``sum u^j omega_t``;
+* the moments need ``sum z u^j`` and ``sum z omega_t``.
+
+With ``w = v_p - mean(v_p)`` (centred once), ``(w'a)^r = sum_{|alpha| = r}
+r!/alpha! a^alpha w^alpha``, so the sums of the monomials ``w^alpha``
+(``|alpha| <= 2D``), of ``w^alpha v_t`` and ``w^alpha z`` (``|alpha| <= D``) and
+of ``z v_t'`` are sufficient. They are accumulated in chunks (bounded memory),
+optionally with row weights (the bootstrap's firm weights). Evaluating the
+criterion then costs a few hundred flops, whatever the number of rows; it
+equals the row-by-row computation of :class:`~.markov_gmm.MarkovGMM` to rounding.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations_with_replacement
+from math import factorial
+
+import numpy as np
+
+__all__ = ["MarkovMoments"]
+
+_CELLS = 1 << 22  # rows x monomials per chunk (32 MB of float64)
+
+
+def _exponents(n_vars: int, degree: int) -> np.ndarray:
+    """All exponent vectors of total degree 0..degree, by degree (row 0 is the constant)."""
+    rows = [np.zeros(n_vars, dtype=int)]
+    for d in range(1, degree + 1):
+        for combo in combinations_with_replacement(range(n_vars), d):
+            rows.append(np.bincount(combo, minlength=n_vars))
+    return np.array(rows)
+
+
+def _monomials(w: np.ndarray, exponents: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``w^alpha`` for every row of ``exponents`` (rows x monomials), built degree by degree.
+
+    ``out`` (Fortran order, at least as many rows) is reused across chunks: fresh large
+    allocations cost page faults that dominate on small machines.
+    """
+    if out is None or out.shape[0] < w.shape[0]:
+        out = np.empty((w.shape[0], exponents.shape[0]), order="F")  # columns contiguous: built one at a time
+    out = out[: w.shape[0]]
+    w = np.asfortranarray(w)
+    out[:, 0] = 1.0
+    index = {tuple(e): i for i, e in enumerate(exponents)}
+    for i in range(1, exponents.shape[0]):
+        e = exponents[i].copy()
+        v = int(np.flatnonzero(e)[0])
+        e[v] -= 1
+        out[:, i] = out[:, index[tuple(e)]] * w[:, v]
+    return out
+
+
+class MarkovMoments:
+    """The criterion of :class:`~.markov_gmm.MarkovGMM` from sufficient statistics.
+
+    Parameters
+    ----------
+    phi_t, phi_p, x_t, x_p, z : arrays
+        As :class:`~.markov_gmm.MarkovGMM` (rows with a previous period).
+    degree : int
+        Degree ``D`` of ``g``.
+    weights : array, optional
+        Row weights (e.g. bootstrap firm multiplicities); default 1.
+    """
+
+    def __init__(self, phi_t: np.ndarray, phi_p: np.ndarray, x_t: np.ndarray, x_p: np.ndarray, z: np.ndarray,
+                 degree: int, weights: np.ndarray | None = None) -> None:
+        v_t = np.column_stack([phi_t, x_t])
+        v_p = np.column_stack([phi_p, x_p])
+        w8 = None if weights is None else np.asarray(weights, dtype=float)
+        self.n = float(phi_t.size if w8 is None else w8.sum())
+        self.degree = degree
+        q = v_p.shape[1]
+        self.centre = (v_p.sum(axis=0) if w8 is None else w8 @ v_p) / self.n
+        self.exponents = _exponents(q, 2 * degree)
+        self.degree_of = self.exponents.sum(axis=1)
+        low = np.flatnonzero(self.degree_of <= degree)
+        self.coef = np.array([factorial(int(e.sum())) / np.prod([factorial(int(k)) for k in e])
+                              for e in self.exponents])
+        k_all = self.exponents.shape[0]
+        self.m_all = np.zeros(k_all)
+        self.m_t = np.zeros((low.size, q))
+        self.m_z = np.zeros((low.size, z.shape[1]))
+        self.zv = np.zeros((z.shape[1], q))
+        self.vv = np.zeros((q, q))
+        chunk = max(1024, _CELLS // k_all)
+        buffer = np.empty((min(chunk, phi_t.size), k_all), order="F")
+        for start in range(0, phi_t.size, chunk):
+            sl = slice(start, start + chunk)
+            mono = _monomials(v_p[sl] - self.centre, self.exponents, buffer)
+            weighted = mono if w8 is None else mono * w8[sl, None]
+            self.m_all += weighted.sum(axis=0)
+            self.m_t += weighted[:, low].T @ v_t[sl]
+            self.m_z += weighted[:, low].T @ z[sl]
+            self.zv += (z[sl] if w8 is None else z[sl] * w8[sl, None]).T @ v_t[sl]
+            self.vv += (v_t[sl] if w8 is None else v_t[sl] * w8[sl, None]).T @ v_t[sl]
+        self.low = low
+        m = z.shape[1]
+        self.set_weight(np.eye(m))
+
+    # the same weight handling as MarkovGMM
+    def set_weight(self, weight: np.ndarray) -> None:
+        vals, vecs = np.linalg.eigh(0.5 * (weight + weight.T))
+        self.weight = weight
+        self.root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+
+    @property
+    def nobs(self) -> float:
+        return self.n
+
+    def moments(self, theta: np.ndarray) -> np.ndarray:
+        """``Z'xi`` at ``theta``."""
+        return self._evaluate(theta)[0]
+
+    def innovation_variance(self, theta: np.ndarray) -> float:
+        """``xi'xi / n`` (xi has mean zero): ``omega'omega - rho'B'omega`` over n."""
+        return self._evaluate(theta)[1]
+
+    def _evaluate(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
+        a = np.r_[1.0, -np.asarray(theta, dtype=float)]
+        powers = np.prod(a[None, :] ** self.exponents, axis=1) * self.coef  # r!/alpha! a^alpha
+        d = self.degree
+        sums = np.bincount(self.degree_of, weights=powers * self.m_all, minlength=2 * d + 1)  # sum (w'a)^r
+        sd = np.sqrt(sums[2] / self.n)
+        scale = sd ** -np.arange(2 * d + 1) if sd > 0 else np.ones(2 * d + 1)
+        u_sums = sums * scale
+        gram = u_sums[np.add.outer(np.arange(d + 1), np.arange(d + 1))]
+        low_deg = self.degree_of[self.low]
+        lowp = powers[self.low]
+        b_omega = np.bincount(low_deg, weights=lowp * (self.m_t @ a), minlength=d + 1) * scale[:d + 1]
+        z_b = np.column_stack([(lowp[low_deg == j, None] * self.m_z[low_deg == j]).sum(axis=0)
+                               for j in range(d + 1)]) * scale[:d + 1]
+        rho = np.linalg.solve(gram, b_omega)
+        return self.zv @ a - z_b @ rho, float((a @ self.vv @ a - rho @ b_omega) / self.n)
+
+    def residuals(self, theta: np.ndarray) -> np.ndarray:
+        return self.root.T @ self.moments(theta) / np.sqrt(self.n)
+
+    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        """Central differences: each evaluation costs O(1) in the number of rows."""
+        theta = np.asarray(theta, dtype=float)
+        steps = 1e-6 * np.maximum(1.0, np.abs(theta))
+        return np.column_stack([(self.residuals(theta + e) - self.residuals(theta - e)) / (2 * h)
+                                for e, h in zip(np.diag(steps), steps, strict=True)])
+
+    def criterion(self, theta: np.ndarray) -> float:
+        r = self.residuals(theta)
+        return float(r @ r)
