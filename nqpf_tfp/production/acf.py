@@ -324,6 +324,51 @@ class ACF(ProductionEstimator):
         return Estimate(params, tfp, int(problem.rows.size), cov, elasticities=elasticities, rts_weights=rts,
                         j_stat=j_stat, j_df=j_df, diagnostics=diag, warnings=warn)
 
+    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+        """One bootstrap replication with firm weights instead of copied rows.
+
+        Both stages are re-estimated: the first stage from the firm-weighted
+        cross-products (per-firm sums computed once), the second from weighted
+        sufficient statistics (one pass over the rows of drawn firms), refined
+        from the full-sample optimum. The GMM weight of ``moments="overidentified"``
+        is held at its full-sample value.
+        """
+        problem, blocks = self._bootstrap_cache()
+        data = problem.data
+        counts = np.bincount(firms, minlength=data.n_entities).astype(float)
+        xx, xy = blocks
+        b = np.linalg.solve(np.tensordot(counts, xx, axes=1), counts @ xy)
+        phi = problem.phi(b)
+        weight = counts[data.codes[problem.rows]]
+        use = weight > 0
+        rows, prev = problem.rows[use], problem.prev[use]
+        fast = MarkovMoments(phi[rows], phi[prev], problem.x[rows], problem.x[prev], problem.z[use],
+                             problem.degree, weights=weight[use])
+        fast.set_weight(problem.weight)
+        theta0 = full.params[:problem.x.shape[1]]
+        theta = refine(fast, theta0)
+        if theta is None:
+            raise EstimationError("ACF bootstrap replication: the local search from the full-sample optimum failed.")
+        return np.r_[theta, b[1:1 + data.controls.shape[1]]]
+
+    def _prepare_bootstrap(self) -> None:
+        self._cache = None
+        self._bootstrap_cache()
+
+    def _bootstrap_cache(self) -> tuple[_Problem, tuple[np.ndarray, np.ndarray]]:
+        """The full-sample problem and per-firm first-stage cross-products (firms x p x p), built once."""
+        if getattr(self, "_cache", None) is None:
+            problem = _Problem(self, self._data)
+            if self.moments == "overidentified":
+                theta = self._two_step(problem, self._search(problem)[0])[0][0]
+                problem.set_weight(problem.efficient_weight(theta))
+            x, codes = problem.x_fs, self._data.codes
+            starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+            xx = np.stack([np.add.reduceat(x * x[:, [j]], starts, axis=0) for j in range(x.shape[1])], axis=1)
+            xy = np.add.reduceat(x * self._data.y[:, None], starts, axis=0)
+            self._cache = (problem, (xx, xy))
+        return self._cache
+
     def _sandwich(self, problem: _Problem, theta: np.ndarray) -> np.ndarray:
         """Firm-clustered sandwich of the stacked first stage, Markov regression and GMM equations.
 

@@ -258,15 +258,26 @@ class ProductionEstimator:
             values = est.elasticities
         return pd.DataFrame({i: self._panel.series(values[:, j], i, on="index") for j, i in enumerate(inputs)})
 
+    def _prepare_bootstrap(self) -> None:
+        """Build what every replication shares (before the replications start, so threads need no lock)."""
+
+    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+        """Parameters on the sample made of ``firms`` (drawn with replacement); every stage re-estimated.
+
+        The default copies the rows; estimators with sufficient statistics override it with firm weights.
+        """
+        return self._estimate(self._data.resample(firms), "unadjusted").params
+
     def _bootstrap(
         self, full: Estimate, reps: int, seed: Any, n_jobs: int, on_failure: str, progress: bool
     ) -> tuple[np.ndarray, dict[str, Any]]:
         seeds = (seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)).spawn(reps)
         n_firms = self._data.n_entities
+        self._prepare_bootstrap()
 
         def one(b: int) -> np.ndarray:
             firms = np.random.default_rng(seeds[b]).integers(0, n_firms, n_firms)
-            return self._estimate(self._data.resample(firms), "unadjusted").params
+            return self._replicate(full, firms)
 
         draws = np.full((reps, full.params.size), np.nan)
         failures: list[tuple[int, str]] = []

@@ -20,6 +20,7 @@ equals the row-by-row computation of :class:`~.markov_gmm.MarkovGMM` to rounding
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations_with_replacement
 from math import factorial
 
@@ -30,32 +31,42 @@ __all__ = ["MarkovMoments"]
 _CELLS = 1 << 22  # rows x monomials per chunk (32 MB of float64)
 
 
-def _exponents(n_vars: int, degree: int) -> np.ndarray:
-    """All exponent vectors of total degree 0..degree, by degree (row 0 is the constant)."""
+@lru_cache(maxsize=32)
+def _structure(n_vars: int, degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Exponents of all monomials of degree 0..degree (row 0: the constant), by degree; for each,
+    the monomial it extends and the variable it multiplies by; and the multinomial coefficients r!/alpha!."""
     rows = [np.zeros(n_vars, dtype=int)]
     for d in range(1, degree + 1):
         for combo in combinations_with_replacement(range(n_vars), d):
             rows.append(np.bincount(combo, minlength=n_vars))
-    return np.array(rows)
+    exponents = np.array(rows)
+    index = {tuple(e): i for i, e in enumerate(exponents)}
+    parent = np.zeros(len(rows), dtype=int)
+    var = np.zeros(len(rows), dtype=int)
+    for i in range(1, len(rows)):
+        e = exponents[i].copy()
+        var[i] = int(np.flatnonzero(e)[0])
+        e[var[i]] -= 1
+        parent[i] = index[tuple(e)]
+    coef = np.array([factorial(int(e.sum())) / np.prod([factorial(int(k)) for k in e]) for e in exponents])
+    for arr in (exponents, parent, var, coef):
+        arr.setflags(write=False)
+    return exponents, parent, var, coef
 
 
-def _monomials(w: np.ndarray, exponents: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``w^alpha`` for every row of ``exponents`` (rows x monomials), built degree by degree.
+def _monomials(w: np.ndarray, parent: np.ndarray, var: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``w^alpha`` for every monomial (rows x monomials), each one column times a variable.
 
     ``out`` (Fortran order, at least as many rows) is reused across chunks: fresh large
     allocations cost page faults that dominate on small machines.
     """
     if out is None or out.shape[0] < w.shape[0]:
-        out = np.empty((w.shape[0], exponents.shape[0]), order="F")  # columns contiguous: built one at a time
+        out = np.empty((w.shape[0], parent.size), order="F")  # columns contiguous: built one at a time
     out = out[: w.shape[0]]
     w = np.asfortranarray(w)
     out[:, 0] = 1.0
-    index = {tuple(e): i for i, e in enumerate(exponents)}
-    for i in range(1, exponents.shape[0]):
-        e = exponents[i].copy()
-        v = int(np.flatnonzero(e)[0])
-        e[v] -= 1
-        out[:, i] = out[:, index[tuple(e)]] * w[:, v]
+    for i in range(1, parent.size):
+        np.multiply(out[:, parent[i]], w[:, var[i]], out=out[:, i])
     return out
 
 
@@ -81,11 +92,9 @@ class MarkovMoments:
         self.degree = degree
         q = v_p.shape[1]
         self.centre = (v_p.sum(axis=0) if w8 is None else w8 @ v_p) / self.n
-        self.exponents = _exponents(q, 2 * degree)
+        self.exponents, parent, var, self.coef = _structure(q, 2 * degree)
         self.degree_of = self.exponents.sum(axis=1)
         low = np.flatnonzero(self.degree_of <= degree)
-        self.coef = np.array([factorial(int(e.sum())) / np.prod([factorial(int(k)) for k in e])
-                              for e in self.exponents])
         k_all = self.exponents.shape[0]
         self.m_all = np.zeros(k_all)
         self.m_t = np.zeros((low.size, q))
@@ -96,7 +105,7 @@ class MarkovMoments:
         buffer = np.empty((min(chunk, phi_t.size), k_all), order="F")
         for start in range(0, phi_t.size, chunk):
             sl = slice(start, start + chunk)
-            mono = _monomials(v_p[sl] - self.centre, self.exponents, buffer)
+            mono = _monomials(v_p[sl] - self.centre, parent, var, buffer)
             weighted = mono if w8 is None else mono * w8[sl, None]
             self.m_all += weighted.sum(axis=0)
             self.m_t += weighted[:, low].T @ v_t[sl]
@@ -104,6 +113,8 @@ class MarkovMoments:
             self.zv += (z[sl] if w8 is None else z[sl] * w8[sl, None]).T @ v_t[sl]
             self.vv += (v_t[sl] if w8 is None else v_t[sl] * w8[sl, None]).T @ v_t[sl]
         self.low = low
+        self.by_degree = (self.degree_of[:, None] == np.arange(2 * degree + 1)).astype(float)
+        self.low_by_degree = self.by_degree[low, :degree + 1]
         m = z.shape[1]
         self.set_weight(np.eye(m))
 
@@ -119,38 +130,42 @@ class MarkovMoments:
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
         """``Z'xi`` at ``theta``."""
-        return self._evaluate(theta)[0]
+        return self._evaluate(np.atleast_2d(theta))[0][0]
 
     def innovation_variance(self, theta: np.ndarray) -> float:
-        """``xi'xi / n`` (xi has mean zero): ``omega'omega - rho'B'omega`` over n."""
-        return self._evaluate(theta)[1]
+        """``xi'xi / n`` (xi has mean zero): ``(omega'omega - rho'B'omega) / n``."""
+        return float(self._evaluate(np.atleast_2d(theta))[1][0])
 
-    def _evaluate(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
-        a = np.r_[1.0, -np.asarray(theta, dtype=float)]
-        powers = np.prod(a[None, :] ** self.exponents, axis=1) * self.coef  # r!/alpha! a^alpha
+    def _evaluate(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Moments and innovation variances at a batch of thetas (rows), all in array operations."""
         d = self.degree
-        sums = np.bincount(self.degree_of, weights=powers * self.m_all, minlength=2 * d + 1)  # sum (w'a)^r
-        sd = np.sqrt(sums[2] / self.n)
-        scale = sd ** -np.arange(2 * d + 1) if sd > 0 else np.ones(2 * d + 1)
+        a = np.column_stack([np.ones(thetas.shape[0]), -np.asarray(thetas, dtype=float)])  # (P, q)
+        powers = np.prod(a[:, None, :] ** self.exponents[None], axis=2) * self.coef  # r!/alpha! a^alpha
+        sums = (powers * self.m_all) @ self.by_degree  # (P, 2D+1): sum (w'a)^r
+        sd = np.sqrt(np.maximum(sums[:, 2], 0.0) / self.n)
+        sd = np.where(sd > 0, sd, 1.0)
+        scale = sd[:, None] ** -np.arange(2 * d + 1)
         u_sums = sums * scale
-        gram = u_sums[np.add.outer(np.arange(d + 1), np.arange(d + 1))]
-        low_deg = self.degree_of[self.low]
-        lowp = powers[self.low]
-        b_omega = np.bincount(low_deg, weights=lowp * (self.m_t @ a), minlength=d + 1) * scale[:d + 1]
-        z_b = np.column_stack([(lowp[low_deg == j, None] * self.m_z[low_deg == j]).sum(axis=0)
-                               for j in range(d + 1)]) * scale[:d + 1]
-        rho = np.linalg.solve(gram, b_omega)
-        return self.zv @ a - z_b @ rho, float((a @ self.vv @ a - rho @ b_omega) / self.n)
+        gram = u_sums[:, np.add.outer(np.arange(d + 1), np.arange(d + 1))]  # (P, D+1, D+1)
+        lowp = powers[:, self.low]
+        b_omega = (lowp * (a @ self.m_t.T)) @ self.low_by_degree * scale[:, :d + 1]  # (P, D+1)
+        z_b = np.einsum("pk,km,kj->pmj", lowp, self.m_z, self.low_by_degree) * scale[:, None, :d + 1]
+        rho = np.linalg.solve(gram, b_omega[..., None])[..., 0]
+        moments = a @ self.zv.T - np.einsum("pmj,pj->pm", z_b, rho)
+        variance = (np.einsum("pi,ij,pj->p", a, self.vv, a) - np.einsum("pj,pj->p", rho, b_omega)) / self.n
+        return moments, variance
 
     def residuals(self, theta: np.ndarray) -> np.ndarray:
         return self.root.T @ self.moments(theta) / np.sqrt(self.n)
 
     def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
-        """Central differences: each evaluation costs O(1) in the number of rows."""
+        """Central differences, all 2k points in one batch (each costs O(1) in the number of rows)."""
         theta = np.asarray(theta, dtype=float)
         steps = 1e-6 * np.maximum(1.0, np.abs(theta))
-        return np.column_stack([(self.residuals(theta + e) - self.residuals(theta - e)) / (2 * h)
-                                for e, h in zip(np.diag(steps), steps, strict=True)])
+        shifts = np.diag(steps)
+        moments, _ = self._evaluate(np.vstack([theta + shifts, theta - shifts]))
+        k = theta.size
+        return (self.root.T @ (moments[:k] - moments[k:]).T) / (2 * steps) / np.sqrt(self.n)
 
     def criterion(self, theta: np.ndarray) -> float:
         r = self.residuals(theta)
