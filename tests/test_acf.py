@@ -168,3 +168,29 @@ def test_sufficient_statistics_equal_the_row_by_row_criterion(form, value_added)
                              problem.z[take], 3)
     theta = rng.uniform(0.0, 1.0, problem.x.shape[1])
     np.testing.assert_allclose(weighted.moments(theta), repeated.moments(theta), rtol=1e-10)
+
+
+def test_weighted_bootstrap_replication_equals_copying_the_rows():
+    # one replication with firm weights (per-firm first-stage cross-products, weighted sufficient statistics)
+    # against the row-copying replication that re-runs the whole estimator
+    from nqpf_tfp.production.base import ProductionEstimator
+
+    panel = nt.datasets.simulate_acf(400, 8, seed=2)
+    model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", controls=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        full = model._estimate(model._data, "unadjusted")
+        model._prepare_bootstrap()
+        firms = np.random.default_rng(7).integers(0, 400, 400)
+        weighted = model._replicate(full, firms)
+        copied = ProductionEstimator._replicate(model, full, firms)
+    np.testing.assert_allclose(weighted, copied, atol=1e-6)
+
+
+def test_acf_bootstrap_is_seeded_whatever_n_jobs(chilean):
+    model = nt.ACF(chilean, "Y", FREE, "sX", "pX", **KW)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = model.fit(bootstrap=8, seed=3, n_jobs=1).std_errors
+        b = model.fit(bootstrap=8, seed=3, n_jobs=2).std_errors
+    pd.testing.assert_series_equal(a, b)

@@ -80,7 +80,8 @@ from ..errors import EstimationError, SpecificationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
-from .linalg import cluster_meat, cluster_sums, n_clusters
+from .acf_inference import stacked_sandwich
+from .linalg import cluster_meat
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
 from .spec import ModelData
@@ -370,56 +371,4 @@ class ACF(ProductionEstimator):
         return self._cache
 
     def _sandwich(self, problem: _Problem, theta: np.ndarray) -> np.ndarray:
-        """Firm-clustered sandwich of the stacked first stage, Markov regression and GMM equations.
-
-        Returns the covariance of (theta, control coefficients); the controls' come from the first stage.
-
-        Equations: ``X'(y - X b) = 0`` (first stage), ``B'xi = 0`` (g's coefficients
-        ``rho``; ``B`` the polynomial in ``u = (omega_p - mu) / s`` with ``mu, s``
-        held fixed) and ``A Z'xi = 0`` with ``A = (dZ'xi/dtheta)' W`` (theta). The
-        Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
-        ``d xi / d theta = -x_t + g' x_p`` (``X`` the first-stage regressors
-        entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
-        """
-        data, rows, prev = problem.data, problem.rows, problem.prev
-        b0, degree = problem.b, problem.degree
-        n_ctrl = data.controls.shape[1]
-        phi = problem.phi(b0)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
-        om_p = phi[prev] - problem.x_p @ theta
-        om_t = phi[rows] - problem.x_t @ theta
-        centre, scale = om_p.mean(), om_p.std() or 1.0
-        u = (om_p - centre) / scale
-        basis = np.vander(u, degree + 1, increasing=True)
-        dbasis = np.zeros_like(basis)
-        dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / scale  # d basis / d omega_p
-        rho, *_ = np.linalg.lstsq(basis, om_t, rcond=None)
-        xi = om_t - basis @ rho
-        slope = dbasis @ rho  # g'(omega_p)
-        dxi_dth = -problem.x_t + slope[:, None] * problem.x_p
-        z = problem.z
-        a = (z.T @ dxi_dth).T @ problem.weight  # theta solves a @ Z'xi = 0
-        za = z @ a.T  # rows x k: each theta equation's instrument
-        bxi = dbasis * xi[:, None]
-        nb, nr, nt = b0.size, rho.size, theta.size
-        # d xi / d b = X_t - g' X_p: every block over b is (left_t)'X_t + (left_p)'X_p, one pass over X
-        left = np.zeros((nr + nt, data.n))  # transposed: 1-D gathers and scatters along rows are fast
-        left[:, rows] = np.vstack([basis.T, za.T])
-        left[:, prev] += np.vstack([(bxi - basis * slope[:, None]).T, -(za * slope[:, None]).T])
-        jac = np.zeros((nb + nr + nt, nb + nr + nt))
-        jac[:nb, :nb] = -problem.x_fs.T @ problem.x_fs
-        jac[nb:, :nb] = left @ problem.x_fs
-        jac[nb:, 1:1 + n_ctrl] = 0.0
-        jac[nb:nb + nr, nb:nb + nr] = -basis.T @ basis
-        jac[nb:nb + nr, nb + nr:] = basis.T @ dxi_dth - bxi.T @ problem.x_p
-        jac[nb + nr:, nb:nb + nr] = -za.T @ basis
-        jac[nb + nr:, nb + nr:] = za.T @ dxi_dth
-        g = data.n_entities
-        sums = np.column_stack([
-            cluster_sums(problem.x_fs * (data.y - problem.x_fs @ b0)[:, None], data.codes, g),
-            cluster_sums(np.column_stack([basis, za]) * xi[:, None], data.codes[rows], g),
-        ])
-        present = n_clusters(data.codes)
-        meat = sums.T @ sums * (present / (present - 1))
-        inv = np.linalg.inv(jac)
-        keep = np.r_[np.arange(nb + nr, nb + nr + nt), 1 + np.arange(data.controls.shape[1])]  # theta, controls
-        return (inv @ meat @ inv.T)[np.ix_(keep, keep)]
+        return stacked_sandwich(problem, theta)
