@@ -51,6 +51,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "prodest-iv": "R prodest 1.0.1's prodestWRDG: both equations pooled into one 2SLS with shared polynomial "
         "coefficients and w_{t-1} instrumenting w_t in both; for reproducing prodest only",
     },
+    "backend": {
+        "threads": "bootstrap replications on local threads (n_jobs)",
+        "dask": "bootstrap replications on the workers of the running dask.distributed client",
+    },
     "gnr_second_stage": {
         "gmm": "solve the second-stage moments (Levenberg-Marquardt from the OLS start and a Sobol design)",
         "gnrprod": "gnrprod 1.1.2's second stage: R optim's BFGS (numerical gradient, ndeps 1e-3, maxit 100) on the "

@@ -182,6 +182,7 @@ class ProductionEstimator:
         bootstrap: int = 0,
         seed: int | np.random.SeedSequence | None = None,
         n_jobs: int = 1,
+        backend: str = "threads",
         on_failure: str = "raise",
         progress: bool = False,
     ) -> ProductionResults:
@@ -200,13 +201,18 @@ class ProductionEstimator:
             Replication *b* draws from ``SeedSequence(seed).spawn(B)[b]``, so
             the numbers do not depend on ``n_jobs``.
         n_jobs : int
-            Threads running replications.
+            Threads running replications (``backend="threads"``).
+        backend : {"threads", "dask"}
+            Where replications run: local threads, or the workers of the
+            running ``dask.distributed`` client (create one first, e.g.
+            ``Client(LocalCluster(n_workers=4))``). The numbers are the same.
         on_failure : {"raise", "warn"}
             A failed replication raises (default), or is dropped with a warning.
         progress : bool
             Show a tqdm progress bar over replications.
         """
         on_failure = check_option("on_failure", on_failure)
+        backend = check_option("backend", backend)
         if bootstrap and cov_type not in (None, "bootstrap"):
             raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
         chosen = "bootstrap" if bootstrap else (cov_type or self.default_cov)
@@ -226,7 +232,7 @@ class ProductionEstimator:
         for message in est.warnings:
             warnings.warn(message, ConvergenceWarning, stacklevel=2)
         if bootstrap:
-            cov, boot_diag = self._bootstrap(est, int(bootstrap), seed, n_jobs, on_failure, progress)
+            cov, boot_diag = self._bootstrap(est, int(bootstrap), seed, n_jobs, on_failure, progress, backend)
             diagnostics.update(boot_diag)
         else:
             assert est.cov is not None
@@ -269,7 +275,8 @@ class ProductionEstimator:
         return self._estimate(self._data.resample(firms), "unadjusted").params
 
     def _bootstrap(
-        self, full: Estimate, reps: int, seed: Any, n_jobs: int, on_failure: str, progress: bool
+        self, full: Estimate, reps: int, seed: Any, n_jobs: int, on_failure: str, progress: bool,
+        backend: str = "threads",
     ) -> tuple[np.ndarray, dict[str, Any]]:
         seeds = (seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)).spawn(reps)
         n_firms = self._data.n_entities
@@ -295,7 +302,13 @@ class ProductionEstimator:
             except Exception as exc:  # noqa: BLE001 - every failure is reported below
                 failures.append((b, f"{type(exc).__name__}: {exc}"))
 
-        if n_jobs == 1:
+        if backend == "dask":
+            for b, outcome in _dask_replications(self, full, seeds, indices):
+                if isinstance(outcome, np.ndarray):
+                    draws[b] = outcome
+                else:
+                    failures.append((b, outcome))
+        elif n_jobs == 1:
             for b in indices:
                 safe(b)
         else:
@@ -319,3 +332,33 @@ class ProductionEstimator:
             raise EstimationError(f"only {good.shape[0]} bootstrap replications succeeded; need at least 2.")
         cov = np.atleast_2d(np.cov(good, rowvar=False, ddof=1))
         return cov, {"bootstrap_replications": int(good.shape[0]), "bootstrap_failures": failures}
+
+
+def _replicate_remote(model: ProductionEstimator, full: Estimate, seed: np.random.SeedSequence) -> np.ndarray | str:
+    """One replication on a Dask worker (the same draw as the threads backend); a failure comes back as text."""
+    n_firms = model._data.n_entities
+    firms = np.random.default_rng(seed).integers(0, n_firms, n_firms)
+    try:
+        return model._replicate(full, firms)
+    except Exception as exc:  # noqa: BLE001 - reported like the threads backend's failures
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _dask_replications(model: ProductionEstimator, full: Estimate, seeds: list[np.random.SeedSequence],
+                       indices: Any) -> Any:
+    """Run the replications on the current dask.distributed client; yields (b, params or failure text)."""
+    try:
+        from distributed import get_client
+    except ImportError as exc:
+        raise ImportError("backend='dask' needs dask.distributed: pip install 'nqpf-tfp[dask]'") from exc
+    try:
+        client = get_client()
+    except ValueError as exc:
+        raise SpecificationError(
+            "backend='dask' runs on the current dask.distributed client and there is none: create one first, "
+            "e.g. `from distributed import Client, LocalCluster; client = Client(LocalCluster(n_workers=2))`."
+        ) from exc
+    shared = client.scatter(model, broadcast=True)  # the data travel to each worker once
+    futures = client.map(_replicate_remote, [shared] * len(seeds), [full] * len(seeds), seeds, pure=False)
+    for b in indices:
+        yield b, futures[b].result()
