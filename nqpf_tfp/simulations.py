@@ -10,6 +10,21 @@ from .errors import SpecificationError
 __all__ = ["simulate_acf", "simulate_gnr"]
 
 
+def _rng(seed: int | np.random.SeedSequence | None) -> np.random.Generator:
+    return np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed))
+
+
+def _long_panel(burn_in: int, **paths: np.ndarray) -> pd.DataFrame:
+    """``firm, year`` and each (firms x periods) path after the burn-in, one row per firm-year."""
+    n_firms, periods = next(iter(paths.values())).shape
+    n_periods = periods - burn_in
+    return pd.DataFrame({
+        "firm": np.repeat(np.arange(n_firms), n_periods),
+        "year": np.tile(np.arange(1, n_periods + 1), n_firms),
+        **{name: path[:, burn_in:].ravel() for name, path in paths.items()},
+    })
+
+
 def simulate_acf(
     n_firms: int = 1000,
     n_periods: int = 10,
@@ -80,7 +95,7 @@ def simulate_acf(
         raise SpecificationError(f"labor_timing must lie in [0, 1], not {labor_timing}.")
     if not 0.0 < beta_l < 1.0:
         raise SpecificationError(f"beta_l must lie in (0, 1), not {beta_l}.")
-    rng = np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed))
+    rng = _rng(seed)
     periods = burn_in + n_periods
     b = labor_timing
     var_a = sigma_xi**2 / (1.0 + rho ** (2 * b)) if b > 0 else 0.0  # var(xi^a) rho^(2b) + var(xi^b) = sigma_xi^2
@@ -105,15 +120,9 @@ def simulate_acf(
                    + omega)
     y = value_added + rng.normal(0.0, sigma_eps, labor.shape)
     proxy = value_added + (rng.normal(0.0, sigma_proxy_error, labor.shape) if sigma_proxy_error > 0 else 0.0)
-    keep = slice(burn_in, None)
-    frame = pd.DataFrame({
-        "firm": np.repeat(np.arange(n_firms), n_periods),
-        "year": np.tile(np.arange(1, n_periods + 1), n_firms),
-        "y": y[:, keep].ravel(), "l": labor[:, keep].ravel(), "k": k[:, keep].ravel(),
-        "m": proxy[:, keep].ravel(), "omega": omega[:, keep].ravel(),
-    })
+    frame = _long_panel(burn_in, y=y, l=labor, k=k, m=proxy, omega=omega)
     if exit_threshold is not None:
-        below = (omega[:, keep] < exit_threshold)
+        below = (omega[:, burn_in:] < exit_threshold)
         exited_before = np.cumsum(below, axis=1) - below  # periods after the first one below the threshold
         frame = frame[(exited_before == 0).ravel()].reset_index(drop=True)
     frame.attrs["truth"] = {"beta_l": beta_l, "beta_k": beta_k, "beta_ll": beta_ll, "beta_lk": beta_lk,
@@ -160,7 +169,7 @@ def simulate_gnr(
         raise SpecificationError("simulate_gnr needs n_firms >= 1 and n_periods >= 2.")
     if not 0.0 < beta_m < 1.0:
         raise SpecificationError(f"beta_m must lie in (0, 1), not {beta_m}.")
-    rng = np.random.default_rng(seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed))
+    rng = _rng(seed)
     periods = burn_in + n_periods
     omega = np.zeros((n_firms, periods))
     k = np.zeros((n_firms, periods))
@@ -178,12 +187,6 @@ def simulate_gnr(
     eps = rng.normal(0.0, sigma_eps, omega.shape)
     y = beta_l * labor + beta_k * k + beta_m * m + omega + eps
     share = log_price + m - y
-    keep = slice(burn_in, None)
-    frame = pd.DataFrame({
-        "firm": np.repeat(np.arange(n_firms), n_periods),
-        "year": np.tile(np.arange(1, n_periods + 1), n_firms),
-        "y": y[:, keep].ravel(), "l": labor[:, keep].ravel(), "k": k[:, keep].ravel(), "m": m[:, keep].ravel(),
-        "share": share[:, keep].ravel(), "omega": omega[:, keep].ravel(),
-    })
+    frame = _long_panel(burn_in, y=y, l=labor, k=k, m=m, share=share, omega=omega)
     frame.attrs["truth"] = {"beta_l": beta_l, "beta_k": beta_k, "beta_m": beta_m, "rho": rho, "sigma_eps": sigma_eps}
     return frame

@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 import nqpf_tfp as nt
-from nqpf_tfp.production import gnr as gnr_module
+from nqpf_tfp.production.basis import monomial_table, polynomial
+from nqpf_tfp.production.gnr import share_regression
 
 DATA = Path(__file__).parent / "data"
 
@@ -36,13 +37,13 @@ def _gnrprod_criterion(model: nt.GNR, alpha: np.ndarray) -> tuple[float, np.ndar
     data = model._data
     fixed, flex = data.state, data.proxy[:, 0]
     inputs = np.column_stack([fixed, flex])
-    powers = gnr_module._monomials(3, 3)
-    design = np.column_stack([np.ones(data.n), gnr_module._evaluate(inputs, powers)])
-    gamma, _ = gnr_module.share_regression(data.extra["share"], design)
+    design = np.column_stack([np.ones(data.n), polynomial(inputs, 3)])
+    m_power = monomial_table(3, 3)[0][:, -1]  # power of the flexible input in each term (constant first)
+    gamma, _ = share_regression(data.extra["share"], design)
     eps = np.log(design @ gamma) - data.extra["share"]
     gamma = gamma / np.mean(np.exp(eps))
-    big_y = data.y - eps - (design @ (gamma / np.r_[1.0, powers[:, -1] + 1.0])) * flex
-    c_terms = gnr_module._evaluate(fixed, gnr_module._monomials(2, 3))
+    big_y = data.y - eps - (design @ (gamma / (m_power + 1.0))) * flex
+    c_terms = polynomial(fixed, 3)
     lag = data.lag(1)
     rows, prev = np.flatnonzero(lag.valid), lag.index[lag.valid]
 
@@ -90,8 +91,8 @@ def test_colombian_reproduces_gnrprod_with_its_optimiser(colombian):
         nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row", second_stage="bfgs")
 
 
-def test_r_optim_bfgs_minimises_a_quadratic_as_r_does():
-    # optim(c(1, 1), function(x) (x[1] - 3)^2 + 10 * (x[2] + 1)^2, method = "BFGS") converges to (3, -1)
+def test_r_optim_bfgs_converges_on_a_quadratic():
+    # a sanity check of the re-implementation (its match to R is the gnrprod reproduction above)
     from nqpf_tfp.production.compat import r_optim_bfgs
 
     x, value, iterations = r_optim_bfgs(lambda v: (v[0] - 3) ** 2 + 10 * (v[1] + 1) ** 2, np.array([1.0, 1.0]))
@@ -119,7 +120,7 @@ def test_simulate_gnr_truth_is_recovered():
     estimates = np.array(estimates)
     truth = np.array([0.2, 0.15, 0.6])
     mc_se = estimates.std(axis=0, ddof=1) / np.sqrt(len(estimates))
-    assert np.all(np.abs(estimates.mean(axis=0) - truth) < 3 * mc_se + 1e-3), (estimates.mean(axis=0), mc_se)
+    assert np.all(np.abs(estimates.mean(axis=0) - truth) < 3 * mc_se), (estimates.mean(axis=0), mc_se)
 
 
 def test_gnr_validates_its_inputs(colombian):

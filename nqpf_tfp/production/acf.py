@@ -124,18 +124,12 @@ class _Problem(MarkovGMM):
                          weight="raw" if est.moments == "standard" else "centred")  # raw: prodest's gACF
         # the search reads the data only through these sums (one pass); per-row xi is for diagnostics
         self.fast = MarkovMoments(self.phi_t, self.phi_p, self.x_t, self.x_p, self.z, self.degree)
-        self.fast.set_weight(self.weight)
 
-    def set_weight(self, weight: np.ndarray) -> None:
-        super().set_weight(weight)
-        if hasattr(self, "fast"):
-            self.fast.set_weight(weight)
+    def moments(self, theta: np.ndarray) -> np.ndarray:
+        return self.fast.moments(theta)
 
-    def residuals(self, theta: np.ndarray) -> np.ndarray:
-        return self.fast.residuals(theta)
-
-    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
-        return self.fast.residuals_jacobian(theta)
+    def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        return self.fast.moments_jacobian(theta)
 
     def phi(self, b: np.ndarray) -> np.ndarray:
         return self.x_fs @ b - self.data.controls @ b[1:1 + self.data.controls.shape[1]]
@@ -234,7 +228,7 @@ class ACF(ProductionEstimator):
         points.append(ols[1:][None, :])
         first_stage = np.zeros(p)
         first_stage[:n_lin] = problem.b[1 + problem.data.controls.shape[1]:][:n_lin]
-        if self.spec.value_added is False:
+        if not self.spec.value_added:
             first_stage[n_lin - 1] = 0.0  # the proxy's linear first-stage term is not its elasticity
         points.append(first_stage[None, :])
         if self.user_start is not None:
@@ -256,16 +250,15 @@ class ACF(ProductionEstimator):
             raise EstimationError("ACF: every local search failed.")
         return distinct_optima(optima), int(candidates.shape[0])
 
-    def _rank_ties(self, problem: _Problem, distinct: list[tuple[np.ndarray, float]]) -> None:
-        """Order exactly tied optima by the labour-response sign, then the innovation variance (in place)."""
-        n_tied = sum(1 for o in distinct if o[1] - distinct[0][1] <= self.tie_tolerance)  # a prefix: sorted
-
-        def key(i: int) -> tuple[int, float]:
-            theta = distinct[i][0]
-            return int(np.sum(problem.labour_response(theta) < -2.0)), problem.fast.innovation_variance(theta)
-
-        order = sorted(range(n_tied), key=key)
+    @staticmethod
+    def _rank_ties(problem: _Problem, distinct: list[tuple[np.ndarray, float]], responses: list[np.ndarray],
+                   n_tied: int) -> None:
+        """Order the first ``n_tied`` (exactly tied) optima by the labour-response sign, then the innovation
+        variance; both lists in place."""
+        order = sorted(range(n_tied), key=lambda i: (int(np.sum(responses[i] < -2.0)),
+                                                      problem.fast.innovation_variance(distinct[i][0])))
         distinct[:n_tied] = [distinct[i] for i in order]
+        responses[:n_tied] = [responses[i] for i in order]
 
     def _two_step(self, problem: _Problem, distinct: list[tuple[np.ndarray, float]]) -> list[tuple[np.ndarray, float]]:
         """Each first-step optimum through the efficient second step; sorted by Hansen's J."""
@@ -287,20 +280,24 @@ class ACF(ProductionEstimator):
         if self.moments == "overidentified":
             distinct = self._two_step(problem, distinct)
             j_stat, j_df = distinct[0][1], problem.z.shape[1] - problem.x.shape[1]  # efficient W: criterion = J
-        else:
-            self._rank_ties(problem, distinct)
+        n_tied = sum(1 for o in distinct if o[1] - distinct[0][1] <= self.tie_tolerance)  # a prefix: sorted
+        # a pass over the data each: for the tied optima and the best few only
+        responses = [problem.labour_response(t) for t, _ in distinct[:max(n_tied, _RESPONSE_SHOWN)]]
+        if self.moments == "standard":
+            self._rank_ties(problem, distinct, responses, n_tied)
         theta, value = distinct[0]
         ties = [(t, v) for t, v in distinct[1:] if abs(v - value) <= self.tie_tolerance]
         diag: dict[str, Any] = {
             "objective": value, "starts": n_starts, "refined": self.n_refine,
             "optima": [{"params": tuple(float(x) for x in np.round(t, 6)), "objective": v,
                         "innovation_variance": problem.fast.innovation_variance(t),
-                        # a pass over the data each: for the best few only
-                        "labour_response_t": tuple(float(x) for x in np.round(problem.labour_response(t), 2))
-                        if i < _RESPONSE_SHOWN else None}
+                        "labour_response_t": tuple(float(x) for x in np.round(responses[i], 2))
+                        if i < len(responses) else None}
                        for i, (t, v) in enumerate(distinct)],
             "ties": len(ties), "estimation_nobs": int(problem.rows.size), "moments": self.moments,
         }
+        if data is self._data:
+            self._full_problem = problem  # the bootstrap starts from it
         params = np.r_[theta, problem.ctrl_coef]
         cov = self._sandwich(problem, theta) if cov_type == "cluster" else None
         warn = []
@@ -310,7 +307,7 @@ class ACF(ProductionEstimator):
                 f"({[tuple(float(x) for x in np.round(t, 3)) for t, _ in ties]}): the moments do not tell them apart. "
                 "Returned: the one where the productivity innovation does not lower labour (then the smallest "
                 "innovation variance); see diagnostics['optima'].")
-        response = problem.labour_response(theta)
+        response = responses[0]
         if np.any(response < -2.0):
             warn.append(
                 f"ACF: at the returned optimum the productivity innovation lowers the free input(s) "
@@ -325,6 +322,15 @@ class ACF(ProductionEstimator):
         return Estimate(params, tfp, int(problem.rows.size), cov, elasticities=elasticities, rts_weights=rts,
                         j_stat=j_stat, j_df=j_df, diagnostics=diag, warnings=warn)
 
+    def _prepare_bootstrap(self) -> None:
+        """The full-sample problem (its final GMM weight) and per-firm first-stage cross-products (firms x p x p)."""
+        problem = self._full_problem  # set by the full-sample fit, which fit() runs first
+        x = problem.x_fs
+        starts, _ = self._data.entity_blocks()
+        xx = np.stack([np.add.reduceat(x * x[:, [j]], starts, axis=0) for j in range(x.shape[1])], axis=1)
+        xy = np.add.reduceat(x * self._data.y[:, None], starts, axis=0)
+        self._boot = (problem, xx, xy)
+
     def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
         """One bootstrap replication with firm weights instead of copied rows.
 
@@ -334,10 +340,9 @@ class ACF(ProductionEstimator):
         from the full-sample optimum. The GMM weight of ``moments="overidentified"``
         is held at its full-sample value.
         """
-        problem, blocks = self._bootstrap_cache()
+        problem, xx, xy = self._boot
         data = problem.data
         counts = np.bincount(firms, minlength=data.n_entities).astype(float)
-        xx, xy = blocks
         b = np.linalg.solve(np.tensordot(counts, xx, axes=1), counts @ xy)
         phi = problem.phi(b)
         weight = counts[data.codes[problem.rows]]
@@ -346,29 +351,10 @@ class ACF(ProductionEstimator):
         fast = MarkovMoments(phi[rows], phi[prev], problem.x[rows], problem.x[prev], problem.z[use],
                              problem.degree, weights=weight[use])
         fast.set_weight(problem.weight)
-        theta0 = full.params[:problem.x.shape[1]]
-        theta = refine(fast, theta0)
+        theta = refine(fast, full.params[:problem.x.shape[1]])
         if theta is None:
             raise EstimationError("ACF bootstrap replication: the local search from the full-sample optimum failed.")
         return np.r_[theta, b[1:1 + data.controls.shape[1]]]
-
-    def _prepare_bootstrap(self) -> None:
-        self._cache = None
-        self._bootstrap_cache()
-
-    def _bootstrap_cache(self) -> tuple[_Problem, tuple[np.ndarray, np.ndarray]]:
-        """The full-sample problem and per-firm first-stage cross-products (firms x p x p), built once."""
-        if getattr(self, "_cache", None) is None:
-            problem = _Problem(self, self._data)
-            if self.moments == "overidentified":
-                theta = self._two_step(problem, self._search(problem)[0])[0][0]
-                problem.set_weight(problem.efficient_weight(theta))
-            x, codes = problem.x_fs, self._data.codes
-            starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-            xx = np.stack([np.add.reduceat(x * x[:, [j]], starts, axis=0) for j in range(x.shape[1])], axis=1)
-            xy = np.add.reduceat(x * self._data.y[:, None], starts, axis=0)
-            self._cache = (problem, (xx, xy))
-        return self._cache
 
     def _sandwich(self, problem: _Problem, theta: np.ndarray) -> np.ndarray:
         return stacked_sandwich(problem, theta)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .basis import markov_powers
 from .linalg import cluster_sums, n_clusters
 
 __all__ = ["stacked_sandwich"]
@@ -31,16 +32,12 @@ def stacked_sandwich(problem: Any, theta: np.ndarray) -> np.ndarray:
     entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
     """
     data, rows, prev = problem.data, problem.rows, problem.prev
-    b0, degree = problem.b, problem.degree
+    b0 = problem.b
     n_ctrl = data.controls.shape[1]
     phi = problem.phi(b0)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
     om_p = phi[prev] - problem.x_p @ theta
     om_t = phi[rows] - problem.x_t @ theta
-    centre, scale = om_p.mean(), om_p.std() or 1.0
-    u = (om_p - centre) / scale
-    basis = np.vander(u, degree + 1, increasing=True)
-    dbasis = np.zeros_like(basis)
-    dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / scale  # d basis / d omega_p
+    basis, dbasis = markov_powers(om_p, problem.degree)  # dbasis: d basis / d omega_p
     rho, *_ = np.linalg.lstsq(basis, om_t, rcond=None)
     xi = om_t - basis @ rho
     slope = dbasis @ rho  # g'(omega_p)

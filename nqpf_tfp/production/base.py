@@ -279,16 +279,10 @@ class ProductionEstimator:
         backend: str = "threads",
     ) -> tuple[np.ndarray, dict[str, Any]]:
         seeds = (seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)).spawn(reps)
-        n_firms = self._data.n_entities
         self._prepare_bootstrap()
-
-        def one(b: int) -> np.ndarray:
-            firms = np.random.default_rng(seeds[b]).integers(0, n_firms, n_firms)
-            return self._replicate(full, firms)
-
         draws = np.full((reps, full.params.size), np.nan)
         failures: list[tuple[int, str]] = []
-        indices = range(reps)
+        indices: Any = range(reps)
         if progress:
             try:
                 from tqdm.auto import tqdm
@@ -296,24 +290,20 @@ class ProductionEstimator:
                 raise ImportError("progress=True needs tqdm: pip install 'nqpf-tfp[progress]'") from exc
             indices = tqdm(indices, desc=f"{self.method} bootstrap", total=reps)
 
-        def safe(b: int) -> None:
-            try:
-                draws[b] = one(b)
-            except Exception as exc:  # noqa: BLE001 - every failure is reported below
-                failures.append((b, f"{type(exc).__name__}: {exc}"))
+        def collect(outcomes: Any) -> None:
+            for b, outcome in zip(indices, outcomes):
+                if isinstance(outcome, str):
+                    failures.append((b, outcome))
+                else:
+                    draws[b] = outcome
 
         if backend == "dask":
-            for b, outcome in _dask_replications(self, full, seeds, indices):
-                if isinstance(outcome, np.ndarray):
-                    draws[b] = outcome
-                else:
-                    failures.append((b, outcome))
+            collect(_dask_outcomes(self, full, seeds))
         elif n_jobs == 1:
-            for b in indices:
-                safe(b)
+            collect(_attempt(self, full, s) for s in seeds)
         else:
             with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                list(pool.map(safe, indices))
+                collect(pool.map(lambda s: _attempt(self, full, s), seeds))
         bad = ~np.isfinite(draws).all(axis=1)
         raised = {b for b, _ in failures}
         failures += [(int(b), "non-finite estimate") for b in np.flatnonzero(bad) if b not in raised]
@@ -334,19 +324,18 @@ class ProductionEstimator:
         return cov, {"bootstrap_replications": int(good.shape[0]), "bootstrap_failures": failures}
 
 
-def _replicate_remote(model: ProductionEstimator, full: Estimate, seed: np.random.SeedSequence) -> np.ndarray | str:
-    """One replication on a Dask worker (the same draw as the threads backend); a failure comes back as text."""
+def _attempt(model: ProductionEstimator, full: Estimate, seed: np.random.SeedSequence) -> np.ndarray | str:
+    """One replication from its own seed, on any backend; a failure comes back as its message."""
     n_firms = model._data.n_entities
     firms = np.random.default_rng(seed).integers(0, n_firms, n_firms)
     try:
         return model._replicate(full, firms)
-    except Exception as exc:  # noqa: BLE001 - reported like the threads backend's failures
+    except Exception as exc:  # noqa: BLE001 - every failure is reported by _bootstrap
         return f"{type(exc).__name__}: {exc}"
 
 
-def _dask_replications(model: ProductionEstimator, full: Estimate, seeds: list[np.random.SeedSequence],
-                       indices: Any) -> Any:
-    """Run the replications on the current dask.distributed client; yields (b, params or failure text)."""
+def _dask_outcomes(model: ProductionEstimator, full: Estimate, seeds: list[np.random.SeedSequence]) -> Any:
+    """The replications on the current dask.distributed client's workers, in order."""
     try:
         from distributed import get_client
     except ImportError as exc:
@@ -359,6 +348,5 @@ def _dask_replications(model: ProductionEstimator, full: Estimate, seeds: list[n
             "e.g. `from distributed import Client, LocalCluster; client = Client(LocalCluster(n_workers=2))`."
         ) from exc
     shared = client.scatter(model, broadcast=True)  # the data travel to each worker once
-    futures = client.map(_replicate_remote, [shared] * len(seeds), [full] * len(seeds), seeds, pure=False)
-    for b in indices:
-        yield b, futures[b].result()
+    futures = client.map(_attempt, [shared] * len(seeds), [full] * len(seeds), seeds, pure=False)
+    return (future.result() for future in futures)

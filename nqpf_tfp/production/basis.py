@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations_with_replacement
 
 import numpy as np
 
 __all__ = [
-    "polynomial", "polynomial_names", "markov_basis", "production_terms", "production_term_names",
-    "translog_elasticities", "translog_rts_weights",
+    "markov_basis", "markov_powers", "monomial_table", "monomials", "polynomial", "polynomial_derivative",
+    "polynomial_names", "production_term_names", "production_terms", "translog_elasticities", "translog_rts_weights",
 ]
 
 
@@ -17,27 +18,92 @@ def _powers(n_vars: int, degree: int) -> list[tuple[int, ...]]:
     return [c for d in range(1, degree + 1) for c in combinations_with_replacement(range(n_vars), d)]
 
 
+@lru_cache(maxsize=64)
+def monomial_table(n_vars: int, degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """All monomials of degree 0..``degree`` in :func:`polynomial` order, row 0 the constant.
+
+    Returns the exponents (monomials x variables); for each monomial the one it
+    extends and the variable it multiplies that by (so each is one product to
+    evaluate); and ``lowered[v, i]``, the monomial that ``d/dx_v`` of monomial
+    ``i`` is a multiple of (0, the constant, when ``x_v`` is absent). Read-only.
+    """
+    exponents = np.array([np.zeros(n_vars, dtype=int)] + [np.bincount(c, minlength=n_vars)
+                                                           for c in _powers(n_vars, degree)])
+    index = {tuple(e): i for i, e in enumerate(exponents)}
+    parent = np.zeros(len(exponents), dtype=int)
+    var = np.zeros(len(exponents), dtype=int)
+    lowered = np.zeros((n_vars, len(exponents)), dtype=int)
+    for i, e in enumerate(exponents):
+        for v in np.flatnonzero(e):
+            down = e.copy()
+            down[v] -= 1
+            lowered[v, i] = index[tuple(down)]
+        if i:
+            var[i] = int(np.flatnonzero(e)[0])
+            parent[i] = lowered[var[i], i]
+    for arr in (exponents, parent, var, lowered):
+        arr.setflags(write=False)
+    return exponents, parent, var, lowered
+
+
+def monomials(x: np.ndarray, degree: int, out: np.ndarray | None = None) -> np.ndarray:
+    """All monomials of degree 0..``degree`` of the columns of ``x`` (rows x monomials, constant first).
+
+    Each column is its parent column times one variable. ``out`` (Fortran
+    order, at least as many rows) can be reused across calls: on small
+    machines the page faults of fresh large allocations dominate.
+    """
+    _, parent, var, _ = monomial_table(x.shape[1], degree)
+    if out is None or out.shape[0] < x.shape[0] or out.shape[1] != parent.size:
+        out = np.empty((x.shape[0], parent.size), order="F")  # columns contiguous: built one at a time
+    out = out[: x.shape[0]]
+    x = np.asfortranarray(x)
+    out[:, 0] = 1.0
+    for i in range(1, parent.size):
+        np.multiply(out[:, parent[i]], x[:, var[i]], out=out[:, i])
+    return out
+
+
 def polynomial(x: np.ndarray, degree: int) -> np.ndarray:
     """All monomials of the columns of ``x`` of total degree 1..``degree`` (no constant).
 
     Degree 2 in (k, m) gives k, m, k², k·m, m²: R prodest's first stage
     (``model.matrix(~.^2 - 1)`` plus squares), in another column order.
     """
-    x = np.atleast_2d(x.T).T if x.ndim == 1 else x
-    cols = [np.prod(x[:, list(idx)], axis=1) for idx in _powers(x.shape[1], degree)]
-    return np.column_stack(cols) if cols else np.empty((x.shape[0], 0))
+    x = x[:, None] if x.ndim == 1 else x
+    return np.ascontiguousarray(monomials(x, degree)[:, 1:])
+
+
+def polynomial_derivative(x: np.ndarray, degree: int, var: int) -> np.ndarray:
+    """``d/dx_var`` of each column of :func:`polynomial` (rows x monomials)."""
+    exponents, _, _, lowered = monomial_table(x.shape[1], degree)
+    return monomials(x, degree)[:, lowered[var, 1:]] * exponents[1:, var]
+
+
+def markov_powers(omega_lag: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """``[1, u, ..., u^degree]`` with ``u`` the standardised ``omega_lag``, and its derivative in ``omega_lag``.
+
+    Standardising leaves the fitted values of g unchanged and makes the least
+    squares far better conditioned; the derivative holds mean and scale fixed.
+    """
+    sd = omega_lag.std()
+    scale = sd if sd > 0 else 1.0
+    basis = np.vander((omega_lag - omega_lag.mean()) / scale, degree + 1, increasing=True)
+    dbasis = np.zeros_like(basis)
+    dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / scale
+    return basis, dbasis
 
 
 def markov_basis(omega_lag: np.ndarray, degree: int, extra: np.ndarray | None = None) -> np.ndarray:
     """``[1, polynomial of degree `degree` in (omega_lag[, extra])]`` for g(omega_{t-1}).
 
-    ``omega_lag`` is standardised first: the fitted values are the same, the
-    least-squares problem far better conditioned.
+    ``omega_lag`` is standardised first (see :func:`markov_powers`).
     """
+    if extra is None:
+        return markov_powers(omega_lag, degree)[0]
     sd = omega_lag.std()
     z = (omega_lag - omega_lag.mean()) / (sd if sd > 0 else 1.0)
-    cols = z[:, None] if extra is None else np.column_stack([z, extra])
-    return np.column_stack([np.ones(z.size), polynomial(cols, degree)])
+    return monomials(np.column_stack([z, extra]), degree)
 
 
 def polynomial_names(names: list[str], degree: int) -> list[str]:

@@ -38,7 +38,6 @@ gross output production functions. *Journal of Political Economy* 128(8),
 
 from __future__ import annotations
 
-from itertools import combinations_with_replacement
 from typing import Any, ClassVar
 
 import numpy as np
@@ -48,32 +47,12 @@ from scipy.stats import qmc
 from ..errors import EstimationError, SpecificationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
+from .basis import monomial_table, monomials, polynomial, polynomial_derivative
 from .compat import r_optim_bfgs
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .spec import ModelData
 
 __all__ = ["GNR"]
-
-
-def _monomials(n_vars: int, degree: int) -> np.ndarray:
-    """Exponent matrix (monomials x variables) of all monomials of total degree 1..degree."""
-    rows = []
-    for d in range(1, degree + 1):
-        for combo in combinations_with_replacement(range(n_vars), d):
-            rows.append(np.bincount(combo, minlength=n_vars))
-    return np.array(rows, dtype=int)
-
-
-def _evaluate(x: np.ndarray, powers: np.ndarray) -> np.ndarray:
-    """Monomials ``prod_v x_v^{p_v}`` (rows x monomials)."""
-    return np.prod(x[:, None, :] ** powers[None, :, :], axis=2)
-
-
-def _derivative(x: np.ndarray, powers: np.ndarray, var: int) -> np.ndarray:
-    """d monomial / d x_var (rows x monomials)."""
-    lowered = powers.copy()
-    lowered[:, var] = np.maximum(lowered[:, var] - 1, 0)
-    return _evaluate(x, lowered) * powers[:, var][None, :]
 
 
 def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, max_iter: int = 500
@@ -195,22 +174,20 @@ class GNR(ProductionEstimator):
         n_fixed = fixed.shape[1]
 
         # 1. share regression: s = ln D - eps
-        powers = _monomials(n_fixed + 1, self.spec.poly_degree)
-        terms = _evaluate(inputs, powers)
-        design = np.column_stack([np.ones(data.n), terms])
+        degree = self.spec.poly_degree
+        design = np.ascontiguousarray(monomials(inputs, degree))  # constant first
         gamma, iterations = share_regression(share, design)
         eps = np.log(design @ gamma) - share
         scale = float(np.mean(np.exp(eps)))
         gamma = gamma / scale
         flex_elasticity = design @ gamma
         # 2. integral of the elasticity over ln m, and Y = y - eps - integral = C(x) + omega
-        divisors = np.r_[1.0, powers[:, -1] + 1.0]
+        divisors = monomial_table(n_fixed + 1, degree)[0][:, -1] + 1.0  # power of m in each term, + 1
         integral = (design @ (gamma / divisors)) * flex
         big_y = data.y - eps - integral
 
         # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C
-        c_powers = _monomials(n_fixed, self.constant_degree)
-        c_terms = _evaluate(fixed, c_powers)
+        c_terms = polynomial(fixed, self.constant_degree)
         lag = data.lag(1)
         rows, prev = np.flatnonzero(lag.valid), lag.index[lag.valid]
         if rows.size <= c_terms.shape[1] + self.spec.markov_degree + 1:
@@ -228,8 +205,8 @@ class GNR(ProductionEstimator):
 
         # elasticities per observation
         fixed_el = np.column_stack([
-            _derivative(fixed, c_powers, v) @ alpha
-            + flex * (np.column_stack([np.zeros(data.n), _derivative(inputs, powers, v)]) @ (gamma / divisors))
+            polynomial_derivative(fixed, self.constant_degree, v) @ alpha
+            + flex * (polynomial_derivative(inputs, degree, v) @ (gamma / divisors)[1:])  # the constant's is 0
             for v in range(n_fixed)
         ])
         elasticities = np.column_stack([fixed_el, flex_elasticity])

@@ -14,32 +14,55 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import least_squares
 
-from .basis import markov_basis
+from .basis import markov_powers
 from .linalg import cluster_meat
 
-__all__ = ["MarkovGMM", "refine", "distinct_optima"]
+__all__ = ["GMMCriterion", "MarkovGMM", "distinct_optima", "refine"]
 
 
-class MarkovGMM:
+class GMMCriterion:
+    """A weight ``W = LL'`` and the criterion ``||L' m(theta)||^2 / n`` of moments ``m = Z'xi``.
+
+    Subclasses give ``moments``, ``moments_jacobian`` and ``nobs``: row by row
+    (:class:`MarkovGMM`) or from sufficient statistics (:class:`~.moments.MarkovMoments`).
+    """
+
+    nobs: float
+
+    def set_weight(self, weight: np.ndarray) -> None:
+        vals, vecs = np.linalg.eigh(0.5 * (weight + weight.T))
+        self.weight = weight
+        self.root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+
+    def moments(self, theta: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def residuals(self, theta: np.ndarray) -> np.ndarray:
+        return self.root.T @ self.moments(theta) / np.sqrt(self.nobs)
+
+    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        return self.root.T @ self.moments_jacobian(theta) / np.sqrt(self.nobs)
+
+    def criterion(self, theta: np.ndarray) -> float:
+        """``(Z'xi)' W (Z'xi) / n``."""
+        r = self.residuals(theta)
+        return float(r @ r)
+
+
+class MarkovGMM(GMMCriterion):
     """Rows with a previous period: ``phi`` and ``x`` now (``_t``) and a period ago (``_p``)."""
 
     def __init__(self, phi_t: np.ndarray, phi_p: np.ndarray, x_t: np.ndarray, x_p: np.ndarray, z: np.ndarray,
                  degree: int, clusters: np.ndarray, weight: str = "raw") -> None:
         self.phi_t, self.phi_p, self.x_t, self.x_p = phi_t, phi_p, x_t, x_p
         self.z, self.degree, self.clusters = z, degree, clusters
+        self.nobs = int(phi_t.size)
         self.z_centred = z - z.mean(axis=0)
         first = self.z if weight == "raw" else self.z_centred
         self.set_weight(np.linalg.inv(first.T @ first))
-
-    @property
-    def nobs(self) -> int:
-        return int(self.phi_t.size)
-
-    def set_weight(self, weight: np.ndarray) -> None:
-        """GMM weight W; the criterion is ||L'Z'xi||^2 / n with W = L L'."""
-        vals, vecs = np.linalg.eigh(0.5 * (weight + weight.T))
-        self.weight = weight
-        self.root = vecs * np.sqrt(np.clip(vals, 0.0, None))
 
     def efficient_weight(self, theta: np.ndarray) -> np.ndarray:
         """Inverse of the firm-clustered variance of the moments per observation (then criterion = Hansen's J)."""
@@ -48,9 +71,8 @@ class MarkovGMM:
 
     def xi(self, theta: np.ndarray) -> np.ndarray:
         omega = self.phi_t - self.x_t @ theta
-        basis = markov_basis(self.phi_p - self.x_p @ theta, self.degree)
-        rho = np.linalg.solve(basis.T @ basis, basis.T @ omega)
-        return omega - basis @ rho
+        basis, _ = markov_powers(self.phi_p - self.x_p @ theta, self.degree)
+        return omega - basis @ np.linalg.solve(basis.T @ basis, basis.T @ omega)
 
     def xi_jacobian(self, theta: np.ndarray) -> np.ndarray:
         """d xi / d theta (rows x params), with g re-fitted at every theta (the profiled residual).
@@ -61,32 +83,20 @@ class MarkovGMM:
         ``d xi = M (d omega - dB rho) - B (B'B)^-1 dB' xi``.
         """
         omega = self.phi_t - self.x_t @ theta
-        lagged = self.phi_p - self.x_p @ theta
-        centre, scale = lagged.mean(), lagged.std() or 1.0
-        u = (lagged - centre) / scale
-        powers = np.arange(self.degree + 1)
-        basis = np.vander(u, self.degree + 1, increasing=True)
+        basis, dbasis = markov_powers(self.phi_p - self.x_p @ theta, self.degree)  # dbasis: d/d omega_{t-1}
         gram = basis.T @ basis
         rho = np.linalg.solve(gram, basis.T @ omega)
         xi = omega - basis @ rho
-        # d basis_j / d theta = j u^(j-1) * (-x_p / scale)
-        dbasis = np.zeros_like(basis)
-        dbasis[:, 1:] = basis[:, :-1] * powers[1:]
-        a = -self.x_t + (dbasis @ rho)[:, None] * self.x_p / scale
+        a = -self.x_t + (dbasis @ rho)[:, None] * self.x_p
         a -= basis @ np.linalg.solve(gram, basis.T @ a)
-        c = -(dbasis * xi[:, None]).T @ self.x_p / scale  # dB' xi, (degree+1) x params
+        c = -(dbasis * xi[:, None]).T @ self.x_p  # dB' xi, (degree+1) x params
         return a - basis @ np.linalg.solve(gram, c)
 
-    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
-        return self.root.T @ (self.z.T @ self.xi_jacobian(theta)) / np.sqrt(self.nobs)
+    def moments(self, theta: np.ndarray) -> np.ndarray:
+        return self.z.T @ self.xi(theta)
 
-    def residuals(self, theta: np.ndarray) -> np.ndarray:
-        return self.root.T @ (self.z.T @ self.xi(theta)) / np.sqrt(self.nobs)
-
-    def criterion(self, theta: np.ndarray) -> float:
-        """``(Z'xi)' W (Z'xi) / n``."""
-        r = self.residuals(theta)
-        return float(r @ r)
+    def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        return self.z.T @ self.xi_jacobian(theta)
 
 
 def refine(problem: MarkovGMM, start: np.ndarray, max_nfev: int | None = None) -> np.ndarray | None:

@@ -21,10 +21,12 @@ equals the row-by-row computation of :class:`~.markov_gmm.MarkovGMM` to rounding
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import combinations_with_replacement
 from math import factorial
 
 import numpy as np
+
+from .basis import monomial_table, monomials
+from .markov_gmm import GMMCriterion
 
 __all__ = ["MarkovMoments"]
 
@@ -32,45 +34,15 @@ _CELLS = 1 << 22  # rows x monomials per chunk (32 MB of float64)
 
 
 @lru_cache(maxsize=32)
-def _structure(n_vars: int, degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Exponents of all monomials of degree 0..degree (row 0: the constant), by degree; for each,
-    the monomial it extends and the variable it multiplies by; and the multinomial coefficients r!/alpha!."""
-    rows = [np.zeros(n_vars, dtype=int)]
-    for d in range(1, degree + 1):
-        for combo in combinations_with_replacement(range(n_vars), d):
-            rows.append(np.bincount(combo, minlength=n_vars))
-    exponents = np.array(rows)
-    index = {tuple(e): i for i, e in enumerate(exponents)}
-    parent = np.zeros(len(rows), dtype=int)
-    var = np.zeros(len(rows), dtype=int)
-    for i in range(1, len(rows)):
-        e = exponents[i].copy()
-        var[i] = int(np.flatnonzero(e)[0])
-        e[var[i]] -= 1
-        parent[i] = index[tuple(e)]
+def _multinomial(n_vars: int, degree: int) -> np.ndarray:
+    """``r!/alpha!`` for every monomial of :func:`~.basis.monomial_table` (``r = |alpha|``)."""
+    exponents = monomial_table(n_vars, degree)[0]
     coef = np.array([factorial(int(e.sum())) / np.prod([factorial(int(k)) for k in e]) for e in exponents])
-    for arr in (exponents, parent, var, coef):
-        arr.setflags(write=False)
-    return exponents, parent, var, coef
+    coef.setflags(write=False)
+    return coef
 
 
-def _monomials(w: np.ndarray, parent: np.ndarray, var: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``w^alpha`` for every monomial (rows x monomials), each one column times a variable.
-
-    ``out`` (Fortran order, at least as many rows) is reused across chunks: fresh large
-    allocations cost page faults that dominate on small machines.
-    """
-    if out is None or out.shape[0] < w.shape[0]:
-        out = np.empty((w.shape[0], parent.size), order="F")  # columns contiguous: built one at a time
-    out = out[: w.shape[0]]
-    w = np.asfortranarray(w)
-    out[:, 0] = 1.0
-    for i in range(1, parent.size):
-        np.multiply(out[:, parent[i]], w[:, var[i]], out=out[:, i])
-    return out
-
-
-class MarkovMoments:
+class MarkovMoments(GMMCriterion):
     """The criterion of :class:`~.markov_gmm.MarkovGMM` from sufficient statistics.
 
     Parameters
@@ -92,7 +64,8 @@ class MarkovMoments:
         self.degree = degree
         q = v_p.shape[1]
         self.centre = (v_p.sum(axis=0) if w8 is None else w8 @ v_p) / self.n
-        self.exponents, parent, var, self.coef = _structure(q, 2 * degree)
+        self.exponents = monomial_table(q, 2 * degree)[0]
+        self.coef = _multinomial(q, 2 * degree)
         self.degree_of = self.exponents.sum(axis=1)
         low = np.flatnonzero(self.degree_of <= degree)
         k_all = self.exponents.shape[0]
@@ -105,7 +78,7 @@ class MarkovMoments:
         buffer = np.empty((min(chunk, phi_t.size), k_all), order="F")
         for start in range(0, phi_t.size, chunk):
             sl = slice(start, start + chunk)
-            mono = _monomials(v_p[sl] - self.centre, parent, var, buffer)
+            mono = monomials(v_p[sl] - self.centre, 2 * degree, buffer)
             weighted = mono if w8 is None else mono * w8[sl, None]
             self.m_all += weighted.sum(axis=0)
             self.m_t += weighted[:, low].T @ v_t[sl]
@@ -118,14 +91,8 @@ class MarkovMoments:
         m = z.shape[1]
         self.set_weight(np.eye(m))
 
-    # the same weight handling as MarkovGMM
-    def set_weight(self, weight: np.ndarray) -> None:
-        vals, vecs = np.linalg.eigh(0.5 * (weight + weight.T))
-        self.weight = weight
-        self.root = vecs * np.sqrt(np.clip(vals, 0.0, None))
-
     @property
-    def nobs(self) -> float:
+    def nobs(self) -> float:  # type: ignore[override]
         return self.n
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
@@ -155,18 +122,11 @@ class MarkovMoments:
         variance = (np.einsum("pi,ij,pj->p", a, self.vv, a) - np.einsum("pj,pj->p", rho, b_omega)) / self.n
         return moments, variance
 
-    def residuals(self, theta: np.ndarray) -> np.ndarray:
-        return self.root.T @ self.moments(theta) / np.sqrt(self.n)
-
-    def residuals_jacobian(self, theta: np.ndarray) -> np.ndarray:
+    def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
         """Central differences, all 2k points in one batch (each costs O(1) in the number of rows)."""
         theta = np.asarray(theta, dtype=float)
         steps = 1e-6 * np.maximum(1.0, np.abs(theta))
         shifts = np.diag(steps)
         moments, _ = self._evaluate(np.vstack([theta + shifts, theta - shifts]))
         k = theta.size
-        return (self.root.T @ (moments[:k] - moments[k:]).T) / (2 * steps) / np.sqrt(self.n)
-
-    def criterion(self, theta: np.ndarray) -> float:
-        r = self.residuals(theta)
-        return float(r @ r)
+        return (moments[:k] - moments[k:]).T / (2 * steps)
