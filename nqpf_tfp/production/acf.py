@@ -81,7 +81,7 @@ from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from .acf_inference import stacked_sandwich
-from .linalg import cluster_meat
+from .linalg import EntityCrossProducts, cluster_meat
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
 from .spec import ModelData
@@ -325,11 +325,7 @@ class ACF(ProductionEstimator):
     def _prepare_bootstrap(self) -> None:
         """The full-sample problem (its final GMM weight) and per-firm first-stage cross-products (firms x p x p)."""
         problem = self._full_problem  # set by the full-sample fit, which fit() runs first
-        x = problem.x_fs
-        starts, _ = self._data.entity_blocks()
-        xx = np.stack([np.add.reduceat(x * x[:, [j]], starts, axis=0) for j in range(x.shape[1])], axis=1)
-        xy = np.add.reduceat(x * self._data.y[:, None], starts, axis=0)
-        self._boot = (problem, xx, xy)
+        self._boot = (problem, EntityCrossProducts.build(problem.x_fs, self._data.y, self._data.entity_blocks()[0]))
 
     def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
         """One bootstrap replication with firm weights instead of copied rows.
@@ -340,10 +336,10 @@ class ACF(ProductionEstimator):
         from the full-sample optimum. The GMM weight of ``moments="overidentified"``
         is held at its full-sample value.
         """
-        problem, xx, xy = self._boot
+        problem, cross = self._boot
         data = problem.data
         counts = np.bincount(firms, minlength=data.n_entities).astype(float)
-        b = np.linalg.solve(np.tensordot(counts, xx, axes=1), counts @ xy)
+        b = cross.solve(counts)
         phi = problem.phi(b)
         weight = counts[data.codes[problem.rows]]
         use = weight > 0

@@ -24,6 +24,13 @@ reports failure; ``diagnostics["objective"]`` is the sum). With
 ``exit``, the polynomial is in (omega_{t-1}, P_hat), P_hat the probit
 probability of exit given lagged (state, proxy) (Olley and Pakes 1996, section 4).
 
+The criterion is computed from sufficient statistics (:class:`SecondStage`):
+one pass over the data, then O(1) per evaluation, with an exact gradient, so
+BFGS is followed by Newton steps to the gradient's rounding floor. The
+firm-cluster bootstrap re-estimates both stages with firm weights (per-firm
+first-stage cross-products, weighted sums), starting from the full-sample
+optimum. The exit correction evaluates row by row and copies rows.
+
 References
 ----------
 Olley, G. S. and Pakes, A. (1996). The dynamics of productivity in the
@@ -49,6 +56,8 @@ from scipy.optimize import minimize
 from ..errors import EstimationError, PanelError, SpecificationError
 from .base import Estimate, ProductionEstimator
 from .basis import markov_basis, polynomial
+from .linalg import EntityCrossProducts
+from .moments import _STEP, MarkovMoments, complex_steps
 from .spec import ModelData
 
 __all__ = ["OlleyPakes", "LevinsohnPetrin", "first_stage"]
@@ -56,16 +65,37 @@ __all__ = ["OlleyPakes", "LevinsohnPetrin", "first_stage"]
 
 @dataclass(frozen=True)
 class FirstStage:
-    beta_free: np.ndarray
-    delta_controls: np.ndarray
-    gamma_start: np.ndarray
-    phi: np.ndarray
-    nobs: int
+    """OLS of y on ``design = [1, free, controls, polynomial(state, proxy)]``."""
+
+    design: np.ndarray
+    coef: np.ndarray
+    n_free: int
+    n_controls: int
+    n_state: int
+
+    @property
+    def beta_free(self) -> np.ndarray:
+        return self.coef[1:1 + self.n_free]
+
+    @property
+    def delta_controls(self) -> np.ndarray:
+        return self.coef[1 + self.n_free:1 + self.n_free + self.n_controls]
+
+    @property
+    def gamma_start(self) -> np.ndarray:
+        """The linear state terms of the polynomial: prodest's starting values."""
+        first = 1 + self.n_free + self.n_controls
+        return self.coef[first:first + self.n_state]
+
+    def phi(self, coef: np.ndarray | None = None) -> np.ndarray:
+        """``y_hat - w'beta - c'delta``: the constant and the polynomial's part of the fit."""
+        coef = self.coef if coef is None else coef
+        first = 1 + self.n_free + self.n_controls
+        return coef[0] + self.design[:, first:] @ coef[first:]
 
 
 def first_stage(data: ModelData, poly_degree: int) -> FirstStage:
     """OLS of y on [1, free, controls, polynomial(state, proxy)]."""
-    nf, nc, ns = data.free.shape[1], data.controls.shape[1], data.state.shape[1]
     poly = polynomial(np.column_stack([data.state, data.proxy]), poly_degree)
     x = np.column_stack([np.ones(data.n), data.free, data.controls, poly])
     coef, _, rank, _ = np.linalg.lstsq(x, data.y, rcond=None)
@@ -74,30 +104,94 @@ def first_stage(data: ModelData, poly_degree: int) -> FirstStage:
             f"the first stage is singular (rank {rank} of {x.shape[1]}): inputs, controls and the "
             f"degree-{poly_degree} polynomial in (state, proxy) are collinear."
         )
-    beta = coef[1:1 + nf]
-    delta = coef[1 + nf:1 + nf + nc]
-    phi = x @ coef - data.free @ beta - data.controls @ delta
-    return FirstStage(beta, delta, coef[1 + nf + nc:1 + nf + nc + ns], phi, data.n)
+    return FirstStage(x, coef, data.free.shape[1], data.controls.shape[1], data.state.shape[1])
 
 
-def _minimize(criterion: Any, start: np.ndarray) -> Any:
+class SecondStage:
+    """The mean squared innovation of prodest's criterion from sufficient statistics.
+
+    With ``e = y - x'b`` the first-stage residual, ``y - w'beta - c'delta =
+    phi + e``, so the residual of the criterion is ``xi = eta + e`` with ``eta
+    = omega_t - g(omega_{t-1})``, and ``xi'xi = eta'eta + 2 e'eta + e'e``.
+    :class:`~.moments.MarkovMoments` with the single instrument ``e`` gives
+    ``eta'eta`` and ``e'eta`` from sums accumulated in one pass; each
+    evaluation is then O(1) in the number of rows, and the gradient is exact
+    (complex step). Leaving the constant ``e'e`` out of the sums keeps the
+    digits that cancellation would otherwise cost.
+    """
+
+    def __init__(self, phi: np.ndarray, resid: np.ndarray, state: np.ndarray, rows: np.ndarray, prev: np.ndarray,
+                 degree: int, weights: np.ndarray | None = None) -> None:
+        e = resid[rows]
+        self.stats = MarkovMoments(phi[rows], phi[prev], state[rows], state[prev], e[:, None], degree, weights)
+        self.constant = float(e @ e if weights is None else (weights * e) @ e) / self.stats.nobs
+
+    def _values(self, gammas: np.ndarray) -> np.ndarray:
+        moments, variance = self.stats.evaluate(gammas)
+        return variance + 2.0 * moments[:, 0] / self.stats.nobs
+
+    def criterion(self, gamma: np.ndarray) -> float:
+        """``xi'xi / n`` (weighted)."""
+        return float(self._values(np.atleast_2d(gamma))[0]) + self.constant
+
+    def gradient(self, gamma: np.ndarray) -> np.ndarray:
+        return self._values(complex_steps(gamma)).imag / _STEP
+
+
+def direct_criterion(phi: np.ndarray, resid: np.ndarray, state: np.ndarray, rows: np.ndarray, prev: np.ndarray,
+                     degree: int, extra: np.ndarray | None = None) -> Any:
+    """The same criterion row by row (for the exit correction, whose ``g`` also takes ``P_hat``)."""
+    k, k_lag, phi_t, phi_p = state[rows], state[prev], phi[rows], phi[prev]
+    res = phi_t + resid[rows]
+
+    def criterion(gamma: np.ndarray) -> float:
+        basis = markov_basis(phi_p - k_lag @ gamma, degree, extra)
+        g, *_ = np.linalg.lstsq(basis, phi_t - k @ gamma, rcond=None)
+        xi = res - k @ gamma - basis @ g
+        return float(xi @ xi) / xi.size  # the mean: prodest's sum has the same minimiser, worse scaling
+
+    return criterion
+
+
+def _minimize(criterion: Any, start: np.ndarray, gradient: Any = "3-point") -> Any:
     """BFGS; where it reports failure (e.g. a line search that stalls on a flat
-    stretch), Nelder-Mead from its end point, keeping the better of the two."""
+    stretch), Nelder-Mead from its end point, keeping the better of the two.
+    With an exact ``gradient``, Newton steps then take the gradient to its
+    rounding floor (BFGS stops once it is ~1e-9, some 1e-8 from the optimum)."""
     with warnings.catch_warnings():
         # scipy's (private) LineSearchWarning; a stalled line search is reported through .success instead
         warnings.filterwarnings("ignore", message="The line search algorithm", category=RuntimeWarning)
-        # central-difference gradients and a tight gtol on the mean criterion: the optimum is located to
-        # ~3e-8 (the gradient's finite-difference precision), whatever path shifted inputs make BFGS take
-        opt = minimize(criterion, start, method="BFGS", jac="3-point", options={"gtol": 1e-9})
+        opt = minimize(criterion, start, method="BFGS", jac=gradient, options={"gtol": 1e-9})
         if not opt.success:
             polish = minimize(criterion, opt.x, method="Nelder-Mead",
                               options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 20_000})
             if polish.fun <= opt.fun:
                 polish.nit += opt.nit
                 opt = polish
+    if callable(gradient):
+        opt.x = _newton_polish(gradient, opt.x)
+        opt.fun = criterion(opt.x)
     if not np.all(np.isfinite(opt.x)):
         raise EstimationError(f"the second-stage optimiser returned {opt.x}.")
     return opt
+
+
+def _newton_polish(gradient: Any, x: np.ndarray, steps: int = 6) -> np.ndarray:
+    """Newton's method on an exact gradient (Hessian by central differences of it); a step is kept
+    only while it shrinks the gradient, so a point that is not near a minimum is returned unchanged."""
+    g = gradient(x)
+    for _ in range(steps):
+        h = 1e-5 * np.maximum(1.0, np.abs(x))
+        hess = np.column_stack([(gradient(x + e) - gradient(x - e)) / (2 * e[j]) for j, e in enumerate(np.diag(h))])
+        hess = 0.5 * (hess + hess.T)
+        if not np.all(np.linalg.eigvalsh(hess) > 0):
+            break
+        trial = x - np.linalg.solve(hess, g)
+        g_trial = gradient(trial)
+        if not np.linalg.norm(g_trial) < np.linalg.norm(g):
+            break
+        x, g = trial, g_trial
+    return x
 
 
 class _ControlFunction(ProductionEstimator):
@@ -105,6 +199,9 @@ class _ControlFunction(ProductionEstimator):
 
     def _exit_probability(self, data: ModelData) -> np.ndarray | None:
         return None
+
+    def _corrects_exit(self) -> bool:
+        return False
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         fs = first_stage(data, self.spec.poly_degree)
@@ -116,27 +213,48 @@ class _ControlFunction(ProductionEstimator):
         if use.sum() <= data.state.shape[1] + self.spec.markov_degree + 1:
             raise EstimationError(f"{self.method}: only {int(use.sum())} firm-years with a previous year.")
         rows, prev = np.flatnonzero(use), lag.index[use]
-        k, k_lag = data.state[rows], data.state[prev]
-        phi, phi_lag = fs.phi[rows], fs.phi[prev]
-        res = (data.y - data.free @ fs.beta_free - data.controls @ fs.delta_controls)[rows]
-        p = None if p_exit is None else p_exit[rows]
-
-        def criterion(gamma: np.ndarray) -> float:
-            basis = markov_basis(phi_lag - k_lag @ gamma, self.spec.markov_degree, p)
-            g, *_ = np.linalg.lstsq(basis, phi - k @ gamma, rcond=None)
-            xi = res - k @ gamma - basis @ g
-            return float(xi @ xi) / xi.size  # the mean: prodest's sum has the same minimiser, worse scaling
-
-        opt = _minimize(criterion, fs.gamma_start)
+        phi, resid = fs.phi(), data.y - fs.design @ fs.coef
+        if p_exit is None:
+            second = SecondStage(phi, resid, data.state, rows, prev, self.spec.markov_degree)
+            opt = _minimize(second.criterion, fs.gamma_start, second.gradient)
+            if data is self._data:
+                self._full = (fs, rows, prev)  # the bootstrap reweights these
+        else:
+            criterion = direct_criterion(phi, resid, data.state, rows, prev, self.spec.markov_degree, p_exit[rows])
+            opt = _minimize(criterion, fs.gamma_start)
         gamma = opt.x
         params = np.r_[fs.beta_free, gamma, fs.delta_controls]
         diag: dict[str, Any] = {
-            "first_stage_nobs": fs.nobs, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
+            "first_stage_nobs": data.n, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
             "optimizer_message": str(opt.message),
         }
         warn = [] if opt.success else [f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
         return Estimate(params, data.log_tfp(params), data.n, None, diagnostics=diag, warnings=warn)
+
+    def _prepare_bootstrap(self) -> None:
+        if self._corrects_exit():
+            return  # the exit probit is re-estimated on copied rows (the default replication)
+        fs = self._full[0]
+        self._cross = EntityCrossProducts.build(fs.design, self._data.y, self._data.entity_blocks()[0])
+
+    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+        """Both stages on the drawn firms, with firm weights instead of copied rows (see ``ACF._replicate``):
+        the first stage from per-firm cross-products, the second from weighted sufficient statistics,
+        BFGS started at the full-sample optimum."""
+        if self._corrects_exit():
+            return super()._replicate(full, firms)
+        fs, rows, prev = self._full
+        data = self._data
+        counts = np.bincount(firms, minlength=data.n_entities).astype(float)
+        coef = self._cross.solve(counts)
+        weight = counts[data.codes[rows]]
+        use = weight > 0
+        second = SecondStage(fs.phi(coef), data.y - fs.design @ coef, data.state, rows[use], prev[use],
+                             self.spec.markov_degree, weight[use])
+        nf, ns = fs.n_free, fs.n_state
+        opt = _minimize(second.criterion, full.params[nf:nf + ns], second.gradient)
+        return np.r_[coef[1:1 + nf], opt.x, coef[1 + nf:1 + nf + fs.n_controls]]
 
 
 class LevinsohnPetrin(_ControlFunction):
@@ -182,6 +300,9 @@ class OlleyPakes(_ControlFunction):
         if exit is not False:
             self._add_exit_indicator()
 
+    def _corrects_exit(self) -> bool:
+        return self._exit is not False
+
     def _extra_columns(self) -> Sequence[str]:
         return [self._exit] if isinstance(self._exit, str) else []
 
@@ -199,7 +320,7 @@ class OlleyPakes(_ControlFunction):
         d.extra["_exit"] = flag
 
     def _exit_probability(self, data: ModelData) -> np.ndarray | None:
-        if self._exit is False:
+        if not self._corrects_exit():
             return None
         import statsmodels.api as sm
 

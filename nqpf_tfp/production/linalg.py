@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import EstimationError
 
-__all__ = ["LinearFit", "check_rank", "cluster_meat", "cluster_sums", "gmm", "ols"]
+__all__ = ["EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "gmm", "ols"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,32 @@ def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
     """Sum over clusters of (sum of scores in the cluster) outer itself."""
     sums = cluster_sums(scores, clusters)
     return sums.T @ sums
+
+
+@dataclass(frozen=True)
+class EntityCrossProducts:
+    """``X_i'X_i`` and ``X_i'y_i`` of each entity (rows sorted by entity, ``starts`` its first rows).
+
+    Least squares on any reweighting of the entities (a firm-cluster bootstrap
+    draw) is then ``(sum_i c_i X_i'X_i)^-1 sum_i c_i X_i'y_i``: no rows copied.
+    Memory: entities x p x p.
+    """
+
+    xx: np.ndarray
+    xy: np.ndarray
+
+    @classmethod
+    def build(cls, x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> EntityCrossProducts:
+        xx = np.stack([np.add.reduceat(x * x[:, [j]], starts, axis=0) for j in range(x.shape[1])], axis=1)
+        return cls(xx, np.add.reduceat(x * y[:, None], starts, axis=0))
+
+    def solve(self, counts: np.ndarray) -> np.ndarray:
+        """Coefficients with entity ``i`` counted ``counts[i]`` times."""
+        try:
+            return np.linalg.solve(np.tensordot(counts, self.xx, axes=1), counts @ self.xy)
+        except np.linalg.LinAlgError as exc:
+            raise EstimationError("the resampled first stage is singular (a regressor is constant or collinear "
+                                  "among the drawn firms).") from exc
 
 
 def n_clusters(clusters: np.ndarray) -> int:

@@ -28,7 +28,7 @@ import numpy as np
 from .basis import monomial_table, monomials
 from .markov_gmm import GMMCriterion
 
-__all__ = ["MarkovMoments"]
+__all__ = ["MarkovMoments", "complex_steps"]
 
 _CELLS = 1 << 22  # rows x monomials per chunk (32 MB of float64)
 
@@ -63,7 +63,9 @@ class MarkovMoments(GMMCriterion):
         self.n = float(phi_t.size if w8 is None else w8.sum())
         self.degree = degree
         q = v_p.shape[1]
-        self.centre = (v_p.sum(axis=0) if w8 is None else w8 @ v_p) / self.n
+        mean = (lambda v: (v.sum(axis=0) if w8 is None else w8 @ v) / self.n)
+        # both centred: g has a constant, so xi does not change; the sums lose fewer digits to cancellation
+        self.centre, self.centre_t = mean(v_p), mean(v_t)
         self.exponents = monomial_table(q, 2 * degree)[0]
         self.coef = _multinomial(q, 2 * degree)
         self.degree_of = self.exponents.sum(axis=1)
@@ -79,12 +81,13 @@ class MarkovMoments(GMMCriterion):
         for start in range(0, phi_t.size, chunk):
             sl = slice(start, start + chunk)
             mono = monomials(v_p[sl] - self.centre, 2 * degree, buffer)
+            vt = v_t[sl] - self.centre_t
             weighted = mono if w8 is None else mono * w8[sl, None]
             self.m_all += weighted.sum(axis=0)
-            self.m_t += weighted[:, low].T @ v_t[sl]
+            self.m_t += weighted[:, low].T @ vt
             self.m_z += weighted[:, low].T @ z[sl]
-            self.zv += (z[sl] if w8 is None else z[sl] * w8[sl, None]).T @ v_t[sl]
-            self.vv += (v_t[sl] if w8 is None else v_t[sl] * w8[sl, None]).T @ v_t[sl]
+            self.zv += (z[sl] if w8 is None else z[sl] * w8[sl, None]).T @ vt
+            self.vv += (vt if w8 is None else vt * w8[sl, None]).T @ vt
         self.low = low
         self.by_degree = (self.degree_of[:, None] == np.arange(2 * degree + 1)).astype(float)
         self.low_by_degree = self.by_degree[low, :degree + 1]
@@ -97,19 +100,25 @@ class MarkovMoments(GMMCriterion):
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
         """``Z'xi`` at ``theta``."""
-        return self._evaluate(np.atleast_2d(theta))[0][0]
+        return self.evaluate(np.atleast_2d(theta))[0][0]
 
     def innovation_variance(self, theta: np.ndarray) -> float:
         """``xi'xi / n`` (xi has mean zero): ``(omega'omega - rho'B'omega) / n``."""
-        return float(self._evaluate(np.atleast_2d(theta))[1][0])
+        return float(self.evaluate(np.atleast_2d(theta))[1][0])
 
-    def _evaluate(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Moments and innovation variances at a batch of thetas (rows), all in array operations."""
+    def evaluate(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Moments ``Z'xi`` and innovation variances ``xi'xi / n`` at a batch of thetas (rows).
+
+        All in array operations, and analytic in ``theta``: complex thetas give
+        complex-step derivatives (the standardisation of ``g``'s basis is taken
+        from the real part; ``xi`` does not depend on it).
+        """
         d = self.degree
-        a = np.column_stack([np.ones(thetas.shape[0]), -np.asarray(thetas, dtype=float)])  # (P, q)
+        thetas = np.asarray(thetas)
+        a = np.column_stack([np.ones(thetas.shape[0]), -thetas])  # (P, q)
         powers = np.prod(a[:, None, :] ** self.exponents[None], axis=2) * self.coef  # r!/alpha! a^alpha
         sums = (powers * self.m_all) @ self.by_degree  # (P, 2D+1): sum (w'a)^r
-        sd = np.sqrt(np.maximum(sums[:, 2], 0.0) / self.n)
+        sd = np.sqrt(np.maximum(sums[:, 2].real, 0.0) / self.n)
         sd = np.where(sd > 0, sd, 1.0)
         scale = sd[:, None] ** -np.arange(2 * d + 1)
         u_sums = sums * scale
@@ -123,10 +132,19 @@ class MarkovMoments(GMMCriterion):
         return moments, variance
 
     def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
-        """Central differences, all 2k points in one batch (each costs O(1) in the number of rows)."""
-        theta = np.asarray(theta, dtype=float)
-        steps = 1e-6 * np.maximum(1.0, np.abs(theta))
-        shifts = np.diag(steps)
-        moments, _ = self._evaluate(np.vstack([theta + shifts, theta - shifts]))
-        k = theta.size
-        return (moments[:k] - moments[k:]).T / (2 * steps)
+        """Exact to rounding by the complex step (Squire and Trapp 1998), all k points in one batch."""
+        moments, _ = self.evaluate(complex_steps(theta))
+        return moments.imag.T / _STEP
+
+
+_STEP = 1e-30
+
+
+def complex_steps(theta: np.ndarray) -> np.ndarray:
+    """``theta + i h e_j`` for each coordinate ``j`` (rows): ``f(.).imag / h`` is ``df/dtheta_j`` to rounding.
+
+    Squire, W. and Trapp, G. (1998). Using complex variables to estimate
+    derivatives of real functions. *SIAM Review* 40(1), 110-112.
+    """
+    theta = np.asarray(theta, dtype=float)
+    return theta[None, :] + 1j * _STEP * np.eye(theta.size)
