@@ -1,4 +1,4 @@
-"""Least squares, linear GMM and their covariance matrices, on numpy arrays.
+"""Least squares and its covariance matrices, cluster sums and per-entity cross-products, on numpy arrays.
 
 Solves use ``lstsq``/``solve`` on the normal equations of small matrices;
 nothing is inverted that a solve can do instead, except the final (k x k)
@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import EstimationError
 
-__all__ = ["EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "gmm", "ols"]
+__all__ = ["EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "ols"]
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,6 @@ class LinearFit:
     params: np.ndarray
     cov: np.ndarray
     resid: np.ndarray
-    j_stat: float | None = None
-    j_df: int | None = None
 
 
 def check_rank(x: np.ndarray, names: list[str], what: str) -> None:
@@ -133,61 +131,3 @@ def ols(
     else:
         raise EstimationError(f"cov_type={cov_type!r} is not available for least squares.")
     return LinearFit(params, cov, resid)
-
-
-def gmm(
-    y: np.ndarray,
-    x: np.ndarray,
-    z: np.ndarray,
-    *,
-    weight: np.ndarray | None,
-    cov_type: str,
-    clusters: np.ndarray,
-    n_units: int,
-) -> LinearFit:
-    """Linear GMM ``min (Z'u)' W (Z'u)``; ``weight=None`` is 2SLS, ``W = (Z'Z)^-1``.
-
-    Parameters
-    ----------
-    y, x, z : arrays
-        Stacked outcome, regressors and instruments (rows may be several
-        equations of the same unit).
-    weight : array or None
-        Weighting matrix; None for 2SLS.
-    cov_type : {"cluster", "unadjusted", "prodest"}
-        ``cluster``: sandwich with moments summed by ``clusters``.
-        ``unadjusted``: homoskedastic, sigma^2 = u'u / n_rows.
-        ``prodest``: (u'u / n_units) (X'Z (Z'Z)^-1 Z'X)^-1, R prodest's formula.
-    clusters : array of int
-        Cluster (firm) code of each stacked row.
-    n_units : int
-        Observations per equation (R prodest's N).
-    """
-    zz = z.T @ z
-    w = np.linalg.pinv(zz) if weight is None else weight
-    xz = x.T @ z
-    a = xz @ w
-    lhs = a @ xz.T
-    try:
-        params = np.linalg.solve(lhs, a @ (z.T @ y))
-    except np.linalg.LinAlgError as exc:
-        raise EstimationError("the GMM normal equations are singular: instruments do not identify the model.") from exc
-    resid = y - x @ params
-    bread = np.linalg.inv(lhs)
-    if cov_type == "cluster":
-        meat = cluster_meat(z * resid[:, None], clusters)
-        g = n_clusters(clusters)
-        cov = bread @ a @ meat @ a.T @ bread * (g / (g - 1))
-    elif cov_type == "unadjusted":
-        cov = (resid @ resid / y.size) * (bread if weight is None else bread @ a @ zz @ a.T @ bread)
-    elif cov_type == "prodest":
-        cov = (resid @ resid / n_units) * np.linalg.inv(xz @ np.linalg.pinv(zz) @ xz.T)
-    else:
-        raise EstimationError(f"cov_type={cov_type!r} is not available for GMM.")
-    j_df = z.shape[1] - x.shape[1]
-    zu = z.T @ resid
-    if weight is None:  # Sargan: homoskedastic J
-        j_stat = float(zu @ np.linalg.pinv(zz) @ zu / (resid @ resid / y.size))
-    else:
-        j_stat = float(zu @ weight @ zu)
-    return LinearFit(params, cov, resid, j_stat if j_df > 0 else None, j_df if j_df > 0 else None)

@@ -64,7 +64,8 @@ from ..errors import EstimationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial
-from .linalg import cluster_meat, gmm, n_clusters
+from .linalg import cluster_meat, n_clusters
+from .linear_gmm import LinearSystem, gmm, solve_gmm
 from .spec import ModelData
 
 __all__ = ["Wooldridge", "RobinsonWooldridge"]
@@ -73,15 +74,49 @@ __all__ = ["Wooldridge", "RobinsonWooldridge"]
 class _LinearSystem(ProductionEstimator):
     default_cov: ClassVar[str] = "cluster"
 
-    def _lagged_sample(self, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Rows with a previous year, the polynomial c, its lag and the lagged free inputs there."""
+    def _lagged_sample(self, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows with a previous year, their previous rows, and the polynomial c of every row."""
         c = polynomial(np.column_stack([data.state, data.proxy]), self.spec.poly_degree)
-        c_lag = data.lagged(c)
-        free_lag = data.lagged(data.free)
-        rows = np.flatnonzero(data.lag(1).valid)
+        lag = data.lag(1)
+        rows = np.flatnonzero(lag.valid)
         if rows.size == 0:
             raise EstimationError(f"{self.method}: no firm-year has a previous year.")
-        return rows, c[rows], c_lag[rows], free_lag[rows]
+        return rows, lag.index[rows], c
+
+    def _system(self, data: ModelData) -> LinearSystem:
+        raise NotImplementedError
+
+    def _n_params(self, data: ModelData) -> int:
+        """Parameters reported: inputs and controls (after the constant)."""
+        return data.free.shape[1] + data.state.shape[1] + data.controls.shape[1]
+
+    def _efficient(self) -> bool:
+        return False
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        system = self._system(data)
+        fit = gmm(system, efficient=self._efficient(), cov_type=cov_type, n_units=system.n)
+        k = 1 + self._n_params(data)
+        params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
+        if data is self._data:
+            self._full_system = system  # the bootstrap reweights its per-firm sums
+        diag = {"estimation_nobs": int(system.n), "instruments": int(system.m), "parameters": int(system.p)}
+        return Estimate(params, data.log_tfp(params), int(system.n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
+                        diagnostics=diag)
+
+    def _prepare_bootstrap(self) -> None:
+        self._firm_sums = self._full_system.entity_sums()
+
+    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+        """Both steps from the firm-weighted per-firm sums ``Z_i'X_i``, ``Z_i'y_i``, ``Z_i'Z_i`` (no rows)."""
+        zx_f, zy_f, zz_f = self._firm_sums
+        counts = np.bincount(firms, minlength=zx_f.shape[0]).astype(float)
+        zx, zy = np.tensordot(counts, zx_f, axes=1), counts @ zy_f
+        params = solve_gmm(zx, zy, np.linalg.pinv(np.tensordot(counts, zz_f, axes=1)))
+        if self._efficient():  # each drawn copy of a firm is its own cluster
+            scores = zy_f - zx_f @ params
+            params = solve_gmm(zx, zy, np.linalg.pinv((scores * counts[:, None]).T @ scores))
+        return params[1:1 + full.params.size]
 
 
 class Wooldridge(_LinearSystem):
@@ -108,34 +143,43 @@ class Wooldridge(_LinearSystem):
         prodest = self.variant.startswith("prodest")
         return ("cluster", "unadjusted", "prodest") if prodest else ("cluster", "unadjusted")
 
+    def _efficient(self) -> bool:
+        return self.variant == "gmm"
+
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         if self.variant == "prodest-iv":
             return self._prodest_iv(data, cov_type)
-        rows, c, c_lag, free_lag = self._lagged_sample(data)
-        n = rows.size
-        ns = data.state.shape[1]
-        one, zero = np.ones((n, 1)), np.zeros((n, 1))
-        shared1 = np.column_stack([one, data.free[rows], data.state[rows], data.controls[rows]])
-        z1 = np.column_stack([one, data.free[rows], data.controls[rows], c])
-        z2 = np.column_stack([one, free_lag, data.state[rows], data.controls[rows], c_lag])
-        c_own = c[:, ns:] if self.variant == "prodest-gmm" else c
-        x1 = np.column_stack([shared1, c_own, zero, np.zeros_like(c_lag)])
-        x2 = np.column_stack([shared1, np.zeros_like(c_own), one, c_lag])
-        x = np.vstack([x1, x2])
-        z = np.block([[z1, np.zeros((n, z2.shape[1]))], [np.zeros((n, z1.shape[1])), z2]])
-        y = np.r_[data.y[rows], data.y[rows]]
-        clusters = np.r_[data.codes[rows], data.codes[rows]]
-        weight = None
-        if self.variant == "gmm":
-            first = gmm(y, x, z, weight=None, cov_type="unadjusted", clusters=clusters, n_units=n)
-            weight = np.linalg.pinv(cluster_meat(z * first.resid[:, None], clusters))
-        fit = gmm(y, x, z, weight=weight, cov_type=cov_type, clusters=clusters, n_units=n)
-        k = shared1.shape[1]
-        params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
-        diag = {"estimation_nobs": int(n), "instruments": int(z.shape[1]), "parameters": int(x.shape[1])}
-        return Estimate(params, data.log_tfp(params), int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
-                        diagnostics=diag)
+        return super()._estimate(data, cov_type)
 
+    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+        if self.variant == "prodest-iv":
+            return ProductionEstimator._replicate(self, full, firms)
+        return super()._replicate(full, firms)
+
+    def _prepare_bootstrap(self) -> None:
+        if self.variant != "prodest-iv":
+            super()._prepare_bootstrap()
+
+    def _system(self, data: ModelData) -> LinearSystem:
+        """The two equations of the module docstring on the rows with a previous year."""
+        rows, prev, c = self._lagged_sample(data)
+        ns = data.state.shape[1]
+        own = slice(ns, None) if self.variant == "prodest-gmm" else slice(None)
+
+        def build(sl: slice) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+            r, q = rows[sl], prev[sl]
+            n = r.size
+            one, zero = np.ones((n, 1)), np.zeros((n, 1))
+            shared = np.column_stack([one, data.free[r], data.state[r], data.controls[r]])
+            c_t, c_p = c[r], c[q]
+            c_own = c_t[:, own]
+            x1 = np.column_stack([shared, c_own, zero, np.zeros_like(c_p)])
+            x2 = np.column_stack([shared, np.zeros_like(c_own), one, c_p])
+            z1 = np.column_stack([one, data.free[r], data.controls[r], c_t])
+            z2 = np.column_stack([one, data.free[q], data.state[r], data.controls[r], c_p])
+            return data.y[r], [x1, x2], [z1, z2]
+
+        return LinearSystem(rows.size, build, data.codes[rows], data.n_entities)
 
     def _prodest_iv(self, data: ModelData, cov_type: str) -> Estimate:
         """R prodest 1.0.1's prodestWRDG: one 2SLS on both equations' rows (see the module docstring).
@@ -143,8 +187,9 @@ class Wooldridge(_LinearSystem):
         As prodest does it: the first stage regresses the stacked regressors on the stacked
         instruments without a constant (``lm.fit``), the second adds one (``lm(y ~ fitted)``).
         """
-        rows, c, c_lag, free_lag = self._lagged_sample(data)
+        rows, prev, c_all = self._lagged_sample(data)
         n = rows.size
+        c, c_lag, free_lag = c_all[rows], c_all[prev], data.free[prev]
         shared = np.column_stack([data.free[rows], data.state[rows], data.controls[rows]])
         x = np.vstack([np.column_stack([shared, c]), np.column_stack([shared, c_lag])])
         inst = np.column_stack([free_lag, data.state[rows], data.controls[rows]])
@@ -183,14 +228,14 @@ class RobinsonWooldridge(_LinearSystem):
     def _cov_types(self) -> tuple[str, ...]:
         return ("cluster", "unadjusted")
 
-    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
-        rows, _, c_lag, free_lag = self._lagged_sample(data)
-        n = rows.size
-        one = np.ones((n, 1))
-        x = np.column_stack([one, data.free[rows], data.state[rows], data.controls[rows], c_lag])
-        z = np.column_stack([one, free_lag, data.state[rows], data.controls[rows], c_lag])
-        fit = gmm(data.y[rows], x, z, weight=None, cov_type=cov_type, clusters=data.codes[rows], n_units=n)
-        k = 1 + data.free.shape[1] + data.state.shape[1] + data.controls.shape[1]
-        params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
-        return Estimate(params, data.log_tfp(params), int(n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
-                        diagnostics={"estimation_nobs": int(n)})
+    def _system(self, data: ModelData) -> LinearSystem:
+        rows, prev, c = self._lagged_sample(data)
+
+        def build(sl: slice) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+            r, q = rows[sl], prev[sl]
+            one = np.ones((r.size, 1))
+            x = np.column_stack([one, data.free[r], data.state[r], data.controls[r], c[q]])
+            z = np.column_stack([one, data.free[q], data.state[r], data.controls[r], c[q]])
+            return data.y[r], [x], [z]
+
+        return LinearSystem(rows.size, build, data.codes[rows], data.n_entities)
