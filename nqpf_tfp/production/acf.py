@@ -70,6 +70,7 @@ output production functions. *Journal of Political Economy* 128(8), 2973-3016.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -94,13 +95,19 @@ _RESPONSE_SHOWN = 5  # optima whose labour-response t-statistics are reported
 class _Problem(MarkovGMM):
     """The data of one ACF second stage, with the criterion as a function of theta."""
 
-    def __init__(self, est: ACF, data: ModelData) -> None:
-        self.data, self.form = data, est.spec.form
+    def __init__(self, est: ACF, data: ModelData, b: np.ndarray | None = None, block: bool = False,
+                 centre: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """``block=True``: ``data`` is one block of whole firms of a larger sample (the out-of-core
+        path); ``b`` is then the whole sample's first-stage coefficients, ``centre`` the common
+        centre of the sufficient statistics, and the caller sets the whole sample's GMM weight."""
+        self.data, self.form, self.centre = data, est.spec.form, centre
         x_fs = est._first_stage_design(data)
-        coef, _, rank, _ = np.linalg.lstsq(x_fs, data.y, rcond=None)
-        if rank < x_fs.shape[1]:
-            raise EstimationError(f"ACF first stage is singular (rank {rank} of {x_fs.shape[1]}).")
-        self.x_fs, self.b = x_fs, coef
+        if b is None:
+            b, _, rank, _ = np.linalg.lstsq(x_fs, data.y, rcond=None)
+            if rank < x_fs.shape[1]:
+                raise EstimationError(f"ACF first stage is singular (rank {rank} of {x_fs.shape[1]}).")
+        self.x_fs, self.b = x_fs, b
+        coef = b
         self.ctrl_coef = coef[1:1 + data.controls.shape[1]]
         gross = not est.spec.value_added
         self.inputs = np.column_stack([data.free, data.state] + ([data.proxy] if gross else []))
@@ -116,14 +123,35 @@ class _Problem(MarkovGMM):
         lag = data.lag(1)
         use = lag.valid & np.isfinite(z_all).all(axis=1)
         self.rows, self.prev = np.flatnonzero(use), lag.index[use]
-        if self.rows.size <= z_all.shape[1] + est.spec.markov_degree + 1:
+        if not block and self.rows.size <= z_all.shape[1] + est.spec.markov_degree + 1:
             raise EstimationError(f"ACF: only {self.rows.size} firm-years with the lags the moments need.")
         phi = self.phi(self.b)
+        weight = "raw" if est.moments == "standard" else "centred"  # raw: prodest's gACF
         super().__init__(phi[self.rows], phi[self.prev], self.x[self.rows], self.x[self.prev], z_all[self.rows],
-                         est.spec.markov_degree, data.codes[self.rows],
-                         weight="raw" if est.moments == "standard" else "centred")  # raw: prodest's gACF
-        # the search reads the data only through these sums (one pass); per-row xi is for diagnostics
-        self.fast = MarkovMoments(self.phi_t, self.phi_p, self.x_t, self.x_p, self.z, self.degree)
+                         est.spec.markov_degree, data.codes[self.rows], weight="none" if block else weight)
+
+    @property
+    def n_lin(self) -> int:
+        return self.inputs.shape[1]
+
+    @property
+    def n_terms(self) -> int:
+        return self.x.shape[1]
+
+    @property
+    def n_ctrl(self) -> int:
+        return self.data.controls.shape[1]
+
+    @property
+    def ols_start(self) -> np.ndarray:
+        """OLS of y on the production terms (a starting point)."""
+        ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(self.data.n), self.x]), self.data.y, rcond=None)
+        return ols[1:]
+
+    @cached_property
+    def fast(self) -> MarkovMoments:
+        """The sufficient statistics: the search reads the data only through them (one pass)."""
+        return MarkovMoments(self.phi_t, self.phi_p, self.x_t, self.x_p, self.z, self.degree, centre=self.centre)
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
         return self.fast.moments(theta)
@@ -136,11 +164,22 @@ class _Problem(MarkovGMM):
 
     def labour_response(self, theta: np.ndarray) -> np.ndarray:
         """Firm-clustered t-statistics of cov(xi_t, free_t), one per free input."""
-        xi = self.xi(theta)
-        free = self.data.free[self.rows]
-        scores = (free - free.mean(axis=0)) * xi[:, None]
-        var = np.diag(cluster_meat(scores, self.clusters))
-        return scores.sum(axis=0) / np.sqrt(np.where(var > 0, var, np.nan))
+        total, var = self.labour_response_parts(theta, self.fast.markov_fit(theta),
+                                                self.data.free[self.rows].mean(axis=0))
+        return labour_t(total, var)
+
+    def labour_response_parts(self, theta: np.ndarray, fit: tuple[float, float, np.ndarray],
+                              free_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sum and firm-clustered variance of ``(free_t - mean) xi_t`` (additive over blocks of whole firms)."""
+        mu, s, rho = fit
+        om_p = self.phi_p - self.x_p @ theta
+        xi = self.phi_t - self.x_t @ theta - np.vander((om_p - mu) / s, rho.size, increasing=True) @ rho
+        scores = (self.data.free[self.rows] - free_mean) * xi[:, None]
+        return scores.sum(axis=0), np.diag(cluster_meat(scores, self.clusters))
+
+
+def labour_t(total: np.ndarray, var: np.ndarray) -> np.ndarray:
+    return total / np.sqrt(np.where(var > 0, var, np.nan))
 
 
 class ACF(ProductionEstimator):
@@ -218,16 +257,14 @@ class ACF(ProductionEstimator):
 
     # ------------------------------------------------------------ search
     def _candidates(self, problem: _Problem) -> np.ndarray:
-        n_lin = problem.inputs.shape[1]
-        p = problem.x.shape[1]
+        n_lin, p = problem.n_lin, problem.n_terms
         low = np.r_[[self.box[0]] * n_lin, [-self.box_second] * (p - n_lin)]
         high = np.r_[[self.box[1]] * n_lin, [self.box_second] * (p - n_lin)]
         design = qmc.Sobol(p, scramble=True, seed=np.random.default_rng(0)).random(self.starts)
         points = [qmc.scale(design, low, high)]
-        ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(problem.data.n), problem.x]), problem.data.y, rcond=None)
-        points.append(ols[1:][None, :])
+        points.append(problem.ols_start[None, :])
         first_stage = np.zeros(p)
-        first_stage[:n_lin] = problem.b[1 + problem.data.controls.shape[1]:][:n_lin]
+        first_stage[:n_lin] = problem.b[1 + problem.n_ctrl:][:n_lin]
         if not self.spec.value_added:
             first_stage[n_lin - 1] = 0.0  # the proxy's linear first-stage term is not its elasticity
         points.append(first_stage[None, :])
@@ -272,9 +309,8 @@ class ACF(ProductionEstimator):
         problem.set_weight(out[0][2])
         return distinct_optima([(t, v) for t, v, _ in out])
 
-    # --------------------------------------------------------- estimate
-    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
-        problem = _Problem(self, data)
+    def _solve(self, problem: Any) -> tuple[np.ndarray, dict[str, Any], list[str], float | None, int | None]:
+        """Search, (two-step), tie ranking and diagnostics on a problem in memory or in blocks."""
         distinct, n_starts = self._search(problem)
         j_stat = j_df = None
         if self.moments == "overidentified":
@@ -294,12 +330,8 @@ class ACF(ProductionEstimator):
                         "labour_response_t": tuple(float(x) for x in np.round(responses[i], 2))
                         if i < len(responses) else None}
                        for i, (t, v) in enumerate(distinct)],
-            "ties": len(ties), "estimation_nobs": int(problem.rows.size), "moments": self.moments,
+            "ties": len(ties), "estimation_nobs": int(problem.nobs), "moments": self.moments,
         }
-        if data is self._data:
-            self._full_problem = problem  # the bootstrap starts from it
-        params = np.r_[theta, problem.ctrl_coef]
-        cov = self._sandwich(problem, theta) if cov_type == "cluster" else None
         warn = []
         if ties:
             warn.append(
@@ -313,6 +345,16 @@ class ACF(ProductionEstimator):
                 f"ACF: at the returned optimum the productivity innovation lowers the free input(s) "
                 f"(firm-clustered t = {[float(x) for x in np.round(response, 2)]}), which labour demand rules out: "
                 "it may be a spurious root (e.g. labour productivity, theta = (1, 0)); compare diagnostics['optima'].")
+        return theta, diag, warn, j_stat, j_df
+
+    # --------------------------------------------------------- estimate
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        problem = _Problem(self, data)
+        theta, diag, warn, j_stat, j_df = self._solve(problem)
+        if data is self._data:
+            self._full_problem = problem  # the bootstrap starts from it
+        params = np.r_[theta, problem.ctrl_coef]
+        cov = self._sandwich(problem, theta) if cov_type == "cluster" else None
         tfp = data.y - problem.x @ theta - data.controls @ problem.ctrl_coef
         elasticities = rts = None
         if self.spec.form == "translog":

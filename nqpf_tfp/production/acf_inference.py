@@ -13,32 +13,44 @@ from typing import Any
 
 import numpy as np
 
-from .basis import markov_powers
 from .linalg import cluster_sums, n_clusters
 
-__all__ = ["stacked_sandwich"]
+__all__ = ["sandwich_from_parts", "sandwich_parts", "stacked_sandwich"]
 
 
 def stacked_sandwich(problem: Any, theta: np.ndarray) -> np.ndarray:
     """Firm-clustered sandwich of the stacked first stage, Markov regression and GMM equations.
 
     Returns the covariance of (theta, control coefficients); the controls' come from the first stage.
+    See :func:`sandwich_parts`; in memory there is one part.
+    """
+    return sandwich_from_parts([sandwich_parts(problem, theta, problem.fast.markov_fit(theta))],
+                               theta.size, problem.data.controls.shape[1])
+
+
+def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.ndarray]
+                   ) -> tuple[np.ndarray, np.ndarray, int]:
+    """The Jacobian (a sum over rows) and the meat (a sum over firms) of one block of whole firms.
 
     Equations: ``X'(y - X b) = 0`` (first stage), ``B'xi = 0`` (g's coefficients
-    ``rho``; ``B`` the polynomial in ``u = (omega_p - mu) / s`` with ``mu, s``
-    held fixed) and ``A Z'xi = 0`` with ``A = (dZ'xi/dtheta)' W`` (theta). The
-    Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
+    ``rho``; ``B`` the polynomial in ``u = (omega_p - mu) / s``, ``fit = (mu,
+    s, rho)`` from the whole sample) and ``A Z'xi = 0`` with ``A = (dZ'xi/dtheta)' W``
+    (theta). The Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
     ``d xi / d theta = -x_t + g' x_p`` (``X`` the first-stage regressors
     entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
+    Both add up over blocks of whole firms (the out-of-core path).
     """
     data, rows, prev = problem.data, problem.rows, problem.prev
     b0 = problem.b
     n_ctrl = data.controls.shape[1]
+    mu, s, rho = fit
     phi = problem.phi(b0)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
     om_p = phi[prev] - problem.x_p @ theta
     om_t = phi[rows] - problem.x_t @ theta
-    basis, dbasis = markov_powers(om_p, problem.degree)  # dbasis: d basis / d omega_p
-    rho, *_ = np.linalg.lstsq(basis, om_t, rcond=None)
+    degree = rho.size - 1
+    basis = np.vander((om_p - mu) / s, degree + 1, increasing=True)
+    dbasis = np.zeros_like(basis)  # d basis / d omega_p
+    dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / s
     xi = om_t - basis @ rho
     slope = dbasis @ rho  # g'(omega_p)
     dxi_dth = -problem.x_t + slope[:, None] * problem.x_p
@@ -64,8 +76,15 @@ def stacked_sandwich(problem: Any, theta: np.ndarray) -> np.ndarray:
         cluster_sums(problem.x_fs * (data.y - problem.x_fs @ b0)[:, None], data.codes, g),
         cluster_sums(np.column_stack([basis, za]) * xi[:, None], data.codes[rows], g),
     ])
-    present = n_clusters(data.codes)
-    meat = sums.T @ sums * (present / (present - 1))
+    return jac, sums.T @ sums, n_clusters(data.codes)
+
+
+def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], n_theta: int, n_ctrl: int) -> np.ndarray:
+    """``J^-1 S J^-T G/(G-1)`` from the summed parts: the block of (theta, controls)."""
+    jac = sum(p[0] for p in parts)
+    meat = sum(p[1] for p in parts)
+    present = sum(p[2] for p in parts)
     inv = np.linalg.inv(jac)
-    keep = np.r_[np.arange(nb + nr, nb + nr + nt), 1 + np.arange(data.controls.shape[1])]  # theta, controls
-    return (inv @ meat @ inv.T)[np.ix_(keep, keep)]
+    total = jac.shape[0]
+    keep = np.r_[np.arange(total - n_theta, total), 1 + np.arange(n_ctrl)]  # theta (last), controls (in b)
+    return (inv @ meat @ inv.T * (present / (present - 1)))[np.ix_(keep, keep)]

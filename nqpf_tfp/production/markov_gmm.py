@@ -61,8 +61,9 @@ class MarkovGMM(GMMCriterion):
         self.z, self.degree, self.clusters = z, degree, clusters
         self.nobs = int(phi_t.size)
         self.z_centred = z - z.mean(axis=0)
-        first = self.z if weight == "raw" else self.z_centred
-        self.set_weight(np.linalg.inv(first.T @ first))
+        if weight != "none":  # "none": a block of a larger sample; the caller sets the whole sample's weight
+            first = self.z if weight == "raw" else self.z_centred
+            self.set_weight(np.linalg.inv(first.T @ first))
 
     def efficient_weight(self, theta: np.ndarray) -> np.ndarray:
         """Inverse of the firm-clustered variance of the moments per observation (then criterion = Hansen's J)."""

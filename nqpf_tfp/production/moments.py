@@ -20,6 +20,7 @@ equals the row-by-row computation of :class:`~.markov_gmm.MarkovGMM` to rounding
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from math import factorial
 
@@ -53,10 +54,15 @@ class MarkovMoments(GMMCriterion):
         Degree ``D`` of ``g``.
     weights : array, optional
         Row weights (e.g. bootstrap firm multiplicities); default 1.
+    centre : (array, array), optional
+        The points ``v_p`` and ``v_t`` are centred on; default their (weighted)
+        means. Statistics of row blocks accumulated with one common centre
+        add up (:meth:`combine`): the map-reduce of the out-of-core path.
     """
 
     def __init__(self, phi_t: np.ndarray, phi_p: np.ndarray, x_t: np.ndarray, x_p: np.ndarray, z: np.ndarray,
-                 degree: int, weights: np.ndarray | None = None) -> None:
+                 degree: int, weights: np.ndarray | None = None,
+                 centre: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         v_t = np.column_stack([phi_t, x_t])
         v_p = np.column_stack([phi_p, x_p])
         w8 = None if weights is None else np.asarray(weights, dtype=float)
@@ -65,7 +71,7 @@ class MarkovMoments(GMMCriterion):
         q = v_p.shape[1]
         mean = (lambda v: (v.sum(axis=0) if w8 is None else w8 @ v) / self.n)
         # both centred: g has a constant, so xi does not change; the sums lose fewer digits to cancellation
-        self.centre, self.centre_t = mean(v_p), mean(v_t)
+        self.centre, self.centre_t = (mean(v_p), mean(v_t)) if centre is None else centre
         self.exponents = monomial_table(q, 2 * degree)[0]
         self.coef = _multinomial(q, 2 * degree)
         self.degree_of = self.exponents.sum(axis=1)
@@ -97,6 +103,38 @@ class MarkovMoments(GMMCriterion):
     @property
     def nobs(self) -> float:  # type: ignore[override]
         return self.n
+
+    _SUMS = ("m_all", "m_t", "m_z", "zv", "vv")
+
+    @classmethod
+    def combine(cls, parts: list[MarkovMoments]) -> MarkovMoments:
+        """The statistics of the union of the row blocks (accumulated with one common ``centre``)."""
+        out = copy.copy(parts[0])
+        for name in cls._SUMS:
+            setattr(out, name, sum(getattr(p, name) for p in parts))
+        out.n = float(sum(p.n for p in parts))
+        out.set_weight(parts[0].weight)
+        return out
+
+    def markov_fit(self, theta: np.ndarray) -> tuple[float, float, np.ndarray]:
+        """``g`` at ``theta``: ``(mu, s, rho)`` with ``g(w) = sum_j rho_j ((w - mu) / s)^j``.
+
+        ``mu`` and ``s`` are the mean and standard deviation of ``omega_{t-1}``
+        (the standardisation of :func:`~.basis.markov_powers`).
+        """
+        d = self.degree
+        a = np.r_[1.0, -np.asarray(theta, dtype=float)]
+        powers = np.prod(a[None, :] ** self.exponents, axis=1) * self.coef
+        sums = (powers * self.m_all) @ self.by_degree
+        sd = float(np.sqrt(max(sums[2], 0.0) / self.n)) or 1.0
+        scale = sd ** -np.arange(2 * d + 1)
+        u_sums = sums * scale
+        gram = u_sums[np.add.outer(np.arange(d + 1), np.arange(d + 1))]
+        lowp = powers[self.low]
+        b_omega = (lowp * (self.m_t @ a)) @ self.low_by_degree * scale[:d + 1]
+        rho = np.linalg.solve(gram, b_omega)
+        rho[0] += self.centre_t @ a  # back from centred omega_t
+        return float(self.centre @ a), sd, rho
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
         """``Z'xi`` at ``theta``."""
