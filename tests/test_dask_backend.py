@@ -40,3 +40,52 @@ def test_dask_bootstrap_equals_threads(client, chilean):
         assert len(client.scheduler_info()["workers"]) == 2
         pd.testing.assert_frame_equal(local.cov, remote.cov)
         assert remote.diagnostics["bootstrap_replications"] == 6
+
+
+# ------------------------------------------------------------ out of core
+def _by_firm(panel: pd.DataFrame, npartitions: int):
+    """A Dask DataFrame whose partitions hold whole firms (divisions on a firm index)."""
+    import dask.dataframe as dd
+
+    return dd.from_pandas(panel.set_index(panel["firm"].rename("fid")), npartitions=npartitions)
+
+
+@pytest.mark.parametrize("form", ["cobb-douglas", "translog"])
+def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
+    panel = nt.datasets.simulate_acf(600, 8, seed=11, beta_ll=0.03 if form == "translog" else 0.0)
+    kw = {"entity": "firm", "time": "year", "form": form}
+    ddf = _by_firm(panel, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        memory = nt.ACF(panel, "y", "l", "k", "m", **kw).fit()
+        remote = nt.ACF(ddf, "y", "l", "k", "m", **kw).fit()
+    assert ddf.npartitions == 3 and remote.diagnostics["partitions"] == 3
+    np.testing.assert_allclose(remote.params, memory.params, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(remote.cov, memory.cov, rtol=1e-8, atol=1e-14)
+    assert remote.nobs == memory.nobs and remote.diagnostics["n_entities"] == 600
+    assert [o["params"] for o in remote.diagnostics["optima"]] == [o["params"] for o in memory.diagnostics["optima"]]
+    # a Dask series on the partitions' index (the firm), computed when asked; rows in the panel's order
+    tfp = remote.tfp.compute()
+    np.testing.assert_array_equal(tfp.index, panel["firm"])
+    np.testing.assert_allclose(tfp.to_numpy(), memory.tfp.to_numpy(), atol=1e-10)
+    elasticities = remote.elasticities.compute()
+    np.testing.assert_allclose(elasticities.to_numpy(), memory.elasticities.to_numpy(), atol=1e-10)
+    assert remote.returns_to_scale == pytest.approx(memory.returns_to_scale, abs=1e-10)
+
+
+def test_dask_dataframe_errors(client, chilean):
+    import dask.dataframe as dd
+
+    panel = nt.datasets.simulate_acf(300, 6, seed=1)
+    split = dd.from_pandas(panel.reset_index(drop=True), chunksize=1000)  # 6 rows a firm: firm 166 cut in two
+    with pytest.raises(nt.errors.PanelError, match=r"more than one partition.*shuffle\(on='firm'\)"):
+        nt.ACF(split, "y", "l", "k", "m", entity="firm", time="year").fit()
+    whole = _by_firm(panel, 2)
+    with pytest.raises(nt.errors.SpecificationError, match="does not take a Dask DataFrame yet"):
+        nt.LevinsohnPetrin(whole, "y", "l", "k", "m", entity="firm", time="year")
+    with pytest.raises(nt.errors.SpecificationError, match="bootstrap on a Dask DataFrame"):
+        nt.ACF(whole, "y", "l", "k", "m", entity="firm", time="year").fit(bootstrap=5, seed=0)
+    # each partition is validated as the in-memory path validates a frame
+    duplicated = _by_firm(pd.concat([panel, panel.iloc[[7]]]).sort_values(["firm", "year"]), 2)
+    with pytest.raises(nt.errors.PanelError, match="duplicate"):
+        nt.ACF(duplicated, "y", "l", "k", "m", entity="firm", time="year").fit()

@@ -70,6 +70,8 @@ output production functions. *Journal of Political Economy* 128(8), 2973-3016.
 
 from __future__ import annotations
 
+import time
+import warnings
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -77,7 +79,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ..errors import EstimationError, SpecificationError
+from ..errors import ConvergenceWarning, EstimationError, SpecificationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
@@ -85,6 +87,8 @@ from .acf_inference import stacked_sandwich
 from .linalg import EntityCrossProducts, cluster_meat
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
+from .partitioned import fit_acf_partitioned
+from .results import ProductionResults
 from .spec import ModelData
 
 __all__ = ["ACF"]
@@ -102,7 +106,9 @@ class _Problem(MarkovGMM):
         centre of the sufficient statistics, and the caller sets the whole sample's GMM weight."""
         self.data, self.form, self.centre = data, est.spec.form, centre
         x_fs = est._first_stage_design(data)
-        if b is None:
+        if b is None and block:
+            b = np.zeros(x_fs.shape[1])  # a block's first pass: only its design and moment rows are read
+        elif b is None:
             b, _, rank, _ = np.linalg.lstsq(x_fs, data.y, rcond=None)
             if rank < x_fs.shape[1]:
                 raise EstimationError(f"ACF first stage is singular (rank {rank} of {x_fs.shape[1]}).")
@@ -162,11 +168,10 @@ class _Problem(MarkovGMM):
     def phi(self, b: np.ndarray) -> np.ndarray:
         return self.x_fs @ b - self.data.controls @ b[1:1 + self.data.controls.shape[1]]
 
-    def labour_response(self, theta: np.ndarray) -> np.ndarray:
-        """Firm-clustered t-statistics of cov(xi_t, free_t), one per free input."""
-        total, var = self.labour_response_parts(theta, self.fast.markov_fit(theta),
-                                                self.data.free[self.rows].mean(axis=0))
-        return labour_t(total, var)
+    def labour_responses(self, thetas: list[np.ndarray]) -> list[np.ndarray]:
+        """Firm-clustered t-statistics of cov(xi_t, free_t), one per free input, at each theta."""
+        free_mean = self.data.free[self.rows].mean(axis=0)
+        return [labour_t(*self.labour_response_parts(t, self.fast.markov_fit(t), free_mean)) for t in thetas]
 
     def labour_response_parts(self, theta: np.ndarray, fit: tuple[float, float, np.ndarray],
                               free_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -214,6 +219,7 @@ class ACF(ProductionEstimator):
     default_cov: ClassVar[str] = "cluster"
     supports_translog: ClassVar[bool] = True
     supports_gross_output: ClassVar[bool] = True
+    supports_dask: ClassVar[bool] = True
 
     def __init__(self, data: pd.DataFrame, output: str, free: Any = None, state: Any = None, proxy: Any = None,
                  controls: Any = None, *, moments: str = "standard", starts: int = 128,
@@ -318,7 +324,7 @@ class ACF(ProductionEstimator):
             j_stat, j_df = distinct[0][1], problem.z.shape[1] - problem.x.shape[1]  # efficient W: criterion = J
         n_tied = sum(1 for o in distinct if o[1] - distinct[0][1] <= self.tie_tolerance)  # a prefix: sorted
         # a pass over the data each: for the tied optima and the best few only
-        responses = [problem.labour_response(t) for t, _ in distinct[:max(n_tied, _RESPONSE_SHOWN)]]
+        responses = problem.labour_responses([t for t, _ in distinct[:max(n_tied, _RESPONSE_SHOWN)]])
         if self.moments == "standard":
             self._rank_ties(problem, distinct, responses, n_tied)
         theta, value = distinct[0]
@@ -363,6 +369,20 @@ class ACF(ProductionEstimator):
             rts = np.r_[translog_rts_weights(problem.inputs.mean(axis=0)), np.zeros(problem.ctrl_coef.size)]
         return Estimate(params, tfp, int(problem.rows.size), cov, elasticities=elasticities, rts_weights=rts,
                         j_stat=j_stat, j_df=j_df, diagnostics=diag, warnings=warn)
+
+    def _fit_partitioned(self, start: float) -> ProductionResults:
+        """ACF on a Dask DataFrame partitioned by firm (see :mod:`~.partitioned`)."""
+        out = fit_acf_partitioned(self, self._ddf)
+        for message in out["warnings"]:
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        names = out["names"]
+        rts = out["rts"] if out["rts"] is not None else [1.0 if n in self._input_names() else 0.0 for n in names]
+        diagnostics = {"method": self.method, **out["diagnostics"], "seconds": time.perf_counter() - start}
+        return ProductionResults(
+            method=self.method, params=pd.Series(out["params"], index=names, name="coef"),
+            cov=pd.DataFrame(out["cov"], index=names, columns=names), cov_type="cluster", nobs=out["nobs"],
+            tfp=out["tfp"], elasticities=out["elasticities"], rts_weights=pd.Series(rts, index=names),
+            inputs=self._input_names(), diagnostics=diagnostics)
 
     def _prepare_bootstrap(self) -> None:
         """The full-sample problem (its final GMM weight) and per-firm first-stage cross-products (firms x p x p)."""

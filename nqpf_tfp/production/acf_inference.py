@@ -25,7 +25,7 @@ def stacked_sandwich(problem: Any, theta: np.ndarray) -> np.ndarray:
     See :func:`sandwich_parts`; in memory there is one part.
     """
     return sandwich_from_parts([sandwich_parts(problem, theta, problem.fast.markov_fit(theta))],
-                               theta.size, problem.data.controls.shape[1])
+                               problem.weight, theta.size, problem.data.controls.shape[1])
 
 
 def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.ndarray]
@@ -34,8 +34,10 @@ def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.
 
     Equations: ``X'(y - X b) = 0`` (first stage), ``B'xi = 0`` (g's coefficients
     ``rho``; ``B`` the polynomial in ``u = (omega_p - mu) / s``, ``fit = (mu,
-    s, rho)`` from the whole sample) and ``A Z'xi = 0`` with ``A = (dZ'xi/dtheta)' W``
-    (theta). The Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
+    s, rho)`` from the whole sample) and the raw moments ``Z'xi``; theta's
+    equations ``A Z'xi = 0``, ``A = (dZ'xi/dtheta)' W``, are formed from the
+    sums by :func:`sandwich_from_parts` (``A`` is a whole-sample quantity).
+    The Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
     ``d xi / d theta = -x_t + g' x_p`` (``X`` the first-stage regressors
     entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
     Both add up over blocks of whole firms (the out-of-core path).
@@ -55,35 +57,43 @@ def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.
     slope = dbasis @ rho  # g'(omega_p)
     dxi_dth = -problem.x_t + slope[:, None] * problem.x_p
     z = problem.z
-    a = (z.T @ dxi_dth).T @ problem.weight  # theta solves a @ Z'xi = 0
-    za = z @ a.T  # rows x k: each theta equation's instrument
     bxi = dbasis * xi[:, None]
-    nb, nr, nt = b0.size, rho.size, theta.size
+    nb, nr, nt, m = b0.size, rho.size, theta.size, z.shape[1]
     # d xi / d b = X_t - g' X_p: every block over b is (left_t)'X_t + (left_p)'X_p, one pass over X
-    left = np.zeros((nr + nt, data.n))  # transposed: 1-D gathers and scatters along rows are fast
-    left[:, rows] = np.vstack([basis.T, za.T])
-    left[:, prev] += np.vstack([(bxi - basis * slope[:, None]).T, -(za * slope[:, None]).T])
-    jac = np.zeros((nb + nr + nt, nb + nr + nt))
+    left = np.zeros((nr + m, data.n))  # transposed: 1-D gathers and scatters along rows are fast
+    left[:, rows] = np.vstack([basis.T, z.T])
+    left[:, prev] += np.vstack([(bxi - basis * slope[:, None]).T, -(z * slope[:, None]).T])
+    jac = np.zeros((nb + nr + m, nb + nr + nt))
     jac[:nb, :nb] = -problem.x_fs.T @ problem.x_fs
     jac[nb:, :nb] = left @ problem.x_fs
     jac[nb:, 1:1 + n_ctrl] = 0.0
     jac[nb:nb + nr, nb:nb + nr] = -basis.T @ basis
     jac[nb:nb + nr, nb + nr:] = basis.T @ dxi_dth - bxi.T @ problem.x_p
-    jac[nb + nr:, nb:nb + nr] = -za.T @ basis
-    jac[nb + nr:, nb + nr:] = za.T @ dxi_dth
+    jac[nb + nr:, nb:nb + nr] = -z.T @ basis
+    jac[nb + nr:, nb + nr:] = z.T @ dxi_dth
     g = data.n_entities
     sums = np.column_stack([
         cluster_sums(problem.x_fs * (data.y - problem.x_fs @ b0)[:, None], data.codes, g),
-        cluster_sums(np.column_stack([basis, za]) * xi[:, None], data.codes[rows], g),
+        cluster_sums(np.column_stack([basis, z]) * xi[:, None], data.codes[rows], g),
     ])
     return jac, sums.T @ sums, n_clusters(data.codes)
 
 
-def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], n_theta: int, n_ctrl: int) -> np.ndarray:
-    """``J^-1 S J^-T G/(G-1)`` from the summed parts: the block of (theta, controls)."""
-    jac = sum(p[0] for p in parts)
-    meat = sum(p[1] for p in parts)
+def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], weight: np.ndarray, n_theta: int,
+                        n_ctrl: int) -> np.ndarray:
+    """``J^-1 S J^-T G/(G-1)`` from the summed parts, theta's equations ``A Z'xi`` formed here:
+    the block of (theta, controls)."""
+    raw = sum(p[0] for p in parts)
+    meat_raw = sum(p[1] for p in parts)
     present = sum(p[2] for p in parts)
+    m = weight.shape[0]
+    head = raw.shape[0] - m  # first-stage and rho equations
+    a = raw[head:, -n_theta:].T @ weight  # A = (dZ'xi/dtheta)' W
+    transform = np.zeros((head + n_theta, raw.shape[0]))
+    transform[:head, :head] = np.eye(head)
+    transform[head:, head:] = a
+    jac = transform @ raw
+    meat = transform @ meat_raw @ transform.T
     inv = np.linalg.inv(jac)
     total = jac.shape[0]
     keep = np.r_[np.arange(total - n_theta, total), 1 + np.arange(n_ctrl)]  # theta (last), controls (in b)

@@ -15,6 +15,7 @@ import pandas as pd
 from ..errors import ConvergenceWarning, EstimationError, SpecificationError
 from ..options import check_option
 from .linalg import check_rank
+from .partitioned import dask_client, is_dask_frame
 from .results import ProductionResults
 from .spec import ModelData, ProductionSpec, build_model_data
 
@@ -86,6 +87,7 @@ class ProductionEstimator:
     supports_translog: ClassVar[bool] = False
     supports_gross_output: ClassVar[bool] = False  # gross output with the proxy as an input
     default_cov: ClassVar[str] = "bootstrap"
+    supports_dask: ClassVar[bool] = False  # fit() on a Dask DataFrame partitioned by firm
 
     def __init__(
         self,
@@ -111,6 +113,14 @@ class ProductionEstimator:
             take_logs=take_logs, missing=missing,
         )
         self._check_spec()
+        self._ddf = None
+        if is_dask_frame(data):  # out of core: the data stay in their partitions (see partitioned.py)
+            if not self.supports_dask:
+                raise SpecificationError(
+                    f"{self.method} does not take a Dask DataFrame yet (ACF does); pass a pandas DataFrame, "
+                    "e.g. ddf.compute() when it fits in memory.")
+            self._ddf = data
+            return
         self._panel, self._data = build_model_data(data, self.spec, self._extra_columns())
         if self.needs_lags:
             self._panel.require_consecutive(self.method)
@@ -226,6 +236,11 @@ class ProductionEstimator:
                 f"{self.method} has no analytic standard errors: pass bootstrap=B (e.g. 100) and a seed."
             )
         start = _time.perf_counter()
+        if self._ddf is not None:
+            if bootstrap:
+                raise SpecificationError("bootstrap on a Dask DataFrame is not available; the analytic "
+                                         "firm-clustered standard errors are (cov_type='cluster').")
+            return self._fit_partitioned(start)
         est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
         names = self._param_names()
         diagnostics: dict[str, Any] = {"method": self.method, "n_entities": self._data.n_entities, **est.diagnostics}
@@ -254,6 +269,14 @@ class ProductionEstimator:
             j_stat=None if bootstrap else est.j_stat,
             j_df=None if bootstrap else est.j_df,
         )
+
+    def _fit_partitioned(self, start: float) -> ProductionResults:
+        raise NotImplementedError
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_ddf"] = None  # tasks sent to Dask workers carry the specification, not the collection
+        return state
 
     def _elasticities(self, est: Estimate, names: list[str]) -> pd.DataFrame:
         inputs = self._input_names()
@@ -336,17 +359,7 @@ def _attempt(model: ProductionEstimator, full: Estimate, seed: np.random.SeedSeq
 
 def _dask_outcomes(model: ProductionEstimator, full: Estimate, seeds: list[np.random.SeedSequence]) -> Any:
     """The replications on the current dask.distributed client's workers, in order."""
-    try:
-        from distributed import get_client
-    except ImportError as exc:
-        raise ImportError("backend='dask' needs dask.distributed: pip install 'nqpf-tfp[dask]'") from exc
-    try:
-        client = get_client()
-    except ValueError as exc:
-        raise SpecificationError(
-            "backend='dask' runs on the current dask.distributed client and there is none: create one first, "
-            "e.g. `from distributed import Client, LocalCluster; client = Client(LocalCluster(n_workers=2))`."
-        ) from exc
+    client = dask_client()
     shared = client.scatter(model, broadcast=True)  # the data travel to each worker once
     futures = client.map(_attempt, [shared] * len(seeds), [full] * len(seeds), seeds, pure=False)
     return (future.result() for future in futures)

@@ -121,8 +121,8 @@ class ProductionResults:
 
     @property
     def returns_to_scale(self) -> float:
-        """Sum of the input elasticities (their means, for a translog)."""
-        return float(self._elasticities.mean().sum())
+        """Sum of the input elasticities (their means, for a translog): ``rts_weights @ params``, linear in them."""
+        return float(self._rts_weights.to_numpy() @ self._params.to_numpy())
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Normal confidence intervals."""
