@@ -30,12 +30,14 @@ from .production import (
     ProductionResults,
     RobinsonWooldridge,
     Wooldridge,
+    fit_by,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Panel",
+    "fit_by",
     "growth_accounting",
     "GrowthAccounting",
     "level_accounting",

@@ -89,3 +89,27 @@ def test_dask_dataframe_errors(client, chilean):
     duplicated = _by_firm(pd.concat([panel, panel.iloc[[7]]]).sort_values(["firm", "year"]), 2)
     with pytest.raises(nt.errors.PanelError, match="duplicate"):
         nt.ACF(duplicated, "y", "l", "k", "m", entity="firm", time="year").fit()
+
+
+# ------------------------------------------------------------- per industry
+def test_fit_by_industry_same_numbers_on_threads_and_dask(client):
+    a = nt.datasets.simulate_acf(200, 6, seed=21).assign(industry="food")
+    b = nt.datasets.simulate_acf(150, 6, seed=22).assign(industry="textiles")
+    b["firm"] += 1000
+    panel = pd.concat([b, a], ignore_index=True)
+    before = panel.copy()
+    args = ("y", "l", "k", "m")
+    kw = {"entity": "firm", "time": "year"}
+    fit = {"bootstrap": 4, "seed": 9}
+    serial = nt.fit_by(nt.LevinsohnPetrin, panel, "industry", *args, fit=fit, **kw)
+    threads = nt.fit_by(nt.LevinsohnPetrin, panel, "industry", *args, fit=fit, n_jobs=2, **kw)
+    remote = nt.fit_by(nt.LevinsohnPetrin, panel, "industry", *args, fit=fit, backend="dask", **kw)
+    assert list(serial) == ["food", "textiles"]
+    alone = nt.LevinsohnPetrin(a.drop(columns="industry"), *args, **kw).fit(**fit)
+    pd.testing.assert_frame_equal(serial["food"].cov, alone.cov)
+    for key in serial:
+        pd.testing.assert_series_equal(serial[key].params, threads[key].params)
+        pd.testing.assert_frame_equal(serial[key].cov, remote[key].cov)
+    pd.testing.assert_frame_equal(panel, before)
+    with pytest.raises(nt.errors.SpecificationError, match="is not a column"):
+        nt.fit_by(nt.LevinsohnPetrin, panel, "sector", *args, **kw)

@@ -8,6 +8,7 @@ controls, entity, time, form, value_added, poly_degree, markov_degree``) and
 
 from .acf import ACF
 from .base import ProductionEstimator
+from .by_group import fit_by
 from .gnr import GNR
 from .control_function import LevinsohnPetrin, OlleyPakes
 from .ols import OLS, FixedEffects
@@ -16,5 +17,5 @@ from .wooldridge import RobinsonWooldridge, Wooldridge
 
 __all__ = [
     "ACF", "ProductionEstimator", "ProductionResults", "OLS", "FixedEffects", "OlleyPakes", "LevinsohnPetrin",
-    "Wooldridge", "RobinsonWooldridge", "GNR",
+    "Wooldridge", "RobinsonWooldridge", "GNR", "fit_by",
 ]
