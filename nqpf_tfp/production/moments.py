@@ -76,6 +76,7 @@ class MarkovMoments(GMMCriterion):
         self.coef = _multinomial(q, 2 * degree)
         self.degree_of = self.exponents.sum(axis=1)
         low = np.flatnonzero(self.degree_of <= degree)
+        assert np.array_equal(low, np.arange(low.size))
         k_all = self.exponents.shape[0]
         self.m_all = np.zeros(k_all)
         self.m_t = np.zeros((low.size, q))
@@ -88,12 +89,14 @@ class MarkovMoments(GMMCriterion):
             sl = slice(start, start + chunk)
             mono = monomials(v_p[sl] - self.centre, 2 * degree, buffer)
             vt = v_t[sl] - self.centre_t
-            weighted = mono if w8 is None else mono * w8[sl, None]
-            self.m_all += weighted.sum(axis=0)
-            self.m_t += weighted[:, low].T @ vt
-            self.m_z += weighted[:, low].T @ z[sl]
-            self.zv += (z[sl] if w8 is None else z[sl] * w8[sl, None]).T @ vt
-            self.vv += (vt if w8 is None else vt * w8[sl, None]).T @ vt
+            # weights go on the few columns of v_t and z, not on the many monomials
+            wvt, wz = (vt, z[sl]) if w8 is None else (vt * w8[sl, None], z[sl] * w8[sl, None])
+            self.m_all += mono.sum(axis=0) if w8 is None else w8[sl] @ mono
+            lowm = mono[:, :low.size]  # monomials are ordered by degree: the low ones are a prefix (a view)
+            self.m_t += lowm.T @ wvt
+            self.m_z += lowm.T @ wz
+            self.zv += wz.T @ vt
+            self.vv += wvt.T @ vt
         self.low = low
         self.by_degree = (self.degree_of[:, None] == np.arange(2 * degree + 1)).astype(float)
         self.low_by_degree = self.by_degree[low, :degree + 1]

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import PanelError, SpecificationError
+from ..errors import EstimationError, PanelError, SpecificationError
 from .acf_inference import sandwich_from_parts, sandwich_parts
 from .basis import translog_elasticities, translog_rts_weights
 from .markov_gmm import GMMCriterion
@@ -67,7 +67,6 @@ def _block(pdf: pd.DataFrame, est: Any, b: np.ndarray | None = None, centre: Any
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rows dropped are counted and reported by the client
         panel, data = build_model_data(pdf, est.spec, est._extra_columns())
-    panel.require_consecutive(est.method)
     return panel, _Problem(est, data, b=b, block=True, centre=centre)
 
 
@@ -131,6 +130,8 @@ class _Blocks(GMMCriterion):
                 f"first, e.g. ddf.shuffle(on={est.spec.entity!r})."
             )
         total = {k: sum(f[k] for f in first) for k in first[0] if k != "labels"}
+        if total["n"] <= total["zz"].shape[0] + est.spec.markov_degree + 1:
+            raise EstimationError(f"ACF: only {total['n']} firm-years with the lags the moments need.")
         self.dropped = total["rows"] - total["kept"]
         self.n_rows, self.n_firms, self.nobs = total["kept"], total["firms"], float(total["n"])
         self.b = np.linalg.solve(total["xx"], total["xy"])
