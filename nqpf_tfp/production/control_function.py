@@ -44,7 +44,6 @@ Journal* 18(3), 618-662.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -153,22 +152,30 @@ def direct_criterion(phi: np.ndarray, resid: np.ndarray, state: np.ndarray, rows
     return criterion
 
 
-def _minimize(criterion: Any, start: np.ndarray, gradient: Any = "3-point") -> Any:
-    """BFGS; where it reports failure (e.g. a line search that stalls on a flat
-    stretch), Nelder-Mead from its end point, keeping the better of the two.
-    With an exact ``gradient``, Newton steps then take the gradient to its
-    rounding floor (BFGS stops once it is ~1e-9, some 1e-8 from the optimum)."""
-    with warnings.catch_warnings():
-        # scipy's (private) LineSearchWarning; a stalled line search is reported through .success instead
-        warnings.filterwarnings("ignore", message="The line search algorithm", category=RuntimeWarning)
-        opt = minimize(criterion, start, method="BFGS", jac=gradient, options={"gtol": 1e-9})
-        if not opt.success:
-            polish = minimize(criterion, opt.x, method="Nelder-Mead",
-                              options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 20_000})
-            if polish.fun <= opt.fun:
-                polish.nit += opt.nit
-                opt = polish
-    if callable(gradient):
+def _minimize(criterion: Any, start: np.ndarray, gradient: Any = None) -> Any:
+    """Minimise the second-stage criterion from ``start``.
+
+    With an exact ``gradient`` (the sufficient-statistics path): a trust-region
+    Newton method (Hessian by central differences of the gradient), then Newton
+    steps to the gradient's rounding floor. Without (the exit correction):
+    L-BFGS-B on central-difference gradients. Where the method reports failure,
+    Nelder-Mead from its end point, keeping the better of the two. None of these
+    emits warnings, so nothing here touches the (process-wide, not thread-safe)
+    warning filters while bootstrap replications run in threads.
+    """
+    if gradient is None:
+        opt = minimize(criterion, start, method="L-BFGS-B", jac="3-point",
+                       options={"gtol": 1e-10, "ftol": 1e-15, "maxiter": 10_000})
+    else:
+        opt = minimize(criterion, start, method="trust-exact", jac=gradient, hess=_hessian(gradient),
+                       options={"gtol": 1e-10})
+    if not opt.success:
+        polish = minimize(criterion, opt.x, method="Nelder-Mead",
+                          options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 20_000})
+        if polish.fun <= opt.fun:
+            polish.nit += opt.nit
+            opt = polish
+    if gradient is not None:
         opt.x = _newton_polish(gradient, opt.x)
         opt.fun = criterion(opt.x)
     if not np.all(np.isfinite(opt.x)):
@@ -176,14 +183,23 @@ def _minimize(criterion: Any, start: np.ndarray, gradient: Any = "3-point") -> A
     return opt
 
 
+def _hessian(gradient: Any) -> Any:
+    """Central differences of an exact gradient (accurate to ~1e-10 relative)."""
+    def hess(x: np.ndarray) -> np.ndarray:
+        h = 1e-5 * np.maximum(1.0, np.abs(x))
+        cols = [(gradient(x + e) - gradient(x - e)) / (2 * e[j]) for j, e in enumerate(np.diag(h))]
+        out = np.column_stack(cols)
+        return 0.5 * (out + out.T)
+    return hess
+
+
 def _newton_polish(gradient: Any, x: np.ndarray, steps: int = 6) -> np.ndarray:
-    """Newton's method on an exact gradient (Hessian by central differences of it); a step is kept
-    only while it shrinks the gradient, so a point that is not near a minimum is returned unchanged."""
+    """Newton's method on an exact gradient; a step is kept only while it shrinks the gradient,
+    so a point that is not near a minimum is returned unchanged."""
+    hessian = _hessian(gradient)
     g = gradient(x)
     for _ in range(steps):
-        h = 1e-5 * np.maximum(1.0, np.abs(x))
-        hess = np.column_stack([(gradient(x + e) - gradient(x - e)) / (2 * e[j]) for j, e in enumerate(np.diag(h))])
-        hess = 0.5 * (hess + hess.T)
+        hess = hessian(x)
         if not np.all(np.linalg.eigvalsh(hess) > 0):
             break
         trial = x - np.linalg.solve(hess, g)

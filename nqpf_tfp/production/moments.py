@@ -67,16 +67,12 @@ class MarkovMoments(GMMCriterion):
         v_p = np.column_stack([phi_p, x_p])
         w8 = None if weights is None else np.asarray(weights, dtype=float)
         self.n = float(phi_t.size if w8 is None else w8.sum())
-        self.degree = degree
         q = v_p.shape[1]
         mean = (lambda v: (v.sum(axis=0) if w8 is None else w8 @ v) / self.n)
         # both centred: g has a constant, so xi does not change; the sums lose fewer digits to cancellation
         self.centre, self.centre_t = (mean(v_p), mean(v_t)) if centre is None else centre
-        self.exponents = monomial_table(q, 2 * degree)[0]
-        self.coef = _multinomial(q, 2 * degree)
-        self.degree_of = self.exponents.sum(axis=1)
-        low = np.flatnonzero(self.degree_of <= degree)
-        assert np.array_equal(low, np.arange(low.size))
+        self._tables(q, degree)
+        low = self.low
         k_all = self.exponents.shape[0]
         self.m_all = np.zeros(k_all)
         self.m_t = np.zeros((low.size, q))
@@ -97,11 +93,28 @@ class MarkovMoments(GMMCriterion):
             self.m_z += lowm.T @ wz
             self.zv += wz.T @ vt
             self.vv += wvt.T @ vt
-        self.low = low
+        self.set_weight(np.eye(z.shape[1]))
+
+    def _tables(self, q: int, degree: int) -> None:
+        self.degree = degree
+        self.exponents = monomial_table(q, 2 * degree)[0]
+        self.coef = _multinomial(q, 2 * degree)
+        self.degree_of = self.exponents.sum(axis=1)
+        self.low = np.flatnonzero(self.degree_of <= degree)
+        assert np.array_equal(self.low, np.arange(self.low.size))  # ordered by degree: a prefix
         self.by_degree = (self.degree_of[:, None] == np.arange(2 * degree + 1)).astype(float)
-        self.low_by_degree = self.by_degree[low, :degree + 1]
-        m = z.shape[1]
-        self.set_weight(np.eye(m))
+        self.low_by_degree = self.by_degree[self.low, :degree + 1]
+
+    @classmethod
+    def from_sums(cls, degree: int, centre: tuple[np.ndarray, np.ndarray], n: float, m_all: np.ndarray,
+                  m_t: np.ndarray, m_z: np.ndarray, zv: np.ndarray, vv: np.ndarray) -> MarkovMoments:
+        """The statistics from sums accumulated elsewhere (see :class:`~.bootstrap_moments.Reweighted`)."""
+        out = cls.__new__(cls)
+        out._tables(vv.shape[0], degree)
+        out.centre, out.centre_t = centre
+        out.n, out.m_all, out.m_t, out.m_z, out.zv, out.vv = float(n), m_all, m_t, m_z, zv, vv
+        out.set_weight(np.eye(zv.shape[0]))
+        return out
 
     @property
     def nobs(self) -> float:  # type: ignore[override]
