@@ -63,7 +63,9 @@ def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
     np.testing.assert_allclose(remote.params, memory.params, rtol=0, atol=1e-10)
     np.testing.assert_allclose(remote.cov, memory.cov, rtol=1e-8, atol=1e-14)
     assert remote.nobs == memory.nobs and remote.diagnostics["n_entities"] == 600
-    assert [o["params"] for o in remote.diagnostics["optima"]] == [o["params"] for o in memory.diagnostics["optima"]]
+    # the optima are reported rounded to 6 decimals: equal up to one unit in the last place
+    np.testing.assert_allclose([o["params"] for o in remote.diagnostics["optima"]],
+                               [o["params"] for o in memory.diagnostics["optima"]], rtol=0, atol=1.5e-6)
     # a Dask series on the partitions' index (the firm), computed when asked; rows in the panel's order
     tfp = remote.tfp.compute()
     np.testing.assert_array_equal(tfp.index, panel["firm"])
