@@ -170,46 +170,21 @@ def test_sufficient_statistics_equal_the_row_by_row_criterion(form, value_added)
     np.testing.assert_allclose(weighted.moments(theta), repeated.moments(theta), rtol=1e-10)
 
 
-@pytest.mark.parametrize("reweight_bytes", [1 << 30, 0])  # fixed x-parts built once / statistics from scratch
-def test_weighted_bootstrap_replication_equals_copying_the_rows(reweight_bytes, monkeypatch):
+def test_weighted_bootstrap_replication_equals_copying_the_rows():
     # one replication with firm weights (per-firm first-stage cross-products, weighted sufficient statistics)
     # against the row-copying replication that re-runs the whole estimator
     from nqpf_tfp.production.base import ProductionEstimator
 
-    monkeypatch.setattr("nqpf_tfp.production.acf._REWEIGHT_BYTES", reweight_bytes)
     panel = nt.datasets.simulate_acf(400, 8, seed=2)
     model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", controls=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         full = model._estimate(model._data, "unadjusted")
         model._prepare_bootstrap()
-        assert (model._boot[2] is not None) == (reweight_bytes > 0)
         firms = np.random.default_rng(7).integers(0, 400, 400)
         weighted = model._replicate(full, firms)
         copied = ProductionEstimator._replicate(model, full, firms)
     np.testing.assert_allclose(weighted, copied, atol=1e-6)
-
-
-@pytest.mark.parametrize("form", ["cobb-douglas", "translog"])
-def test_reweighted_statistics_equal_the_direct_sums(form):
-    from nqpf_tfp.production.bootstrap_moments import Reweighted
-    from nqpf_tfp.production.moments import MarkovMoments
-
-    panel = nt.datasets.simulate_acf(300, 8, seed=5)
-    model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", form=form)
-    problem = _Problem(model, model._data)
-    rng = np.random.default_rng(1)
-    weights = rng.integers(0, 3, problem.rows.size).astype(float)  # zeros: rows of undrawn firms
-    centre = (problem.fast.centre + 0.1, problem.fast.centre_t - 0.05)  # any fixed centre
-    direct = MarkovMoments(problem.phi_t, problem.phi_p, problem.x_t, problem.x_p, problem.z, 3, weights=weights,
-                           centre=centre)
-    fixed = Reweighted(problem.x_t, problem.x_p, problem.z, 3, centre).statistics(problem.phi_t, problem.phi_p,
-                                                                                 weights)
-    for name in ("m_all", "m_t", "m_z", "zv", "vv"):
-        a, b = getattr(direct, name), getattr(fixed, name)
-        np.testing.assert_allclose(b, a, rtol=0, atol=1e-12 * np.abs(a).max())
-    theta = rng.uniform(0.0, 1.0, problem.x.shape[1])
-    np.testing.assert_allclose(fixed.moments(theta), direct.moments(theta), rtol=1e-10)
 
 
 def test_acf_bootstrap_is_seeded_whatever_n_jobs(chilean):

@@ -73,7 +73,6 @@ from __future__ import annotations
 import time
 import warnings
 from functools import cached_property
-from math import comb
 from typing import Any, ClassVar
 
 import numpy as np
@@ -85,7 +84,6 @@ from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from .acf_inference import stacked_sandwich
-from .bootstrap_moments import Reweighted
 from .linalg import EntityCrossProducts, cluster_meat
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
@@ -96,7 +94,6 @@ from .spec import ModelData
 __all__ = ["ACF"]
 
 _RESPONSE_SHOWN = 5  # optima whose labour-response t-statistics are reported
-_REWEIGHT_BYTES = 1 << 30  # memory the bootstrap may hold for the fixed parts of the statistics
 
 
 class _Problem(MarkovGMM):
@@ -388,41 +385,29 @@ class ACF(ProductionEstimator):
             inputs=self._input_names(), diagnostics=diagnostics)
 
     def _prepare_bootstrap(self) -> None:
-        """The full-sample problem (its final GMM weight), per-firm first-stage cross-products (firms x p x p)
-        and, when they fit in ``_REWEIGHT_BYTES``, the fixed parts of the second-stage statistics."""
+        """The full-sample problem (its final GMM weight) and per-firm first-stage cross-products (firms x p x p)."""
         problem = self._full_problem  # set by the full-sample fit, which fit() runs first
-        cross = EntityCrossProducts.build(problem.x_fs, self._data.y, self._data.entity_blocks()[0])
-        n_x = problem.x.shape[1]
-        columns = comb(n_x + 2 * problem.degree, n_x) + comb(n_x + problem.degree, n_x) * (n_x + problem.z.shape[1])
-        fixed = None
-        if problem.rows.size * columns * 8 <= _REWEIGHT_BYTES:
-            fixed = Reweighted(problem.x_t, problem.x_p, problem.z, problem.degree,
-                               (problem.fast.centre, problem.fast.centre_t))
-        self._boot = (problem, cross, fixed, self._data.codes[problem.rows])
+        self._boot = (problem, EntityCrossProducts.build(problem.x_fs, self._data.y, self._data.entity_blocks()[0]))
 
     def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
         """One bootstrap replication with firm weights instead of copied rows.
 
         Both stages are re-estimated: the first stage from the firm-weighted
         cross-products (per-firm sums computed once), the second from weighted
-        sufficient statistics (one pass over the rows; with the x-only parts
-        built once, a few matrix products), refined from the full-sample
-        optimum. The GMM weight of ``moments="overidentified"`` is held at its
-        full-sample value.
+        sufficient statistics (one pass over the rows of drawn firms), refined
+        from the full-sample optimum. The GMM weight of ``moments="overidentified"``
+        is held at its full-sample value.
         """
-        problem, cross, fixed, codes = self._boot
+        problem, cross = self._boot
         data = problem.data
         counts = np.bincount(firms, minlength=data.n_entities).astype(float)
         b = cross.solve(counts)
         phi = problem.phi(b)
-        weight = counts[codes]
-        if fixed is not None:
-            fast = fixed.statistics(phi[problem.rows], phi[problem.prev], weight)
-        else:
-            use = weight > 0
-            rows, prev = problem.rows[use], problem.prev[use]
-            fast = MarkovMoments(phi[rows], phi[prev], problem.x[rows], problem.x[prev], problem.z[use],
-                                 problem.degree, weights=weight[use])
+        weight = counts[data.codes[problem.rows]]
+        use = weight > 0
+        rows, prev = problem.rows[use], problem.prev[use]
+        fast = MarkovMoments(phi[rows], phi[prev], problem.x[rows], problem.x[prev], problem.z[use],
+                             problem.degree, weights=weight[use])
         fast.set_weight(problem.weight)
         theta = refine(fast, full.params[:problem.x.shape[1]])
         if theta is None:

@@ -105,17 +105,6 @@ class MarkovMoments(GMMCriterion):
         self.by_degree = (self.degree_of[:, None] == np.arange(2 * degree + 1)).astype(float)
         self.low_by_degree = self.by_degree[self.low, :degree + 1]
 
-    @classmethod
-    def from_sums(cls, degree: int, centre: tuple[np.ndarray, np.ndarray], n: float, m_all: np.ndarray,
-                  m_t: np.ndarray, m_z: np.ndarray, zv: np.ndarray, vv: np.ndarray) -> MarkovMoments:
-        """The statistics from sums accumulated elsewhere (see :class:`~.bootstrap_moments.Reweighted`)."""
-        out = cls.__new__(cls)
-        out._tables(vv.shape[0], degree)
-        out.centre, out.centre_t = centre
-        out.n, out.m_all, out.m_t, out.m_z, out.zv, out.vv = float(n), m_all, m_t, m_z, zv, vv
-        out.set_weight(np.eye(zv.shape[0]))
-        return out
-
     @property
     def nobs(self) -> float:  # type: ignore[override]
         return self.n
