@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/bench_production.py [--sizes 1e4 1e5 1e6 1e7] [--repeat 3]
                                             [--bootstrap 199] [--bootstrap-sizes 1e4 1e5]
+                                            [--n-jobs 2 --backend processes]
 
 Each case runs in its own process (so peak memory is the case's own): the panel is simulated
 (10 years per firm), then the estimator is timed ``--repeat`` times (median wall time, after
@@ -31,7 +32,8 @@ import numpy as np
 ESTIMATORS = ("growth", "lstsq", "OLS", "OlleyPakes", "LevinsohnPetrin", "Wooldridge", "ACF")
 
 
-def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue) -> None:
+def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
+          parallel: tuple[int, str] = (1, "threads")) -> None:
     import nqpf_tfp as nt
     from nqpf_tfp.production.basis import polynomial
 
@@ -51,7 +53,7 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue) 
             args = ("y", "l", "k") if name == "OLS" else ("y", "l", "k", "m")
             model = cls(panel, *args, **kw)  # construction (validation, sorting) is part of the time
             if bootstrap:
-                model.fit(bootstrap=bootstrap, seed=0)
+                model.fit(bootstrap=bootstrap, seed=0, n_jobs=parallel[0], backend=parallel[1])
             elif name in ("OlleyPakes", "LevinsohnPetrin"):
                 model._estimate(model._data, "unadjusted")  # no analytic SE: the point estimate alone
             else:
@@ -71,10 +73,11 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue) 
     queue.put((statistics.median(times), peak))
 
 
-def measure(name: str, n_rows: int, repeat: int, bootstrap: int = 0) -> tuple[float, float]:
+def measure(name: str, n_rows: int, repeat: int, bootstrap: int = 0,
+            parallel: tuple[int, str] = (1, "threads")) -> tuple[float, float]:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_case, args=(name, n_rows, repeat, bootstrap, queue))
+    proc = ctx.Process(target=_case, args=(name, n_rows, repeat, bootstrap, queue, parallel))
     proc.start()
     result = queue.get()
     proc.join()
@@ -88,6 +91,8 @@ def main() -> None:
     parser.add_argument("--estimators", nargs="+", default=list(ESTIMATORS))
     parser.add_argument("--bootstrap", type=int, default=199)
     parser.add_argument("--bootstrap-sizes", type=float, nargs="*", default=[1e4, 1e5])
+    parser.add_argument("--n-jobs", type=int, default=1, help="bootstrap: threads or processes")
+    parser.add_argument("--backend", default="threads", choices=["threads", "processes"])
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {mp.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, numpy {np.__version__}")
@@ -106,8 +111,8 @@ def main() -> None:
             continue
         for size in args.bootstrap_sizes:
             n = int(size)
-            seconds, peak = measure(name, n, 1, args.bootstrap)
-            label = f"{name} + {args.bootstrap} bootstrap"
+            seconds, peak = measure(name, n, 1, args.bootstrap, (args.n_jobs, args.backend))
+            label = f"{name} + {args.bootstrap} bootstrap" + (f" ({args.backend} {args.n_jobs})" if args.n_jobs > 1 else "")
             print(f"{label:<34}{n:>12,}{seconds:>11.3f}{peak / 2**20:>10.0f}", flush=True)
 
 

@@ -53,6 +53,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
     },
     "backend": {
         "threads": "bootstrap replications on local threads (n_jobs)",
+        "processes": "bootstrap replications in n_jobs local processes (forked: the data are shared, not copied)",
         "dask": "bootstrap replications on the workers of the running dask.distributed client",
     },
     "gnr_second_stage": {

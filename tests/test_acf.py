@@ -193,4 +193,6 @@ def test_acf_bootstrap_is_seeded_whatever_n_jobs(chilean):
         warnings.simplefilter("ignore", ConvergenceWarning)
         a = model.fit(bootstrap=8, seed=3, n_jobs=1).std_errors
         b = model.fit(bootstrap=8, seed=3, n_jobs=2).std_errors
+        forked = model.fit(bootstrap=8, seed=3, n_jobs=2, backend="processes").std_errors
     pd.testing.assert_series_equal(a, b)
+    pd.testing.assert_series_equal(a, forked)

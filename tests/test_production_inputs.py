@@ -108,8 +108,10 @@ def test_bootstrap_same_seed_same_numbers_any_n_jobs(small):
     model = nt.LevinsohnPetrin(small, "Y", FREE, "sX", "pX", **KW)
     a = model.fit(bootstrap=12, seed=42, n_jobs=1)
     b = model.fit(bootstrap=12, seed=42, n_jobs=2)
+    forked = model.fit(bootstrap=12, seed=42, n_jobs=2, backend="processes")
     c = model.fit(bootstrap=12, seed=43)
     pd.testing.assert_frame_equal(a.cov, b.cov, rtol=0, atol=0)
+    pd.testing.assert_frame_equal(a.cov, forked.cov, rtol=0, atol=0)
     assert not np.allclose(a.cov, c.cov)
     assert a.diagnostics["bootstrap_replications"] == 12 and a.cov_type == "bootstrap"
 
