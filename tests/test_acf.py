@@ -196,3 +196,15 @@ def test_acf_bootstrap_is_seeded_whatever_n_jobs(chilean):
         forked = model.fit(bootstrap=8, seed=3, n_jobs=2, backend="processes").std_errors
     pd.testing.assert_series_equal(a, b)
     pd.testing.assert_series_equal(a, forked)
+
+
+def test_sandwich_in_blocks_of_firms_equals_one_block(monkeypatch):
+    # the sandwich's Jacobian and meat are sums over blocks of whole firms (bounded memory)
+    panel = nt.datasets.simulate_acf(300, 8, seed=4)
+    model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        whole = model.fit().cov.to_numpy()
+        monkeypatch.setattr("nqpf_tfp.production.acf_inference._BLOCK_ROWS", 97)  # not a multiple of 8
+        blocks = model.fit().cov.to_numpy()
+    np.testing.assert_allclose(blocks, whole, rtol=1e-10, atol=1e-12 * np.abs(whole).max())

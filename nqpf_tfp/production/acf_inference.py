@@ -28,9 +28,12 @@ def stacked_sandwich(problem: Any, theta: np.ndarray) -> np.ndarray:
                                problem.weight, theta.size, problem.data.controls.shape[1])
 
 
+_BLOCK_ROWS = 1 << 19  # rows of whole firms per block: bounded temporaries, same sums
+
+
 def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.ndarray]
                    ) -> tuple[np.ndarray, np.ndarray, int]:
-    """The Jacobian (a sum over rows) and the meat (a sum over firms) of one block of whole firms.
+    """The Jacobian (a sum over rows) and the meat (a sum over firms) of a sample of whole firms.
 
     Equations: ``X'(y - X b) = 0`` (first stage), ``B'xi = 0`` (g's coefficients
     ``rho``; ``B`` the polynomial in ``u = (omega_p - mu) / s``, ``fit = (mu,
@@ -40,43 +43,59 @@ def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.
     The Jacobian is analytic, with ``d xi / d b = X_t - g' X_p`` and
     ``d xi / d theta = -x_t + g' x_p`` (``X`` the first-stage regressors
     entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
-    Both add up over blocks of whole firms (the out-of-core path).
+    Both add up over blocks of whole firms: the rows are taken in blocks of
+    about ``_BLOCK_ROWS`` (bounded memory), and the out-of-core path sums the
+    parts of its partitions.
     """
-    data, rows, prev = problem.data, problem.rows, problem.prev
+    data = problem.data
+    starts = data.entity_blocks()[0]
+    cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, data.n, _BLOCK_ROWS))], data.n])
+    phi = problem.phi(problem.b)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
+    parts = [_block_parts(problem, theta, fit, phi, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    return sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts)
+
+
+def _block_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.ndarray], phi: np.ndarray,
+                 lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`sandwich_parts` of the data rows ``lo:hi`` (whole firms) and their moment rows."""
+    data = problem.data
+    m_lo, m_hi = np.searchsorted(problem.rows, [lo, hi])  # moment rows are sorted, as are their firms
+    rows, prev = problem.rows[m_lo:m_hi] - lo, problem.prev[m_lo:m_hi] - lo
+    x_t, x_p, z = problem.x_t[m_lo:m_hi], problem.x_p[m_lo:m_hi], problem.z[m_lo:m_hi]
+    x_fs, phi, n = problem.x_fs[lo:hi], phi[lo:hi], hi - lo
+    codes = data.codes[lo:hi] - data.codes[lo]
     b0 = problem.b
     n_ctrl = data.controls.shape[1]
     mu, s, rho = fit
-    phi = problem.phi(b0)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
-    om_p = phi[prev] - problem.x_p @ theta
-    om_t = phi[rows] - problem.x_t @ theta
+    om_p = phi[prev] - x_p @ theta
+    om_t = phi[rows] - x_t @ theta
     degree = rho.size - 1
     basis = np.vander((om_p - mu) / s, degree + 1, increasing=True)
     dbasis = np.zeros_like(basis)  # d basis / d omega_p
     dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / s
     xi = om_t - basis @ rho
     slope = dbasis @ rho  # g'(omega_p)
-    dxi_dth = -problem.x_t + slope[:, None] * problem.x_p
-    z = problem.z
+    dxi_dth = -x_t + slope[:, None] * x_p
     bxi = dbasis * xi[:, None]
     nb, nr, nt, m = b0.size, rho.size, theta.size, z.shape[1]
     # d xi / d b = X_t - g' X_p: every block over b is (left_t)'X_t + (left_p)'X_p, one pass over X
-    left = np.zeros((nr + m, data.n))  # transposed: 1-D gathers and scatters along rows are fast
+    left = np.zeros((nr + m, n))  # transposed: 1-D gathers and scatters along rows are fast
     left[:, rows] = np.vstack([basis.T, z.T])
     left[:, prev] += np.vstack([(bxi - basis * slope[:, None]).T, -(z * slope[:, None]).T])
     jac = np.zeros((nb + nr + m, nb + nr + nt))
-    jac[:nb, :nb] = -problem.x_fs.T @ problem.x_fs
-    jac[nb:, :nb] = left @ problem.x_fs
+    jac[:nb, :nb] = -x_fs.T @ x_fs
+    jac[nb:, :nb] = left @ x_fs
     jac[nb:, 1:1 + n_ctrl] = 0.0
     jac[nb:nb + nr, nb:nb + nr] = -basis.T @ basis
-    jac[nb:nb + nr, nb + nr:] = basis.T @ dxi_dth - bxi.T @ problem.x_p
+    jac[nb:nb + nr, nb + nr:] = basis.T @ dxi_dth - bxi.T @ x_p
     jac[nb + nr:, nb:nb + nr] = -z.T @ basis
     jac[nb + nr:, nb + nr:] = z.T @ dxi_dth
-    g = data.n_entities
+    g = int(codes[-1]) + 1
     sums = np.column_stack([
-        cluster_sums(problem.x_fs * (data.y - problem.x_fs @ b0)[:, None], data.codes, g),
-        cluster_sums(np.column_stack([basis, z]) * xi[:, None], data.codes[rows], g),
+        cluster_sums(x_fs * (data.y[lo:hi] - x_fs @ b0)[:, None], codes, g),
+        cluster_sums(np.column_stack([basis, z]) * xi[:, None], codes[rows], g),
     ])
-    return jac, sums.T @ sums, n_clusters(data.codes)
+    return jac, sums.T @ sums, n_clusters(codes)
 
 
 def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], weight: np.ndarray, n_theta: int,
