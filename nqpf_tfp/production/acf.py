@@ -387,7 +387,9 @@ class ACF(ProductionEstimator):
     def _prepare_bootstrap(self) -> None:
         """The full-sample problem (its final GMM weight) and per-firm first-stage cross-products (firms x p x p)."""
         problem = self._full_problem  # set by the full-sample fit, which fit() runs first
-        self._boot = (problem, EntityCrossProducts.build(problem.x_fs, self._data.y, self._data.entity_blocks()[0]))
+        cross = EntityCrossProducts.build(problem.x_fs, self._data.y, self._data.entity_blocks()[0])
+        self._boot = (problem, cross, self._data.codes[problem.rows], np.asfortranarray(problem.x_t),
+                      np.asfortranarray(problem.x_p))
 
     def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
         """One bootstrap replication with firm weights instead of copied rows.
@@ -398,16 +400,21 @@ class ACF(ProductionEstimator):
         from the full-sample optimum. The GMM weight of ``moments="overidentified"``
         is held at its full-sample value.
         """
-        problem, cross = self._boot
+        problem, cross, codes, x_t, x_p = self._boot
         data = problem.data
         counts = np.bincount(firms, minlength=data.n_entities).astype(float)
         b = cross.solve(counts)
         phi = problem.phi(b)
-        weight = counts[data.codes[problem.rows]]
-        use = weight > 0
-        rows, prev = problem.rows[use], problem.prev[use]
-        fast = MarkovMoments(phi[rows], phi[prev], problem.x[rows], problem.x[prev], problem.z[use],
-                             problem.degree, weights=weight[use])
+        weight = counts[codes]
+        drawn = np.flatnonzero(weight)
+        # (phi, x) of the drawn rows gathered straight into Fortran-ordered arrays: no stacking copies
+        v_t, v_p = (np.empty((drawn.size, 1 + x_t.shape[1]), order="F") for _ in range(2))
+        np.take(phi, problem.rows[drawn], out=v_t[:, 0])
+        np.take(phi, problem.prev[drawn], out=v_p[:, 0])
+        for j in range(x_t.shape[1]):
+            np.take(x_t[:, j], drawn, out=v_t[:, j + 1])
+            np.take(x_p[:, j], drawn, out=v_p[:, j + 1])
+        fast = MarkovMoments.from_points(v_t, v_p, problem.z[drawn], problem.degree, weights=weight[drawn])
         fast.set_weight(problem.weight)
         theta = refine(fast, full.params[:problem.x.shape[1]])
         if theta is None:

@@ -31,7 +31,7 @@ from .markov_gmm import GMMCriterion
 
 __all__ = ["MarkovMoments", "complex_steps"]
 
-_CELLS = 1 << 22  # rows x monomials per chunk (32 MB of float64)
+_CELLS = 1 << 18  # rows x monomials per chunk (2 MB of float64: the chunk stays in cache)
 
 
 @lru_cache(maxsize=32)
@@ -63,10 +63,20 @@ class MarkovMoments(GMMCriterion):
     def __init__(self, phi_t: np.ndarray, phi_p: np.ndarray, x_t: np.ndarray, x_p: np.ndarray, z: np.ndarray,
                  degree: int, weights: np.ndarray | None = None,
                  centre: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        v_t = np.column_stack([phi_t, x_t])
-        v_p = np.column_stack([phi_p, x_p])
+        self._accumulate(np.column_stack([phi_t, x_t]), np.column_stack([phi_p, x_p]), z, degree, weights, centre)
+
+    @classmethod
+    def from_points(cls, v_t: np.ndarray, v_p: np.ndarray, z: np.ndarray, degree: int,
+                    weights: np.ndarray | None = None) -> MarkovMoments:
+        """From ``v = (phi, x)`` already side by side (Fortran order spares a copy per chunk)."""
+        out = cls.__new__(cls)
+        out._accumulate(v_t, v_p, z, degree, weights, None)
+        return out
+
+    def _accumulate(self, v_t: np.ndarray, v_p: np.ndarray, z: np.ndarray, degree: int,
+                    weights: np.ndarray | None, centre: tuple[np.ndarray, np.ndarray] | None) -> None:
         w8 = None if weights is None else np.asarray(weights, dtype=float)
-        self.n = float(phi_t.size if w8 is None else w8.sum())
+        self.n = float(v_t.shape[0] if w8 is None else w8.sum())
         q = v_p.shape[1]
         mean = (lambda v: (v.sum(axis=0) if w8 is None else w8 @ v) / self.n)
         # both centred: g has a constant, so xi does not change; the sums lose fewer digits to cancellation
@@ -80,8 +90,8 @@ class MarkovMoments(GMMCriterion):
         self.zv = np.zeros((z.shape[1], q))
         self.vv = np.zeros((q, q))
         chunk = max(1024, _CELLS // k_all)
-        buffer = np.empty((min(chunk, phi_t.size), k_all), order="F")
-        for start in range(0, phi_t.size, chunk):
+        buffer = np.empty((min(chunk, v_t.shape[0]), k_all), order="F")
+        for start in range(0, v_t.shape[0], chunk):
             sl = slice(start, start + chunk)
             mono = monomials(v_p[sl] - self.centre, 2 * degree, buffer)
             vt = v_t[sl] - self.centre_t
@@ -89,8 +99,9 @@ class MarkovMoments(GMMCriterion):
             wvt, wz = (vt, z[sl]) if w8 is None else (vt * w8[sl, None], z[sl] * w8[sl, None])
             self.m_all += mono.sum(axis=0) if w8 is None else w8[sl] @ mono
             lowm = mono[:, :low.size]  # monomials are ordered by degree: the low ones are a prefix (a view)
-            self.m_t += lowm.T @ wvt
-            self.m_z += lowm.T @ wz
+            both = lowm.T @ np.column_stack([wvt, wz])  # one product for m_t and m_z
+            self.m_t += both[:, :q]
+            self.m_z += both[:, q:]
             self.zv += wz.T @ vt
             self.vv += wvt.T @ vt
         self.set_weight(np.eye(z.shape[1]))
