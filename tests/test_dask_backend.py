@@ -75,6 +75,26 @@ def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
     assert remote.returns_to_scale == pytest.approx(memory.returns_to_scale, abs=1e-10)
 
 
+@pytest.mark.parametrize("cls, kw", [(nt.Wooldridge, {"method": "iv"}), (nt.Wooldridge, {"method": "gmm"}),
+                                     (nt.RobinsonWooldridge, {})])
+def test_linear_system_on_a_dask_dataframe_equals_the_in_memory_fit(client, cls, kw):
+    panel = nt.datasets.simulate_acf(500, 8, seed=12)
+    keys = {"entity": "firm", "time": "year"}
+    memory = cls(panel, "y", "l", "k", "m", **kw, **keys).fit()
+    remote = cls(_by_firm(panel, 3), "y", "l", "k", "m", **kw, **keys).fit()
+    np.testing.assert_allclose(remote.params, memory.params, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(remote.cov, memory.cov, rtol=1e-9, atol=1e-14)
+    if memory.j_stat is None:  # just identified
+        assert remote.j_stat is None
+    else:
+        assert remote.j_stat == pytest.approx(memory.j_stat, rel=1e-9)
+    assert remote.nobs == memory.nobs and remote.diagnostics["partitions"] == 3
+    np.testing.assert_allclose(remote.tfp.compute().to_numpy(), memory.tfp.to_numpy(), atol=1e-10)
+    unadjusted = cls(_by_firm(panel, 2), "y", "l", "k", "m", **kw, **keys).fit(cov_type="unadjusted")
+    np.testing.assert_allclose(unadjusted.cov, cls(panel, "y", "l", "k", "m", **kw, **keys).fit(
+        cov_type="unadjusted").cov, rtol=1e-9)
+
+
 def test_dask_dataframe_errors(client, chilean):
     import dask.dataframe as dd
 

@@ -70,8 +70,6 @@ output production functions. *Journal of Political Economy* 128(8), 2973-3016.
 
 from __future__ import annotations
 
-import time
-import warnings
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -79,7 +77,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ..errors import ConvergenceWarning, EstimationError, SpecificationError
+from ..errors import EstimationError, SpecificationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial, production_term_names, production_terms, translog_elasticities, translog_rts_weights
@@ -88,7 +86,6 @@ from .linalg import EntityCrossProducts, cluster_meat
 from .markov_gmm import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
 from .partitioned import fit_acf_partitioned
-from .results import ProductionResults
 from .spec import ModelData
 
 __all__ = ["ACF"]
@@ -370,19 +367,9 @@ class ACF(ProductionEstimator):
         return Estimate(params, tfp, int(problem.rows.size), cov, elasticities=elasticities, rts_weights=rts,
                         j_stat=j_stat, j_df=j_df, diagnostics=diag, warnings=warn)
 
-    def _fit_partitioned(self, start: float) -> ProductionResults:
+    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
         """ACF on a Dask DataFrame partitioned by firm (see :mod:`~.partitioned`)."""
-        out = fit_acf_partitioned(self, self._ddf)
-        for message in out["warnings"]:
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
-        names = out["names"]
-        rts = out["rts"] if out["rts"] is not None else [1.0 if n in self._input_names() else 0.0 for n in names]
-        diagnostics = {"method": self.method, **out["diagnostics"], "seconds": time.perf_counter() - start}
-        return ProductionResults(
-            method=self.method, params=pd.Series(out["params"], index=names, name="coef"),
-            cov=pd.DataFrame(out["cov"], index=names, columns=names), cov_type="cluster", nobs=out["nobs"],
-            tfp=out["tfp"], elasticities=out["elasticities"], rts_weights=pd.Series(rts, index=names),
-            inputs=self._input_names(), diagnostics=diagnostics)
+        return fit_acf_partitioned(self, self._ddf)
 
     def _prepare_bootstrap(self) -> None:
         """The full-sample problem (its final GMM weight) and per-firm first-stage cross-products (firms x p x p)."""

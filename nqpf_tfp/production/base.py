@@ -244,7 +244,7 @@ class ProductionEstimator:
             if bootstrap:
                 raise SpecificationError("bootstrap on a Dask DataFrame is not available; the analytic "
                                          "firm-clustered standard errors are (cov_type='cluster').")
-            return self._fit_partitioned(start)
+            return self._fit_partitioned(start, chosen)
         est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
         names = self._param_names()
         diagnostics: dict[str, Any] = {"method": self.method, "n_entities": self._data.n_entities, **est.diagnostics}
@@ -274,8 +274,24 @@ class ProductionEstimator:
             j_df=None if bootstrap else est.j_df,
         )
 
-    def _fit_partitioned(self, start: float) -> ProductionResults:
+    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
+        """Estimates from passes over the partitions of ``self._ddf`` (see :mod:`~.partitioned`)."""
         raise NotImplementedError
+
+    def _fit_partitioned(self, start: float, cov_type: str) -> ProductionResults:
+        out = self._partitioned_estimate(cov_type)
+        if out["dropped"]:
+            warnings.warn(f"dropped {out['dropped']} rows with missing values (missing='drop').", stacklevel=3)
+        for message in out["warnings"]:
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        names = out["names"]
+        rts = out["rts"] if out["rts"] is not None else [1.0 if n in self._input_names() else 0.0 for n in names]
+        return ProductionResults(
+            method=self.method, params=pd.Series(out["params"], index=names, name="coef"),
+            cov=pd.DataFrame(out["cov"], index=names, columns=names), cov_type=cov_type, nobs=out["nobs"],
+            tfp=out["tfp"], elasticities=out["elasticities"], rts_weights=pd.Series(rts, index=names),
+            inputs=self._input_names(), j_stat=out["j_stat"], j_df=out["j_df"],
+            diagnostics={"method": self.method, **out["diagnostics"], "seconds": _time.perf_counter() - start})
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

@@ -24,7 +24,7 @@ import numpy as np
 from ..errors import EstimationError
 from .linalg import n_clusters
 
-__all__ = ["GMMFit", "LinearSystem", "gmm"]
+__all__ = ["GMMFit", "LinearSystem", "gmm", "gmm_from_sums"]
 
 _CELLS = 1 << 21  # rows x columns per chunk (16 MB of float64)
 
@@ -124,27 +124,38 @@ def gmm(system: LinearSystem, *, efficient: bool, cov_type: str, n_units: int) -
         ``unadjusted``: homoskedastic, sigma^2 = u'u / (rows x equations).
         ``prodest``: (u'u / n_units) (X'Z (Z'Z)^-1 Z'X)^-1, R prodest's formula.
     """
-    zx, zy, zz = system.zx, system.zy, system.zz
+    def meat(params: np.ndarray) -> tuple[np.ndarray, float]:
+        sums, uu = system.cluster_scores(params)
+        return sums.T @ sums, uu
+
+    return gmm_from_sums(system.zx, system.zy, system.zz, meat, efficient=efficient, cov_type=cov_type,
+                         n_rows=system.n * system.n_eq, n_units=n_units, n_groups=n_clusters(system.clusters))
+
+
+def gmm_from_sums(zx: np.ndarray, zy: np.ndarray, zz: np.ndarray,
+                  meat: Callable[[np.ndarray], tuple[np.ndarray, float]], *, efficient: bool, cov_type: str,
+                  n_rows: int, n_units: int, n_groups: int) -> GMMFit:
+    """:func:`gmm` from ``Z'X``, ``Z'y``, ``Z'Z`` and ``meat(params)``, the sum over firms of the outer
+    products of their score sums and the residual sum of squares (a pass over the data, or over
+    partitions of whole firms)."""
     weight = np.linalg.pinv(zz)
     params = solve_gmm(zx, zy, weight)
-    sums, uu = system.cluster_scores(params)
+    s, uu = meat(params)
     if efficient:
-        weight = np.linalg.pinv(sums.T @ sums)
+        weight = np.linalg.pinv(s)
         params = solve_gmm(zx, zy, weight)
-        sums, uu = system.cluster_scores(params)
+        s, uu = meat(params)
     a = zx.T @ weight
     bread = np.linalg.inv(a @ zx)
-    n_rows = system.n * system.n_eq
     if cov_type == "cluster":
-        g = n_clusters(system.clusters)
-        cov = bread @ a @ (sums.T @ sums) @ a.T @ bread * (g / (g - 1))
+        cov = bread @ a @ s @ a.T @ bread * (n_groups / (n_groups - 1))
     elif cov_type == "unadjusted":
         cov = (uu / n_rows) * (bread if not efficient else bread @ a @ zz @ a.T @ bread)
     elif cov_type == "prodest":
         cov = (uu / n_units) * np.linalg.inv(zx.T @ np.linalg.pinv(zz) @ zx)
     else:
         raise EstimationError(f"cov_type={cov_type!r} is not available for GMM.")
-    j_df = system.m - system.p
+    j_df = zx.shape[0] - zx.shape[1]
     zu = zy - zx @ params
     # Sargan's homoskedastic J for 2SLS, Hansen's for the efficient weight
     j_stat = float(zu @ weight @ zu) if efficient else float(zu @ np.linalg.pinv(zz) @ zu / (uu / n_rows))

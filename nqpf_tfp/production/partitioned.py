@@ -34,10 +34,12 @@ from ..errors import EstimationError, PanelError, SpecificationError
 from .acf_inference import sandwich_from_parts, sandwich_parts
 from .basis import translog_elasticities, translog_rts_weights
 from .markov_gmm import GMMCriterion
+from .linalg import n_clusters
+from .linear_gmm import gmm_from_sums
 from .moments import MarkovMoments
 from .spec import build_model_data
 
-__all__ = ["dask_client", "is_dask_frame", "fit_acf_partitioned"]
+__all__ = ["dask_client", "is_dask_frame", "fit_acf_partitioned", "fit_linear_partitioned"]
 
 
 def is_dask_frame(data: object) -> bool:
@@ -64,9 +66,7 @@ def _block(pdf: pd.DataFrame, est: Any, b: np.ndarray | None = None, centre: Any
     """The partition validated as in memory, and its ACF problem (first-stage coefficients ``b``)."""
     from .acf import _Problem
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # rows dropped are counted and reported by the client
-        panel, data = build_model_data(pdf, est.spec, est._extra_columns())
+    panel, data = _frame(pdf, est)
     return panel, _Problem(est, data, b=b, block=True, centre=centre)
 
 
@@ -115,21 +115,91 @@ def _elasticity_partition(pdf: pd.DataFrame, est: Any, theta: np.ndarray) -> pd.
     return pd.DataFrame({n: panel.series(values[:, j], n, on="index") for j, n in enumerate(names)})
 
 
+def _map(parts: list[Any], func: Callable[..., Any], est: Any, *args: Any) -> list[Any]:
+    """``func(partition, est, *args)`` for every partition on the client's workers; the results, in order."""
+    from dask import delayed
+
+    client = dask_client()
+    return client.gather(client.compute([delayed(func)(part, est, *args) for part in parts]))
+
+
+def _totals(first: list[dict[str, Any]], est: Any) -> dict[str, Any]:
+    """Sums of the first pass's statistics, after checking that no firm is split across partitions."""
+    labels = np.concatenate([f["labels"] for f in first])
+    uniq, counts = np.unique(labels, return_counts=True)
+    if np.any(counts > 1):
+        split = uniq[counts > 1][:3].tolist()
+        raise PanelError(
+            f"firms {split} appear in more than one partition; partition the Dask DataFrame by firm "
+            f"first, e.g. ddf.shuffle(on={est.spec.entity!r})."
+        )
+    return {k: sum(f[k] for f in first) for k in first[0] if k != "labels"}
+
+
+def _frame(pdf: pd.DataFrame, est: Any) -> tuple[Any, Any]:
+    """The partition validated as the in-memory path validates a frame."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rows dropped are counted and reported by the client
+        return build_model_data(pdf, est.spec, est._extra_columns())
+
+
+def _linear_first(pdf: pd.DataFrame, est: Any) -> dict[str, Any]:
+    panel, data = _frame(pdf, est)
+    system = est._system(data)
+    return {"labels": panel.entity_labels, "rows": len(pdf), "kept": panel.nobs, "firms": panel.n_entities,
+            "zx": system.zx, "zy": system.zy, "zz": system.zz, "n": system.n,
+            "present": n_clusters(system.clusters) if system.n else 0}
+
+
+def _linear_meat(pdf: pd.DataFrame, est: Any, params: np.ndarray) -> tuple[np.ndarray, float]:
+    sums, uu = est._system(_frame(pdf, est)[1]).cluster_scores(params)
+    return sums.T @ sums, uu
+
+
+def _linear_tfp(pdf: pd.DataFrame, est: Any, params: np.ndarray) -> pd.Series:
+    panel, data = _frame(pdf, est)
+    return panel.series(data.log_tfp(params), "tfp", on="index")
+
+
+def _constant_elasticities(pdf: pd.DataFrame, est: Any, values: np.ndarray) -> pd.DataFrame:
+    panel, data = _frame(pdf, est)
+    names = est._input_names()
+    return pd.DataFrame({n: panel.series(np.full(data.n, values[j]), n, on="index") for j, n in enumerate(names)})
+
+
+def fit_linear_partitioned(est: Any, ddf: Any, cov_type: str) -> dict[str, Any]:
+    """Wooldridge / Robinson-Wooldridge on a Dask DataFrame: sums of each partition's Z'X, Z'y, Z'Z,
+    then one pass (two for two-step GMM) for the firm-clustered meat at the estimate."""
+    parts = ddf.to_delayed()
+    total = _totals(_map(parts, _linear_first, est), est)
+
+    def meat(params: np.ndarray) -> tuple[np.ndarray, float]:
+        out = _map(parts, _linear_meat, est, params)
+        return sum(o[0] for o in out), float(sum(o[1] for o in out))
+
+    fit = gmm_from_sums(total["zx"], total["zy"], total["zz"], meat, efficient=est._efficient(),
+                        cov_type=cov_type, n_rows=int(total["n"]) * est.n_equations, n_units=int(total["n"]),
+                        n_groups=int(total["present"]))
+    k = 1 + len(est.spec.free) + len(est.spec.state) + len(est.spec.controls)
+    params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
+    names = est._param_names()
+    n_inputs = len(est._input_names())
+    tfp = ddf.map_partitions(_linear_tfp, est, params, meta=pd.Series(dtype=float, name="tfp"))
+    meta = pd.DataFrame({n: pd.Series(dtype=float) for n in est._input_names()})
+    elasticities = ddf.map_partitions(_constant_elasticities, est, params[:n_inputs], meta=meta)
+    diag = {"estimation_nobs": int(total["n"]), "instruments": int(total["zx"].shape[0]),
+            "parameters": int(total["zx"].shape[1]), "n_entities": total["firms"], "partitions": len(parts)}
+    return {"params": params, "cov": cov, "names": names, "nobs": int(total["n"]), "tfp": tfp,
+            "elasticities": elasticities, "rts": None, "diagnostics": diag, "warnings": [],
+            "dropped": total["rows"] - total["kept"], "j_stat": fit.j_stat, "j_df": fit.j_df}
+
+
 class _Blocks(GMMCriterion):
     """The ACF problem of a partitioned panel: what :meth:`ACF._solve` needs, from summed passes."""
 
     def __init__(self, est: Any, ddf: Any) -> None:
         self.est, self.parts = est, ddf.to_delayed()
-        first = self._map(_first_pass)
-        labels = np.concatenate([f["labels"] for f in first])
-        uniq, counts = np.unique(labels, return_counts=True)
-        if np.any(counts > 1):
-            split = uniq[counts > 1][:3].tolist()
-            raise PanelError(
-                f"firms {split} appear in more than one partition; partition the Dask DataFrame by firm "
-                f"first, e.g. ddf.shuffle(on={est.spec.entity!r})."
-            )
-        total = {k: sum(f[k] for f in first) for k in first[0] if k != "labels"}
+        total = _totals(self._map(_first_pass), est)
         if total["n"] <= total["zz"].shape[0] + est.spec.markov_degree + 1:
             raise EstimationError(f"ACF: only {total['n']} firm-years with the lags the moments need.")
         self.dropped = total["rows"] - total["kept"]
@@ -147,10 +217,7 @@ class _Blocks(GMMCriterion):
         self.fast.set_weight(self.weight)
 
     def _map(self, func: Callable[..., Any], *args: Any) -> list[Any]:
-        from dask import delayed
-
-        client = dask_client()
-        return client.gather(client.compute([delayed(func)(part, self.est, *args) for part in self.parts]))
+        return _map(self.parts, func, self.est, *args)
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
         return self.fast.moments(theta)
@@ -175,8 +242,6 @@ def fit_acf_partitioned(est: Any, ddf: Any) -> dict[str, Any]:
     if est.moments != "standard":
         raise SpecificationError("ACF on a Dask DataFrame supports moments='standard' only.")
     problem = _Blocks(est, ddf)
-    if problem.dropped:
-        warnings.warn(f"dropped {problem.dropped} rows with missing values (missing='drop').", stacklevel=3)
     theta, diag, warn, _, _ = est._solve(problem)
     cov = problem.sandwich(theta)
     names = est._param_names()
@@ -188,4 +253,5 @@ def fit_acf_partitioned(est: Any, ddf: Any) -> dict[str, Any]:
         rts = np.r_[translog_rts_weights(problem.input_means), np.zeros(problem.n_ctrl)]
     diag.update(n_entities=problem.n_firms, partitions=len(problem.parts))
     return {"params": np.r_[theta, problem.ctrl_coef], "cov": cov, "names": names, "nobs": int(problem.nobs),
-            "tfp": tfp, "elasticities": elasticities, "rts": rts, "diagnostics": diag, "warnings": warn}
+            "tfp": tfp, "elasticities": elasticities, "rts": rts, "diagnostics": diag, "warnings": warn,
+            "dropped": problem.dropped, "j_stat": None, "j_df": None}

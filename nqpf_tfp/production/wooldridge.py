@@ -60,12 +60,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import EstimationError
+from ..errors import EstimationError, SpecificationError
 from ..options import check_option
 from .base import Estimate, ProductionEstimator
 from .basis import polynomial
 from .linalg import cluster_meat, n_clusters
 from .linear_gmm import LinearSystem, gmm, solve_gmm
+from .partitioned import fit_linear_partitioned
 from .spec import ModelData
 
 __all__ = ["Wooldridge", "RobinsonWooldridge"]
@@ -73,6 +74,14 @@ __all__ = ["Wooldridge", "RobinsonWooldridge"]
 
 class _LinearSystem(ProductionEstimator):
     default_cov: ClassVar[str] = "cluster"
+    supports_dask: ClassVar[bool] = True
+    n_equations: ClassVar[int] = 1
+
+    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
+        """On a Dask DataFrame partitioned by firm: the sums of each partition (see :mod:`~.partitioned`)."""
+        if getattr(self, "variant", None) == "prodest-iv":
+            raise SpecificationError("method='prodest-iv' does not take a Dask DataFrame; use 'iv' or 'gmm'.")
+        return fit_linear_partitioned(self, self._ddf, cov_type)
 
     def _lagged_sample(self, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows with a previous year, their previous rows, and the polynomial c of every row."""
@@ -132,6 +141,7 @@ class Wooldridge(_LinearSystem):
     """
 
     method: ClassVar[str] = "Wooldridge"
+    n_equations: ClassVar[int] = 2
 
     def __init__(self, data: pd.DataFrame, output: str, free: Any = None, state: Any = None, proxy: Any = None,
                  controls: Any = None, *, method: str = "iv", **kwargs: Any) -> None:
