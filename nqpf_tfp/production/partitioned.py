@@ -1,10 +1,13 @@
-"""Out-of-core ACF: estimation on a Dask DataFrame partitioned by firm, without collecting it.
+"""Out-of-core estimation on a Dask DataFrame partitioned by firm, without collecting it.
 
 The estimator reads the data only through sums (DESIGN.md section 5), and
 sums add up over blocks of whole firms. So each pass sends one small task per
 partition to the workers of the running ``dask.distributed`` client; each
 task rebuilds its partition from the source (a parquet file, say), validates
-it exactly as the in-memory path does, and returns sums; the client adds them:
+it exactly as the in-memory path does, and returns sums; the client adds them.
+The Wooldridge systems (:func:`fit_linear_partitioned`) need the partitions'
+``Z'X``, ``Z'y``, ``Z'Z`` and one pass (two for two-step GMM) for the
+firm-clustered meat. ACF (:func:`fit_acf_partitioned`) makes five passes:
 
 1. first-stage cross-products ``X'X``, ``X'y`` (and the OLS start's), the
    means the sufficient statistics are centred on, ``Z'Z``;
