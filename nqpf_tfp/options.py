@@ -51,6 +51,11 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "prodest-iv": "R prodest 1.0.1's prodestWRDG: both equations pooled into one 2SLS with shared polynomial "
         "coefficients and w_{t-1} instrumenting w_t in both; for reproducing prodest only",
     },
+    "pim_initial": {
+        "growth": "K0 = I0 / (g + delta), g the average investment growth of the first years (Harberger 1978)",
+        "ratio": "K0 = capital-output ratio x Y0",
+        "divide": "K0 = I0 / divisor (Zhang, Wu and Zhang 2004: divisor 0.10)",
+    },
     "backend": {
         "threads": "bootstrap replications on local threads (n_jobs)",
         "processes": "bootstrap replications in n_jobs local processes (forked: the data are shared, not copied)",
