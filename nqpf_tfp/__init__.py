@@ -8,7 +8,7 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 >>> tfp = nt.pwt_tfp(pwt, measure="rtfpna")
 """
 
-from . import datasets, errors
+from . import data, datasets, errors, growth
 from .growth import (
     GrowthAccounting,
     LevelAccounting,
@@ -54,7 +54,9 @@ __all__ = [
     "Wooldridge",
     "RobinsonWooldridge",
     "ProductionResults",
+    "data",
     "datasets",
+    "growth",
     "errors",
     "OPTIONS",
     "__version__",

@@ -1,0 +1,202 @@
+"""The registry of public data sources and their loaders.
+
+Every loader returns a tidy frame (entity codes, integer years, one value
+column, documented units) with provenance in ``df.attrs``: ``source``,
+``version``, ``url``, ``retrieved`` (UTC), ``sha256`` (of the bytes read) and
+``licence``. ``base_url`` points a loader at a mirror (tests use a server on
+127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataSourceError, SpecificationError
+from .fetch import Download, fetch
+
+__all__ = ["SOURCES", "Source", "load", "sources"]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    title: str
+    url: str
+    licence: str
+    client: str  # how it is fetched
+    units: str
+    loader: Callable[..., pd.DataFrame]
+
+
+def _provenance(frame: pd.DataFrame, source: Source, version: str, downloads: Sequence[Download]) -> pd.DataFrame:
+    first = downloads[0]
+    frame.attrs.update({
+        "source": source.title, "version": version, "url": first.url if len(downloads) == 1 else
+        [d.url for d in downloads], "retrieved": first.retrieved,
+        "sha256": first.sha256 if len(downloads) == 1 else [d.sha256 for d in downloads],
+        "licence": source.licence, "from_cache": all(d.from_cache for d in downloads),
+    })
+    return frame
+
+
+def _suggest(code: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(code.upper(), [k.upper() for k in known], n=3, cutoff=0.6)
+    return f" Close matches: {close}." if close else ""
+
+
+def _json(download: Download) -> Any:
+    try:
+        return json.loads(download.content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        download.path.unlink(missing_ok=True)  # a malformed answer is not kept
+        raise DataSourceError(f"{download.url}: malformed response (not JSON: {exc}); nothing usable was returned.") from exc
+
+
+# ---------------------------------------------------------------------------- World Bank WDI
+WDI_COMMON = {
+    "NY.GDP.MKTP.KD": "GDP (constant 2015 US$)",
+    "NY.GDP.MKTP.CD": "GDP (current US$)",
+    "NY.GDP.MKTP.KN": "GDP (constant LCU)",
+    "NE.GDI.FTOT.KD": "Gross fixed capital formation (constant 2015 US$)",
+    "NE.GDI.FTOT.KN": "Gross fixed capital formation (constant LCU)",
+    "NE.GDI.FTOT.ZS": "Gross fixed capital formation (% of GDP)",
+    "SL.EMP.TOTL.SP.ZS": "Employment to population ratio, 15+, total (%)",
+    "SL.TLF.TOTL.IN": "Labor force, total",
+    "SP.POP.TOTL": "Population, total",
+    "SP.POP.1564.TO": "Population ages 15-64, total",
+}
+
+
+def _wdi(indicator: str, countries: Sequence[str] | str = "all", start: int | None = None, end: int | None = None,
+         *, base_url: str = "https://api.worldbank.org/v2", **options: Any) -> pd.DataFrame:
+    """World Bank WDI: one indicator, long format (countrycode ISO3, year, value)."""
+    codes = ";".join([countries] if isinstance(countries, str) else countries)
+    date = f"&date={start or 1960}:{end or 2100}" if (start or end) else ""
+    downloads, records, version = [], [], ""
+    page, pages = 1, 1
+    while page <= pages:  # pages of 20,000 records: one request for nearly every query
+        url = f"{base_url}/country/{codes}/indicator/{indicator}?format=json&per_page=20000&page={page}{date}"
+        dl = fetch(url, source="wdi", filename=f"{indicator}-p{page}.json", **options)
+        body = _json(dl)
+        if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
+            message = body[0]["message"][0].get("value", "") if body[0]["message"] else ""
+            dl.path.unlink(missing_ok=True)  # an error answer is not data
+            raise DataSourceError(
+                f"WDI does not know indicator {indicator!r} for {codes!r} ({message}).{_suggest(indicator, list(WDI_COMMON))}"
+            )
+        if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict) and "pages" in body[0]):
+            dl.path.unlink(missing_ok=True)
+            raise DataSourceError(f"{dl.url}: malformed response (expected [metadata, records]).")
+        pages, version = int(body[0]["pages"]), str(body[0].get("lastupdated", ""))
+        records += body[1] or []
+        downloads.append(dl)
+        page += 1
+    try:
+        frame = pd.DataFrame({
+            "countrycode": [r["countryiso3code"] or r["country"]["id"] for r in records],
+            "year": np.array([int(r["date"]) for r in records], dtype=np.int64),
+            "indicator": [r["indicator"]["id"] for r in records],
+            "value": np.array([np.nan if r["value"] is None else float(r["value"]) for r in records]),
+        })
+    except (KeyError, TypeError, ValueError) as exc:
+        for dl in downloads:
+            dl.path.unlink(missing_ok=True)
+        raise DataSourceError(f"{downloads[0].url}: malformed record in the response ({exc!r}).") from exc
+    frame = frame.sort_values(["countrycode", "year"], ignore_index=True)
+    name = records[0]["indicator"]["value"] if records else WDI_COMMON.get(indicator, indicator)
+    frame.attrs["units"] = name
+    return _provenance(frame, SOURCES["wdi"], version or "unknown", downloads)
+
+
+# --------------------------------------------------------------------------------- FRED
+FRED_COMMON = {
+    "RTFPNAUSA632NRUG": "TFP at constant national prices for United States (PWT, 2017=1)",
+    "RTFPNACNA632NRUG": "TFP at constant national prices for China (PWT, 2017=1)",
+    "RKNANPUSA666NRUG": "Capital stock at constant national prices for United States (PWT)",
+    "GDPC1": "Real gross domestic product (US)",
+    "MFPNFBS": "Nonfarm business sector: total factor productivity (US, BLS)",
+}
+
+
+def _fred(series: str, *, api_key: str | None = None, base_url: str = "https://api.stlouisfed.org/fred",
+          **options: Any) -> pd.DataFrame:
+    """FRED: one series (date, year, value); the API key from ``api_key`` or ``FRED_API_KEY``."""
+    key = api_key or os.environ.get("FRED_API_KEY")
+    if not key:
+        raise DataSourceError("FRED needs an API key: get one free at https://fred.stlouisfed.org/docs/api/api_key.html "
+                              "and set the environment variable FRED_API_KEY (or pass api_key=).")
+    url = f"{base_url}/series/observations?series_id={series}&file_type=json&api_key={key}"
+    try:
+        dl = fetch(url, source="fred", filename=f"{series}.json", secret_params=("api_key",), **options)
+    except DataSourceError as exc:
+        if getattr(exc, "status", None) == 400 and "does not exist" in getattr(exc, "body", ""):
+            raise DataSourceError(f"FRED has no series {series!r}.{_suggest(series, list(FRED_COMMON))}") from exc
+        raise
+    body = _json(dl)
+    if not isinstance(body, dict) or "observations" not in body:
+        dl.path.unlink(missing_ok=True)
+        raise DataSourceError(f"{dl.url}: malformed response (no 'observations').")
+    try:
+        obs = body["observations"]
+        dates = pd.to_datetime([o["date"] for o in obs])
+        values = np.array([np.nan if o["value"] in (".", "") else float(o["value"]) for o in obs])
+    except (KeyError, TypeError, ValueError) as exc:
+        dl.path.unlink(missing_ok=True)
+        raise DataSourceError(f"{dl.url}: malformed observation in the response ({exc!r}).") from exc
+    frame = pd.DataFrame({"series": series, "date": dates, "year": dates.year.astype(np.int64), "value": values})
+    frame.attrs["units"] = body.get("units", "see the series' FRED page")
+    return _provenance(frame, SOURCES["fred"], str(body.get("realtime_end", "")), [dl])
+
+
+# ------------------------------------------------------------------------------- registry
+def _pwt_bundled(version: str = "10.01", **options: Any) -> pd.DataFrame:
+    from ..datasets import PWT_SHA256, PWT_VERSION, load_pwt
+
+    if version != PWT_VERSION:
+        raise DataSourceError(f"PWT {version} is not bundled (only {PWT_VERSION}); download it from "
+                              "https://www.rug.nl/ggdc/productivity/pwt/ and read it with pandas.")
+    frame = load_pwt()
+    frame.attrs.update({"source": SOURCES["pwt"].title, "version": PWT_VERSION, "url": SOURCES["pwt"].url,
+                        "retrieved": "bundled with nqpf_tfp", "sha256": PWT_SHA256,
+                        "licence": SOURCES["pwt"].licence, "from_cache": True,
+                        "units": "see nt.datasets.load_pwt_legend()"})
+    return frame
+
+
+SOURCES: dict[str, Source] = {
+    s.name: s for s in (
+        Source("pwt", "Penn World Table", "https://www.rug.nl/ggdc/productivity/pwt/", "CC BY 4.0",
+               "bundled (10.01)", "PWT legend", _pwt_bundled),
+        Source("wdi", "World Bank World Development Indicators", "https://api.worldbank.org/v2", "CC BY 4.0",
+               "plain HTTP (JSON API)", "per indicator (attrs['units'])", _wdi),
+        Source("fred", "FRED, Federal Reserve Bank of St. Louis", "https://api.stlouisfed.org/fred",
+               "per series (most public domain; PWT mirrors CC BY 4.0)", "plain HTTP (JSON API, key)",
+               "per series (attrs['units'])", _fred),
+    )
+}
+
+
+def sources() -> pd.DataFrame:
+    """The registered sources: name, title, URL, licence, how they are fetched, units."""
+    return pd.DataFrame([{"name": s.name, "title": s.title, "url": s.url, "licence": s.licence,
+                          "client": s.client, "units": s.units} for s in SOURCES.values()]).set_index("name")
+
+
+def load(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """Load from a registered source: ``load("wdi", "NY.GDP.MKTP.KD", countries=["CHN"])``.
+
+    Common keywords: ``cache`` (directory; default ``NQPF_TFP_CACHE`` or the
+    user cache), ``offline`` (default ``NQPF_TFP_OFFLINE``), ``refresh``,
+    ``progress`` (tqdm bar), ``base_url`` (a mirror).
+    """
+    if name not in SOURCES:
+        raise SpecificationError(f"unknown source {name!r}; sources are {sorted(SOURCES)}.{_suggest(name, list(SOURCES))}")
+    return SOURCES[name].loader(*args, **kwargs)

@@ -1,0 +1,163 @@
+"""Downloaders against a real HTTP server on 127.0.0.1 serving response files in the sources' formats.
+
+Files: tests/data/http/ (World Bank API v2 JSON, FRED JSON, an HTML page; written in the formats the
+APIs document, see tests/data/README.md). No test touches the internet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nqpf_tfp as nt
+from nqpf_tfp.data.fetch import fetch
+from nqpf_tfp.errors import DataSourceError, SpecificationError
+
+FILES = Path(__file__).parent / "data" / "http"
+WDI_PATH = "/wdi/country/CHN;USA/indicator/NY.GDP.MKTP.KD"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    requests: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        path = self.path.split("?")[0]
+        self.requests.append(self.path)
+        if path == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"partial": ')
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        status, headers, body = self.routes.get(path, (404, {}, b"not found"))
+        self.send_response(status)
+        for k, v in {"Content-Length": str(len(body)), **headers}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    read = lambda name: (FILES / name).read_bytes()  # noqa: E731
+    _Handler.routes = {
+        WDI_PATH: (200, {"Content-Type": "application/json"}, read("wdi_gdp_chn_usa.json")),
+        "/wdi/country/CHN/indicator/NY.GDP.MKTP.KDX": (200, {}, read("wdi_unknown_indicator.json")),
+        "/wdi/country/CHN/indicator/NY.GDP.MKTP.KD": (200, {}, read("not_json.html")),
+        "/fred/series/observations": (200, {}, read("fred_rtfpna_chn.json")),
+        "/fred404/series/observations": (400, {}, read("fred_no_series.json")),
+        "/file.csv": (200, {}, b"year,value\n2019,1.5\n"),
+        "/status/429": (429, {"Retry-After": "7"}, b"slow down"),
+        "/status/500": (500, {}, b"oops"),
+    }
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.delenv("NQPF_TFP_OFFLINE", raising=False)
+    monkeypatch.delenv("NQPF_TFP_CACHE", raising=False)
+    _Handler.requests = []
+    return tmp_path / "cache"
+
+
+def test_wdi_tidy_frame_provenance_and_cached_second_call(server, cache):
+    df = nt.data.load("wdi", "NY.GDP.MKTP.KD", countries=["CHN", "USA"], base_url=f"{server}/wdi", cache=cache)
+    assert list(df.columns) == ["countrycode", "year", "indicator", "value"]
+    assert df["year"].dtype == np.int64 and sorted(df.countrycode.unique()) == ["CHN", "USA"]
+    assert df.loc[(df.countrycode == "CHN") & (df.year == 2021), "value"].item() == 1.10e13
+    assert df.loc[(df.countrycode == "USA") & (df.year == 2019), "value"].isna().all()  # null in the source
+    served = (FILES / "wdi_gdp_chn_usa.json").read_bytes()
+    attrs = df.attrs
+    assert attrs["source"] == "World Bank World Development Indicators" and attrs["version"] == "2026-10-28"
+    assert attrs["url"].startswith(f"{server}/wdi/country/CHN;USA/indicator/NY.GDP.MKTP.KD?format=json")
+    assert attrs["sha256"] == hashlib.sha256(served).hexdigest() and attrs["licence"] == "CC BY 4.0"
+    assert attrs["retrieved"].endswith("+00:00") and attrs["from_cache"] is False
+    assert attrs["units"] == "GDP (constant 2015 US$)"
+    assert len(_Handler.requests) == 1
+    again = nt.data.load("wdi", "NY.GDP.MKTP.KD", countries=["CHN", "USA"], base_url=f"{server}/wdi", cache=cache)
+    assert len(_Handler.requests) == 1 and again.attrs["from_cache"] is True  # no request made
+    assert again.equals(df) and again.attrs["sha256"] == attrs["sha256"]
+
+
+def test_offline_mode_and_cache_location(server, cache, monkeypatch):
+    kw = {"countries": ["CHN", "USA"], "base_url": f"{server}/wdi"}
+    with pytest.raises(DataSourceError, match=r"offline and 'wdi' is not in the cache: download .* save it as"):
+        nt.data.load("wdi", "NY.GDP.MKTP.KD", cache=cache, offline=True, **kw)
+    assert _Handler.requests == []
+    monkeypatch.setenv("NQPF_TFP_CACHE", str(cache))  # the environment variable names the cache
+    assert nt.data.cache_dir() == cache
+    nt.data.load("wdi", "NY.GDP.MKTP.KD", **kw)
+    monkeypatch.setenv("NQPF_TFP_OFFLINE", "1")
+    df = nt.data.load("wdi", "NY.GDP.MKTP.KD", **kw)
+    assert df.attrs["from_cache"] and len(_Handler.requests) == 1
+    assert nt.data.load("pwt").attrs["version"] == "10.01"  # the bundled snapshot works offline
+
+
+def test_checksum_mismatch_leaves_the_cache_clean(server, cache):
+    good = hashlib.sha256(b"year,value\n2019,1.5\n").hexdigest()
+    with pytest.raises(DataSourceError, match="failed its checksum.*nothing was cached"):
+        fetch(f"{server}/file.csv", source="test", filename="file.csv", sha256="0" * 64, cache=cache)
+    assert not (cache / "test").exists() or list((cache / "test").iterdir()) == []
+    dl = fetch(f"{server}/file.csv", source="test", filename="file.csv", sha256=good, cache=cache)
+    assert dl.path.read_bytes() == b"year,value\n2019,1.5\n" and not dl.from_cache
+    dl.path.write_bytes(b"tampered")  # a damaged cache entry is not used: fetched again
+    assert fetch(f"{server}/file.csv", source="test", filename="file.csv", sha256=good, cache=cache).from_cache is False
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/status/404", r"was not found \(HTTP 404\)"),
+    ("/status/429", r"rate-limiting requests \(HTTP 429\); retry after 7 s"),
+    ("/status/500", r"server failed \(HTTP 500\)"),
+    ("/truncated", r"cut short; nothing was cached"),
+])
+def test_http_failures_are_clear_and_cache_nothing(server, cache, path, message):
+    with pytest.raises(DataSourceError, match=message):
+        fetch(f"{server}{path}", source="test", filename="x.json", cache=cache)
+    assert not (cache / "test").exists() or list((cache / "test").iterdir()) == []
+
+
+def test_unknown_codes_suggest_close_matches_and_malformed_responses(server, cache, monkeypatch):
+    with pytest.raises(DataSourceError, match=r"does not know indicator 'NY.GDP.MKTP.KDX'.*Close matches: .*NY.GDP.MKTP.KD"):
+        nt.data.load("wdi", "NY.GDP.MKTP.KDX", countries="CHN", base_url=f"{server}/wdi", cache=cache)
+    with pytest.raises(DataSourceError, match="malformed response"):
+        nt.data.load("wdi", "NY.GDP.MKTP.KD", countries="CHN", base_url=f"{server}/wdi", cache=cache)
+    assert list((cache / "wdi").iterdir()) == []  # neither answer was kept
+    monkeypatch.setenv("FRED_API_KEY", "secret-key")
+    with pytest.raises(DataSourceError, match=r"FRED has no series 'RTFPNACHNA632NRUG'.*RTFPNACNA632NRUG"):
+        nt.data.load("fred", "RTFPNACHNA632NRUG", base_url=f"{server}/fred404", cache=cache)
+    with pytest.raises(SpecificationError, match=r"unknown source 'wbi'.*Close matches"):
+        nt.data.load("wbi", "NY.GDP.MKTP.KD")
+
+
+def test_fred_with_key_from_the_environment(server, cache, monkeypatch):
+    monkeypatch.delenv("FRED_API_KEY", raising=False)
+    with pytest.raises(DataSourceError, match="FRED needs an API key.*FRED_API_KEY"):
+        nt.data.load("fred", "RTFPNACNA632NRUG", base_url=f"{server}/fred", cache=cache)
+    monkeypatch.setenv("FRED_API_KEY", "secret-key")
+    df = nt.data.load("fred", "RTFPNACNA632NRUG", base_url=f"{server}/fred", cache=cache, progress=True)
+    assert df["year"].tolist() == [2016, 2017, 2018, 2019] and df["year"].dtype == np.int64
+    assert df.loc[df.year == 2017, "value"].item() == 1.0 and np.isnan(df.loc[df.year == 2019, "value"].item())
+    assert "secret-key" not in df.attrs["url"] and "api_key=secret-key" in _Handler.requests[-1]
+    assert df.attrs["source"].startswith("FRED") and df.attrs["version"] == "2026-11-20"
+
+
+def test_sources_listing():
+    listing = nt.data.sources()
+    assert {"pwt", "wdi", "fred"} <= set(listing.index)
+    assert {"title", "url", "licence", "client", "units"} <= set(listing.columns)
