@@ -58,6 +58,9 @@ def server():
         "/fred/series/observations": (200, {}, read("fred_rtfpna_chn.json")),
         "/fred404/series/observations": (400, {}, read("fred_no_series.json")),
         "/file.csv": (200, {}, b"year,value\n2019,1.5\n"),
+        "/oecd/data/OECD.SDD.TPS,DSD_PDB@DF_PDB,1.0/USA+DEU.A.GDPHRS": (200, {}, read("oecd_pdb_gdphrs.csv")),
+        "/bls/timeseries/data/MPU4910012": (200, {}, read("bls_mpu4910012.json")),
+        "/bls/timeseries/data/MPU4910013": (200, {}, read("bls_no_series.json")),
         "/status/429": (429, {"Retry-After": "7"}, b"slow down"),
         "/status/500": (500, {}, b"oops"),
     }
@@ -157,7 +160,29 @@ def test_fred_with_key_from_the_environment(server, cache, monkeypatch):
     assert df.attrs["source"].startswith("FRED") and df.attrs["version"] == "2026-11-20"
 
 
+def test_oecd_sdmx_csv(server, cache):
+    df = nt.data.load("oecd", "USA+DEU.A.GDPHRS", start=2021, base_url=f"{server}/oecd", cache=cache)
+    assert list(df.columns[:2]) == ["countrycode", "year"] and df.columns[-1] == "value"
+    assert {"MEASURE", "UNIT_MEASURE"} <= set(df.columns) and df["year"].dtype == np.int64
+    assert df.loc[(df.countrycode == "USA") & (df.year == 2022), "value"].item() == 75.3
+    assert df.attrs["source"] == "OECD Productivity Database" and df.attrs["version"] == "1.0"
+    assert "startPeriod=2021" in df.attrs["url"] and df.attrs["licence"] == "CC BY 4.0"
+    with pytest.raises(DataSourceError, match=r"OECD: no data for key 'CHN.A.XXX'.*HTTP 404"):
+        nt.data.load("oecd", "CHN.A.XXX", base_url=f"{server}/oecd", cache=cache)
+
+
+def test_bls_series(server, cache, monkeypatch):
+    monkeypatch.setenv("BLS_API_KEY", "bls-secret")
+    df = nt.data.load("bls", "MPU4910012", base_url=f"{server}/bls", cache=cache)
+    assert df["year"].tolist() == [2021, 2022, 2023] and df["value"].tolist() == [104.128, 103.271, 103.956]
+    assert "bls-secret" not in df.attrs["url"] and "registrationkey=bls-secret" in _Handler.requests[-1]
+    assert df.attrs["licence"] == "public domain" and "total factor productivity" in df.attrs["units"]
+    with pytest.raises(DataSourceError, match=r"BLS has no series 'MPU4910013'.*MPU4910012"):
+        nt.data.load("bls", "MPU4910013", base_url=f"{server}/bls", cache=cache)
+    assert [p.name for p in (cache / "bls").iterdir() if "MPU4910013" in p.name] == []  # the failed answer: not kept
+
+
 def test_sources_listing():
     listing = nt.data.sources()
-    assert {"pwt", "wdi", "fred"} <= set(listing.index)
+    assert {"pwt", "wdi", "fred", "oecd", "bls"} <= set(listing.index)
     assert {"title", "url", "licence", "client", "units"} <= set(listing.columns)

@@ -174,22 +174,22 @@ def _download(url: str, public: str, progress: bool, headers: dict[str, str]) ->
 
 def _http_error(exc: urllib.error.HTTPError, public: str) -> DataSourceError:
     code = exc.code
-    if code == 404:
-        return DataSourceError(f"{public} was not found (HTTP 404): check the series code or the source's version.")
-    if code == 429:
-        wait = exc.headers.get("Retry-After") if exc.headers else None
-        return DataSourceError(
-            f"{public}: the source is rate-limiting requests (HTTP 429)"
-            + (f"; retry after {wait} s." if wait else "; wait and retry.")
-            + " Cached files are reused, so repeated calls need no new requests."
-        )
-    if code >= 500:
-        return DataSourceError(f"{public}: the source's server failed (HTTP {code}); try again later.")
     try:
         body = exc.read(2000).decode("utf-8", "replace")
     except Exception:  # noqa: BLE001 - the body is a courtesy
         body = ""
-    error = DataSourceError(f"{public}: HTTP {code} {exc.reason}. {body[:300]}".strip())
+    if code == 404:
+        message = f"{public} was not found (HTTP 404): check the series code or the source's version."
+    elif code == 429:
+        wait = exc.headers.get("Retry-After") if exc.headers else None
+        message = (f"{public}: the source is rate-limiting requests (HTTP 429)"
+                   + (f"; retry after {wait} s." if wait else "; wait and retry.")
+                   + " Cached files are reused, so repeated calls need no new requests.")
+    elif code >= 500:
+        message = f"{public}: the source's server failed (HTTP {code}); try again later."
+    else:
+        message = f"{public}: HTTP {code} {exc.reason}. {body[:300]}".strip()
+    error = DataSourceError(message)
     error.status, error.body = code, body  # type: ignore[attr-defined]  # sources read their own messages
     return error
 

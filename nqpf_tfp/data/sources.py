@@ -10,6 +10,7 @@ column, documented units) with provenance in ``df.attrs``: ``source``,
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -156,6 +157,84 @@ def _fred(series: str, *, api_key: str | None = None, base_url: str = "https://a
     return _provenance(frame, SOURCES["fred"], str(body.get("realtime_end", "")), [dl])
 
 
+# --------------------------------------------------------------------------------- OECD
+OECD_PDB = "OECD.SDD.TPS,DSD_PDB@DF_PDB,1.0"  # the OECD Productivity Database (SDMX dataflow)
+
+
+def _oecd(key: str = "all", dataflow: str = OECD_PDB, start: int | None = None, end: int | None = None, *,
+          base_url: str = "https://sdmx.oecd.org/public/rest", **options: Any) -> pd.DataFrame:
+    """OECD SDMX data (default: the Productivity Database) as SDMX-CSV, long format.
+
+    ``key`` is the SDMX series key (dimension values joined by dots, empty for
+    all: e.g. ``"CHN+USA.A.GDPHRS.."``); columns ``countrycode`` (REF_AREA),
+    ``year`` (TIME_PERIOD), ``value`` (OBS_VALUE) and every other dimension.
+    """
+    period = "".join(f"&{k}={v}" for k, v in (("startPeriod", start), ("endPeriod", end)) if v)
+    url = f"{base_url}/data/{dataflow}/{key}?format=csvfile{period}"
+    try:
+        dl = fetch(url, source="oecd", filename="data.csv", **options)
+    except DataSourceError as exc:
+        if getattr(exc, "status", None) == 404:
+            raise DataSourceError(f"OECD: no data for key {key!r} in {dataflow!r} (HTTP 404): check the dimension "
+                                  "values (countries as ISO3, e.g. 'CHN+USA') and the dataflow.") from exc
+        raise
+    try:
+        raw = pd.read_csv(io.BytesIO(dl.content))
+        frame = raw.rename(columns={"REF_AREA": "countrycode", "TIME_PERIOD": "year", "OBS_VALUE": "value"})
+        frame["year"] = frame["year"].astype(np.int64)
+        frame["value"] = pd.to_numeric(frame["value"], errors="raise").astype(float)
+    except (KeyError, ValueError, pd.errors.ParserError) as exc:
+        dl.path.unlink(missing_ok=True)
+        raise DataSourceError(f"{dl.url}: malformed SDMX-CSV response ({exc!r}).") from exc
+    dims = [c for c in frame.columns if c not in ("DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "ACTION", "countrycode",
+                                                  "year", "value")]
+    frame = frame[["countrycode", "year", *dims, "value"]].sort_values(["countrycode", *dims, "year"],
+                                                                       ignore_index=True)
+    frame.attrs["units"] = "per series: see the UNIT_MEASURE and UNIT_MULT columns"
+    return _provenance(frame, SOURCES["oecd"], dataflow.split(",")[-1], [dl])
+
+
+# ---------------------------------------------------------------------------------- BLS
+BLS_COMMON = {
+    "MPU4910012": "Private nonfarm business: total factor productivity, index (BLS)",
+    "MPU4900012": "Private business: total factor productivity, index (BLS)",
+    "PRS85006092": "Nonfarm business: labor productivity, percent change (BLS)",
+}
+
+
+def _bls(series: str, start: int | None = None, end: int | None = None, *, api_key: str | None = None,
+         base_url: str = "https://api.bls.gov/publicAPI/v2", **options: Any) -> pd.DataFrame:
+    """BLS time series (e.g. total factor productivity) by the public API v2 (JSON); annual values.
+
+    A registration key (``api_key`` or ``BLS_API_KEY``) is optional and raises BLS's limits.
+    """
+    key = api_key or os.environ.get("BLS_API_KEY")
+    query = "&".join(f"{k}={v}" for k, v in (("startyear", start), ("endyear", end), ("registrationkey", key)) if v)
+    url = f"{base_url}/timeseries/data/{series}" + (f"?{query}" if query else "")
+    dl = fetch(url, source="bls", filename=f"{series}.json", secret_params=("registrationkey",), **options)
+    body = _json(dl)
+    status = body.get("status") if isinstance(body, dict) else None
+    message = " ".join(str(m) for m in body.get("message", [])) if isinstance(body, dict) else ""
+    if status != "REQUEST_SUCCEEDED" or "does not exist" in message:  # BLS answers "succeeded" for unknown series
+        dl.path.unlink(missing_ok=True)
+        if "does not exist" in message:
+            raise DataSourceError(f"BLS has no series {series!r}.{_suggest(series, list(BLS_COMMON))}")
+        if "threshold" in message.lower():
+            raise DataSourceError(f"BLS: daily request limit reached ({message}); set BLS_API_KEY or retry tomorrow.")
+        raise DataSourceError(f"{dl.url}: malformed or failed BLS response (status {status!r}: {message}).")
+    try:
+        data = body["Results"]["series"][0]["data"]
+        annual = [d for d in data if d["period"] == "A01"]
+        frame = pd.DataFrame({"series": series, "year": np.array([int(d["year"]) for d in annual], dtype=np.int64),
+                              "value": np.array([float(d["value"]) for d in annual])})
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        dl.path.unlink(missing_ok=True)
+        raise DataSourceError(f"{dl.url}: malformed BLS response ({exc!r}).") from exc
+    frame = frame.sort_values("year", ignore_index=True)
+    frame.attrs["units"] = BLS_COMMON.get(series, "see the series' BLS page")
+    return _provenance(frame, SOURCES["bls"], "current release", [dl])
+
+
 # ------------------------------------------------------------------------------- registry
 def _pwt_bundled(version: str = "10.01", **options: Any) -> pd.DataFrame:
     from ..datasets import PWT_SHA256, PWT_VERSION, load_pwt
@@ -180,6 +259,10 @@ SOURCES: dict[str, Source] = {
         Source("fred", "FRED, Federal Reserve Bank of St. Louis", "https://api.stlouisfed.org/fred",
                "per series (most public domain; PWT mirrors CC BY 4.0)", "plain HTTP (JSON API, key)",
                "per series (attrs['units'])", _fred),
+        Source("oecd", "OECD Productivity Database", "https://sdmx.oecd.org/public/rest", "CC BY 4.0",
+               "plain HTTP (SDMX-CSV)", "per series (UNIT_MEASURE)", _oecd),
+        Source("bls", "U.S. Bureau of Labor Statistics, productivity", "https://api.bls.gov/publicAPI/v2",
+               "public domain", "plain HTTP (JSON API; key optional)", "index or percent (attrs['units'])", _bls),
     )
 }
 
