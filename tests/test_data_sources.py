@@ -61,6 +61,8 @@ def server():
         "/oecd/data/OECD.SDD.TPS,DSD_PDB@DF_PDB,1.0/USA+DEU.A.GDPHRS": (200, {}, read("oecd_pdb_gdphrs.csv")),
         "/bls/timeseries/data/MPU4910012": (200, {}, read("bls_mpu4910012.json")),
         "/bls/timeseries/data/MPU4910013": (200, {}, read("bls_no_series.json")),
+        "/ggdc/pwt110.xlsx": (200, {}, read("pwt_layout.xlsx")),
+        "/ggdc/pwt100.xlsx": (200, {}, read("not_json.html")),
         "/status/429": (429, {"Retry-After": "7"}, b"slow down"),
         "/status/500": (500, {}, b"oops"),
     }
@@ -182,7 +184,43 @@ def test_bls_series(server, cache, monkeypatch):
     assert [p.name for p in (cache / "bls").iterdir() if "MPU4910013" in p.name] == []  # the failed answer: not kept
 
 
+def test_pwt_versions_by_download(server, cache):
+    df = nt.data.load("pwt", "11.0", base_url=f"{server}/ggdc", cache=cache)
+    assert df["year"].dtype == np.int64 and list(df.countrycode.unique()) == ["CHN", "USA"]
+    assert df.loc[(df.countrycode == "CHN") & (df.year == 2018), "rtfpna"].item() == 1.01
+    served = (FILES / "pwt_layout.xlsx").read_bytes()
+    assert df.attrs["version"] == "11.0" and df.attrs["sha256"] == hashlib.sha256(served).hexdigest()
+    assert df.attrs["url"] == f"{server}/ggdc/pwt110.xlsx" and df.attrs["licence"] == "CC BY 4.0"
+    with pytest.raises(DataSourceError, match="malformed PWT file"):
+        nt.data.load("pwt", "10.0", base_url=f"{server}/ggdc", cache=cache)
+    assert [p.name for p in (cache / "pwt").iterdir() if "pwt100" in p.name] == []
+    with pytest.raises(SpecificationError, match="unknown PWT version '9.1'"):
+        nt.data.load("pwt", "9.1", cache=cache)
+    assert nt.data.load("pwt").attrs["retrieved"] == "bundled with nqpf_tfp"  # 10.01: no download
+
+
+@pytest.mark.parametrize("name, args", [
+    ("wdi", ("NY.GDP.MKTP.KD",)), ("fred", ("RTFPNACNA632NRUG",)), ("oecd", ("USA+DEU.A.GDPHRS",)),
+    ("bls", ("MPU4910012",)), ("pwt", ("11.0",)),
+])
+def test_every_downloader_caches_and_works_offline_after(server, cache, monkeypatch, name, args):
+    monkeypatch.setenv("FRED_API_KEY", "k")
+    base = {"wdi": "/wdi", "fred": "/fred", "oecd": "/oecd", "bls": "/bls", "pwt": "/ggdc"}[name]
+    kw = {"base_url": f"{server}{base}", "cache": cache}
+    if name == "wdi":
+        kw["countries"] = ["CHN", "USA"]
+    first = nt.data.load(name, *args, **kw)
+    second = nt.data.load(name, *args, **kw)
+    third = nt.data.load(name, *args, offline=True, **kw)
+    assert len(_Handler.requests) == 1  # one request, then the cache
+    assert not first.attrs["from_cache"] and second.attrs["from_cache"] and third.attrs["from_cache"]
+    assert first.equals(second) and first.equals(third)
+    for key in ("source", "version", "url", "retrieved", "sha256", "licence", "units"):
+        assert first.attrs[key], key
+
+
 def test_sources_listing():
     listing = nt.data.sources()
     assert {"pwt", "wdi", "fred", "oecd", "bls"} <= set(listing.index)
+    assert all(listing["licence"].str.len() > 0)
     assert {"title", "url", "licence", "client", "units"} <= set(listing.columns)

@@ -13,6 +13,7 @@ import difflib
 import io
 import json
 import os
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -236,24 +237,45 @@ def _bls(series: str, start: int | None = None, end: int | None = None, *, api_k
 
 
 # ------------------------------------------------------------------------------- registry
-def _pwt_bundled(version: str = "10.01", **options: Any) -> pd.DataFrame:
+def _pwt(version: str = "10.01", *, base_url: str | None = None, **options: Any) -> pd.DataFrame:
+    """Penn World Table main table: 10.01 from the bundled copy; other versions (10.0, 11.0), or any
+    version from a mirror (``base_url``), from GGDC's Excel file ``pwtNNN.xlsx`` (sheet "Data"; needs
+    openpyxl), cached. GGDC publishes no checksums for these files."""
     from ..datasets import PWT_SHA256, PWT_VERSION, load_pwt
 
-    if version != PWT_VERSION:
-        raise DataSourceError(f"PWT {version} is not bundled (only {PWT_VERSION}); download it from "
-                              "https://www.rug.nl/ggdc/productivity/pwt/ and read it with pandas.")
-    frame = load_pwt()
-    frame.attrs.update({"source": SOURCES["pwt"].title, "version": PWT_VERSION, "url": SOURCES["pwt"].url,
-                        "retrieved": "bundled with nqpf_tfp", "sha256": PWT_SHA256,
-                        "licence": SOURCES["pwt"].licence, "from_cache": True,
-                        "units": "see nt.datasets.load_pwt_legend()"})
-    return frame
+    source = SOURCES["pwt"]
+    if version == PWT_VERSION and base_url is None:
+        frame = load_pwt()
+        frame.attrs.update({"source": source.title, "version": PWT_VERSION, "url": source.url,
+                            "retrieved": "bundled with nqpf_tfp", "sha256": PWT_SHA256, "licence": source.licence,
+                            "from_cache": True, "units": "see nt.datasets.load_pwt_legend()"})
+        return frame
+    if version not in PWT_FILES:
+        raise SpecificationError(f"unknown PWT version {version!r}; versions are {sorted(PWT_FILES)}.")
+    try:
+        import openpyxl  # noqa: F401 - pandas' Excel reader
+    except ImportError as exc:
+        raise ImportError(f"PWT {version} comes as an Excel file: pip install 'nqpf-tfp[data]' (openpyxl)") from exc
+    dl = fetch(f"{base_url or PWT_URL}/{PWT_FILES[version]}", source="pwt", filename=PWT_FILES[version], **options)
+    try:
+        frame = pd.read_excel(io.BytesIO(dl.content), sheet_name="Data", engine="openpyxl")
+        frame["year"] = frame["year"].astype(np.int64)
+        frame = frame.sort_values(["countrycode", "year"], ignore_index=True)
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not an Excel file, no Data sheet or year
+        dl.path.unlink(missing_ok=True)
+        raise DataSourceError(f"{dl.url}: malformed PWT file ({exc}); expected an Excel file with a 'Data' sheet.") from exc
+    frame.attrs["units"] = "see the file's Legend sheet"
+    return _provenance(frame, source, version, [dl])
+
+
+PWT_URL = "https://www.rug.nl/ggdc/docs"  # GGDC's downloads; if they move, pass base_url=
+PWT_FILES = {"10.0": "pwt100.xlsx", "10.01": "pwt1001.xlsx", "11.0": "pwt110.xlsx"}
 
 
 SOURCES: dict[str, Source] = {
     s.name: s for s in (
         Source("pwt", "Penn World Table", "https://www.rug.nl/ggdc/productivity/pwt/", "CC BY 4.0",
-               "bundled (10.01)", "PWT legend", _pwt_bundled),
+               "bundled (10.01); 10.0 and 11.0 by download (Excel)", "PWT legend", _pwt),
         Source("wdi", "World Bank World Development Indicators", "https://api.worldbank.org/v2", "CC BY 4.0",
                "plain HTTP (JSON API)", "per indicator (attrs['units'])", _wdi),
         Source("fred", "FRED, Federal Reserve Bank of St. Louis", "https://api.stlouisfed.org/fred",
