@@ -181,10 +181,14 @@ def test_weighted_bootstrap_replication_equals_copying_the_rows():
         warnings.simplefilter("ignore", ConvergenceWarning)
         full = model._estimate(model._data, "unadjusted")
         model._prepare_bootstrap()
-        firms = np.random.default_rng(7).integers(0, 400, 400)
-        weighted = model._replicate(full, firms)
-        copied = ProductionEstimator._replicate(model, full, firms)
-    np.testing.assert_allclose(weighted, copied, atol=1e-6)
+        # draws 0, 3 and 4 have a second exact root where labour barely responds (t of -1.4 to -2.0): the
+        # full re-estimation must rank it below the true root, as the local refinement from the full-sample
+        # optimum does (measured: worst difference 1.7e-13 over 30 draws)
+        for seed in range(8):
+            firms = np.random.default_rng(seed).integers(0, 400, 400)
+            weighted = model._replicate(full, firms)
+            copied = ProductionEstimator._replicate(model, full, firms)
+            np.testing.assert_allclose(weighted, copied, atol=1e-9)
 
 
 def test_acf_bootstrap_is_seeded_whatever_n_jobs(chilean):

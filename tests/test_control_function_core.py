@@ -58,10 +58,11 @@ def test_weighted_bootstrap_replication_equals_copying_the_rows(chilean, cls, pr
         np.testing.assert_allclose(weighted, copied, atol=1e-9)
 
 
-def test_exit_correction_keeps_the_row_by_row_path(chilean):
+def test_exit_correction_bootstraps_by_copying_rows(chilean):
     # the exit-corrected g also takes P_hat, outside the sufficient statistics: replications copy rows
     model = nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", exit=True, **KW)
     a = model.fit(bootstrap=4, seed=5, n_jobs=1)
+    assert not hasattr(model, "_cross") and not hasattr(model, "_full")  # no weighted machinery was set up
     b = model.fit(bootstrap=4, seed=5, n_jobs=2)
     np.testing.assert_array_equal(a.cov.to_numpy(), b.cov.to_numpy())
     assert np.isfinite(a.std_errors).all()

@@ -17,6 +17,7 @@ Plain HTTP through the standard library: the sources' APIs are simple GETs.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import sys
 import tempfile
@@ -152,17 +153,13 @@ def _download(url: str, public: str, progress: bool, headers: dict[str, str]) ->
     except urllib.error.HTTPError as exc:
         raise _http_error(exc, public) from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-        if isinstance(exc, urllib.error.URLError) and "IncompleteRead" in repr(exc.reason):
-            raise DataSourceError(f"{public}: the response was cut short; nothing was cached. Try again.") from exc
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
         raise DataSourceError(
             f"cannot reach {public} ({reason}). Check the connection, or work offline from the cache "
             "(offline=True) or the bundled snapshot."
         ) from exc
-    except Exception as exc:  # http.client.IncompleteRead and other protocol errors mid-body
-        if type(exc).__name__ == "IncompleteRead":
-            raise DataSourceError(f"{public}: the response was cut short; nothing was cached. Try again.") from exc
-        raise
+    except http.client.HTTPException as exc:  # a protocol error mid-body
+        raise DataSourceError(f"{public}: the response broke off ({exc!r}); nothing was cached. Try again.") from exc
     content = b"".join(chunks)
     if total is not None and len(content) != total:
         raise DataSourceError(

@@ -45,8 +45,9 @@ about labour: it is chosen knowing part of ``xi_t`` (ACF's timing: at ``t-b``),
 and labour demand increases in productivity, so at the true root the
 innovation is not negatively correlated with the free inputs of period t.
 At the spurious root it is (labour falls when the wage rises), strongly: firm-
-clustered t = -70 on DGP3. The root with fewest free inputs whose t-statistic
-is below -2 wins; then the smaller innovation variance. Both are reported.
+clustered t = -70 on DGP3. Tied roots are ranked by their smallest t of
+cov(xi_t, free_t), largest first: the root at which the data best agree that
+labour rises with the innovation. Both are reported.
 
 Gross output (``value_added=False``) follows Stata's ``prodest ..., acf``: the
 proxy is an input with instrument ``proxy_{t-1}``. Gandhi, Navarro and Rivers
@@ -110,8 +111,7 @@ class _Problem(MarkovGMM):
             if rank < x_fs.shape[1]:
                 raise EstimationError(f"ACF first stage is singular (rank {rank} of {x_fs.shape[1]}).")
         self.x_fs, self.b = x_fs, b
-        coef = b
-        self.ctrl_coef = coef[1:1 + data.controls.shape[1]]
+        self.ctrl_coef = b[1:1 + data.controls.shape[1]]
         gross = not est.spec.value_added
         self.inputs = np.column_stack([data.free, data.state] + ([data.proxy] if gross else []))
         self.x = production_terms(self.inputs, self.form)
@@ -278,7 +278,9 @@ class ACF(ProductionEstimator):
     def _search(self, problem: _Problem) -> tuple[list[tuple[np.ndarray, float]], int]:
         """Distinct local optima of the current criterion, best first, and the number of starts."""
         candidates = self._candidates(problem)
-        values = np.array([problem.criterion(c) for c in candidates])
+        moments, _ = problem.fast.evaluate(candidates)  # the whole design in one batch of array operations
+        scaled = moments @ problem.root / np.sqrt(problem.nobs)
+        values = np.einsum("ij,ij->i", scaled, scaled)
         screened = np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]
         always = np.arange(self.starts, candidates.shape[0])  # OLS, first stage, the user's start
         optima = []
@@ -293,10 +295,13 @@ class ACF(ProductionEstimator):
     @staticmethod
     def _rank_ties(problem: _Problem, distinct: list[tuple[np.ndarray, float]], responses: list[np.ndarray],
                    n_tied: int) -> None:
-        """Order the first ``n_tied`` (exactly tied) optima by the labour-response sign, then the innovation
-        variance; both lists in place."""
-        order = sorted(range(n_tied), key=lambda i: (int(np.sum(responses[i] < -2.0)),
-                                                      problem.fast.innovation_variance(distinct[i][0])))
+        """Order the first ``n_tied`` (exactly tied) optima by their smallest labour-response t, largest
+        first (then the innovation variance, where t is undefined); both lists in place."""
+        def key(i: int) -> tuple[float, float]:
+            lowest = np.nanmin(responses[i]) if np.isfinite(responses[i]).any() else -np.inf
+            return (-lowest, problem.fast.innovation_variance(distinct[i][0]))
+
+        order = sorted(range(n_tied), key=key)
         distinct[:n_tied] = [distinct[i] for i in order]
         responses[:n_tied] = [responses[i] for i in order]
 
@@ -340,8 +345,8 @@ class ACF(ProductionEstimator):
             warn.append(
                 f"ACF: {len(ties)} other optimum(s) have a criterion within {self.tie_tolerance:g} of the best "
                 f"({[tuple(float(x) for x in np.round(t, 3)) for t, _ in ties]}): the moments do not tell them apart. "
-                "Returned: the one where the productivity innovation does not lower labour (then the smallest "
-                "innovation variance); see diagnostics['optima'].")
+                "Returned: the one where labour responds most positively to the productivity innovation (largest "
+                "smallest labour-response t); see diagnostics['optima'].")
         response = responses[0]
         if np.any(response < -2.0):
             warn.append(

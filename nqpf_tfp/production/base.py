@@ -265,9 +265,7 @@ class ProductionEstimator:
             nobs=est.nobs,
             tfp=self._panel.series(est.tfp, "tfp", on="index"),
             elasticities=self._elasticities(est, names),
-            rts_weights=pd.Series(
-                est.rts_weights if est.rts_weights is not None
-                else np.array([1.0 if n in self._input_names() else 0.0 for n in names]), index=names),
+            rts_weights=self._rts_series(est.rts_weights, names),
             inputs=self._input_names(),
             diagnostics=diagnostics,
             j_stat=None if bootstrap else est.j_stat,
@@ -285,11 +283,10 @@ class ProductionEstimator:
         for message in out["warnings"]:
             warnings.warn(message, ConvergenceWarning, stacklevel=3)
         names = out["names"]
-        rts = out["rts"] if out["rts"] is not None else [1.0 if n in self._input_names() else 0.0 for n in names]
         return ProductionResults(
             method=self.method, params=pd.Series(out["params"], index=names, name="coef"),
             cov=pd.DataFrame(out["cov"], index=names, columns=names), cov_type=cov_type, nobs=out["nobs"],
-            tfp=out["tfp"], elasticities=out["elasticities"], rts_weights=pd.Series(rts, index=names),
+            tfp=out["tfp"], elasticities=out["elasticities"], rts_weights=self._rts_series(out["rts"], names),
             inputs=self._input_names(), j_stat=out["j_stat"], j_df=out["j_df"],
             diagnostics={"method": self.method, **out["diagnostics"], "seconds": _time.perf_counter() - start})
 
@@ -297,6 +294,12 @@ class ProductionEstimator:
         state = self.__dict__.copy()
         state["_ddf"] = None  # tasks sent to Dask workers carry the specification, not the collection
         return state
+
+    def _rts_series(self, weights: np.ndarray | None, names: list[str]) -> pd.Series:
+        """Weights with mean returns to scale = weights @ params; by default 1 on each input."""
+        if weights is None:
+            weights = np.array([1.0 if n in self._input_names() else 0.0 for n in names])
+        return pd.Series(weights, index=names)
 
     def _elasticities(self, est: Estimate, names: list[str]) -> pd.DataFrame:
         inputs = self._input_names()

@@ -50,19 +50,15 @@ def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[s
         raise SpecificationError(f"by={by!r} has {int(data[by].isna().sum())} missing values; fill or drop them.")
     groups = {key: frame.drop(columns=by) for key, frame in data.groupby(by, sort=True)}
     fit = dict(fit or {})
-
-    def one(frame: pd.DataFrame) -> Any:
-        return estimator(frame, *args, **kwargs).fit(**fit)
-
     if backend == "dask":
         client = dask_client()
         futures = client.map(_fit_group, [estimator] * len(groups), list(groups.values()),
                              [args] * len(groups), [kwargs] * len(groups), [fit] * len(groups), pure=False)
         return dict(zip(groups, client.gather(futures)))
     if n_jobs == 1:
-        return {key: one(frame) for key, frame in groups.items()}
+        return {key: _fit_group(estimator, frame, args, kwargs, fit) for key, frame in groups.items()}
     with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        return dict(zip(groups, pool.map(one, groups.values())))
+        return dict(zip(groups, pool.map(lambda f: _fit_group(estimator, f, args, kwargs, fit), groups.values())))
 
 
 def _fit_group(estimator: type, frame: pd.DataFrame, args: tuple[Any, ...], kwargs: dict[str, Any],

@@ -18,18 +18,19 @@ squares fit of ``omega_t`` on that polynomial, and ``gamma`` minimises
 .. math:: \\sum_{it} \\big(y_{it} - w_{it}'\\beta - k_{it}'\\gamma - \\hat g(\\omega_{i,t-1}(\\gamma))\\big)^2 ,
 
 over firm-years with a previous year (R prodest's ``gOPLP`` criterion, divided
-by the number of terms for scaling; BFGS started at the first-stage
-coefficients of the state variables, with a Nelder-Mead polish if BFGS
-reports failure; ``diagnostics["objective"]`` is the sum). With
+by the number of terms for scaling, minimised from the first-stage
+coefficients of the state variables, as prodest starts; ``diagnostics["objective"]``
+is the sum). With
 ``exit``, the polynomial is in (omega_{t-1}, P_hat), P_hat the probit
 probability of exit given lagged (state, proxy) (Olley and Pakes 1996, section 4).
 
 The criterion is computed from sufficient statistics (:class:`SecondStage`):
-one pass over the data, then O(1) per evaluation, with an exact gradient, so
-BFGS is followed by Newton steps to the gradient's rounding floor. The
+one pass over the data, then O(1) per evaluation, with an exact gradient: a
+trust-region Newton method, then Newton steps to the gradient's rounding floor
+(R prodest uses BFGS; the optimum is the same, located more precisely). The
 firm-cluster bootstrap re-estimates both stages with firm weights (per-firm
 first-stage cross-products, weighted sums), starting from the full-sample
-optimum. The exit correction evaluates row by row and copies rows.
+optimum. The exit correction evaluates row by row (L-BFGS-B) and copies rows.
 
 References
 ----------
@@ -257,7 +258,7 @@ class _ControlFunction(ProductionEstimator):
     def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
         """Both stages on the drawn firms, with firm weights instead of copied rows (see ``ACF._replicate``):
         the first stage from per-firm cross-products, the second from weighted sufficient statistics,
-        BFGS started at the full-sample optimum."""
+        the optimiser (see :func:`_minimize`) started at the full-sample optimum."""
         if self._corrects_exit():
             return super()._replicate(full, firms)
         fs, rows, prev = self._full

@@ -206,7 +206,7 @@ class _Blocks(GMMCriterion):
         if total["n"] <= total["zz"].shape[0] + est.spec.markov_degree + 1:
             raise EstimationError(f"ACF: only {total['n']} firm-years with the lags the moments need.")
         self.dropped = total["rows"] - total["kept"]
-        self.n_rows, self.n_firms, self.nobs = total["kept"], total["firms"], float(total["n"])
+        self.n_firms, self.nobs = total["firms"], float(total["n"])
         self.b = np.linalg.solve(total["xx"], total["xy"])
         self.ols_start = np.linalg.solve(total["ols_xx"], total["ols_xy"])[1:]
         n = total["n"]
@@ -216,8 +216,7 @@ class _Blocks(GMMCriterion):
         self.n_ctrl = len(est.spec.controls)
         self.ctrl_coef = self.b[1:1 + self.n_ctrl]
         self.fast = MarkovMoments.combine(self._map(_statistics_pass, self.b, centre))
-        self.set_weight(np.linalg.inv(total["zz"]))
-        self.fast.set_weight(self.weight)
+        self.set_weight(np.linalg.inv(total["zz"]))  # the search reads it here; fast supplies the moments
 
     def _map(self, func: Callable[..., Any], *args: Any) -> list[Any]:
         return _map(self.parts, func, self.est, *args)

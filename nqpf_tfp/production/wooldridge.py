@@ -79,8 +79,6 @@ class _LinearSystem(ProductionEstimator):
 
     def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
         """On a Dask DataFrame partitioned by firm: the sums of each partition (see :mod:`~.partitioned`)."""
-        if getattr(self, "variant", None) == "prodest-iv":
-            raise SpecificationError("method='prodest-iv' does not take a Dask DataFrame; use 'iv' or 'gmm'.")
         return fit_linear_partitioned(self, self._ddf, cov_type)
 
     def _lagged_sample(self, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -169,6 +167,11 @@ class Wooldridge(_LinearSystem):
     def _prepare_bootstrap(self) -> None:
         if self.variant != "prodest-iv":
             super()._prepare_bootstrap()
+
+    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
+        if self.variant == "prodest-iv":  # prodest's pooled 2SLS is not a system of sums by equation
+            raise SpecificationError("method='prodest-iv' does not take a Dask DataFrame; use 'iv' or 'gmm'.")
+        return super()._partitioned_estimate(cov_type)
 
     def _system(self, data: ModelData) -> LinearSystem:
         """The two equations of the module docstring on the rows with a previous year."""
