@@ -8,7 +8,7 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 >>> tfp = nt.pwt_tfp(pwt, measure="rtfpna")
 """
 
-from . import data, datasets, errors, growth
+from . import data, datasets, deprecations, errors, growth
 from .growth import (
     GrowthAccounting,
     LevelAccounting,
@@ -34,6 +34,8 @@ from .production import (
 )
 
 __version__ = "0.1.0"
+
+deprecations.install()  # 0.1.0 import paths that moved keep working, with a warning
 
 __all__ = [
     "Panel",

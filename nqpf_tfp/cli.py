@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import __version__
-from .datasets import PWT_VERSION, load_pwt
+from .data.bundled import PWT_VERSION, load_pwt
 from .errors import NqpfTfpError
 from .growth.pwt import pwt_growth_accounting
 from .tables import SummaryTable
@@ -108,9 +108,9 @@ def _growth(args: argparse.Namespace) -> int:
         frame.to_csv(args.csv)
         print(f"\nwrote {args.csv} ({len(frame)} rows)")
     if args.plot:
-        from .plotting import _pyplot, plot_index
+        from .plotting import pyplot, plot_index
 
-        plt = _pyplot()
+        plt = pyplot()
         series = pd.concat({code: index[in_range]}, names=["countrycode"])
         ax = plot_index(series, ylabel=f"TFP index ({args.base} = 1)")
         ax.set_title(f"TFP, {name} (PWT {PWT_VERSION})")

@@ -16,6 +16,7 @@ __all__ = [
     "NqpfTfpWarning",
     "DroppedRowsWarning",
     "ConvergenceWarning",
+    "NqpfTfpDeprecationWarning",
 ]
 
 
@@ -55,3 +56,7 @@ class DroppedRowsWarning(NqpfTfpWarning):
 
 class ConvergenceWarning(NqpfTfpWarning):
     """An optimiser did not converge, or several optima are nearly as good."""
+
+
+class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):
+    """A name or import path that will be removed; the message names its replacement."""

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from .errors import SpecificationError
 
-__all__ = ["OPTIONS", "check_option"]
+__all__ = ["KEYWORDS", "OPTIONS", "check_option"]
 
 #: option name -> {allowed value: what it means}
 OPTIONS: Mapping[str, Mapping[str, str]] = {
@@ -57,9 +57,9 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "divide": "K0 = I0 / divisor (Zhang, Wu and Zhang 2004: divisor 0.10)",
     },
     "backend": {
-        "threads": "bootstrap replications on local threads (n_jobs)",
-        "processes": "bootstrap replications in n_jobs local processes (forked: the data are shared, not copied)",
-        "dask": "bootstrap replications on the workers of the running dask.distributed client",
+        "threads": "independent tasks (bootstrap replications, groups) on n_jobs local threads",
+        "processes": "independent tasks in n_jobs local processes (forked: the data are shared, not copied)",
+        "dask": "independent tasks on the workers of the running dask.distributed client",
     },
     "gnr_second_stage": {
         "gmm": "solve the second-stage moments (Levenberg-Marquardt from the OLS start and a Sobol design)",
@@ -77,7 +77,18 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def check_option(option: str, value: object) -> str:
+#: option name -> the keyword argument users type, where the two differ
+KEYWORDS: Mapping[str, str] = {
+    "pwt_measure": "measure",
+    "wooldridge_method": "method",
+    "pim_initial": "initial",
+    "gnr_second_stage": "second_stage",
+    "acf_moments": "moments",
+    "level_form": "form",
+}
+
+
+def check_option(option: str, value: object, keyword: str | None = None) -> str:
     """Return ``value`` if it is an allowed value of ``option``, else raise.
 
     Parameters
@@ -86,11 +97,13 @@ def check_option(option: str, value: object) -> str:
         Key of :data:`OPTIONS`.
     value : object
         The value the caller passed.
+    keyword : str, optional
+        The keyword the caller typed; by default ``KEYWORDS.get(option, option)``.
 
     Raises
     ------
     SpecificationError
-        Naming the option and listing the valid values.
+        Naming the keyword and listing the valid values with their meanings.
     """
     allowed = OPTIONS[option]
     if isinstance(value, str) and value in allowed:
@@ -98,4 +111,5 @@ def check_option(option: str, value: object) -> str:
     if isinstance(value, str) and value.lower() in allowed:
         return value.lower()
     listing = ", ".join(f"{k!r} ({v})" for k, v in allowed.items())
-    raise SpecificationError(f"{option}={value!r} is not a valid value; valid values are: {listing}.")
+    name = keyword or KEYWORDS.get(option, option)
+    raise SpecificationError(f"{name}={value!r} is not a valid value; valid values are: {listing}.")

@@ -10,7 +10,7 @@ import pandas as pd
 __all__ = ["plot_index"]
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -22,7 +22,7 @@ def plot_index(
     index: pd.Series, *, entities: Iterable[Any] | None = None, ax: Any = None, ylabel: str = "index"
 ) -> Any:
     """One line per entity of a Series on (entity, time); returns the Axes."""
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
     wide = index.unstack(level=0)

@@ -24,5 +24,5 @@ def pwt(pwt_session):
 
 @pytest.fixture(scope="session")
 def chilean() -> pd.DataFrame:
-    """R prodest's Chilean plant panel (tests/data/chilean.csv; provenance in tests/data/README.md)."""
-    return pd.read_csv(Path(__file__).parent / "data" / "chilean.csv")
+    """R prodest's Chilean plant panel (bundled; provenance in nqpf_tfp/data/bundled/README.md)."""
+    return nt.datasets.load_chilean()

@@ -1,16 +1,15 @@
 """ACF with a global search: known truth (ACF 2015 DGP3) and R prodest's Chilean optima.
 
-Data: tests/data/acf_dgp3_sim.csv.gz (5,000 firms x 10 periods simulated with ACF (2015) DGP3,
-truth beta_l = 0.6, beta_k = 0.4; from GabrieleRovigatti/prodest markupest/data/f_DGP3_replica.dta,
-see tests/data/README.md) and tests/data/chilean.csv (R prodest's example data).
-R prodest returns 0.154/0.158/0.138 or 0.646/0.644/0.251 on the Chilean data depending on its
-random start (issue 4).
+Data: ``nt.datasets.load_acf_dgp3()`` (5,000 firms x 10 periods simulated with ACF (2015) DGP3,
+truth beta_l = 0.6, beta_k = 0.4; from GabrieleRovigatti/prodest markupest/data/f_DGP3_replica.dta)
+and ``nt.datasets.load_chilean()`` (R prodest's example data); provenance in
+nqpf_tfp/data/bundled/README.md. R prodest 1.0.1's ACF returns 0.154/0.158/0.138 or
+0.646/0.644/0.251 on the Chilean data depending on its random start.
 """
 
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,7 +17,9 @@ import pytest
 
 import nqpf_tfp as nt
 from nqpf_tfp.errors import ConvergenceWarning
-from nqpf_tfp.production.acf import _Problem
+from nqpf_tfp.production.gmm.acf import ACFProblem
+from nqpf_tfp.production.gmm.markov import MarkovGMM
+from nqpf_tfp.production.gmm.moments import MarkovMoments
 
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]
@@ -26,7 +27,7 @@ FREE = ["fX1", "fX2"]
 
 @pytest.fixture(scope="module")
 def dgp3() -> pd.DataFrame:
-    return pd.read_csv(Path(__file__).parent / "data" / "acf_dgp3_sim.csv.gz")
+    return nt.datasets.load_acf_dgp3()
 
 
 def test_dgp3_recovers_truth_and_reports_the_spurious_root(dgp3):
@@ -43,7 +44,7 @@ def test_chilean_global_minimum_below_both_prodest_solutions(chilean):
     # the global root (RTS 1.54) has innovations that lower both kinds of labour: reported as a warning
     with pytest.warns(ConvergenceWarning, match="lowers the free input"):
         res = model.fit()
-    problem = _Problem(model, model._data)
+    problem = ACFProblem(model.settings, model.model_data)
     published = [problem.criterion(np.array(t)) for t in ([0.154, 0.158, 0.138], [0.646, 0.644, 0.251])]
     assert res.diagnostics["objective"] <= min(published)
     assert len(res.diagnostics["optima"]) >= 3  # distinct local optima are reported
@@ -126,7 +127,7 @@ def test_overidentified_moments_report_hansen_j():
 def test_gross_output_acf_finds_the_gnr_non_identified_root():
     # Gandhi, Navarro and Rivers (2020): with a flexible intermediate input, gross-output ACF is not identified;
     # on their Monte Carlo panel (truth: capital 0.25, intermediates 0.65) the returned root is output = m.
-    data = pd.read_csv(Path(__file__).parent / "data" / "gnr_sim_cd_500.csv.gz")
+    data = nt.datasets.load_gnr_simulated()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         res = nt.ACF(data, "yg", None, "k", "i", entity="id", time="time", value_added=False).fit()
@@ -146,12 +147,9 @@ def test_simulate_acf_is_seeded_and_validates():
 
 @pytest.mark.parametrize("form, value_added", [("cobb-douglas", True), ("translog", True), ("cobb-douglas", False)])
 def test_sufficient_statistics_equal_the_row_by_row_criterion(form, value_added):
-    from nqpf_tfp.production.markov_gmm import MarkovGMM
-    from nqpf_tfp.production.moments import MarkovMoments
-
     panel = nt.datasets.simulate_acf(300, 8, seed=5)
     model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", form=form, value_added=value_added)
-    problem = _Problem(model, model._data)
+    problem = ACFProblem(model.settings, model.model_data)
     rng = np.random.default_rng(0)
     for _ in range(5):
         theta = rng.uniform(-0.2, 1.0, problem.x.shape[1])
@@ -173,21 +171,17 @@ def test_sufficient_statistics_equal_the_row_by_row_criterion(form, value_added)
 def test_weighted_bootstrap_replication_equals_copying_the_rows():
     # one replication with firm weights (per-firm first-stage cross-products, weighted sufficient statistics)
     # against the row-copying replication that re-runs the whole estimator
-    from nqpf_tfp.production.base import ProductionEstimator
-
     panel = nt.datasets.simulate_acf(400, 8, seed=2)
     model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", controls=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        full = model._estimate(model._data, "unadjusted")
-        model._prepare_bootstrap()
         # draws 0, 3 and 4 have a second exact root where labour barely responds (t of -1.4 to -2.0): the
         # full re-estimation must rank it below the true root, as the local refinement from the full-sample
         # optimum does (measured: worst difference 1.7e-13 over 30 draws)
         for seed in range(8):
             firms = np.random.default_rng(seed).integers(0, 400, 400)
-            weighted = model._replicate(full, firms)
-            copied = ProductionEstimator._replicate(model, full, firms)
+            weighted = model.resample_params(firms)
+            copied = model.resample_params(firms, reweight=False)
             np.testing.assert_allclose(weighted, copied, atol=1e-9)
 
 
@@ -209,6 +203,6 @@ def test_sandwich_in_blocks_of_firms_equals_one_block(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         whole = model.fit().cov.to_numpy()
-        monkeypatch.setattr("nqpf_tfp.production.acf_inference._BLOCK_ROWS", 97)  # not a multiple of 8
+        monkeypatch.setattr("nqpf_tfp.production.inference.sandwich.BLOCK_ROWS", 97)  # not a multiple of 8
         blocks = model.fit().cov.to_numpy()
     np.testing.assert_allclose(blocks, whole, rtol=1e-10, atol=1e-12 * np.abs(whole).max())

@@ -77,7 +77,7 @@ def test_bad_input_gets_a_clear_error(provinces):
         pim(provinces, "I", preset="zhang2005", **KEYS)
     with pytest.raises(SpecificationError, match="give depreciation= and initial="):
         pim(provinces, "I", **KEYS)
-    with pytest.raises(SpecificationError, match="pim_initial"):
+    with pytest.raises(SpecificationError, match="initial=.steady. is not a valid value"):
         pim(provinces, "I", depreciation=0.05, initial="steady", **KEYS)
     with pytest.raises(SpecificationError, match=r"\[0, 1\)"):
         pim(provinces, "I", depreciation=1.2, initial="divide", divisor=0.1, **KEYS)

@@ -1,7 +1,7 @@
 """Olley-Pakes / Levinsohn-Petrin second stage: sufficient statistics against the row-by-row criterion,
 and the firm-weighted bootstrap replication against copying the drawn firms' rows.
 
-Data: tests/data/chilean.csv (R prodest's example data; provenance in tests/data/README.md).
+Data: ``nt.datasets.load_chilean()`` (R prodest's example data; provenance in nqpf_tfp/data/bundled/README.md).
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ import numpy as np
 import pytest
 
 import nqpf_tfp as nt
-from nqpf_tfp.production.base import ProductionEstimator
-from nqpf_tfp.production.control_function import SecondStage, direct_criterion, first_stage
+from nqpf_tfp.production.estimators.control_function import SecondStage, direct_criterion, first_stage
 
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]
 
 
 def _pieces(model):
-    data = model._data
+    data = model.model_data
     fs = first_stage(data, model.spec.poly_degree)
     lag = data.lag(1)
     rows = np.flatnonzero(lag.valid)
@@ -48,12 +47,11 @@ def test_sufficient_statistics_equal_the_row_by_row_criterion(chilean, cls, prox
 @pytest.mark.parametrize("cls, proxy", [(nt.LevinsohnPetrin, "pX"), (nt.OlleyPakes, "inv")])
 def test_weighted_bootstrap_replication_equals_copying_the_rows(chilean, cls, proxy):
     model = cls(chilean, "Y", FREE, "sX", proxy, controls=None, **KW)
-    full = model._estimate(model._data, "unadjusted")
-    model._prepare_bootstrap()
+    n_firms = model.model_data.n_entities
     for seed in (1, 2, 3):
-        firms = np.random.default_rng(seed).integers(0, model._data.n_entities, model._data.n_entities)
-        weighted = model._replicate(full, firms)
-        copied = ProductionEstimator._replicate(model, full, firms)
+        firms = np.random.default_rng(seed).integers(0, n_firms, n_firms)
+        weighted = model.resample_params(firms)
+        copied = model.resample_params(firms, reweight=False)
         # both optimisers end with Newton steps on an exact gradient: equal to rounding (measured: worst 1.4e-11 over 30 draws)
         np.testing.assert_allclose(weighted, copied, atol=1e-9)
 
@@ -62,7 +60,7 @@ def test_exit_correction_bootstraps_by_copying_rows(chilean):
     # the exit-corrected g also takes P_hat, outside the sufficient statistics: replications copy rows
     model = nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", exit=True, **KW)
     a = model.fit(bootstrap=4, seed=5, n_jobs=1)
-    assert not hasattr(model, "_cross") and not hasattr(model, "_full")  # no weighted machinery was set up
+    assert a.diagnostics["bootstrap_resampling"] == "copied rows"  # no weighted machinery was set up
     b = model.fit(bootstrap=4, seed=5, n_jobs=2)
     np.testing.assert_array_equal(a.cov.to_numpy(), b.cov.to_numpy())
     assert np.isfinite(a.std_errors).all()

@@ -1,7 +1,7 @@
 """Wooldridge's system from sums accumulated in row chunks, against the stacked block-diagonal computation;
 the firm-weighted bootstrap replication against copying the drawn firms' rows.
 
-Data: tests/data/chilean.csv (R prodest's example data; provenance in tests/data/README.md).
+Data: ``nt.datasets.load_chilean()`` (R prodest's example data; provenance in nqpf_tfp/data/bundled/README.md).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import pytest
 import scipy.linalg
 
 import nqpf_tfp as nt
-from nqpf_tfp.production.base import ProductionEstimator
 
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]
@@ -27,7 +26,7 @@ def _stacked(system):
 def test_chunked_sums_equal_the_stacked_computation(chilean, method, monkeypatch):
     model = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method=method, **KW)
     res = model.fit()
-    system = model._full_system
+    system = model.linear_system()
     y, x, z, clusters = _stacked(system)
     w = np.linalg.inv(z.T @ z)
     params = np.linalg.solve(x.T @ z @ w @ z.T @ x, x.T @ z @ w @ z.T @ y)
@@ -43,13 +42,13 @@ def test_chunked_sums_equal_the_stacked_computation(chilean, method, monkeypatch
     g = np.unique(clusters).size
     cov = bread @ a @ sums.T @ sums @ a.T @ bread * g / (g - 1)
     k = res.params.size
-    np.testing.assert_allclose(res.params.to_numpy(), params[1:1 + k], rtol=0, atol=1e-10)  # issue 5: to 1e-10
+    np.testing.assert_allclose(res.params.to_numpy(), params[1:1 + k], rtol=0, atol=1e-10)  # the chunked sums equal the direct computation to 1e-10
     scale = np.abs(cov[1:1 + k, 1:1 + k]).max()  # covariances near zero: compare on the matrix's scale
     np.testing.assert_allclose(res.cov.to_numpy(), cov[1:1 + k, 1:1 + k], rtol=1e-9, atol=1e-10 * scale)
     # chunks of 37 rows (firms split across chunks) give the same sums
-    monkeypatch.setattr("nqpf_tfp.production.linear_gmm._CELLS", 37 * system.m * (system.p + 1))
+    monkeypatch.setattr("nqpf_tfp.production.gmm.linear.CHUNK_CELLS", 37 * system.m * (system.p + 1))
     small = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method=method, **KW)
-    assert small._system(small._data).chunk == 37
+    assert small.linear_system().chunk == 37
     np.testing.assert_allclose(small.fit().cov.to_numpy(), res.cov.to_numpy(), rtol=1e-10, atol=1e-10 * scale)
 
 
@@ -57,9 +56,8 @@ def test_chunked_sums_equal_the_stacked_computation(chilean, method, monkeypatch
                                      (nt.RobinsonWooldridge, {})])
 def test_weighted_bootstrap_replication_equals_copying_the_rows(chilean, cls, kw):
     model = cls(chilean, "Y", FREE, "sX", "pX", **kw, **KW)
-    full = model._estimate(model._data, "cluster")
-    model._prepare_bootstrap()
+    n_firms = model.model_data.n_entities
     for seed in (1, 2):
-        firms = np.random.default_rng(seed).integers(0, model._data.n_entities, model._data.n_entities)
-        np.testing.assert_allclose(model._replicate(full, firms),
-                                   ProductionEstimator._replicate(model, full, firms), rtol=1e-9, atol=1e-12)
+        firms = np.random.default_rng(seed).integers(0, n_firms, n_firms)
+        np.testing.assert_allclose(model.resample_params(firms),
+                                   model.resample_params(firms, reweight=False), rtol=1e-9, atol=1e-12)

@@ -50,7 +50,7 @@ def test_column_in_two_roles(chilean):
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"form": "ces"}, r"form='ces'.*'cobb-douglas'.*'translog'"),
     ({"missing": "skip"}, r"missing='skip'.*'raise'.*'drop'"),
-    ({"method": "ols"}, r"wooldridge_method='ols'.*'iv'.*'gmm'.*'prodest-gmm'"),
+    ({"method": "ols"}, r"^method='ols'.*'iv'.*'gmm'.*'prodest-gmm'"),
     ({"poly_degree": 0}, r"poly_degree must be a whole number >= 1"),
 ])
 def test_unknown_option_values_list_valid_ones(chilean, kwargs, message):
@@ -192,8 +192,7 @@ def test_olley_pakes_exit_column_and_flag(chilean):
 def test_row_order_relabelling_and_log_shifts(small, seed, shifts):
     rng = np.random.default_rng(seed)
     base = {
-        "lp": nt.LevinsohnPetrin(small, "Y", FREE, "sX", "pX", **KW)._estimate(
-            nt.LevinsohnPetrin(small, "Y", FREE, "sX", "pX", **KW)._data, "unadjusted").params,
+        "lp": nt.LevinsohnPetrin(small, "Y", FREE, "sX", "pX", **KW).point_estimates().to_numpy(),
         "wg": nt.Wooldridge(small, "Y", FREE, "sX", "pX", method="gmm", **KW).fit().params.to_numpy(),
         "fe": nt.FixedEffects(small, "Y", FREE, "sX", **KW).fit().params.to_numpy(),
     }
@@ -206,7 +205,7 @@ def test_row_order_relabelling_and_log_shifts(small, seed, shifts):
     # LP: the second stage ends with Newton steps on the exact (complex-step) gradient of the sufficient-
     # statistics criterion, so it agrees to rounding too (measured: worst 2.7e-14 over 100 random
     # shift/permutation cases on the full and a 120-plant sample; BFGS alone stopped ~3e-8 away).
-    np.testing.assert_allclose(lp._estimate(lp._data, "unadjusted").params, base["lp"], atol=1e-10)
+    np.testing.assert_allclose(lp.point_estimates().to_numpy(), base["lp"], atol=1e-10)
     np.testing.assert_allclose(
         nt.Wooldridge(changed, "Y", FREE, "sX", "pX", method="gmm", **KW).fit().params, base["wg"], atol=1e-7)
     np.testing.assert_allclose(nt.FixedEffects(changed, "Y", FREE, "sX", **KW).fit().params, base["fe"], atol=1e-9)

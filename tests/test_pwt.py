@@ -62,15 +62,15 @@ def test_load_pwt_returns_a_fresh_copy():
 
 
 def test_corrupt_bundle_is_a_checksum_error(monkeypatch):
-    from nqpf_tfp import datasets
+    from nqpf_tfp.data import bundled
 
-    datasets._pwt_frame.cache_clear()
-    monkeypatch.setattr(datasets, "_bundled", lambda name: gzip.compress(b"countrycode,year\nXXX,1\n"))
+    bundled.pwt_frame.cache_clear()
+    monkeypatch.setattr(bundled, "read_bundled", lambda name: gzip.compress(b"countrycode,year\nXXX,1\n"))
     with pytest.raises(DataSourceError, match="fails its checksum"):
-        datasets.load_pwt()
+        nt.datasets.load_pwt()
     monkeypatch.undo()
-    datasets._pwt_frame.cache_clear()
-    assert datasets.load_pwt().shape == (12810, 52)
+    bundled.pwt_frame.cache_clear()
+    assert nt.datasets.load_pwt().shape == (12810, 52)
 
 
 def test_legend_lists_every_column(pwt):
@@ -113,7 +113,7 @@ def test_level_measures_all_countries(pwt, measure):
 
 
 def test_unknown_measure_lists_valid_values(pwt):
-    with pytest.raises(SpecificationError, match=r"pwt_measure='tfp'.*'rtfpna'.*'ctfp'"):
+    with pytest.raises(SpecificationError, match=r"^measure='tfp'.*'rtfpna'.*'ctfp'"):
         nt.pwt_tfp(pwt, "tfp")
 
 

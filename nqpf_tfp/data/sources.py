@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataSourceError, SpecificationError
+from .bundled import PWT_SHA256, PWT_VERSION, load_pwt
 from .fetch import Download, fetch
 
 __all__ = ["SOURCES", "Source", "load", "sources"]
@@ -241,8 +242,6 @@ def _pwt(version: str = "10.01", *, base_url: str | None = None, **options: Any)
     """Penn World Table main table: 10.01 from the bundled copy; other versions (10.0, 11.0), or any
     version from a mirror (``base_url``), from GGDC's Excel file ``pwtNNN.xlsx`` (sheet "Data"; needs
     openpyxl), cached. GGDC publishes no checksums for these files."""
-    from ..datasets import PWT_SHA256, PWT_VERSION, load_pwt
-
     source = SOURCES["pwt"]
     if version == PWT_VERSION and base_url is None:
         frame = load_pwt()

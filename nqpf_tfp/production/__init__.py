@@ -4,16 +4,29 @@ Estimators share one constructor vocabulary (``output, free, state, proxy,
 controls, entity, time, form, value_added, poly_degree, markov_degree``) and
 ``.from_formula("y ~ free | state | proxy", data, ...)``; ``fit()`` returns a
 :class:`ProductionResults`.
+
+Layers (imports point down only)::
+
+    estimators/   the public classes                     (uses everything below)
+    outofcore/    partition sums for Dask DataFrames     (uses gmm, inference, numerics)
+    gmm/          criteria, Markov GMM, ACF's search      inference/  sandwiches, bootstrap
+    numerics/     polynomial bases, least squares, cluster sums
+    spec, formula, estimate, results, by_group            the specification and the results
 """
 
-from .acf import ACF
-from .base import ProductionEstimator
 from .by_group import fit_by
-from .gnr import GNR
-from .control_function import LevinsohnPetrin, OlleyPakes
-from .ols import OLS, FixedEffects
+from .estimators import (
+    ACF,
+    GNR,
+    OLS,
+    FixedEffects,
+    LevinsohnPetrin,
+    OlleyPakes,
+    ProductionEstimator,
+    RobinsonWooldridge,
+    Wooldridge,
+)
 from .results import ProductionResults
-from .wooldridge import RobinsonWooldridge, Wooldridge
 
 __all__ = [
     "ACF", "ProductionEstimator", "ProductionResults", "OLS", "FixedEffects", "OlleyPakes", "LevinsohnPetrin",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from ..errors import SpecificationError
 from ..options import check_option
-from .partitioned import dask_client
+from ..parallel import map_tasks
 
 __all__ = ["fit_by"]
 
@@ -49,18 +49,10 @@ def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[s
     if data[by].isna().any():
         raise SpecificationError(f"by={by!r} has {int(data[by].isna().sum())} missing values; fill or drop them.")
     groups = {key: frame.drop(columns=by) for key, frame in data.groupby(by, sort=True)}
-    fit = dict(fit or {})
-    if backend == "dask":
-        client = dask_client()
-        futures = client.map(_fit_group, [estimator] * len(groups), list(groups.values()),
-                             [args] * len(groups), [kwargs] * len(groups), [fit] * len(groups), pure=False)
-        return dict(zip(groups, client.gather(futures)))
-    if n_jobs == 1:
-        return {key: _fit_group(estimator, frame, args, kwargs, fit) for key, frame in groups.items()}
-    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        return dict(zip(groups, pool.map(lambda f: _fit_group(estimator, f, args, kwargs, fit), groups.values())))
+    task = partial(_fit_group, estimator, args=args, kwargs=kwargs, fit=dict(fit or {}))
+    return dict(zip(groups, map_tasks(task, list(groups.values()), backend=backend, n_jobs=n_jobs)))
 
 
-def _fit_group(estimator: type, frame: pd.DataFrame, args: tuple[Any, ...], kwargs: dict[str, Any],
+def _fit_group(estimator: type, frame: pd.DataFrame, *, args: tuple[Any, ...], kwargs: dict[str, Any],
                fit: dict[str, Any]) -> Any:
     return estimator(frame, *args, **kwargs).fit(**fit)

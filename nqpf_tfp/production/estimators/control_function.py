@@ -53,14 +53,15 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..errors import EstimationError, PanelError, SpecificationError
-from .base import Estimate, ProductionEstimator
-from .basis import markov_basis, polynomial
-from .linalg import EntityCrossProducts
-from .moments import _STEP, MarkovMoments, complex_steps
-from .spec import ModelData
+from ...errors import EstimationError, PanelError, SpecificationError
+from ..estimate import Estimate
+from ..gmm.moments import COMPLEX_STEP, MarkovMoments, complex_steps
+from ..numerics.basis import markov_basis, polynomial
+from ..numerics.linalg import EntityCrossProducts
+from ..spec import ModelData
+from .base import ProductionEstimator
 
-__all__ = ["OlleyPakes", "LevinsohnPetrin", "first_stage"]
+__all__ = ["FirstStage", "LevinsohnPetrin", "OlleyPakes", "SecondStage", "direct_criterion", "first_stage"]
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class SecondStage:
         return float(self._values(np.atleast_2d(gamma))[0]) + self.constant
 
     def gradient(self, gamma: np.ndarray) -> np.ndarray:
-        return self._values(complex_steps(gamma)).imag / _STEP
+        return self._values(complex_steps(gamma)).imag / COMPLEX_STEP
 
 
 def direct_criterion(phi: np.ndarray, resid: np.ndarray, state: np.ndarray, rows: np.ndarray, prev: np.ndarray,
@@ -235,7 +236,7 @@ class _ControlFunction(ProductionEstimator):
             second = SecondStage(phi, resid, data.state, rows, prev, self.spec.markov_degree)
             opt = _minimize(second.criterion, fs.gamma_start, second.gradient)
             if data is self._data:
-                self._full = (fs, rows, prev)  # the bootstrap reweights these
+                self._stages = (fs, rows, prev)  # the bootstrap reweights these
         else:
             criterion = direct_criterion(phi, resid, data.state, rows, prev, self.spec.markov_degree, p_exit[rows])
             opt = _minimize(criterion, fs.gamma_start)
@@ -249,19 +250,23 @@ class _ControlFunction(ProductionEstimator):
         warn = [] if opt.success else [f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
         return Estimate(params, data.log_tfp(params), data.n, None, diagnostics=diag, warnings=warn)
 
+    def _reweights(self) -> bool:
+        return not self._corrects_exit()
+
     def _prepare_bootstrap(self) -> None:
         if self._corrects_exit():
             return  # the exit probit is re-estimated on copied rows (the default replication)
-        fs = self._full[0]
+        fs = self._stages[0]
         self._cross = EntityCrossProducts.build(fs.design, self._data.y, self._data.entity_blocks()[0])
 
-    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+    def _replicate(self, firms: np.ndarray) -> np.ndarray:
         """Both stages on the drawn firms, with firm weights instead of copied rows (see ``ACF._replicate``):
         the first stage from per-firm cross-products, the second from weighted sufficient statistics,
         the optimiser (see :func:`_minimize`) started at the full-sample optimum."""
         if self._corrects_exit():
-            return super()._replicate(full, firms)
-        fs, rows, prev = self._full
+            return super()._replicate(firms)
+        fs, rows, prev = self._stages
+        assert self._full is not None
         data = self._data
         counts = np.bincount(firms, minlength=data.n_entities).astype(float)
         coef = self._cross.solve(counts)
@@ -270,7 +275,7 @@ class _ControlFunction(ProductionEstimator):
         second = SecondStage(fs.phi(coef), data.y - fs.design @ coef, data.state, rows[use], prev[use],
                              self.spec.markov_degree, weight[use])
         nf, ns = fs.n_free, fs.n_state
-        opt = _minimize(second.criterion, full.params[nf:nf + ns], second.gradient)
+        opt = _minimize(second.criterion, self._full.params[nf:nf + ns], second.gradient)
         return np.r_[coef[1:1 + nf], opt.x, coef[1 + nf:1 + nf + fs.n_controls]]
 
 
@@ -297,7 +302,7 @@ class OlleyPakes(_ControlFunction):
         polynomial in (state, proxy), and the productivity process becomes a
         polynomial in (omega_{t-1}, P_hat).
     **kwargs
-        As :class:`~nqpf_tfp.production.base.ProductionEstimator`.
+        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`.
 
     Notes
     -----

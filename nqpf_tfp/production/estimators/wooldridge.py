@@ -60,14 +60,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import EstimationError, SpecificationError
-from ..options import check_option
-from .base import Estimate, ProductionEstimator
-from .basis import polynomial
-from .linalg import cluster_meat, n_clusters
-from .linear_gmm import LinearSystem, gmm, solve_gmm
-from .partitioned import fit_linear_partitioned
-from .spec import ModelData
+from ...errors import EstimationError, SpecificationError
+from ...options import check_option
+from ..estimate import Estimate
+from ..gmm.linear import LinearSystem, gmm, solve_gmm
+from ..numerics.basis import polynomial
+from ..numerics.linalg import cluster_meat, n_clusters
+from ..outofcore.linear import PartitionedLinearModel, fit_linear_partitioned
+from ..spec import ModelData
+from .base import ProductionEstimator
 
 __all__ = ["Wooldridge", "RobinsonWooldridge"]
 
@@ -77,9 +78,17 @@ class _LinearSystem(ProductionEstimator):
     supports_dask: ClassVar[bool] = True
     n_equations: ClassVar[int] = 1
 
-    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
-        """On a Dask DataFrame partitioned by firm: the sums of each partition (see :mod:`~.partitioned`)."""
-        return fit_linear_partitioned(self, self._ddf, cov_type)
+    def _partitioned_estimate(self, ddf: Any, cov_type: str) -> Estimate:
+        """On a Dask DataFrame partitioned by firm: the sums of each partition
+        (see :mod:`nqpf_tfp.production.outofcore.linear`)."""
+        lin = PartitionedLinearModel(self._partitioned_model(), self._system, self._efficient(), self.n_equations)
+        return fit_linear_partitioned(lin, ddf, cov_type)
+
+    def linear_system(self) -> LinearSystem:
+        """The estimating equations on the full sample as a :class:`~nqpf_tfp.production.gmm.linear.LinearSystem`
+        (the sums ``Z'X``, ``Z'y``, ``Z'Z`` accumulated in row chunks), for inspection."""
+        self._require_in_memory("linear_system()")
+        return self._system(self._data)
 
     def _lagged_sample(self, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows with a previous year, their previous rows, and the polynomial c of every row."""
@@ -111,10 +120,13 @@ class _LinearSystem(ProductionEstimator):
         return Estimate(params, data.log_tfp(params), int(system.n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
                         diagnostics=diag)
 
+    def _reweights(self) -> bool:
+        return True
+
     def _prepare_bootstrap(self) -> None:
         self._firm_sums = self._full_system.entity_sums()
 
-    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+    def _replicate(self, firms: np.ndarray) -> np.ndarray:
         """Both steps from the firm-weighted per-firm sums ``Z_i'X_i``, ``Z_i'y_i``, ``Z_i'Z_i`` (no rows)."""
         zx_f, zy_f, zz_f = self._firm_sums
         counts = np.bincount(firms, minlength=zx_f.shape[0]).astype(float)
@@ -123,7 +135,8 @@ class _LinearSystem(ProductionEstimator):
         if self._efficient():  # each drawn copy of a firm is its own cluster
             scores = zy_f - zx_f @ params
             params = solve_gmm(zx, zy, np.linalg.pinv((scores * counts[:, None]).T @ scores))
-        return params[1:1 + full.params.size]
+        assert self._full is not None
+        return params[1:1 + self._full.params.size]
 
 
 class Wooldridge(_LinearSystem):
@@ -135,7 +148,7 @@ class Wooldridge(_LinearSystem):
     ----------
     method : {"iv", "gmm", "prodest-gmm"}
     **kwargs
-        As :class:`~nqpf_tfp.production.base.ProductionEstimator`.
+        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`.
     """
 
     method: ClassVar[str] = "Wooldridge"
@@ -159,19 +172,22 @@ class Wooldridge(_LinearSystem):
             return self._prodest_iv(data, cov_type)
         return super()._estimate(data, cov_type)
 
-    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+    def _replicate(self, firms: np.ndarray) -> np.ndarray:
         if self.variant == "prodest-iv":
-            return ProductionEstimator._replicate(self, full, firms)
-        return super()._replicate(full, firms)
+            return ProductionEstimator._replicate(self, firms)
+        return super()._replicate(firms)
+
+    def _reweights(self) -> bool:
+        return self.variant != "prodest-iv"
 
     def _prepare_bootstrap(self) -> None:
         if self.variant != "prodest-iv":
             super()._prepare_bootstrap()
 
-    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
+    def _partitioned_estimate(self, ddf: Any, cov_type: str) -> Estimate:
         if self.variant == "prodest-iv":  # prodest's pooled 2SLS is not a system of sums by equation
             raise SpecificationError("method='prodest-iv' does not take a Dask DataFrame; use 'iv' or 'gmm'.")
-        return super()._partitioned_estimate(cov_type)
+        return super()._partitioned_estimate(ddf, cov_type)
 
     def _system(self, data: ModelData) -> LinearSystem:
         """The two equations of the module docstring on the rows with a previous year."""

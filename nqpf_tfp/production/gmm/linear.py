@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import EstimationError
-from .linalg import n_clusters
+from ...errors import EstimationError
+from ..numerics.linalg import n_clusters
 
 __all__ = ["GMMFit", "LinearSystem", "gmm", "gmm_from_sums"]
 
-_CELLS = 1 << 21  # rows x columns per chunk (16 MB of float64)
+CHUNK_CELLS = 1 << 21  # rows x columns per chunk (16 MB of float64)
 
 Builder = Callable[[slice], tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]]
 
@@ -52,7 +52,7 @@ class LinearSystem:
         self.n_eq, self.p = len(xs), xs[0].shape[1]
         self.z_sizes = [z.shape[1] for z in zs]
         self.m = sum(self.z_sizes)
-        self.chunk = max(1, _CELLS // (self.m * (self.p + 1)))
+        self.chunk = max(1, CHUNK_CELLS // (self.m * (self.p + 1)))
         zx, zy, zz = np.zeros((self.m, self.p)), np.zeros(self.m), np.zeros((self.m, self.m))
         for _, y, xs, zs in self._chunks():
             at = 0

@@ -26,8 +26,8 @@ from math import factorial
 
 import numpy as np
 
-from .basis import monomial_table, monomials
-from .markov_gmm import GMMCriterion
+from ..numerics.basis import monomial_table, monomials
+from .markov import GMMCriterion
 
 __all__ = ["MarkovMoments", "complex_steps"]
 
@@ -188,10 +188,10 @@ class MarkovMoments(GMMCriterion):
     def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
         """Exact to rounding by the complex step (Squire and Trapp 1998), all k points in one batch."""
         moments, _ = self.evaluate(complex_steps(theta))
-        return moments.imag.T / _STEP
+        return moments.imag.T / COMPLEX_STEP
 
 
-_STEP = 1e-30
+COMPLEX_STEP = 1e-30
 
 
 def complex_steps(theta: np.ndarray) -> np.ndarray:
@@ -201,4 +201,4 @@ def complex_steps(theta: np.ndarray) -> np.ndarray:
     derivatives of real functions. *SIAM Review* 40(1), 110-112.
     """
     theta = np.asarray(theta, dtype=float)
-    return theta[None, :] + 1j * _STEP * np.eye(theta.size)
+    return theta[None, :] + 1j * COMPLEX_STEP * np.eye(theta.size)

@@ -44,15 +44,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ..errors import EstimationError, SpecificationError
-from ..options import check_option
-from .base import Estimate, ProductionEstimator
-from .basis import monomial_table, monomials, polynomial, polynomial_derivative
-from .compat import r_optim_bfgs
-from .markov_gmm import MarkovGMM, distinct_optima, refine
-from .spec import ModelData
+from ..estimate import Estimate
+from ...errors import EstimationError, SpecificationError
+from ...options import check_option
+from ..numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
+from ..compat.r_optim import r_optim_bfgs
+from ..gmm.markov import MarkovGMM, distinct_optima, refine
+from ..spec import ModelData
+from .base import ProductionEstimator
 
-__all__ = ["GNR"]
+__all__ = ["GNR", "share_regression"]
 
 
 def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, max_iter: int = 500
@@ -121,7 +122,7 @@ class GNR(ProductionEstimator):
         Sobol points around the OLS start of the second stage (default 32);
         the best ``n_refine`` (default 4) and the OLS start are refined (at most 100 evaluations each).
     entity, time, take_logs, missing
-        As :class:`~nqpf_tfp.production.base.ProductionEstimator`.
+        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`.
     """
 
     method: ClassVar[str] = "GNR"

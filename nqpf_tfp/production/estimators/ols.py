@@ -6,11 +6,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..errors import PanelError
-from .base import Estimate, ProductionEstimator
-from .basis import production_term_names, production_terms, translog_elasticities, translog_rts_weights
-from .linalg import check_rank, ols
-from .spec import ModelData
+from ..estimate import Estimate
+from ...errors import PanelError
+from ..numerics.basis import production_term_names, production_terms, translog_elasticities, translog_rts_weights
+from ..numerics.linalg import check_rank, ols
+from ..spec import ModelData
+from .base import ProductionEstimator
 
 __all__ = ["OLS", "FixedEffects"]
 

@@ -5,43 +5,23 @@ from __future__ import annotations
 import time as _time
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceWarning, EstimationError, SpecificationError
-from ..options import check_option
-from .linalg import check_rank
-from .partitioned import dask_client, is_dask_frame
-from .results import ProductionResults
-from .spec import ModelData, ProductionSpec, build_model_data
+from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError
+from ...options import check_option
+from ...panel import Panel
+from ...parallel import check_n_jobs, is_dask_frame
+from ..estimate import Estimate
+from ..inference.bootstrap import Replication, bootstrap_covariance
+from ..numerics.linalg import check_rank
+from ..outofcore import PartitionedModel
+from ..results import ProductionResults
+from ..spec import ModelData, ProductionSpec, build_model_data
 
-__all__ = ["ProductionEstimator", "Estimate"]
-
-
-@dataclass
-class Estimate:
-    """One estimation on one sample.
-
-    ``params`` are in the order of :meth:`ProductionEstimator._param_names`;
-    ``tfp`` is log TFP of every row of the sample (output minus the estimated
-    contribution of inputs and controls).
-    """
-
-    params: np.ndarray
-    tfp: np.ndarray
-    nobs: int
-    cov: np.ndarray | None = None
-    _: KW_ONLY
-    elasticities: np.ndarray | None = None  # (n, inputs); None: the input coefficients (Cobb-Douglas)
-    rts_weights: np.ndarray | None = None  # returns to scale (mean) = rts_weights @ params; None: 1 on inputs
-    j_stat: float | None = None
-    j_df: int | None = None
-    diagnostics: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # emitted by fit() for the full sample only
+__all__ = ["ProductionEstimator"]
 
 
 class ProductionEstimator:
@@ -113,11 +93,12 @@ class ProductionEstimator:
             take_logs=take_logs, missing=missing,
         )
         self._check_spec()
-        self._ddf = None
-        if is_dask_frame(data):  # out of core: the data stay in their partitions (see partitioned.py)
+        self._ddf: Any = None
+        self._full: Estimate | None = None  # the full-sample estimate, once a bootstrap needs it
+        if is_dask_frame(data):  # out of core: the data stay in their partitions (see nqpf_tfp.production.outofcore)
             if not self.supports_dask:
                 raise SpecificationError(
-                    f"{self.method} does not take a Dask DataFrame yet (ACF does); pass a pandas DataFrame, "
+                    f"{self.method} does not take a Dask DataFrame yet (ACF, Wooldridge and RobinsonWooldridge do); pass a pandas DataFrame, "
                     "e.g. ddf.compute() when it fits in memory.")
             self._ddf = data
             return
@@ -175,7 +156,7 @@ class ProductionEstimator:
         and transformations such as ``np.log(K)`` are evaluated by formulaic.
         Estimators without a proxy take ``"output ~ free | state [| controls]"``.
         """
-        from .formula import parse_formula
+        from ..formula import parse_formula
 
         keys = (kwargs.get("entity"), kwargs.get("time"))
         frame, roles = parse_formula(formula, data, has_proxy=cls.needs_proxy, keys=keys)
@@ -227,6 +208,10 @@ class ProductionEstimator:
         """
         on_failure = check_option("on_failure", on_failure)
         backend = check_option("backend", backend)
+        n_jobs = check_n_jobs(n_jobs)
+        if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
+            raise SpecificationError(f"bootstrap must be a whole number of replications (0 for none), not {bootstrap!r}.")
+        bootstrap = int(bootstrap)
         if bootstrap and cov_type not in (None, "bootstrap"):
             raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
         chosen = "bootstrap" if bootstrap else (cov_type or self.default_cov)
@@ -244,51 +229,107 @@ class ProductionEstimator:
             if bootstrap:
                 raise SpecificationError("bootstrap on a Dask DataFrame is not available; the analytic "
                                          "firm-clustered standard errors are (cov_type='cluster').")
-            return self._fit_partitioned(start, chosen)
-        est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
-        names = self._param_names()
-        diagnostics: dict[str, Any] = {"method": self.method, "n_entities": self._data.n_entities, **est.diagnostics}
+            est = self._partitioned_estimate(self._ddf, chosen)
+        else:
+            est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
+        if est.dropped:
+            warnings.warn(f"dropped {est.dropped} rows with missing values (missing='drop').", DroppedRowsWarning,
+                          stacklevel=2)
         for message in est.warnings:
             warnings.warn(message, ConvergenceWarning, stacklevel=2)
+        diagnostics: dict[str, Any] = {"method": self.method, **est.diagnostics}
+        if self._ddf is None:
+            diagnostics["n_entities"] = self._data.n_entities
         if bootstrap:
-            cov, boot_diag = self._bootstrap(est, int(bootstrap), seed, n_jobs, on_failure, progress, backend)
-            diagnostics.update(boot_diag)
+            self._full = est
+            self._prepare_bootstrap()  # before the replications start, so threads need no lock
+            outcome = bootstrap_covariance(
+                Replication(self._replicate, self._data.n_entities), est.params.size, bootstrap, seed,
+                n_jobs=n_jobs, backend=backend, on_failure=on_failure, progress=progress,
+                label=f"{self.method} bootstrap", stacklevel=2)
+            cov = outcome.cov
+            diagnostics.update(bootstrap_replications=outcome.replications,
+                               bootstrap_failures=list(outcome.failures),
+                               bootstrap_resampling="reweighted firms" if self._reweights() else "copied rows")
         else:
             assert est.cov is not None
             cov = est.cov
         diagnostics["seconds"] = _time.perf_counter() - start
+        return self._results(est, cov, chosen, diagnostics, with_j=not bootstrap)
+
+    # ------------------------------------------------- advanced interface
+    @property
+    def panel(self) -> Panel:
+        """The validated panel (sorted by entity and time; maps rows back to the caller's index)."""
+        self._require_in_memory("panel")
+        return self._panel
+
+    @property
+    def model_data(self) -> ModelData:
+        """The validated estimation arrays, sorted by (entity, time) (see :class:`~..spec.ModelData`)."""
+        self._require_in_memory("model_data")
+        return self._data
+
+    def point_estimates(self) -> pd.Series:
+        """The parameters alone, without standard errors: what each bootstrap replication computes."""
+        self._require_in_memory("point_estimates()")
+        return pd.Series(self._estimate(self._data, "unadjusted").params, index=self._param_names(), name="coef")
+
+    def resample_params(self, firms: np.ndarray, *, reweight: bool = True) -> np.ndarray:
+        """Parameters re-estimated, every stage, on the sample made of ``firms`` (codes 0..G-1, with repetition).
+
+        This is one firm-cluster bootstrap replication, for custom resampling
+        schemes. ``reweight=True`` is what ``fit(bootstrap=B)`` runs: estimators
+        with sufficient statistics reweight per-firm sums instead of copying
+        rows; ``reweight=False`` copies the drawn firms' rows (each a new firm)
+        and re-runs the whole estimation. The two agree to rounding.
+        """
+        self._require_in_memory("resample_params()")
+        firms = np.asarray(firms)
+        if firms.ndim != 1 or not np.issubdtype(firms.dtype, np.integer) or firms.size == 0:
+            raise SpecificationError("firms must be a non-empty 1-d array of entity codes (integers).")
+        if firms.min() < 0 or firms.max() >= self._data.n_entities:
+            raise SpecificationError(f"firms must be entity codes between 0 and {self._data.n_entities - 1}.")
+        if self._full is None:
+            self._full = self._estimate(self._data, "unadjusted")
+            self._prepare_bootstrap()
+        if not reweight:
+            return self._estimate(self._data.resample(firms), "unadjusted").params
+        return self._replicate(firms)
+
+    # ------------------------------------------------------------ internals
+    def _require_in_memory(self, what: str) -> None:
+        if self._ddf is not None:
+            raise SpecificationError(f"{what} is not available for a model built on a Dask DataFrame.")
+
+    def _partitioned_model(self) -> PartitionedModel:
+        """This estimator as the out-of-core passes see it."""
+        return PartitionedModel(self.spec, tuple(self._extra_columns()), tuple(self._param_names()),
+                                tuple(self._input_names()))
+
+    def _partitioned_estimate(self, ddf: Any, cov_type: str) -> Estimate:
+        """The estimate from passes over the partitions of ``ddf`` (estimators with ``supports_dask``)."""
+        raise NotImplementedError
+
+    def _results(self, est: Estimate, cov: np.ndarray, cov_type: str, diagnostics: dict[str, Any],
+                 with_j: bool) -> ProductionResults:
+        """The one place an estimate becomes a :class:`ProductionResults` (in memory or out of core)."""
+        names = self._param_names()
+        in_memory = self._ddf is None
         return ProductionResults(
             method=self.method,
             params=pd.Series(est.params, index=names, name="coef"),
             cov=pd.DataFrame(cov, index=names, columns=names),
-            cov_type=chosen,
+            cov_type=cov_type,
             nobs=est.nobs,
-            tfp=self._panel.series(est.tfp, "tfp", on="index"),
-            elasticities=self._elasticities(est, names),
+            tfp=self._panel.series(est.tfp, "tfp", on="index") if in_memory else est.tfp,
+            elasticities=self._elasticities(est, names) if in_memory else est.elasticities,
             rts_weights=self._rts_series(est.rts_weights, names),
             inputs=self._input_names(),
             diagnostics=diagnostics,
-            j_stat=None if bootstrap else est.j_stat,
-            j_df=None if bootstrap else est.j_df,
+            j_stat=est.j_stat if with_j else None,
+            j_df=est.j_df if with_j else None,
         )
-
-    def _partitioned_estimate(self, cov_type: str) -> dict[str, Any]:
-        """Estimates from passes over the partitions of ``self._ddf`` (see :mod:`~.partitioned`)."""
-        raise NotImplementedError
-
-    def _fit_partitioned(self, start: float, cov_type: str) -> ProductionResults:
-        out = self._partitioned_estimate(cov_type)
-        if out["dropped"]:
-            warnings.warn(f"dropped {out['dropped']} rows with missing values (missing='drop').", stacklevel=3)
-        for message in out["warnings"]:
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
-        names = out["names"]
-        return ProductionResults(
-            method=self.method, params=pd.Series(out["params"], index=names, name="coef"),
-            cov=pd.DataFrame(out["cov"], index=names, columns=names), cov_type=cov_type, nobs=out["nobs"],
-            tfp=out["tfp"], elasticities=out["elasticities"], rts_weights=self._rts_series(out["rts"], names),
-            inputs=self._input_names(), j_stat=out["j_stat"], j_df=out["j_df"],
-            diagnostics={"method": self.method, **out["diagnostics"], "seconds": _time.perf_counter() - start})
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -310,110 +351,17 @@ class ProductionEstimator:
             values = est.elasticities
         return pd.DataFrame({i: self._panel.series(values[:, j], i, on="index") for j, i in enumerate(inputs)})
 
-    def _prepare_bootstrap(self) -> None:
-        """Build what every replication shares (before the replications start, so threads need no lock)."""
+    def _reweights(self) -> bool:
+        """Whether replications reweight per-firm sums (overridden where they do) rather than copy rows."""
+        return False
 
-    def _replicate(self, full: Estimate, firms: np.ndarray) -> np.ndarray:
+    def _prepare_bootstrap(self) -> None:
+        """Build what every replication shares from ``self._full`` (the default copies rows: nothing)."""
+
+    def _replicate(self, firms: np.ndarray) -> np.ndarray:
         """Parameters on the sample made of ``firms`` (drawn with replacement); every stage re-estimated.
 
-        The default copies the rows; estimators with sufficient statistics override it with firm weights.
+        ``self._full`` holds the full-sample estimate. The default copies the
+        rows; estimators with sufficient statistics override it with firm weights.
         """
         return self._estimate(self._data.resample(firms), "unadjusted").params
-
-    def _bootstrap(
-        self, full: Estimate, reps: int, seed: Any, n_jobs: int, on_failure: str, progress: bool,
-        backend: str = "threads",
-    ) -> tuple[np.ndarray, dict[str, Any]]:
-        seeds = (seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)).spawn(reps)
-        self._prepare_bootstrap()
-        draws = np.full((reps, full.params.size), np.nan)
-        failures: list[tuple[int, str]] = []
-        indices: Any = range(reps)
-        if progress:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError as exc:
-                raise ImportError("progress=True needs tqdm: pip install 'nqpf-tfp[progress]'") from exc
-            indices = tqdm(indices, desc=f"{self.method} bootstrap", total=reps)
-
-        def collect(outcomes: Any) -> None:
-            for b, outcome in zip(indices, outcomes):
-                if isinstance(outcome, str):
-                    failures.append((b, outcome))
-                else:
-                    draws[b] = outcome
-
-        if backend == "dask":
-            collect(_dask_outcomes(self, full, seeds))
-        elif backend == "processes" and n_jobs > 1:
-            collect(_process_outcomes(self, full, seeds, n_jobs))
-        elif n_jobs == 1:
-            collect(_attempt(self, full, s) for s in seeds)
-        else:
-            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                collect(pool.map(lambda s: _attempt(self, full, s), seeds))
-        bad = ~np.isfinite(draws).all(axis=1)
-        raised = {b for b, _ in failures}
-        failures += [(int(b), "non-finite estimate") for b in np.flatnonzero(bad) if b not in raised]
-        failures.sort()
-        if failures:
-            listing = "; ".join(f"replication {b}: {msg}" for b, msg in failures[:5])
-            if on_failure == "raise":
-                raise EstimationError(
-                    f"{len(failures)} of {reps} bootstrap replications failed ({listing}). "
-                    "Pass on_failure='warn' to drop them."
-                )
-            warnings.warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}",
-                          ConvergenceWarning, stacklevel=3)
-        good = draws[~bad]
-        if good.shape[0] < 2:
-            raise EstimationError(f"only {good.shape[0]} bootstrap replications succeeded; need at least 2.")
-        cov = np.atleast_2d(np.cov(good, rowvar=False, ddof=1))
-        return cov, {"bootstrap_replications": int(good.shape[0]), "bootstrap_failures": failures}
-
-
-def _attempt(model: ProductionEstimator, full: Estimate, seed: np.random.SeedSequence) -> np.ndarray | str:
-    """One replication from its own seed, on any backend; a failure comes back as its message."""
-    n_firms = model._data.n_entities
-    firms = np.random.default_rng(seed).integers(0, n_firms, n_firms)
-    try:
-        return model._replicate(full, firms)
-    except Exception as exc:  # noqa: BLE001 - every failure is reported by _bootstrap
-        return f"{type(exc).__name__}: {exc}"
-
-
-_SHARED: tuple[ProductionEstimator, Estimate] | None = None  # set in each forked bootstrap process
-
-
-def _share(model: ProductionEstimator, full: Estimate) -> None:
-    global _SHARED
-    _SHARED = (model, full)
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)  # one BLAS thread per process: n_jobs processes, not n_jobs x cores threads
-
-
-def _shared_attempt(seed: np.random.SeedSequence) -> np.ndarray | str:
-    assert _SHARED is not None
-    return _attempt(*_SHARED, seed)
-
-
-def _process_outcomes(model: ProductionEstimator, full: Estimate, seeds: list[np.random.SeedSequence],
-                      n_jobs: int) -> Any:
-    """The replications in ``n_jobs`` processes. Forked where the platform allows it, so the model
-    and its data are inherited (copy-on-write), not pickled; elsewhere they are sent once per process."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context, initializer=_share,
-                             initargs=(model, full)) as pool:
-        return list(pool.map(_shared_attempt, seeds, chunksize=max(1, len(seeds) // (4 * n_jobs))))
-
-
-def _dask_outcomes(model: ProductionEstimator, full: Estimate, seeds: list[np.random.SeedSequence]) -> Any:
-    """The replications on the current dask.distributed client's workers, in order."""
-    client = dask_client()
-    shared = client.scatter(model, broadcast=True)  # the data travel to each worker once
-    futures = client.map(_attempt, [shared] * len(seeds), [full] * len(seeds), seeds, pure=False)
-    return (future.result() for future in futures)

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .linalg import cluster_sums, n_clusters
+from ..numerics.linalg import cluster_sums, n_clusters
 
 __all__ = ["sandwich_from_parts", "sandwich_parts", "stacked_sandwich"]
 
@@ -28,7 +28,7 @@ def stacked_sandwich(problem: Any, theta: np.ndarray) -> np.ndarray:
                                problem.weight, theta.size, problem.data.controls.shape[1])
 
 
-_BLOCK_ROWS = 1 << 19  # rows of whole firms per block: bounded temporaries, same sums
+BLOCK_ROWS = 1 << 19  # rows of whole firms per block: bounded temporaries, same sums
 
 
 def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.ndarray]
@@ -44,12 +44,12 @@ def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.
     ``d xi / d theta = -x_t + g' x_p`` (``X`` the first-stage regressors
     entering ``phi``), and ``dB/d omega_p`` for the terms through ``B``.
     Both add up over blocks of whole firms: the rows are taken in blocks of
-    about ``_BLOCK_ROWS`` (bounded memory), and the out-of-core path sums the
+    about ``BLOCK_ROWS`` (bounded memory), and the out-of-core path sums the
     parts of its partitions.
     """
     data = problem.data
     starts = data.entity_blocks()[0]
-    cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, data.n, _BLOCK_ROWS))], data.n])
+    cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, data.n, BLOCK_ROWS))], data.n])
     phi = problem.phi(problem.b)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
     parts = [_block_parts(problem, theta, fit, phi, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])]
     return sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import EstimationError
+from ...errors import EstimationError
 
 __all__ = ["EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "ols"]
 

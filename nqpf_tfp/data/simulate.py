@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import SpecificationError
+from ..errors import SpecificationError
 
 __all__ = ["simulate_acf", "simulate_gnr"]
 

@@ -1,0 +1,1 @@
+"""Standard errors: the stacked firm-clustered sandwich and the firm-cluster bootstrap."""

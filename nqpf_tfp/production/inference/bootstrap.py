@@ -1,0 +1,115 @@
+"""The firm-cluster bootstrap: replications from spawned seeds, their covariance and failures.
+
+Replication *b* draws its firms from ``SeedSequence(seed).spawn(B)[b]``, so the
+draws, and hence the covariance, do not depend on ``n_jobs`` or the backend
+(:func:`nqpf_tfp.parallel.map_tasks`). A replication re-estimates every stage
+on the resample; how (copying rows or reweighting per-firm sums) is the
+estimator's business, passed in as ``replicate``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ...errors import ConvergenceWarning, EstimationError
+from ...parallel import map_tasks
+
+__all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "spawn_seeds"]
+
+
+def spawn_seeds(seed: Any, reps: int) -> list[np.random.SeedSequence]:
+    """``reps`` independent child seeds of ``seed`` (an int, None or a SeedSequence)."""
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return root.spawn(reps)
+
+
+@dataclass(frozen=True)
+class Replication:
+    """One replication from its own seed: ``n_firms`` firms drawn with replacement, then ``replicate(firms)``.
+
+    A failure comes back as its message (reported by :func:`bootstrap_covariance`), so one bad draw
+    does not stop the others on any backend.
+    """
+
+    replicate: Callable[[np.ndarray], np.ndarray]
+    n_firms: int
+
+    def __call__(self, seed: np.random.SeedSequence) -> np.ndarray | str:
+        firms = np.random.default_rng(seed).integers(0, self.n_firms, self.n_firms)
+        try:
+            return self.replicate(firms)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported by bootstrap_covariance
+            return f"{type(exc).__name__}: {exc}"
+
+
+@dataclass(frozen=True)
+class BootstrapOutcome:
+    """The bootstrap covariance and what happened on the way."""
+
+    cov: np.ndarray
+    replications: int  # that succeeded
+    failures: tuple[tuple[int, str], ...]
+
+
+def bootstrap_covariance(replication: Replication, n_params: int, reps: int, seed: Any, *, n_jobs: int = 1,
+                         backend: str = "threads", on_failure: str = "raise", progress: bool = False,
+                         label: str = "bootstrap", stacklevel: int = 2) -> BootstrapOutcome:
+    """Run ``reps`` replications and return the covariance of the successful ones.
+
+    Parameters
+    ----------
+    replication : Replication
+    n_params : int
+    reps : int
+        Number of replications (B).
+    seed : int, SeedSequence or None
+    n_jobs, backend
+        As :func:`nqpf_tfp.parallel.map_tasks`.
+    on_failure : {"raise", "warn"}
+        A failed (raising or non-finite) replication raises ``EstimationError`` naming it,
+        or is dropped with a ``ConvergenceWarning``.
+    progress : bool
+        A tqdm progress bar.
+    label : str
+        Shown in the progress bar.
+    stacklevel : int
+        Of the warning, counted from the caller of this function.
+    """
+    seeds = spawn_seeds(seed, reps)
+    outcomes: Any = map_tasks(replication, seeds, backend=backend, n_jobs=n_jobs)
+    if progress:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError as exc:
+            raise ImportError("progress=True needs tqdm: pip install 'nqpf-tfp[progress]'") from exc
+        outcomes = tqdm(outcomes, desc=label, total=reps)
+    draws = np.full((reps, n_params), np.nan)
+    failures: list[tuple[int, str]] = []
+    for b, outcome in enumerate(outcomes):
+        if isinstance(outcome, str):
+            failures.append((b, outcome))
+        else:
+            draws[b] = outcome
+    bad = ~np.isfinite(draws).all(axis=1)
+    raised = {b for b, _ in failures}
+    failures += [(int(b), "non-finite estimate") for b in np.flatnonzero(bad) if b not in raised]
+    failures.sort()
+    if failures:
+        listing = "; ".join(f"replication {b}: {msg}" for b, msg in failures[:5])
+        if on_failure == "raise":
+            raise EstimationError(
+                f"{len(failures)} of {reps} bootstrap replications failed ({listing}). "
+                "Pass on_failure='warn' to drop them."
+            )
+        warnings.warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}",
+                      ConvergenceWarning, stacklevel=stacklevel + 1)
+    good = draws[~bad]
+    if good.shape[0] < 2:
+        raise EstimationError(f"only {good.shape[0]} bootstrap replications succeeded; need at least 2.")
+    cov = np.atleast_2d(np.cov(good, rowvar=False, ddof=1))
+    return BootstrapOutcome(cov, int(good.shape[0]), tuple(failures))

@@ -1,0 +1,1 @@
+"""Numerical kernels with no knowledge of estimators: polynomial bases, least squares, cluster sums."""
