@@ -34,8 +34,9 @@ ESTIMATORS = ("growth", "lstsq", "OLS", "OlleyPakes", "LevinsohnPetrin", "Wooldr
 
 def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
           parallel: tuple[int, str] = (1, "threads")) -> None:
-    import nqpf_tfp as nt
     from nqpf_tfp.production.basis import polynomial
+
+    import nqpf_tfp as nt
 
     warnings.simplefilter("ignore")
     panel = nt.datasets.simulate_acf(max(n_rows // 10, 1), 10, seed=0)
@@ -44,7 +45,7 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
     def run() -> None:
         if name == "growth":
             levels = panel.assign(Y=np.exp(panel.y), K=np.exp(panel.k), L=np.exp(panel.l), s=0.6)
-            nt.growth_accounting(levels, "Y", capital="K", labor="L", labor_share="s", **kw).tfp_growth
+            _ = nt.growth_accounting(levels, "Y", capital="K", labor="L", labor_share="s", **kw).tfp_growth
         elif name == "lstsq":
             x = np.column_stack([np.ones(len(panel)), polynomial(panel[["l", "k", "m"]].to_numpy(), 3)])
             np.linalg.lstsq(x, panel["y"].to_numpy(), rcond=None)
@@ -112,7 +113,8 @@ def main() -> None:
         for size in args.bootstrap_sizes:
             n = int(size)
             seconds, peak = measure(name, n, 1, args.bootstrap, (args.n_jobs, args.backend))
-            label = f"{name} + {args.bootstrap} bootstrap" + (f" ({args.backend} {args.n_jobs})" if args.n_jobs > 1 else "")
+            where = f" ({args.backend} {args.n_jobs})" if args.n_jobs > 1 else ""
+            label = f"{name} + {args.bootstrap} bootstrap{where}"
             print(f"{label:<34}{n:>12,}{seconds:>11.3f}{peak / 2**20:>10.0f}", flush=True)
 
 

@@ -108,7 +108,7 @@ def _growth(args: argparse.Namespace) -> int:
         frame.to_csv(args.csv)
         print(f"\nwrote {args.csv} ({len(frame)} rows)")
     if args.plot:
-        from .plotting import pyplot, plot_index
+        from .plotting import plot_index, pyplot
 
         plt = pyplot()
         series = pd.concat({code: index[in_range]}, names=["countrycode"])

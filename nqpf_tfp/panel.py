@@ -15,6 +15,7 @@ import difflib
 import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -161,7 +162,7 @@ class Panel:
         time_int, self._time_kind = self._time_to_int(time_values, self.time_name, labels)
 
         values = {name: self._numeric(data[name], name, labels) for name in columns}
-        keep = np.ones(len(data), dtype=bool)
+        keep: np.ndarray = np.ones(len(data), dtype=bool)
         if values:
             na = np.column_stack([np.isnan(v) for v in values.values()])
             if na.any():
@@ -173,7 +174,7 @@ class Panel:
                         f"{'' if len(bad_cols) == 1 else f' (also missing: {bad_cols[1:]})'}. "
                         "Fill or drop them, or pass missing='drop' to drop those rows."
                     )
-                keep = ~na.any(axis=1)
+                keep = np.asarray(~na.any(axis=1))
                 counts = ", ".join(f"{c}: {int(n)}" for c, n in zip(values, na.sum(axis=0)) if n)
                 warnings.warn(
                     f"dropped {int((~keep).sum())} of {len(keep)} rows with missing values (per column: {counts}).",
@@ -208,7 +209,7 @@ class Panel:
         data: pd.DataFrame, entity: str | None, time: str | None
     ) -> tuple[ArrayLike, np.ndarray, str, str]:
         index = data.index
-        level_names = list(index.names) if isinstance(index, pd.MultiIndex) else []
+        level_names: list[Any] = list(index.names) if isinstance(index, pd.MultiIndex) else []
         if entity is None and time is None:
             if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
                 names = [n if n is not None else default for n, default in zip(level_names, ("entity", "time"))]
@@ -238,7 +239,7 @@ class Panel:
         return out[0], out[1], entity, time
 
     @staticmethod
-    def _check_keys_present(values: np.ndarray, name: str, labels: np.ndarray) -> None:
+    def _check_keys_present(values: Any, name: str, labels: np.ndarray) -> None:
         missing = pd.isna(values)
         if missing.any():
             raise PanelError(f"key column {name!r} is missing in {_rows(labels[missing])}. Every row needs a key.")
@@ -265,7 +266,7 @@ class Panel:
         return as_float.astype(np.int64), "integer"
 
     @staticmethod
-    def _factorize(values: ArrayLike) -> tuple[np.ndarray, ArrayLike]:
+    def _factorize(values: Any) -> tuple[np.ndarray, ArrayLike]:
         try:
             codes, uniques = pd.factorize(values, sort=True)
         except TypeError:  # labels of mixed, unorderable types
@@ -276,7 +277,8 @@ class Panel:
         dup = (self.entity_codes[1:] == self.entity_codes[:-1]) & (self.time[1:] == self.time[:-1])
         if dup.any():
             rows = np.flatnonzero(dup) + 1
-            pairs = sorted({(_plain(self.entity_labels[self.entity_codes[i]]), _plain(self._time_labels[i])) for i in rows})
+            pairs = sorted({(_plain(self.entity_labels[self.entity_codes[i]]), _plain(self._time_labels[i]))
+                            for i in rows})
             shown = ", ".join(repr(p) for p in pairs[:_SHOW])
             raise PanelError(
                 f"duplicate ({self.entity_name}, {self.time_name}) keys: {len(pairs)} pair(s) occur more than "
@@ -344,9 +346,10 @@ class Panel:
     def time_ordinal(self, label: object) -> int:
         """The panel's internal time number of a period given as the caller writes it (2017, "2020Q1")."""
         if self._time_kind == "period":
-            return int(pd.Period(label, freq=self._time_labels[0].freq).ordinal)
+            return int(pd.Period(label, freq=self._time_labels[0].freq).ordinal)  # type: ignore[arg-type]
         if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
-            raise SpecificationError(f"{label!r} is not a period of {self.time_name!r}; give a whole number, e.g. 2017.")
+            raise SpecificationError(
+                f"{label!r} is not a period of {self.time_name!r}; give a whole number, e.g. 2017.")
         return int(label)
 
     @property
@@ -414,12 +417,13 @@ class Panel:
         time_level: pd.Index
         if self._time_kind == "period":
             freq = self._time_labels[0].freq
-            time_level = pd.PeriodIndex.from_ordinals(np.arange(t0, t0 + span), freq=freq)
+            time_level = pd.PeriodIndex.from_ordinals(  # type: ignore[attr-defined]  # pandas >= 2.2; not in the stubs
+                np.arange(t0, t0 + span), freq=freq)
         else:
             time_level = pd.Index(np.arange(t0, t0 + span, dtype=np.int64))
         index = pd.MultiIndex(
-            levels=[self._entity_level, time_level],
-            codes=[self.entity_codes[sel], self.time[sel] - t0],
+            levels=[self._entity_level, time_level],  # type: ignore[list-item]  # stubs want sequences
+            codes=[self.entity_codes[sel], self.time[sel] - t0],  # type: ignore[list-item]
             names=[self.entity_name, self.time_name],
             verify_integrity=False,
         )

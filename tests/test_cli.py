@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from nqpf_tfp.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]

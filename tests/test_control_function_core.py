@@ -52,7 +52,8 @@ def test_weighted_bootstrap_replication_equals_copying_the_rows(chilean, cls, pr
         firms = np.random.default_rng(seed).integers(0, n_firms, n_firms)
         weighted = model.resample_params(firms)
         copied = model.resample_params(firms, reweight=False)
-        # both optimisers end with Newton steps on an exact gradient: equal to rounding (measured: worst 1.4e-11 over 30 draws)
+        # both optimisers end with Newton steps on an exact gradient: equal to rounding
+        # (measured: worst 1.4e-11 over 30 draws)
         np.testing.assert_allclose(weighted, copied, atol=1e-9)
 
 

@@ -138,7 +138,8 @@ def test_http_failures_are_clear_and_cache_nothing(server, cache, path, message)
 
 
 def test_unknown_codes_suggest_close_matches_and_malformed_responses(server, cache, monkeypatch):
-    with pytest.raises(DataSourceError, match=r"does not know indicator 'NY.GDP.MKTP.KDX'.*Close matches: .*NY.GDP.MKTP.KD"):
+    message = r"does not know indicator 'NY.GDP.MKTP.KDX'.*Close matches: .*NY.GDP.MKTP.KD"
+    with pytest.raises(DataSourceError, match=message):
         nt.data.load("wdi", "NY.GDP.MKTP.KDX", countries="CHN", base_url=f"{server}/wdi", cache=cache)
     with pytest.raises(DataSourceError, match="malformed response"):
         nt.data.load("wdi", "NY.GDP.MKTP.KD", countries="CHN", base_url=f"{server}/wdi", cache=cache)

@@ -42,7 +42,8 @@ def test_chunked_sums_equal_the_stacked_computation(chilean, method, monkeypatch
     g = np.unique(clusters).size
     cov = bread @ a @ sums.T @ sums @ a.T @ bread * g / (g - 1)
     k = res.params.size
-    np.testing.assert_allclose(res.params.to_numpy(), params[1:1 + k], rtol=0, atol=1e-10)  # the chunked sums equal the direct computation to 1e-10
+    # the chunked sums equal the direct computation to 1e-10
+    np.testing.assert_allclose(res.params.to_numpy(), params[1:1 + k], rtol=0, atol=1e-10)
     scale = np.abs(cov[1:1 + k, 1:1 + k]).max()  # covariances near zero: compare on the matrix's scale
     np.testing.assert_allclose(res.cov.to_numpy(), cov[1:1 + k, 1:1 + k], rtol=1e-9, atol=1e-10 * scale)
     # chunks of 37 rows (firms split across chunks) give the same sums

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -121,7 +120,8 @@ def test_bootstrap_failure_is_reported_not_swallowed(small):
     target = small.idvar.iloc[0]
     data = small.assign(dummy=(small.idvar == target).astype(float) * small.timevar.sub(2000))
     model = nt.LevinsohnPetrin(data, "Y", FREE, "sX", "pX", controls="dummy", **KW)
-    with pytest.raises(EstimationError, match=r"of 20 bootstrap replications failed \(replication \d+: EstimationError"):
+    message = r"of 20 bootstrap replications failed \(replication \d+: EstimationError"
+    with pytest.raises(EstimationError, match=message):
         model.fit(bootstrap=20, seed=0)
     with pytest.warns(ConvergenceWarning, match=r"dropped \d+ of 20 failed bootstrap replications"):
         res = model.fit(bootstrap=20, seed=0, on_failure="warn")
@@ -177,7 +177,8 @@ def test_olley_pakes_exit_column_and_flag(chilean):
     flag = nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", exit=True, **KW).fit(bootstrap=2, seed=0)
     d = chilean.sort_values(["idvar", "timevar"])
     last = d.groupby("idvar").timevar.transform("max")
-    exit_col = chilean.assign(ex=((chilean.timevar == last.reindex(chilean.index)) & (chilean.timevar < 2006)).astype(int))
+    exits = (chilean.timevar == last.reindex(chilean.index)) & (chilean.timevar < 2006)
+    exit_col = chilean.assign(ex=exits.astype(int))
     col = nt.OlleyPakes(exit_col, "Y", FREE, "sX", "inv", exit="ex", **KW).fit(bootstrap=2, seed=0)
     pd.testing.assert_series_equal(flag.params, col.params)
     plain = nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", **KW).fit(bootstrap=2, seed=0)

@@ -10,7 +10,6 @@ Peers: statsmodels OLS and linearmodels PanelOLS / IV2SLS on the same data (1e-8
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

@@ -35,7 +35,7 @@ _STRING_COLUMNS = ("countrycode", "country", "currency_unit", "i_cig", "i_xm", "
 
 def read_bundled(name: str) -> bytes:
     """The raw bytes of a file bundled in ``nqpf_tfp/data/bundled``."""
-    return resources.files("nqpf_tfp.data").joinpath("bundled", name).read_bytes()
+    return resources.files("nqpf_tfp.data").joinpath("bundled").joinpath(name).read_bytes()
 
 
 def _verified(name: str, sha256: str) -> bytes:
@@ -61,7 +61,7 @@ def pwt_frame() -> pd.DataFrame:
     dtypes = {c: "string" for c in _STRING_COLUMNS}
     # Bit-exact floats: pandas 3 parses exactly by default; pandas 2 needs round_trip.
     exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
-    return pd.read_csv(io.BytesIO(raw), dtype=dtypes, **exact)
+    return pd.read_csv(io.BytesIO(raw), dtype=dtypes, **exact)  # type: ignore[call-overload]
 
 
 def load_pwt() -> pd.DataFrame:

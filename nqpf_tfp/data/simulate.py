@@ -123,7 +123,7 @@ def simulate_acf(
     frame = _long_panel(burn_in, y=y, l=labor, k=k, m=proxy, omega=omega)
     if exit_threshold is not None:
         below = (omega[:, burn_in:] < exit_threshold)
-        exited_before = np.cumsum(below, axis=1) - below  # periods after the first one below the threshold
+        exited_before: np.ndarray = np.cumsum(below, axis=1) - below  # periods after the first one below the threshold
         frame = frame[(exited_before == 0).ravel()].reset_index(drop=True)
     frame.attrs["truth"] = {"beta_l": beta_l, "beta_k": beta_k, "beta_ll": beta_ll, "beta_lk": beta_lk,
                             "beta_kk": beta_kk, "rho": rho, "labor_timing": labor_timing}

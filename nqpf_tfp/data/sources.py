@@ -60,7 +60,8 @@ def _json(download: Download) -> Any:
         return json.loads(download.content)
     except (ValueError, UnicodeDecodeError) as exc:
         download.path.unlink(missing_ok=True)  # a malformed answer is not kept
-        raise DataSourceError(f"{download.url}: malformed response (not JSON: {exc}); nothing usable was returned.") from exc
+        raise DataSourceError(
+            f"{download.url}: malformed response (not JSON: {exc}); nothing usable was returned.") from exc
 
 
 # ---------------------------------------------------------------------------- World Bank WDI
@@ -83,7 +84,9 @@ def _wdi(indicator: str, countries: Sequence[str] | str = "all", start: int | No
     """World Bank WDI: one indicator, long format (countrycode ISO3, year, value)."""
     codes = ";".join([countries] if isinstance(countries, str) else countries)
     date = f"&date={start or 1960}:{end or 2100}" if (start or end) else ""
-    downloads, records, version = [], [], ""
+    downloads: list[Download] = []
+    records: list[dict[str, Any]] = []
+    version = ""
     page, pages = 1, 1
     while page <= pages:  # pages of 20,000 records: one request for nearly every query
         url = f"{base_url}/country/{codes}/indicator/{indicator}?format=json&per_page=20000&page={page}{date}"
@@ -93,7 +96,8 @@ def _wdi(indicator: str, countries: Sequence[str] | str = "all", start: int | No
             message = body[0]["message"][0].get("value", "") if body[0]["message"] else ""
             dl.path.unlink(missing_ok=True)  # an error answer is not data
             raise DataSourceError(
-                f"WDI does not know indicator {indicator!r} for {codes!r} ({message}).{_suggest(indicator, list(WDI_COMMON))}"
+                f"WDI does not know indicator {indicator!r} for {codes!r} ({message})."
+                f"{_suggest(indicator, list(WDI_COMMON))}"
             )
         if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict) and "pages" in body[0]):
             dl.path.unlink(missing_ok=True)
@@ -134,7 +138,8 @@ def _fred(series: str, *, api_key: str | None = None, base_url: str = "https://a
     """FRED: one series (date, year, value); the API key from ``api_key`` or ``FRED_API_KEY``."""
     key = api_key or os.environ.get("FRED_API_KEY")
     if not key:
-        raise DataSourceError("FRED needs an API key: get one free at https://fred.stlouisfed.org/docs/api/api_key.html "
+        raise DataSourceError("FRED needs an API key: get one free at "
+                              "https://fred.stlouisfed.org/docs/api/api_key.html "
                               "and set the environment variable FRED_API_KEY (or pass api_key=).")
     url = f"{base_url}/series/observations?series_id={series}&file_type=json&api_key={key}"
     try:
@@ -262,7 +267,8 @@ def _pwt(version: str = "10.01", *, base_url: str | None = None, **options: Any)
         frame = frame.sort_values(["countrycode", "year"], ignore_index=True)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not an Excel file, no Data sheet or year
         dl.path.unlink(missing_ok=True)
-        raise DataSourceError(f"{dl.url}: malformed PWT file ({exc}); expected an Excel file with a 'Data' sheet.") from exc
+        raise DataSourceError(
+            f"{dl.url}: malformed PWT file ({exc}); expected an Excel file with a 'Data' sheet.") from exc
     frame.attrs["units"] = "see the file's Legend sheet"
     return _provenance(frame, source, version, [dl])
 
@@ -302,5 +308,6 @@ def load(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
     ``progress`` (tqdm bar), ``base_url`` (a mirror).
     """
     if name not in SOURCES:
-        raise SpecificationError(f"unknown source {name!r}; sources are {sorted(SOURCES)}.{_suggest(name, list(SOURCES))}")
+        raise SpecificationError(
+            f"unknown source {name!r}; sources are {sorted(SOURCES)}.{_suggest(name, list(SOURCES))}")
     return SOURCES[name].loader(*args, **kwargs)

@@ -104,7 +104,8 @@ def _check_roles(output: str, components: list[_Component], shares: Mapping[str,
     for comp in components:
         if comp.column in roles:
             raise SpecificationError(
-                f"column {comp.column!r} is used as both {roles[comp.column]} and {comp.label}; give each role its own column."
+                f"column {comp.column!r} is used as both {roles[comp.column]} and {comp.label}; "
+                "give each role its own column."
             )
         roles[comp.column] = comp.label
     for key, spec in shares.items():

@@ -158,6 +158,7 @@ def _initial_stock(panel: Panel, inv: np.ndarray, delta: np.ndarray, first: np.n
     if initial == "divide":
         return inv[starts] / divisor
     if initial == "ratio":
+        assert output is not None  # checked with initial='ratio' above
         return ratio * panel[output][starts]
     if not (isinstance(growth_years, int) and growth_years >= 1):
         raise SpecificationError(f"growth_years must be a whole number >= 1, not {growth_years!r}.")

@@ -88,7 +88,8 @@ def level_accounting(
     form = check_option("level_form", form)
     quantities = [output, capital, labor] + ([human_capital] if human_capital else [])
     if len(set(quantities)) != len(quantities):
-        raise SpecificationError(f"output, capital, labor and human_capital must be different columns; got {quantities}.")
+        raise SpecificationError(
+            f"output, capital, labor and human_capital must be different columns; got {quantities}.")
     columns = quantities + ([alpha] if isinstance(alpha, str) else [])
     panel = Panel(data, entity=entity, time=time, columns=columns, positive=quantities, missing=missing)
     if isinstance(alpha, str):

@@ -170,7 +170,7 @@ class GrowthAccounting:
         ent, t = panel.entity_codes[rows], panel.time[rows]
         n_ent = panel.entity_labels.size
         if periods is None:
-            masks = [(None, np.ones(rows.size, dtype=bool))]
+            masks: list[tuple[str | None, np.ndarray]] = [(None, np.ones(rows.size, dtype=bool))]
         else:
             items = periods.items() if isinstance(periods, Mapping) else ((f"{a}-{b}", (a, b)) for a, b in periods)
             masks = []
@@ -180,12 +180,12 @@ class GrowthAccounting:
                     raise SpecificationError(f"period {label!r}: end must come after start.")
                 masks.append((label, (t > lo) & (t <= hi)))
         frames, codes = [], []
-        for label, mask in masks:
+        for period, mask in masks:
             counts = np.bincount(ent[mask], minlength=n_ent)
             has = np.flatnonzero(counts)
             sums = np.column_stack([np.bincount(ent[mask], weights=values[mask, j], minlength=n_ent)
                                     for j in range(values.shape[1])])
-            if label is None:  # each entity's own span: from the year before its first growth rate to its last
+            if period is None:  # each entity's own span: from the year before its first growth rate to its last
                 first = np.full(n_ent, rows.size)
                 np.minimum.at(first, ent, np.arange(rows.size))
                 last = np.zeros(n_ent, dtype=np.int64)
@@ -194,7 +194,7 @@ class GrowthAccounting:
                 end_labels = panel.time_labels[rows[last[has]]]
                 plabels = [f"{a}-{b}" for a, b in zip(start_labels, end_labels)]
             else:
-                plabels = [label] * has.size
+                plabels = [period] * has.size
             frame = pd.DataFrame(sums[has] / counts[has, None], columns=names)
             frame["years"] = counts[has]
             frame.index = pd.MultiIndex.from_arrays([panel.entity_labels[has], plabels],

@@ -158,9 +158,11 @@ class ProductionResults:
         notes = [
             f"Method: {self.method}. Observations used: {self.nobs}; entities: {d.get('n_entities', '?')}.",
             f"Covariance: {self.cov_type}"
-            + (f" ({d['bootstrap_replications']} firm-cluster bootstrap replications)" if "bootstrap_replications" in d else "")
+            + (f" ({d['bootstrap_replications']} firm-cluster bootstrap replications)"
+               if "bootstrap_replications" in d else "")
             + ".",
-            f"Returns to scale: {self.returns_to_scale:.3f}; Wald test of constant returns: chi2(1) = {wald:.3f}, p = {p:.4f}.",
+            f"Returns to scale: {self.returns_to_scale:.3f}; "
+            f"Wald test of constant returns: chi2(1) = {wald:.3f}, p = {p:.4f}.",
         ]
         if self.j_stat is not None:
             jp = _chi2_sf(self.j_stat, self.j_df or 1)

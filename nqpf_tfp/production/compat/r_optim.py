@@ -23,7 +23,8 @@ __all__ = ["r_optim_bfgs"]
 
 
 def r_optim_bfgs(fn: Callable[[np.ndarray], float], start: np.ndarray, *, maxit: int = 100,
-                 reltol: float = float(np.sqrt(np.finfo(float).eps)), ndeps: float = 1e-3) -> tuple[np.ndarray, float, int]:
+                 reltol: float = float(np.sqrt(np.finfo(float).eps)),
+                 ndeps: float = 1e-3) -> tuple[np.ndarray, float, int]:
     """Minimise ``fn`` as R's ``optim(start, fn, method = "BFGS")`` does; returns (x, value, iterations)."""
 
     def gradient(x: np.ndarray) -> np.ndarray:
@@ -67,7 +68,8 @@ def r_optim_bfgs(fn: Callable[[np.ndarray], float], start: np.ndarray, *, maxit:
                 if curvature > 0:
                     hc = inverse @ change
                     factor = 1.0 + float(hc @ change) / curvature
-                    inverse = inverse + (factor * np.outer(move, move) - np.outer(hc, move) - np.outer(move, hc)) / curvature
+                    update = factor * np.outer(move, move) - np.outer(hc, move) - np.outer(move, hc)
+                    inverse = inverse + update / curvature
                 else:
                     last_reset = grad_count
             elif last_reset < grad_count:

@@ -98,7 +98,8 @@ class ProductionEstimator:
         if is_dask_frame(data):  # out of core: the data stay in their partitions (see nqpf_tfp.production.outofcore)
             if not self.supports_dask:
                 raise SpecificationError(
-                    f"{self.method} does not take a Dask DataFrame yet (ACF, Wooldridge and RobinsonWooldridge do); pass a pandas DataFrame, "
+                    f"{self.method} does not take a Dask DataFrame yet (ACF, Wooldridge and RobinsonWooldridge do); "
+                    "pass a pandas DataFrame, "
                     "e.g. ddf.compute() when it fits in memory.")
             self._ddf = data
             return
@@ -210,7 +211,8 @@ class ProductionEstimator:
         backend = check_option("backend", backend)
         n_jobs = check_n_jobs(n_jobs)
         if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
-            raise SpecificationError(f"bootstrap must be a whole number of replications (0 for none), not {bootstrap!r}.")
+            raise SpecificationError(
+                f"bootstrap must be a whole number of replications (0 for none), not {bootstrap!r}.")
         bootstrap = int(bootstrap)
         if bootstrap and cov_type not in (None, "bootstrap"):
             raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
@@ -219,7 +221,8 @@ class ProductionEstimator:
             allowed = self._cov_types()
             check_option("cov_type", chosen)
             if chosen not in allowed:
-                raise SpecificationError(f"cov_type={chosen!r} is not available for {self.method}; use one of {allowed}.")
+                raise SpecificationError(
+                    f"cov_type={chosen!r} is not available for {self.method}; use one of {allowed}.")
         elif not bootstrap:
             raise SpecificationError(
                 f"{self.method} has no analytic standard errors: pass bootstrap=B (e.g. 100) and a seed."

@@ -247,7 +247,8 @@ class _ControlFunction(ProductionEstimator):
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
             "optimizer_message": str(opt.message),
         }
-        warn = [] if opt.success else [f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
+        warn = [] if opt.success else [
+            f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
         return Estimate(params, data.log_tfp(params), data.n, None, diagnostics=diag, warnings=warn)
 
     def _reweights(self) -> bool:

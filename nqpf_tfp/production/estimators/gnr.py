@@ -44,12 +44,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from ..estimate import Estimate
 from ...errors import EstimationError, SpecificationError
 from ...options import check_option
-from ..numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
 from ..compat.r_optim import r_optim_bfgs
+from ..estimate import Estimate
 from ..gmm.markov import MarkovGMM, distinct_optima, refine
+from ..numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
 from ..spec import ModelData
 from .base import ProductionEstimator
 
@@ -234,7 +234,8 @@ class GNR(ProductionEstimator):
         candidates = np.vstack([start[None, :], design_pts])
         values = np.array([problem.criterion(c) for c in candidates])
         chosen = np.unique(np.r_[0, np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]])
-        optima = [(t, problem.criterion(t)) for t in (refine(problem, candidates[i], 100) for i in chosen) if t is not None]
+        refined = (refine(problem, candidates[i], 100) for i in chosen)
+        optima = [(t, problem.criterion(t)) for t in refined if t is not None]
         if not optima:
             raise EstimationError("GNR: every local search of the second stage failed.")
         distinct = distinct_optima(optima)

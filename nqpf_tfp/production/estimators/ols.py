@@ -6,8 +6,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..estimate import Estimate
 from ...errors import PanelError
+from ..estimate import Estimate
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from ..numerics.linalg import check_rank, ols
 from ..spec import ModelData
@@ -83,7 +83,8 @@ class FixedEffects(_LeastSquares):
     constant within a firm. Covariances match linearmodels' ``PanelOLS`` with
     ``entity_effects=True`` (``"unadjusted"``, ``"robust"``, ``"cluster"`` by
     entity; the clustered one scaled by n/(n-k) as linearmodels does, where
-    Stata's ``xtreg, fe vce(cluster)`` uses G/(G-1)(n-1)/(n-k)). Log TFP is ``y - x'beta``, so it includes the firm effect.
+    Stata's ``xtreg, fe vce(cluster)`` uses G/(G-1)(n-1)/(n-k)). Log TFP is ``y - x'beta``, so it
+    includes the firm effect.
     """
 
     method: ClassVar[str] = "FixedEffects"

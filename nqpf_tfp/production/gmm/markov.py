@@ -100,7 +100,7 @@ class MarkovGMM(GMMCriterion):
         return self.z.T @ self.xi_jacobian(theta)
 
 
-def refine(problem: MarkovGMM, start: np.ndarray, max_nfev: int | None = None) -> np.ndarray | None:
+def refine(problem: GMMCriterion, start: np.ndarray, max_nfev: int | None = None) -> np.ndarray | None:
     """Local minimum from ``start``: Levenberg-Marquardt on ``L'Z'xi`` (quadratic convergence to roots).
 
     ``max_nfev`` caps the evaluations (a start far from any root is then abandoned where it stopped).

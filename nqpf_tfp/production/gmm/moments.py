@@ -78,7 +78,10 @@ class MarkovMoments(GMMCriterion):
         w8 = None if weights is None else np.asarray(weights, dtype=float)
         self.n = float(v_t.shape[0] if w8 is None else w8.sum())
         q = v_p.shape[1]
-        mean = (lambda v: (v.sum(axis=0) if w8 is None else w8 @ v) / self.n)
+
+        def mean(v: np.ndarray) -> np.ndarray:
+            return (v.sum(axis=0) if w8 is None else w8 @ v) / self.n
+
         # both centred: g has a constant, so xi does not change; the sums lose fewer digits to cancellation
         self.centre, self.centre_t = (mean(v_p), mean(v_t)) if centre is None else centre
         self._tables(q, degree)

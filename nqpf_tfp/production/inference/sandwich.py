@@ -52,7 +52,7 @@ def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.
     cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, data.n, BLOCK_ROWS))], data.n])
     phi = problem.phi(problem.b)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
     parts = [_block_parts(problem, theta, fit, phi, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])]
-    return sum(p[0] for p in parts), sum(p[1] for p in parts), sum(p[2] for p in parts)
+    return _total([p[0] for p in parts]), _total([p[1] for p in parts]), sum(p[2] for p in parts)
 
 
 def _block_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.ndarray], phi: np.ndarray,
@@ -102,8 +102,8 @@ def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], weight:
                         n_ctrl: int) -> np.ndarray:
     """``J^-1 S J^-T G/(G-1)`` from the summed parts, theta's equations ``A Z'xi`` formed here:
     the block of (theta, controls)."""
-    raw = sum(p[0] for p in parts)
-    meat_raw = sum(p[1] for p in parts)
+    raw = _total([p[0] for p in parts])
+    meat_raw = _total([p[1] for p in parts])
     present = sum(p[2] for p in parts)
     m = weight.shape[0]
     head = raw.shape[0] - m  # first-stage and rho equations
@@ -117,3 +117,8 @@ def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], weight:
     total = jac.shape[0]
     keep = np.r_[np.arange(total - n_theta, total), 1 + np.arange(n_ctrl)]  # theta (last), controls (in b)
     return (inv @ meat @ inv.T * (present / (present - 1)))[np.ix_(keep, keep)]
+
+
+def _total(arrays: list[np.ndarray]) -> np.ndarray:
+    """The sum of equally shaped arrays (of one block or many partitions)."""
+    return np.sum(arrays, axis=0)
