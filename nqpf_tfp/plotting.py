@@ -7,10 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["plot_index"]
+__all__ = ["plot_index", "pyplot"]
 
 
 def pyplot() -> Any:
+    """``matplotlib.pyplot``, or an ImportError saying how to install it."""
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -19,9 +20,10 @@ def pyplot() -> Any:
 
 
 def plot_index(
-    index: pd.Series, *, entities: Iterable[Any] | None = None, ax: Any = None, ylabel: str = "index"
+    index: pd.Series, *, entities: Iterable[Any] | None = None, ax: Any = None, ylabel: str = "index",
+    **kwargs: Any,
 ) -> Any:
-    """One line per entity of a Series on (entity, time); returns the Axes."""
+    """One line per entity of a Series on (entity, time); ``kwargs`` go to ``Axes.plot``; returns the Axes."""
     plt = pyplot()
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
@@ -33,7 +35,7 @@ def plot_index(
     for name in chosen:
         series = wide[name].dropna()
         times = [p.to_timestamp() if isinstance(p, pd.Period) else p for p in series.index]
-        ax.plot(times, series.to_numpy(), label=str(name))
+        ax.plot(times, series.to_numpy(), label=str(name), **kwargs)
     ax.set_xlabel(str(index.index.names[1]))
     ax.set_ylabel(ylabel)
     if len(chosen) <= 12:

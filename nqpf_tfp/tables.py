@@ -1,7 +1,8 @@
-"""Summary tables: one object that prints as text and renders as LaTeX."""
+"""Summary tables: one object that prints as text and renders as LaTeX or HTML."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pandas as pd
@@ -13,7 +14,8 @@ class SummaryTable:
     """A titled table with notes.
 
     ``str(table)`` is a plain-text rendering; :meth:`as_latex` a LaTeX
-    ``tabular``; :meth:`as_frame` the numbers as a DataFrame.
+    ``tabular``; :meth:`as_html` an HTML table (also what notebooks show);
+    :meth:`as_frame` the numbers as a DataFrame.
 
     Parameters
     ----------
@@ -96,6 +98,13 @@ class SummaryTable:
     def __repr__(self) -> str:
         return self.as_text()
 
+    def as_html(self) -> str:
+        """An HTML ``<table>`` with the title as its caption and the notes under it."""
+        title = html.escape(self.title)
+        table = self._frame.to_html(float_format=lambda v: format(v, self.float_format))
+        table = table.replace(">\n", f">\n  <caption>{title}</caption>\n", 1)  # right after the opening <table ...>
+        notes = "".join(f"<p><small>{html.escape(n)}</small></p>" for n in self.notes)
+        return f'<div class="nqpf-tfp-summary">{table}{notes}</div>'
+
     def _repr_html_(self) -> str:
-        notes = "".join(f"<br><small>{n}</small>" for n in self.notes)
-        return f"<b>{self.title}</b>" + self._frame.to_html(float_format=lambda v: format(v, self.float_format)) + notes
+        return self.as_html()

@@ -34,15 +34,19 @@ growth economics: has it gone too far? *NBER Macroeconomics Annual* 12, 73-103.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
 import numpy as np
 import pandas as pd
 
 from ..errors import PanelError, SpecificationError
 from ..options import check_option
 from ..panel import Panel
+from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["level_accounting", "LevelAccounting"]
+__all__ = ["LevelAccounting", "LevelDiagnostics", "level_accounting"]
 
 _COMPONENTS = ("capital", "human_capital", "tfp")
 
@@ -113,8 +117,21 @@ def level_accounting(
     return LevelAccounting(panel, form, ln_y, np.column_stack([cap, hum, tfp]))
 
 
-class LevelAccounting:
-    """Results of :func:`level_accounting` (read-only).
+@dataclass(frozen=True)
+class LevelDiagnostics(Diagnostics):
+    """Facts about a development accounting."""
+
+    #: ``"hall-jones"`` or ``"caselli"``
+    form: str
+    nobs: int
+    n_entities: int
+
+
+class LevelAccounting(TFPResults):
+    """Results of :func:`level_accounting` (read-only; the :class:`~nqpf_tfp.results.TFPResults` contract).
+
+    :attr:`tfp` is the TFP *level* (``tfp_scale = "level"``), as in Hall and
+    Jones (1999) and Caselli (2005); ``components`` holds its log.
 
     Attributes
     ----------
@@ -129,6 +146,36 @@ class LevelAccounting:
         self._parts = parts
         ln_y.setflags(write=False)
         parts.setflags(write=False)
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    @property
+    def diagnostics(self) -> LevelDiagnostics:
+        """Typed facts: form, observations, entities."""
+        return LevelDiagnostics(self.form, self._panel.nobs, self._panel.n_entities)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The log components and the TFP level on (entity, time)."""
+        frame = self.components
+        frame["tfp_level"] = np.exp(frame["tfp"].to_numpy())
+        return frame
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The variance decomposition over time: the shares of var(ln y) due to capital, human capital
+        and TFP (needs matplotlib); returns the Axes."""
+        from ..plotting import pyplot
+
+        decomposition = self.variance_decomposition()
+        if ax is None:
+            _, ax = pyplot().subplots(figsize=(8, 4.5))
+        for column in ("cov_capital", "cov_human_capital", "cov_tfp"):
+            ax.plot(decomposition.index.to_numpy(), decomposition[column].to_numpy(),
+                    label=column.removeprefix("cov_"), **kwargs)
+        ax.axhline(0.0, color="grey", lw=0.5)
+        ax.set_xlabel(str(decomposition.index.name))
+        ax.set_ylabel("share of var(ln y)")
+        ax.legend(frameon=False)
+        return ax
 
     @property
     def components(self) -> pd.DataFrame:

@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
 from ..errors import NqpfTfpWarning, SpecificationError
 from ..panel import Panel
+from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["GrowthAccounting"]
+__all__ = ["GrowthAccounting", "GrowthDiagnostics"]
 
 Periods = Sequence[tuple[int, int]] | Mapping[str, tuple[int, int]]
 
 
-class GrowthAccounting:
-    """Growth-accounting results (read-only).
+@dataclass(frozen=True)
+class GrowthDiagnostics(Diagnostics):
+    """Facts about a growth accounting."""
+
+    #: ``"tornqvist"`` or ``"solow"``
+    method: str
+    #: growth observations (entity-periods with a previous period)
+    nobs: int
+    n_entities: int
+    #: runs of consecutive periods (one per entity, plus one per gap)
+    runs: int
+
+
+class GrowthAccounting(TFPResults):
+    """Growth-accounting results (read-only; the :class:`~nqpf_tfp.results.TFPResults` contract).
 
     Growth rates are log differences; ``contributions`` satisfy, row by row,
     ``output == sum(input contributions) + tfp`` to floating-point precision.
+    :attr:`tfp` is log TFP relative to the start of each entity's run of
+    consecutive periods (the log of :meth:`tfp_index`); :attr:`tfp_growth`
+    its annual changes.
 
     Attributes
     ----------
@@ -62,10 +80,26 @@ class GrowthAccounting:
         for arr in (dln_output, dln_inputs, shares, contributions, tfp_growth):
             arr.setflags(write=False)
 
+    tfp_scale: ClassVar[Literal["log", "level"]] = "log"
+
     # --------------------------------------------------------------- series
     @property
     def nobs(self) -> int:
         return int(self._valid.sum())
+
+    @property
+    def diagnostics(self) -> GrowthDiagnostics:
+        """Typed facts: method, growth observations, entities, runs of consecutive periods."""
+        return GrowthDiagnostics(self.method, self.nobs, self._panel.n_entities, int((~self._valid).sum()))
+
+    @property
+    def tfp(self) -> pd.Series:
+        """Log TFP on (entity, time), 0 at the start of each run of consecutive periods: ``ln tfp_index()``.
+
+        A chain never spans a missing period: after a gap the log index starts again at 0
+        (use :meth:`tfp_index` with ``base=`` for one base period, NaN where no chain reaches it).
+        """
+        return np.log(self.tfp_index()).rename("tfp")
 
     @property
     def tfp_growth(self) -> pd.Series:
@@ -234,15 +268,26 @@ class GrowthAccounting:
         frame["tfp_index"] = self.tfp_index(base).to_numpy()
         return frame
 
-    def plot(self, entities: Iterable[Any] | None = None, base: Any = None, ax: Any = None) -> Any:
-        """Line plot of the TFP index (needs matplotlib: ``pip install nqpf-tfp[plot]``).
+    def plot(self, ax: Any = None, *, entities: Iterable[Any] | None = None, base: Any = None,
+             **kwargs: Any) -> Any:
+        """Line plot of the TFP index, one line per entity (needs matplotlib: ``pip install nqpf-tfp[plot]``).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        entities : list, optional
+            Entities to draw (default: all).
+        base : period, optional
+            As :meth:`tfp_index`.
+        **kwargs
+            Passed to ``Axes.plot``.
 
         Returns the matplotlib Axes.
         """
         from ..plotting import plot_index
 
         return plot_index(self.tfp_index(base), entities=entities, ax=ax,
-                          ylabel="TFP index" + (f" ({base} = 1)" if base is not None else ""))
+                          ylabel="TFP index" + (f" ({base} = 1)" if base is not None else ""), **kwargs)
 
     def __repr__(self) -> str:
         p = self._panel

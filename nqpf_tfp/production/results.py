@@ -1,18 +1,113 @@
-"""Results of a production-function estimation (immutable)."""
+"""Results of a production-function estimation (immutable), with typed diagnostics."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["ProductionResults"]
+__all__ = ["Optimum", "ProductionDiagnostics", "ProductionResults"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Optimum:
+    """One distinct local optimum of a GMM criterion (ACF, GNR).
+
+    ``params`` rounded to 6 decimals; ``labour_response_t`` (ACF) the
+    firm-clustered t-statistics of cov(innovation, free input), one per free
+    input, for the best few optima (``None`` for the others).
+    """
+
+    params: tuple[float, ...]
+    objective: float
+    innovation_variance: float | None = None
+    labour_response_t: tuple[float, ...] | None = None
+
+    def __getitem__(self, key: str) -> Any:  # 0.1.0 returned dicts
+        if key not in {f.name for f in dataclasses.fields(self)}:
+            raise KeyError(key)
+        return getattr(self, key)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductionDiagnostics(Diagnostics):
+    """What happened in a production-function fit; fields that do not apply are ``None``."""
+
+    method: str
+    #: firms in the estimation sample
+    n_entities: int | None = None
+    #: wall-clock seconds of ``fit()``
+    seconds: float | None = None
+    #: observations entering the final (GMM or system) stage, after lags
+    estimation_nobs: int | None = None
+    #: criterion at the returned optimum (GMM estimators; OP/LP: the second stage's sum of squares)
+    objective: float | None = None
+    #: ACF: points of the global search design (Sobol points and the OLS, first-stage and user starts)
+    starts: int | None = None
+    #: ACF: design points refined locally
+    refined: int | None = None
+    #: ACF / GNR: every distinct optimum found, best (returned) first
+    optima: tuple[Optimum, ...] | None = None
+    #: ACF: optima tied with the returned one within ``tie_tolerance``
+    ties: int | None = None
+    #: ACF: ``"standard"`` or ``"overidentified"``
+    moments: str | None = None
+    #: bootstrap replications that succeeded (when ``fit(bootstrap=B)``)
+    bootstrap_replications: int | None = None
+    #: failed bootstrap replications as (index, message), with ``on_failure="warn"``
+    bootstrap_failures: tuple[tuple[int, str], ...] | None = None
+    #: ``"reweighted firms"`` (per-firm sums) or ``"copied rows"``
+    bootstrap_resampling: str | None = None
+    #: out of core: partitions of the Dask DataFrame
+    partitions: int | None = None
+    #: Wooldridge systems: instruments and parameters of the stacked system
+    instruments: int | None = None
+    parameters: int | None = None
+    #: OP / LP: rows of the first stage and of the second stage (with a previous period)
+    first_stage_nobs: int | None = None
+    second_stage_nobs: int | None = None
+    #: OP / LP: whether the second-stage optimiser converged, its iterations, start and message
+    converged: bool | None = None
+    iterations: int | None = None
+    start: tuple[float, ...] | None = None
+    optimizer_message: str | None = None
+    #: GNR: share-regression coefficients, its Gauss-Newton iterations and sum of squared residuals
+    share_coefficients: tuple[float, ...] | None = None
+    share_iterations: int | None = None
+    share_ssr: float | None = None
+    #: GNR: E[exp(eps)], the correction of the share regression
+    mean_exp_eps: float | None = None
+    #: GNR: coefficients of the constant of integration (the fixed inputs' polynomial)
+    constant_coefficients: tuple[float, ...] | None = None
+
+    @classmethod
+    def build(cls, values: Mapping[str, Any]) -> ProductionDiagnostics:
+        """From an estimator's facts; arrays become tuples, optima :class:`Optimum` objects."""
+        known = set(cls._names())
+        unknown = set(values) - known
+        if unknown:
+            raise TypeError(f"unknown diagnostics {sorted(unknown)}")
+        clean: dict[str, Any] = {}
+        for key, value in values.items():
+            if key == "optima" and value is not None:
+                value = tuple(o if isinstance(o, Optimum) else Optimum(**o) for o in value)
+            elif isinstance(value, np.ndarray):
+                value = tuple(float(x) for x in value.ravel())
+            elif key in ("start",) and value is not None:
+                value = tuple(float(x) for x in value)
+            elif key == "bootstrap_failures" and value is not None:
+                value = tuple((int(b), str(m)) for b, m in value)
+            elif isinstance(value, np.generic):
+                value = value.item()
+            clean[key] = value
+        return cls(**clean)
 
 
 def _normal_sf2(z: np.ndarray) -> np.ndarray:
@@ -32,8 +127,8 @@ def _normal_ppf(p: float) -> float:
     return 0.5 * (lo + hi)
 
 
-class ProductionResults:
-    """Estimates of a production function.
+class ProductionResults(TFPResults):
+    """Estimates of a production function (the :class:`~nqpf_tfp.results.TFPResults` contract).
 
     Attributes
     ----------
@@ -49,13 +144,15 @@ class ProductionResults:
         Observations used by the estimator (after lags).
     tfp : pandas.Series
         Log TFP per observation on the caller's index:
-        ``y - free·beta - state·gamma (- controls·delta)``.
+        ``y - free·beta - state·gamma (- controls·delta)`` (``tfp_scale = "log"``).
     elasticities : pandas.DataFrame
         Output elasticities per observation (constant for Cobb-Douglas).
-    diagnostics : mapping
-        Method-specific facts: convergence, objective, first-stage size,
+    diagnostics : ProductionDiagnostics
+        Method-specific facts: convergence, objective, optima, first-stage size,
         bootstrap replications and failures, time.
     """
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "log"
 
     def __init__(
         self,
@@ -69,7 +166,7 @@ class ProductionResults:
         elasticities: pd.DataFrame,
         rts_weights: pd.Series,
         inputs: list[str],
-        diagnostics: Mapping[str, Any],
+        diagnostics: ProductionDiagnostics | Mapping[str, Any],
         j_stat: float | None = None,
         j_df: int | None = None,
     ) -> None:
@@ -82,9 +179,15 @@ class ProductionResults:
         self._elasticities = elasticities.copy()
         self._rts_weights = rts_weights.copy()
         self.inputs = list(inputs)
-        self.diagnostics = MappingProxyType(dict(diagnostics))
+        self._diagnostics = (diagnostics if isinstance(diagnostics, ProductionDiagnostics)
+                             else ProductionDiagnostics.build(diagnostics))
         self.j_stat = j_stat
         self.j_df = j_df
+
+    @property
+    def diagnostics(self) -> ProductionDiagnostics:
+        """Typed facts about the fit (see :class:`ProductionDiagnostics`)."""
+        return self._diagnostics
 
     @property
     def params(self) -> pd.Series:
@@ -168,6 +271,31 @@ class ProductionResults:
             jp = _chi2_sf(self.j_stat, self.j_df or 1)
             notes.append(f"Hansen/Sargan J = {self.j_stat:.3f}, df = {self.j_df}, p = {jp:.4f}.")
         return SummaryTable(frame, f"Production function: {self.method}", notes, ".4f")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Log TFP and the output elasticities per observation, on the caller's index.
+
+        Out of core (a Dask DataFrame was estimated) the frame is a Dask DataFrame.
+        """
+        frame = self._elasticities.rename(columns=lambda c: f"elasticity_{c}")
+        if hasattr(frame, "assign") and not isinstance(frame, pd.DataFrame):  # Dask: stay lazy
+            return frame.assign(tfp=self._tfp)
+        return pd.concat([self._tfp.rename("tfp"), frame], axis=1)
+
+    def plot(self, ax: Any = None, bins: int = 50, **kwargs: Any) -> Any:
+        """Histogram of log TFP (needs matplotlib: ``pip install nqpf-tfp[plot]``); returns the Axes."""
+        from ..plotting import pyplot
+
+        tfp = self._tfp
+        if not isinstance(tfp, pd.Series):
+            tfp = tfp.compute()
+        if ax is None:
+            _, ax = pyplot().subplots(figsize=(7, 4))
+        values = tfp.to_numpy(dtype=float)
+        ax.hist(values[np.isfinite(values)], bins=bins, **kwargs)
+        ax.set_xlabel(f"log TFP ({self.method})")
+        ax.set_ylabel("observations")
+        return ax
 
     def __repr__(self) -> str:
         return str(self.summary())

@@ -1,0 +1,91 @@
+"""The results contract every family meets (growth, levels, production, and the families to come).
+
+A results object is read-only and offers:
+
+- ``tfp``: TFP as a labelled Series; ``tfp_scale`` says whether it is ``"log"``
+  or ``"level"``, and each class documents its index;
+- ``to_frame()``: everything per observation in one DataFrame;
+- ``summary()``: a :class:`~nqpf_tfp.tables.SummaryTable` (text, ``.as_latex()``, ``.as_html()``);
+- ``plot(ax=...)``: a matplotlib picture where one helps (returns the Axes);
+- ``diagnostics``: a frozen dataclass of typed facts (see :class:`Diagnostics`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
+
+import pandas as pd
+
+from .tables import SummaryTable
+
+__all__ = ["Diagnostics", "TFPResults"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnostics:
+    """Base of the typed diagnostics: a frozen dataclass whose fields are documented facts.
+
+    Fields that do not apply to an estimation are ``None``. Mapping-style access
+    (``diagnostics["objective"]``, ``"objective" in diagnostics``) is kept for
+    code written against nqpf_tfp 0.1.0, whose diagnostics were a dict; it sees
+    only the fields that are set.
+    """
+
+    def __getitem__(self, key: str) -> Any:
+        value = getattr(self, key, None) if key in self._names() else None
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._names() and getattr(self, key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def keys(self) -> list[str]:
+        """The fields that are set."""
+        return [n for n in self._names() if getattr(self, n) is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields that are set, as a plain dict."""
+        return {n: getattr(self, n) for n in self.keys()}
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+
+class TFPResults(ABC):
+    """What every results object offers; see the module docstring."""
+
+    #: whether :attr:`tfp` is log TFP or its level
+    tfp_scale: ClassVar[Literal["log", "level"]]
+
+    @property
+    @abstractmethod
+    def tfp(self) -> pd.Series:
+        """TFP per observation (log or level: :attr:`tfp_scale`); each class documents the index."""
+
+    @abstractmethod
+    def to_frame(self) -> pd.DataFrame:
+        """Every per-observation result in one DataFrame."""
+
+    @abstractmethod
+    def summary(self) -> SummaryTable:
+        """The table a paper would report."""
+
+    @property
+    @abstractmethod
+    def diagnostics(self) -> Diagnostics:
+        """Typed facts about the computation."""
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """A picture of the results on ``ax`` (a new figure if ``None``); returns the Axes."""
+        raise NotImplementedError(f"{type(self).__name__} has no plot.")
