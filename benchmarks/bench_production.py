@@ -9,7 +9,8 @@ Each case runs in its own process (so peak memory is the case's own): the panel 
 one warm-up run at the smaller sizes) and run once more under ``tracemalloc`` for the peak of
 memory allocated during the fit. Per estimator it also prints the growth exponent ``a`` of
 ``time ~ N^a`` between consecutive sizes, and the reference: one ``numpy.linalg.lstsq`` of
-output on the degree-3 polynomial of (l, k, m) over the same rows (issue 5's yardstick).
+output on the degree-3 polynomial of (l, k, m) over the same rows (the yardstick: a fit
+should cost a small multiple of it).
 
 Olley-Pakes uses the intermediate input as its proxy here (simulate_acf has no investment
 column); the timing does not depend on which monotone proxy is used. Timing lives here, not in

@@ -2,8 +2,8 @@
 
 Run:  python examples/prodest_vignette_table1.py  [path/to/chilean.csv]
 
-The data is R prodest's `chilean` (2,544 plant-years; tests/data/chilean.csv in the
-repository). Value added; free fX1, fX2 (skilled, unskilled labour); state sX (capital);
+The data is R prodest's `chilean` (2,544 plant-years; bundled, ``nt.datasets.load_chilean()``).
+Value added; free fX1, fX2 (skilled, unskilled labour); state sX (capital);
 proxy inv (Olley-Pakes) or pX (the others). OP and LP use prodest's defaults here:
 degree-2 first-stage polynomial, cubic productivity process, 100 bootstrap replications.
 """
@@ -11,7 +11,6 @@ degree-2 first-stage polynomial, cubic productivity process, 100 bootstrap repli
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pandas as pd
 
@@ -26,8 +25,7 @@ VIGNETTE = {  # prodest vignette v1.0.1, Table 1: (fX1, fX2, sX), standard error
 
 
 def main(path: str | None = None) -> None:
-    default = Path(__file__).resolve().parents[1] / "tests" / "data" / "chilean.csv"
-    data = pd.read_csv(path or default)
+    data = pd.read_csv(path) if path else nt.datasets.load_chilean()
     kw = {"entity": "idvar", "time": "timevar"}
     free = ["fX1", "fX2"]
     fits = {

@@ -63,7 +63,7 @@ class Diagnostics:
 
 
 class TFPResults(ABC):
-    """What every results object offers; see the module docstring."""
+    """What every results object offers; see :mod:`nqpf_tfp.results`."""
 
     #: whether :attr:`tfp` is log TFP or its level
     tfp_scale: ClassVar[Literal["log", "level"]]

@@ -8,7 +8,7 @@ Purchased Business Services input indexes with their published cost shares.
 Published: the "Multifactor Productivity" index. Indexes and shares are printed to
 3 decimals, so a share is known to ±0.0005 (shares sum to 1 within 0.002) and the
 recomputation can differ by a few 1e-4 a year; the tolerance is 1e-3 per year
-(issue 2's acceptance criterion).
+(what that printed precision allows).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Production-function estimators against published and peer references.
 
-Data: tests/data/chilean.csv, R prodest's `chilean` data (2,544 plant-years,
-497 plants; copied from ../shared/data/pf/chilean.csv, see tests/data/README.md).
+Data: ``nt.datasets.load_chilean()``, R prodest's `chilean` data (2,544 plant-years,
+497 plants; provenance in nqpf_tfp/data/bundled/README.md).
 Reference: R prodest vignette v1.0.1, Table 1 (value added; free fX1, fX2; state sX;
 proxy inv for OP and pX otherwise), printed to 3 decimals, so a match "to the printed
 digits" means equality after rounding to 3 decimals.

@@ -6,7 +6,7 @@ outputs as float32 (about 7 significant digits), so an exact recomputation
 differs from the published numbers by float32 rounding of a handful of logs:
 ~1e-7 in an annual log change and ~1e-6 in a cross-country ln level. The
 tolerances, 5e-7 for annual Δln of rtfpna/rwtfpna and 5e-6 for ln ctfp/cwtfp,
-are those the acceptance criteria of issue 2 set from that precision.
+follow from that precision.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ _TIMEOUT = 60.0
 
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Where downloads are kept (see the module docstring for the order)."""
+    """Where downloads are kept (see :mod:`nqpf_tfp.data.fetch` for the order)."""
     if override is not None:
         return Path(override)
     env = os.environ.get("NQPF_TFP_CACHE")

@@ -78,7 +78,7 @@ def perpetual_inventory(
     divisor: float | None = None,
     preset: str | None = None,
 ) -> pd.Series:
-    """Capital stock ``K_t = (1 - delta) K_{t-1} + I_t`` per entity (see the module docstring).
+    """Capital stock ``K_t = (1 - delta) K_{t-1} + I_t`` per entity (see :mod:`nqpf_tfp.growth.capital`).
 
     Parameters
     ----------

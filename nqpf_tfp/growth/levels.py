@@ -79,7 +79,7 @@ def level_accounting(
         Capital's output elasticity, a number in (0, 1) (Hall-Jones and
         Caselli: 1/3) or a column (e.g. ``1 - labsh``).
     form : {"hall-jones", "caselli"}
-        The decomposition (see the module docstring).
+        The decomposition (see :mod:`nqpf_tfp.growth.levels`).
     entity, time : str, optional
         Key columns, or a two-level MultiIndex.
     missing : {"drop", "raise"}

@@ -134,7 +134,7 @@ def pwt_tfp(
         table with the same columns (``rgdpna``/``rdana``/``cgdpo``/``cda``,
         ``rkna``/``ck``, ``emp``, ``avh``, ``hc``, ``labsh``).
     measure : {"rtfpna", "rwtfpna", "ctfp", "cwtfp"}
-        Which series (see the module docstring for definitions).
+        Which series (see :mod:`nqpf_tfp.growth.pwt` for definitions).
     base : int
         Base year of ``rtfpna``/``rwtfpna`` (= 1 there); PWT 10 uses 2017.
     reference : str

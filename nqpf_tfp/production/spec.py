@@ -36,7 +36,7 @@ def _names(value: str | Sequence[str] | None, role: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ProductionSpec:
-    """A validated specification (see the module docstring for the roles)."""
+    """A validated specification (see :mod:`nqpf_tfp.production.spec` for the roles)."""
 
     output: str
     free: tuple[str, ...]

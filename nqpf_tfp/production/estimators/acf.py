@@ -93,7 +93,10 @@ __all__ = ["ACF"]
 
 
 class ACF(ProductionEstimator):
-    """Ackerberg, Caves and Frazer (2015) with a global search; see the module docstring.
+    """Ackerberg, Caves and Frazer (2015) with a global search.
+
+    The method (stages, instruments, the search and the rule for exact ties)
+    is described in :mod:`nqpf_tfp.production.estimators.acf`.
 
     Parameters
     ----------

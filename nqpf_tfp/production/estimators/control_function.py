@@ -284,7 +284,7 @@ class LevinsohnPetrin(_ControlFunction):
     """Levinsohn and Petrin (2003): an intermediate input (materials, energy) as the proxy.
 
     Standard errors by firm-cluster bootstrap (``fit(bootstrap=B, seed=...)``),
-    as in R and Stata prodest. See the module docstring for the two stages.
+    as in R and Stata prodest. See :mod:`nqpf_tfp.production.estimators.control_function` for the two stages.
     """
 
     method: ClassVar[str] = "LevinsohnPetrin"

@@ -93,7 +93,7 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
 
 
 class GNR(ProductionEstimator):
-    """Gandhi, Navarro and Rivers (2020); see the module docstring.
+    """Gandhi, Navarro and Rivers (2020); see :mod:`nqpf_tfp.production.estimators.gnr` for the method.
 
     Parameters
     ----------

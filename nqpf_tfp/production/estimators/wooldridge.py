@@ -142,7 +142,7 @@ class _LinearSystem(ProductionEstimator):
 class Wooldridge(_LinearSystem):
     """Wooldridge (2009) system estimator; ``method="iv"``, ``"gmm"`` or ``"prodest-gmm"``.
 
-    See the module docstring for the equations and the three methods.
+    See :mod:`nqpf_tfp.production.estimators.wooldridge` for the equations and the methods.
 
     Parameters
     ----------
@@ -190,7 +190,7 @@ class Wooldridge(_LinearSystem):
         return super()._partitioned_estimate(ddf, cov_type)
 
     def _system(self, data: ModelData) -> LinearSystem:
-        """The two equations of the module docstring on the rows with a previous year."""
+        """The two equations of the module's docstring on the rows with a previous year."""
         rows, prev, c = self._lagged_sample(data)
         ns = data.state.shape[1]
         own = slice(ns, None) if self.variant == "prodest-gmm" else slice(None)
@@ -211,7 +211,7 @@ class Wooldridge(_LinearSystem):
         return LinearSystem(rows.size, build, data.codes[rows], data.n_entities)
 
     def _prodest_iv(self, data: ModelData, cov_type: str) -> Estimate:
-        """R prodest 1.0.1's prodestWRDG: one 2SLS on both equations' rows (see the module docstring).
+        """R prodest 1.0.1's prodestWRDG: one 2SLS on both equations' rows (see the module's docstring).
 
         As prodest does it: the first stage regresses the stacked regressors on the stacked
         instruments without a constant (``lm.fit``), the second adds one (``lm(y ~ fitted)``).
@@ -249,7 +249,7 @@ class RobinsonWooldridge(_LinearSystem):
     ``y_t`` on ``w_t``, ``k_t`` and ``c(k_{t-1}, m_{t-1})`` with ``w_{t-1}``
     instrumenting ``w_t``; valid under ACF's timing, where the first
     equation identifies nothing (see the module docstring of
-    :mod:`nqpf_tfp.production.wooldridge`).
+    :mod:`nqpf_tfp.production.estimators.wooldridge`).
     """
 
     method: ClassVar[str] = "RobinsonWooldridge"
