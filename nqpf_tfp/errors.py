@@ -2,12 +2,19 @@
 
 One hierarchy: every error the library raises on purpose derives from
 :class:`NqpfTfpError`, so ``except nqpf_tfp.errors.NqpfTfpError`` catches them all.
-Each message names the column or option at fault and says how to fix it.
+Each message names the column or option at fault and says how to fix it. Every
+warning is a :class:`NqpfTfpWarning` emitted through :func:`warn`, which points
+it at the user's line however deep inside the package it arises.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
+
 __all__ = [
+    "warn",
     "NqpfTfpError",
     "PanelError",
     "SpecificationError",
@@ -60,3 +67,21 @@ class ConvergenceWarning(NqpfTfpWarning):
 
 class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):
     """A name or import path that will be removed; the message names its replacement."""
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message: str, category: type[NqpfTfpWarning]) -> None:
+    """Emit a warning attributed to the first frame outside nqpf_tfp: the user's line.
+
+    A fixed ``stacklevel`` is right for one call path only; the same check (a
+    Panel dropping rows, say) runs under many public functions at different
+    depths. Frames are counted as :func:`warnings.warn` counts them.
+    """
+    frame = sys._getframe(0)
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

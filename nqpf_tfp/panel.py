@@ -12,7 +12,6 @@ time) keys or the caller's own index. The caller's frame is never modified.
 from __future__ import annotations
 
 import difflib
-import warnings
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
-from .errors import DroppedRowsWarning, PanelError, SpecificationError
+from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
 from .options import check_option
 
 __all__ = ["Panel", "Lag", "calendar_lag"]
@@ -176,10 +175,9 @@ class Panel:
                     )
                 keep = np.asarray(~na.any(axis=1))
                 counts = ", ".join(f"{c}: {int(n)}" for c, n in zip(values, na.sum(axis=0)) if n)
-                warnings.warn(
+                warn(
                     f"dropped {int((~keep).sum())} of {len(keep)} rows with missing values (per column: {counts}).",
                     DroppedRowsWarning,
-                    stacklevel=3,
                 )
         for name in positive:
             bad = keep & ~(values[name] > 0)

@@ -25,14 +25,13 @@ the Penn World Table. *American Economic Review* 105(10), 3150-3182.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..errors import NqpfTfpWarning, PanelError, SpecificationError
+from ..errors import NqpfTfpWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
 from .results import GrowthAccounting
@@ -269,9 +268,8 @@ def _check_unit_interval(panel: Panel, values: np.ndarray, what: str) -> None:
         )
     outside = (values < 0.0) | (values > 1.0)
     if outside.any():
-        warnings.warn(
+        warn(
             f"{what} lies outside [0, 1] in {int(outside.sum())} row(s), e.g. {where(outside)}. "
             "Kept as given (a residually measured capital income can be negative); check the data if unexpected.",
             NqpfTfpWarning,
-            stacklevel=4,
         )

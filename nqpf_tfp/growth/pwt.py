@@ -32,12 +32,10 @@ numbers. *Economic Journal* 92(365), 73-86.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
-from ..errors import PanelError, SpecificationError
+from ..errors import NqpfTfpWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
 from .accounting import growth_accounting
@@ -246,5 +244,5 @@ def _multilateral_level(
     level = np.exp(ln_tfp - ref_by_year[year_code])
     if np.isnan(level).any():
         lost = years[np.isnan(ref_by_year)]
-        warnings.warn(f"{measure}: no {reference} data in {list(lost)}; those years are NaN.", stacklevel=3)
+        warn(f"{measure}: no {reference} data in {list(lost)}; those years are NaN.", NqpfTfpWarning)
     return panel.series(level, measure)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -10,7 +9,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import NqpfTfpWarning, SpecificationError
+from ..errors import NqpfTfpWarning, SpecificationError, warn
 from ..panel import Panel
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
@@ -169,13 +168,12 @@ class GrowthAccounting(TFPResults):
         level[linked] = np.exp(log_level[linked] - log_level[row_base[linked]])
         if not linked.all():
             lost = pd.unique(panel.entities[~linked])
-            warnings.warn(
+            warn(
                 f"tfp_index: {int((~linked).sum())} entity-years of {len(lost)} entities are not linked to base "
                 f"{base!r} by consecutive years (base year missing, or a gap), so they are NaN: "
                 f"{', '.join(map(str, lost[:10]))}{' ...' if len(lost) > 10 else ''}. "
                 "Use base=None for an index = 1 at the start of each run.",
                 NqpfTfpWarning,
-                stacklevel=2,
             )
         return panel.series(level, "tfp_index")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time as _time
-import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError
+from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError, warn
 from ...options import check_option
 from ...panel import Panel
 from ...parallel import check_n_jobs, is_dask_frame
@@ -236,10 +235,9 @@ class ProductionEstimator:
         else:
             est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
         if est.dropped:
-            warnings.warn(f"dropped {est.dropped} rows with missing values (missing='drop').", DroppedRowsWarning,
-                          stacklevel=2)
+            warn(f"dropped {est.dropped} rows with missing values (missing='drop').", DroppedRowsWarning)
         for message in est.warnings:
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+            warn(message, ConvergenceWarning)
         diagnostics: dict[str, Any] = {"method": self.method, **est.diagnostics}
         if self._ddf is None:
             diagnostics["n_entities"] = self._data.n_entities
@@ -249,7 +247,7 @@ class ProductionEstimator:
             outcome = bootstrap_covariance(
                 Replication(self._replicate, self._data.n_entities), est.params.size, bootstrap, seed,
                 n_jobs=n_jobs, backend=backend, on_failure=on_failure, progress=progress,
-                label=f"{self.method} bootstrap", stacklevel=2)
+                label=f"{self.method} bootstrap")
             cov = outcome.cov
             diagnostics.update(bootstrap_replications=outcome.replications,
                                bootstrap_failures=list(outcome.failures),

@@ -9,14 +9,13 @@ estimator's business, passed in as ``replicate``.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ...errors import ConvergenceWarning, EstimationError
+from ...errors import ConvergenceWarning, EstimationError, warn
 from ...parallel import map_tasks
 
 __all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "spawn_seeds"]
@@ -58,7 +57,7 @@ class BootstrapOutcome:
 
 def bootstrap_covariance(replication: Replication, n_params: int, reps: int, seed: Any, *, n_jobs: int = 1,
                          backend: str = "threads", on_failure: str = "raise", progress: bool = False,
-                         label: str = "bootstrap", stacklevel: int = 2) -> BootstrapOutcome:
+                         label: str = "bootstrap") -> BootstrapOutcome:
     """Run ``reps`` replications and return the covariance of the successful ones.
 
     Parameters
@@ -77,8 +76,6 @@ def bootstrap_covariance(replication: Replication, n_params: int, reps: int, see
         A tqdm progress bar.
     label : str
         Shown in the progress bar.
-    stacklevel : int
-        Of the warning, counted from the caller of this function.
     """
     seeds = spawn_seeds(seed, reps)
     outcomes: Any = map_tasks(replication, seeds, backend=backend, n_jobs=n_jobs)
@@ -106,8 +103,7 @@ def bootstrap_covariance(replication: Replication, n_params: int, reps: int, see
                 f"{len(failures)} of {reps} bootstrap replications failed ({listing}). "
                 "Pass on_failure='warn' to drop them."
             )
-        warnings.warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}",
-                      ConvergenceWarning, stacklevel=stacklevel + 1)
+        warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}", ConvergenceWarning)
     good = draws[~bad]
     if good.shape[0] < 2:
         raise EstimationError(f"only {good.shape[0]} bootstrap replications succeeded; need at least 2.")
