@@ -35,9 +35,8 @@ ESTIMATORS = ("growth", "lstsq", "OLS", "OlleyPakes", "LevinsohnPetrin", "Wooldr
 
 def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
           parallel: tuple[int, str] = (1, "threads")) -> None:
-    from nqpf_tfp.production.basis import polynomial
-
     import nqpf_tfp as nt
+    from nqpf_tfp.production.numerics.basis import polynomial
 
     warnings.simplefilter("ignore")
     panel = nt.datasets.simulate_acf(max(n_rows // 10, 1), 10, seed=0)
@@ -57,7 +56,7 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
             if bootstrap:
                 model.fit(bootstrap=bootstrap, seed=0, n_jobs=parallel[0], backend=parallel[1])
             elif name in ("OlleyPakes", "LevinsohnPetrin"):
-                model._estimate(model._data, "unadjusted")  # no analytic SE: the point estimate alone
+                model.point_estimates()  # no analytic SE: the point estimate alone
             else:
                 model.fit()  # with the analytic (clustered) standard errors
 

@@ -33,7 +33,7 @@ from .production import (
     fit_by,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 deprecations.install()  # 0.1.0 import paths that moved keep working, with a warning
 
