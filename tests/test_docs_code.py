@@ -45,3 +45,20 @@ def test_code_blocks_run_as_written(page, monkeypatch):
                 raise AssertionError(f"{page.relative_to(ROOT)}, block {i} fails: {exc!r}\n{block}") from exc
     plt.close("all")
     assert os.getcwd() == str(ROOT)
+
+
+def test_the_api_reference_lists_every_public_name():
+    import types
+
+    import nqpf_tfp as nt
+
+    listed = set(re.findall(r"^   ([\w.]+)$", (ROOT / "docs" / "api.md").read_text(), re.M))
+    namespaces = {"": nt, "production.": nt.production, "growth.": nt.growth, "data.": nt.data,
+                  "datasets.": nt.datasets, "errors.": nt.errors}
+    missing = [
+        f"{prefix}{name}"
+        for prefix, module in namespaces.items() for name in module.__all__
+        if not isinstance(getattr(module, name), types.ModuleType) and name != "__version__"
+        and not {f"{prefix}{name}", name} & listed  # a top-level re-export is listed once, at the top
+    ]
+    assert not missing, f"not in docs/api.md: {missing}"
