@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -49,12 +51,47 @@ def _find_country(pwt: pd.DataFrame, wanted: str) -> str:
 
 
 def _periods(start: int, end: int, breaks: Sequence[int] | None) -> list[tuple[int, int]]:
+    if breaks:
+        outside = sorted(b for b in set(breaks) if not start < b < end)
+        if outside:
+            raise CliError(f"--breaks {' '.join(map(str, outside))}: a break must lie strictly between the first "
+                           f"and last year, {start} and {end}.")
     inner = sorted(set(breaks)) if breaks else list(range((start // 10 + 1) * 10, end, 10))
     bounds = [start] + [b for b in inner if start < b < end] + [end]
     return list(zip(bounds[:-1], bounds[1:]))
 
 
+def _writable(path: str, option: str) -> Path:
+    """``path`` as a file we can create or overwrite, or a CliError naming the option."""
+    target = Path(path)
+    if target.is_dir():
+        raise CliError(f"{option} {path}: is a directory; give a file name, e.g. {target / 'out'}.")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise CliError(f"{option} {path}: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise CliError(f"{option} {path}: not writable (permission denied).")
+    return target
+
+
+def _plot_format(path: str) -> None:
+    """A format matplotlib can write, judged by the file's suffix (before any work is done)."""
+    from .plotting import pyplot
+
+    supported = pyplot().figure().canvas.get_supported_filetypes()
+    pyplot().close("all")
+    suffix = Path(path).suffix.lstrip(".").lower()
+    if suffix not in supported:
+        raise CliError(f"--plot {path}: unknown image format {suffix or '(no suffix)'!r}; "
+                       f"use one of {', '.join(sorted(supported))} (e.g. tfp.png).")
+
+
 def _growth(args: argparse.Namespace) -> int:
+    if args.csv:
+        _writable(args.csv, "--csv")
+    if args.plot:
+        _writable(args.plot, "--plot")
+        _plot_format(args.plot)
     pwt = load_pwt()
     code = _find_country(pwt, args.country)
     # USA rows come along because PWT fills missing hours with US hours.
@@ -105,7 +142,10 @@ def _growth(args: argparse.Namespace) -> int:
     if args.csv:
         frame = ga.to_frame(base=args.base).loc[code]
         frame = frame[(frame.index >= start) & (frame.index <= end)]
-        frame.to_csv(args.csv)
+        try:
+            frame.to_csv(args.csv)
+        except OSError as exc:
+            raise CliError(f"--csv {args.csv}: cannot write ({exc.strerror or exc}).") from exc
         print(f"\nwrote {args.csv} ({len(frame)} rows)")
     if args.plot:
         from .plotting import plot_index, pyplot
@@ -114,8 +154,12 @@ def _growth(args: argparse.Namespace) -> int:
         series = pd.concat({code: index[in_range]}, names=["countrycode"])
         ax = plot_index(series, ylabel=f"TFP index ({args.base} = 1)")
         ax.set_title(f"TFP, {name} (PWT {PWT_VERSION})")
-        ax.figure.savefig(args.plot, dpi=120, bbox_inches="tight")
-        plt.close(ax.figure)
+        try:
+            ax.figure.savefig(args.plot, dpi=120, bbox_inches="tight")
+        except OSError as exc:
+            raise CliError(f"--plot {args.plot}: cannot write ({exc.strerror or exc}).") from exc
+        finally:
+            plt.close(ax.figure)
         print(f"wrote {args.plot}")
     return 0
 

@@ -92,3 +92,23 @@ def test_readme_opens_with_the_commands_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     for command in commands:
         assert command in ci
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--csv", "."], r"--csv \.: is a directory"),
+    (["--csv", "no/such/folder/out.csv"], r"--csv no/such/folder/out.csv: the folder no/such/folder does not exist"),
+    (["--plot", "tfp.xyz"], r"--plot tfp.xyz: unknown image format 'xyz'; use one of .*png"),
+    (["--plot", "tfp"], r"--plot tfp: unknown image format '\(no suffix\)'"),
+    (["--plot", "no/such/folder/tfp.png"], r"--plot no/such/folder/tfp.png: the folder no/such/folder does not exist"),
+    (["--breaks", "1900", "2000"], r"--breaks 1900: a break must lie strictly between the first and last year, "
+                                   r"1956 and 2019"),
+    (["--breaks", "2019"], r"--breaks 2019: a break must lie strictly between"),
+])
+def test_user_mistakes_are_one_line_and_status_2(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["growth", "--country", "CHN", *args]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert re.match(r"^nqpf-tfp: error: " + message, err), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert captured.out == ""  # nothing printed before the mistake was found
