@@ -92,7 +92,13 @@ def test_no_growth_across_a_missing_year():
     with pytest.warns(NqpfTfpWarning, match=r"not linked to base 2001.*A"):
         idx = ga.tfp_index(base=2001)
     np.testing.assert_allclose(idx.to_numpy(), [0.5, 1.0, np.nan, np.nan])
-    np.testing.assert_allclose(ga.tfp_index().to_numpy(), [1.0, 2.0, 1.0, 4 / 3])
+    # without a base the segments are separate chains, each starting at 1: said, never silent
+    with pytest.warns(NqpfTfpWarning, match=r"restarts at 1 after a gap in 1 place\(s\) of 1 entities: A 2003 "
+                                            r"\(after 2001\)") as record:
+        np.testing.assert_allclose(ga.tfp_index().to_numpy(), [1.0, 2.0, 1.0, 4 / 3])
+    assert len(record) == 1 and record[0].filename == __file__
+    with pytest.warns(NqpfTfpWarning, match="restarts at 1"):
+        np.testing.assert_allclose(ga.tfp.to_numpy(), np.log([1.0, 2.0, 1.0, 4 / 3]))
 
 
 def test_missing_value_in_middle_is_a_gap_not_a_jump():

@@ -95,8 +95,9 @@ class GrowthAccounting(TFPResults):
     def tfp(self) -> pd.Series:
         """Log TFP on (entity, time), 0 at the start of each run of consecutive periods: ``ln tfp_index()``.
 
-        A chain never spans a missing period: after a gap the log index starts again at 0
-        (use :meth:`tfp_index` with ``base=`` for one base period, NaN where no chain reaches it).
+        A chain never spans a missing period: after a gap the log index starts again at 0,
+        with a warning naming the entities and years (use :meth:`tfp_index` with ``base=`` for one
+        base period, NaN where no chain reaches it).
         """
         return np.log(self.tfp_index()).rename("tfp")
 
@@ -139,15 +140,18 @@ class GrowthAccounting(TFPResults):
         Parameters
         ----------
         base : period, optional
-            The index equals 1 in this period. ``None``: 1 in the first period
-            of each entity's run of consecutive periods.
+            The index equals 1 in this period. ``None``: 1 in each entity's
+            first period, and again in the first period after each gap (the
+            segments are separate chains; a warning names the entities and the
+            years where a chain restarts).
 
         Returns
         -------
         pandas.Series
             On (entity, time) for every row of the panel. A chain never spans
-            a missing period, so years not linked to the base year by an
-            unbroken run of periods are NaN (with a warning naming the entities).
+            a missing period, so with ``base=`` the years not linked to the base
+            year by an unbroken run of periods are NaN (with a warning naming
+            the entities).
         """
         panel = self._panel
         run_start = ~self._valid
@@ -156,6 +160,7 @@ class GrowthAccounting(TFPResults):
         cum = np.cumsum(np.where(self._valid, self._tfp, 0.0))
         log_level = cum - cum[first_of_run[run_id]]
         if base is None:
+            self._warn_restarts(first_of_run)
             return panel.series(np.exp(log_level), "tfp_index")
         at_base = panel.time == panel.time_ordinal(base)
         if not at_base.any():
@@ -176,6 +181,20 @@ class GrowthAccounting(TFPResults):
                 NqpfTfpWarning,
             )
         return panel.series(level, "tfp_index")
+
+    def _warn_restarts(self, first_of_run: np.ndarray) -> None:
+        """Warn when a chain restarts at 1 after a gap (not at an entity's first period)."""
+        panel = self._panel
+        restarts = first_of_run[first_of_run != panel.entity_start()[first_of_run]]
+        if restarts.size == 0:
+            return
+        labels = panel.time_labels
+        where = [f"{panel.entities[r]} {labels[r]} (after {labels[r - 1]})" for r in restarts[:10]]
+        n_entities = np.unique(panel.entity_codes[restarts]).size
+        warn(f"tfp_index: the chain restarts at 1 after a gap in {restarts.size} place(s) of {n_entities} "
+             f"entities: {', '.join(where)}{' ...' if restarts.size > 10 else ''}. Each segment is its own "
+             "index; pass base= to express every year relative to one period (unlinked years are then NaN).",
+             NqpfTfpWarning)
 
     # ------------------------------------------------------------- averages
     def averages(self, periods: Periods | None = None) -> pd.DataFrame:
