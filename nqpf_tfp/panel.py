@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
+from .arguments import column_name, column_names
 from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
 from .options import check_option
 
@@ -139,8 +140,10 @@ class Panel:
         if not isinstance(data, pd.DataFrame):
             raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
         missing = check_option("missing", missing)
-        columns = list(dict.fromkeys(columns))
-        positive = list(dict.fromkeys(positive))
+        entity = column_name(entity, "entity", optional=True)
+        time = column_name(time, "time", optional=True)
+        columns = list(dict.fromkeys(column_names(columns, "columns")))
+        positive = list(dict.fromkeys(column_names(positive, "positive")))
         for name in positive:
             if name not in columns:
                 raise SpecificationError(f"positive column {name!r} is not among the panel columns {columns}.")

@@ -30,7 +30,10 @@ from pathlib import Path
 
 from ..errors import DataSourceError
 
-__all__ = ["Download", "cache_dir", "fetch", "is_offline"]
+__all__ = ["FETCH_OPTIONS", "Download", "cache_dir", "fetch", "is_offline"]
+
+#: the keywords every loader passes on to :func:`fetch`
+FETCH_OPTIONS = frozenset({"cache", "offline", "refresh", "progress"})
 
 _CHUNK = 1 << 16
 _TIMEOUT = 60.0

@@ -10,6 +10,7 @@ column, documented units) with provenance in ``df.attrs``: ``source``,
 from __future__ import annotations
 
 import difflib
+import inspect
 import io
 import json
 import os
@@ -21,9 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import check_keywords
 from ..errors import DataSourceError, SpecificationError
 from .bundled import PWT_SHA256, PWT_VERSION, load_pwt
-from .fetch import Download, fetch
+from .fetch import FETCH_OPTIONS, Download, fetch
 
 __all__ = ["SOURCES", "Source", "load", "sources"]
 
@@ -82,6 +84,9 @@ WDI_COMMON = {
 def _wdi(indicator: str, countries: Sequence[str] | str = "all", start: int | None = None, end: int | None = None,
          *, base_url: str = "https://api.worldbank.org/v2", **options: Any) -> pd.DataFrame:
     """World Bank WDI: one indicator, long format (countrycode ISO3, year, value)."""
+    if not (isinstance(countries, str) or (isinstance(countries, (list, tuple))
+                                            and countries and all(isinstance(c, str) for c in countries))):
+        raise SpecificationError(f"countries must be an ISO3 code, a list of codes or 'all', not {countries!r}.")
     codes = ";".join([countries] if isinstance(countries, str) else countries)
     date = f"&date={start or 1960}:{end or 2100}" if (start or end) else ""
     downloads: list[Download] = []
@@ -307,7 +312,11 @@ def load(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
     user cache), ``offline`` (default ``NQPF_TFP_OFFLINE``), ``refresh``,
     ``progress`` (tqdm bar), ``base_url`` (a mirror).
     """
-    if name not in SOURCES:
+    if not isinstance(name, str) or name not in SOURCES:
         raise SpecificationError(
-            f"unknown source {name!r}; sources are {sorted(SOURCES)}.{_suggest(name, list(SOURCES))}")
-    return SOURCES[name].loader(*args, **kwargs)
+            f"unknown source {name!r}; sources are {sorted(SOURCES)}.{_suggest(str(name), list(SOURCES))}")
+    loader = SOURCES[name].loader
+    parameters = inspect.signature(loader).parameters
+    named = {p for p, v in parameters.items() if v.kind not in (v.VAR_POSITIONAL, v.VAR_KEYWORD)}
+    check_keywords(kwargs, named | FETCH_OPTIONS, f"nt.data.load({name!r})")
+    return loader(*args, **kwargs)

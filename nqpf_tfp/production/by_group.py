@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import SpecificationError
+from ..arguments import column_name, keyword_mapping
+from ..errors import NqpfTfpError, SpecificationError
 from ..options import check_option
 from ..parallel import map_tasks
 
@@ -44,15 +45,41 @@ def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[s
         Group value -> :class:`~.results.ProductionResults`, in sorted group order.
     """
     backend = check_option("backend", backend)
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    by = column_name(by, "by")
+    fit = keyword_mapping(fit, "fit")
     if by not in data.columns:
         raise SpecificationError(f"by={by!r} is not a column; columns are {list(data.columns)}.")
+    used = _model_columns(args, kwargs)
+    if by in used:
+        raise SpecificationError(f"by={by!r} is one of the model's variables ({used[by]}); group by a column "
+                                 "that is not in the model, e.g. an industry code.")
     if data[by].isna().any():
         raise SpecificationError(f"by={by!r} has {int(data[by].isna().sum())} missing values; fill or drop them.")
-    groups = {key: frame.drop(columns=by) for key, frame in data.groupby(by, sort=True)}
-    task = partial(_fit_group, estimator, args=args, kwargs=kwargs, fit=dict(fit or {}))
-    return dict(zip(groups, map_tasks(task, list(groups.values()), backend=backend, n_jobs=n_jobs)))
+    groups = [(key, frame.drop(columns=by)) for key, frame in data.groupby(by, sort=True)]
+    task = partial(_fit_group, estimator, by=by, args=args, kwargs=kwargs, fit=fit)
+    return dict(zip([key for key, _ in groups], map_tasks(task, groups, backend=backend, n_jobs=n_jobs)))
 
 
-def _fit_group(estimator: type, frame: pd.DataFrame, *, args: tuple[Any, ...], kwargs: dict[str, Any],
-               fit: dict[str, Any]) -> Any:
-    return estimator(frame, *args, **kwargs).fit(**fit)
+_ROLES = ("output", "free", "state", "proxy", "controls", "entity", "time", "fixed", "flexible", "share")
+
+
+def _model_columns(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[Any, str]:
+    """Column -> the role it plays, from the positional (output, free, state, proxy, controls) and keyword roles."""
+    roles = dict(zip(_ROLES, args)) | {k: v for k, v in kwargs.items() if k in _ROLES}
+    used: dict[Any, str] = {}
+    for role, value in roles.items():
+        for name in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(name, str):
+                used.setdefault(name, role)
+    return used
+
+
+def _fit_group(estimator: type, group: tuple[Any, pd.DataFrame], *, by: str, args: tuple[Any, ...],
+               kwargs: dict[str, Any], fit: dict[str, Any]) -> Any:
+    key, frame = group
+    try:
+        return estimator(frame, *args, **kwargs).fit(**fit)
+    except NqpfTfpError as exc:  # the same error, saying which group failed
+        raise type(exc)(f"{by}={key!r}: {exc}") from exc

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from ..arguments import confidence_level
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -229,8 +230,7 @@ class ProductionResults(TFPResults):
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Normal confidence intervals."""
-        if not 0.0 < level < 1.0:
-            raise ValueError(f"level must lie in (0, 1), not {level}.")
+        level = confidence_level(level, "level")
         q = _normal_ppf(0.5 + level / 2.0)
         se = self.std_errors
         return pd.DataFrame({"lower": self._params - q * se, "upper": self._params + q * se})

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..arguments import column_name, column_names, whole_number
 from ..errors import PanelError, SpecificationError
 from ..options import check_option
 from ..panel import Lag, Panel, calendar_lag
@@ -24,14 +25,7 @@ __all__ = ["ProductionSpec", "ModelData", "build_model_data"]
 
 
 def _names(value: str | Sequence[str] | None, role: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    names = tuple(value)
-    if not all(isinstance(v, str) for v in names):
-        raise SpecificationError(f"{role} must be a column name or a list of column names; got {value!r}.")
-    return names
+    return tuple(column_names(value, role))
 
 
 @dataclass(frozen=True)
@@ -70,8 +64,9 @@ class ProductionSpec:
         take_logs: bool,
         missing: str,
     ) -> ProductionSpec:
-        if not isinstance(output, str):
-            raise SpecificationError(f"output must be a column name, not {output!r}.")
+        output = column_name(output, "output")
+        entity = column_name(entity, "entity", optional=True)
+        time = column_name(time, "time", optional=True)
         roles = {
             "output": (output,),
             "free": _names(free, "free"),
@@ -91,10 +86,10 @@ class ProductionSpec:
             if key is not None and key in seen:
                 raise SpecificationError(f"column {key!r} is a panel key and cannot also be {seen[key]}.")
         for name, value in (("poly_degree", poly_degree), ("markov_degree", markov_degree)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise SpecificationError(f"{name} must be a whole number >= 1, not {value!r}.")
-        if not isinstance(value_added, bool):
-            raise SpecificationError(f"value_added must be True or False, not {value_added!r}.")
+            whole_number(value, name, minimum=1)
+        for name, flag in (("value_added", value_added), ("take_logs", take_logs)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise SpecificationError(f"{name} must be True or False, not {flag!r}.")
         return cls(
             output=output,
             free=roles["free"],

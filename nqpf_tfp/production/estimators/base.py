@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ...arguments import seed_sequence, whole_number
 from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError, warn
 from ...options import check_option
 from ...panel import Panel
@@ -209,10 +210,13 @@ class ProductionEstimator:
         on_failure = check_option("on_failure", on_failure)
         backend = check_option("backend", backend)
         n_jobs = check_n_jobs(n_jobs)
-        if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
-            raise SpecificationError(
-                f"bootstrap must be a whole number of replications (0 for none), not {bootstrap!r}.")
-        bootstrap = int(bootstrap)
+        bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
+        if bootstrap == 1:
+            raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 (analytic) or at least 2.")
+        if bootstrap:
+            seed = seed_sequence(seed)  # checked before any work; spawned per replication later
+        if not isinstance(progress, (bool, np.bool_)):
+            raise SpecificationError(f"progress must be True or False, not {progress!r}.")
         if bootstrap and cov_type not in (None, "bootstrap"):
             raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
         chosen = "bootstrap" if bootstrap else (cov_type or self.default_cov)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ...arguments import seed_sequence
 from ...errors import ConvergenceWarning, EstimationError, warn
 from ...parallel import map_tasks
 
@@ -22,9 +23,8 @@ __all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "spawn_see
 
 
 def spawn_seeds(seed: Any, reps: int) -> list[np.random.SeedSequence]:
-    """``reps`` independent child seeds of ``seed`` (an int, None or a SeedSequence)."""
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    return root.spawn(reps)
+    """``reps`` independent child seeds of ``seed`` (None, an int >= 0, a SeedSequence or a Generator)."""
+    return seed_sequence(seed).spawn(reps)
 
 
 @dataclass(frozen=True)

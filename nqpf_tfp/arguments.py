@@ -1,0 +1,105 @@
+"""Checks of arguments as they enter a public function, each error naming the parameter.
+
+Every public entry point validates its arguments here rather than letting a wrong type travel
+into numpy or pandas and fail there with a foreign message (or, worse, succeed: a string where
+a list is expected iterates into its letters).
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .errors import SpecificationError
+
+__all__ = ["check_keywords", "column_name", "column_names", "confidence_level", "keyword_mapping", "seed_sequence",
+           "whole_number"]
+
+
+def _is_name(value: object) -> bool:
+    """A single column label: a string, or another hashable scalar (pandas allows integer labels)."""
+    return isinstance(value, str) or (isinstance(value, Hashable) and not isinstance(value, (tuple, bool))
+                                      and isinstance(value, (numbers.Number, np.generic)))
+
+
+def column_name(value: Any, keyword: str, *, optional: bool = False) -> Any:
+    """One column name (``None`` allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    if not _is_name(value):
+        kind = "a list" if isinstance(value, (list, tuple)) else f"a {type(value).__name__}"
+        raise SpecificationError(f"{keyword} must be one column name (a string), not {kind}: {value!r}.")
+    return value
+
+
+def column_names(value: Any, keyword: str) -> tuple[Any, ...]:
+    """Column names: ``None`` (none), one name, or a list/tuple of names (a string is one name, not letters)."""
+    if value is None:
+        return ()
+    if _is_name(value):
+        return (value,)
+    if isinstance(value, (Mapping, set, frozenset)) or not isinstance(value, Iterable):
+        raise SpecificationError(f"{keyword} must be a column name or a list of column names, not "
+                                 f"{type(value).__name__}: {value!r}.")
+    names = tuple(value)
+    bad = [v for v in names if not _is_name(v)]
+    if bad:
+        raise SpecificationError(f"{keyword} must be a column name or a list of column names; "
+                                 f"{bad[0]!r} is not a column name.")
+    return names
+
+
+def whole_number(value: Any, keyword: str, *, minimum: int = 0) -> int:
+    """An integer (Python or numpy, not a bool or a float) of at least ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise SpecificationError(f"{keyword} must be a whole number >= {minimum}, not {value!r}.")
+    return int(value)
+
+
+def seed_sequence(seed: Any, keyword: str = "seed") -> np.random.SeedSequence:
+    """``None`` (fresh entropy), an integer >= 0, a ``SeedSequence`` or a ``Generator`` (its seed sequence)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        sequence = seed.bit_generator.seed_seq
+        if isinstance(sequence, np.random.SeedSequence):
+            return sequence
+    if seed is None:
+        return np.random.SeedSequence()
+    if not isinstance(seed, (bool, np.bool_)) and isinstance(seed, (int, np.integer)) and seed >= 0:
+        return np.random.SeedSequence(int(seed))
+    raise SpecificationError(f"{keyword} must be None, a whole number >= 0, a numpy SeedSequence or a Generator, "
+                             f"not {seed!r}.")
+
+
+def confidence_level(value: Any, keyword: str = "level") -> float:
+    """A probability strictly between 0 and 1."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating)) \
+            or not 0.0 < float(value) < 1.0:
+        raise SpecificationError(f"{keyword} must be a number strictly between 0 and 1 (e.g. 0.95), not {value!r}.")
+    return float(value)
+
+
+def keyword_mapping(value: Any, keyword: str) -> dict[str, Any]:
+    """A mapping of keyword arguments (``None`` is empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise SpecificationError(f"{keyword} must be a dict of keyword arguments, e.g. {{'bootstrap': 99}}, "
+                                 f"not {value!r}.")
+    return dict(value)
+
+
+def check_keywords(given: Iterable[str], allowed: Iterable[str], where: str) -> None:
+    """Unknown keyword arguments are an error naming them, with the closest allowed names."""
+    allowed = sorted(set(allowed))
+    unknown = [k for k in given if k not in allowed]
+    if unknown:
+        hints = [f"{k!r} (did you mean {', '.join(repr(c) for c in close)}?)" if close else repr(k)
+                 for k in unknown for close in [difflib.get_close_matches(k, allowed, n=2)]]
+        raise SpecificationError(f"{where} got unknown keyword argument(s) {', '.join(hints)}; "
+                                 f"it takes {', '.join(allowed)}.")
