@@ -14,6 +14,7 @@ from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError
 from ...options import check_option
 from ...panel import Panel
 from ...parallel import check_n_jobs, is_dask_frame
+from ..checks import check_clusters, check_magnitudes, check_result, check_within_variation
 from ..estimate import Estimate
 from ..inference.bootstrap import Replication, bootstrap_covariance
 from ..numerics.linalg import check_rank
@@ -68,6 +69,10 @@ class ProductionEstimator:
     supports_gross_output: ClassVar[bool] = False  # gross output with the proxy as an input
     default_cov: ClassVar[str] = "bootstrap"
     supports_dask: ClassVar[bool] = False  # fit() on a Dask DataFrame partitioned by firm
+    #: roles whose columns must vary within firms, and why (see :mod:`nqpf_tfp.production.checks`)
+    varies_within: ClassVar[tuple[str, ...]] = ("state", "proxy")
+    within_reason: ClassVar[str] = ("the control-function estimators recover productivity from the state and proxy "
+                                    "and identify the coefficients from its changes within firms.")
 
     def __init__(
         self,
@@ -104,8 +109,10 @@ class ProductionEstimator:
             self._ddf = data
             return
         self._panel, self._data = build_model_data(data, self.spec, self._extra_columns())
+        check_magnitudes(self._data, self.spec)
         if self.needs_lags:
             self._panel.require_consecutive(self.method)
+        check_within_variation(self._data, self.spec, self.varies_within, self.method, self.within_reason)
         names = ["const", *self.spec.inputs, *self.spec.controls]
         design = np.column_stack([np.ones(self._data.n), self._data.free, self._data.state, self._data.controls])
         check_rank(design, names, f"{self.method}: inputs")
@@ -230,6 +237,8 @@ class ProductionEstimator:
             raise SpecificationError(
                 f"{self.method} has no analytic standard errors: pass bootstrap=B (e.g. 100) and a seed."
             )
+        if self._ddf is None and chosen in ("cluster", "bootstrap"):
+            check_clusters(self._data.n_entities, len(self._param_names()), self._panel.entity_name, self.method)
         start = _time.perf_counter()
         if self._ddf is not None:
             if bootstrap:
@@ -321,6 +330,7 @@ class ProductionEstimator:
         """The one place an estimate becomes a :class:`ProductionResults` (in memory or out of core)."""
         names = self._param_names()
         in_memory = self._ddf is None
+        check_result(est.params, np.sqrt(np.diag(cov)) if cov.size else np.array([]), names, self.method)
         return ProductionResults(
             method=self.method,
             params=pd.Series(est.params, index=names, name="coef"),

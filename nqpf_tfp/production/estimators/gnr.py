@@ -147,8 +147,15 @@ class GNR(ProductionEstimator):
         self.starts, self.n_refine = starts, n_refine
         super().__init__(data, output, None, fixed, flexible, None, entity=entity, time=time, value_added=False,
                          poly_degree=poly_degree, markov_degree=markov_degree, take_logs=take_logs, missing=missing)
-        if take_logs and np.any(self._data.extra[share] <= 0):
+        values = self._data.extra[share]
+        if take_logs and np.any(values <= 0):
             raise SpecificationError(f"take_logs=True needs a positive share column {share!r}.")
+        if not take_logs and np.mean(values > 0) > 0.5:
+            # a revenue share lies in (0, 1], so its log is <= 0 up to measurement error
+            raise SpecificationError(
+                f"share column {share!r} is positive in {np.mean(values > 0):.0%} of rows (median "
+                f"{np.median(values):.3g}): GNR needs the log of the flexible input's revenue share, which is <= 0 "
+                "up to noise. If the column holds the shares themselves, pass take_logs=True or its log.")
 
     @classmethod
     def from_formula(cls, formula: str, data: pd.DataFrame, **kwargs: Any) -> GNR:

@@ -20,6 +20,7 @@ class _LeastSquares(ProductionEstimator):
     needs_state: ClassVar[bool] = False
     needs_proxy: ClassVar[bool] = False
     needs_lags: ClassVar[bool] = False
+    varies_within: ClassVar[tuple[str, ...]] = ()
     supports_translog: ClassVar[bool] = True
     default_cov: ClassVar[str] = "cluster"
 
@@ -89,6 +90,8 @@ class FixedEffects(_LeastSquares):
 
     method: ClassVar[str] = "FixedEffects"
     needs_lags: ClassVar[bool] = False
+    varies_within: ClassVar[tuple[str, ...]] = ("free", "state", "controls")
+    within_reason: ClassVar[str] = "the firm fixed effects absorb it, so its coefficient is not identified."
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         x = self._regressors(data)
