@@ -65,8 +65,9 @@ def test_unknown_cov_type_and_fit_options(chilean):
         model.fit(cov_type="prodest")
     with pytest.raises(SpecificationError, match=r"on_failure='ignore'.*'raise'.*'warn'"):
         model.fit(on_failure="ignore")
+    # the exit-corrected Olley-Pakes (and GNR) have bootstrap standard errors only
     with pytest.raises(SpecificationError, match="no analytic standard errors: pass bootstrap=B"):
-        nt.LevinsohnPetrin(chilean, "Y", FREE, "sX", "pX", **KW).fit()
+        nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", exit=True, **KW).fit()
 
 
 def test_no_firm_observed_twice(chilean):

@@ -155,6 +155,10 @@ class ProductionEstimator:
     def _cov_types(self) -> tuple[str, ...]:
         return ("bootstrap",)
 
+    def _default_cov(self) -> str:
+        """The covariance ``fit()`` computes when neither ``cov_type`` nor ``bootstrap`` is given."""
+        return self.default_cov
+
     # ------------------------------------------------------------- formula
     @classmethod
     def from_formula(cls, formula: str, data: pd.DataFrame, **kwargs: Any) -> ProductionEstimator:
@@ -226,7 +230,7 @@ class ProductionEstimator:
             raise SpecificationError(f"progress must be True or False, not {progress!r}.")
         if bootstrap and cov_type not in (None, "bootstrap"):
             raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
-        chosen = "bootstrap" if bootstrap else (cov_type or self.default_cov)
+        chosen = "bootstrap" if bootstrap else (cov_type or self._default_cov())
         if chosen != "bootstrap":
             allowed = self._cov_types()
             check_option("cov_type", chosen)

@@ -56,6 +56,7 @@ from scipy.optimize import minimize
 from ...errors import EstimationError, PanelError, SpecificationError
 from ..estimate import Estimate
 from ..gmm.moments import COMPLEX_STEP, MarkovMoments, complex_steps
+from ..inference.two_stage import TwoStageProblem, two_stage_sandwich
 from ..numerics.basis import markov_basis, polynomial
 from ..numerics.linalg import EntityCrossProducts
 from ..spec import ModelData
@@ -213,7 +214,13 @@ def _newton_polish(gradient: Any, x: np.ndarray, steps: int = 6) -> np.ndarray:
 
 
 class _ControlFunction(ProductionEstimator):
-    default_cov: ClassVar[str] = "bootstrap"
+    default_cov: ClassVar[str] = "cluster"
+
+    def _cov_types(self) -> tuple[str, ...]:
+        return ("bootstrap",) if self._corrects_exit() else ("cluster",)
+
+    def _default_cov(self) -> str:
+        return "bootstrap" if self._corrects_exit() else "cluster"
 
     def _exit_probability(self, data: ModelData) -> np.ndarray | None:
         return None
@@ -242,6 +249,11 @@ class _ControlFunction(ProductionEstimator):
             opt = _minimize(criterion, fs.gamma_start)
         gamma = opt.x
         params = np.r_[fs.beta_free, gamma, fs.delta_controls]
+        cov = None
+        if cov_type == "cluster":  # p_exit is None: the exit correction has bootstrap errors only
+            problem = TwoStageProblem(fs.design, data.y, data.state, rows, prev, data.codes, fs.n_free,
+                                      fs.n_controls, self.spec.markov_degree)
+            cov = two_stage_sandwich(problem, fs.coef, gamma)
         diag: dict[str, Any] = {
             "first_stage_nobs": data.n, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
@@ -249,7 +261,7 @@ class _ControlFunction(ProductionEstimator):
         }
         warn = [] if opt.success else [
             f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
-        return Estimate(params, data.log_tfp(params), data.n, None, diagnostics=diag, warnings=warn)
+        return Estimate(params, data.log_tfp(params), data.n, cov, diagnostics=diag, warnings=warn)
 
     def _reweights(self) -> bool:
         return not self._corrects_exit()
