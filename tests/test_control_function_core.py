@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nqpf_tfp as nt
-from nqpf_tfp.production.estimators.control_function import SecondStage, direct_criterion, first_stage
+from nqpf_tfp.production.gmm.control_function import SecondStage, direct_criterion, first_stage
 
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]

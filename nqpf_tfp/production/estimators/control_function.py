@@ -46,175 +46,32 @@ Journal* 18(3), 618-662.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from ...errors import EstimationError, PanelError, SpecificationError
 from ..estimate import Estimate
-from ..gmm.moments import COMPLEX_STEP, MarkovMoments, complex_steps
+from ..gmm.control_function import SecondStage, direct_criterion, first_stage, minimize_second_stage
 from ..inference.two_stage import TwoStageProblem, two_stage_sandwich
-from ..numerics.basis import markov_basis, polynomial
+from ..numerics.basis import polynomial
 from ..numerics.linalg import EntityCrossProducts
+from ..outofcore.control_function import PartitionedControlFunction, fit_control_function_partitioned
 from ..spec import ModelData
 from .base import ProductionEstimator
 
-__all__ = ["FirstStage", "LevinsohnPetrin", "OlleyPakes", "SecondStage", "direct_criterion", "first_stage"]
-
-
-@dataclass(frozen=True)
-class FirstStage:
-    """OLS of y on ``design = [1, free, controls, polynomial(state, proxy)]``."""
-
-    design: np.ndarray
-    coef: np.ndarray
-    n_free: int
-    n_controls: int
-    n_state: int
-
-    @property
-    def beta_free(self) -> np.ndarray:
-        return self.coef[1:1 + self.n_free]
-
-    @property
-    def delta_controls(self) -> np.ndarray:
-        return self.coef[1 + self.n_free:1 + self.n_free + self.n_controls]
-
-    @property
-    def gamma_start(self) -> np.ndarray:
-        """The linear state terms of the polynomial: prodest's starting values."""
-        first = 1 + self.n_free + self.n_controls
-        return self.coef[first:first + self.n_state]
-
-    def phi(self, coef: np.ndarray | None = None) -> np.ndarray:
-        """``y_hat - w'beta - c'delta``: the constant and the polynomial's part of the fit."""
-        coef = self.coef if coef is None else coef
-        first = 1 + self.n_free + self.n_controls
-        return coef[0] + self.design[:, first:] @ coef[first:]
-
-
-def first_stage(data: ModelData, poly_degree: int) -> FirstStage:
-    """OLS of y on [1, free, controls, polynomial(state, proxy)]."""
-    poly = polynomial(np.column_stack([data.state, data.proxy]), poly_degree)
-    x = np.column_stack([np.ones(data.n), data.free, data.controls, poly])
-    coef, _, rank, _ = np.linalg.lstsq(x, data.y, rcond=None)
-    if rank < x.shape[1]:
-        raise EstimationError(
-            f"the first stage is singular (rank {rank} of {x.shape[1]}): inputs, controls and the "
-            f"degree-{poly_degree} polynomial in (state, proxy) are collinear."
-        )
-    return FirstStage(x, coef, data.free.shape[1], data.controls.shape[1], data.state.shape[1])
-
-
-class SecondStage:
-    """The mean squared innovation of prodest's criterion from sufficient statistics.
-
-    With ``e = y - x'b`` the first-stage residual, ``y - w'beta - c'delta =
-    phi + e``, so the residual of the criterion is ``xi = eta + e`` with ``eta
-    = omega_t - g(omega_{t-1})``, and ``xi'xi = eta'eta + 2 e'eta + e'e``.
-    :class:`~.moments.MarkovMoments` with the single instrument ``e`` gives
-    ``eta'eta`` and ``e'eta`` from sums accumulated in one pass; each
-    evaluation is then O(1) in the number of rows, and the gradient is exact
-    (complex step). Leaving the constant ``e'e`` out of the sums keeps the
-    digits that cancellation would otherwise cost.
-    """
-
-    def __init__(self, phi: np.ndarray, resid: np.ndarray, state: np.ndarray, rows: np.ndarray, prev: np.ndarray,
-                 degree: int, weights: np.ndarray | None = None) -> None:
-        e = resid[rows]
-        self.stats = MarkovMoments(phi[rows], phi[prev], state[rows], state[prev], e[:, None], degree, weights)
-        self.constant = float(e @ e if weights is None else (weights * e) @ e) / self.stats.nobs
-
-    def _values(self, gammas: np.ndarray) -> np.ndarray:
-        moments, variance = self.stats.evaluate(gammas)
-        return variance + 2.0 * moments[:, 0] / self.stats.nobs
-
-    def criterion(self, gamma: np.ndarray) -> float:
-        """``xi'xi / n`` (weighted)."""
-        return float(self._values(np.atleast_2d(gamma))[0]) + self.constant
-
-    def gradient(self, gamma: np.ndarray) -> np.ndarray:
-        return self._values(complex_steps(gamma)).imag / COMPLEX_STEP
-
-
-def direct_criterion(phi: np.ndarray, resid: np.ndarray, state: np.ndarray, rows: np.ndarray, prev: np.ndarray,
-                     degree: int, extra: np.ndarray | None = None) -> Any:
-    """The same criterion row by row (for the exit correction, whose ``g`` also takes ``P_hat``)."""
-    k, k_lag, phi_t, phi_p = state[rows], state[prev], phi[rows], phi[prev]
-    res = phi_t + resid[rows]
-
-    def criterion(gamma: np.ndarray) -> float:
-        basis = markov_basis(phi_p - k_lag @ gamma, degree, extra)
-        g, *_ = np.linalg.lstsq(basis, phi_t - k @ gamma, rcond=None)
-        xi = res - k @ gamma - basis @ g
-        return float(xi @ xi) / xi.size  # the mean: prodest's sum has the same minimiser, worse scaling
-
-    return criterion
-
-
-def _minimize(criterion: Any, start: np.ndarray, gradient: Any = None) -> Any:
-    """Minimise the second-stage criterion from ``start``.
-
-    With an exact ``gradient`` (the sufficient-statistics path): a trust-region
-    Newton method (Hessian by central differences of the gradient), then Newton
-    steps to the gradient's rounding floor. Without (the exit correction):
-    L-BFGS-B on central-difference gradients. Where the method reports failure,
-    Nelder-Mead from its end point, keeping the better of the two. None of these
-    emits warnings, so nothing here touches the (process-wide, not thread-safe)
-    warning filters while bootstrap replications run in threads.
-    """
-    if gradient is None:
-        opt = minimize(criterion, start, method="L-BFGS-B", jac="3-point",
-                       options={"gtol": 1e-10, "ftol": 1e-15, "maxiter": 10_000})
-    else:
-        opt = minimize(criterion, start, method="trust-exact", jac=gradient, hess=_hessian(gradient),
-                       options={"gtol": 1e-10})
-    if not opt.success:
-        polish = minimize(criterion, opt.x, method="Nelder-Mead",
-                          options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 20_000})
-        if polish.fun <= opt.fun:
-            polish.nit += opt.nit
-            opt = polish
-    if gradient is not None:
-        opt.x = _newton_polish(gradient, opt.x)
-        opt.fun = criterion(opt.x)
-    if not np.all(np.isfinite(opt.x)):
-        raise EstimationError(f"the second-stage optimiser returned {opt.x}.")
-    return opt
-
-
-def _hessian(gradient: Any) -> Any:
-    """Central differences of an exact gradient (accurate to ~1e-10 relative)."""
-    def hess(x: np.ndarray) -> np.ndarray:
-        h = 1e-5 * np.maximum(1.0, np.abs(x))
-        cols = [(gradient(x + e) - gradient(x - e)) / (2 * e[j]) for j, e in enumerate(np.diag(h))]
-        out = np.column_stack(cols)
-        return 0.5 * (out + out.T)
-    return hess
-
-
-def _newton_polish(gradient: Any, x: np.ndarray, steps: int = 6) -> np.ndarray:
-    """Newton's method on an exact gradient; a step is kept only while it shrinks the gradient,
-    so a point that is not near a minimum is returned unchanged."""
-    hessian = _hessian(gradient)
-    g = gradient(x)
-    for _ in range(steps):
-        hess = hessian(x)
-        if not np.all(np.linalg.eigvalsh(hess) > 0):
-            break
-        trial = x - np.linalg.solve(hess, g)
-        g_trial = gradient(trial)
-        if not np.linalg.norm(g_trial) < np.linalg.norm(g):
-            break
-        x, g = trial, g_trial
-    return x
+__all__ = ["LevinsohnPetrin", "OlleyPakes"]
 
 
 class _ControlFunction(ProductionEstimator):
     default_cov: ClassVar[str] = "cluster"
+    supports_dask: ClassVar[bool] = True
+
+    def _partitioned_estimate(self, ddf: Any, cov_type: str) -> Estimate:
+        """On a Dask DataFrame partitioned by firm (see :mod:`nqpf_tfp.production.outofcore.control_function`)."""
+        cf = PartitionedControlFunction(self._partitioned_model(), self.spec.poly_degree, self.spec.markov_degree)
+        return fit_control_function_partitioned(cf, ddf, cov_type, self.method)
 
     def _cov_types(self) -> tuple[str, ...]:
         return ("bootstrap",) if self._corrects_exit() else ("cluster",)
@@ -241,19 +98,19 @@ class _ControlFunction(ProductionEstimator):
         phi, resid = fs.phi(), data.y - fs.design @ fs.coef
         if p_exit is None:
             second = SecondStage(phi, resid, data.state, rows, prev, self.spec.markov_degree)
-            opt = _minimize(second.criterion, fs.gamma_start, second.gradient)
+            opt = minimize_second_stage(second.criterion, fs.gamma_start, second.gradient)
             if data is self._data:
                 self._stages = (fs, rows, prev)  # the bootstrap reweights these
         else:
             criterion = direct_criterion(phi, resid, data.state, rows, prev, self.spec.markov_degree, p_exit[rows])
-            opt = _minimize(criterion, fs.gamma_start)
+            opt = minimize_second_stage(criterion, fs.gamma_start)
         gamma = opt.x
         params = np.r_[fs.beta_free, gamma, fs.delta_controls]
         cov = None
         if cov_type == "cluster":  # p_exit is None: the exit correction has bootstrap errors only
             problem = TwoStageProblem(fs.design, data.y, data.state, rows, prev, data.codes, fs.n_free,
                                       fs.n_controls, self.spec.markov_degree)
-            cov = two_stage_sandwich(problem, fs.coef, gamma)
+            cov = two_stage_sandwich(problem, fs.coef, gamma, second.stats.markov_fit(gamma))
         diag: dict[str, Any] = {
             "first_stage_nobs": data.n, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
@@ -275,7 +132,7 @@ class _ControlFunction(ProductionEstimator):
     def _replicate(self, firms: np.ndarray) -> np.ndarray:
         """Both stages on the drawn firms, with firm weights instead of copied rows (see ``ACF._replicate``):
         the first stage from per-firm cross-products, the second from weighted sufficient statistics,
-        the optimiser (see :func:`_minimize`) started at the full-sample optimum."""
+        the optimiser started at the full-sample optimum."""
         if self._corrects_exit():
             return super()._replicate(firms)
         fs, rows, prev = self._stages
@@ -288,7 +145,7 @@ class _ControlFunction(ProductionEstimator):
         second = SecondStage(fs.phi(coef), data.y - fs.design @ coef, data.state, rows[use], prev[use],
                              self.spec.markov_degree, weight[use])
         nf, ns = fs.n_free, fs.n_state
-        opt = _minimize(second.criterion, self._full.params[nf:nf + ns], second.gradient)
+        opt = minimize_second_stage(second.criterion, self._full.params[nf:nf + ns], second.gradient)
         return np.r_[coef[1:1 + nf], opt.x, coef[1 + nf:1 + nf + fs.n_controls]]
 
 
@@ -332,6 +189,9 @@ class OlleyPakes(_ControlFunction):
             raise SpecificationError(f"exit must be True, False or a column name, not {exit!r}.")
         self._exit = exit
         super().__init__(data, output, free, state, proxy, controls, **kwargs)
+        if exit is not False and self._ddf is not None:
+            raise SpecificationError("OlleyPakes with exit= does not take a Dask DataFrame (the exit probit is not "
+                                     "a sum over partitions yet); pass a pandas DataFrame.")
         if exit is not False:
             self._add_exit_indicator()
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..numerics.linalg import cluster_sums, n_clusters
 
-__all__ = ["TwoStageProblem", "two_stage_sandwich"]
+__all__ = ["TwoStageProblem", "response_parts", "sandwich_from_parts", "sandwich_parts", "two_stage_sandwich"]
 
 _STEP = 1e-30  # complex step: exact derivatives of the (analytic) summed equations
 
@@ -94,37 +94,65 @@ def _equations(pr: TwoStageProblem, theta: np.ndarray, centre: tuple[float, floa
     return psi1, psi2, psi3
 
 
-def two_stage_sandwich(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray) -> np.ndarray:
-    """Firm-clustered covariance of (free coefficients, state coefficients, control coefficients).
+Fit = tuple[float, float, np.ndarray]  # g: (mu, s, rho), g(w) = sum_j rho_j ((w - mu) / s)^j
 
-    ``b`` the first-stage coefficients, ``gamma`` the second stage's state coefficients.
+
+def response_parts(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
+    """``B'B`` and the right-hand side of ``R = d rho / d gamma`` (additive over blocks of rows).
+
+    From the normal equations ``B'(omega_t - B rho) = 0``:
+    ``(B'B) R = (dB/d gamma)' eta + B' (d omega_t / d gamma - (dB/d gamma) rho)``.
     """
-    p1, q, ns = pr.x.shape[1], pr.degree + 1, pr.state.shape[1]
+    mu, s, rho = fit
     first = pr.first
     k_t, k_p = pr.state[pr.rows], pr.state[pr.prev]
     phi = b[0] + pr.x[:, first:] @ b[first:]
-    om_p = phi[pr.prev] - k_p @ gamma
-    centre = (float(om_p.mean()), float(om_p.std()) or 1.0)
-    basis, d_basis = _basis((om_p - centre[0]) / centre[1], pr.degree)
-    om_t = phi[pr.rows] - k_t @ gamma
-    rho = np.linalg.solve(basis.T @ basis, basis.T @ om_t)
-    eta = om_t - basis @ rho
-    slope = (d_basis @ rho) / centre[1]
-    # R = d rho / d gamma from the normal equations B'(omega_t - B rho) = 0
-    d_b_eta = (d_basis / centre[1] * eta[:, None]).T @ (-k_p)
-    r = np.linalg.solve(basis.T @ basis, d_b_eta + basis.T @ (-k_t + slope[:, None] * k_p))
+    basis, d_basis = _basis((phi[pr.prev] - k_p @ gamma - mu) / s, pr.degree)
+    eta = phi[pr.rows] - k_t @ gamma - basis @ rho
+    slope = (d_basis @ rho) / s
+    rhs = (d_basis / s * eta[:, None]).T @ (-k_p) + basis.T @ (-k_t + slope[:, None] * k_p)
+    return basis.T @ basis, rhs
+
+
+def sandwich_parts(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit,
+                   r: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """The Jacobian of the summed equations (exact, by complex step) and the meat ``sum_g s_g s_g'`` of a
+    sample of whole firms, and the number of firms present; all additive over such samples."""
+    mu, s, rho = fit
     theta = np.r_[b, rho, gamma]
 
     def totals(t: np.ndarray) -> np.ndarray:
-        return np.concatenate([block.sum(axis=0) for block in _equations(pr, t, centre, r)])
+        return np.concatenate([block.sum(axis=0) for block in _equations(pr, t, (mu, s), r)])
 
     jac = np.column_stack([totals(theta + 1j * _STEP * e).imag / _STEP for e in np.eye(theta.size)])
-    psi1, psi2, psi3 = _equations(pr, theta, centre, r)
+    psi1, psi2, psi3 = _equations(pr, theta, (mu, s), r)
     groups = int(pr.codes.max()) + 1
-    scores = cluster_sums(psi1, pr.codes, groups)
-    scores = np.column_stack([scores, cluster_sums(np.column_stack([psi2, psi3]), pr.codes[pr.rows], groups)])
-    g = n_clusters(pr.codes)
+    scores = np.column_stack([cluster_sums(psi1, pr.codes, groups),
+                              cluster_sums(np.column_stack([psi2, psi3]), pr.codes[pr.rows], groups)])
+    return jac, scores.T @ scores, n_clusters(pr.codes)
+
+
+def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], n_free: int, n_ctrl: int, n_state: int,
+                        degree: int) -> np.ndarray:
+    """``H^-1 S H^-T G/(G-1)``, the block of (free, state, control coefficients)."""
+    jac = np.sum([p[0] for p in parts], axis=0)
+    meat = np.sum([p[1] for p in parts], axis=0)
+    g = sum(p[2] for p in parts)
     bread = np.linalg.inv(jac)
-    cov = bread @ (scores.T @ scores) @ bread.T * g / (g - 1)
-    keep = np.r_[np.arange(1, 1 + pr.n_free), p1 + q + np.arange(ns), np.arange(1 + pr.n_free, first)]
+    cov = bread @ meat @ bread.T * g / (g - 1)
+    p1 = jac.shape[0] - (degree + 1) - n_state
+    first = 1 + n_free + n_ctrl
+    keep = np.r_[np.arange(1, 1 + n_free), p1 + degree + 1 + np.arange(n_state), np.arange(1 + n_free, first)]
     return cov[np.ix_(keep, keep)]
+
+
+def two_stage_sandwich(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit) -> np.ndarray:
+    """Firm-clustered covariance of (free coefficients, state coefficients, control coefficients) in memory.
+
+    ``b`` the first-stage coefficients, ``gamma`` the state coefficients, ``fit`` the process ``g`` at
+    ``gamma`` (:meth:`~nqpf_tfp.production.gmm.moments.MarkovMoments.markov_fit`).
+    """
+    btb, rhs = response_parts(pr, b, gamma, fit)
+    r = np.linalg.solve(btb, rhs)
+    return sandwich_from_parts([sandwich_parts(pr, b, gamma, fit, r)], pr.n_free, pr.n_ctrl, pr.state.shape[1],
+                               pr.degree)

@@ -14,6 +14,7 @@ classes: an estimator describes itself with a :class:`PartitionedModel`.
 
 from .acf import fit_acf_partitioned
 from .common import PartitionedModel
+from .control_function import fit_control_function_partitioned
 from .linear import fit_linear_partitioned
 
-__all__ = ["PartitionedModel", "fit_acf_partitioned", "fit_linear_partitioned"]
+__all__ = ["PartitionedModel", "fit_acf_partitioned", "fit_control_function_partitioned", "fit_linear_partitioned"]
