@@ -70,6 +70,11 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "standard": "f(free_{t-1}, state_t[, proxy_{t-1}]): just identified, W = (Z'Z)^-1 (R prodest's gACF)",
         "overidentified": "the standard terms and the same one period earlier; two-step efficient GMM, Hansen's J",
     },
+    "bls_frequency": {
+        "annual": "annual values: period A01, or the annual averages Q05 / M13",
+        "quarterly": "quarters Q01-Q04",
+        "monthly": "months M01-M12",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -85,6 +90,7 @@ KEYWORDS: Mapping[str, str] = {
     "gnr_second_stage": "second_stage",
     "acf_moments": "moments",
     "level_form": "form",
+    "bls_frequency": "frequency",
 }
 
 

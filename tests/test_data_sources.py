@@ -1,7 +1,8 @@
-"""Downloaders against a real HTTP server on 127.0.0.1 serving response files in the sources' formats.
+"""Downloaders against a real HTTP server on 127.0.0.1 serving response files in the services' real layouts.
 
-Files: tests/data/http/ (World Bank API v2 JSON, FRED JSON, an HTML page; written in the formats the
-APIs document, see tests/data/README.md). No test touches the internet.
+Files: tests/data/http/ (World Bank API v2 JSON, FRED JSON, OECD SDMX-CSV, BLS API v2 JSON, PWT's Excel
+layout, a bot-check page); tests/data/README.md says where each layout was taken from. No test touches
+the internet.
 """
 
 from __future__ import annotations
@@ -20,14 +21,19 @@ from nqpf_tfp.errors import DataSourceError, SpecificationError
 
 FILES = Path(__file__).parent / "data" / "http"
 WDI_PATH = "/wdi/country/CHN;USA/indicator/NY.GDP.MKTP.KD"
+PDB = "OECD.SDD.TPS,DSD_PDB@DF_PDB,2.0"
+
+
+Response = tuple[int, dict[str, str], bytes]
 
 
 class _Handler(BaseHTTPRequestHandler):
-    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    # path -> response, or a list of (text the query must contain, response), first match wins
+    routes: dict[str, Response | list[tuple[str, Response]]] = {}
     requests: list[str] = []
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        path = self.path.split("?")[0]
+        path, _, query = self.path.partition("?")
         self.requests.append(self.path)
         if path == "/truncated":
             self.send_response(200)
@@ -37,7 +43,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        status, headers, body = self.routes.get(path, (404, {}, b"not found"))
+        route = self.routes.get(path, (404, {}, b"not found"))
+        if isinstance(route, list):
+            route = next((r for needle, r in route if needle in query), (404, {}, b"not found"))
+        status, headers, body = route
         self.send_response(status)
         for k, v in {"Content-Length": str(len(body)), **headers}.items():
             self.send_header(k, v)
@@ -55,14 +64,23 @@ def server():
         WDI_PATH: (200, {"Content-Type": "application/json"}, read("wdi_gdp_chn_usa.json")),
         "/wdi/country/CHN/indicator/NY.GDP.MKTP.KDX": (200, {}, read("wdi_unknown_indicator.json")),
         "/wdi/country/CHN/indicator/NY.GDP.MKTP.KD": (200, {}, read("not_json.html")),
+        "/fred/series": (200, {}, read("fred_series_rtfpna_chn.json")),
         "/fred/series/observations": (200, {}, read("fred_rtfpna_chn.json")),
-        "/fred404/series/observations": (400, {}, read("fred_no_series.json")),
+        "/fred404/series": (400, {}, read("fred_no_series.json")),
         "/file.csv": (200, {}, b"year,value\n2019,1.5\n"),
-        "/oecd/data/OECD.SDD.TPS,DSD_PDB@DF_PDB,1.0/USA+DEU.A.GDPHRS": (200, {}, read("oecd_pdb_gdphrs.csv")),
-        "/bls/timeseries/data/MPU4910012": (200, {}, read("bls_mpu4910012.json")),
+        f"/oecd/data/{PDB}/USA+DEU.A.GDPHRS._T.USD_PPP_H.LR.N._Z.PPP": (200, {}, read("oecd_pdb_gdphrs.csv")),
+        f"/oecd/data/{PDB}/USA..GDPHRS......": (422, {}, read("oecd_422.txt")),
+        "/oecd/data/OECD.SDD.TPS,DSD_PDB@DF_PDB_ULC_Q,1.0/USA.Q.ULCE": (200, {}, read("oecd_pdb_ulc_quarterly.csv")),
+        "/bls/timeseries/data/MPU4910012": [
+            ("startyear=2001&endyear=2020", (200, {}, read("bls_mpu4910012_early.json"))),
+            ("startyear=2021&endyear=2023", (200, {}, read("bls_mpu4910012.json")))],
         "/bls/timeseries/data/MPU4910013": (200, {}, read("bls_no_series.json")),
+        "/bls/timeseries/data/PRS85006092": (200, {}, read("bls_prs85006092_quarterly.json")),
+        "/bls/timeseries/data/MPU4900012": (200, {}, read("bls_range_reduced.json")),
         "/ggdc/pwt110.xlsx": (200, {}, read("pwt_layout.xlsx")),
-        "/ggdc/pwt100.xlsx": (200, {}, read("not_json.html")),
+        "/ggdc/pwt1001.xlsx": (200, {}, read("not_json.html")),
+        "/dataverse/api/access/datafile/554105": (200, {}, read("pwt_layout.xlsx")),
+        "/dataverse/api/access/datafile/bot": (200, {"Content-Type": "text/html"}, read("bot_check.html")),
         "/status/429": (429, {"Retry-After": "7"}, b"slow down"),
         "/status/500": (500, {}, b"oops"),
     }
@@ -141,7 +159,7 @@ def test_unknown_codes_suggest_close_matches_and_malformed_responses(server, cac
     message = r"does not know indicator 'NY.GDP.MKTP.KDX'.*Close matches: .*NY.GDP.MKTP.KD"
     with pytest.raises(DataSourceError, match=message):
         nt.data.load("wdi", "NY.GDP.MKTP.KDX", countries="CHN", base_url=f"{server}/wdi", cache=cache)
-    with pytest.raises(DataSourceError, match="malformed response"):
+    with pytest.raises(DataSourceError, match="answered with an HTML page .*nothing was cached"):
         nt.data.load("wdi", "NY.GDP.MKTP.KD", countries="CHN", base_url=f"{server}/wdi", cache=cache)
     assert list((cache / "wdi").iterdir()) == []  # neither answer was kept
     monkeypatch.setenv("FRED_API_KEY", "secret-key")
@@ -159,50 +177,104 @@ def test_fred_with_key_from_the_environment(server, cache, monkeypatch):
     df = nt.data.load("fred", "RTFPNACNA632NRUG", base_url=f"{server}/fred", cache=cache, progress=True)
     assert df["year"].tolist() == [2016, 2017, 2018, 2019] and df["year"].dtype == np.int64
     assert df.loc[df.year == 2017, "value"].item() == 1.0 and np.isnan(df.loc[df.year == 2019, "value"].item())
-    assert "secret-key" not in df.attrs["url"] and "api_key=secret-key" in _Handler.requests[-1]
+    assert all("secret-key" not in u for u in df.attrs["url"]) and "api_key=secret-key" in _Handler.requests[-1]
     assert df.attrs["source"].startswith("FRED") and df.attrs["version"] == "2026-11-20"
+    # the units are the series' own (from fred/series), not the observations' transformation code "lin"
+    assert df.attrs["units"] == "Index 2017=1" and df.attrs["frequency"] == "Annual"
+    assert df.attrs["title"].startswith("Total Factor Productivity") and len(_Handler.requests) == 2
 
 
 def test_oecd_sdmx_csv(server, cache):
-    df = nt.data.load("oecd", "USA+DEU.A.GDPHRS", start=2021, base_url=f"{server}/oecd", cache=cache)
-    assert list(df.columns[:2]) == ["countrycode", "year"] and df.columns[-1] == "value"
-    assert {"MEASURE", "UNIT_MEASURE"} <= set(df.columns) and df["year"].dtype == np.int64
+    key = "USA+DEU.A.GDPHRS._T.USD_PPP_H.LR.N._Z.PPP"
+    df = nt.data.load("oecd", key, start=2021, base_url=f"{server}/oecd", cache=cache)
+    assert list(df.columns[:3]) == ["countrycode", "year", "period"] and df.columns[-1] == "value"
+    assert {"MEASURE", "UNIT_MEASURE", "ASSET_CODE", "CONVERSION_TYPE"} <= set(df.columns)
+    assert "DATAFLOW" not in df.columns and df["year"].dtype == np.int64
     assert df.loc[(df.countrycode == "USA") & (df.year == 2022), "value"].item() == 75.3
-    assert df.attrs["source"] == "OECD Productivity Database" and df.attrs["version"] == "1.0"
+    assert np.isnan(df.loc[(df.countrycode == "DEU") & (df.year == 2022), "value"].item())  # empty, status M
+    assert df.attrs["source"] == "OECD Productivity Database" and df.attrs["version"] == "2.0"
     assert "startPeriod=2021" in df.attrs["url"] and df.attrs["licence"] == "CC BY 4.0"
-    with pytest.raises(DataSourceError, match=r"OECD: no data for key 'CHN.A.XXX'.*HTTP 404"):
-        nt.data.load("oecd", "CHN.A.XXX", base_url=f"{server}/oecd", cache=cache)
+    # the same key from named dimensions
+    assert nt.data.oecd_key(REF_AREA=["USA", "DEU"], FREQ="A", MEASURE="GDPHRS", ACTIVITY="_T",
+                            UNIT_MEASURE="USD_PPP_H", PRICE_BASE="LR", TRANSFORMATION="N", ASSET_CODE="_Z",
+                            CONVERSION_TYPE="PPP") == key
+    # a short key: named before any request; the service's own 422 explained
+    with pytest.raises(SpecificationError, match=r"key 'USA.A.GDPHRS' has 3 of the 9 dimensions .*REF_AREA.FREQ"):
+        nt.data.load("oecd", "USA.A.GDPHRS", base_url=f"{server}/oecd", cache=cache)
+    with pytest.raises(SpecificationError, match=r"unknown OECD dimension\(s\) \['COUNTRY'\]"):
+        nt.data.oecd_key(COUNTRY="USA")
+    with pytest.raises(DataSourceError, match=r"OECD refused key .*HTTP 422: Not enough key values in query, "
+                                              r"expecting 9 got 3"):
+        nt.data.load("oecd", {"REF_AREA": "USA", "MEASURE": "GDPHRS"}, base_url=f"{server}/oecd", cache=cache)
+    with pytest.raises(DataSourceError, match=r"OECD: no data for key 'CHN.A.XXX......'.*HTTP 404"):
+        nt.data.load("oecd", "CHN.A.XXX......", base_url=f"{server}/oecd", cache=cache)
+    # quarterly periods ("2024-Q1") parse; other dataflows keep their own dimensions
+    q = nt.data.load("oecd", "USA.Q.ULCE", dataflow="OECD.SDD.TPS,DSD_PDB@DF_PDB_ULC_Q,1.0",
+                     base_url=f"{server}/oecd", cache=cache)
+    assert q["period"].tolist() == ["2024-Q1", "2024-Q2"] and q["year"].tolist() == [2024, 2024]
+    assert "ADJUSTMENT" in q.columns and q["value"].tolist() == [118.2, 118.9]
 
 
 def test_bls_series(server, cache, monkeypatch):
     monkeypatch.setenv("BLS_API_KEY", "bls-secret")
-    df = nt.data.load("bls", "MPU4910012", base_url=f"{server}/bls", cache=cache)
+    df = nt.data.load("bls", "MPU4910012", start=2001, end=2023, base_url=f"{server}/bls", cache=cache)
+    # two windows of at most 20 years (with a key); the early one has no data ("No Data Available")
+    assert [r.split("?")[1].split("&registrationkey")[0] for r in _Handler.requests] == [
+        "startyear=2001&endyear=2020", "startyear=2021&endyear=2023"]
     assert df["year"].tolist() == [2021, 2022, 2023] and df["value"].tolist() == [104.128, 103.271, 103.956]
-    assert "bls-secret" not in df.attrs["url"] and "registrationkey=bls-secret" in _Handler.requests[-1]
+    assert all("bls-secret" not in u for u in df.attrs["url"]) and "registrationkey=bls-secret" in _Handler.requests[-1]
     assert df.attrs["licence"] == "public domain" and "total factor productivity" in df.attrs["units"]
     with pytest.raises(DataSourceError, match=r"BLS has no series 'MPU4910013'.*MPU4910012"):
-        nt.data.load("bls", "MPU4910013", base_url=f"{server}/bls", cache=cache)
+        nt.data.load("bls", "MPU4910013", start=2021, end=2023, base_url=f"{server}/bls", cache=cache)
     assert [p.name for p in (cache / "bls").iterdir() if "MPU4910013" in p.name] == []  # the failed answer: not kept
 
 
+def test_bls_quarters_missing_values_and_reduced_ranges(server, cache, monkeypatch):
+    monkeypatch.delenv("BLS_API_KEY", raising=False)
+    kw = {"base_url": f"{server}/bls", "cache": cache}
+    q = nt.data.load("bls", "PRS85006092", start=2024, end=2025, frequency="quarterly", **kw)
+    assert list(zip(q.year, q.quarter)) == [(2024, 4), (2025, 1), (2025, 2), (2025, 3), (2025, 4)]
+    assert np.isnan(q["value"].iloc[-1]) and "lapse in appropriations" in q["footnotes"].iloc[-1]  # "-": missing
+    annual = nt.data.load("bls", "PRS85006092", start=2024, end=2025, **kw)  # Q05: the annual average
+    assert annual[["year", "value"]].values.tolist() == [[2024, 2.7]]
+    with pytest.raises(DataSourceError, match=r"has no monthly values in 2024-2025; it has \['annual', 'quarterly'\]"):
+        nt.data.load("bls", "PRS85006092", start=2024, end=2025, frequency="monthly", **kw)
+    _Handler.requests = []
+    with pytest.raises(DataSourceError, match=r"BLS cut the years 2014-2023 of 'MPU4900012' short \(Year range has "
+                                              r"been reduced"):
+        nt.data.load("bls", "MPU4900012", start=2014, end=2023, **kw)
+    assert _Handler.requests[0].endswith("startyear=2014&endyear=2023")  # without a key: 10-year windows
+    assert [p.name for p in (cache / "bls").iterdir() if "MPU4900012" in p.name] == []
+    with pytest.raises(SpecificationError, match=r"^start=2030 comes after end=2025"):
+        nt.data.load("bls", "MPU4910012", start=2030, end=2025, **kw)
+
+
 def test_pwt_versions_by_download(server, cache):
-    df = nt.data.load("pwt", "11.0", base_url=f"{server}/ggdc", cache=cache)
+    df = nt.data.load("pwt", "11.0", base_url=f"{server}/ggdc", cache=cache)  # a mirror folder
     assert df["year"].dtype == np.int64 and list(df.countrycode.unique()) == ["CHN", "USA"]
     assert df.loc[(df.countrycode == "CHN") & (df.year == 2018), "rtfpna"].item() == 1.01
     served = (FILES / "pwt_layout.xlsx").read_bytes()
     assert df.attrs["version"] == "11.0" and df.attrs["sha256"] == hashlib.sha256(served).hexdigest()
     assert df.attrs["url"] == f"{server}/ggdc/pwt110.xlsx" and df.attrs["licence"] == "CC BY 4.0"
-    with pytest.raises(DataSourceError, match="malformed PWT file"):
-        nt.data.load("pwt", "10.0", base_url=f"{server}/ggdc", cache=cache)
-    assert [p.name for p in (cache / "pwt").iterdir() if "pwt100" in p.name] == []
+    # DataverseNL's file access address, or any full address
+    by_url = nt.data.load("pwt", "11.0", url=f"{server}/dataverse/api/access/datafile/554105", cache=cache)
+    assert by_url.equals(df)
+    assert nt.data.pwt.PWT_URLS["11.0"] == "https://dataverse.nl/api/access/datafile/554105"
+    with pytest.raises(DataSourceError, match="answered with an HTML page .*a bot check"):
+        nt.data.load("pwt", "11.0", url=f"{server}/dataverse/api/access/datafile/bot", cache=cache)
+    with pytest.raises(DataSourceError, match="answered with an HTML page"):
+        nt.data.load("pwt", "10.01", base_url=f"{server}/ggdc", cache=cache)
+    assert [p.name for p in (cache / "pwt").iterdir() if "pwt1001" in p.name] == []
+    with pytest.raises(SpecificationError, match=r"PWT 10.0 has no known download address .*url='file:///"):
+        nt.data.load("pwt", "10.0", cache=cache)
     with pytest.raises(SpecificationError, match="unknown PWT version '9.1'"):
         nt.data.load("pwt", "9.1", cache=cache)
     assert nt.data.load("pwt").attrs["retrieved"] == "bundled with nqpf_tfp"  # 10.01: no download
 
 
 @pytest.mark.parametrize("name, args", [
-    ("wdi", ("NY.GDP.MKTP.KD",)), ("fred", ("RTFPNACNA632NRUG",)), ("oecd", ("USA+DEU.A.GDPHRS",)),
-    ("bls", ("MPU4910012",)), ("pwt", ("11.0",)),
+    ("wdi", ("NY.GDP.MKTP.KD",)), ("fred", ("RTFPNACNA632NRUG",)),
+    ("oecd", ("USA+DEU.A.GDPHRS._T.USD_PPP_H.LR.N._Z.PPP",)), ("bls", ("MPU4910012", 2021, 2023)), ("pwt", ("11.0",)),
 ])
 def test_every_downloader_caches_and_works_offline_after(server, cache, monkeypatch, name, args):
     monkeypatch.setenv("FRED_API_KEY", "k")
@@ -211,9 +283,10 @@ def test_every_downloader_caches_and_works_offline_after(server, cache, monkeypa
     if name == "wdi":
         kw["countries"] = ["CHN", "USA"]
     first = nt.data.load(name, *args, **kw)
+    made = len(_Handler.requests)
     second = nt.data.load(name, *args, **kw)
     third = nt.data.load(name, *args, offline=True, **kw)
-    assert len(_Handler.requests) == 1  # one request, then the cache
+    assert made == (2 if name == "fred" else 1) and len(_Handler.requests) == made  # then only the cache
     assert not first.attrs["from_cache"] and second.attrs["from_cache"] and third.attrs["from_cache"]
     assert first.equals(second) and first.equals(third)
     for key in ("source", "version", "url", "retrieved", "sha256", "licence", "units"):

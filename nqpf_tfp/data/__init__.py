@@ -6,6 +6,7 @@ cache, offline mode and errors.
 """
 
 from .fetch import cache_dir, is_offline
+from .oecd import oecd_key
 from .sources import SOURCES, load, sources
 
-__all__ = ["SOURCES", "cache_dir", "is_offline", "load", "sources"]
+__all__ = ["SOURCES", "cache_dir", "is_offline", "load", "oecd_key", "sources"]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import DataSourceError
 
-__all__ = ["FETCH_OPTIONS", "Download", "cache_dir", "fetch", "is_offline"]
+__all__ = ["FETCH_OPTIONS", "Download", "cache_dir", "fetch", "is_offline", "looks_like_html"]
 
 #: the keywords every loader passes on to :func:`fetch`
 FETCH_OPTIONS = frozenset({"cache", "offline", "refresh", "progress"})
@@ -110,6 +110,11 @@ def fetch(url: str, *, source: str, filename: str, sha256: str | None = None,
             "(or unset offline mode / NQPF_TFP_OFFLINE)."
         )
     content = _download(url, public, progress, headers or {})
+    if looks_like_html(content):
+        raise DataSourceError(
+            f"{public}: the server answered with an HTML page (HTTP 200), not the data: a bot check, a sign-in "
+            "page or a moved file; nothing was cached. Open the address in a browser, save the file and pass "
+            "its path as url='file:///...' (or put it in the cache), or use a mirror (base_url=).")
     digest = hashlib.sha256(content).hexdigest()
     if sha256 is not None and digest != sha256:
         raise DataSourceError(
@@ -126,6 +131,12 @@ def fetch(url: str, *, source: str, filename: str, sha256: str | None = None,
         Path(temporary).unlink(missing_ok=True)
         raise
     return Download(content, public, path, digest, datetime.now(timezone.utc).isoformat(timespec="seconds"), False)
+
+
+def looks_like_html(content: bytes) -> bool:
+    """A web page rather than data (none of the sources serves its data as HTML)."""
+    head = content[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
 def _public_url(url: str, secret: tuple[str, ...]) -> str:
