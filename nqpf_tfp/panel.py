@@ -12,7 +12,7 @@ time) keys or the caller's own index. The caller's frame is never modified.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,9 @@ class Panel:
         What to do with missing values (NaN) in ``columns``: raise a
         :class:`~nqpf_tfp.errors.PanelError`, or drop the rows with a
         :class:`~nqpf_tfp.errors.DroppedRowsWarning` that says how many.
+    roles : mapping, optional
+        Column -> the role it plays for the caller (``"output"``, ``"state"``),
+        used to name the role in errors; default ``"variable"``.
 
     Notes
     -----
@@ -136,6 +139,7 @@ class Panel:
         columns: Sequence[str] = (),
         positive: Iterable[str] = (),
         missing: str = "raise",
+        roles: Mapping[Any, str] | None = None,
     ) -> None:
         if not isinstance(data, pd.DataFrame):
             raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
@@ -156,7 +160,7 @@ class Panel:
                     "and cannot also be a variable."
                 )
             if name not in data.columns:
-                raise _unknown_column(name, "variable", data.columns)
+                raise _unknown_column(name, (roles or {}).get(name, "variable"), data.columns)
 
         labels = np.asarray(data.index)
         self._check_keys_present(entity_values, self.entity_name, labels)

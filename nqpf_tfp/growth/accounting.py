@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..arguments import column_name
 from ..errors import NqpfTfpWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
@@ -190,6 +191,12 @@ def growth_accounting(
     >>> ga.tfp_index(base=2017).loc["USA"]  # doctest: +SKIP
     """
     method = check_option("method", method)
+    output = column_name(output, "output")
+    capital, labor, hours, human_capital = (column_name(v, k, optional=True) for k, v in (
+        ("capital", capital), ("labor", labor), ("hours", hours), ("human_capital", human_capital)))
+    if inputs is not None and not isinstance(inputs, Mapping):
+        raise SpecificationError(f"inputs must be a dict {{input column: share}}, e.g. {{'energy': 's_energy'}}, "
+                                 f"not {inputs!r}.")
     components, shares = _build_spec(capital, labor, hours, human_capital, labor_share, inputs)
     _check_roles(output, components, shares)
     share_columns = [s for s in shares.values() if isinstance(s, str) and s != "residual"]

@@ -109,6 +109,9 @@ def perpetual_inventory(
         ``attrs`` records the convention used.
     """
     depreciation, initial, divisor = _resolve(preset, depreciation, initial, divisor)
+    if not isinstance(depreciation, str) and (isinstance(depreciation, (bool, np.bool_)) or not isinstance(
+            depreciation, (int, float, np.integer, np.floating)) or not 0.0 <= float(depreciation) < 1.0):
+        raise SpecificationError(f"depreciation must be a rate in [0, 1) or a column name, not {depreciation!r}.")
     initial = check_option("pim_initial", initial)
     columns = [investment] + ([depreciation] if isinstance(depreciation, str) else [])
     if initial == "ratio":

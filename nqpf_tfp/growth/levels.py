@@ -40,6 +40,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from ..arguments import column_name
 from ..errors import PanelError, SpecificationError
 from ..options import check_option
 from ..panel import Panel
@@ -90,6 +91,14 @@ def level_accounting(
     LevelAccounting
     """
     form = check_option("level_form", form)
+    output, capital, labor = (column_name(v, k) for k, v in (("output", output), ("capital", capital),
+                                                              ("labor", labor)))
+    human_capital = column_name(human_capital, "human_capital", optional=True)
+    if not isinstance(alpha, str) and (isinstance(alpha, (bool, np.bool_))
+                                       or not isinstance(alpha, (int, float, np.integer, np.floating))):
+        raise SpecificationError(f"alpha must be a number in (0, 1) or a column name, not {alpha!r}.")
+    if not isinstance(alpha, str) and not 0.0 < float(alpha) < 1.0:
+        raise SpecificationError(f"alpha={alpha} must lie strictly between 0 and 1.")
     quantities = [output, capital, labor] + ([human_capital] if human_capital else [])
     if len(set(quantities)) != len(quantities):
         raise SpecificationError(

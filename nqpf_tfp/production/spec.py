@@ -175,9 +175,11 @@ def build_model_data(data: pd.DataFrame, spec: ProductionSpec, extra: Sequence[s
     """Validate the data for ``spec`` once and return the panel and its arrays."""
     columns = [spec.output, *spec.free, *spec.state, *spec.proxy, *spec.controls, *extra]
     logged = [spec.output, *spec.free, *spec.state, *spec.proxy]
+    roles = {name: role for role in ("controls", "proxy", "state", "free") for name in getattr(spec, role)}
+    roles[spec.output] = "output"
     panel = Panel(
         data, entity=spec.entity, time=spec.time, columns=columns,
-        positive=logged if spec.take_logs else (), missing=spec.missing,
+        positive=logged if spec.take_logs else (), missing=spec.missing, roles=roles,
     )
     if panel.nobs == 0:
         raise PanelError("no rows left to estimate on.")
