@@ -8,7 +8,7 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 >>> tfp = nt.pwt_tfp(pwt, measure="rtfpna")
 """
 
-from . import data, datasets, deprecations, errors, growth
+from . import data, datasets, deprecations, errors, frontier, growth
 from .growth import (
     GrowthAccounting,
     LevelAccounting,
@@ -59,6 +59,7 @@ __all__ = [
     "data",
     "datasets",
     "growth",
+    "frontier",
     "errors",
     "OPTIONS",
     "__version__",

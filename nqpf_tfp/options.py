@@ -75,6 +75,16 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "quarterly": "quarters Q01-Q04",
         "monthly": "months M01-M12",
     },
+    "dea_rts": {
+        "crs": "constant returns to scale (Charnes, Cooper and Rhodes 1978)",
+        "vrs": "variable returns to scale: sum of lambdas = 1 (Banker, Charnes and Cooper 1984)",
+        "nirs": "non-increasing returns to scale: sum of lambdas <= 1",
+        "ndrs": "non-decreasing returns to scale: sum of lambdas >= 1",
+    },
+    "dea_orientation": {
+        "input": "shrink inputs radially at given outputs: efficiency theta <= 1 (Farrell input measure)",
+        "output": "expand outputs radially at given inputs: efficiency 1/phi <= 1, as DEAP prints it",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -91,6 +101,8 @@ KEYWORDS: Mapping[str, str] = {
     "acf_moments": "moments",
     "level_form": "form",
     "bls_frequency": "frequency",
+    "dea_rts": "rts",
+    "dea_orientation": "orientation",
 }
 
 

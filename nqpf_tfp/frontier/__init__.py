@@ -1,8 +1,11 @@
-"""Frontier and green TFP (planned): DEA, Malmquist, SBM and directional distances with undesirable
-outputs, (global) Malmquist-Luenberger and Luenberger indices, stochastic frontiers.
+"""Frontier TFP: data envelopment analysis (this release); Malmquist and Luenberger indices, SBM and
+directional distances with undesirable outputs, stochastic frontiers (planned).
 
-Nothing is public here yet; the folder fixes the place of the family in the layers
-(it will use :mod:`nqpf_tfp.panel`, :mod:`nqpf_tfp.results` and :mod:`nqpf_tfp.parallel`).
+``nt.frontier.dea(data, inputs, outputs, rts=, orientation=)`` returns a :class:`DEAResults` on the
+common results contract. Linear programs are built once in HiGHS (``highspy``, extra ``frontier``)
+and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
-__all__: list[str] = []
+from .dea import DEADiagnostics, DEAResults, dea
+
+__all__ = ["DEADiagnostics", "DEAResults", "dea"]

@@ -1,0 +1,371 @@
+"""Data envelopment analysis: radial efficiency, slacks, peers, targets, super- and scale efficiency.
+
+Envelopment form for the evaluated unit ``o`` against the reference units ``j`` (inputs ``x``,
+outputs ``y``), input orientation:
+
+.. math::
+
+    \\theta_o = \\min \\theta \\ \\text{s.t.}\\ \\sum_j \\lambda_j x_{ij} \\le \\theta x_{io},\\
+    \\sum_j \\lambda_j y_{rj} \\ge y_{ro},\\ \\lambda \\ge 0
+
+(Charnes, Cooper and Rhodes 1978), with ``sum lambda = 1`` for variable returns to scale (Banker,
+Charnes and Cooper 1984), ``<= 1`` for non-increasing and ``>= 1`` for non-decreasing returns.
+Output orientation maximises ``phi`` with ``sum lambda y >= phi y_o`` at given inputs; the
+efficiency reported is ``1 / phi`` (Farrell's output measure inverted, as DEAP 2.1 prints it), so
+both orientations give scores in (0, 1] for units inside the reference set and equal ones under
+CRS. Slacks come from a second phase that maximises the sum of input and output slacks at the
+radial optimum (the two-phase method). Super-efficiency (Andersen and Petersen 1993) leaves the
+evaluated unit out of its own reference set; it can be infeasible under VRS, which is reported as
+a status with a NaN score, never a number. Scale efficiency is CRS over VRS efficiency, with the
+nature of the returns read from a NIRS run (DEAP's convention).
+
+Variables are divided by their reference means before solving, so units of measurement do not
+change a score; slacks and targets are reported in the data's units.
+
+References
+----------
+Charnes, A., Cooper, W. W. and Rhodes, E. (1978). Measuring the efficiency of decision making units.
+*European Journal of Operational Research* 2(6), 429-444.
+Banker, R. D., Charnes, A. and Cooper, W. W. (1984). Some models for estimating technical and scale
+inefficiencies in data envelopment analysis. *Management Science* 30(9), 1078-1092.
+Andersen, P. and Petersen, N. C. (1993). A procedure for ranking efficient units in data envelopment
+analysis. *Management Science* 39(10), 1261-1264.
+Coelli, T. J. (1996). A guide to DEAP version 2.1. CEPA working paper 96/08, University of New England.
+"""
+
+from __future__ import annotations
+
+import time as _time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_names
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..options import check_option
+from ..results import Diagnostics, TFPResults
+from ..tables import SummaryTable
+from .lp import INF, LPTemplate
+
+__all__ = ["DEADiagnostics", "DEAResults", "dea"]
+
+
+def _matrix(frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SpecificationError(f"{what} column(s) {missing} are not in the data; columns are {list(frame.columns)}.")
+    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        col = columns[int(np.flatnonzero(bad.any(axis=0))[0])]
+        raise PanelError(f"{what} column {col!r} has {int(bad[:, list(columns).index(col)].sum())} missing, "
+                         "non-numeric or infinite values; DEA needs every value.")
+    negative = values < 0
+    if negative.any():
+        col = columns[int(np.flatnonzero(negative.any(axis=0))[0])]
+        raise PanelError(f"{what} column {col!r} has negative values; DEA inputs and outputs are non-negative.")
+    return values
+
+
+class _Radial:
+    """The radial envelopment LP over a reference set, built once; ``evaluate`` changes only unit ``o``'s data."""
+
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str, backend: str) -> None:
+        n, m = x_ref.shape
+        s = y_ref.shape[1]
+        self.m, self.s, self.orientation = m, s, orientation
+        a = np.zeros((m + s + (rts != "crs"), 1 + n))
+        a[:m, 1:] = x_ref.T
+        a[m:m + s, 1:] = y_ref.T
+        lower = np.r_[np.full(m, -INF), np.zeros(s)]
+        upper = np.r_[np.zeros(m), np.full(s, INF)]
+        if rts != "crs":
+            a[-1, 1:] = 1.0
+            lo, hi = {"vrs": (1.0, 1.0), "nirs": (-INF, 1.0), "ndrs": (1.0, INF)}[rts]
+            lower, upper = np.r_[lower, lo], np.r_[upper, hi]
+        cost = np.zeros(1 + n)
+        cost[0] = 1.0 if orientation == "input" else -1.0
+        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(1 + n), np.full(1 + n, INF), backend=backend)
+
+    def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, exclude: int | None) -> tuple[str, float, np.ndarray]:
+        lp, m, s = self.lp, self.m, self.s
+        if self.orientation == "input":
+            for i in range(m):
+                lp.set_coefficient(i, 0, -x_o[i])
+            for r in range(s):
+                lp.set_row_bounds(m + r, y_o[r], INF)
+        else:
+            for i in range(m):
+                lp.set_row_bounds(i, -INF, x_o[i])
+            for r in range(s):
+                lp.set_coefficient(m + r, 0, -y_o[r])
+        if exclude is not None:
+            lp.set_col_bounds(1 + exclude, 0.0, 0.0)
+        sol = lp.solve()
+        if exclude is not None:
+            lp.set_col_bounds(1 + exclude, 0.0, INF)
+        return sol.status, float(sol.values[0]), sol.values[1:]
+
+
+class _Slacks:
+    """Phase two: the largest sum of slacks at the radial optimum."""
+
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, backend: str) -> None:
+        n, m = x_ref.shape
+        s = y_ref.shape[1]
+        self.m, self.s, self.n = m, s, n
+        a = np.zeros((m + s + (rts != "crs"), n + m + s))
+        a[:m, :n] = x_ref.T
+        a[:m, n:n + m] = np.eye(m)
+        a[m:m + s, :n] = y_ref.T
+        a[m:m + s, n + m:] = -np.eye(s)
+        lower, upper = np.zeros(m + s), np.zeros(m + s)
+        if rts != "crs":
+            a[-1, :n] = 1.0
+            lo, hi = {"vrs": (1.0, 1.0), "nirs": (-INF, 1.0), "ndrs": (1.0, INF)}[rts]
+            lower, upper = np.r_[lower, lo], np.r_[upper, hi]
+        cost = np.r_[np.zeros(n), -np.ones(m + s)]
+        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + m + s), np.full(n + m + s, INF), backend=backend)
+
+    def evaluate(self, x_target: np.ndarray, y_target: np.ndarray,
+                 exclude: int | None) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+        lp, m, s, n = self.lp, self.m, self.s, self.n
+        for i in range(m):
+            lp.set_row_bounds(i, x_target[i], x_target[i])
+        for r in range(s):
+            lp.set_row_bounds(m + r, y_target[r], y_target[r])
+        if exclude is not None:
+            lp.set_col_bounds(exclude, 0.0, 0.0)
+        sol = lp.solve()
+        if exclude is not None:
+            lp.set_col_bounds(exclude, 0.0, INF)
+        return sol.status, sol.values[n:n + m], sol.values[n + m:], sol.values[:n]
+
+
+def _radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str,
+                   exclude_self: bool, backend: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    model = _Radial(x_ref, y_ref, rts, orientation, backend)
+    values = np.full(x.shape[0], np.nan)
+    statuses = []
+    lambdas = np.zeros((x.shape[0], x_ref.shape[0]))
+    for o in range(x.shape[0]):
+        status, value, lam = model.evaluate(x[o], y[o], o if exclude_self else None)
+        statuses.append(status)
+        if status == "optimal":
+            values[o], lambdas[o] = value, lam
+    return values, statuses, lambdas
+
+
+@dataclass(frozen=True)
+class DEADiagnostics(Diagnostics):
+    """Facts about a DEA run."""
+
+    #: returns to scale and orientation as requested
+    rts: str
+    orientation: str
+    #: evaluated units and reference units
+    n_dmus: int
+    n_reference: int
+    #: units whose LP was not solved to optimality (their scores are NaN)
+    not_optimal: int
+    #: "highspy" (HiGHS, model built once, warm starts) or "scipy" (linprog, HiGHS inside)
+    solver: str
+    super_efficiency: bool
+    seconds: float
+
+
+class DEAResults(TFPResults):
+    """DEA scores and what goes with them, on the evaluated data's index.
+
+    ``tfp`` is the efficiency score (``tfp_scale = "level"``): the unit's productivity relative to the
+    frontier, 1 on it. Input orientation: ``theta``; output orientation: ``1/phi``.
+    """
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    def __init__(self, frame: pd.DataFrame, peers: pd.DataFrame, diagnostics: DEADiagnostics) -> None:
+        self._frame = frame
+        self._peers = peers
+        self._diagnostics = diagnostics
+
+    @property
+    def efficiency(self) -> pd.Series:
+        """The radial efficiency score per unit (NaN where the LP is not optimal: see ``status``)."""
+        return self._frame["efficiency"].copy()
+
+    @property
+    def tfp(self) -> pd.Series:
+        return self.efficiency
+
+    @property
+    def status(self) -> pd.Series:
+        """The LP status per unit: "optimal", "infeasible", "unbounded", ..."""
+        return self._frame["status"].copy()
+
+    @property
+    def slacks(self) -> pd.DataFrame:
+        """Phase-two input excesses and output shortfalls (data units)."""
+        return self._frame[[c for c in self._frame if str(c).startswith("slack_")]].copy()
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        """Projections onto the frontier: radial contraction (or expansion) less (plus) the slacks."""
+        return self._frame[[c for c in self._frame if str(c).startswith("target_")]].copy()
+
+    @property
+    def peers(self) -> pd.DataFrame:
+        """Long table of (unit, peer, lambda) with lambda > 0 from the radial stage."""
+        return self._peers.copy()
+
+    @property
+    def diagnostics(self) -> DEADiagnostics:
+        return self._diagnostics
+
+    def to_frame(self) -> pd.DataFrame:
+        return self._frame.copy()
+
+    def summary(self) -> SummaryTable:
+        eff = self._frame["efficiency"]
+        cols = ["efficiency"] + [c for c in ("crs_efficiency", "scale_efficiency") if c in self._frame]
+        frame = self._frame[cols].describe().T[["count", "mean", "std", "min", "max"]]
+        frame["on frontier"] = [(self._frame[c] >= 1 - 1e-9).sum() for c in cols]
+        d = self._diagnostics
+        notes = [f"{d.rts.upper()} {d.orientation}-oriented radial DEA; {d.n_dmus} units against {d.n_reference} "
+                 f"reference units; solver {d.solver}.",
+                 f"Mean efficiency {eff.mean():.4f}; {d.not_optimal} unit(s) without an optimal LP (NaN)."]
+        return SummaryTable(frame, "Data envelopment analysis", notes, ".4f")
+
+    def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
+        """Histogram of the efficiency scores; returns the Axes."""
+        from ..plotting import pyplot
+
+        if ax is None:
+            _, ax = pyplot().subplots(figsize=(7, 4))
+        values = self._frame["efficiency"].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        flat = values.size == 0 or np.ptp(values) < 1e-12  # every unit on the frontier: one bar
+        ax.hist(values, bins=1 if flat else bins, **kwargs)
+        ax.set_xlabel("efficiency")
+        ax.set_ylabel("units")
+        return ax
+
+    def __repr__(self) -> str:
+        return str(self.summary())
+
+
+def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, rts: str = "crs",
+        orientation: str = "input", reference: pd.DataFrame | None = None, super_efficiency: bool = False,
+        slacks: bool = True, solver: str = "auto") -> DEAResults:
+    """Radial DEA efficiency of every row of ``data`` (see :mod:`nqpf_tfp.frontier.dea` for the LPs).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per evaluated unit (DMU); never modified. Results are on its index.
+    inputs, outputs : str or list of str
+        Columns, non-negative.
+    rts : {"crs", "vrs", "nirs", "ndrs"}
+    orientation : {"input", "output"}
+    reference : pandas.DataFrame, optional
+        The units spanning the frontier (same columns); default ``data`` itself. A separate set gives
+        cross-period or other-group frontiers, where scores may exceed 1.
+    super_efficiency : bool
+        Andersen-Petersen: each unit is left out of its own reference set (``reference`` must be
+        ``None``).
+    slacks : bool
+        Run phase two (slacks and targets).
+    solver : {"auto", "highspy", "scipy"}
+        HiGHS through highspy (model built once, warm-started) when installed, else SciPy's linprog.
+
+    Returns
+    -------
+    DEAResults
+        ``efficiency`` (and, with ``rts="vrs"``, ``crs_efficiency``, ``scale_efficiency`` and
+        ``returns``: "crs", "irs" or "drs"), ``status``, ``slacks``, ``targets``, ``peers``.
+    """
+    start = _time.perf_counter()
+    rts = check_option("dea_rts", rts)
+    orientation = check_option("dea_orientation", orientation)
+    if solver not in ("auto", "highspy", "scipy"):
+        raise SpecificationError(f"solver={solver!r} is not valid; use 'auto', 'highspy' or 'scipy'.")
+    if solver == "highspy":
+        from .lp import has_highspy
+
+        if not has_highspy():
+            raise ImportError("solver='highspy' needs highspy: pip install 'nqpf-tfp[frontier]'")
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    ins, outs = column_names(inputs, "inputs"), column_names(outputs, "outputs")
+    if not ins or not outs:
+        raise SpecificationError("DEA needs at least one input and one output (inputs=, outputs=).")
+    if set(ins) & set(outs):
+        raise SpecificationError(f"{sorted(set(ins) & set(outs))} given as both inputs and outputs.")
+    if super_efficiency and reference is not None:
+        raise SpecificationError("super_efficiency=True leaves each unit out of its own data: use reference=None.")
+    x, y = _matrix(data, ins, "input"), _matrix(data, outs, "output")
+    ref = data if reference is None else reference
+    if not isinstance(ref, pd.DataFrame):
+        raise SpecificationError(f"reference must be a pandas DataFrame, not {type(ref).__name__}.")
+    x_ref, y_ref = (x, y) if reference is None else (_matrix(ref, ins, "input"), _matrix(ref, outs, "output"))
+    if x_ref.shape[0] == 0 or x.shape[0] == 0:
+        raise SpecificationError("DEA needs at least one evaluated and one reference unit.")
+    scale_x, scale_y = x_ref.mean(axis=0), y_ref.mean(axis=0)
+    for names, scale, what in ((ins, scale_x, "input"), (outs, scale_y, "output")):
+        if np.any(scale <= 0):
+            raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
+    xs, ys, xrs, yrs = x / scale_x, y / scale_y, x_ref / scale_x, y_ref / scale_y
+    backend = solver
+    values, statuses, lambdas = _radial_scores(xs, ys, xrs, yrs, rts, orientation, super_efficiency, backend)
+    efficiency = values if orientation == "input" else 1.0 / values
+    frame = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=data.index)
+    if rts == "vrs":
+        crs, _, _ = _radial_scores(xs, ys, xrs, yrs, "crs", orientation, super_efficiency, backend)
+        nirs, _, _ = _radial_scores(xs, ys, xrs, yrs, "nirs", orientation, super_efficiency, backend)
+        crs_eff = crs if orientation == "input" else 1.0 / crs
+        nirs_eff = nirs if orientation == "input" else 1.0 / nirs
+        frame["crs_efficiency"] = crs_eff
+        frame["scale_efficiency"] = crs_eff / efficiency
+        returns = np.where(np.abs(frame["scale_efficiency"] - 1) < 1e-9, "crs",
+                           np.where(np.abs(nirs_eff - efficiency) < 1e-9, "drs", "irs"))
+        frame["returns"] = pd.Series(returns, index=frame.index).where(np.isfinite(frame["scale_efficiency"]))
+    if slacks:
+        phase2 = _Slacks(xrs, yrs, rts, backend)
+        s_in = np.full(x.shape, np.nan)
+        s_out = np.full(y.shape, np.nan)
+        for o in np.flatnonzero(np.array(statuses) == "optimal"):
+            radial = values[o]
+            x_t, y_t = (radial * xs[o], ys[o]) if orientation == "input" else (xs[o], radial * ys[o])
+            status, si, so, _ = phase2.evaluate(x_t, y_t, int(o) if super_efficiency else None)
+            if status == "optimal":
+                s_in[o], s_out[o] = si, so
+        s_in_data, s_out_data = s_in * scale_x, s_out * scale_y
+        for j, name in enumerate(ins):
+            frame[f"slack_{name}"] = np.where(np.abs(s_in_data[:, j]) < 1e-9 * scale_x[j], 0.0, s_in_data[:, j])
+        for j, name in enumerate(outs):
+            frame[f"slack_{name}"] = np.where(np.abs(s_out_data[:, j]) < 1e-9 * scale_y[j], 0.0, s_out_data[:, j])
+        radial_x = x * (values[:, None] if orientation == "input" else 1.0)
+        radial_y = y * (values[:, None] if orientation == "output" else 1.0)
+        for j, name in enumerate(ins):
+            frame[f"target_{name}"] = radial_x[:, j] - frame[f"slack_{name}"].to_numpy()
+        for j, name in enumerate(outs):
+            frame[f"target_{name}"] = radial_y[:, j] + frame[f"slack_{name}"].to_numpy()
+    rows, cols = np.nonzero(lambdas > 1e-10)
+    peers = pd.DataFrame({"dmu": data.index[rows], "peer": ref.index[cols], "lambda": lambdas[rows, cols]})
+    not_optimal = int(sum(s != "optimal" for s in statuses))
+    if not_optimal:
+        warn(f"DEA: {not_optimal} unit(s) have no optimal LP ({sorted(set(statuses) - {'optimal'})}); their scores "
+             "are NaN (see status). Super-efficiency under VRS and cross-period frontiers can be infeasible: use a "
+             "global or biennial reference set.", ConvergenceWarning)
+    diagnostics = DEADiagnostics(rts, orientation, x.shape[0], x_ref.shape[0], not_optimal,
+                                 "highspy" if _uses_highspy(backend) else "scipy", bool(super_efficiency),
+                                 _time.perf_counter() - start)
+    return DEAResults(frame, peers, diagnostics)
+
+
+def _uses_highspy(backend: str) -> bool:
+    from .lp import has_highspy
+
+    return backend == "highspy" or (backend == "auto" and has_highspy())

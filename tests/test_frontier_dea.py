@@ -1,0 +1,109 @@
+"""Data envelopment analysis against DEAP 2.1 and closed forms; properties of the radial model.
+
+Reference: DEAP 2.1 (Coelli 1996, "A guide to DEAP version 2.1", CEPA WP 96/08), example ``eg1``
+(CRS, input orientation; ``eg1-out.txt``): technical efficiency 0.500, 1.000, 0.833, 0.714, 1.000;
+the only non-zero slack is firm 1's 0.500 of input 2. DEAP prints 3 decimals, so the tolerance
+is 5e-4. Data: tests/data/coelli1998_deap_eg1.csv (provenance in tests/data/README.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import nqpf_tfp as nt
+from nqpf_tfp.errors import ConvergenceWarning, PanelError, SpecificationError
+
+EG1 = pd.read_csv(Path(__file__).parent / "data" / "coelli1998_deap_eg1.csv").set_index("dmus")
+X, Y = ["input1", "input2"], ["output"]
+
+
+@pytest.mark.parametrize("solver", ["highspy", "scipy"])
+def test_deap_eg1_crs_input(solver):
+    res = nt.frontier.dea(EG1, X, Y, solver=solver)
+    np.testing.assert_allclose(res.efficiency, [0.500, 1.000, 0.833, 0.714, 1.000], atol=5e-4)
+    slacks = res.slacks
+    np.testing.assert_allclose(slacks["slack_input2"], [0.5, 0, 0, 0, 0], atol=5e-4)
+    np.testing.assert_allclose(slacks["slack_input1"], 0, atol=5e-4)
+    np.testing.assert_allclose(slacks["slack_output"], 0, atol=5e-4)
+    assert (res.status == "optimal").all() and res.diagnostics.solver == solver
+    # targets = theta x - slacks: firm 1 is projected onto half of firm 2
+    np.testing.assert_allclose(res.targets.loc["DMU1"], [1.0, 2.0, 1.0], atol=1e-9)
+    assert set(res.peers.loc[res.peers.dmu == "DMU1", "peer"]) == {"DMU2"}
+
+
+def test_crs_orientations_are_reciprocal_and_units_do_not_matter():
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame(rng.uniform(1, 10, (40, 4)), columns=["x1", "x2", "y1", "y2"])
+    inp = nt.frontier.dea(data, ["x1", "x2"], ["y1", "y2"], orientation="input").efficiency
+    out = nt.frontier.dea(data, ["x1", "x2"], ["y1", "y2"], orientation="output").efficiency
+    np.testing.assert_allclose(inp, out, rtol=1e-8)  # DEAP's 1/phi equals theta under CRS
+    rescaled = data.assign(x1=data.x1 * 1e6, y2=data.y2 * 1e-5)  # kilograms beside billions
+    for rts in ("crs", "vrs"):
+        a = nt.frontier.dea(data, ["x1", "x2"], ["y1", "y2"], rts=rts).efficiency
+        b = nt.frontier.dea(rescaled, ["x1", "x2"], ["y1", "y2"], rts=rts).efficiency
+        np.testing.assert_allclose(a, b, rtol=1e-8)
+    assert (inp <= 1 + 1e-9).all() and (inp > 0).all()
+
+
+def test_one_input_one_output_closed_form_and_separate_reference():
+    rng = np.random.default_rng(1)
+    ref = pd.DataFrame({"x": rng.uniform(1, 5, 30), "y": rng.uniform(1, 5, 30)})
+    new = pd.DataFrame({"x": rng.uniform(1, 5, 10), "y": rng.uniform(1, 5, 10)})
+    res = nt.frontier.dea(new, "x", "y", reference=ref)
+    expected = (new.y / new.x) / (ref.y / ref.x).max()  # CRS: productivity relative to the best ratio
+    np.testing.assert_allclose(res.efficiency, expected, rtol=1e-9)
+    assert (res.efficiency > 1).any() or (res.efficiency <= 1).all()  # outside the reference set scores may pass 1
+    assert res.diagnostics.n_reference == 30 and res.diagnostics.n_dmus == 10
+
+
+def test_vrs_scale_efficiency_and_returns():
+    res = nt.frontier.dea(EG1, X, Y, rts="vrs")
+    frame = res.to_frame()
+    np.testing.assert_allclose(frame["crs_efficiency"], [0.500, 1.000, 0.833, 0.714, 1.000], atol=5e-4)
+    np.testing.assert_allclose(frame["scale_efficiency"], frame["crs_efficiency"] / frame["efficiency"])
+    assert set(frame["returns"]) <= {"crs", "irs", "drs"} and frame.loc["DMU2", "returns"] == "crs"
+    assert (frame["efficiency"] >= frame["crs_efficiency"] - 1e-12).all()
+
+
+def test_super_efficiency_and_infeasible_lps_are_reported():
+    sup = nt.frontier.dea(EG1, X, Y, super_efficiency=True).efficiency
+    np.testing.assert_allclose(sup[["DMU1", "DMU3", "DMU4"]], [0.500, 0.833, 0.714], atol=5e-4)
+    assert (sup[["DMU2", "DMU5"]] > 1).all()
+    # VRS, input orientation: the unit with the largest output cannot be reached by the others
+    data = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [1.0, 2.0, 2.5, 6.0]}, index=list("abcd"))
+    with pytest.warns(ConvergenceWarning, match=r"1 unit\(s\) have no optimal LP \(\['infeasible'\]\)"):
+        res = nt.frontier.dea(data, "x", "y", rts="vrs", super_efficiency=True)
+    assert res.status["d"] == "infeasible" and np.isnan(res.efficiency["d"])
+    assert res.diagnostics.not_optimal == 1 and np.isfinite(res.efficiency[["a", "b", "c"]]).all()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: nt.frontier.dea(EG1, X, Y, rts="bcc"), SpecificationError, "rts='bcc'"),
+    (lambda: nt.frontier.dea(EG1, X, Y, orientation="in"), SpecificationError, "orientation='in'"),
+    (lambda: nt.frontier.dea(EG1, ["input1", "nope"], Y), SpecificationError, r"input column\(s\) \['nope'\]"),
+    (lambda: nt.frontier.dea(EG1, X, "input1"), SpecificationError, "both inputs and outputs"),
+    (lambda: nt.frontier.dea(EG1.assign(input1=-EG1.input1), X, Y), PanelError, "input column 'input1' has negative"),
+    (lambda: nt.frontier.dea(EG1.assign(output=np.nan), X, Y), PanelError, "output column 'output' has 5 missing"),
+    (lambda: nt.frontier.dea(EG1, X, Y, super_efficiency=True, reference=EG1), SpecificationError, "reference=None"),
+    (lambda: nt.frontier.dea(EG1.values, X, Y), SpecificationError, "data must be a pandas DataFrame"),
+    (lambda: nt.frontier.dea(EG1, [], Y), SpecificationError, "at least one input"),
+])
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_results_contract():
+    res = nt.frontier.dea(EG1, X, Y, rts="vrs")
+    assert res.tfp_scale == "level" and res.tfp.equals(res.efficiency)
+    table = res.summary()
+    assert "efficiency" in table.as_text() and "\\begin{tabular}" in table.as_latex() and "<table" in table.as_html()
+    fig, ax = plt.subplots()
+    assert res.plot(ax=ax) is ax
+    plt.close(fig)
+    assert res.to_frame().index.equals(EG1.index)
