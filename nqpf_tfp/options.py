@@ -85,6 +85,15 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "input": "shrink inputs radially at given outputs: efficiency theta <= 1 (Farrell input measure)",
         "output": "expand outputs radially at given inputs: efficiency 1/phi <= 1, as DEAP prints it",
     },
+    "sfa_distribution": {
+        "half-normal": "u ~ |N(0, sigma_u^2)| (Aigner, Lovell and Schmidt 1977)",
+        "truncated-normal": "u ~ N(mu, sigma_u^2) truncated at 0 (Stevenson 1980)",
+        "exponential": "u ~ exponential with mean sigma_u (Meeusen and van den Broeck 1977)",
+    },
+    "sfa_efficiency": {
+        "bc": "E[exp(-u) | e] (Battese and Coelli 1988; FRONTIER 4.1's measure)",
+        "jlms": "exp(-E[u | e]) (Jondrow, Lovell, Materov and Schmidt 1982)",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -103,6 +112,8 @@ KEYWORDS: Mapping[str, str] = {
     "bls_frequency": "frequency",
     "dea_rts": "rts",
     "dea_orientation": "orientation",
+    "sfa_distribution": "distribution",
+    "sfa_efficiency": "efficiency",
 }
 
 

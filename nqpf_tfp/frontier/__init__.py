@@ -7,5 +7,6 @@ and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
 from .dea import DEADiagnostics, DEAResults, dea
+from .sfa import SFA, SFADiagnostics, SFAResults
 
-__all__ = ["DEADiagnostics", "DEAResults", "dea"]
+__all__ = ["DEADiagnostics", "DEAResults", "SFA", "SFADiagnostics", "SFAResults", "dea"]
