@@ -94,6 +94,11 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "bc": "E[exp(-u) | e] (Battese and Coelli 1988; FRONTIER 4.1's measure)",
         "jlms": "exp(-E[u | e]) (Jondrow, Lovell, Materov and Schmidt 1982)",
     },
+    "malmquist_frontier": {
+        "contemporaneous": "period t's units span the period-t frontier (Färe et al. 1994; DEAP 2.1)",
+        "sequential": "all units up to period t: technology never regresses (Shestalova 2003)",
+        "global": "all periods pooled (Pastor and Lovell 2005): circular, always feasible",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -114,6 +119,7 @@ KEYWORDS: Mapping[str, str] = {
     "dea_orientation": "orientation",
     "sfa_distribution": "distribution",
     "sfa_efficiency": "efficiency",
+    "malmquist_frontier": "frontier",
 }
 
 

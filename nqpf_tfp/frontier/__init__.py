@@ -1,5 +1,5 @@
-"""Frontier TFP: data envelopment analysis (this release); Malmquist and Luenberger indices, SBM and
-directional distances with undesirable outputs, stochastic frontiers (planned).
+"""Frontier TFP: data envelopment analysis, the DEA-Malmquist index, cross-section stochastic frontiers;
+SBM and directional distances with undesirable outputs, Luenberger indices, panel frontiers (planned).
 
 ``nt.frontier.dea(data, inputs, outputs, rts=, orientation=)`` returns a :class:`DEAResults` on the
 common results contract. Linear programs are built once in HiGHS (``highspy``, extra ``frontier``)
@@ -7,6 +7,8 @@ and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
 from .dea import DEADiagnostics, DEAResults, dea
+from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .sfa import SFA, SFADiagnostics, SFAResults
 
-__all__ = ["DEADiagnostics", "DEAResults", "SFA", "SFADiagnostics", "SFAResults", "dea"]
+__all__ = ["DEADiagnostics", "DEAResults", "MalmquistDiagnostics", "MalmquistResults", "SFA", "SFADiagnostics",
+           "SFAResults", "dea", "malmquist"]

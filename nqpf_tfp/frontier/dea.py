@@ -50,7 +50,7 @@ from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .lp import INF, LPTemplate
 
-__all__ = ["DEADiagnostics", "DEAResults", "dea"]
+__all__ = ["DEADiagnostics", "DEAResults", "dea", "radial_scores"]
 
 
 def _matrix(frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
@@ -145,8 +145,10 @@ class _Slacks:
         return sol.status, sol.values[n:n + m], sol.values[n + m:], sol.values[:n]
 
 
-def _radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str,
-                   exclude_self: bool, backend: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+def radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str,
+                  exclude_self: bool = False, backend: str = "auto") -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The radial optimum (theta, or phi for output orientation), LP status and lambdas of each row of
+    ``(x, y)`` against the reference rows (arrays already on a common scale); NaN where not optimal."""
     model = _Radial(x_ref, y_ref, rts, orientation, backend)
     values = np.full(x.shape[0], np.nan)
     statuses = []
@@ -318,12 +320,12 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
             raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
     xs, ys, xrs, yrs = x / scale_x, y / scale_y, x_ref / scale_x, y_ref / scale_y
     backend = solver
-    values, statuses, lambdas = _radial_scores(xs, ys, xrs, yrs, rts, orientation, super_efficiency, backend)
+    values, statuses, lambdas = radial_scores(xs, ys, xrs, yrs, rts, orientation, super_efficiency, backend)
     efficiency = values if orientation == "input" else 1.0 / values
     frame = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=data.index)
     if rts == "vrs":
-        crs, _, _ = _radial_scores(xs, ys, xrs, yrs, "crs", orientation, super_efficiency, backend)
-        nirs, _, _ = _radial_scores(xs, ys, xrs, yrs, "nirs", orientation, super_efficiency, backend)
+        crs, _, _ = radial_scores(xs, ys, xrs, yrs, "crs", orientation, super_efficiency, backend)
+        nirs, _, _ = radial_scores(xs, ys, xrs, yrs, "nirs", orientation, super_efficiency, backend)
         crs_eff = crs if orientation == "input" else 1.0 / crs
         nirs_eff = nirs if orientation == "input" else 1.0 / nirs
         frame["crs_efficiency"] = crs_eff

@@ -1,0 +1,203 @@
+"""The DEA-based Malmquist productivity index and its decomposition (Färe, Grosskopf, Norris and Zhang 1994).
+
+With ``E^s(t)`` the CRS radial efficiency of a unit's period-``t`` data against the period-``s``
+frontier (input orientation: theta; output: 1/phi, so that both read "1 = on the frontier"):
+
+.. math::
+
+    \\text{effch} = \\frac{E^{t+1}(t+1)}{E^t(t)},\\quad
+    \\text{techch} = \\left[\\frac{E^t(t+1)}{E^{t+1}(t+1)} \\cdot \\frac{E^t(t)}{E^{t+1}(t)}\\right]^{1/2},\\quad
+    \\text{tfpch} = \\text{effch} \\times \\text{techch},
+
+and effch splits into pure efficiency change ``pech`` (the same ratio of VRS efficiencies) and scale
+efficiency change ``sech = effch / pech``: DEAP 2.1's columns, a value above 1 an improvement. Under
+CRS the two orientations give the same index.
+
+Frontiers: ``"contemporaneous"`` (period ``t``'s units span ``E^t``), ``"sequential"`` (periods up to
+``t``, so technology cannot regress: Shestalova 2003) and ``"global"`` (all periods, Pastor and Lovell
+2005: ``tfpch = E^G(t+1) / E^G(t)``, circular, never infeasible; ``techch`` is then the change of the
+gap between the period frontier and the global one). Geometric means by period and by entity, and
+cumulative indices (first period = 1), come with the results.
+
+References
+----------
+Färe, R., Grosskopf, S., Norris, M. and Zhang, Z. (1994). Productivity growth, technical progress, and
+efficiency change in industrialized countries. *American Economic Review* 84(1), 66-83.
+Pastor, J. T. and Lovell, C. A. K. (2005). A global Malmquist productivity index. *Economics Letters*
+88(2), 266-271.
+Coelli, T. J. (1996). A guide to DEAP version 2.1. CEPA working paper 96/08.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_names
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..options import check_option
+from ..panel import Panel
+from ..results import Diagnostics, TFPResults
+from ..tables import SummaryTable
+from .dea import radial_scores
+
+__all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
+
+COLUMNS = ["effch", "techch", "pech", "sech", "tfpch"]
+
+
+@dataclass(frozen=True)
+class MalmquistDiagnostics(Diagnostics):
+    """Facts about a Malmquist computation."""
+
+    frontier: str
+    orientation: str
+    n_entities: int
+    n_periods: int
+    #: firm-period pairs whose index is NaN (a unit missing in one of the two periods, or an LP not optimal)
+    missing_pairs: int
+
+
+class MalmquistResults(TFPResults):
+    """Malmquist indices per (entity, period): DEAP's ``effch, techch, pech, sech, tfpch``.
+
+    ``tfp`` is the cumulative TFP index (first period = 1) on (entity, time): a level.
+    """
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    def __init__(self, changes: pd.DataFrame, cumulative: pd.Series, diagnostics: MalmquistDiagnostics) -> None:
+        self._changes, self._cumulative, self._diagnostics = changes, cumulative, diagnostics
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """effch, techch, pech, sech, tfpch from the previous period, on (entity, time)."""
+        return self._changes.copy()
+
+    @property
+    def tfp(self) -> pd.Series:
+        return self._cumulative.copy()
+
+    @property
+    def diagnostics(self) -> MalmquistDiagnostics:
+        return self._diagnostics
+
+    def by_period(self) -> pd.DataFrame:
+        """Geometric means over entities, per period (DEAP's "malmquist index summary of annual means")."""
+        return self._changes.transform(np.log).groupby(level=1).mean().transform(np.exp)
+
+    def by_entity(self) -> pd.DataFrame:
+        """Geometric means over periods, per entity (DEAP's "summary of firm means")."""
+        return self._changes.transform(np.log).groupby(level=0).mean().transform(np.exp)
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self._changes.reindex(self._cumulative.index)
+        frame["cumulative_tfp"] = self._cumulative
+        return frame
+
+    def summary(self) -> SummaryTable:
+        frame = self.by_period()
+        mean = self._changes.transform(np.log).mean().transform(np.exp).to_frame("mean").T
+        d = self._diagnostics
+        notes = [f"{d.frontier} frontier, {d.orientation} orientation (CRS distances; pech from VRS); "
+                 f"{d.n_entities} entities x {d.n_periods} periods.",
+                 "Geometric means; tfpch = effch x techch, effch = pech x sech; above 1 = improvement."]
+        return SummaryTable(pd.concat([frame, mean]), "Malmquist index summary", notes, ".4f")
+
+    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
+        """Cumulative TFP (first period = 1) per entity; returns the Axes."""
+        from ..plotting import plot_index
+
+        return plot_index(self._cumulative, entities=entities, ax=ax, ylabel="cumulative Malmquist TFP", **kwargs)
+
+    def __repr__(self) -> str:
+        return str(self.summary())
+
+
+def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,
+              time: str, orientation: str = "input", frontier: str = "contemporaneous",
+              solver: str = "auto") -> MalmquistResults:
+    """DEA-Malmquist TFP change between consecutive periods (see :mod:`nqpf_tfp.frontier.malmquist`).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long panel, one row per (entity, time); never modified.
+    inputs, outputs : str or list of str
+    entity, time : str
+    orientation : {"input", "output"}
+    frontier : {"contemporaneous", "sequential", "global"}
+    solver : {"auto", "highspy", "scipy"}
+    """
+    orientation = check_option("dea_orientation", orientation)
+    frontier = check_option("malmquist_frontier", frontier)
+    ins, outs = list(column_names(inputs, "inputs")), list(column_names(outputs, "outputs"))
+    if not ins or not outs:
+        raise SpecificationError("malmquist needs at least one input and one output.")
+    panel = Panel(data, entity=entity, time=time, columns=ins + outs, missing="raise")
+    x = np.column_stack([panel[c] for c in ins])
+    y = np.column_stack([panel[c] for c in outs])
+    for names, values, what in ((ins, x, "input"), (outs, y, "output")):
+        if np.any(values < 0):
+            raise PanelError(f"{what} column {names[int(np.flatnonzero((values < 0).any(axis=0))[0])]!r} has "
+                             "negative values; DEA needs non-negative inputs and outputs.")
+    x, y = x / x.mean(axis=0), y / y.mean(axis=0)  # common scale: units do not matter
+    periods = np.unique(panel.time)
+    if periods.size < 2:
+        raise PanelError("malmquist needs at least two periods.")
+    rows = {t: np.flatnonzero(panel.time == t) for t in periods}
+
+    def reference(t: int) -> np.ndarray:
+        if frontier == "global":
+            return np.arange(panel.nobs)
+        if frontier == "sequential":
+            return np.flatnonzero(panel.time <= t)
+        return rows[t]
+
+    def efficiency(evaluate: np.ndarray, ref: np.ndarray, rts: str) -> np.ndarray:
+        values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
+        return values if orientation == "input" else 1.0 / values
+
+    own_crs = np.full(panel.nobs, np.nan)
+    own_vrs = np.full(panel.nobs, np.nan)
+    for t in periods:
+        own_crs[rows[t]] = efficiency(rows[t], reference(t), "crs")
+        own_vrs[rows[t]] = efficiency(rows[t], reference(t), "vrs")
+    global_crs = efficiency(np.arange(panel.nobs), np.arange(panel.nobs), "crs") if frontier == "global" else None
+    prev = panel.lag(1)
+    changes = np.full((panel.nobs, 5), np.nan)
+    for t0, t1 in zip(periods[:-1], periods[1:]):
+        now = rows[t1][prev.valid[rows[t1]]]  # units observed in both periods
+        before = prev.index[now]
+        if now.size == 0:
+            continue
+        effch = own_crs[now] / own_crs[before]
+        pech = own_vrs[now] / own_vrs[before]
+        if frontier == "global":
+            assert global_crs is not None
+            tfpch = global_crs[now] / global_crs[before]
+            techch = tfpch / effch
+        else:
+            cross_next = efficiency(now, reference(t0), "crs")      # E^t(t+1)
+            cross_before = efficiency(before, reference(t1), "crs")  # E^{t+1}(t)
+            techch = np.sqrt(cross_next / own_crs[now] * own_crs[before] / cross_before)
+            tfpch = effch * techch
+        changes[now] = np.column_stack([effch, techch, pech, effch / pech, tfpch])
+    valid = prev.valid
+    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=valid)
+    missing = int(np.isnan(changes[valid]).any(axis=1).sum())
+    if missing:
+        warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
+             "infeasible cross-period VRS problem); frontier='global' is always feasible.", ConvergenceWarning)
+    log_tfp = np.where(valid, np.log(changes[:, 4]), 0.0)
+    cumulative = np.exp(np.cumsum(log_tfp) - np.cumsum(log_tfp)[panel.entity_start()] + log_tfp[panel.entity_start()])
+    gap = ~valid & (np.arange(panel.nobs) != panel.entity_start())
+    if gap.any():
+        raise PanelError("malmquist needs consecutive periods within each entity; "
+                         f"{int(gap.sum())} entity-period(s) follow a gap.")
+    diag = MalmquistDiagnostics(frontier, orientation, panel.n_entities, int(periods.size), missing)
+    return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)
