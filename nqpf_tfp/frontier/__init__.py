@@ -8,7 +8,8 @@ and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
 
 from .dea import DEADiagnostics, DEAResults, dea
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
+from .sbm import sbm
 from .sfa import SFA, SFADiagnostics, SFAResults
 
 __all__ = ["DEADiagnostics", "DEAResults", "MalmquistDiagnostics", "MalmquistResults", "SFA", "SFADiagnostics",
-           "SFAResults", "dea", "malmquist"]
+           "SFAResults", "dea", "malmquist", "sbm"]

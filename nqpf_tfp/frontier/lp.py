@@ -86,6 +86,11 @@ class LPTemplate:
         if self._highs is not None:
             self._highs.changeCoeff(row, col, float(value))  # type: ignore[attr-defined]
 
+    def set_cost(self, col: int, value: float) -> None:
+        self.cost[col] = value
+        if self._highs is not None:
+            self._highs.changeColCost(col, float(value))  # type: ignore[attr-defined]
+
     def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
         self.row_lower[row], self.row_upper[row] = lower, upper
         if self._highs is not None:
