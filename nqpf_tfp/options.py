@@ -99,6 +99,15 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "sequential": "all units up to period t: technology never regresses (Shestalova 2003)",
         "global": "all periods pooled (Pastor and Lovell 2005): circular, always feasible",
     },
+    "ddf_direction": {
+        "outputs": "g = (0, y_o, b_o): expand good and contract bad outputs in proportion (Chung et al. 1997)",
+        "all": "g = (x_o, y_o, b_o): contract inputs as well",
+    },
+    "ml_frontier": {
+        "contemporaneous": "period t's units span the period-t frontier (Chung, Färe and Grosskopf 1997)",
+        "sequential": "all units up to period t: technology never regresses",
+        "global": "all periods pooled (Oh 2010): circular, always feasible",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -120,6 +129,8 @@ KEYWORDS: Mapping[str, str] = {
     "sfa_distribution": "distribution",
     "sfa_efficiency": "efficiency",
     "malmquist_frontier": "frontier",
+    "ddf_direction": "direction",
+    "ml_frontier": "frontier",
 }
 
 

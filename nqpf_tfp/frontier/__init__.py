@@ -6,10 +6,11 @@ common results contract. Linear programs are built once in HiGHS (``highspy``, e
 and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
+from .ddf import ddf, luenberger, malmquist_luenberger
 from .dea import DEADiagnostics, DEAResults, dea
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .sbm import sbm
 from .sfa import SFA, SFADiagnostics, SFAResults
 
 __all__ = ["DEADiagnostics", "DEAResults", "MalmquistDiagnostics", "MalmquistResults", "SFA", "SFADiagnostics",
-           "SFAResults", "dea", "malmquist", "sbm"]
+           "SFAResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger", "sbm"]

@@ -1,0 +1,236 @@
+"""Directional distance functions with undesirable outputs, and the Malmquist-Luenberger and Luenberger
+productivity indices built on them.
+
+Radial directional distance of unit ``o`` (Chung, Färe and Grosskopf 1997), with inputs ``x``, good
+outputs ``y``, bad outputs ``b`` and direction ``g = (g_x, g_y, g_b)``:
+
+.. math::
+
+    D_o = \\max \\beta \\ \\text{s.t.}\\ X\\lambda \\le x_o - \\beta g_x,\\ Y\\lambda \\ge y_o + \\beta g_y,\\
+    B\\lambda = b_o - \\beta g_b,\\ \\lambda \\ge 0
+
+(``sum lambda = 1`` for VRS). Sign convention: a positive direction contracts inputs, expands good
+outputs and contracts bad outputs; the default ``g = (0, y_o, b_o)`` expands good and contracts bad
+outputs in proportion (Chung et al. 1997). The bad outputs' equality is weak disposability: cutting
+pollution is not free. ``D = 0`` on the frontier; cross-period problems can be infeasible, reported
+as NaN with the status.
+
+Malmquist-Luenberger index between ``t`` and ``t+1`` (Chung et al. 1997), named as Stata's ``gtfpch``
+names them (``tfpch`` the index, ``tech`` efficiency change, ``tecch`` technological change):
+
+.. math::
+
+    \\text{tech} = \\frac{1 + D^t(t)}{1 + D^{t+1}(t+1)},\\quad
+    \\text{tecch} = \\left[\\frac{1 + D^{t+1}(t)}{1 + D^t(t)}\\cdot\\frac{1 + D^{t+1}(t+1)}{1 + D^t(t+1)}\\right]^{1/2},
+    \\quad \\text{tfpch} = \\text{tech} \\times \\text{tecch};
+
+with a global frontier (Oh 2010) ``tfpch = (1 + D^G(t)) / (1 + D^G(t+1))`` and ``tecch = tfpch /
+tech``. The Luenberger indicator is the difference form (Chambers, Chung and Färe 1996):
+``tfpch = [D^{t+1}(t) - D^{t+1}(t+1) + D^t(t) - D^t(t+1)] / 2``, ``tech = D^t(t) - D^{t+1}(t+1)``,
+``tecch = tfpch - tech``; above 0 is an improvement.
+
+References
+----------
+Chung, Y. H., Färe, R. and Grosskopf, S. (1997). Productivity and undesirable outputs: a directional
+distance function approach. *Journal of Environmental Management* 51(3), 229-240.
+Oh, D. (2010). A global Malmquist-Luenberger productivity index. *Journal of Productivity Analysis*
+34(3), 183-197.
+Chambers, R. G., Chung, Y. and Färe, R. (1996). Benefit and distance functions. *Journal of Economic
+Theory* 70(2), 407-419.
+Wang, D., Du, K. and Zhang, N. (2022). Measuring technical efficiency and total factor productivity
+change with undesirable outputs in Stata. *Stata Journal* 22(1), 103-124.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_names
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..options import check_option
+from ..panel import Panel
+from .lp import INF, LPTemplate
+
+__all__ = ["ddf", "luenberger", "malmquist_luenberger"]
+
+
+class _DDF:
+    """The directional distance LP over a reference set, built once."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str, backend: str) -> None:
+        n, m = x.shape
+        s, k = y.shape[1], b.shape[1]
+        self.m, self.s, self.k = m, s, k
+        a = np.zeros((m + s + k + (rts == "vrs"), 1 + n))
+        a[:m, 1:], a[m:m + s, 1:], a[m + s:m + s + k, 1:] = x.T, y.T, b.T
+        rows = a.shape[0]
+        lower, upper = np.full(rows, -INF), np.full(rows, INF)
+        if rts == "vrs":
+            a[-1, 1:] = 1.0
+            lower[-1] = upper[-1] = 1.0
+        cost = np.zeros(1 + n)
+        cost[0] = -1.0  # maximise beta
+        self.lp = LPTemplate(cost, a, lower, upper, np.r_[-INF, np.zeros(n)], np.full(1 + n, INF), backend=backend)
+
+    def distance(self, x: np.ndarray, y: np.ndarray, b: np.ndarray,
+                 g: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[str, float]:
+        lp, m, s, k = self.lp, self.m, self.s, self.k
+        gx, gy, gb = g
+        for i in range(m):  # X lambda + beta g_x <= x_o
+            lp.set_coefficient(i, 0, gx[i])
+            lp.set_row_bounds(i, -INF, x[i])
+        for r in range(s):  # Y lambda - beta g_y >= y_o
+            lp.set_coefficient(m + r, 0, -gy[r])
+            lp.set_row_bounds(m + r, y[r], INF)
+        for j in range(k):  # B lambda + beta g_b = b_o
+            lp.set_coefficient(m + s + j, 0, gb[j])
+            lp.set_row_bounds(m + s + j, b[j], b[j])
+        sol = lp.solve()
+        return sol.status, -sol.objective if sol.status == "optimal" else np.nan
+
+
+def _arrays(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object
+            ) -> tuple[list[str], list[str], list[str]]:
+    ins, goods = list(column_names(inputs, "inputs")), list(column_names(outputs, "outputs"))
+    bads = list(column_names(bad_outputs, "bad_outputs"))
+    if not ins or not goods:
+        raise SpecificationError("a directional distance needs at least one input and one (good) output.")
+    overlap = (set(ins) & set(goods)) | (set(ins) & set(bads)) | (set(goods) & set(bads))
+    if overlap:
+        raise SpecificationError(f"{sorted(overlap)} given in two roles (inputs, outputs, bad_outputs).")
+    return ins, goods, bads
+
+
+def _direction(direction: str, n: int, x: np.ndarray, y: np.ndarray, b: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    zero = (np.zeros_like(x), np.zeros_like(y), np.zeros_like(b))
+    if direction == "outputs":
+        return zero[0], y, b
+    return x, y, b  # "all": contract inputs too
+
+
+def _values(frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
+    if not columns:
+        return np.empty((len(frame), 0))
+    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(values).all() or np.any(values < 0):
+        col = columns[int(np.flatnonzero((~np.isfinite(values) | (values < 0)).any(axis=0))[0])]
+        raise PanelError(f"{what} column {col!r} has negative, missing or infinite values.")
+    return values
+
+
+def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
+        bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "outputs",
+        reference: pd.DataFrame | None = None, solver: str = "auto") -> pd.DataFrame:
+    """Radial directional distance of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ddf`).
+
+    ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``) or ``"all"`` (``g = (x_o, y_o, b_o)``).
+    Returns ``distance`` (0 on the frontier; NaN where not optimal) and ``status`` on ``data``'s index.
+    """
+    rts = check_option("dea_rts", rts)
+    direction = check_option("ddf_direction", direction)
+    if rts not in ("crs", "vrs"):
+        raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    ins, goods, bads = _arrays(data, inputs, outputs, bad_outputs)
+    missing = [c for c in ins + goods + bads if c not in data.columns]
+    if missing:
+        raise SpecificationError(f"column(s) {missing} are not in the data.")
+    ref = data if reference is None else reference
+    x, y, b = (_values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
+    xr, yr, br = (_values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
+    scales = [v.mean(axis=0) if v.size else v for v in (xr, yr, br)]
+    if any(np.any(s <= 0) for s in scales if s.size):
+        raise PanelError("a variable is 0 for every reference unit.")
+    (x, xr), (y, yr), (b, br) = ((v / s, r / s) if v.size else (v, r) for v, r, s in
+                                 zip((x, y, b), (xr, yr, br), scales))
+    model = _DDF(xr, yr, br, rts, solver)
+    g = _direction(direction, len(data), x, y, b)
+    out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(len(data))]
+    return pd.DataFrame({"distance": [d for _, d in out], "status": [s for s, _ in out]}, index=data.index)
+
+
+def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
+           rts: str, frontier: str, direction: str, solver: str, form: str) -> pd.DataFrame:
+    rts = check_option("dea_rts", rts)
+    frontier = check_option("ml_frontier", frontier)
+    ins, goods, bads = _arrays(data, inputs, outputs, bad_outputs)
+    panel = Panel(data, entity=entity, time=time, columns=ins + goods + bads, missing="raise")
+    frame = pd.DataFrame({c: panel[c] for c in ins + goods + bads})
+    periods = np.unique(panel.time)
+    if periods.size < 2:
+        raise PanelError(f"{form} needs at least two periods.")
+    rows = {t: np.flatnonzero(panel.time == t) for t in periods}
+
+    def reference(t: int) -> np.ndarray:
+        if frontier == "global":
+            return np.arange(panel.nobs)
+        if frontier == "sequential":
+            return np.flatnonzero(panel.time <= t)
+        return rows[t]
+
+    def distance(evaluate: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        out = ddf(frame.iloc[evaluate], ins, goods, bads, rts=rts, direction=direction,
+                  reference=frame.iloc[ref], solver=solver)
+        return out["distance"].to_numpy()
+
+    own = np.full(panel.nobs, np.nan)
+    for t in periods:
+        own[rows[t]] = distance(rows[t], reference(t))
+    glob = distance(np.arange(panel.nobs), np.arange(panel.nobs)) if frontier == "global" else None
+    prev = panel.lag(1)
+    result = np.full((panel.nobs, 3), np.nan)
+    for t0, t1 in zip(periods[:-1], periods[1:]):
+        now = rows[t1][prev.valid[rows[t1]]]
+        before = prev.index[now]
+        if now.size == 0:
+            continue
+        if frontier == "global":
+            assert glob is not None
+            cross_next = cross_before = None
+            g_now, g_before = glob[now], glob[before]
+        else:
+            cross_next = distance(now, reference(t0))      # D^t(t+1)
+            cross_before = distance(before, reference(t1))  # D^{t+1}(t)
+        if form == "ml":
+            tech = (1 + own[before]) / (1 + own[now])
+            if frontier == "global":
+                tfpch = (1 + g_before) / (1 + g_now)
+            else:
+                assert cross_next is not None and cross_before is not None
+                tfpch = np.sqrt((1 + own[before]) / (1 + cross_next) * (1 + cross_before) / (1 + own[now]))
+            result[now] = np.column_stack([tfpch, tech, tfpch / tech])
+        else:
+            tech = own[before] - own[now]
+            if frontier == "global":
+                tfpch = g_before - g_now
+            else:
+                assert cross_next is not None and cross_before is not None
+                tfpch = 0.5 * ((cross_before - own[now]) + (own[before] - cross_next))
+            result[now] = np.column_stack([tfpch, tech, tfpch - tech])
+    valid = prev.valid
+    bad = int(np.isnan(result[valid]).any(axis=1).sum())
+    if bad:
+        warn(f"{'malmquist_luenberger' if form == 'ml' else 'luenberger'}: {bad} entity-period change(s) are NaN "
+             "(infeasible cross-period directional distances); frontier='global' is always feasible.",
+             ConvergenceWarning)
+    return panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
+
+
+def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
+                         bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
+                         rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
+                         solver: str = "auto") -> pd.DataFrame:
+    """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``."""
+    return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml")
+
+
+def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
+               bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
+               frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto") -> pd.DataFrame:
+    """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``."""
+    return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l")

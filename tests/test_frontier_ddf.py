@@ -1,0 +1,93 @@
+"""Directional distances and the Malmquist-Luenberger / Luenberger indices.
+
+Without bad outputs, under CRS and with the output direction g = (0, y, 0), 1 + D equals the output
+expansion factor phi = 1 / (Shephard's output distance), so the Malmquist-Luenberger index and its
+split must equal the output-oriented DEA-Malmquist index and its (effch, techch) exactly: an
+independent check through a different LP.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nqpf_tfp as nt
+from nqpf_tfp.errors import ConvergenceWarning, PanelError, SpecificationError
+
+
+def _panel(seed=0, firms=15, years=3):
+    rng = np.random.default_rng(seed)
+    rows = [{"firm": f, "year": 2010 + t, "k": rng.uniform(1, 10), "l": rng.uniform(1, 10),
+             "y": rng.uniform(1, 10) * 1.04**t, "co2": rng.uniform(1, 10) * 0.98**t}
+            for f in range(firms) for t in range(years)]
+    return pd.DataFrame(rows)
+
+
+def test_ml_without_bad_outputs_equals_the_output_malmquist():
+    data = _panel()
+    kw = {"entity": "firm", "time": "year"}
+    ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", **kw)
+    m = nt.frontier.malmquist(data, ["k", "l"], "y", orientation="output", **kw).changes
+    np.testing.assert_allclose(ml.tfpch, m.tfpch, rtol=1e-8)
+    np.testing.assert_allclose(ml.tech, m.effch, rtol=1e-8)
+    np.testing.assert_allclose(ml.tecch, m.techch, rtol=1e-8)
+
+
+@pytest.mark.parametrize("frontier", ["contemporaneous", "sequential", "global"])
+def test_identities_with_a_bad_output(frontier):
+    data = _panel(seed=1)
+    kw = {"entity": "firm", "time": "year", "frontier": frontier}
+    with warnings.catch_warnings(record=True) as caught:  # cross-period distances with a bad output can be
+        warnings.simplefilter("always")                   # infeasible: NaN and a warning, never a number
+        ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
+        lu = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", **kw)
+    finite = ml.notna().all(axis=1)
+    assert all(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert bool(caught) == (not finite.all())  # warned exactly when some change is NaN
+    assert finite.mean() > 0.5
+    np.testing.assert_allclose(ml.tfpch[finite], (ml.tech * ml.tecch)[finite], rtol=1e-12)
+    np.testing.assert_allclose(lu.tfpch[finite], (lu.tech + lu.tecch)[finite], rtol=1e-12, atol=1e-14)
+    if frontier == "global":
+        assert finite.all()  # the global frontier is always feasible
+        d = nt.frontier.ddf(data, ["k", "l"], "y", "co2")
+        assert (d.distance >= -1e-9).all()
+
+
+def test_distances_on_the_own_frontier_and_unit_invariance():
+    data = _panel(seed=2, years=1)
+    a = nt.frontier.ddf(data, ["k", "l"], "y", "co2")
+    assert (a.distance >= -1e-9).all() and (a.distance < 1e-9).any() and (a.status == "optimal").all()
+    b = nt.frontier.ddf(data.assign(co2=data.co2 * 1e6, k=data.k / 1e3), ["k", "l"], "y", "co2")
+    np.testing.assert_allclose(a.distance, b.distance, rtol=1e-8, atol=1e-12)
+    vrs = nt.frontier.ddf(data, ["k", "l"], "y", "co2", rts="vrs")
+    assert (vrs.distance <= a.distance + 1e-9).all()  # a VRS frontier is closer
+    both = nt.frontier.ddf(data, ["k", "l"], "y", "co2", direction="all")
+    assert (both.distance <= a.distance + 1e-9).all()  # contracting inputs too reaches the frontier sooner
+
+
+def test_infeasible_cross_period_distances_are_reported():
+    # VRS with a unit whose next-year bad output lies outside the previous frontier's range: infeasible
+    data = pd.DataFrame({"firm": [1, 2, 1, 2], "year": [1, 1, 2, 2], "x": [1.0, 2.0, 1.0, 2.0],
+                         "y": [1.0, 2.0, 1.0, 2.0], "b": [1.0, 2.0, 5.0, 2.0]})
+    with pytest.warns(ConvergenceWarning, match="are NaN"):
+        ml = nt.frontier.malmquist_luenberger(data, "x", "y", "b", entity="firm", time="year", rts="vrs")
+    assert ml.tfpch.isna().any()
+    glob = nt.frontier.malmquist_luenberger(data, "x", "y", "b", entity="firm", time="year", rts="vrs",
+                                            frontier="global")
+    assert glob.notna().all().all()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda d: nt.frontier.ddf(d, "k", "y", "co2", rts="nirs"), SpecificationError, "take 'crs' or 'vrs'"),
+    (lambda d: nt.frontier.ddf(d, "k", "y", "co2", direction="inputs"), SpecificationError, "direction="),
+    (lambda d: nt.frontier.ddf(d, "k", "y", "k"), SpecificationError, "two roles"),
+    (lambda d: nt.frontier.ddf(d.assign(co2=-1.0), "k", "y", "co2"), PanelError, "bad output column 'co2'"),
+    (lambda d: nt.frontier.malmquist_luenberger(d, "k", "y", entity="firm", time="year", frontier="biennial"),
+     SpecificationError, "frontier='biennial'"),
+])
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call(_panel(seed=3))
