@@ -146,18 +146,30 @@ class _Slacks:
 
 
 def radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str,
-                  exclude_self: bool = False, backend: str = "auto") -> tuple[np.ndarray, list[str], np.ndarray]:
-    """The radial optimum (theta, or phi for output orientation), LP status and lambdas of each row of
-    ``(x, y)`` against the reference rows (arrays already on a common scale); NaN where not optimal."""
+                  exclude_self: bool = False, backend: str = "auto"
+                  ) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The radial optimum (theta, or phi for output orientation), LP status and the positive lambdas
+    ``(unit, reference unit, lambda)`` of each row of ``(x, y)`` against the reference rows (arrays
+    already on a common scale); NaN where not optimal. Lambdas are kept sparse: a dense units x
+    reference matrix would need 800 MB at 10,000 units."""
     model = _Radial(x_ref, y_ref, rts, orientation, backend)
     values = np.full(x.shape[0], np.nan)
     statuses = []
-    lambdas = np.zeros((x.shape[0], x_ref.shape[0]))
+    units: list[np.ndarray] = []
+    peers: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     for o in range(x.shape[0]):
         status, value, lam = model.evaluate(x[o], y[o], o if exclude_self else None)
         statuses.append(status)
         if status == "optimal":
-            values[o], lambdas[o] = value, lam
+            values[o] = value
+            positive = np.flatnonzero(lam > 1e-10)
+            units.append(np.full(positive.size, o))
+            peers.append(positive)
+            weights.append(lam[positive])
+    empty = np.empty(0, dtype=np.int64)
+    lambdas = (np.concatenate(units) if units else empty, np.concatenate(peers) if peers else empty,
+               np.concatenate(weights) if weights else np.empty(0))
     return values, statuses, lambdas
 
 
@@ -354,8 +366,8 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
             frame[f"target_{name}"] = radial_x[:, j] - frame[f"slack_{name}"].to_numpy()
         for j, name in enumerate(outs):
             frame[f"target_{name}"] = radial_y[:, j] + frame[f"slack_{name}"].to_numpy()
-    rows, cols = np.nonzero(lambdas > 1e-10)
-    peers = pd.DataFrame({"dmu": data.index[rows], "peer": ref.index[cols], "lambda": lambdas[rows, cols]})
+    rows, cols, weights = lambdas
+    peers = pd.DataFrame({"dmu": data.index[rows], "peer": ref.index[cols], "lambda": weights})
     not_optimal = int(sum(s != "optimal" for s in statuses))
     if not_optimal:
         warn(f"DEA: {not_optimal} unit(s) have no optimal LP ({sorted(set(statuses) - {'optimal'})}); their scores "

@@ -1,0 +1,105 @@
+"""Frontier benchmarks: CRS input-oriented radial DEA beside a plain HiGHS loop on the same data.
+
+Run:  python benchmarks/bench_frontier.py [--sizes 1000 2000 5000]
+
+Synthetic data: 3 inputs, 2 good outputs (uniform on [1, 10], seeded). Cases, each timed once after
+a warm-up on 100 units (wall time without tracing), then run again under ``tracemalloc`` for the peak
+of memory allocated (tracing slows Python-heavy code, so it is never part of the timing):
+
+- ``nt.frontier.dea``: the LP built once in HiGHS (highspy), re-solved per unit with only that unit's
+  coefficients and bounds changed (warm start from the previous basis), radial stage only;
+- ``plain HiGHS loop``: the same LP built once with highspy and re-solved per unit, written directly
+  (the yardstick the issue's target is stated against);
+- ``scipy linprog``: ``nt.frontier.dea(..., solver="scipy")``, each unit from scratch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+import nqpf_tfp as nt
+
+
+def _data(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(rng.uniform(1, 10, (n, 5)), columns=["x1", "x2", "x3", "y1", "y2"])
+
+
+def _plain_loop(frame: pd.DataFrame) -> np.ndarray:
+    import highspy
+
+    x = frame[["x1", "x2", "x3"]].to_numpy()
+    y = frame[["y1", "y2"]].to_numpy()
+    n = len(frame)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    inf = highspy.kHighsInf
+    h.addVar(0.0, inf)  # theta
+    h.changeColCost(0, 1.0)
+    for _ in range(n):
+        h.addVar(0.0, inf)
+    for i in range(3):  # sum lambda x_i - theta x_io <= 0
+        h.addRow(-inf, 0.0, n + 1, np.arange(n + 1, dtype=np.int32), np.r_[-x[0, i], x[:, i]])
+    for r in range(2):  # sum lambda y_r >= y_ro
+        h.addRow(y[0, r], inf, n, np.arange(1, n + 1, dtype=np.int32), y[:, r])
+    out = np.empty(n)
+    for o in range(n):
+        for i in range(3):
+            h.changeCoeff(i, 0, -x[o, i])
+        for r in range(2):
+            h.changeRowBounds(3 + r, y[o, r], inf)
+        h.run()
+        out[o] = h.getSolution().col_value[0]
+    return out
+
+
+def _measure(label: str, n: int, run: Callable[[], np.ndarray], memory: bool = True) -> np.ndarray:
+    start = time.perf_counter()
+    values = run()
+    seconds = time.perf_counter() - start
+    peak = "-"
+    if memory:
+        tracemalloc.start()
+        run()
+        peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:.0f}"
+        tracemalloc.stop()
+    print(f"{label:<22} {n:>8,} {seconds:>10.2f} {peak:>9}")
+    return values
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000])
+    parser.add_argument("--scipy-max", type=int, default=1000, help="largest size run with the SciPy fallback")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, CPython {platform.python_version()}, numpy {np.__version__}")
+    warm = _data(100)
+    nt.frontier.dea(warm, ["x1", "x2", "x3"], ["y1", "y2"], slacks=False)
+    _plain_loop(warm)
+    print(f"{'case':<22} {'units':>8} {'seconds':>10} {'peak MB':>9}")
+    for n in args.sizes:
+        frame = _data(n)
+
+        def ours(frame: pd.DataFrame = frame) -> np.ndarray:
+            return nt.frontier.dea(frame, ["x1", "x2", "x3"], ["y1", "y2"], slacks=False).efficiency.to_numpy()
+
+        def fallback(frame: pd.DataFrame = frame) -> np.ndarray:
+            return nt.frontier.dea(frame, ["x1", "x2", "x3"], ["y1", "y2"], slacks=False,
+                                   solver="scipy").efficiency.to_numpy()
+
+        scores = _measure("nt.frontier.dea", n, ours)
+        loop = _measure("plain HiGHS loop", n, lambda frame=frame: _plain_loop(frame), memory=False)
+        assert np.allclose(scores, loop, rtol=1e-7), "the two routes disagree"
+        if n <= args.scipy_max:
+            _measure("scipy linprog", n, fallback, memory=False)
+
+
+if __name__ == "__main__":
+    main()
