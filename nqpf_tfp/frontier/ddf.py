@@ -48,11 +48,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
 from .lp import INF, LPTemplate
+from .variables import period_reference, roles, values
 
 __all__ = ["ddf", "luenberger", "malmquist_luenberger"]
 
@@ -92,34 +92,10 @@ class _DDF:
         return sol.status, -sol.objective if sol.status == "optimal" else np.nan
 
 
-def _arrays(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object
-            ) -> tuple[list[str], list[str], list[str]]:
-    ins, goods = list(column_names(inputs, "inputs")), list(column_names(outputs, "outputs"))
-    bads = list(column_names(bad_outputs, "bad_outputs"))
-    if not ins or not goods:
-        raise SpecificationError("a directional distance needs at least one input and one (good) output.")
-    overlap = (set(ins) & set(goods)) | (set(ins) & set(bads)) | (set(goods) & set(bads))
-    if overlap:
-        raise SpecificationError(f"{sorted(overlap)} given in two roles (inputs, outputs, bad_outputs).")
-    return ins, goods, bads
-
-
-def _direction(direction: str, n: int, x: np.ndarray, y: np.ndarray, b: np.ndarray
+def _direction(direction: str, x: np.ndarray, y: np.ndarray, b: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    zero = (np.zeros_like(x), np.zeros_like(y), np.zeros_like(b))
-    if direction == "outputs":
-        return zero[0], y, b
-    return x, y, b  # "all": contract inputs too
-
-
-def _values(frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
-    if not columns:
-        return np.empty((len(frame), 0))
-    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(values).all() or np.any(values < 0):
-        col = columns[int(np.flatnonzero((~np.isfinite(values) | (values < 0)).any(axis=0))[0])]
-        raise PanelError(f"{what} column {col!r} has negative, missing or infinite values.")
-    return values
+    """g = (0, y, b) for "outputs", (x, y, b) for "all"."""
+    return (np.zeros_like(x) if direction == "outputs" else x), y, b
 
 
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
@@ -136,20 +112,17 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
-    ins, goods, bads = _arrays(data, inputs, outputs, bad_outputs)
-    missing = [c for c in ins + goods + bads if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data.")
+    ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
     ref = data if reference is None else reference
-    x, y, b = (_values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
-    xr, yr, br = (_values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
+    x, y, b = (values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
+    xr, yr, br = (values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     scales = [v.mean(axis=0) if v.size else v for v in (xr, yr, br)]
     if any(np.any(s <= 0) for s in scales if s.size):
         raise PanelError("a variable is 0 for every reference unit.")
     (x, xr), (y, yr), (b, br) = ((v / s, r / s) if v.size else (v, r) for v, r, s in
                                  zip((x, y, b), (xr, yr, br), scales))
     model = _DDF(xr, yr, br, rts, solver)
-    g = _direction(direction, len(data), x, y, b)
+    g = _direction(direction, x, y, b)
     out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(len(data))]
     return pd.DataFrame({"distance": [d for _, d in out], "status": [s for s, _ in out]}, index=data.index)
 
@@ -158,20 +131,17 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
            rts: str, frontier: str, direction: str, solver: str, form: str) -> pd.DataFrame:
     rts = check_option("dea_rts", rts)
     frontier = check_option("ml_frontier", frontier)
-    ins, goods, bads = _arrays(data, inputs, outputs, bad_outputs)
+    ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a productivity index")
     panel = Panel(data, entity=entity, time=time, columns=ins + goods + bads, missing="raise")
     frame = pd.DataFrame({c: panel[c] for c in ins + goods + bads})
     periods = np.unique(panel.time)
     if periods.size < 2:
         raise PanelError(f"{form} needs at least two periods.")
-    rows = {t: np.flatnonzero(panel.time == t) for t in periods}
+    rows = period_reference(panel.time, "contemporaneous")
+    spans = period_reference(panel.time, frontier)
 
     def reference(t: int) -> np.ndarray:
-        if frontier == "global":
-            return np.arange(panel.nobs)
-        if frontier == "sequential":
-            return np.flatnonzero(panel.time <= t)
-        return rows[t]
+        return spans[int(t)]
 
     def distance(evaluate: np.ndarray, ref: np.ndarray) -> np.ndarray:
         out = ddf(frame.iloc[evaluate], ins, goods, bads, rts=rts, direction=direction,

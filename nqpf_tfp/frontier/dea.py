@@ -43,31 +43,15 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .lp import INF, LPTemplate
+from .variables import roles
+from .variables import values as column_values
 
 __all__ = ["DEADiagnostics", "DEAResults", "dea", "radial_scores"]
-
-
-def _matrix(frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecificationError(f"{what} column(s) {missing} are not in the data; columns are {list(frame.columns)}.")
-    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        col = columns[int(np.flatnonzero(bad.any(axis=0))[0])]
-        raise PanelError(f"{what} column {col!r} has {int(bad[:, list(columns).index(col)].sum())} missing, "
-                         "non-numeric or infinite values; DEA needs every value.")
-    negative = values < 0
-    if negative.any():
-        col = columns[int(np.flatnonzero(negative.any(axis=0))[0])]
-        raise PanelError(f"{what} column {col!r} has negative values; DEA inputs and outputs are non-negative.")
-    return values
 
 
 class _Radial:
@@ -312,18 +296,15 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
             raise ImportError("solver='highspy' needs highspy: pip install 'nqpf-tfp[frontier]'")
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
-    ins, outs = column_names(inputs, "inputs"), column_names(outputs, "outputs")
-    if not ins or not outs:
-        raise SpecificationError("DEA needs at least one input and one output (inputs=, outputs=).")
-    if set(ins) & set(outs):
-        raise SpecificationError(f"{sorted(set(ins) & set(outs))} given as both inputs and outputs.")
+    ins, outs, _ = roles(inputs, outputs, what="DEA")
     if super_efficiency and reference is not None:
         raise SpecificationError("super_efficiency=True leaves each unit out of its own data: use reference=None.")
-    x, y = _matrix(data, ins, "input"), _matrix(data, outs, "output")
+    x, y = column_values(data, ins, "input"), column_values(data, outs, "output")
     ref = data if reference is None else reference
     if not isinstance(ref, pd.DataFrame):
         raise SpecificationError(f"reference must be a pandas DataFrame, not {type(ref).__name__}.")
-    x_ref, y_ref = (x, y) if reference is None else (_matrix(ref, ins, "input"), _matrix(ref, outs, "output"))
+    x_ref, y_ref = (x, y) if reference is None else (column_values(ref, ins, "input"),
+                                                     column_values(ref, outs, "output"))
     if x_ref.shape[0] == 0 or x.shape[0] == 0:
         raise SpecificationError("DEA needs at least one evaluated and one reference unit.")
     scale_x, scale_y = x_ref.mean(axis=0), y_ref.mean(axis=0)

@@ -37,13 +37,13 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, PanelError, warn
 from ..options import check_option
 from ..panel import Panel
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .dea import radial_scores
+from .variables import period_reference, roles, values
 
 __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
 
@@ -135,28 +135,23 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     """
     orientation = check_option("dea_orientation", orientation)
     frontier = check_option("malmquist_frontier", frontier)
-    ins, outs = list(column_names(inputs, "inputs")), list(column_names(outputs, "outputs"))
-    if not ins or not outs:
-        raise SpecificationError("malmquist needs at least one input and one output.")
+    ins, outs, _ = roles(inputs, outputs, what="malmquist")
     panel = Panel(data, entity=entity, time=time, columns=ins + outs, missing="raise")
-    x = np.column_stack([panel[c] for c in ins])
-    y = np.column_stack([panel[c] for c in outs])
-    for names, values, what in ((ins, x, "input"), (outs, y, "output")):
-        if np.any(values < 0):
-            raise PanelError(f"{what} column {names[int(np.flatnonzero((values < 0).any(axis=0))[0])]!r} has "
-                             "negative values; DEA needs non-negative inputs and outputs.")
+    sorted_frame = pd.DataFrame({c: panel[c] for c in ins + outs})
+    x, y = values(sorted_frame, ins, "input"), values(sorted_frame, outs, "output")
     x, y = x / x.mean(axis=0), y / y.mean(axis=0)  # common scale: units do not matter
     periods = np.unique(panel.time)
     if periods.size < 2:
         raise PanelError("malmquist needs at least two periods.")
-    rows = {t: np.flatnonzero(panel.time == t) for t in periods}
+    gap = ~panel.lag(1).valid & (np.arange(panel.nobs) != panel.entity_start())
+    if gap.any():  # checked before any LP is solved
+        raise PanelError("malmquist needs consecutive periods within each entity; "
+                         f"{int(gap.sum())} entity-period(s) follow a gap.")
+    rows = period_reference(panel.time, "contemporaneous")
+    spans = period_reference(panel.time, frontier)
 
     def reference(t: int) -> np.ndarray:
-        if frontier == "global":
-            return np.arange(panel.nobs)
-        if frontier == "sequential":
-            return np.flatnonzero(panel.time <= t)
-        return rows[t]
+        return spans[int(t)]
 
     def efficiency(evaluate: np.ndarray, ref: np.ndarray, rts: str) -> np.ndarray:
         values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
@@ -195,9 +190,5 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
              "infeasible cross-period VRS problem); frontier='global' is always feasible.", ConvergenceWarning)
     log_tfp = np.where(valid, np.log(changes[:, 4]), 0.0)
     cumulative = np.exp(np.cumsum(log_tfp) - np.cumsum(log_tfp)[panel.entity_start()] + log_tfp[panel.entity_start()])
-    gap = ~valid & (np.arange(panel.nobs) != panel.entity_start())
-    if gap.any():
-        raise PanelError("malmquist needs consecutive periods within each entity; "
-                         f"{int(gap.sum())} entity-period(s) follow a gap.")
     diag = MalmquistDiagnostics(frontier, orientation, panel.n_entities, int(periods.size), missing)
     return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)

@@ -29,25 +29,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..options import check_option
 from .lp import INF, LPTemplate
+from .variables import roles, values
 
 __all__ = ["sbm"]
-
-
-def _positive(frame: pd.DataFrame, columns: Sequence[str], what: str) -> np.ndarray:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecificationError(f"{what} column(s) {missing} are not in the data.")
-    values = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    bad = ~(np.isfinite(values) & (values > 0))
-    if bad.any():
-        col = columns[int(np.flatnonzero(bad.any(axis=0))[0])]
-        raise PanelError(f"{what} column {col!r} has zero, negative, missing or infinite values; the SBM divides "
-                         "slacks by each unit's own values, so they must be positive.")
-    return values
 
 
 def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
@@ -62,16 +49,10 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         raise SpecificationError(f"rts={rts!r}: the SBM takes 'crs' or 'vrs'.")
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
-    ins, goods = list(column_names(inputs, "inputs")), list(column_names(outputs, "outputs"))
-    bads = list(column_names(bad_outputs, "bad_outputs"))
-    if not ins or not goods:
-        raise SpecificationError("the SBM needs at least one input and one (good) output.")
-    overlap = (set(ins) & set(goods)) | (set(ins) & set(bads)) | (set(goods) & set(bads))
-    if overlap:
-        raise SpecificationError(f"{sorted(overlap)} given in two roles (inputs, outputs, bad_outputs).")
-    x = _positive(data, ins, "input")
-    yg = _positive(data, goods, "output")
-    yb = _positive(data, bads, "bad output") if bads else np.empty((len(data), 0))
+    ins, goods, bads = roles(inputs, outputs, bad_outputs, what="the SBM")
+    x = values(data, ins, "input", positive=True)
+    yg = values(data, goods, "output", positive=True)
+    yb = values(data, bads, "bad output", positive=True)
     scale = [v.mean(axis=0) for v in (x, yg, yb)]
     x, yg, yb = (v / s if v.size else v for v, s in zip((x, yg, yb), scale))
     n, m, s1, s2 = x.shape[0], x.shape[1], yg.shape[1], yb.shape[1]

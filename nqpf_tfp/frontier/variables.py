@@ -1,0 +1,61 @@
+"""What the frontier models share before any LP: the roles of the columns, their values, the reference
+set of each period."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_names
+from ..errors import PanelError, SpecificationError
+
+__all__ = ["period_reference", "roles", "values"]
+
+
+def roles(inputs: object, outputs: object, bad_outputs: object = None,
+          what: str = "the model") -> tuple[list[str], list[str], list[str]]:
+    """Checked column lists: at least one input and one (good) output, no column in two roles."""
+    ins, goods = list(column_names(inputs, "inputs")), list(column_names(outputs, "outputs"))
+    bads = list(column_names(bad_outputs, "bad_outputs"))
+    if not ins or not goods:
+        raise SpecificationError(f"{what} needs at least one input and one (good) output (inputs=, outputs=).")
+    overlap = (set(ins) & set(goods)) | (set(ins) & set(bads)) | (set(goods) & set(bads))
+    if overlap:
+        raise SpecificationError(f"{sorted(overlap)} given in two roles (inputs, outputs, bad_outputs).")
+    return ins, goods, bads
+
+
+def values(frame: pd.DataFrame, columns: Sequence[str], what: str, *, positive: bool = False) -> np.ndarray:
+    """The columns as a float array: present, finite and non-negative (strictly positive if ``positive``)."""
+    if not columns:
+        return np.empty((len(frame), 0))
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SpecificationError(f"{what} column(s) {missing} are not in the data; columns are {list(frame.columns)}.")
+    out = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    for j, name in enumerate(columns):
+        column = out[:, j]
+        if not np.isfinite(column).all():
+            raise PanelError(f"{what} column {name!r} has {int((~np.isfinite(column)).sum())} missing, non-numeric "
+                             "or infinite values; frontier models need every value.")
+        if np.any(column < 0) or (positive and np.any(column == 0)):
+            rule = "positive (slacks are divided by each unit's own values)" if positive else "non-negative"
+            raise PanelError(f"{what} column {name!r} has {'zero or ' if positive else ''}negative values; it must "
+                             f"be {rule}.")
+    return out
+
+
+def period_reference(time: np.ndarray, frontier: str) -> dict[int, np.ndarray]:
+    """Rows spanning each period's frontier: its own ("contemporaneous"), all up to it ("sequential"),
+    or all ("global")."""
+    out = {}
+    for t in np.unique(time):
+        if frontier == "global":
+            out[int(t)] = np.arange(time.size)
+        elif frontier == "sequential":
+            out[int(t)] = np.flatnonzero(time <= t)
+        else:
+            out[int(t)] = np.flatnonzero(time == t)
+    return out
