@@ -23,6 +23,11 @@ __all__ = [
     "NqpfTfpWarning",
     "DroppedRowsWarning",
     "ConvergenceWarning",
+    "ModelWarning",
+    "OveridentificationWarning",
+    "FunctionalDependenceWarning",
+    "ImplausibleTechnologyWarning",
+    "WeakIdentificationWarning",
     "NqpfTfpDeprecationWarning",
 ]
 
@@ -63,6 +68,31 @@ class DroppedRowsWarning(NqpfTfpWarning):
 
 class ConvergenceWarning(NqpfTfpWarning):
     """An optimiser did not converge, or several optima are nearly as good."""
+
+
+class ModelWarning(NqpfTfpWarning):
+    """The data speak against the model or the estimate is implausible; the number is returned, with this fact.
+
+    Each model check of a production-function fit has its own subclass, so
+    ``warnings.filterwarnings("ignore", category=...)`` can silence one of them
+    (as can ``fit(checks=ModelChecks(silence=(...,)))``).
+    """
+
+
+class OveridentificationWarning(ModelWarning):
+    """Hansen's J rejects the over-identifying moment conditions: some instrument is not valid."""
+
+
+class FunctionalDependenceWarning(ModelWarning):
+    """A free input is (nearly) a function of the control-function first stage's other regressors."""
+
+
+class ImplausibleTechnologyWarning(ModelWarning):
+    """A mean input elasticity is negative, or returns to scale are outside the plausible range."""
+
+
+class WeakIdentificationWarning(ModelWarning):
+    """The excluded instruments hardly move the endogenous inputs (first-stage F below its threshold)."""
 
 
 class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):

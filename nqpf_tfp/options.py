@@ -108,6 +108,15 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "sequential": "all units up to period t: technology never regresses",
         "global": "all periods pooled (Oh 2010): circular, always feasible",
     },
+    "model_check": {
+        "overidentification": "Hansen's J (firm-clustered efficient weight) rejects the over-identifying moments "
+        "at level j_pvalue",
+        "functional_dependence": "a free input's R² on the other control-function first-stage regressors exceeds "
+        "dependence_r2 (Ackerberg, Caves and Frazer 2015)",
+        "implausible_technology": "a mean output elasticity below zero, or returns to scale outside returns_to_scale",
+        "weak_identification": "a free input's firm-clustered Sanderson-Windmeijer first-stage F is below "
+        "first_stage_f",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",

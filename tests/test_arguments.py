@@ -56,6 +56,7 @@ def test_fit_arguments(small, kwargs, message):
         nt.LevinsohnPetrin(small, "Y", "fX1", "sX", "pX", **KW).fit(**kwargs)
 
 
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_seeds_of_every_accepted_kind_give_the_numbers_of_that_seed(small):
     model = nt.LevinsohnPetrin(small, "Y", "fX1", "sX", "pX", **KW)
     by_int = model.fit(bootstrap=4, seed=7).cov

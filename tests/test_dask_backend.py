@@ -21,6 +21,7 @@ def client():
 
 
 # runs first: the module's cluster starts with the first test that asks for it
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_dask_backend_without_a_client_says_how_to_make_one(chilean):
     model = nt.LevinsohnPetrin(chilean.head(600), "Y", ["fX1", "fX2"], "sX", "pX", entity="idvar", time="timevar")
     with pytest.raises(nt.errors.SpecificationError, match="create one first"):
@@ -30,6 +31,7 @@ def test_dask_backend_without_a_client_says_how_to_make_one(chilean):
     assert np.isfinite(model.fit(bootstrap=2, seed=0).std_errors).all()
 
 
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_dask_bootstrap_equals_threads(client, chilean):
     for model in (nt.LevinsohnPetrin(chilean, "Y", ["fX1", "fX2"], "sX", "pX", entity="idvar", time="timevar"),
                   nt.ACF(chilean, "Y", ["fX1", "fX2"], "sX", "pX", entity="idvar", time="timevar")):
@@ -50,6 +52,7 @@ def _by_firm(panel: pd.DataFrame, npartitions: int):
     return dd.from_pandas(panel.set_index(panel["firm"].rename("fid")), npartitions=npartitions)
 
 
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 @pytest.mark.parametrize("form", ["cobb-douglas", "translog"])
 def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
     panel = nt.datasets.simulate_acf(600, 8, seed=11, beta_ll=0.03 if form == "translog" else 0.0)
@@ -77,6 +80,7 @@ def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
 
 @pytest.mark.parametrize("cls, kw", [(nt.Wooldridge, {"method": "iv"}), (nt.Wooldridge, {"method": "gmm"}),
                                      (nt.RobinsonWooldridge, {})])
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_linear_system_on_a_dask_dataframe_equals_the_in_memory_fit(client, cls, kw):
     panel = nt.datasets.simulate_acf(500, 8, seed=12)
     keys = {"entity": "firm", "time": "year"}
@@ -95,6 +99,7 @@ def test_linear_system_on_a_dask_dataframe_equals_the_in_memory_fit(client, cls,
         cov_type="unadjusted").cov, rtol=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 @pytest.mark.parametrize("cls", [nt.LevinsohnPetrin, nt.OlleyPakes])
 def test_control_function_on_a_dask_dataframe_equals_the_in_memory_fit(client, cls):
     panel = nt.datasets.simulate_acf(500, 8, seed=13)
@@ -132,6 +137,7 @@ def test_dask_dataframe_errors(client, chilean):
 
 
 # ------------------------------------------------------------- per industry
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_fit_by_industry_same_numbers_on_threads_and_dask(client):
     a = nt.datasets.simulate_acf(200, 6, seed=21).assign(industry="food")
     b = nt.datasets.simulate_acf(150, 6, seed=22).assign(industry="textiles")

@@ -54,6 +54,7 @@ def test_fewer_firms_than_parameters_for_clustered_errors(chilean, n_firms, make
         make(data)
 
 
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_unclustered_errors_need_no_firm_count(chilean):
     firms = chilean.idvar.unique()[:2]
     data = chilean[chilean.idvar.isin(firms)]

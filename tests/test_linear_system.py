@@ -22,6 +22,7 @@ def _stacked(system):
     return np.r_[y, y], np.vstack(xs), scipy.linalg.block_diag(*zs), np.r_[system.clusters, system.clusters]
 
 
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 @pytest.mark.parametrize("method", ["iv", "gmm", "prodest-gmm"])
 def test_chunked_sums_equal_the_stacked_computation(chilean, method, monkeypatch):
     model = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method=method, **KW)

@@ -18,6 +18,7 @@ from linearmodels.iv import IV2SLS
 from linearmodels.panel import PanelOLS
 
 import nqpf_tfp as nt
+from nqpf_tfp.errors import ImplausibleTechnologyWarning, OveridentificationWarning
 
 KW = {"entity": "idvar", "time": "timevar"}
 FREE = ["fX1", "fX2"]
@@ -39,7 +40,9 @@ def test_olley_pakes_table1(chilean):
 
 
 def test_levinsohn_petrin_table1(chilean):
-    res = nt.LevinsohnPetrin(chilean, "Y", FREE, "sX", "pX", **KW).fit(bootstrap=100, seed=0)
+    # returns to scale 0.199 + 0.169 + 0.117 = 0.484 on this value-added sample: the fit says it is implausible
+    with pytest.warns(ImplausibleTechnologyWarning, match="returns to scale are 0.484"):
+        res = nt.LevinsohnPetrin(chilean, "Y", FREE, "sX", "pX", **KW).fit(bootstrap=100, seed=0)
     assert rounded(res.params) == [0.199, 0.169, 0.117]
     np.testing.assert_allclose(res.std_errors, [0.025, 0.024, 0.044], rtol=0.30)
 
@@ -47,7 +50,9 @@ def test_levinsohn_petrin_table1(chilean):
 def test_wooldridge_gmm_table1(chilean):
     # prodest's GMM system, reproduced with method="prodest-gmm" (see the docs: its first equation
     # forces k's coefficient to gamma, which biases gamma; our "gmm" does not)
-    res = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="prodest-gmm", **KW).fit(cov_type="prodest")
+    # its restriction is rejected: Hansen's J = 21.0 on 3 df (p = 0.0001)
+    with pytest.warns(OveridentificationWarning, match="J = 21.00 on 3 df"):
+        res = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="prodest-gmm", **KW).fit(cov_type="prodest")
     assert rounded(res.params) == [0.247, 0.217, 0.058]
     assert rounded(res.std_errors) == [0.017, 0.015, 0.031]
     assert res.nobs == 1944
@@ -56,7 +61,8 @@ def test_wooldridge_gmm_table1(chilean):
 def test_prodest_gmm_default_cov_is_firm_clustered(chilean):
     # prodest's formula ignores within-firm correlation; the clustered SEs are about twice as large
     model = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="prodest-gmm", **KW)
-    clustered, prodest = model.fit(), model.fit(cov_type="prodest")
+    with pytest.warns(OveridentificationWarning):
+        clustered, prodest = model.fit(), model.fit(cov_type="prodest")
     assert clustered.cov_type == "cluster"
     pd.testing.assert_series_equal(clustered.params, prodest.params)
     assert (clustered.std_errors > prodest.std_errors).all()
@@ -114,7 +120,8 @@ def test_wooldridge_gmm_is_efficient_gmm_as_linearmodels(chilean):
     y, x, z, clusters = _stacked_system(chilean)
     from linearmodels.iv import IVGMM
 
-    res = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="gmm", **KW).fit()
+    with pytest.warns(ImplausibleTechnologyWarning, match="returns to scale are 0.484"):
+        res = nt.Wooldridge(chilean, "Y", FREE, "sX", "pX", method="gmm", **KW).fit()
     peer = IVGMM(y, None, x, z, weight_type="clustered", clusters=clusters).fit(
         cov_type="clustered", clusters=clusters, iter_limit=2)
     np.testing.assert_allclose(res.params, peer.params[1:4], atol=1e-6)
@@ -158,7 +165,9 @@ def test_ols_equals_statsmodels(chilean, ours, theirs):
     ("cluster", {"cov_type": "clustered", "cluster_entity": True}),
 ])
 def test_fixed_effects_equals_linearmodels(chilean, ours, theirs):
-    res = nt.FixedEffects(chilean, "Y", FREE, "sX", **KW).fit(cov_type=ours)
+    # within-firm variation of mismeasured inputs attenuates FE (Griliches and Mairesse 1998): returns to scale 0.231
+    with pytest.warns(ImplausibleTechnologyWarning, match="returns to scale are 0.231"):
+        res = nt.FixedEffects(chilean, "Y", FREE, "sX", **KW).fit(cov_type=ours)
     p = chilean.set_index(["idvar", "timevar"])
     peer = PanelOLS(p.Y, p[FREE + ["sX"]], entity_effects=True).fit(**theirs)
     np.testing.assert_allclose(res.params, peer.params, atol=1e-8)

@@ -12,6 +12,7 @@ Layers (imports point down only)::
     gmm/          criteria, Markov GMM, ACF's search      inference/  sandwiches, bootstrap
     numerics/     polynomial bases, least squares, cluster sums
     spec, formula, estimate, results, by_group            the specification and the results
+    checks, model_checks                                  degenerate data; facts that distrust an estimate
 """
 
 from .by_group import fit_by
@@ -26,9 +27,10 @@ from .estimators import (
     RobinsonWooldridge,
     Wooldridge,
 )
+from .model_checks import CheckOutcome, ModelChecks
 from .results import ProductionResults
 
 __all__ = [
     "ACF", "ProductionEstimator", "ProductionResults", "OLS", "FixedEffects", "OlleyPakes", "LevinsohnPetrin",
-    "Wooldridge", "RobinsonWooldridge", "GNR", "fit_by",
+    "Wooldridge", "RobinsonWooldridge", "GNR", "fit_by", "ModelChecks", "CheckOutcome",
 ]

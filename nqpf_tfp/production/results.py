@@ -13,6 +13,7 @@ import pandas as pd
 from ..arguments import confidence_level
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
+from .model_checks import CheckOutcome
 
 __all__ = ["Optimum", "ProductionDiagnostics", "ProductionResults"]
 
@@ -87,6 +88,17 @@ class ProductionDiagnostics(Diagnostics):
     mean_exp_eps: float | None = None
     #: GNR: coefficients of the constant of integration (the fixed inputs' polynomial)
     constant_coefficients: tuple[float, ...] | None = None
+    #: OP / LP / Wooldridge: R² of each free input on the other first-stage regressors (functional dependence)
+    free_input_r2: tuple[float, ...] | None = None
+    #: Robinson-Wooldridge: firm-clustered Sanderson-Windmeijer first-stage F of each free input
+    first_stage_f: tuple[float, ...] | None = None
+    #: the model checks of :mod:`~nqpf_tfp.production.model_checks` (fired or not, silenced or not)
+    model_checks: tuple[CheckOutcome, ...] | None = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Messages of the model checks that fired and were not silenced (the summary's "Warnings")."""
+        return tuple(c.message for c in self.model_checks or () if c.speaks)
 
     @classmethod
     def build(cls, values: Mapping[str, Any]) -> ProductionDiagnostics:
@@ -269,7 +281,10 @@ class ProductionResults(TFPResults):
         ]
         if self.j_stat is not None:
             jp = _chi2_sf(self.j_stat, self.j_df or 1)
-            notes.append(f"Hansen/Sargan J = {self.j_stat:.3f}, df = {self.j_df}, p = {jp:.4f}.")
+            notes.append(f"Hansen's J (firm-clustered weight) = {self.j_stat:.3f}, df = {self.j_df}, p = {jp:.4f}.")
+        if d.warnings:
+            notes.append("Warnings:")
+            notes += [f"[{i}] {m}" for i, m in enumerate(d.warnings, 1)]
         return SummaryTable(frame, f"Production function: {self.method}", notes, ".4f")
 
     def to_frame(self) -> pd.DataFrame:

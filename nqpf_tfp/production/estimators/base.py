@@ -17,6 +17,7 @@ from ...parallel import check_n_jobs, is_dask_frame
 from ..checks import check_clusters, check_magnitudes, check_result, check_within_variation
 from ..estimate import Estimate
 from ..inference.bootstrap import Replication, bootstrap_covariance
+from ..model_checks import ModelChecks, emit_warnings, evaluate_checks
 from ..numerics.linalg import check_rank
 from ..outofcore import PartitionedModel
 from ..results import ProductionResults
@@ -188,6 +189,7 @@ class ProductionEstimator:
         backend: str = "threads",
         on_failure: str = "raise",
         progress: bool = False,
+        checks: ModelChecks | None = None,
     ) -> ProductionResults:
         """Estimate.
 
@@ -217,7 +219,19 @@ class ProductionEstimator:
             A failed replication raises (default), or is dropped with a warning.
         progress : bool
             Show a tqdm progress bar over replications.
+        checks : ModelChecks, optional
+            Thresholds of the model checks run on the estimate (over-identification,
+            functional dependence, implausible technology, weak identification) and
+            the checks to silence; default :class:`~nqpf_tfp.production.ModelChecks()`.
+            A check that fires warns once, with its own category
+            (:class:`~nqpf_tfp.errors.ModelWarning` subclasses), and is listed under
+            "Warnings" in ``summary()``; all outcomes are in ``diagnostics.model_checks``.
         """
+        if checks is None:
+            checks = ModelChecks()
+        elif not isinstance(checks, ModelChecks):
+            raise SpecificationError(f"checks must be a ModelChecks object (nqpf_tfp.ModelChecks(...)), "
+                                     f"not {type(checks).__name__}.")
         on_failure = check_option("on_failure", on_failure)
         backend = check_option("backend", backend)
         n_jobs = check_n_jobs(n_jobs)
@@ -273,7 +287,9 @@ class ProductionEstimator:
             assert est.cov is not None
             cov = est.cov
         diagnostics["seconds"] = _time.perf_counter() - start
-        return self._results(est, cov, chosen, diagnostics, with_j=not bootstrap)
+        results = self._results(est, cov, chosen, diagnostics, checks)
+        emit_warnings(results.diagnostics.model_checks or ())
+        return results
 
     # ------------------------------------------------- advanced interface
     @property
@@ -330,11 +346,23 @@ class ProductionEstimator:
         raise NotImplementedError
 
     def _results(self, est: Estimate, cov: np.ndarray, cov_type: str, diagnostics: dict[str, Any],
-                 with_j: bool) -> ProductionResults:
-        """The one place an estimate becomes a :class:`ProductionResults` (in memory or out of core)."""
+                 checks: ModelChecks) -> ProductionResults:
+        """The one place an estimate becomes a :class:`ProductionResults` (in memory or out of core),
+        with the model checks run on it."""
         names = self._param_names()
         in_memory = self._ddf is None
         check_result(est.params, np.sqrt(np.diag(cov)) if cov.size else np.array([]), names, self.method)
+        inputs = self._input_names()
+        rts_weights = self._rts_series(est.rts_weights, names)
+        if isinstance(est.elasticities, np.ndarray):
+            mean_elasticities = est.elasticities.mean(axis=0)
+        else:  # Cobb-Douglas (in memory or out of core): the coefficients
+            mean_elasticities = np.array([est.params[names.index(i)] for i in inputs])
+        diagnostics["model_checks"] = evaluate_checks(
+            checks, method=self.method, inputs=inputs, elasticities=mean_elasticities,
+            returns_to_scale=float(rts_weights.to_numpy() @ est.params), j_stat=est.j_stat, j_df=est.j_df,
+            free=list(self.spec.free), free_r2=est.diagnostics.get("free_input_r2"),
+            endogenous_f=est.diagnostics.get("first_stage_f"))
         return ProductionResults(
             method=self.method,
             params=pd.Series(est.params, index=names, name="coef"),
@@ -343,11 +371,11 @@ class ProductionEstimator:
             nobs=est.nobs,
             tfp=self._panel.series(est.tfp, "tfp", on="index") if in_memory else est.tfp,
             elasticities=self._elasticities(est, names) if in_memory else est.elasticities,
-            rts_weights=self._rts_series(est.rts_weights, names),
-            inputs=self._input_names(),
+            rts_weights=rts_weights,
+            inputs=inputs,
             diagnostics=diagnostics,
-            j_stat=est.j_stat if with_j else None,
-            j_df=est.j_df if with_j else None,
+            j_stat=est.j_stat,
+            j_df=est.j_df,
         )
 
     def __getstate__(self) -> dict[str, Any]:

@@ -56,7 +56,7 @@ from ..estimate import Estimate
 from ..gmm.control_function import SecondStage, direct_criterion, first_stage, minimize_second_stage
 from ..inference.two_stage import TwoStageProblem, two_stage_sandwich
 from ..numerics.basis import polynomial
-from ..numerics.linalg import EntityCrossProducts
+from ..numerics.linalg import EntityCrossProducts, collinearity_r2
 from ..outofcore.control_function import PartitionedControlFunction, fit_control_function_partitioned
 from ..spec import ModelData
 from .base import ProductionEstimator
@@ -116,6 +116,8 @@ class _ControlFunction(ProductionEstimator):
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
             "optimizer_message": str(opt.message),
         }
+        if data is self._data:  # the full sample: the functional-dependence check
+            diag["free_input_r2"] = collinearity_r2(fs.design.T @ fs.design, range(1, 1 + fs.n_free))
         warn = [] if opt.success else [
             f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
         return Estimate(params, data.log_tfp(params), data.n, cov, diagnostics=diag, warnings=warn)

@@ -141,6 +141,7 @@ def gmm_from_sums(zx: np.ndarray, zy: np.ndarray, zz: np.ndarray,
     weight = np.linalg.pinv(zz)
     params = solve_gmm(zx, zy, weight)
     s, uu = meat(params)
+    s_first = s
     if efficient:
         weight = np.linalg.pinv(s)
         params = solve_gmm(zx, zy, weight)
@@ -156,7 +157,16 @@ def gmm_from_sums(zx: np.ndarray, zy: np.ndarray, zz: np.ndarray,
     else:
         raise EstimationError(f"cov_type={cov_type!r} is not available for GMM.")
     j_df = zx.shape[0] - zx.shape[1]
-    zu = zy - zx @ params
-    # Sargan's homoskedastic J for 2SLS, Hansen's for the efficient weight
-    j_stat = float(zu @ weight @ zu) if efficient else float(zu @ np.linalg.pinv(zz) @ zu / (uu / n_rows))
-    return GMMFit(params, cov, j_stat if j_df > 0 else None, j_df if j_df > 0 else None)
+    if j_df <= 0:
+        return GMMFit(params, cov)
+    # Hansen's J with the firm-clustered efficient weight, whatever the covariance: the two-step
+    # criterion (for 2SLS, of the two-step estimator started from it, as Stata's ivreg2 reports it
+    # with clustering). Sargan's homoskedastic J over-rejects when a firm's rows are correlated.
+    if efficient:
+        zu = zy - zx @ params
+        j_stat = float(zu @ weight @ zu)
+    else:
+        two_step_weight = np.linalg.pinv(s_first)
+        zu = zy - zx @ solve_gmm(zx, zy, two_step_weight)
+        j_stat = float(zu @ two_step_weight @ zu)
+    return GMMFit(params, cov, j_stat, j_df)

@@ -7,13 +7,16 @@ bread of a sandwich.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...errors import EstimationError
 
-__all__ = ["EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "ols"]
+__all__ = [
+    "EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "collinearity_r2", "ols",
+]
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,31 @@ class EntityCrossProducts:
         except np.linalg.LinAlgError as exc:
             raise EstimationError("the resampled first stage is singular (a regressor is constant or collinear "
                                   "among the drawn firms).") from exc
+
+
+def collinearity_r2(cross: np.ndarray, columns: Sequence[int]) -> np.ndarray:
+    """R² of each of ``columns`` on all the other columns of a design, from its cross-products ``X'X``.
+
+    Column 0 of the design must be the constant (``cross[0, 0]`` = rows). The
+    regression is on the centred columns scaled to unit variance, with a
+    pseudo-inverse, so an exact dependence gives R² = 1 rather than an error.
+    """
+    n = cross[0, 0]
+    mean = cross[0, 1:] / n
+    centred = cross[1:, 1:] - n * np.outer(mean, mean)
+    spread = np.sqrt(np.clip(np.diag(centred), 0.0, None))
+    varies = spread > 1e-12 * np.maximum(1.0, np.abs(mean))
+    out = np.full(len(columns), np.nan)
+    for i, col in enumerate(columns):
+        j = col - 1
+        if not varies[j]:
+            continue  # a constant free input is an error raised before estimation
+        others = np.flatnonzero(varies & (np.arange(varies.size) != j))
+        corr = centred / np.outer(np.where(varies, spread, 1.0), np.where(varies, spread, 1.0))
+        c_oo, c_oj = corr[np.ix_(others, others)], corr[others, j]
+        explained = float(c_oj @ np.linalg.pinv(c_oo, rcond=1e-12, hermitian=True) @ c_oj)
+        out[i] = min(max(explained, 0.0), 1.0)
+    return out
 
 
 def n_clusters(clusters: np.ndarray) -> int:

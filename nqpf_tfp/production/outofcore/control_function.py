@@ -24,6 +24,7 @@ from ...panel import Panel
 from ..estimate import Estimate
 from ..gmm.control_function import SecondStage, first_stage_design, minimize_second_stage
 from ..inference.two_stage import TwoStageProblem, response_parts, sandwich_from_parts, sandwich_parts
+from ..numerics.linalg import collinearity_r2
 from ..spec import ModelData
 from .common import PartitionedModel, constant_elasticities, map_partitions, model_frame, totals
 
@@ -115,7 +116,8 @@ def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, c
     elasticities = ddf.map_partitions(constant_elasticities, cf.model, params[:len(inputs)], meta=meta)
     diag = {"first_stage_nobs": int(total["kept"]), "second_stage_nobs": int(n), "converged": bool(opt.success),
             "objective": float(opt.fun) * n, "iterations": int(opt.nit), "start": start.tolist(),
-            "optimizer_message": str(opt.message), "n_entities": int(total["firms"]), "partitions": len(parts)}
+            "optimizer_message": str(opt.message), "n_entities": int(total["firms"]), "partitions": len(parts),
+            "free_input_r2": collinearity_r2(total["xx"], range(1, 1 + n_free))}
     warn = [] if opt.success else [f"{method}: the optimiser did not converge ({opt.message}); see diagnostics."]
     return Estimate(params, tfp, int(total["kept"]), cov, elasticities=elasticities, diagnostics=diag,
                     warnings=warn, dropped=int(total["rows"] - total["kept"]))

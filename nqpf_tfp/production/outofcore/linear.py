@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..estimate import Estimate
 from ..gmm.linear import LinearSystem, gmm_from_sums
-from ..numerics.linalg import n_clusters
+from ..numerics.linalg import collinearity_r2, n_clusters
 from ..spec import ModelData
 from .common import PartitionedModel, constant_elasticities, map_partitions, model_frame, totals
 
@@ -31,6 +31,9 @@ class PartitionedLinearModel:
     system: Callable[[ModelData], LinearSystem]
     efficient: bool
     n_equations: int
+    #: columns 0..dependence_block-1 of Z'Z are the first-stage equation's instruments (constant, free inputs,
+    #: ...), whose free-input columns give the functional-dependence R²; None: no such equation
+    dependence_block: int | None = None
 
 
 def _first(pdf: pd.DataFrame, lin: PartitionedLinearModel) -> dict[str, Any]:
@@ -72,5 +75,8 @@ def fit_linear_partitioned(lin: PartitionedLinearModel, ddf: Any, cov_type: str)
     elasticities = ddf.map_partitions(constant_elasticities, lin.model, params[:len(inputs)], meta=meta)
     diag = {"estimation_nobs": int(total["n"]), "instruments": int(total["zx"].shape[0]),
             "parameters": int(total["zx"].shape[1]), "n_entities": total["firms"], "partitions": len(parts)}
+    if lin.dependence_block is not None:
+        block = slice(0, lin.dependence_block)
+        diag["free_input_r2"] = collinearity_r2(total["zz"][block, block], range(1, 1 + len(spec.free)))
     return Estimate(params, tfp, int(total["n"]), cov, elasticities=elasticities, diagnostics=diag,
                     j_stat=fit.j_stat, j_df=fit.j_df, dropped=int(total["rows"] - total["kept"]))
