@@ -94,6 +94,8 @@ def test_linear_system_on_a_dask_dataframe_equals_the_in_memory_fit(client, cls,
         assert remote.j_stat == pytest.approx(memory.j_stat, rel=1e-9)
     assert remote.nobs == memory.nobs and remote.diagnostics["partitions"] == 3
     np.testing.assert_allclose(remote.tfp.compute().to_numpy(), memory.tfp.to_numpy(), atol=1e-10)
+    if memory.diagnostics.free_input_r2 is not None:  # Wooldridge: the same functional-dependence statistic
+        np.testing.assert_allclose(remote.diagnostics.free_input_r2, memory.diagnostics.free_input_r2, rtol=1e-9)
     unadjusted = cls(_by_firm(panel, 2), "y", "l", "k", "m", **kw, **keys).fit(cov_type="unadjusted")
     np.testing.assert_allclose(unadjusted.cov, cls(panel, "y", "l", "k", "m", **kw, **keys).fit(
         cov_type="unadjusted").cov, rtol=1e-9)
@@ -114,6 +116,11 @@ def test_control_function_on_a_dask_dataframe_equals_the_in_memory_fit(client, c
     assert remote.nobs == memory.nobs and remote.diagnostics["partitions"] == 3
     assert remote.diagnostics["second_stage_nobs"] == memory.diagnostics["second_stage_nobs"]
     np.testing.assert_allclose(remote.tfp.compute().to_numpy(), memory.tfp.to_numpy(), atol=1e-8)
+    # the model checks see the same statistics out of core (here labour is nearly a function of (k, m))
+    np.testing.assert_allclose(remote.diagnostics.free_input_r2, memory.diagnostics.free_input_r2, rtol=1e-9)
+    assert [(c.name, c.fired) for c in remote.diagnostics.model_checks] == \
+        [(c.name, c.fired) for c in memory.diagnostics.model_checks]
+    assert memory.diagnostics.model_checks[0].fired  # functional dependence
 
 
 def test_dask_dataframe_errors(client, chilean):
