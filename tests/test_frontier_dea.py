@@ -8,6 +8,7 @@ is 5e-4. Data: tests/data/coelli1998_deap_eg1.csv (provenance in tests/data/READ
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -107,3 +108,46 @@ def test_results_contract():
     assert res.plot(ax=ax) is ax
     plt.close(fig)
     assert res.to_frame().index.equals(EG1.index)
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs", "nirs", "ndrs"])
+@pytest.mark.parametrize("orientation", ["input", "output"])
+def test_the_frame_gives_the_scores_of_the_whole_reference_set(rts, orientation):
+    # Dulá's reduction must be exact: scores, slacks and targets against the frame equal those against
+    # all units, with a technology of many inefficient units (and some ties: duplicated efficient units)
+    rng = np.random.default_rng(7)
+    data = pd.DataFrame(rng.uniform(1, 10, (400, 5)), columns=["x1", "x2", "x3", "y1", "y2"])
+    data.iloc[200:210] = data.iloc[:10].to_numpy()
+    kw = {"rts": rts, "orientation": orientation}
+    full = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], frame=False, **kw)
+    reduced = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], **kw)
+    assert reduced.diagnostics.frame_units < 60 and full.diagnostics.frame_units is None
+    scores = [c for c in full.to_frame() if "efficiency" in c]
+    pd.testing.assert_frame_equal(reduced.to_frame()[scores], full.to_frame()[scores], rtol=0, atol=1e-9)
+    # the largest total slack is unique (its split over the variables need not be)
+    means = data.mean()
+    total = [(r.slacks / means[r.slacks.columns.str.removeprefix("slack_")].to_numpy()).sum(axis=1)
+             for r in (reduced, full)]
+    np.testing.assert_allclose(total[0], total[1], rtol=0, atol=1e-7)
+    assert (reduced.status == "optimal").all()
+    # a separate reference set (the first half spans the frontier of the second): scores may exceed 1,
+    # VRS ones may be infeasible; both reported alike
+    other = data.iloc[200:].reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cross_full = nt.frontier.dea(other, ["x1", "x2", "x3"], ["y1", "y2"], reference=data.iloc[:200],
+                                     frame=False, slacks=False, **kw)
+        cross = nt.frontier.dea(other, ["x1", "x2", "x3"], ["y1", "y2"], reference=data.iloc[:200], slacks=False,
+                                **kw)
+    pd.testing.assert_series_equal(cross.status, cross_full.status)
+    np.testing.assert_allclose(cross.efficiency, cross_full.efficiency, rtol=0, atol=1e-9)
+
+
+def test_the_frame_with_the_scipy_fallback():
+    rng = np.random.default_rng(8)
+    data = pd.DataFrame(rng.uniform(1, 10, (120, 4)), columns=["x1", "x2", "y1", "y2"])
+    for rts in ("crs", "vrs"):
+        full = nt.frontier.dea(data, ["x1", "x2"], ["y1", "y2"], rts=rts, frame=False, solver="scipy")
+        reduced = nt.frontier.dea(data, ["x1", "x2"], ["y1", "y2"], rts=rts, solver="scipy")
+        np.testing.assert_allclose(reduced.efficiency, full.efficiency, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(reduced.slacks.sum(axis=1), full.slacks.sum(axis=1), rtol=0, atol=1e-7)

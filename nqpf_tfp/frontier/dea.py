@@ -47,6 +47,7 @@ from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
+from .frame import Frame, build_frame
 from .lp import INF, LPTemplate
 from .variables import roles
 from .variables import values as column_values
@@ -173,6 +174,8 @@ class DEADiagnostics(Diagnostics):
     solver: str
     super_efficiency: bool
     seconds: float
+    #: reference units in the frame (Dulá 2011) that the per-unit LPs used; None without ``frame=True``
+    frame_units: int | None = None
 
 
 class DEAResults(TFPResults):
@@ -256,7 +259,7 @@ class DEAResults(TFPResults):
 
 def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, rts: str = "crs",
         orientation: str = "input", reference: pd.DataFrame | None = None, super_efficiency: bool = False,
-        slacks: bool = True, solver: str = "auto") -> DEAResults:
+        slacks: bool = True, solver: str = "auto", frame: bool = True) -> DEAResults:
     """Radial DEA efficiency of every row of ``data`` (see :mod:`nqpf_tfp.frontier.dea` for the LPs).
 
     Parameters
@@ -277,6 +280,11 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         Run phase two (slacks and targets).
     solver : {"auto", "highspy", "scipy"}
         HiGHS through highspy (model built once, warm-started) when installed, else SciPy's linprog.
+    frame : bool
+        Reduce the reference set to its frame, the extreme-efficient units that span the technology
+        (Dulá 2011; :mod:`nqpf_tfp.frontier.frame`), before the per-unit LPs: the same scores, slacks and
+        targets, with small LPs (at 10,000 units a tenth of the time or less). Peers are then frame
+        units. Not used with ``super_efficiency`` (leaving a frame unit out changes the technology).
 
     Returns
     -------
@@ -311,23 +319,42 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     for names, scale, what in ((ins, scale_x, "input"), (outs, scale_y, "output")):
         if np.any(scale <= 0):
             raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
+    if not isinstance(frame, (bool, np.bool_)):
+        raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     xs, ys, xrs, yrs = x / scale_x, y / scale_y, x_ref / scale_x, y_ref / scale_y
     backend = solver
-    values, statuses, lambdas = radial_scores(xs, ys, xrs, yrs, rts, orientation, super_efficiency, backend)
+    use_frame = bool(frame) and not super_efficiency
+    frames: dict[str, Frame] = {}
+
+    def scores(model_rts: str) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        if not use_frame:
+            return radial_scores(xs, ys, xrs, yrs, model_rts, orientation, super_efficiency, backend)
+        if model_rts not in frames:
+            frames[model_rts] = build_frame(xrs, yrs, model_rts, backend)
+        fr = frames[model_rts]
+        if reference is None and orientation == "input":  # the frame's own LPs are the scores
+            return fr.theta, fr.status, fr.lambdas
+        values, statuses, (rows, cols, weights) = radial_scores(
+            xs, ys, xrs[fr.units], yrs[fr.units], model_rts, orientation, False, backend)
+        return values, statuses, (rows, fr.units[cols], weights)
+
+    values, statuses, lambdas = scores(rts)
     efficiency = values if orientation == "input" else 1.0 / values
-    frame = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=data.index)
+    frame_out = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=data.index)
     if rts == "vrs":
-        crs, _, _ = radial_scores(xs, ys, xrs, yrs, "crs", orientation, super_efficiency, backend)
-        nirs, _, _ = radial_scores(xs, ys, xrs, yrs, "nirs", orientation, super_efficiency, backend)
+        crs, _, _ = scores("crs")
+        nirs, _, _ = scores("nirs")
         crs_eff = crs if orientation == "input" else 1.0 / crs
         nirs_eff = nirs if orientation == "input" else 1.0 / nirs
-        frame["crs_efficiency"] = crs_eff
-        frame["scale_efficiency"] = crs_eff / efficiency
-        returns = np.where(np.abs(frame["scale_efficiency"] - 1) < 1e-9, "crs",
+        frame_out["crs_efficiency"] = crs_eff
+        frame_out["scale_efficiency"] = crs_eff / efficiency
+        returns = np.where(np.abs(frame_out["scale_efficiency"] - 1) < 1e-9, "crs",
                            np.where(np.abs(nirs_eff - efficiency) < 1e-9, "drs", "irs"))
-        frame["returns"] = pd.Series(returns, index=frame.index).where(np.isfinite(frame["scale_efficiency"]))
+        frame_out["returns"] = pd.Series(returns, index=frame_out.index).where(
+            np.isfinite(frame_out["scale_efficiency"]))
     if slacks:
-        phase2 = _Slacks(xrs, yrs, rts, backend)
+        reduced = frames[rts].units if use_frame else slice(None)
+        phase2 = _Slacks(xrs[reduced], yrs[reduced], rts, backend)
         s_in = np.full(x.shape, np.nan)
         s_out = np.full(y.shape, np.nan)
         for o in np.flatnonzero(np.array(statuses) == "optimal"):
@@ -338,15 +365,15 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
                 s_in[o], s_out[o] = si, so
         s_in_data, s_out_data = s_in * scale_x, s_out * scale_y
         for j, name in enumerate(ins):
-            frame[f"slack_{name}"] = np.where(np.abs(s_in_data[:, j]) < 1e-9 * scale_x[j], 0.0, s_in_data[:, j])
+            frame_out[f"slack_{name}"] = np.where(np.abs(s_in_data[:, j]) < 1e-9 * scale_x[j], 0.0, s_in_data[:, j])
         for j, name in enumerate(outs):
-            frame[f"slack_{name}"] = np.where(np.abs(s_out_data[:, j]) < 1e-9 * scale_y[j], 0.0, s_out_data[:, j])
+            frame_out[f"slack_{name}"] = np.where(np.abs(s_out_data[:, j]) < 1e-9 * scale_y[j], 0.0, s_out_data[:, j])
         radial_x = x * (values[:, None] if orientation == "input" else 1.0)
         radial_y = y * (values[:, None] if orientation == "output" else 1.0)
         for j, name in enumerate(ins):
-            frame[f"target_{name}"] = radial_x[:, j] - frame[f"slack_{name}"].to_numpy()
+            frame_out[f"target_{name}"] = radial_x[:, j] - frame_out[f"slack_{name}"].to_numpy()
         for j, name in enumerate(outs):
-            frame[f"target_{name}"] = radial_y[:, j] + frame[f"slack_{name}"].to_numpy()
+            frame_out[f"target_{name}"] = radial_y[:, j] + frame_out[f"slack_{name}"].to_numpy()
     rows, cols, weights = lambdas
     peers = pd.DataFrame({"dmu": data.index[rows], "peer": ref.index[cols], "lambda": weights})
     not_optimal = int(sum(s != "optimal" for s in statuses))
@@ -356,8 +383,9 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
              "global or biennial reference set.", ConvergenceWarning)
     diagnostics = DEADiagnostics(rts, orientation, x.shape[0], x_ref.shape[0], not_optimal,
                                  "highspy" if _uses_highspy(backend) else "scipy", bool(super_efficiency),
-                                 _time.perf_counter() - start)
-    return DEAResults(frame, peers, diagnostics)
+                                 _time.perf_counter() - start,
+                                 int(frames[rts].units.size) if use_frame else None)
+    return DEAResults(frame_out, peers, diagnostics)
 
 
 def _uses_highspy(backend: str) -> bool:
