@@ -126,13 +126,12 @@ class _GrowingLP:
         a_ub[m:, 1:] = -cols[m:m + s]
         b_ub = np.r_[np.zeros(m), -y_o]
         a_eq = b_eq = None
-        lo, hi = _RTS_ROW.get(self.rts, (None, None))
         if self.rts == "vrs":
             a_eq, b_eq = np.r_[0.0, cols[-1]][None, :], np.array([1.0])
-        elif self.rts == "nirs":
-            a_ub, b_ub = np.vstack([a_ub, np.r_[0.0, cols[-1]]]), np.r_[b_ub, hi]
-        elif self.rts == "ndrs":
-            a_ub, b_ub = np.vstack([a_ub, -np.r_[0.0, cols[-1]]]), np.r_[b_ub, -lo]
+        elif self.rts == "nirs":  # sum lambda <= 1
+            a_ub, b_ub = np.vstack([a_ub, np.r_[0.0, cols[-1]]]), np.r_[b_ub, 1.0]
+        elif self.rts == "ndrs":  # sum lambda >= 1
+            a_ub, b_ub = np.vstack([a_ub, -np.r_[0.0, cols[-1]]]), np.r_[b_ub, -1.0]
         res = linprog(np.r_[1.0, np.zeros(k)], A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
                       bounds=[(None, None)] + [(0, None)] * k, method="highs")
         if res.status != 0:
@@ -201,8 +200,9 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto") -
         o = int(o)
         if np.isfinite(theta[o]):
             later = frame_columns[frame_size_at[o]:]
-            if not np.any(later @ duals[o] > PRICING):
-                lambdas[o] = np.r_[lambdas[o], np.zeros(len(frame) - frame_size_at[o])]
+            previous = lambdas[o]
+            if previous is not None and not np.any(later @ duals[o] > PRICING):
+                lambdas[o] = np.r_[previous, np.zeros(len(frame) - frame_size_at[o])]
                 continue
         word, value, lam, _ = lp.solve(x[o], y[o])
         lps += 1
