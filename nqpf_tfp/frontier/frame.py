@@ -210,12 +210,12 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto") -
     units = np.array(frame, dtype=np.int64)
     rows, cols, weights = [], [], []
     for o in range(n):
-        lam = lambdas[o]
-        if status[o] == "optimal" and lam is not None:
-            positive = np.flatnonzero(lam > 1e-10)
+        found = lambdas[o]
+        if status[o] == "optimal" and found is not None:
+            positive = np.flatnonzero(found > 1e-10)
             rows.append(np.full(positive.size, o))
             cols.append(units[positive])
-            weights.append(lam[positive])
+            weights.append(found[positive])
     empty = np.empty(0, dtype=np.int64)
     sparse = (np.concatenate(rows) if rows else empty, np.concatenate(cols) if cols else empty,
               np.concatenate(weights) if weights else np.empty(0))
