@@ -90,6 +90,11 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "truncated-normal": "u ~ N(mu, sigma_u^2) truncated at 0 (Stevenson 1980)",
         "exponential": "u ~ exponential with mean sigma_u (Meeusen and van den Broeck 1977)",
     },
+    "sfa_model": {
+        "cross-section": "independent observations",
+        "bc92": "panel, u_it = exp(-eta (t - T)) u_i (Battese and Coelli 1992; FRONTIER 4.1's error components)",
+        "bc95": "u_it ~ N+(z_it'delta, sigma_u^2): inefficiency effects (Battese and Coelli 1995)",
+    },
     "sfa_efficiency": {
         "bc": "E[exp(-u) | e] (Battese and Coelli 1988; FRONTIER 4.1's measure)",
         "jlms": "exp(-E[u | e]) (Jondrow, Lovell, Materov and Schmidt 1982)",
@@ -136,6 +141,7 @@ KEYWORDS: Mapping[str, str] = {
     "dea_rts": "rts",
     "dea_orientation": "orientation",
     "sfa_distribution": "distribution",
+    "sfa_model": "model",
     "sfa_efficiency": "efficiency",
     "malmquist_frontier": "frontier",
     "ddf_direction": "direction",

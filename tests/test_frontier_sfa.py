@@ -84,3 +84,98 @@ def test_results_contract():
     assert res.plot(ax=ax) is ax
     plt.close(fig)
     assert list(res.to_frame().columns) == ["efficiency", "residual"]
+
+
+# --------------------------------------------------------------------------------------------- panels
+# Reference: R package frontier 0.9-8 (FRONTIER 4.1's Fortran inside), tests/frontierTest.Rout.save, on
+# Coelli, Rao, O'Donnell and Battese's (2005) Philippine rice panel (43 farms x 8 years), Cobb-Douglas in
+# logs of AREA, LABOR, NPK. Printed to 5 significant digits; FRONTIER's DFP search stops within ~5e-5 of
+# the maximum on flat directions (delta_BANRAT, standard error 0.9), so parameters are compared to 1e-4.
+# Its standard errors come from the search's approximate inverse Hessian and are not compared.
+RICE = pd.read_csv(Path(__file__).parent / "data" / "frontier_riceProdPhil.csv")
+RICE_INPUTS = ["AREA", "LABOR", "NPK"]
+
+
+def test_bc92_time_varying_inefficiency_equals_frontier41():
+    res = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, entity="FMERCODE", time="YEARDUM", model="bc92",
+                          take_logs=True).fit()
+    # b3 <- frontier(riceProdPhil, ..., eta = TRUE)
+    np.testing.assert_allclose(res.params, [-0.75392, 0.47492, 0.30010, 0.19946, 0.12996, 0.36963, 0.05891],
+                               atol=1e-4)
+    assert list(res.params.index[-3:]) == ["sigma2", "gamma", "eta"]
+    assert res.loglik == pytest.approx(-84.55, abs=5e-3)
+    assert res.diagnostics.lr_statistic == pytest.approx(40.713, abs=5e-3)
+    assert res.diagnostics.lr_restrictions == 2 and res.diagnostics.n_entities == 43
+    # eta > 0: inefficiency falls over time, so every farm's efficiency rises year by year
+    eff = res.efficiency.groupby(RICE.FMERCODE).apply(lambda s: np.all(np.diff(s.to_numpy()) > 0))
+    assert eff.all()
+
+
+def test_bc92_time_invariant_is_the_eta_zero_case():
+    # b1: FRONTIER's error-components model without eta; our BC92 with eta estimated nests it
+    res = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, entity="FMERCODE", time="YEARDUM", model="bc92",
+                          take_logs=True).fit()
+    b1_loglik = -86.43
+    assert 2 * (res.loglik - b1_loglik) == pytest.approx(3.76, abs=0.02)  # LR of eta = 0, printed LLs
+
+
+def test_bc95_inefficiency_effects_equal_frontier41():
+    # b5: zNames = c("EDYRS", "BANRAT"), no constant in z'delta
+    res = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, model="bc95", inefficiency=["EDYRS", "BANRAT"],
+                          inefficiency_constant=False, take_logs=True).fit()
+    np.testing.assert_allclose(res.params, [-1.00858, 0.38410, 0.31899, 0.26035, -0.05807, -1.40562, 0.59747,
+                                            0.94493], atol=1e-4)
+    assert res.loglik == pytest.approx(-77.85, abs=5e-3)
+    assert res.diagnostics.lr_statistic == pytest.approx(54.115, abs=5e-3)
+    # b6: with delta_0 (mu = TRUE), printed to 4 decimals
+    res6 = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, model="bc95", inefficiency=["EDYRS", "BANRAT"],
+                           take_logs=True).fit()
+    np.testing.assert_allclose(res6.params, [-1.0518, 0.3798, 0.3210, 0.2638, -2.7464, -0.0286, -3.6355, 1.6666,
+                                             0.9788], atol=2e-4)
+    assert res6.loglik == pytest.approx(-77.314, abs=5e-4)
+
+
+def test_bc92_recovers_a_simulated_panel():
+    rng = np.random.default_rng(5)
+    n, t = 2000, 6
+    firm, year = np.repeat(np.arange(n), t), np.tile(np.arange(2001, 2001 + t), n)
+    x1, x2 = rng.normal(0, 1, n * t), rng.normal(0, 1, n * t)
+    u = np.exp(-0.1 * (year - year.max())) * np.abs(rng.normal(0, 0.4, n))[firm]
+    data = pd.DataFrame({"f": firm, "t": year, "x1": x1, "x2": x2,
+                         "y": 1 + 0.5 * x1 + 0.3 * x2 + rng.normal(0, 0.2, n * t) - u})
+    res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="t", model="bc92").fit()
+    truth = pd.Series({"x1": 0.5, "x2": 0.3, "sigma2": 0.2, "gamma": 0.8, "eta": 0.1})
+    gap = (res.params[truth.index] - truth).abs()
+    assert (gap < 4 * res.std_errors[truth.index]).all(), gap
+    assert np.corrcoef(res.efficiency, np.exp(-u))[0, 1] > 0.8
+
+
+def test_translog_nests_cobb_douglas():
+    cd = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, take_logs=True).fit()
+    tl = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, take_logs=True, form="translog").fit()
+    assert "AREA^2" in tl.params.index and "AREA*LABOR" in tl.params.index
+    assert tl.loglik >= cd.loglik - 1e-8  # six more terms never lower the maximum
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"model": "bc92"}, SpecificationError, "entity= and time="),
+    ({"model": "panel"}, SpecificationError, "model="),
+    ({"model": "bc92", "entity": "FMERCODE", "time": "YEARDUM", "distribution": "exponential"},
+     SpecificationError, "half-normal"),
+    ({"model": "bc95", "distribution": "half-normal", "inefficiency": "EDYRS"}, SpecificationError, "truncated"),
+    ({"inefficiency": "EDYRS"}, SpecificationError, "model='bc95'"),
+    ({"model": "bc95", "inefficiency": "nope"}, SpecificationError, "nope"),
+    ({"form": "quadratic"}, SpecificationError, "form="),
+])
+def test_panel_options_are_checked(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, take_logs=True, **kwargs)
+
+
+def test_panel_keys_are_checked():
+    twice = pd.concat([RICE, RICE.iloc[:1]])
+    with pytest.raises(PanelError, match="duplicate"):
+        nt.frontier.SFA(twice, "PROD", RICE_INPUTS, entity="FMERCODE", time="YEARDUM", model="bc92", take_logs=True)
+    with pytest.raises(PanelError, match="whole periods"):
+        nt.frontier.SFA(RICE.assign(YEARDUM=RICE.YEARDUM + 0.5), "PROD", RICE_INPUTS, entity="FMERCODE",
+                        time="YEARDUM", model="bc92", take_logs=True)

@@ -1,30 +1,32 @@
-"""Stochastic frontier analysis, cross-section: ``y = x'beta + v - u`` with ``v ~ N(0, sigma_v^2)`` and a
-one-sided inefficiency ``u``: half-normal (Aigner, Lovell and Schmidt 1977), truncated normal with mean
-``mu`` (Stevenson 1980) or exponential (Meeusen and van den Broeck 1977).
+"""Stochastic frontier analysis: ``y = x'beta + v - u``, cross-section and panel (BC92, BC95).
+
+The models and their exact log-likelihoods are in :mod:`nqpf_tfp.frontier.sfa_likelihood`:
+the cross-section model with half-normal (Aigner, Lovell and Schmidt 1977), truncated-normal (Stevenson
+1980) or exponential (Meeusen and van den Broeck 1977) inefficiency; Battese and Coelli's (1992)
+time-varying panel model ``u_it = exp(-eta (t - T)) u_i``; Battese and Coelli's (1995) inefficiency
+effects ``u_it ~ N+(z_it'delta, sigma_u^2)``. The frontier is Cobb-Douglas or translog in the log inputs.
 
 Parameters are reported as FRONTIER 4.1 reports them: ``sigma2 = sigma_u^2 + sigma_v^2`` and
 ``gamma = sigma_u^2 / sigma2`` (exponential: ``sigma_u`` and ``sigma_v``). The log-likelihood is exact,
-constants included, so the likelihood-ratio test of ``gamma = 0`` against the OLS log-likelihood is
-right; under the null ``gamma`` lies on the boundary and the statistic follows a mixed chi-squared
-distribution (Kodde and Palm 1986 give its critical values: 2.706 at 5% for one restriction).
+constants included, so the likelihood-ratio test of no inefficiency (``gamma = 0`` and the parameters of
+``u`` that vanish with it: ``mu``, ``eta`` or ``delta``) against OLS is right; under the null ``gamma``
+lies on the boundary and the statistic follows a mixed chi-squared distribution (Kodde and Palm 1986
+give its critical values: 2.706 at 5% for one restriction, 5.138 for two, 7.045 for three).
 
-Technical efficiency: Battese and Coelli (1988) ``E[exp(-u) | e]`` by default, or Jondrow, Lovell,
-Materov and Schmidt (1982) ``exp(-E[u | e])`` (``efficiency="jlms"``). With ``e = y - x'beta``:
+Technical efficiency: Battese and Coelli (1988) ``E[exp(-u) | e]`` by default (for BC92 with the whole
+firm's residuals, period by period), or Jondrow, Lovell, Materov and Schmidt (1982) ``exp(-E[u | e])``
+(``efficiency="jlms"``).
 
-.. math:: \\mu^*_i = (\\mu \\sigma_v^2 - e_i \\sigma_u^2) / \\sigma^2, \\quad
-          \\sigma_*^2 = \\sigma_u^2 \\sigma_v^2 / \\sigma^2,
-
-``E[exp(-u)|e] = Phi(mu*/s* - s*) / Phi(mu*/s*) exp(-mu* + s*^2 / 2)``.
-
-Standard errors: the inverse of the negative Hessian of the log-likelihood in the reported parameters
-(central differences of the analytic log-likelihood).
+Estimation: FRONTIER 4.1's route, a grid search over ``gamma`` from the OLS estimates (corrected
+constant and ``sigma2``) and a quasi-Newton ascent from the best grid point (here BFGS in unconstrained
+parameters, to a gradient of 1e-10). Standard errors: the inverse of the negative Hessian of the
+log-likelihood in the reported parameters (central differences).
 
 References
 ----------
 Aigner, D., Lovell, C. A. K. and Schmidt, P. (1977). Formulation and estimation of stochastic frontier
 production function models. *Journal of Econometrics* 6(1), 21-37.
-Battese, G. E. and Coelli, T. J. (1988). Prediction of firm-level technical efficiencies with a
-generalized frontier production function and panel data. *Journal of Econometrics* 38(3), 387-399.
+Battese, G. E. and Coelli, T. J. (1988, 1992, 1995): see :mod:`nqpf_tfp.frontier.sfa_likelihood`.
 Coelli, T. J. (1996). A guide to FRONTIER version 4.1. CEPA working paper 96/07.
 Kodde, D. A. and Palm, F. C. (1986). Wald criteria for jointly testing equality and inequality
 restrictions. *Econometrica* 54(5), 1243-1248.
@@ -38,52 +40,16 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import log_ndtr, ndtr
 
 from ..arguments import column_name, column_names
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..options import check_option
 from ..results import Diagnostics, TFPResults
+from ..production.numerics.basis import production_term_names, production_terms
 from ..tables import SummaryTable
+from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
-
-_LOG_2PI = np.log(2.0 * np.pi)
-
-
-def _loglik(theta: np.ndarray, y: np.ndarray, x: np.ndarray, distribution: str) -> float:
-    """Log-likelihood in the unconstrained parametrisation (beta, ln sigma2, logit gamma[, mu])."""
-    k = x.shape[1]
-    beta = theta[:k]
-    e = y - x @ beta
-    if distribution == "exponential":
-        su, sv = np.exp(theta[k]), np.exp(theta[k + 1])
-        return float(np.sum(-np.log(su) + log_ndtr(-e / sv - sv / su) + e / su + sv**2 / (2 * su**2)))
-    sigma2 = np.exp(theta[k])
-    gamma = 1.0 / (1.0 + np.exp(-theta[k + 1]))
-    mu = theta[k + 2] if distribution == "truncated-normal" else 0.0
-    su2, sv2 = gamma * sigma2, (1 - gamma) * sigma2
-    sigma = np.sqrt(sigma2)
-    s_star = np.sqrt(su2 * sv2 / sigma2)
-    mu_star = (mu * sv2 - e * su2) / sigma2
-    return float(np.sum(-np.log(sigma) - 0.5 * _LOG_2PI - 0.5 * ((e + mu) / sigma) ** 2
-                        + log_ndtr(mu_star / s_star) - log_ndtr(mu / np.sqrt(su2))))
-
-
-def _natural(theta: np.ndarray, k: int, distribution: str) -> np.ndarray:
-    """(beta, sigma2, gamma[, mu]) or (beta, sigma_u, sigma_v) from the unconstrained parameters."""
-    if distribution == "exponential":
-        return np.r_[theta[:k], np.exp(theta[k]), np.exp(theta[k + 1])]
-    out = np.r_[theta[:k], np.exp(theta[k]), 1.0 / (1.0 + np.exp(-theta[k + 1]))]
-    return np.r_[out, theta[k + 2]] if distribution == "truncated-normal" else out
-
-
-def _unconstrained(nat: np.ndarray, k: int, distribution: str) -> np.ndarray:
-    if distribution == "exponential":
-        return np.r_[nat[:k], np.log(nat[k]), np.log(nat[k + 1])]
-    out = np.r_[nat[:k], np.log(nat[k]), np.log(nat[k + 1] / (1 - nat[k + 1]))]
-    return np.r_[out, nat[k + 2]] if distribution == "truncated-normal" else out
-
 
 def _hessian(f: Any, x: np.ndarray) -> np.ndarray:
     """Central second differences of a scalar function."""
@@ -110,6 +76,11 @@ class SFADiagnostics(Diagnostics):
     lr_statistic: float
     converged: bool
     iterations: int
+    #: "cross-section", "bc92" or "bc95"; firms in a panel model
+    model: str = "cross-section"
+    n_entities: int | None = None
+    #: restrictions of the LR test (gamma and the parameters of u that vanish with it)
+    lr_restrictions: int = 1
 
 
 class SFAResults(TFPResults):
@@ -158,9 +129,11 @@ class SFAResults(TFPResults):
         se = self.std_errors
         frame = pd.DataFrame({"coef": self._params, "std err": se, "t": self._params / se})
         d = self._diagnostics
-        notes = [f"{d.distribution} inefficiency; {d.nobs} observations; log-likelihood {d.loglik:.6f}.",
-                 f"LR test of no inefficiency (gamma = 0): {d.lr_statistic:.4f} (mixed chi-squared; 5% critical "
-                 "value 2.706, Kodde and Palm 1986).",
+        critical = {1: 2.706, 2: 5.138, 3: 7.045, 4: 8.761, 5: 10.371}.get(d.lr_restrictions)
+        notes = [f"{d.model} model, {d.distribution} inefficiency; {d.nobs} observations"
+                 + (f" of {d.n_entities} firms" if d.n_entities else "") + f"; log-likelihood {d.loglik:.6f}.",
+                 f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
+                 "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "") + ").",
                  f"Mean technical efficiency ({self.efficiency_kind}): {self._eff.mean():.6f}."]
         return SummaryTable(frame, "Stochastic frontier", notes, ".6f")
 
@@ -180,7 +153,7 @@ class SFAResults(TFPResults):
 
 
 class SFA:
-    """Cross-section stochastic production frontier (see :mod:`nqpf_tfp.frontier.sfa`).
+    """Stochastic production frontier (see :mod:`nqpf_tfp.frontier.sfa`), cross-section or panel.
 
     Parameters
     ----------
@@ -189,113 +162,174 @@ class SFA:
     output : str
         Log output (``take_logs=True`` for levels).
     inputs : str or list of str
-        Log inputs (Cobb-Douglas); a constant is added.
-    distribution : {"half-normal", "truncated-normal", "exponential"}
+        Log inputs; a constant is added.
+    entity, time : str, optional
+        Firm and period columns: needed by ``model="bc92"`` (periods are integers, e.g. years).
+    model : {"cross-section", "bc92", "bc95"}
+        Independent rows; Battese-Coelli (1992) time-varying inefficiency ``exp(-eta (t - T)) u_i``;
+        Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``.
+    distribution : {"half-normal", "truncated-normal", "exponential"}, optional
+        Default half-normal; BC95 is truncated-normal by construction; BC92 takes the first two.
     efficiency : {"bc", "jlms"}
-        Battese-Coelli (1988) ``E[exp(-u)|e]`` or JLMS ``exp(-E[u|e])``.
+        Battese-Coelli ``E[exp(-u)|e]`` or JLMS ``exp(-E[u|e])``.
+    inefficiency : str or list of str, optional
+        BC95's determinants ``z`` of mean inefficiency (used as given, not logged).
+    inefficiency_constant : bool
+        BC95: a constant ``delta_0`` in ``z'delta`` (R frontier's ``mu = TRUE`` / formula intercept).
+    form : {"cobb-douglas", "translog"}
+        Translog: the log inputs, their squares and cross products
+        (``ln y = b_0 + sum_i b_i x_i + sum_{i<=j} b_ij x_i x_j``).
     take_logs : bool
-        The columns are levels: take logs (each must be positive).
+        The output and inputs are levels: take logs (each must be positive).
     """
 
-    def __init__(self, data: pd.DataFrame, output: str, inputs: str | list[str], *,
-                 distribution: str = "half-normal", efficiency: str = "bc", take_logs: bool = False) -> None:
+    def __init__(self, data: pd.DataFrame, output: str, inputs: str | list[str], *, entity: str | None = None,
+                 time: str | None = None, model: str = "cross-section", distribution: str | None = None,
+                 efficiency: str = "bc", inefficiency: str | list[str] | None = None,
+                 inefficiency_constant: bool = True, form: str = "cobb-douglas", take_logs: bool = False) -> None:
         if not isinstance(data, pd.DataFrame):
             raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
-        self.distribution = check_option("sfa_distribution", distribution)
+        self.model = check_option("sfa_model", model, "model")
+        default = "truncated-normal" if self.model == "bc95" else "half-normal"
+        self.distribution = check_option("sfa_distribution", default if distribution is None else distribution)
+        if self.model == "bc95" and self.distribution != "truncated-normal":
+            raise SpecificationError("model='bc95' has truncated-normal inefficiency with mean z'delta: omit "
+                                     "distribution= or pass 'truncated-normal'.")
+        if self.model == "bc92" and self.distribution == "exponential":
+            raise SpecificationError("model='bc92' takes distribution='half-normal' or 'truncated-normal'.")
         self.efficiency_kind = check_option("sfa_efficiency", efficiency)
+        self.form = check_option("form", form)
         self.output = column_name(output, "output")
         self.inputs = list(column_names(inputs, "inputs"))
         if not self.inputs:
             raise SpecificationError("SFA needs at least one input (inputs=).")
+        z_names = [] if inefficiency is None else list(column_names(inefficiency, "inefficiency"))
+        if z_names and self.model != "bc95":
+            raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95'.")
+        if self.model == "bc95" and not z_names and not inefficiency_constant:
+            raise SpecificationError("model='bc95' needs inefficiency= columns or inefficiency_constant=True.")
+        if not isinstance(inefficiency_constant, (bool, np.bool_)):
+            raise SpecificationError(f"inefficiency_constant must be True or False, not {inefficiency_constant!r}.")
+        keys = [c for c in (entity, time) if c is not None]
+        for key, what in ((entity, "entity"), (time, "time")):
+            if key is not None:
+                column_name(key, what)
+        if self.model == "bc92" and (entity is None or time is None):
+            raise SpecificationError("model='bc92' needs entity= and time= columns (firm and period).")
         columns = [self.output, *self.inputs]
-        missing = [c for c in columns if c not in data.columns]
+        missing = [c for c in [*columns, *z_names, *keys] if c not in data.columns]
         if missing:
             raise SpecificationError(f"column(s) {missing} are not in the data.")
-        values = data[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-        if not np.isfinite(values).all():
-            bad = columns[int(np.flatnonzero(~np.isfinite(values).all(axis=0))[0])]
-            raise PanelError(f"column {bad!r} has missing, non-numeric or infinite values.")
+        values = self._numeric(data, columns)
         if take_logs:
             if np.any(values <= 0):
                 bad = columns[int(np.flatnonzero((values <= 0).any(axis=0))[0])]
                 raise PanelError(f"take_logs=True: column {bad!r} has non-positive values.")
             values = np.log(values)
         self._index = data.index
-        self._y = values[:, 0]
-        self._x = np.column_stack([np.ones(len(data)), values[:, 1:]])
-        if np.linalg.matrix_rank(self._x) < self._x.shape[1]:
-            raise EstimationError(f"SFA: the inputs {self.inputs} are collinear (with the constant).")
+        self._log_inputs = values[:, 1:]
+        self.terms = production_term_names(self.inputs, self.form)
+        x = np.column_stack([np.ones(len(data)), production_terms(values[:, 1:], self.form)])
+        if np.linalg.matrix_rank(x) < x.shape[1]:
+            raise EstimationError(f"SFA: the terms {self.terms} are collinear (with the constant).")
+        z = None
+        self.z_names: list[str] = []
+        if self.model == "bc95":
+            z_values = self._numeric(data, z_names) if z_names else np.empty((len(data), 0))
+            z = np.column_stack([np.ones(len(data))] * bool(inefficiency_constant) + [z_values])
+            self.z_names = (["delta_const"] if inefficiency_constant else []) + [f"delta_{n}" for n in z_names]
+            if np.linalg.matrix_rank(z) < z.shape[1]:
+                raise EstimationError(f"SFA: the inefficiency determinants {self.z_names} are collinear.")
+        firms = periods = None
+        n_firms = 0
+        if entity is not None and time is not None:
+            firms, periods, n_firms = self._panel_keys(data, entity, time)
+        self._data = FrontierData(values[:, 0], x, self.model, self.distribution, z, firms, periods, n_firms)
+
+    @staticmethod
+    def _numeric(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
+        values = data[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            bad = columns[int(np.flatnonzero(~np.isfinite(values).all(axis=0))[0])]
+            raise PanelError(f"column {bad!r} has missing, non-numeric or infinite values.")
+        return values
+
+    @staticmethod
+    def _panel_keys(data: pd.DataFrame, entity: str, time: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """Firm codes and ``t - T`` (periods before the last period of the data)."""
+        if data[[entity, time]].isna().any().any():
+            raise PanelError(f"the key columns {entity!r} and {time!r} have missing values.")
+        duplicated = data.duplicated([entity, time])
+        if duplicated.any():
+            raise PanelError(f"{int(duplicated.sum())} duplicate ({entity}, {time}) pairs, e.g. "
+                             f"{tuple(data.loc[duplicated, [entity, time]].iloc[0])}.")
+        t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
+        if not np.isfinite(t).all() or np.any(t != np.round(t)):
+            raise PanelError(f"time column {time!r} must hold whole periods (e.g. years) for the BC92 decay.")
+        firms, uniques = pd.factorize(data[entity], sort=True)
+        return firms.astype(np.int64), t - t.max(), len(uniques)
 
     def _names(self) -> list[str]:
-        tail = {"half-normal": ["sigma2", "gamma"], "truncated-normal": ["sigma2", "gamma", "mu"],
-                "exponential": ["sigma_u", "sigma_v"]}[self.distribution]
-        return ["const", *self.inputs, *tail]
+        return ["const", *self.terms, *self.z_names, *parameter_tail(self._data)]
+
+    def _starts(self, ols: np.ndarray, s2_ols: float) -> list[np.ndarray]:
+        """FRONTIER 4.1's grid: gamma from 0.05 to 0.95 with the constant and sigma2 corrected by the
+        moments of the half-normal; the best grid point and, for small samples, four more."""
+        d = self._data
+        k, q = d.k, d.q
+        extra = len(parameter_tail(d)) - 2
+        starts = []
+        for g in np.arange(0.05, 0.951, 0.05):
+            if d.distribution == "exponential":
+                su = np.sqrt(g * s2_ols)
+                nat = np.r_[ols + np.r_[su, np.zeros(k - 1)], su, np.sqrt((1 - g) * s2_ols)]
+            else:
+                su = np.sqrt(g * s2_ols / (1 - 2 / np.pi))
+                nat = np.r_[ols + np.r_[np.sqrt(2 / np.pi) * su, np.zeros(k - 1)], np.zeros(q),
+                            s2_ols / (1 - 2 / np.pi * g), g, np.zeros(extra)]
+            starts.append(unconstrained(nat, d))
+        values = [loglik(t, d) for t in starts]
+        best = int(np.nanargmax(values))
+        chosen = [starts[best]]
+        if d.y.size <= 5000:
+            chosen += [starts[i] for i in (1, 5, 9, 13, 17) if i != best]
+        return chosen
 
     def fit(self) -> SFAResults:
-        """Maximum likelihood from the OLS start (several starting values of gamma, as FRONTIER's grid)."""
-        y, x, dist = self._y, self._x, self.distribution
+        """Maximum likelihood from FRONTIER's grid of starting values (see the module docstring)."""
+        d, dist = self._data, self.distribution
+        y, x = d.y, d.x
         k = x.shape[1]
         n = y.size
         ols, *_ = np.linalg.lstsq(x, y, rcond=None)
         e_ols = y - x @ ols
         s2_ols = float(e_ols @ e_ols / n)
-        ols_loglik = -0.5 * n * (_LOG_2PI + np.log(s2_ols) + 1.0)
+        ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2_ols) + 1.0)
 
         def negative(theta: np.ndarray) -> float:
-            value = _loglik(theta, y, x, dist)
+            value = loglik(theta, d)
             return -value if np.isfinite(value) else 1e300
 
         best = None
-        for g in (0.1, 0.3, 0.5, 0.7, 0.9):
-            if dist == "exponential":
-                su = np.sqrt(g * s2_ols)
-                nat = np.r_[ols + np.r_[su, np.zeros(k - 1)], su, np.sqrt((1 - g) * s2_ols)]
-            else:
-                su = np.sqrt(g * s2_ols / (1 - 2 / np.pi))
-                nat = np.r_[ols + np.r_[np.sqrt(2 / np.pi) * su, np.zeros(k - 1)], s2_ols / (1 - 2 / np.pi * g), g]
-                if dist == "truncated-normal":
-                    nat = np.r_[nat, 0.0]
-            opt = minimize(negative, _unconstrained(nat, k, dist), method="BFGS", options={"gtol": 1e-10,
-                                                                                          "maxiter": 10_000})
+        for start in self._starts(ols, s2_ols):
+            opt = minimize(negative, start, method="BFGS", options={"gtol": 1e-10, "maxiter": 10_000})
             if best is None or opt.fun < best.fun:
                 best = opt
         assert best is not None
-        theta = best.x
-        # Newton polish on the natural parameters: the maximum located to rounding
-        natural = _natural(theta, k, dist)
-
-        def natural_loglik(p: np.ndarray) -> float:
-            return _loglik(_unconstrained(p, k, dist), y, x, dist)
-
-        hess = _hessian(natural_loglik, natural)
+        estimate = natural(best.x, d)
+        hess = _hessian(lambda p: loglik(unconstrained(p, d), d), estimate)
         try:
             cov = np.linalg.inv(-hess)
         except np.linalg.LinAlgError as exc:
             raise EstimationError("SFA: the information matrix is singular at the maximum.") from exc
         names = self._names()
-        params = pd.Series(natural, index=names, name="coef")
-        loglik = -float(best.fun)
-        e = y - x @ natural[:k]
-        eff = self._efficiency(natural, e)
-        diag = SFADiagnostics(dist, n, loglik, float(ols_loglik), float(2 * (loglik - ols_loglik)),
-                              bool(best.success), int(best.nit))
+        params = pd.Series(estimate, index=names, name="coef")
+        value = -float(best.fun)
+        residual = y - x @ estimate[:k]
+        eff = efficiency(estimate, d, self.efficiency_kind)
+        restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
+        diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(2 * (value - ols_loglik)),
+                              bool(best.success), int(best.nit), self.model, d.n_firms or None, restrictions)
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
-                          pd.Series(e, index=self._index, name="residual"), diag, self.efficiency_kind)
-
-    def _efficiency(self, natural: np.ndarray, e: np.ndarray) -> np.ndarray:
-        k = self._x.shape[1]
-        if self.distribution == "exponential":
-            su, sv = natural[k], natural[k + 1]
-            mu_star, s_star = -e - sv**2 / su, np.full(e.size, sv)
-        else:
-            sigma2, gamma = natural[k], natural[k + 1]
-            mu = natural[k + 2] if self.distribution == "truncated-normal" else 0.0
-            su2, sv2 = gamma * sigma2, (1 - gamma) * sigma2
-            mu_star = (mu * sv2 - e * su2) / sigma2
-            s_star = np.full(e.size, np.sqrt(su2 * sv2 / sigma2))
-        z = mu_star / s_star
-        if self.efficiency_kind == "bc":
-            return np.asarray(ndtr(z - s_star) / ndtr(z) * np.exp(-mu_star + 0.5 * s_star**2))
-        mills = np.exp(-0.5 * z**2 - 0.5 * _LOG_2PI - log_ndtr(z))
-        return np.asarray(np.exp(-(mu_star + s_star * mills)))
+                          pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind)

@@ -1,0 +1,185 @@
+"""Log-likelihoods and technical efficiency of the stochastic frontier models, on numpy arrays.
+
+``y = x'beta + v - u``, ``v ~ N(0, sigma_v^2)``, ``sigma2 = sigma_u^2 + sigma_v^2``,
+``gamma = sigma_u^2 / sigma2`` (FRONTIER 4.1's parametrisation):
+
+* ``cross-section``: ``u`` half-normal, truncated normal with mean ``mu`` (Stevenson 1980) or
+  exponential with mean ``sigma_u`` (Meeusen and van den Broeck 1977); independent over rows.
+* ``bc92`` (Battese and Coelli 1992): panel, ``u_it = exp(-eta (t - T)) u_i`` with ``u_i`` half- or
+  truncated-normal and ``T`` the last period of the data; a firm's rows share ``u_i``.
+* ``bc95`` (Battese and Coelli 1995): ``u_it`` truncated normal with mean ``z_it'delta``, independent
+  over rows; ``delta`` are the inefficiency determinants.
+
+With ``e = y - x'beta`` and, for a firm of the BC92 model, ``h_it = exp(-eta (t - T))``:
+
+.. math::
+
+    \\mu^*_i = \\frac{\\mu \\sigma_v^2 - \\sigma_u^2 \\sum_t h_{it} e_{it}}{\\sigma_v^2 + \\sigma_u^2 \\sum_t h_{it}^2},
+    \\qquad \\sigma_{*i}^2 = \\frac{\\sigma_u^2 \\sigma_v^2}{\\sigma_v^2 + \\sigma_u^2 \\sum_t h_{it}^2}
+
+and the firm's log-likelihood is
+
+.. math::
+
+    -\\tfrac{T_i}{2}\\ln 2\\pi - \\tfrac{T_i - 1}{2}\\ln\\sigma_v^2
+    - \\tfrac12 \\ln(\\sigma_v^2 + \\sigma_u^2 h_i'h_i)
+    - \\tfrac12\\Big(\\frac{e_i'e_i}{\\sigma_v^2} + \\frac{\\mu^2}{\\sigma_u^2} - \\frac{\\mu^{*2}_i}{\\sigma_{*i}^2}\\Big)
+    + \\ln\\Phi(\\mu^*_i/\\sigma_{*i}) - \\ln\\Phi(\\mu/\\sigma_u)
+
+(one row and ``h = 1`` give the cross-section model). Technical efficiency is Battese and Coelli's
+(1988, 1992) ``E[exp(-u_it) | e_i] = Phi(mu*/s* - h s*) / Phi(mu*/s*) exp(-h mu* + h^2 s*^2 / 2)`` or
+JLMS's ``exp(-h E[u_i | e_i])``.
+
+References
+----------
+Battese, G. E. and Coelli, T. J. (1988). Prediction of firm-level technical efficiencies with a
+generalized frontier production function and panel data. *Journal of Econometrics* 38(3), 387-399.
+Battese, G. E. and Coelli, T. J. (1992). Frontier production functions, technical efficiency and panel
+data: with application to paddy farmers in India. *Journal of Productivity Analysis* 3(1), 153-169.
+Battese, G. E. and Coelli, T. J. (1995). A model for technical inefficiency effects in a stochastic
+frontier production function for panel data. *Empirical Economics* 20(2), 325-332.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import log_ndtr
+
+__all__ = ["FrontierData", "efficiency", "loglik", "natural", "parameter_tail", "unconstrained"]
+
+LOG_2PI = np.log(2.0 * np.pi)
+
+
+@dataclass(frozen=True)
+class FrontierData:
+    """Arrays of one frontier model: ``x`` with the constant; for BC92 the firm codes and periods."""
+
+    y: np.ndarray
+    x: np.ndarray
+    model: str  # "cross-section", "bc92", "bc95"
+    distribution: str
+    z: np.ndarray | None = None  # BC95 inefficiency determinants (with their constant, if any)
+    firms: np.ndarray | None = None  # BC92: firm codes 0..N-1
+    periods_to_last: np.ndarray | None = None  # BC92: t - T (<= 0)
+    n_firms: int = 0
+
+    @property
+    def k(self) -> int:
+        return self.x.shape[1]
+
+    @property
+    def q(self) -> int:
+        return 0 if self.z is None else self.z.shape[1]
+
+
+def parameter_tail(data: FrontierData) -> list[str]:
+    """Names of the parameters after the frontier's coefficients (and BC95's deltas)."""
+    if data.distribution == "exponential":
+        return ["sigma_u", "sigma_v"]
+    tail = ["sigma2", "gamma"]
+    if data.distribution == "truncated-normal" and data.model != "bc95":
+        tail.append("mu")
+    if data.model == "bc92":
+        tail.append("eta")
+    return tail
+
+
+def natural(theta: np.ndarray, data: FrontierData) -> np.ndarray:
+    """Reported parameters ``(beta, delta, sigma2, gamma[, mu][, eta])`` from the unconstrained ones
+    ``(beta, delta, ln sigma2, logit gamma[, mu][, eta])`` (exponential: ``ln sigma_u, ln sigma_v``)."""
+    at = data.k + data.q
+    head = theta[:at]
+    if data.distribution == "exponential":
+        return np.r_[head, np.exp(theta[at]), np.exp(theta[at + 1])]
+    return np.r_[head, np.exp(theta[at]), 1.0 / (1.0 + np.exp(-theta[at + 1])), theta[at + 2:]]
+
+
+def unconstrained(params: np.ndarray, data: FrontierData) -> np.ndarray:
+    at = data.k + data.q
+    head = params[:at]
+    if data.distribution == "exponential":
+        return np.r_[head, np.log(params[at]), np.log(params[at + 1])]
+    gamma = params[at + 1]
+    return np.r_[head, np.log(params[at]), np.log(gamma / (1.0 - gamma)), params[at + 2:]]
+
+
+def _pieces(params: np.ndarray, data: FrontierData) -> tuple[np.ndarray, float, float, np.ndarray, float]:
+    """``e``, ``sigma_u^2``, ``sigma_v^2``, the mean of the pre-truncation ``u`` (per row) and ``eta``."""
+    k, q = data.k, data.q
+    e = data.y - data.x @ params[:k]
+    sigma2, gamma = params[k + q], params[k + q + 1]
+    rest = params[k + q + 2:]
+    if data.model == "bc95":
+        assert data.z is not None
+        mu = data.z @ params[k:k + q]
+    else:
+        mu = np.full(1 if data.model == "bc92" else e.size, rest[0] if data.distribution == "truncated-normal"
+                     else 0.0)
+    eta = float(rest[-1]) if data.model == "bc92" else 0.0
+    return e, gamma * sigma2, (1.0 - gamma) * sigma2, mu, eta
+
+
+def loglik(theta: np.ndarray, data: FrontierData) -> float:
+    """Exact log-likelihood (constants included) at the unconstrained parameters ``theta``."""
+    params = natural(theta, data)
+    if data.distribution == "exponential":
+        k = data.k
+        e = data.y - data.x @ params[:k]
+        su, sv = params[k], params[k + 1]
+        return float(np.sum(-np.log(su) + log_ndtr(-e / sv - sv / su) + e / su + sv**2 / (2 * su**2)))
+    e, su2, sv2, mu, eta = _pieces(params, data)
+    if data.model != "bc92":
+        sigma2 = su2 + sv2
+        s_star = np.sqrt(su2 * sv2 / sigma2)
+        mu_star = (mu * sv2 - e * su2) / sigma2
+        return float(np.sum(-0.5 * (LOG_2PI + np.log(sigma2)) - 0.5 * (e + mu) ** 2 / sigma2
+                            + log_ndtr(mu_star / s_star) - log_ndtr(mu / np.sqrt(su2))))
+    assert data.firms is not None and data.periods_to_last is not None
+    h = np.exp(-eta * data.periods_to_last)
+    n = data.n_firms
+    rows = np.bincount(data.firms, minlength=n).astype(float)
+    he = np.bincount(data.firms, weights=h * e, minlength=n)
+    hh = np.bincount(data.firms, weights=h * h, minlength=n)
+    ee = np.bincount(data.firms, weights=e * e, minlength=n)
+    m = float(mu[0])
+    denominator = sv2 + su2 * hh
+    mu_star = (m * sv2 - su2 * he) / denominator
+    s2_star = su2 * sv2 / denominator
+    s_star = np.sqrt(s2_star)
+    value = (-0.5 * rows * LOG_2PI - 0.5 * (rows - 1.0) * np.log(sv2) - 0.5 * np.log(denominator)
+             - 0.5 * (ee / sv2 + m * m / su2 - mu_star**2 / s2_star)
+             + log_ndtr(mu_star / s_star) - log_ndtr(m / np.sqrt(su2)))
+    return float(np.sum(value))
+
+
+def efficiency(params: np.ndarray, data: FrontierData, kind: str) -> np.ndarray:
+    """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e]))."""
+    if data.distribution == "exponential":
+        k = data.k
+        e = data.y - data.x @ params[:k]
+        su, sv = params[k], params[k + 1]
+        mu_star, s_star, h = -e - sv**2 / su, np.full(e.size, sv), np.ones(e.size)
+    else:
+        e, su2, sv2, mu, eta = _pieces(params, data)
+        if data.model == "bc92":
+            assert data.firms is not None and data.periods_to_last is not None
+            h = np.exp(-eta * data.periods_to_last)
+            n = data.n_firms
+            he = np.bincount(data.firms, weights=h * e, minlength=n)
+            hh = np.bincount(data.firms, weights=h * h, minlength=n)
+            denominator = sv2 + su2 * hh
+            mu_star = ((mu[0] * sv2 - su2 * he) / denominator)[data.firms]
+            s_star = np.sqrt(su2 * sv2 / denominator)[data.firms]
+        else:
+            sigma2 = su2 + sv2
+            mu_star = (mu * sv2 - e * su2) / sigma2
+            s_star = np.full(e.size, np.sqrt(su2 * sv2 / sigma2))
+            h = np.ones(e.size)
+    z = mu_star / s_star
+    if kind == "bc":
+        return np.asarray(np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2))
+    mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
+    return np.asarray(np.exp(-h * (mu_star + s_star * mills)))
+
