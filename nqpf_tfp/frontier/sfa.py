@@ -44,8 +44,8 @@ from scipy.optimize import minimize
 from ..arguments import column_name, column_names
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..options import check_option
-from ..results import Diagnostics, TFPResults
 from ..production.numerics.basis import production_term_names, production_terms
+from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
 

@@ -23,7 +23,8 @@ and the firm's log-likelihood is
 
     -\\tfrac{T_i}{2}\\ln 2\\pi - \\tfrac{T_i - 1}{2}\\ln\\sigma_v^2
     - \\tfrac12 \\ln(\\sigma_v^2 + \\sigma_u^2 h_i'h_i)
-    - \\tfrac12\\Big(\\frac{e_i'e_i}{\\sigma_v^2} + \\frac{\\mu^2}{\\sigma_u^2} - \\frac{\\mu^{*2}_i}{\\sigma_{*i}^2}\\Big)
+    - \\tfrac12\\Big(\\frac{e_i'e_i}{\\sigma_v^2} + \\frac{\\mu^2}{\\sigma_u^2}
+    - \\frac{\\mu^{*2}_i}{\\sigma_{*i}^2}\\Big)
     + \\ln\\Phi(\\mu^*_i/\\sigma_{*i}) - \\ln\\Phi(\\mu/\\sigma_u)
 
 (one row and ``h = 1`` give the cross-section model). Technical efficiency is Battese and Coelli's
