@@ -179,3 +179,41 @@ def test_panel_keys_are_checked():
     with pytest.raises(PanelError, match="whole periods"):
         nt.frontier.SFA(RICE.assign(YEARDUM=RICE.YEARDUM + 0.5), "PROD", RICE_INPUTS, entity="FMERCODE",
                         time="YEARDUM", model="bc92", take_logs=True)
+
+
+def test_kumbhakar_lovell_decomposition_recovers_a_simulated_panel():
+    # known truth: technical change 0.02 a year, returns to scale 0.8, BC92 decay eta = 0.1, small noise
+    rng = np.random.default_rng(11)
+    n, t = 1500, 6
+    firm, year = np.repeat(np.arange(n), t), np.tile(np.arange(1, t + 1), n)
+    x1 = rng.normal(0, 1, n)[firm] + 0.05 * year + rng.normal(0, 0.3, n * t)
+    x2 = rng.normal(0, 1, n)[firm] + 0.03 * year + rng.normal(0, 0.3, n * t)
+    u = np.exp(-0.1 * (year - t)) * np.abs(rng.normal(0, 0.4, n))[firm]
+    y = 1 + 0.5 * x1 + 0.3 * x2 + 0.02 * year + rng.normal(0, 0.05, n * t) - u
+    data = pd.DataFrame({"f": firm, "yr": year, "x1": x1, "x2": x2, "y": y})
+    res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="yr", model="bc92", trend=True).fit()
+    dec = res.decomposition()
+    assert len(dec) == n * (t - 1) and dec.index.isin(data.index).all()
+    parts = dec[["technical_change", "efficiency_change", "scale_change", "noise"]].sum(axis=1)
+    np.testing.assert_allclose(parts, dec.tfp_growth, atol=1e-12)  # the identity
+    assert abs(dec.technical_change.mean() - 0.02) < 3 * res.std_errors["t"]
+    assert dec.returns_to_scale.mean() == pytest.approx(0.8, abs=0.02)
+    prev = data.groupby("f").shift(1)
+    rows = dec.index
+    true_scale = (0.8 - 1) * ((0.5 * (data.x1 - prev.x1) + 0.3 * (data.x2 - prev.x2)) / 0.8)[rows]
+    assert np.corrcoef(dec.scale_change, true_scale)[0, 1] > 0.99
+    true_ec = -(u - np.r_[np.nan, u[:-1]])[rows]
+    assert np.corrcoef(dec.efficiency_change, true_ec)[0, 1] > 0.9
+    with pytest.raises(SpecificationError, match="entity= and time="):
+        nt.frontier.SFA(data, "y", ["x1", "x2"]).fit().decomposition()
+    with pytest.raises(SpecificationError, match="trend=True needs"):
+        nt.frontier.SFA(data, "y", ["x1", "x2"], trend=True)
+
+
+def test_translog_decomposition_elasticities_vary():
+    res = nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, entity="FMERCODE", time="YEARDUM", model="bc92",
+                          take_logs=True, trend=True, form="translog").fit()
+    dec = res.decomposition()
+    assert dec.returns_to_scale.std() > 0.01 and dec.technical_change.std() > 0.001  # non-neutral
+    parts = dec[["technical_change", "efficiency_change", "scale_change", "noise"]].sum(axis=1)
+    np.testing.assert_allclose(parts, dec.tfp_growth, atol=1e-12)

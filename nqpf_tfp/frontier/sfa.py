@@ -44,9 +44,10 @@ from scipy.optimize import minimize
 from ..arguments import column_name, column_names
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..options import check_option
-from ..production.numerics.basis import production_term_names, production_terms
+from ..production.numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
+from .kumbhakar_lovell import decompose
 from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
@@ -89,9 +90,23 @@ class SFAResults(TFPResults):
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
 
     def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
-                 diagnostics: SFADiagnostics, efficiency_kind: str) -> None:
+                 diagnostics: SFADiagnostics, efficiency_kind: str,
+                 decomposition: pd.DataFrame | None = None) -> None:
         self._params, self._cov, self._eff, self._resid = params, cov, efficiency, residuals
         self._diagnostics, self.efficiency_kind = diagnostics, efficiency_kind
+        self._decomposition = decomposition
+
+    def decomposition(self) -> pd.DataFrame:
+        """Kumbhakar-Lovell decomposition of TFP growth per firm-year with a previous period.
+
+        Columns ``tfp_growth = technical_change + efficiency_change + scale_change + noise`` (log
+        points) and ``returns_to_scale``; see :mod:`nqpf_tfp.frontier.kumbhakar_lovell`. Technical
+        change is zero without ``trend=True``. Needs ``entity=`` and ``time=``.
+        """
+        if self._decomposition is None:
+            raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
+                                     "(and trend=True for technical change).")
+        return self._decomposition.copy()
 
     @property
     def params(self) -> pd.Series:
@@ -181,12 +196,18 @@ class SFA:
         (``ln y = b_0 + sum_i b_i x_i + sum_{i<=j} b_ij x_i x_j``).
     take_logs : bool
         The output and inputs are levels: take logs (each must be positive).
+    trend : bool
+        Add a time trend ``t`` (periods counted from 1; needs ``time=``) to the frontier: ``b_t t`` for
+        Cobb-Douglas; for a translog also ``t^2`` and each input times ``t``, so technical change may be
+        non-neutral. With ``entity=`` and ``time=``, ``results.decomposition()`` splits TFP growth
+        (Kumbhakar and Lovell 2000; :mod:`nqpf_tfp.frontier.kumbhakar_lovell`).
     """
 
     def __init__(self, data: pd.DataFrame, output: str, inputs: str | list[str], *, entity: str | None = None,
                  time: str | None = None, model: str = "cross-section", distribution: str | None = None,
                  efficiency: str = "bc", inefficiency: str | list[str] | None = None,
-                 inefficiency_constant: bool = True, form: str = "cobb-douglas", take_logs: bool = False) -> None:
+                 inefficiency_constant: bool = True, form: str = "cobb-douglas", take_logs: bool = False,
+                 trend: bool = False) -> None:
         if not isinstance(data, pd.DataFrame):
             raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
         self.model = check_option("sfa_model", model, "model")
@@ -216,6 +237,10 @@ class SFA:
                 column_name(key, what)
         if self.model == "bc92" and (entity is None or time is None):
             raise SpecificationError("model='bc92' needs entity= and time= columns (firm and period).")
+        if not isinstance(trend, (bool, np.bool_)):
+            raise SpecificationError(f"trend must be True or False, not {trend!r}.")
+        if trend and time is None:
+            raise SpecificationError("trend=True needs the time= column (periods).")
         columns = [self.output, *self.inputs]
         missing = [c for c in [*columns, *z_names, *keys] if c not in data.columns]
         if missing:
@@ -227,9 +252,21 @@ class SFA:
                 raise PanelError(f"take_logs=True: column {bad!r} has non-positive values.")
             values = np.log(values)
         self._index = data.index
-        self._log_inputs = values[:, 1:]
-        self.terms = production_term_names(self.inputs, self.form)
-        x = np.column_stack([np.ones(len(data)), production_terms(values[:, 1:], self.form)])
+        self._log_y, self._log_inputs = values[:, 0], values[:, 1:]
+        self._periods: np.ndarray | None = None
+        if time is not None:
+            self._periods = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
+            if not np.isfinite(self._periods).all():
+                raise PanelError(f"time column {time!r} has missing or non-numeric values.")
+        self.trend = bool(trend)
+        variables, names = self._log_inputs, list(self.inputs)
+        if self.trend:
+            assert self._periods is not None
+            variables = np.column_stack([variables, self._periods - self._periods.min() + 1.0])
+            names.append("t")
+        self._variables = variables
+        self.terms = production_term_names(names, self.form)
+        x = np.column_stack([np.ones(len(data)), production_terms(variables, self.form)])
         if np.linalg.matrix_rank(x) < x.shape[1]:
             raise EstimationError(f"SFA: the terms {self.terms} are collinear (with the constant).")
         z = None
@@ -244,6 +281,7 @@ class SFA:
         n_firms = 0
         if entity is not None and time is not None:
             firms, periods, n_firms = self._panel_keys(data, entity, time)
+        self._firms = firms
         self._data = FrontierData(values[:, 0], x, self.model, self.distribution, z, firms, periods, n_firms)
 
     @staticmethod
@@ -328,8 +366,25 @@ class SFA:
         residual = y - x @ estimate[:k]
         eff = efficiency(estimate, d, self.efficiency_kind)
         restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
+        decomposition = None
+        if self._firms is not None and self._periods is not None:
+            decomposition = self._decomposition(estimate[1:k], np.log(eff))
         diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(2 * (value - ols_loglik)),
                               bool(best.success), int(best.nit), self.model, d.n_firms or None, restrictions)
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
-                          pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind)
+                          pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
+                          decomposition)
+
+    def _decomposition(self, coefficients: np.ndarray, log_te: np.ndarray) -> pd.DataFrame:
+        """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant)."""
+        n_vars = self._variables.shape[1]
+        if self.form == "translog":
+            grad = translog_elasticities(self._variables, coefficients[:n_vars], coefficients[n_vars:])
+        else:
+            grad = np.tile(coefficients[:n_vars], (self._variables.shape[0], 1))
+        n_inputs = len(self.inputs)
+        change = grad[:, n_inputs] if self.trend else np.zeros(grad.shape[0])
+        assert self._firms is not None and self._periods is not None
+        return decompose(self._index, self._firms, self._periods, self._log_y, self._log_inputs,
+                         grad[:, :n_inputs], change, log_te)
