@@ -95,8 +95,8 @@ def main() -> None:
     for n in args.sizes:
         frame = _data(n)
 
-        def ours(frame: pd.DataFrame = frame, **kw: object) -> np.ndarray:
-            return nt.frontier.dea(frame, inputs, outputs, **kw).efficiency.to_numpy()  # type: ignore[arg-type]
+        def ours(units: pd.DataFrame = frame, **kw: object) -> np.ndarray:
+            return nt.frontier.dea(units, inputs, outputs, **kw).efficiency.to_numpy()  # type: ignore[arg-type]
 
         scores = _measure("nt.frontier.dea (frame)", n, lambda: ours(slacks=False))
         _measure("nt.frontier.dea (frame) + slacks", n, lambda: ours(), memory=False)

@@ -91,3 +91,38 @@ def test_infeasible_cross_period_distances_are_reported():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call(_panel(seed=3))
+
+
+def test_global_ml_splits_into_contemporaneous_efficiency_change_and_best_practice_gap_change():
+    # Oh (2010): GML = (1 + D^G(t)) / (1 + D^G(t+1)); efficiency change against each period's own frontier
+    data = _panel(seed=4, firms=20, years=3)
+    kw = {"entity": "firm", "time": "year"}
+    gml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="global", **kw)
+    pooled = nt.frontier.ddf(data, ["k", "l"], "y", "co2", frame=False).distance
+    own = pd.concat([nt.frontier.ddf(g, ["k", "l"], "y", "co2", frame=False).distance
+                     for _, g in data.groupby("year")]).reindex(data.index)
+    key = data.set_index(["firm", "year"]).index
+    pooled.index = own.index = key
+    for firm, year in [(0, 2011), (7, 2012), (19, 2011)]:
+        row = gml.loc[(firm, year)]
+        assert row.tfpch == pytest.approx((1 + pooled[(firm, year - 1)]) / (1 + pooled[(firm, year)]), rel=1e-8)
+        assert row.tech == pytest.approx((1 + own[(firm, year - 1)]) / (1 + own[(firm, year)]), rel=1e-8)
+    assert not np.allclose(gml.tecch, 1.0)
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+@pytest.mark.parametrize("direction", ["outputs", "all"])
+def test_the_frame_gives_the_distances_of_the_whole_reference_set(rts, direction):
+    rng = np.random.default_rng(9)
+    data = pd.DataFrame(rng.uniform(1, 10, (300, 5)), columns=["k", "l", "e", "y", "co2"])
+    kw = {"rts": rts, "direction": direction}
+    full = nt.frontier.ddf(data, ["k", "l", "e"], "y", "co2", frame=False, **kw)
+    reduced = nt.frontier.ddf(data, ["k", "l", "e"], "y", "co2", **kw)
+    pd.testing.assert_series_equal(reduced.status, full.status)
+    np.testing.assert_allclose(reduced.distance, full.distance, rtol=0, atol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        cross = [nt.frontier.ddf(data.iloc[150:], ["k", "l", "e"], "y", "co2", reference=data.iloc[:150],
+                                 frame=f, **kw) for f in (True, False)]
+    pd.testing.assert_series_equal(cross[0].status, cross[1].status)
+    np.testing.assert_allclose(cross[0].distance, cross[1].distance, rtol=0, atol=1e-9)

@@ -51,6 +51,7 @@ import pandas as pd
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
+from .frame import build_frame
 from .lp import INF, LPTemplate
 from .variables import period_reference, roles, values
 
@@ -100,10 +101,12 @@ def _direction(direction: str, x: np.ndarray, y: np.ndarray, b: np.ndarray
 
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "outputs",
-        reference: pd.DataFrame | None = None, solver: str = "auto") -> pd.DataFrame:
+        reference: pd.DataFrame | None = None, solver: str = "auto", frame: bool = True) -> pd.DataFrame:
     """Radial directional distance of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ddf`).
 
     ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``) or ``"all"`` (``g = (x_o, y_o, b_o)``).
+    ``frame``: reduce the reference set to its frame first (Dulá 2011, with the bad outputs' equality
+    rows; :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs.
     Returns ``distance`` (0 on the frontier; NaN where not optimal) and ``status`` on ``data``'s index.
     """
     rts = check_option("dea_rts", rts)
@@ -112,19 +115,39 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    if not isinstance(frame, (bool, np.bool_)):
+        raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
     ref = data if reference is None else reference
-    x, y, b = (values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
-    xr, yr, br = (values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
-    scales = [v.mean(axis=0) if v.size else v for v in (xr, yr, br)]
-    if any(np.any(s <= 0) for s in scales if s.size):
-        raise PanelError("a variable is 0 for every reference unit.")
-    (x, xr), (y, yr), (b, br) = ((v / s, r / s) if v.size else (v, r) for v, r, s in
-                                 zip((x, y, b), (xr, yr, br), scales))
-    model = _DDF(xr, yr, br, rts, solver)
-    g = _direction(direction, x, y, b)
-    out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(len(data))]
-    return pd.DataFrame({"distance": [d for _, d in out], "status": [s for s, _ in out]}, index=data.index)
+    evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
+    spanning = tuple(values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
+    reduced = _Reference.build(spanning, rts, solver, bool(frame))
+    status, distance = reduced.distances(evaluated, direction)
+    return pd.DataFrame({"distance": distance, "status": status}, index=data.index)
+
+
+class _Reference:
+    """A reference set on a common scale (its means), reduced to its frame, with its LP built once."""
+
+    def __init__(self, scales: list[np.ndarray], model: _DDF) -> None:
+        self.scales, self.model = scales, model
+
+    @classmethod
+    def build(cls, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool) -> _Reference:
+        scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
+        if any(np.any(s <= 0) for s in scales):
+            raise PanelError("a variable is 0 for every reference unit.")
+        xr, yr, br = (v / s for v, s in zip(spanning, scales))
+        if frame:
+            units = build_frame(xr, yr, rts, solver, br).units
+            xr, yr, br = xr[units], yr[units], br[units]
+        return cls(scales, _DDF(xr, yr, br, rts, solver))
+
+    def distances(self, evaluated: tuple[np.ndarray, ...], direction: str) -> tuple[list[str], np.ndarray]:
+        x, y, b = (v / s for v, s in zip(evaluated, self.scales))
+        g = _direction(direction, x, y, b)
+        out = [self.model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
+        return [st for st, _ in out], np.array([d for _, d in out], dtype=float)
 
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
@@ -140,18 +163,26 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
     rows = period_reference(panel.time, "contemporaneous")
     spans = period_reference(panel.time, frontier)
 
-    def reference(t: int) -> np.ndarray:
-        return spans[int(t)]
+    arrays = tuple(frame[list(c)].to_numpy(dtype=float) if c else np.empty((panel.nobs, 0))
+                   for c in (ins, goods, bads))
+    for name, column in zip(ins + goods + bads, np.column_stack(arrays).T):
+        if np.any(column < 0):
+            raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
+    built: dict[object, _Reference] = {}  # each reference set reduced to its frame once
 
-    def distance(evaluate: np.ndarray, ref: np.ndarray) -> np.ndarray:
-        out = ddf(frame.iloc[evaluate], ins, goods, bads, rts=rts, direction=direction,
-                  reference=frame.iloc[ref], solver=solver)
-        return out["distance"].to_numpy()
+    def distance(evaluate: np.ndarray, key: int | str) -> np.ndarray:
+        """Against period ``key``'s frontier (contemporaneous or sequential), or the pooled one."""
+        if key not in built:
+            span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
+            built[key] = _Reference.build(tuple(a[span] for a in arrays), rts, solver, True)
+        return built[key].distances(tuple(a[evaluate] for a in arrays), direction)[1]
 
+    if frontier == "global":  # efficiency change is measured against each period's own frontier (Oh 2010)
+        spans = period_reference(panel.time, "contemporaneous")
     own = np.full(panel.nobs, np.nan)
     for t in periods:
-        own[rows[t]] = distance(rows[t], reference(t))
-    glob = distance(np.arange(panel.nobs), np.arange(panel.nobs)) if frontier == "global" else None
+        own[rows[t]] = distance(rows[t], int(t))
+    glob = distance(np.arange(panel.nobs), "pooled") if frontier == "global" else None
     prev = panel.lag(1)
     result = np.full((panel.nobs, 3), np.nan)
     for t0, t1 in zip(periods[:-1], periods[1:]):
@@ -164,8 +195,8 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
             cross_next = cross_before = None
             g_now, g_before = glob[now], glob[before]
         else:
-            cross_next = distance(now, reference(t0))      # D^t(t+1)
-            cross_before = distance(before, reference(t1))  # D^{t+1}(t)
+            cross_next = distance(now, int(t0))      # D^t(t+1)
+            cross_before = distance(before, int(t1))  # D^{t+1}(t)
         if form == "ml":
             tech = (1 + own[before]) / (1 + own[now])
             if frontier == "global":

@@ -21,6 +21,11 @@ LP of step 2 *is* the unit's input-oriented score against ``F``; it stays the sc
 frame when no unit added later prices positively at that LP's duals (checked at the end for every
 unit, vectorised), so most units need one small LP in all.
 
+Undesirable outputs under weak disposability enter as equality rows, ``B_F lambda = b_o`` (the
+technology of the directional distance functions); the same argument holds: a unit lies in ``T(F)`` when
+the radial LP with those rows has ``theta <= 1``, and a technology containing every unit contains their
+combinations, so distances against the frame equal distances against all units.
+
 References
 ----------
 Dulá, J. H. (2011). An algorithm for data envelopment analysis. *INFORMS Journal on Computing* 23(2),
@@ -65,9 +70,9 @@ class Frame:
 class _GrowingLP:
     """``min theta`` over the columns added so far; HiGHS adds columns in place, SciPy rebuilds."""
 
-    def __init__(self, m: int, s: int, rts: str, backend: str) -> None:
-        self.m, self.s, self.rts = m, s, rts
-        self.rows = m + s + (rts != "crs")
+    def __init__(self, m: int, s: int, rts: str, backend: str, k: int = 0) -> None:
+        self.m, self.s, self.k, self.rts = m, s, k, rts
+        self.rows = m + s + k + (rts != "crs")
         self.columns: list[np.ndarray] = []
         self.highs = None
         if backend == "highspy" or (backend == "auto" and has_highspy()):
@@ -81,7 +86,7 @@ class _GrowingLP:
             no_index, no_value = np.empty(0, dtype=np.int32), np.empty(0)
             for _ in range(m):  # X lambda - theta x_o <= 0
                 h.addRow(-inf, 0.0, 1, np.array([0], dtype=np.int32), np.array([-1.0]))
-            for _ in range(s):  # Y lambda >= y_o
+            for _ in range(s + k):  # Y lambda >= y_o; B lambda = b_o (bounds set per unit)
                 h.addRow(0.0, inf, 0, no_index, no_value)
             if rts != "crs":
                 lo, hi = _RTS_ROW[rts]
@@ -94,10 +99,12 @@ class _GrowingLP:
         if self.highs is not None:
             self.highs.addCol(0.0, 0.0, self.inf, self.rows, self.all_rows, column)
 
-    def solve(self, x_o: np.ndarray, y_o: np.ndarray) -> tuple[str, float, np.ndarray, np.ndarray]:
+    def solve(self, x_o: np.ndarray, y_o: np.ndarray,
+              b_o: np.ndarray | None = None) -> tuple[str, float, np.ndarray, np.ndarray]:
         """Status, theta, lambdas and the row duals (HiGHS's sign: a column prices in when ``a_j'dual > 0``)."""
+        b_o = np.empty(0) if b_o is None else b_o
         if self.highs is None:
-            return self._solve_scipy(x_o, y_o)
+            return self._solve_scipy(x_o, y_o, b_o)
         import highspy
 
         h, m, s = self.highs, self.m, self.s
@@ -105,6 +112,8 @@ class _GrowingLP:
             h.changeCoeff(i, 0, -float(x_o[i]))
         for r in range(s):
             h.changeRowBounds(m + r, float(y_o[r]), self.inf)
+        for j in range(self.k):
+            h.changeRowBounds(m + s + j, float(b_o[j]), float(b_o[j]))
         h.run()
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -115,20 +124,25 @@ class _GrowingLP:
         values = np.asarray(solution.col_value)
         return "optimal", float(values[0]), values[1:], np.asarray(solution.row_dual)
 
-    def _solve_scipy(self, x_o: np.ndarray, y_o: np.ndarray) -> tuple[str, float, np.ndarray, np.ndarray]:
+    def _solve_scipy(self, x_o: np.ndarray, y_o: np.ndarray,
+                     b_o: np.ndarray) -> tuple[str, float, np.ndarray, np.ndarray]:
         from scipy.optimize import linprog
 
-        m, s = self.m, self.s
+        m, s, nb = self.m, self.s, self.k
         cols = np.array(self.columns).T  # rows x columns
         k = cols.shape[1]
         a_ub = np.zeros((m + s, 1 + k))  # X lambda - theta x_o <= 0; -Y lambda <= -y_o
         a_ub[:m, 0], a_ub[:m, 1:] = -x_o, cols[:m]
         a_ub[m:, 1:] = -cols[m:m + s]
         b_ub = np.r_[np.zeros(m), -y_o]
-        a_eq = b_eq = None
+        eq_rows = [np.r_[0.0, cols[m + s + j]] for j in range(nb)]  # B lambda = b_o
+        eq_values = list(b_o)
         if self.rts == "vrs":
-            a_eq, b_eq = np.r_[0.0, cols[-1]][None, :], np.array([1.0])
-        elif self.rts == "nirs":  # sum lambda <= 1
+            eq_rows.append(np.r_[0.0, cols[-1]])
+            eq_values.append(1.0)
+        a_eq = np.array(eq_rows) if eq_rows else None
+        b_eq = np.array(eq_values) if eq_rows else None
+        if self.rts == "nirs":  # sum lambda <= 1
             a_ub, b_ub = np.vstack([a_ub, np.r_[0.0, cols[-1]]]), np.r_[b_ub, 1.0]
         elif self.rts == "ndrs":  # sum lambda >= 1
             a_ub, b_ub = np.vstack([a_ub, -np.r_[0.0, cols[-1]]]), np.r_[b_ub, -1.0]
@@ -139,8 +153,10 @@ class _GrowingLP:
         # row duals in HiGHS's orientation of the rows (X, Y, rts): d_X = m_X, d_Y = -m_Y, d_rts by its form
         marg = res.ineqlin.marginals
         dual = np.r_[marg[:m], -marg[m:m + s]]
+        if nb:
+            dual = np.r_[dual, res.eqlin.marginals[:nb]]
         if self.rts == "vrs":
-            dual = np.r_[dual, res.eqlin.marginals]
+            dual = np.r_[dual, res.eqlin.marginals[nb:]]
         elif self.rts == "nirs":
             dual = np.r_[dual, marg[m + s]]
         elif self.rts == "ndrs":
@@ -148,15 +164,18 @@ class _GrowingLP:
         return "optimal", float(res.x[0]), res.x[1:], dual
 
 
-def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto") -> Frame:
-    """The frame of the technology spanned by the units ``(x, y)`` (already scaled), Dulá's procedure.
+def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto",
+                b: np.ndarray | None = None) -> Frame:
+    """The frame of the technology spanned by the units ``(x, y[, b])`` (already scaled), Dulá's procedure.
 
-    See the module docstring. ``rts`` is one of "crs", "vrs", "nirs", "ndrs".
+    See the module docstring. ``rts`` is one of "crs", "vrs", "nirs", "ndrs"; ``b`` are undesirable
+    outputs under weak disposability (equality rows).
     """
     n, m = x.shape
     s = y.shape[1]
-    columns = np.column_stack([x, y] + ([np.ones(n)] if rts != "crs" else []))  # each unit's LP column
-    lp = _GrowingLP(m, s, rts, backend)
+    b = np.empty((n, 0)) if b is None else b
+    columns = np.column_stack([x, y, b] + ([np.ones(n)] if rts != "crs" else []))  # each unit's LP column
+    lp = _GrowingLP(m, s, rts, backend, b.shape[1])
     in_frame = np.full(n, -1)  # position in the frame, or -1
     frame: list[int] = []
 
@@ -178,7 +197,7 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto") -
         if in_frame[o] >= 0:
             continue
         while True:
-            word, value, lam, dual = lp.solve(x[o], y[o])
+            word, value, lam, dual = lp.solve(x[o], y[o], b[o])
             lps += 1
             if word == "optimal" and value <= 1.0 + INSIDE:
                 theta[o], status[o], duals[o], lambdas[o] = value, word, dual, lam
@@ -204,7 +223,7 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto") -
             if previous is not None and not np.any(later @ duals[o] > PRICING):
                 lambdas[o] = np.r_[previous, np.zeros(len(frame) - frame_size_at[o])]
                 continue
-        word, value, lam, _ = lp.solve(x[o], y[o])
+        word, value, lam, _ = lp.solve(x[o], y[o], b[o])
         lps += 1
         theta[o], status[o], lambdas[o] = (value if word == "optimal" else np.nan), word, lam
     units = np.array(frame, dtype=np.int64)
