@@ -93,3 +93,18 @@ def test_results_contract():
     fig, ax = plt.subplots()
     assert res.plot(ax=ax) is ax
     plt.close(fig)
+
+
+def test_global_index_splits_into_contemporaneous_efficiency_change_and_best_practice_gap_change():
+    # Pastor and Lovell (2005): M^G = E^G(t+1) / E^G(t) = EC x BPC, EC against each period's own frontier
+    data = _panel(seed=5)
+    kw = {"entity": "firm", "time": "year"}
+    glob = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="global", **kw).changes
+    con = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], **kw).changes
+    np.testing.assert_allclose(glob.effch, con.effch, rtol=1e-9)
+    np.testing.assert_allclose(glob.pech, con.pech, rtol=1e-9)
+    pooled = nt.frontier.dea(data, ["x0", "x1"], ["y0", "y1"], frame=False, slacks=False).efficiency
+    pooled.index = pd.MultiIndex.from_frame(data[["firm", "year"]])
+    expected = (pooled / pooled.groupby(level="firm").shift(1)).dropna()
+    np.testing.assert_allclose(glob.tfpch.reindex(expected.index), expected, rtol=1e-9)
+    assert not np.allclose(glob.techch, 1.0)

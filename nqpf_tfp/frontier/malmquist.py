@@ -43,6 +43,7 @@ from ..panel import Panel
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .dea import radial_scores
+from .frame import build_frame
 from .variables import period_reference, roles, values
 
 __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
@@ -148,21 +149,25 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         raise PanelError("malmquist needs consecutive periods within each entity; "
                          f"{int(gap.sum())} entity-period(s) follow a gap.")
     rows = period_reference(panel.time, "contemporaneous")
-    spans = period_reference(panel.time, frontier)
+    # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
+    spans = period_reference(panel.time, "contemporaneous" if frontier == "global" else frontier)
+    frames: dict[tuple[int | str, str], np.ndarray] = {}  # each reference set reduced to its frame once
 
-    def reference(t: int) -> np.ndarray:
-        return spans[int(t)]
-
-    def efficiency(evaluate: np.ndarray, ref: np.ndarray, rts: str) -> np.ndarray:
+    def efficiency(evaluate: np.ndarray, key: int | str, rts: str) -> np.ndarray:
+        """Against period ``key``'s frontier, or the pooled one (``key="pooled"``)."""
+        if (key, rts) not in frames:
+            span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
+            frames[key, rts] = span[build_frame(x[span], y[span], rts, solver).units]
+        ref = frames[key, rts]
         values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
         return values if orientation == "input" else 1.0 / values
 
     own_crs = np.full(panel.nobs, np.nan)
     own_vrs = np.full(panel.nobs, np.nan)
     for t in periods:
-        own_crs[rows[t]] = efficiency(rows[t], reference(t), "crs")
-        own_vrs[rows[t]] = efficiency(rows[t], reference(t), "vrs")
-    global_crs = efficiency(np.arange(panel.nobs), np.arange(panel.nobs), "crs") if frontier == "global" else None
+        own_crs[rows[t]] = efficiency(rows[t], int(t), "crs")
+        own_vrs[rows[t]] = efficiency(rows[t], int(t), "vrs")
+    global_crs = efficiency(np.arange(panel.nobs), "pooled", "crs") if frontier == "global" else None
     prev = panel.lag(1)
     changes = np.full((panel.nobs, 5), np.nan)
     for t0, t1 in zip(periods[:-1], periods[1:]):
@@ -177,8 +182,8 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
             tfpch = global_crs[now] / global_crs[before]
             techch = tfpch / effch
         else:
-            cross_next = efficiency(now, reference(t0), "crs")      # E^t(t+1)
-            cross_before = efficiency(before, reference(t1), "crs")  # E^{t+1}(t)
+            cross_next = efficiency(now, int(t0), "crs")      # E^t(t+1)
+            cross_before = efficiency(before, int(t1), "crs")  # E^{t+1}(t)
             techch = np.sqrt(cross_next / own_crs[now] * own_crs[before] / cross_before)
             tfpch = effch * techch
         changes[now] = np.column_stack([effch, techch, pech, effch / pech, tfpch])
