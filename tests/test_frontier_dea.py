@@ -151,3 +151,14 @@ def test_the_frame_with_the_scipy_fallback():
         reduced = nt.frontier.dea(data, ["x1", "x2"], ["y1", "y2"], rts=rts, solver="scipy")
         np.testing.assert_allclose(reduced.efficiency, full.efficiency, rtol=0, atol=1e-9)
         np.testing.assert_allclose(reduced.slacks.sum(axis=1), full.slacks.sum(axis=1), rtol=0, atol=1e-7)
+
+
+def test_highs_prints_nothing():
+    # HiGHS writes a banner to standard output when an instance is created; the package keeps it quiet
+    import subprocess
+    import sys
+
+    code = ("import pandas as pd, nqpf_tfp as nt; "
+            "nt.frontier.dea(pd.DataFrame({'x': [1.0, 2.0], 'y': [1.0, 1.0]}), 'x', 'y', slacks=False)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == ""

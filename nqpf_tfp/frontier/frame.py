@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lp import INF, has_highspy
+from .lp import INF, has_highspy, quiet_highs
 
 __all__ = ["Frame", "build_frame"]
 
@@ -78,8 +78,7 @@ class _GrowingLP:
         if backend == "highspy" or (backend == "auto" and has_highspy()):
             import highspy
 
-            h = highspy.Highs()
-            h.setOptionValue("output_flag", False)
+            h = quiet_highs()
             inf = highspy.kHighsInf
             h.addVar(-inf, inf)  # theta, free
             h.changeColCost(0, 1.0)

@@ -12,11 +12,14 @@ An LP that is infeasible or unbounded is reported by its status; its values are 
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-__all__ = ["LPSolution", "LPTemplate", "has_highspy"]
+__all__ = ["LPSolution", "LPTemplate", "has_highspy", "quiet_highs"]
 
 INF = np.inf
 
@@ -28,6 +31,33 @@ def has_highspy() -> bool:
     except ImportError:
         return False
     return True
+
+
+def quiet_highs() -> Any:
+    """A ``highspy.Highs`` instance with its logging off, without the banner HiGHS prints on creation.
+
+    HiGHS writes "Running HiGHS ...: Copyright ..." to the process's standard output when an instance
+    is created, before any option can be set (its maintainers keep it that way); file descriptor 1 is
+    pointed at the null device for that moment only.
+    """
+    import highspy
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (an embedded interpreter): accept the banner
+        h = highspy.Highs()
+    else:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass(frozen=True)
@@ -65,8 +95,7 @@ class LPTemplate:
     def _build(self) -> object:
         import highspy
 
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = quiet_highs()
         lp = highspy.HighsLp()
         n_rows, n_cols = self.a.shape
         lp.num_col_, lp.num_row_ = n_cols, n_rows
