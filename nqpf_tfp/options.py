@@ -108,6 +108,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "outputs": "g = (0, y_o, b_o): expand good and contract bad outputs in proportion (Chung et al. 1997)",
         "all": "g = (x_o, y_o, b_o): contract inputs as well",
     },
+    "ddf_distance": {
+        "radial": "one share beta for every variable that moves (Chung, Färe and Grosskopf 1997)",
+        "nonradial": "a share per variable, weighted (Zhou, Ang and Wang 2012)",
+    },
     "ml_frontier": {
         "contemporaneous": "period t's units span the period-t frontier (Chung, Färe and Grosskopf 1997)",
         "sequential": "all units up to period t: technology never regresses",

@@ -43,7 +43,7 @@ change with undesirable outputs in Stata. *Stata Journal* 22(1), 103-124.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,7 @@ from ..options import check_option
 from ..panel import Panel
 from .frame import build_frame
 from .lp import INF, LPTemplate
+from .nonradial import NonRadialLP, nonradial_weights
 from .variables import period_reference, roles, values
 
 __all__ = ["ddf", "luenberger", "malmquist_luenberger"]
@@ -129,11 +130,13 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
 class _Reference:
     """A reference set on a common scale (its means), reduced to its frame, with its LP built once."""
 
-    def __init__(self, scales: list[np.ndarray], model: _DDF) -> None:
+    def __init__(self, scales: list[np.ndarray], model: _DDF | NonRadialLP) -> None:
         self.scales, self.model = scales, model
 
     @classmethod
-    def build(cls, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool) -> _Reference:
+    def build(cls, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool,
+              weights: np.ndarray | None = None) -> _Reference:
+        """``weights``: the non-radial distance's (Zhou, Ang and Wang 2012); ``None``: the radial one."""
         scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
         if any(np.any(s <= 0) for s in scales):
             raise PanelError("a variable is 0 for every reference unit.")
@@ -141,20 +144,35 @@ class _Reference:
         if frame:
             units = build_frame(xr, yr, rts, solver, br).units
             xr, yr, br = xr[units], yr[units], br[units]
-        return cls(scales, _DDF(xr, yr, br, rts, solver))
+        model = _DDF(xr, yr, br, rts, solver) if weights is None else NonRadialLP(xr, yr, br, weights, rts, solver)
+        return cls(scales, model)
 
     def distances(self, evaluated: tuple[np.ndarray, ...], direction: str) -> tuple[list[str], np.ndarray]:
         x, y, b = (v / s for v, s in zip(evaluated, self.scales))
         g = _direction(direction, x, y, b)
-        out = [self.model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
-        return [st for st, _ in out], np.array([d for _, d in out], dtype=float)
+        if isinstance(self.model, NonRadialLP):
+            gs = np.column_stack(g)
+            out = [self.model.solve(x[o], y[o], b[o], gs[o])[:2] for o in range(x.shape[0])]
+        else:
+            out = [self.model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
+        distance = np.array([d for _, d in out], dtype=float)
+        distance[np.abs(distance) < 1e-10] = 0.0  # on the frontier: no signed rounding noise
+        return [st for st, _ in out], distance
 
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
-           rts: str, frontier: str, direction: str, solver: str, form: str) -> pd.DataFrame:
+           rts: str, frontier: str, direction: str, solver: str, form: str, distance_kind: str = "radial",
+           weights: Mapping[str, float] | None = None) -> pd.DataFrame:
     rts = check_option("dea_rts", rts)
     frontier = check_option("ml_frontier", frontier)
+    direction = check_option("ddf_direction", direction)
+    distance_kind = check_option("ddf_distance", distance_kind, "distance")
+    if rts not in ("crs", "vrs"):
+        raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a productivity index")
+    if weights is not None and distance_kind == "radial":
+        raise SpecificationError("weights= belong to the non-radial distance: pass distance='nonradial'.")
+    w = nonradial_weights(ins, goods, bads, direction, weights) if distance_kind == "nonradial" else None
     panel = Panel(data, entity=entity, time=time, columns=ins + goods + bads, missing="raise")
     frame = pd.DataFrame({c: panel[c] for c in ins + goods + bads})
     periods = np.unique(panel.time)
@@ -174,7 +192,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
         """Against period ``key``'s frontier (contemporaneous or sequential), or the pooled one."""
         if key not in built:
             span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
-            built[key] = _Reference.build(tuple(a[span] for a in arrays), rts, solver, True)
+            built[key] = _Reference.build(tuple(a[span] for a in arrays), rts, solver, True, w)
         return built[key].distances(tuple(a[evaluate] for a in arrays), direction)[1]
 
     if frontier == "global":  # efficiency change is measured against each period's own frontier (Oh 2010)
@@ -226,12 +244,22 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
                          bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
                          solver: str = "auto") -> pd.DataFrame:
-    """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``."""
+    """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
+
+    On radial directional distances; the non-radial distance takes the difference form
+    (:func:`luenberger` with ``distance="nonradial"``), as Stata's ``gtfpch`` does.
+    """
     return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml")
 
 
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
-               frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto") -> pd.DataFrame:
-    """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``."""
-    return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l")
+               frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
+               distance: str = "radial", weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
+
+    ``distance="nonradial"`` uses the weighted non-radial directional distance
+    (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``weights`` as there) instead of the radial one.
+    """
+    return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
+                  distance, weights)

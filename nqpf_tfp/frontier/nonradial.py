@@ -1,0 +1,165 @@
+"""Weighted non-radial directional distances with undesirable outputs (Zhou, Ang and Wang 2012).
+
+Each variable moves by its own share: for unit ``o``, direction ``g = (g_x, g_y, g_b)`` and weights
+``w`` (non-negative, summing to 1),
+
+.. math::
+
+    \\vec{D}(x_o, y_o, b_o; g) = \\max\\ w_x'\\beta_x + w_y'\\beta_y + w_b'\\beta_b \\ \\text{s.t.}\\
+    X\\lambda \\le x_o - \\beta_x \\circ g_x,\\ Y\\lambda \\ge y_o + \\beta_y \\circ g_y,\\
+    B\\lambda = b_o - \\beta_b \\circ g_b,\\ \\lambda, \\beta \\ge 0
+
+(``sum lambda = 1`` for VRS). With ``g = (x_o, y_o, b_o)`` (``direction="all"``) ``beta_x`` is the share
+by which each input could shrink, ``beta_y`` each good output grow, ``beta_b`` each bad output shrink.
+Default weights give each group of variables that moves an equal share, split equally within the group:
+``(1/9, 1/9, 1/9; 1/3; 1/3)`` for capital, labour, energy, GDP and CO2, Zhou, Ang and Wang's choice.
+The radial distance (one ``beta`` for all) is a feasible point, so the non-radial distance is at least
+the radial one when the weights sum to 1; 0 means no variable can improve.
+
+References
+----------
+Zhou, P., Ang, B. W. and Wang, H. (2012). Energy and CO2 emission performance in electricity generation:
+a non-radial directional distance function approach. *European Journal of Operational Research* 221(3),
+625-635.
+Färe, R. and Grosskopf, S. (2010). Directional distance functions and slacks-based measures of
+efficiency. *European Journal of Operational Research* 200(1), 320-322.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..options import check_option
+from .frame import build_frame
+from .lp import INF, LPTemplate
+from .variables import roles, values
+
+__all__ = ["NonRadialLP", "nonradial_ddf", "nonradial_weights"]
+
+
+def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs: Sequence[str], direction: str,
+                      weights: Mapping[str, float] | None = None) -> np.ndarray:
+    """The weights in the order inputs, good outputs, bad outputs (see the module docstring for the default).
+
+    ``weights`` maps column names to non-negative numbers (missing columns: 0); they are used as given and
+    must sum to 1. Inputs get no weight when they do not move (``direction="outputs"``).
+    """
+    names = [*inputs, *outputs, *bad_outputs]
+    if weights is None:
+        groups = [list(outputs), list(bad_outputs)] + ([list(inputs)] if direction == "all" else [])
+        groups = [g for g in groups if g]
+        share = {n: 1.0 / len(groups) / len(g) for g in groups for n in g}
+        return np.array([share.get(n, 0.0) for n in names])
+    if not isinstance(weights, Mapping):
+        raise SpecificationError(f"weights must map column names to numbers, not {type(weights).__name__}.")
+    unknown = sorted(set(weights) - set(names))
+    if unknown:
+        raise SpecificationError(f"weights name {unknown}, which are not among the variables {names}.")
+    try:
+        w = np.array([float(weights.get(n, 0.0)) for n in names])
+    except (TypeError, ValueError):
+        raise SpecificationError(f"weights must be numbers: {dict(weights)!r}.") from None
+    if not np.isfinite(w).all() or np.any(w < 0) or abs(w.sum() - 1.0) > 1e-9:
+        raise SpecificationError(f"weights must be non-negative and sum to 1; they sum to {w.sum():.6g}.")
+    if direction == "outputs" and np.any(w[:len(inputs)] > 0):
+        raise SpecificationError("direction='outputs' does not move the inputs: give them no weight, or use "
+                                 "direction='all'.")
+    return w
+
+
+class NonRadialLP:
+    """The LP over a reference set, built once; per unit only the direction's diagonal and bounds change."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, weights: np.ndarray, rts: str,
+                 backend: str) -> None:
+        n, m = x.shape
+        s, k = y.shape[1], b.shape[1]
+        p = m + s + k
+        self.m, self.s, self.k, self.n = m, s, k, n
+        a = np.zeros((p + (rts == "vrs"), n + p))
+        a[:m, :n], a[m:m + s, :n], a[m + s:p, :n] = x.T, y.T, b.T
+        a[np.arange(p), n + np.arange(p)] = 1.0  # the beta columns' diagonal, set per unit
+        lower, upper = np.full(a.shape[0], -INF), np.full(a.shape[0], INF)
+        if rts == "vrs":
+            a[-1, :n] = 1.0
+            lower[-1] = upper[-1] = 1.0
+        cost = np.r_[np.zeros(n), -weights]  # maximise w'beta
+        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + p), np.full(n + p, INF), backend=backend)
+
+    def solve(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, g: np.ndarray) -> tuple[str, float, np.ndarray]:
+        lp, m, s, k, n = self.lp, self.m, self.s, self.k, self.n
+        for i in range(m):  # X lambda + beta_i g_i <= x_i
+            lp.set_coefficient(i, n + i, g[i])
+            lp.set_row_bounds(i, -INF, x[i])
+        for r in range(s):  # Y lambda - beta_r g_r >= y_r
+            lp.set_coefficient(m + r, n + m + r, -g[m + r])
+            lp.set_row_bounds(m + r, y[r], INF)
+        for j in range(k):  # B lambda + beta_j g_j = b_j
+            lp.set_coefficient(m + s + j, n + m + s + j, g[m + s + j])
+            lp.set_row_bounds(m + s + j, b[j], b[j])
+        sol = lp.solve()
+        if sol.status != "optimal":
+            return sol.status, np.nan, np.full(m + s + k, np.nan)
+        return sol.status, -sol.objective, sol.values[n:]
+
+
+def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
+                  bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "all",
+                  weights: Mapping[str, float] | None = None, reference: pd.DataFrame | None = None,
+                  solver: str = "auto", frame: bool = True) -> pd.DataFrame:
+    """Weighted non-radial directional distance of every row (see :mod:`nqpf_tfp.frontier.nonradial`).
+
+    Parameters
+    ----------
+    direction : {"all", "outputs"}
+        ``g = (x_o, y_o, b_o)`` or ``(0, y_o, b_o)``.
+    weights : dict, optional
+        Column name -> weight (non-negative, summing to 1); default: equal shares by group.
+    reference, solver, frame
+        As :func:`~nqpf_tfp.frontier.ddf`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``distance`` (the weighted sum; 0 on the frontier), ``beta_<column>`` for every variable (the
+        share by which it can improve), and ``status``, on ``data``'s index.
+    """
+    rts = check_option("dea_rts", rts)
+    direction = check_option("ddf_direction", direction)
+    if rts not in ("crs", "vrs"):
+        raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
+    w = nonradial_weights(ins, goods, bads, direction, weights)
+    ref = data if reference is None else reference
+    ev = [values(data, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
+    sp = [values(ref, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
+    scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in sp]
+    if any(np.any(sc <= 0) for sc in scales):
+        raise PanelError("a variable is 0 for every reference unit.")
+    x, y, b = (v / sc for v, sc in zip(ev, scales))
+    xr, yr, br = (v / sc for v, sc in zip(sp, scales))
+    if frame:
+        units = build_frame(xr, yr, rts, solver, br).units
+        xr, yr, br = xr[units], yr[units], br[units]
+    model = NonRadialLP(xr, yr, br, w, rts, solver)
+    g = np.column_stack([x if direction == "all" else np.zeros_like(x), y, b])
+    out = [model.solve(x[o], y[o], b[o], g[o]) for o in range(len(data))]
+    distance = np.array([d for _, d, _ in out])
+    distance[np.abs(distance) < 1e-10] = 0.0
+    betas = np.array([bt for _, _, bt in out]).reshape(len(data), -1)
+    betas[np.abs(betas) < 1e-10] = 0.0
+    frame_out = pd.DataFrame({"distance": distance}, index=data.index)
+    for j, name in enumerate([*ins, *goods, *bads]):
+        frame_out[f"beta_{name}"] = betas[:, j]
+    frame_out["status"] = [st for st, _, _ in out]
+    bad = int((frame_out.status != "optimal").sum())
+    if bad:
+        warn(f"nonradial_ddf: {bad} unit(s) have no optimal LP; their distances are NaN (see status).",
+             ConvergenceWarning)
+    return frame_out
