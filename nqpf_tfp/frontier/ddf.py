@@ -51,8 +51,9 @@ import pandas as pd
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
+from .column_generation import priced_distances
 from .frame import build_frame
-from .lp import INF, LPTemplate
+from .lp import INF, LPTemplate, has_highspy
 from .nonradial import NonRadialLP, nonradial_weights
 from .variables import period_reference, roles, values
 
@@ -122,42 +123,72 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     ref = data if reference is None else reference
     evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     spanning = tuple(values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
-    reduced = _Reference.build(spanning, rts, solver, bool(frame))
-    status, distance = reduced.distances(evaluated, direction)
+    reduced = _Reference(spanning, rts, solver, bool(frame))
+    status, distance = (reduced.own_distances(np.arange(len(data)), direction) if reference is None
+                        else reduced.distances(evaluated, direction))
     return pd.DataFrame({"distance": distance, "status": status}, index=data.index)
 
 
 class _Reference:
-    """A reference set on a common scale (its means), reduced to its frame, with its LP built once."""
+    """A reference set on a common scale (its means). Its own units' distances come by column generation
+    (:mod:`~nqpf_tfp.frontier.column_generation`); other units' against the set reduced to its frame
+    (:mod:`~nqpf_tfp.frontier.frame`), built on first use. Both give the whole set's distances."""
 
-    def __init__(self, scales: list[np.ndarray], model: _DDF | NonRadialLP) -> None:
-        self.scales, self.model = scales, model
-
-    @classmethod
-    def build(cls, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool,
-              weights: np.ndarray | None = None) -> _Reference:
+    def __init__(self, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool,
+                 weights: np.ndarray | None = None) -> None:
         """``weights``: the non-radial distance's (Zhou, Ang and Wang 2012); ``None``: the radial one."""
-        scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
-        if any(np.any(s <= 0) for s in scales):
+        self.scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
+        if any(np.any(s <= 0) for s in self.scales):
             raise PanelError("a variable is 0 for every reference unit.")
-        xr, yr, br = (v / s for v, s in zip(spanning, scales))
-        if frame:
-            units = build_frame(xr, yr, rts, solver, br).units
-            xr, yr, br = xr[units], yr[units], br[units]
-        model = _DDF(xr, yr, br, rts, solver) if weights is None else NonRadialLP(xr, yr, br, weights, rts, solver)
-        return cls(scales, model)
+        self.arrays = tuple(v / s for v, s in zip(spanning, self.scales))
+        self.rts, self.solver, self.frame, self.weights = rts, solver, frame, weights
+        self._model: _DDF | NonRadialLP | None = None
+
+    @property
+    def model(self) -> _DDF | NonRadialLP:
+        if self._model is None:
+            xr, yr, br = self.arrays
+            if self.frame:
+                units = build_frame(xr, yr, self.rts, self.solver, br).units
+                xr, yr, br = xr[units], yr[units], br[units]
+            self._model = (_DDF(xr, yr, br, self.rts, self.solver) if self.weights is None
+                           else NonRadialLP(xr, yr, br, self.weights, self.rts, self.solver))
+        return self._model
 
     def distances(self, evaluated: tuple[np.ndarray, ...], direction: str) -> tuple[list[str], np.ndarray]:
-        x, y, b = (v / s for v, s in zip(evaluated, self.scales))
+        """Distances of units given in the data's units."""
+        return self._solve(tuple(v / s for v, s in zip(evaluated, self.scales)), direction)
+
+    def own_distances(self, positions: np.ndarray, direction: str) -> tuple[list[str], np.ndarray]:
+        """Distances of the reference set's own units at ``positions``."""
+        own = tuple(a[positions] for a in self.arrays)
+        if self.weights is not None or not self.frame or self._model is not None or not _uses_highspy(self.solver):
+            return self._solve(own, direction)
+        x, y, b = self.arrays
+        status, distance = priced_distances(x, y, b, np.column_stack(_direction(direction, *own)), self.rts,
+                                            positions)
+        return status, _clean(distance)
+
+    def _solve(self, scaled: tuple[np.ndarray, ...], direction: str) -> tuple[list[str], np.ndarray]:
+        x, y, b = scaled
         g = _direction(direction, x, y, b)
-        if isinstance(self.model, NonRadialLP):
+        model = self.model
+        if isinstance(model, NonRadialLP):
             gs = np.column_stack(g)
-            out = [self.model.solve(x[o], y[o], b[o], gs[o])[:2] for o in range(x.shape[0])]
+            out = [model.solve(x[o], y[o], b[o], gs[o])[:2] for o in range(x.shape[0])]
         else:
-            out = [self.model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
-        distance = np.array([d for _, d in out], dtype=float)
-        distance[np.abs(distance) < 1e-10] = 0.0  # on the frontier: no signed rounding noise
-        return [st for st, _ in out], distance
+            out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
+        return [st for st, _ in out], _clean(np.array([d for _, d in out], dtype=float))
+
+
+def _clean(distance: np.ndarray) -> np.ndarray:
+    """Frontier units: exact zeros, without signed rounding noise."""
+    distance[np.abs(distance) < 1e-10] = 0.0
+    return distance
+
+
+def _uses_highspy(solver: str) -> bool:
+    return solver == "highspy" or (solver == "auto" and has_highspy())
 
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
@@ -190,9 +221,12 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
 
     def distance(evaluate: np.ndarray, key: int | str) -> np.ndarray:
         """Against period ``key``'s frontier (contemporaneous or sequential), or the pooled one."""
+        span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
         if key not in built:
-            span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
-            built[key] = _Reference.build(tuple(a[span] for a in arrays), rts, solver, True, w)
+            built[key] = _Reference(tuple(a[span] for a in arrays), rts, solver, True, w)
+        positions = np.searchsorted(span, evaluate)  # spans are sorted row numbers
+        if np.all(positions < span.size) and np.array_equal(span[np.minimum(positions, span.size - 1)], evaluate):
+            return built[key].own_distances(positions, direction)[1]
         return built[key].distances(tuple(a[evaluate] for a in arrays), direction)[1]
 
     if frontier == "global":  # efficiency change is measured against each period's own frontier (Oh 2010)
