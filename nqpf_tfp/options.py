@@ -103,6 +103,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "contemporaneous": "period t's units span the period-t frontier (Färe et al. 1994; DEAP 2.1)",
         "sequential": "all units up to period t: technology never regresses (Shestalova 2003)",
         "global": "all periods pooled (Pastor and Lovell 2005): circular, always feasible",
+        "biennial": "the two periods compared pooled (Pastor, Asmild and Lovell 2011): always feasible",
     },
     "ddf_direction": {
         "outputs": "g = (0, y_o, b_o): expand good and contract bad outputs in proportion (Chung et al. 1997)",
@@ -116,6 +117,8 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "contemporaneous": "period t's units span the period-t frontier (Chung, Färe and Grosskopf 1997)",
         "sequential": "all units up to period t: technology never regresses",
         "global": "all periods pooled (Oh 2010): circular, always feasible",
+        "biennial": "the two periods compared pooled (Pastor, Asmild and Lovell 2011): always feasible, "
+        "no reestimation when a period is added",
     },
     "model_check": {
         "overidentification": "Hansen's J (firm-clustered efficient weight) rejects the over-identifying moments "

@@ -85,8 +85,8 @@ def test_infeasible_cross_period_distances_are_reported():
     (lambda d: nt.frontier.ddf(d, "k", "y", "co2", direction="inputs"), SpecificationError, "direction="),
     (lambda d: nt.frontier.ddf(d, "k", "y", "k"), SpecificationError, "two roles"),
     (lambda d: nt.frontier.ddf(d.assign(co2=-1.0), "k", "y", "co2"), PanelError, "bad output column 'co2'"),
-    (lambda d: nt.frontier.malmquist_luenberger(d, "k", "y", entity="firm", time="year", frontier="biennial"),
-     SpecificationError, "frontier='biennial'"),
+    (lambda d: nt.frontier.malmquist_luenberger(d, "k", "y", entity="firm", time="year", frontier="adjacent"),
+     SpecificationError, "frontier='adjacent'"),
 ])
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
@@ -126,3 +126,26 @@ def test_the_frame_gives_the_distances_of_the_whole_reference_set(rts, direction
                                  frame=f, **kw) for f in (True, False)]
     pd.testing.assert_series_equal(cross[0].status, cross[1].status)
     np.testing.assert_allclose(cross[0].distance, cross[1].distance, rtol=0, atol=1e-9)
+
+
+def test_biennial_ml_is_always_feasible_and_pools_the_two_periods():
+    # Pastor, Asmild and Lovell (2011): the frontier of periods t and t+1 pooled. With two periods it is the
+    # global frontier; with three each pair has its own; efficiency change stays contemporaneous
+    data = _panel(seed=6, firms=20, years=3)
+    kw = {"entity": "firm", "time": "year"}
+    bi = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="biennial", **kw)
+    assert bi.notna().all().all()
+    np.testing.assert_allclose(bi.tfpch, bi.tech * bi.tecch, rtol=1e-12)
+    two = data[data.year < 2012]
+    np.testing.assert_allclose(
+        nt.frontier.malmquist_luenberger(two, ["k", "l"], "y", "co2", frontier="biennial", **kw).to_numpy(),
+        nt.frontier.malmquist_luenberger(two, ["k", "l"], "y", "co2", frontier="global", **kw).to_numpy(),
+        rtol=1e-9)
+    pair = data[data.year >= 2011]
+    pooled = nt.frontier.ddf(pair, ["k", "l"], "y", "co2", frame=False).distance
+    pooled.index = pd.MultiIndex.from_frame(pair[["firm", "year"]])
+    expected = (1 + pooled.xs(2011, level="year")) / (1 + pooled.xs(2012, level="year"))
+    np.testing.assert_allclose(bi.tfpch.xs(2012, level="year"), expected, rtol=1e-9)
+    lu = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", frontier="biennial", **kw)
+    np.testing.assert_allclose(lu.tfpch.xs(2012, level="year"),
+                               pooled.xs(2011, level="year") - pooled.xs(2012, level="year"), atol=1e-9)

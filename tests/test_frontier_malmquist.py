@@ -108,3 +108,17 @@ def test_global_index_splits_into_contemporaneous_efficiency_change_and_best_pra
     expected = (pooled / pooled.groupby(level="firm").shift(1)).dropna()
     np.testing.assert_allclose(glob.tfpch.reindex(expected.index), expected, rtol=1e-9)
     assert not np.allclose(glob.techch, 1.0)
+
+
+def test_biennial_index_pools_the_two_periods():
+    data = _panel(seed=6)
+    kw = {"entity": "firm", "time": "year"}
+    bi = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="biennial", **kw)
+    con = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], **kw)
+    np.testing.assert_allclose(bi.changes.effch, con.changes.effch, rtol=1e-9)
+    np.testing.assert_allclose(bi.changes.tfpch, bi.changes.effch * bi.changes.techch, rtol=1e-12)
+    pair = data[data.year.isin([2001, 2002])]
+    pooled = nt.frontier.dea(pair, ["x0", "x1"], ["y0", "y1"], frame=False, slacks=False).efficiency
+    pooled.index = pd.MultiIndex.from_frame(pair[["firm", "year"]])
+    expected = pooled.xs(2002, level="year") / pooled.xs(2001, level="year")
+    np.testing.assert_allclose(bi.changes.tfpch.xs(2002, level="year"), expected, rtol=1e-9)

@@ -219,9 +219,13 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
             raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
     built: dict[object, _Reference] = {}  # each reference set reduced to its frame once
 
-    def distance(evaluate: np.ndarray, key: int | str) -> np.ndarray:
-        """Against period ``key``'s frontier (contemporaneous or sequential), or the pooled one."""
-        span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
+    def distance(evaluate: np.ndarray, key: int | str | tuple[int, int]) -> np.ndarray:
+        """Against period ``key``'s frontier (contemporaneous or sequential), the pooled one, or the
+        biennial one of the periods ``key = (t0, t1)``."""
+        if isinstance(key, tuple):
+            span = np.sort(np.r_[rows[key[0]], rows[key[1]]])
+        else:
+            span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
         if key not in built:
             built[key] = _Reference(tuple(a[span] for a in arrays), rts, solver, True, w)
         positions = np.searchsorted(span, evaluate)  # spans are sorted row numbers
@@ -229,7 +233,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
             return built[key].own_distances(positions, direction)[1]
         return built[key].distances(tuple(a[evaluate] for a in arrays), direction)[1]
 
-    if frontier == "global":  # efficiency change is measured against each period's own frontier (Oh 2010)
+    if frontier in ("global", "biennial"):  # efficiency change against each period's own frontier (Oh 2010)
         spans = period_reference(panel.time, "contemporaneous")
     own = np.full(panel.nobs, np.nan)
     for t in periods:
@@ -242,16 +246,20 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
         before = prev.index[now]
         if now.size == 0:
             continue
-        if frontier == "global":
-            assert glob is not None
+        if frontier in ("global", "biennial"):
             cross_next = cross_before = None
-            g_now, g_before = glob[now], glob[before]
+            if frontier == "global":
+                assert glob is not None
+                g_now, g_before = glob[now], glob[before]
+            else:  # both periods' units span the frontier (Pastor, Asmild and Lovell 2011)
+                both = distance(np.r_[now, before], (int(t0), int(t1)))
+                g_now, g_before = both[:now.size], both[now.size:]
         else:
             cross_next = distance(now, int(t0))      # D^t(t+1)
             cross_before = distance(before, int(t1))  # D^{t+1}(t)
         if form == "ml":
             tech = (1 + own[before]) / (1 + own[now])
-            if frontier == "global":
+            if frontier in ("global", "biennial"):
                 tfpch = (1 + g_before) / (1 + g_now)
             else:
                 assert cross_next is not None and cross_before is not None
@@ -259,7 +267,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
             result[now] = np.column_stack([tfpch, tech, tfpch / tech])
         else:
             tech = own[before] - own[now]
-            if frontier == "global":
+            if frontier in ("global", "biennial"):
                 tfpch = g_before - g_now
             else:
                 assert cross_next is not None and cross_before is not None
@@ -269,7 +277,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
     bad = int(np.isnan(result[valid]).any(axis=1).sum())
     if bad:
         warn(f"{'malmquist_luenberger' if form == 'ml' else 'luenberger'}: {bad} entity-period change(s) are NaN "
-             "(infeasible cross-period directional distances); frontier='global' is always feasible.",
+             "(infeasible cross-period directional distances); frontier='global' or 'biennial' is always feasible.",
              ConvergenceWarning)
     return panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
 

@@ -150,13 +150,17 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
                          f"{int(gap.sum())} entity-period(s) follow a gap.")
     rows = period_reference(panel.time, "contemporaneous")
     # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
-    spans = period_reference(panel.time, "contemporaneous" if frontier == "global" else frontier)
-    frames: dict[tuple[int | str, str], np.ndarray] = {}  # each reference set reduced to its frame once
+    spans = period_reference(panel.time, "contemporaneous" if frontier in ("global", "biennial") else frontier)
+    frames: dict[tuple[object, str], np.ndarray] = {}  # each reference set reduced to its frame once
 
-    def efficiency(evaluate: np.ndarray, key: int | str, rts: str) -> np.ndarray:
-        """Against period ``key``'s frontier, or the pooled one (``key="pooled"``)."""
+    def efficiency(evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:
+        """Against period ``key``'s frontier, the pooled one (``key="pooled"``) or the biennial one of
+        the periods ``key = (t0, t1)``."""
         if (key, rts) not in frames:
-            span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
+            if isinstance(key, tuple):
+                span = np.sort(np.r_[rows[key[0]], rows[key[1]]])
+            else:
+                span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
             frames[key, rts] = span[build_frame(x[span], y[span], rts, solver).units]
         ref = frames[key, rts]
         values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
@@ -177,9 +181,13 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
             continue
         effch = own_crs[now] / own_crs[before]
         pech = own_vrs[now] / own_vrs[before]
-        if frontier == "global":
-            assert global_crs is not None
-            tfpch = global_crs[now] / global_crs[before]
+        if frontier in ("global", "biennial"):
+            if frontier == "global":
+                assert global_crs is not None
+                tfpch = global_crs[now] / global_crs[before]
+            else:  # both periods' units span the frontier (Pastor, Asmild and Lovell 2011)
+                both = efficiency(np.r_[now, before], (int(t0), int(t1)), "crs")
+                tfpch = both[:now.size] / both[now.size:]
             techch = tfpch / effch
         else:
             cross_next = efficiency(now, int(t0), "crs")      # E^t(t+1)
@@ -192,7 +200,8 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     missing = int(np.isnan(changes[valid]).any(axis=1).sum())
     if missing:
         warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
-             "infeasible cross-period VRS problem); frontier='global' is always feasible.", ConvergenceWarning)
+             "infeasible cross-period VRS problem); frontier='global' or 'biennial' is always feasible.",
+             ConvergenceWarning)
     log_tfp = np.where(valid, np.log(changes[:, 4]), 0.0)
     cumulative = np.exp(np.cumsum(log_tfp) - np.cumsum(log_tfp)[panel.entity_start()] + log_tfp[panel.entity_start()])
     diag = MalmquistDiagnostics(frontier, orientation, panel.n_entities, int(periods.size), missing)
