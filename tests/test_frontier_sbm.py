@@ -83,3 +83,45 @@ def test_units_do_not_matter():
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def _super_dinkelbach(x, yg, yb, o, vrs=False):
+    """Super-SBM of unit o (Tone 2002, undesirable outputs): min (1 + mean(s-/x_o)) / (1 - (sum sg/yg_o +
+    sum sb/yb_o)/(s1+s2)) over the other units' technology, by Dinkelbach's iterations (SciPy)."""
+    others = np.delete(np.arange(x.shape[0]), o)
+    xr, ygr, ybr = x[others], yg[others], yb[others]
+    n, m = xr.shape
+    s1, s2 = yg.shape[1], yb.shape[1]
+    q = 1.0
+    for _ in range(100):
+        # variables: lambda, s-, sg, sb; min numerator - q * denominator
+        c = np.r_[np.zeros(n), 1.0 / (m * x[o]), q / ((s1 + s2) * yg[o]), q / ((s1 + s2) * yb[o])]
+        a_ub = np.vstack([np.hstack([xr.T, -np.eye(m), np.zeros((m, s1 + s2))]),            # X lam - s- <= x_o
+                          np.hstack([-ygr.T, np.zeros((s1, m)), -np.eye(s1), np.zeros((s1, s2))]),  # Y lam + sg >= y
+                          np.hstack([ybr.T, np.zeros((s2, m + s1)), -np.eye(s2)])])          # B lam - sb <= b_o
+        b_ub = np.r_[x[o], -yg[o], yb[o]]
+        bounds = [(0, None)] * (n + m) + [(0, v) for v in yg[o]] + [(0, None)] * s2
+        a_eq = b_eq = None
+        if vrs:
+            a_eq, b_eq = np.r_[np.ones(n), np.zeros(m + s1 + s2)][None, :], [1.0]
+        z = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs").x
+        sm, sg, sb = z[n:n + m], z[n + m:n + m + s1], z[n + m + s1:]
+        num = 1 + np.mean(sm / x[o])
+        den = 1 - (np.sum(sg / yg[o]) + np.sum(sb / yb[o])) / (s1 + s2)
+        if abs(num - q * den) < 1e-12:
+            return num / den
+        q = num / den
+    raise AssertionError("Dinkelbach did not converge")
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+def test_super_sbm_with_undesirable_outputs_matches_an_independent_solution(rts):
+    plain = nt.frontier.sbm(T2003, "x", "yg", "yb", rts=rts)
+    res = nt.frontier.sbm(T2003, "x", "yg", "yb", rts=rts, super_efficiency=True)
+    efficient = plain.efficiency > 1 - 1e-9
+    assert (res.super == efficient).all() and efficient.sum() >= 3
+    np.testing.assert_allclose(res.efficiency[~efficient], plain.efficiency[~efficient], rtol=0, atol=1e-12)
+    x, yg, yb = (T2003[[c]].to_numpy(dtype=float) for c in ("x", "yg", "yb"))
+    expected = [_super_dinkelbach(x, yg, yb, o, vrs=rts == "vrs") for o in np.flatnonzero(efficient)]
+    np.testing.assert_allclose(res.efficiency[efficient], expected, rtol=1e-8)
+    assert (res.efficiency[efficient] >= 1 - 1e-12).all()

@@ -14,8 +14,28 @@ transformation (``t = 1 / denominator``). The score lies in (0, 1] and is 1 exac
 has no slack at all; it never exceeds the radial CCR score. Every input and output must be
 positive (the slacks are divided by the unit's own values).
 
+Super-efficiency (``super_efficiency=True``; Tone 2002, with undesirable outputs as in Li et al. 2013):
+a unit with ``rho = 1`` is scored against the other units by how far its inputs and bad outputs must
+rise and its good outputs fall to reach their technology,
+
+.. math::
+
+    \\delta_o = \\min \\frac{1 + \\frac{1}{m}\\sum_i s^-_i / x_{io}}
+                        {1 - \\frac{1}{s_1 + s_2}\\left(\\sum_r s^g_r / y^g_{ro} + \\sum_k s^b_k / y^b_{ko}\\right)}
+    \\quad\\text{s.t.}\\quad \\sum_{j \\ne o}\\lambda_j x_j \\le x_o + s^-,\\
+    \\sum_{j \\ne o}\\lambda_j y^g_j \\ge y^g_o - s^g,\\ \\sum_{j \\ne o}\\lambda_j y^b_j \\le y^b_o + s^b,
+
+``s^g <= y^g_o``, ``lambda, s >= 0``; ``delta >= 1``, and the reported score is ``rho`` for inefficient
+units, ``delta`` for efficient ones (the convention of MaxDEA and Stata's ``sbmeff``). Under VRS the
+problem can be infeasible: NaN with its status.
+
 References
 ----------
+Tone, K. (2002). A slacks-based measure of super-efficiency in data envelopment analysis. *European
+Journal of Operational Research* 143(1), 32-41.
+Li, H., Fang, K., Yang, W., Wang, D. and Hong, X. (2013). Regional environmental efficiency evaluation
+in China: analysis based on the Super-SBM model with undesirable outputs. *Mathematical and Computer
+Modelling* 58(5-6), 1018-1031.
 Tone, K. (2001). A slacks-based measure of efficiency in data envelopment analysis. *European Journal
 of Operational Research* 130(3), 498-509.
 Tone, K. (2003). Dealing with undesirable outputs in DEA: a slacks-based measure (SBM) approach.
@@ -38,12 +58,18 @@ __all__ = ["sbm"]
 
 
 def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
-        bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", solver: str = "auto") -> pd.DataFrame:
+        bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", super_efficiency: bool = False,
+        solver: str = "auto") -> pd.DataFrame:
     """Non-oriented SBM efficiency (Tone 2001; with ``bad_outputs``, Tone 2003) of every row of ``data``.
 
+    With ``super_efficiency=True`` efficient units get Tone's (2002) super-SBM score (>= 1; see the
+    module docstring) and the column ``super`` says which did.
+
     Returns a frame on ``data``'s index: ``efficiency`` (rho, NaN where the LP is not optimal),
-    ``status``, and the slacks ``slack_<column>`` in the data's units.
+    ``status``, and the slacks ``slack_<column>`` in the data's units (of the SBM, not of the super-SBM).
     """
+    if not isinstance(super_efficiency, (bool, np.bool_)):
+        raise SpecificationError(f"super_efficiency must be True or False, not {super_efficiency!r}.")
     rts = check_option("dea_rts", rts)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: the SBM takes 'crs' or 'vrs'.")
@@ -96,7 +122,62 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     for j, name in enumerate(ins + goods + bads):
         value = slacks[:, j] * units[j]
         frame[f"slack_{name}"] = np.where(np.abs(value) < 1e-9 * units[j], 0.0, value)
+    if super_efficiency:
+        efficient = np.flatnonzero(rho >= 1.0 - 1e-9)
+        if efficient.size:
+            delta, words = _super_sbm(x, yg, yb, efficient, rts, solver)
+            rho[efficient] = delta
+            for j, o in enumerate(efficient):
+                statuses[o] = words[j]
+            frame["efficiency"], frame["status"] = rho, statuses
+        frame["super"] = np.isin(np.arange(n), efficient)
     not_optimal = int(sum(s != "optimal" for s in statuses))
     if not_optimal:
         warn(f"sbm: {not_optimal} unit(s) have no optimal LP; their scores are NaN (see status).", ConvergenceWarning)
     return frame
+
+
+def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray, rts: str,
+               solver: str) -> tuple[np.ndarray, list[str]]:
+    """Tone's (2002) super-SBM of ``units`` (module docstring) by the Charnes-Cooper transformation:
+    ``min t + (1/m) sum S-_i / x_io`` with ``t - (sum Sg_r / yg_ro + sum Sb_k / yb_ko) / (s1 + s2) = 1``."""
+    n, m, s1, s2 = x.shape[0], x.shape[1], yg.shape[1], yb.shape[1]
+    n_cols = 1 + n + m + s1 + s2
+    lam, sm = slice(1, 1 + n), slice(1 + n, 1 + n + m)
+    sg, sb = slice(1 + n + m, 1 + n + m + s1), slice(1 + n + m + s1, n_cols)
+    # rows: normalisation; inputs (<= 0); goods (>= 0); bads (<= 0); goods' bound Sg <= t yg_o; [VRS]
+    a = np.zeros((1 + m + s1 + s2 + s1 + (rts == "vrs"), n_cols))
+    a[0, 0] = 1.0
+    a[1:1 + m, lam], a[1:1 + m, sm] = x.T, -np.eye(m)
+    a[1 + m:1 + m + s1, lam], a[1 + m:1 + m + s1, sg] = yg.T, np.eye(s1)
+    a[1 + m + s1:1 + m + s1 + s2, lam], a[1 + m + s1:1 + m + s1 + s2, sb] = yb.T, -np.eye(s2)
+    bound = slice(1 + m + s1 + s2, 1 + m + s1 + s2 + s1)
+    a[bound, sg] = np.eye(s1)
+    lower = np.r_[1.0, np.full(m, -INF), np.zeros(s1), np.full(s2, -INF), np.full(s1, -INF)]
+    upper = np.r_[1.0, np.zeros(m), np.full(s1, INF), np.zeros(s2), np.zeros(s1)]
+    if rts == "vrs":
+        a[-1, lam], a[-1, 0] = 1.0, -1.0
+        lower, upper = np.r_[lower, 0.0], np.r_[upper, 0.0]
+    cost = np.zeros(n_cols)
+    cost[0] = 1.0
+    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), backend=solver)
+    delta = np.full(units.size, np.nan)
+    words = []
+    for j, o in enumerate(units):
+        for i in range(m):
+            lp.set_cost(1 + n + i, 1.0 / (m * x[o, i]))
+            lp.set_coefficient(1 + i, 0, -x[o, i])
+        for r in range(s1):
+            lp.set_coefficient(0, 1 + n + m + r, -1.0 / ((s1 + s2) * yg[o, r]))
+            lp.set_coefficient(1 + m + r, 0, -yg[o, r])
+            lp.set_coefficient(bound.start + r, 0, -yg[o, r])
+        for k in range(s2):
+            lp.set_coefficient(0, 1 + n + m + s1 + k, -1.0 / ((s1 + s2) * yb[o, k]))
+            lp.set_coefficient(1 + m + s1 + k, 0, -yb[o, k])
+        lp.set_col_bounds(1 + int(o), 0.0, 0.0)  # the unit is not its own peer
+        sol = lp.solve()
+        lp.set_col_bounds(1 + int(o), 0.0, INF)
+        words.append(sol.status)
+        if sol.status == "optimal":
+            delta[j] = sol.objective
+    return delta, words
