@@ -127,8 +127,8 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         if efficient.size:
             delta, words = _super_sbm(x, yg, yb, efficient, rts, solver)
             rho[efficient] = delta
-            for j, o in enumerate(efficient):
-                statuses[o] = words[j]
+            for j, unit in enumerate(efficient.tolist()):
+                statuses[unit] = words[j]
             frame["efficiency"], frame["status"] = rho, statuses
         frame["super"] = np.isin(np.arange(n), efficient)
     not_optimal = int(sum(s != "optimal" for s in statuses))
