@@ -29,7 +29,7 @@ def _panel(seed=0, firms=15, years=3):
 def test_ml_without_bad_outputs_equals_the_output_malmquist():
     data = _panel()
     kw = {"entity": "firm", "time": "year"}
-    ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", **kw)
+    ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", **kw).changes
     m = nt.frontier.malmquist(data, ["k", "l"], "y", orientation="output", **kw).changes
     np.testing.assert_allclose(ml.tfpch, m.tfpch, rtol=1e-8)
     np.testing.assert_allclose(ml.tech, m.effch, rtol=1e-8)
@@ -42,8 +42,8 @@ def test_identities_with_a_bad_output(frontier):
     kw = {"entity": "firm", "time": "year", "frontier": frontier}
     with warnings.catch_warnings(record=True) as caught:  # cross-period distances with a bad output can be
         warnings.simplefilter("always")                   # infeasible: NaN and a warning, never a number
-        ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
-        lu = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", **kw)
+        ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw).changes
+        lu = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", **kw).changes
     finite = ml.notna().all(axis=1)
     assert all(issubclass(w.category, ConvergenceWarning) for w in caught)
     assert bool(caught) == (not finite.all())  # warned exactly when some change is NaN
@@ -74,10 +74,11 @@ def test_infeasible_cross_period_distances_are_reported():
                          "y": [1.0, 2.0, 1.0, 2.0], "b": [1.0, 2.0, 5.0, 2.0]})
     with pytest.warns(ConvergenceWarning, match="are NaN"):
         ml = nt.frontier.malmquist_luenberger(data, "x", "y", "b", entity="firm", time="year", rts="vrs")
-    assert ml.tfpch.isna().any()
+    assert ml.tfpch.isna().any() and ml.diagnostics.missing_pairs == int(ml.tfpch.isna().sum())
+    assert ml.tfp.isna().any()  # the chained index is unknown after a missing change, never a number
     glob = nt.frontier.malmquist_luenberger(data, "x", "y", "b", entity="firm", time="year", rts="vrs",
                                             frontier="global")
-    assert glob.notna().all().all()
+    assert glob.changes.notna().all().all() and glob.diagnostics.missing_pairs == 0
 
 
 @pytest.mark.parametrize("call, error, message", [
@@ -97,7 +98,7 @@ def test_global_ml_splits_into_contemporaneous_efficiency_change_and_best_practi
     # Oh (2010): GML = (1 + D^G(t)) / (1 + D^G(t+1)); efficiency change against each period's own frontier
     data = _panel(seed=4, firms=20, years=3)
     kw = {"entity": "firm", "time": "year"}
-    gml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="global", **kw)
+    gml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="global", **kw).changes
     pooled = nt.frontier.ddf(data, ["k", "l"], "y", "co2", frame=False).distance
     own = pd.concat([nt.frontier.ddf(g, ["k", "l"], "y", "co2", frame=False).distance
                      for _, g in data.groupby("year")]).reindex(data.index)
@@ -133,13 +134,13 @@ def test_biennial_ml_is_always_feasible_and_pools_the_two_periods():
     # global frontier; with three each pair has its own; efficiency change stays contemporaneous
     data = _panel(seed=6, firms=20, years=3)
     kw = {"entity": "firm", "time": "year"}
-    bi = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="biennial", **kw)
+    bi = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="biennial", **kw).changes
     assert bi.notna().all().all()
     np.testing.assert_allclose(bi.tfpch, bi.tech * bi.tecch, rtol=1e-12)
     two = data[data.year < 2012]
     np.testing.assert_allclose(
-        nt.frontier.malmquist_luenberger(two, ["k", "l"], "y", "co2", frontier="biennial", **kw).to_numpy(),
-        nt.frontier.malmquist_luenberger(two, ["k", "l"], "y", "co2", frontier="global", **kw).to_numpy(),
+        nt.frontier.malmquist_luenberger(two, ["k", "l"], "y", "co2", frontier="biennial", **kw).changes.to_numpy(),
+        nt.frontier.malmquist_luenberger(two, ["k", "l"], "y", "co2", frontier="global", **kw).changes.to_numpy(),
         rtol=1e-9)
     pair = data[data.year >= 2011]
     pooled = nt.frontier.ddf(pair, ["k", "l"], "y", "co2", frame=False).distance
@@ -149,3 +150,28 @@ def test_biennial_ml_is_always_feasible_and_pools_the_two_periods():
     lu = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", frontier="biennial", **kw)
     np.testing.assert_allclose(lu.tfpch.xs(2012, level="year"),
                                pooled.xs(2011, level="year") - pooled.xs(2012, level="year"), atol=1e-9)
+
+
+def test_index_results_contract():
+    data = _panel(seed=7, firms=10, years=3)
+    kw = {"entity": "firm", "time": "year", "frontier": "global"}
+    ml = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
+    lu = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", **kw)
+    assert isinstance(ml, nt.results.TFPResults) and ml.tfp_scale == "level" and lu.tfp_scale == "log"
+    # chained: first period 1 (index) or 0 (indicator), then the running product / sum of tfpch
+    cum, cum_l = ml.tfp.unstack("year"), lu.tfp.unstack("year")
+    assert (cum[2010] == 1).all() and (cum_l[2010] == 0).all()
+    np.testing.assert_allclose(cum[2012], ml.tfpch.groupby(level=0).prod(), rtol=1e-12)
+    np.testing.assert_allclose(cum_l[2012], lu.tfpch.groupby(level=0).sum(), atol=1e-12)
+    np.testing.assert_allclose(ml.by_period().tfpch, np.exp(np.log(ml.tfpch).groupby(level=1).mean()), rtol=1e-12)
+    np.testing.assert_allclose(lu.by_entity().tech, lu.tech.groupby(level=0).mean(), atol=1e-12)
+    text = str(ml.summary())
+    assert "Malmquist-Luenberger" in text and "global frontier" in text and "Geometric" in text
+    assert "Arithmetic" in str(lu.summary())
+    assert {"tfpch", "tech", "tecch", "cumulative_tfp"} <= set(ml.to_frame())
+    assert ml.diagnostics.index == "malmquist-luenberger" and lu.diagnostics.distance == "radial"
+    ax = ml.plot()
+    assert ax.get_ylabel().startswith("cumulative")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -63,7 +63,7 @@ def test_luenberger_on_nonradial_distances():
                           "y": rng.uniform(1, 10) * 1.04**t, "co2": rng.uniform(1, 10) * 0.98**t}
                          for f in range(20) for t in range(3)])
     kw = {"entity": "firm", "time": "year", "distance": "nonradial", "direction": "all"}
-    glob = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", frontier="global", **kw)
+    glob = nt.frontier.luenberger(data, ["k", "l"], "y", "co2", frontier="global", **kw).changes
     np.testing.assert_allclose(glob.tfpch, glob.tech + glob.tecch, atol=1e-12)
     pooled = nt.frontier.nonradial_ddf(data, ["k", "l"], "y", "co2", direction="all", frame=False).distance
     pooled.index = pd.MultiIndex.from_frame(data[["firm", "year"]])

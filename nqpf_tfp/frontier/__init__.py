@@ -8,10 +8,12 @@ and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
 
 from .ddf import ddf, luenberger, malmquist_luenberger
 from .dea import DEADiagnostics, DEAResults, dea
+from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .nonradial import nonradial_ddf
 from .sbm import sbm
 from .sfa import SFA, SFADiagnostics, SFAResults
 
-__all__ = ["DEADiagnostics", "DEAResults", "MalmquistDiagnostics", "MalmquistResults", "SFA", "SFADiagnostics",
+__all__ = ["DEADiagnostics", "DEAResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults",
+           "MalmquistDiagnostics", "MalmquistResults", "SFA", "SFADiagnostics",
            "SFAResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger", "nonradial_ddf", "sbm"]

@@ -43,6 +43,7 @@ change with undesirable outputs in Stata. *Stata Journal* 22(1), 103-124.
 
 from __future__ import annotations
 
+import time as time_module
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -53,6 +54,7 @@ from ..options import check_option
 from ..panel import Panel
 from .column_generation import priced_distances
 from .frame import build_frame
+from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
 from .lp import INF, LPTemplate, has_highspy
 from .nonradial import NonRadialLP, nonradial_weights
 from .variables import period_reference, roles, values
@@ -193,7 +195,8 @@ def _uses_highspy(solver: str) -> bool:
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
            rts: str, frontier: str, direction: str, solver: str, form: str, distance_kind: str = "radial",
-           weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+           weights: Mapping[str, float] | None = None) -> MalmquistLuenbergerResults | LuenbergerResults:
+    start = time_module.perf_counter()
     rts = check_option("dea_rts", rts)
     frontier = check_option("ml_frontier", frontier)
     direction = check_option("ddf_direction", direction)
@@ -279,29 +282,40 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
         warn(f"{'malmquist_luenberger' if form == 'ml' else 'luenberger'}: {bad} entity-period change(s) are NaN "
              "(infeasible cross-period directional distances); frontier='global' or 'biennial' is always feasible.",
              ConvergenceWarning)
-    return panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
+    changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
+    cumulative = panel.series(cumulate(result[:, 0], valid, panel.entity_start(), form == "ml"), "cumulative_tfp")
+    diagnostics = IndexDiagnostics("malmquist-luenberger" if form == "ml" else "luenberger", frontier,
+                                   distance_kind, direction, rts, panel.n_entities, int(periods.size), bad,
+                                   time_module.perf_counter() - start)
+    if form == "ml":
+        return MalmquistLuenbergerResults(changes, cumulative, diagnostics)
+    return LuenbergerResults(changes, cumulative, diagnostics)
 
 
 def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                          bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
-                         solver: str = "auto") -> pd.DataFrame:
+                         solver: str = "auto") -> MalmquistLuenbergerResults:
     """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
 
     On radial directional distances; the non-radial distance takes the difference form
     (:func:`luenberger` with ``distance="nonradial"``), as Stata's ``gtfpch`` does.
     """
-    return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml")
+    out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml")
+    assert isinstance(out, MalmquistLuenbergerResults)
+    return out
 
 
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
-               distance: str = "radial", weights: Mapping[str, float] | None = None) -> pd.DataFrame:
+               distance: str = "radial", weights: Mapping[str, float] | None = None) -> LuenbergerResults:
     """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
 
     ``distance="nonradial"`` uses the weighted non-radial directional distance
     (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``weights`` as there) instead of the radial one.
     """
-    return _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
-                  distance, weights)
+    out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
+                 distance, weights)
+    assert isinstance(out, LuenbergerResults)
+    return out

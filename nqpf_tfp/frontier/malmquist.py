@@ -44,6 +44,7 @@ from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .dea import radial_scores
 from .frame import build_frame
+from .index_results import cumulate
 from .variables import period_reference, roles, values
 
 __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
@@ -202,7 +203,6 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
              "infeasible cross-period VRS problem); frontier='global' or 'biennial' is always feasible.",
              ConvergenceWarning)
-    log_tfp = np.where(valid, np.log(changes[:, 4]), 0.0)
-    cumulative = np.exp(np.cumsum(log_tfp) - np.cumsum(log_tfp)[panel.entity_start()] + log_tfp[panel.entity_start()])
+    cumulative = cumulate(changes[:, 4], valid, panel.entity_start(), ratio=True)
     diag = MalmquistDiagnostics(frontier, orientation, panel.n_entities, int(periods.size), missing)
     return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)

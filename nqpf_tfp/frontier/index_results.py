@@ -1,0 +1,158 @@
+"""Results of the Malmquist-Luenberger index and the Luenberger indicator (the results contract).
+
+The index is a ratio: its averages are geometric means and it chains by multiplication (cumulative
+index, first period = 1). The indicator is a difference: arithmetic means, chained by addition
+(cumulative indicator, first period = 0). Columns are named as Stata's ``gtfpch`` names them:
+``tfpch`` the productivity change, ``tech`` efficiency change, ``tecch`` technical change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..results import Diagnostics, TFPResults
+from ..tables import SummaryTable
+
+__all__ = ["IndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults"]
+
+COLUMNS = ["tfpch", "tech", "tecch"]
+
+
+@dataclass(frozen=True)
+class IndexDiagnostics(Diagnostics):
+    """Facts about a Malmquist-Luenberger or Luenberger computation."""
+
+    #: "malmquist-luenberger" or "luenberger"
+    index: str
+    frontier: str
+    #: "radial" or "nonradial" directional distances
+    distance: str
+    direction: str
+    rts: str
+    n_entities: int
+    n_periods: int
+    #: entity-period changes that are NaN (an infeasible cross-period distance)
+    missing_pairs: int
+    #: wall-clock seconds
+    seconds: float
+
+
+class _IndexResults(TFPResults):
+    """Changes per (entity, time) and their cumulation; see the subclasses for ratio or difference."""
+
+    _ratio: ClassVar[bool] = True
+    _title: ClassVar[str] = ""
+
+    def __init__(self, changes: pd.DataFrame, cumulative: pd.Series, diagnostics: IndexDiagnostics) -> None:
+        self._changes, self._cumulative, self._diagnostics = changes.copy(), cumulative.copy(), diagnostics
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """``tfpch``, ``tech``, ``tecch`` from the previous period, on (entity, time)."""
+        return self._changes.copy()
+
+    @property
+    def tfpch(self) -> pd.Series:
+        return self._changes["tfpch"].copy()
+
+    @property
+    def tech(self) -> pd.Series:
+        return self._changes["tech"].copy()
+
+    @property
+    def tecch(self) -> pd.Series:
+        return self._changes["tecch"].copy()
+
+    @property
+    def tfp(self) -> pd.Series:
+        return self._cumulative.copy()
+
+    @property
+    def diagnostics(self) -> IndexDiagnostics:
+        return self._diagnostics
+
+    def _mean(self, frame: pd.DataFrame, level: int | None) -> pd.DataFrame | pd.Series:
+        if self._ratio:
+            logs = frame.transform(np.log)
+            return (logs.mean() if level is None else logs.groupby(level=level).mean()).transform(np.exp)
+        return frame.mean() if level is None else frame.groupby(level=level).mean()
+
+    def by_period(self) -> pd.DataFrame:
+        """Means over entities per period (geometric for the index, arithmetic for the indicator)."""
+        out = self._mean(self._changes, 1)
+        assert isinstance(out, pd.DataFrame)
+        return out
+
+    def by_entity(self) -> pd.DataFrame:
+        """Means over periods per entity (geometric for the index, arithmetic for the indicator)."""
+        out = self._mean(self._changes, 0)
+        assert isinstance(out, pd.DataFrame)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self._changes.reindex(self._cumulative.index)
+        frame["cumulative_tfp"] = self._cumulative
+        return frame
+
+    def summary(self) -> SummaryTable:
+        mean = self._mean(self._changes, None)
+        assert isinstance(mean, pd.Series)
+        frame = pd.concat([self.by_period(), mean.to_frame("mean").T])
+        d = self._diagnostics
+        kind = "Geometric means; tfpch = tech x tecch; above 1" if self._ratio else \
+            "Arithmetic means; tfpch = tech + tecch; above 0"
+        notes = [f"{d.frontier} frontier, {d.distance} directional distances, direction {d.direction!r}, "
+                 f"{d.rts.upper()}; {d.n_entities} entities x {d.n_periods} periods; {d.missing_pairs} missing.",
+                 f"{kind} = improvement (tech: efficiency change, tecch: technical change)."]
+        return SummaryTable(frame, self._title, notes, ".4f")
+
+    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
+        """The cumulative index per entity; returns the Axes."""
+        from ..plotting import plot_index
+
+        label = f"cumulative {self._title.lower()}"
+        return plot_index(self._cumulative, entities=entities, ax=ax, ylabel=label, **kwargs)
+
+    def __repr__(self) -> str:
+        return str(self.summary())
+
+
+class MalmquistLuenbergerResults(_IndexResults):
+    """Malmquist-Luenberger index per (entity, time); ``tfp`` chains it (first period = 1): a level."""
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+    _ratio: ClassVar[bool] = True
+    _title: ClassVar[str] = "Malmquist-Luenberger index"
+
+
+class LuenbergerResults(_IndexResults):
+    """Luenberger indicator per (entity, time); ``tfp`` sums it (first period = 0).
+
+    The indicator is a difference of distances, so its cumulation is additive, on the scale of a log
+    change (``tfp_scale = "log"``), not a ratio.
+    """
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "log"
+    _ratio: ClassVar[bool] = False
+    _title: ClassVar[str] = "Luenberger indicator"
+
+
+def cumulate(changes: np.ndarray, valid: np.ndarray, starts: np.ndarray, ratio: bool) -> np.ndarray:
+    """Running product (ratio, from 1) or sum (difference, from 0) of the changes within each entity.
+
+    ``changes`` per sorted row (NaN where there is no previous period), ``valid`` where there is one,
+    ``starts`` each row's entity's first row. A NaN change makes the rest of that entity's path NaN.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        steps = np.where(valid, np.log(changes) if ratio else changes, 0.0)
+    broken = np.isnan(steps)
+    steps[broken] = 0.0
+    running, breaks = np.cumsum(steps), np.cumsum(broken)
+    path = running - running[starts] + steps[starts]
+    path[(breaks - breaks[starts] + broken[starts]) > 0] = np.nan  # after a missing change: unknown
+    return np.exp(path) if ratio else path
