@@ -166,3 +166,12 @@ def test_fit_by_industry_same_numbers_on_threads_and_dask(client):
     pd.testing.assert_frame_equal(panel, before)
     with pytest.raises(nt.errors.SpecificationError, match="is not a column"):
         nt.fit_by(nt.LevinsohnPetrin, panel, "sector", *args, **kw)
+
+
+def test_dea_blocks_on_the_dask_workers_give_the_serial_scores(client):
+    rng = np.random.default_rng(13)
+    data = pd.DataFrame(rng.uniform(1, 10, (800, 5)), columns=["x1", "x2", "x3", "y1", "y2"])
+    serial = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], slacks=False)
+    remote = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], slacks=False, backend="dask")
+    np.testing.assert_allclose(remote.efficiency, serial.efficiency, rtol=0, atol=1e-9)
+    assert remote.diagnostics.frame_units == serial.diagnostics.frame_units

@@ -162,3 +162,24 @@ def test_highs_prints_nothing():
             "nt.frontier.dea(pd.DataFrame({'x': [1.0, 2.0], 'y': [1.0, 1.0]}), 'x', 'y', slacks=False)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == ""
+
+
+@pytest.mark.parametrize("backend", ["processes", "threads"])
+@pytest.mark.parametrize("rts, orientation", [("crs", "input"), ("vrs", "output")])
+def test_the_scores_do_not_depend_on_n_jobs(backend, rts, orientation):
+    rng = np.random.default_rng(12)
+    data = pd.DataFrame(rng.uniform(1, 10, (600, 5)), columns=["x1", "x2", "x3", "y1", "y2"])
+    kw = {"rts": rts, "orientation": orientation}
+    one = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], **kw)
+    two = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], n_jobs=2, backend=backend, **kw)
+    scores = [c for c in one.to_frame() if "efficiency" in c]
+    pd.testing.assert_frame_equal(two.to_frame()[scores], one.to_frame()[scores], rtol=0, atol=1e-9)
+    assert (two.status == "optimal").all() and two.diagnostics.frame_units == one.diagnostics.frame_units
+    # every unit's peers and weights (gathered from the workers) reach its radial projection
+    peers = two.peers.merge(data, left_on="peer", right_index=True)
+    made = peers[["x1", "x2", "x3", "y1", "y2"]].mul(peers["lambda"], axis=0).groupby(peers.dmu).sum()
+    made = made.reindex(data.index)
+    theta, phi = (two.efficiency, 1.0) if orientation == "input" else (1.0, 1.0 / two.efficiency)
+    tol = 1e-6 * data.mean()
+    assert (made[["x1", "x2", "x3"]].le(data[["x1", "x2", "x3"]].mul(theta, axis=0) + tol[:3])).all().all()
+    assert (made[["y1", "y2"]].ge(data[["y1", "y2"]].mul(phi, axis=0) - tol[3:])).all().all()

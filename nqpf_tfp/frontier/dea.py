@@ -45,9 +45,10 @@ import pandas as pd
 
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
+from ..parallel import check_n_jobs, map_tasks
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
-from .frame import Frame, build_frame
+from .frame import Frame, build_frame, parallel_frame
 from .lp import INF, LPTemplate
 from .variables import roles
 from .variables import values as column_values
@@ -259,7 +260,8 @@ class DEAResults(TFPResults):
 
 def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, rts: str = "crs",
         orientation: str = "input", reference: pd.DataFrame | None = None, super_efficiency: bool = False,
-        slacks: bool = True, solver: str = "auto", frame: bool = True) -> DEAResults:
+        slacks: bool = True, solver: str = "auto", frame: bool = True, n_jobs: int = 1,
+        backend: str = "processes") -> DEAResults:
     """Radial DEA efficiency of every row of ``data`` (see :mod:`nqpf_tfp.frontier.dea` for the LPs).
 
     Parameters
@@ -285,6 +287,13 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         (Dulá 2011; :mod:`nqpf_tfp.frontier.frame`), before the per-unit LPs: the same scores, slacks and
         targets, with small LPs (at 10,000 units a tenth of the time or less). Peers are then frame
         units. Not used with ``super_efficiency`` (leaving a frame unit out changes the technology).
+    n_jobs : int
+        With ``frame=True``, split the units over ``n_jobs`` workers: blocks find their frames in
+        parallel, the frame of their union is the frame of all units, then blocks of units are scored
+        against it. The scores are the same (to the LPs' tolerance) whatever ``n_jobs``.
+    backend : {"processes", "threads", "dask"}
+        Where the blocks run: forked local processes (default; the LP loops hold the GIL between
+        solves), threads, or the workers of the running ``dask.distributed`` client.
 
     Returns
     -------
@@ -322,20 +331,28 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if not isinstance(frame, (bool, np.bool_)):
         raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     xs, ys, xrs, yrs = x / scale_x, y / scale_y, x_ref / scale_x, y_ref / scale_y
-    backend = solver
     use_frame = bool(frame) and not super_efficiency
     frames: dict[str, Frame] = {}
+    frame_units: dict[str, np.ndarray] = {}
+
+    n_jobs = check_n_jobs(n_jobs)
+    executor = check_option("backend", backend)
+    parallel = use_frame and (n_jobs > 1 or executor == "dask")
 
     def scores(model_rts: str) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
         if not use_frame:
-            return radial_scores(xs, ys, xrs, yrs, model_rts, orientation, super_efficiency, backend)
+            return radial_scores(xs, ys, xrs, yrs, model_rts, orientation, super_efficiency, solver)
         if model_rts not in frames:
-            frames[model_rts] = build_frame(xrs, yrs, model_rts, backend)
+            frames[model_rts] = (parallel_frame(xrs, yrs, model_rts, solver, n_jobs=n_jobs, executor=executor)
+                                 if parallel else build_frame(xrs, yrs, model_rts, solver))
+            frame_units[model_rts] = frames[model_rts].units
         fr = frames[model_rts]
         if reference is None and orientation == "input":  # the frame's own LPs are the scores
             return fr.theta, fr.status, fr.lambdas
+        if parallel:
+            return _scores_in_blocks(xs, ys, xrs, yrs, fr.units, model_rts, orientation, solver, n_jobs, executor)
         values, statuses, (rows, cols, weights) = radial_scores(
-            xs, ys, xrs[fr.units], yrs[fr.units], model_rts, orientation, False, backend)
+            xs, ys, xrs[fr.units], yrs[fr.units], model_rts, orientation, False, solver)
         return values, statuses, (rows, fr.units[cols], weights)
 
     values, statuses, lambdas = scores(rts)
@@ -353,8 +370,8 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         frame_out["returns"] = pd.Series(returns, index=frame_out.index).where(
             np.isfinite(frame_out["scale_efficiency"]))
     if slacks:
-        reduced = frames[rts].units if use_frame else slice(None)
-        phase2 = _Slacks(xrs[reduced], yrs[reduced], rts, backend)
+        reduced = frame_units[rts] if use_frame else slice(None)
+        phase2 = _Slacks(xrs[reduced], yrs[reduced], rts, solver)
         s_in = np.full(x.shape, np.nan)
         s_out = np.full(y.shape, np.nan)
         for o in np.flatnonzero(np.array(statuses) == "optimal"):
@@ -382,10 +399,30 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
              "are NaN (see status). Super-efficiency under VRS and cross-period frontiers can be infeasible: use a "
              "global or biennial reference set.", ConvergenceWarning)
     diagnostics = DEADiagnostics(rts, orientation, x.shape[0], x_ref.shape[0], not_optimal,
-                                 "highspy" if _uses_highspy(backend) else "scipy", bool(super_efficiency),
+                                 "highspy" if _uses_highspy(solver) else "scipy", bool(super_efficiency),
                                  _time.perf_counter() - start,
-                                 int(frames[rts].units.size) if use_frame else None)
+                                 int(frame_units[rts].size) if use_frame else None)
     return DEAResults(frame_out, peers, diagnostics)
+
+
+def _score_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    xs, ys, x_frame, y_frame, rows, rts, orientation, solver = task
+    return radial_scores(xs[rows], ys[rows], x_frame, y_frame, rts, orientation, False, solver)
+
+
+def _scores_in_blocks(xs: np.ndarray, ys: np.ndarray, xrs: np.ndarray, yrs: np.ndarray, units: np.ndarray,
+                      rts: str, orientation: str, solver: str, n_jobs: int, executor: str
+                      ) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Radial scores of blocks of units against the frame ``units`` on the workers, reassembled."""
+    blocks = [b for b in np.array_split(np.arange(xs.shape[0]), max(1, n_jobs)) if b.size]
+    tasks = [(xs, ys, xrs[units], yrs[units], rows, rts, orientation, solver) for rows in blocks]
+    parts = list(map_tasks(_score_block, tasks, backend=executor, n_jobs=n_jobs))
+    values = np.concatenate([p[0] for p in parts])
+    statuses = [st for p in parts for st in p[1]]
+    rows = np.concatenate([block[p[2][0]] for block, p in zip(blocks, parts)])
+    cols = units[np.concatenate([p[2][1] for p in parts])]
+    weights = np.concatenate([p[2][2] for p in parts])
+    return values, statuses, (rows, cols, weights)
 
 
 def _uses_highspy(backend: str) -> bool:
