@@ -112,6 +112,8 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
     "ddf_distance": {
         "radial": "one share beta for every variable that moves (Chung, Färe and Grosskopf 1997)",
         "nonradial": "a share per variable, weighted (Zhou, Ang and Wang 2012)",
+        "sbm": "slacks-based directional distance, direction (x, y, b): each variable's slack over its value, "
+        "inputs and outputs half the weight each (Fukuyama and Weber 2009)",
     },
     "ml_frontier": {
         "contemporaneous": "period t's units span the period-t frontier (Chung, Färe and Grosskopf 1997)",

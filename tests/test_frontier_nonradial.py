@@ -73,3 +73,30 @@ def test_luenberger_on_nonradial_distances():
         nt.frontier.luenberger(data, ["k", "l"], "y", "co2", entity="firm", time="year", distance="slack")
     with pytest.raises(SpecificationError, match="nonradial"):
         nt.frontier.luenberger(data, ["k", "l"], "y", "co2", entity="firm", time="year", weights={"y": 1.0})
+
+
+def test_slacks_based_distance_equals_fukuyama_weber_lp(units):
+    # Fukuyama and Weber (2009): max 1/2 [mean(s_x / x_o) + (s_y / y_o + s_b / b_o) / 2] subject to
+    # X lam + s_x = x_o, Y lam - s_y = y_o, B lam + s_b = b_o, lam, s >= 0 -- solved here with SciPy
+    from scipy.optimize import linprog
+
+    res = nt.frontier.nonradial_ddf(units, *VARS, direction="all", weights="sbm")
+    x, y, b = units[["k", "l", "e"]].to_numpy(), units[["y"]].to_numpy(), units[["co2"]].to_numpy()
+    n = len(units)
+    for o in (0, 5, 17, 42):
+        c = -np.r_[np.zeros(n), 0.5 / 3 / x[o], 0.5 / 2 / y[o], 0.5 / 2 / b[o]]
+        a_eq = np.vstack([np.hstack([x.T, np.eye(3), np.zeros((3, 2))]),
+                          np.hstack([y.T, np.zeros((1, 3)), -np.eye(1), np.zeros((1, 1))]),
+                          np.hstack([b.T, np.zeros((1, 4)), np.eye(1)])])
+        peer = linprog(c, A_eq=a_eq, b_eq=np.r_[x[o], y[o], b[o]], bounds=(0, None), method="highs")
+        assert res.distance.iloc[o] == pytest.approx(-peer.fun, abs=1e-9)
+    radial = nt.frontier.ddf(units, *VARS, direction="all")
+    assert (res.distance >= radial.distance - 1e-9).all()
+    sbm = nt.frontier.sbm(units, ["k", "l", "e"], "y", "co2")  # Tone's SBM: rho = 1 exactly without slack
+    np.testing.assert_array_equal(res.distance == 0, sbm.efficiency > 1 - 1e-9)
+    kw = {"entity": "firm", "time": "year"}
+    panel = units.assign(firm=np.repeat(np.arange(40), 2), year=np.tile([2020, 2021], 40))
+    lu = nt.frontier.luenberger(panel, *VARS, distance="sbm", direction="all", frontier="global", **kw)
+    np.testing.assert_allclose(lu.tfpch, lu.tech + lu.tecch, atol=1e-12)
+    with pytest.raises(SpecificationError, match="direction='all'"):
+        nt.frontier.malmquist_luenberger(panel, *VARS, distance="sbm", **kw)

@@ -56,7 +56,7 @@ from .column_generation import priced_distances
 from .frame import build_frame
 from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
 from .lp import INF, LPTemplate, has_highspy
-from .nonradial import NonRadialLP, nonradial_weights
+from .nonradial import NonRadialLP, nonradial_weights, slacks_based_weights
 from .variables import period_reference, roles, values
 
 __all__ = ["ddf", "luenberger", "malmquist_luenberger"]
@@ -204,9 +204,16 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a productivity index")
-    if weights is not None and distance_kind == "radial":
+    if weights is not None and distance_kind != "nonradial":
         raise SpecificationError("weights= belong to the non-radial distance: pass distance='nonradial'.")
-    w = nonradial_weights(ins, goods, bads, direction, weights) if distance_kind == "nonradial" else None
+    w = None
+    if distance_kind == "nonradial":
+        w = nonradial_weights(ins, goods, bads, direction, weights)
+    elif distance_kind == "sbm":
+        if direction != "all":
+            raise SpecificationError("distance='sbm' (Fukuyama and Weber 2009) moves every variable: pass "
+                                     "direction='all'.")
+        w = slacks_based_weights(ins, goods, bads)
     panel = Panel(data, entity=entity, time=time, columns=ins + goods + bads, missing="raise")
     frame = pd.DataFrame({c: panel[c] for c in ins + goods + bads})
     periods = np.unique(panel.time)
@@ -295,13 +302,18 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
 def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                          bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
-                         solver: str = "auto") -> MalmquistLuenbergerResults:
+                         solver: str = "auto", distance: str = "radial",
+                         weights: Mapping[str, float] | None = None) -> MalmquistLuenbergerResults:
     """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
 
-    On radial directional distances; the non-radial distance takes the difference form
-    (:func:`luenberger` with ``distance="nonradial"``), as Stata's ``gtfpch`` does.
+    ``distance``: ``"radial"`` (Chung, Färe and Grosskopf 1997), ``"nonradial"`` (weighted, Zhou, Ang
+    and Wang 2012; ``weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`) or ``"sbm"`` (Fukuyama
+    and Weber's 2009 slacks-based directional distance, ``direction="all"``): the index is
+    ``(1 + D(t)) / (1 + D(t+1))`` on any of them. Stata's ``gtfpch`` reports the non-radial and
+    slacks-based cases in the difference form (:func:`luenberger`).
     """
-    out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml")
+    out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
+                 distance, weights)
     assert isinstance(out, MalmquistLuenbergerResults)
     return out
 
@@ -313,7 +325,8 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
     """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
 
     ``distance="nonradial"`` uses the weighted non-radial directional distance
-    (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``weights`` as there) instead of the radial one.
+    (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``weights`` as there), ``distance="sbm"`` Fukuyama and
+    Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
                  distance, weights)

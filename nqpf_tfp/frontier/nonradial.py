@@ -38,7 +38,19 @@ from .frame import build_frame
 from .lp import INF, LPTemplate
 from .variables import roles, values
 
-__all__ = ["NonRadialLP", "nonradial_ddf", "nonradial_weights"]
+__all__ = ["NonRadialLP", "nonradial_ddf", "nonradial_weights", "slacks_based_weights"]
+
+
+def slacks_based_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs: Sequence[str]) -> np.ndarray:
+    """Fukuyama and Weber's (2009) slacks-based directional distance as a weighted non-radial one.
+
+    Their measure, ``max 1/2 [1/N sum s_x/g_x + 1/(M+J) (sum s_y/g_y + sum s_b/g_b)]`` subject to
+    ``X lambda + s_x = x_o``, ``Y lambda - s_y = y_o``, ``B lambda + s_b = b_o``, is the non-radial
+    distance with ``beta = s / g``, direction ``g = (x_o, y_o, b_o)`` and weights ``1/(2N)`` per input
+    and ``1/(2(M+J))`` per output (with positive weights the inequalities of the non-radial LP bind,
+    so the two LPs have the same optimum)."""
+    n_in, n_out = len(inputs), len(outputs) + len(bad_outputs)
+    return np.r_[np.full(n_in, 0.5 / n_in), np.full(n_out, 0.5 / n_out)]
 
 
 def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs: Sequence[str], direction: str,
@@ -109,7 +121,7 @@ class NonRadialLP:
 
 def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                   bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "all",
-                  weights: Mapping[str, float] | None = None, reference: pd.DataFrame | None = None,
+                  weights: Mapping[str, float] | str | None = None, reference: pd.DataFrame | None = None,
                   solver: str = "auto", frame: bool = True) -> pd.DataFrame:
     """Weighted non-radial directional distance of every row (see :mod:`nqpf_tfp.frontier.nonradial`).
 
@@ -117,8 +129,10 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     ----------
     direction : {"all", "outputs"}
         ``g = (x_o, y_o, b_o)`` or ``(0, y_o, b_o)``.
-    weights : dict, optional
-        Column name -> weight (non-negative, summing to 1); default: equal shares by group.
+    weights : dict or "sbm", optional
+        Column name -> weight (non-negative, summing to 1); default: equal shares by group. ``"sbm"``:
+        Fukuyama and Weber's (2009) slacks-based directional distance (with ``direction="all"``; see
+        :func:`slacks_based_weights`).
     reference, solver, frame
         As :func:`~nqpf_tfp.frontier.ddf`.
 
@@ -135,7 +149,13 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
-    w = nonradial_weights(ins, goods, bads, direction, weights)
+    if isinstance(weights, str):
+        if weights != "sbm" or direction != "all":
+            raise SpecificationError(f"weights={weights!r}: give a mapping of column weights, or 'sbm' (Fukuyama "
+                                     "and Weber's slacks-based distance) with direction='all'.")
+        w = slacks_based_weights(ins, goods, bads)
+    else:
+        w = nonradial_weights(ins, goods, bads, direction, weights)
     ref = data if reference is None else reference
     ev = [values(data, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
     sp = [values(ref, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
