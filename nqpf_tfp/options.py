@@ -105,6 +105,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "global": "all periods pooled (Pastor and Lovell 2005): circular, always feasible",
         "biennial": "the two periods compared pooled (Pastor, Asmild and Lovell 2011): always feasible",
     },
+    "malmquist_decomposition": {
+        "fgnz": "technical change on CRS frontiers (Färe, Grosskopf, Norris and Zhang 1994; DEAP 2.1)",
+        "rd": "technical change on VRS frontiers, scale change from both periods' frontiers (Ray and Desli 1997)",
+    },
     "ddf_direction": {
         "outputs": "g = (0, y_o, b_o): expand good and contract bad outputs in proportion (Chung et al. 1997)",
         "all": "g = (x_o, y_o, b_o): contract inputs as well",

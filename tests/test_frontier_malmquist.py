@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import nqpf_tfp as nt
-from nqpf_tfp.errors import PanelError, SpecificationError
+from nqpf_tfp.errors import ConvergenceWarning, PanelError, SpecificationError
 
 
 def _panel(seed=0, firms=12, years=4, inputs=2, outputs=2):
@@ -122,3 +122,41 @@ def test_biennial_index_pools_the_two_periods():
     pooled.index = pd.MultiIndex.from_frame(pair[["firm", "year"]])
     expected = pooled.xs(2002, level="year") / pooled.xs(2001, level="year")
     np.testing.assert_allclose(bi.changes.tfpch.xs(2002, level="year"), expected, rtol=1e-9)
+
+
+def test_ray_desli_decomposition_from_vrs_frontiers():
+    # Ray and Desli (1997): techch on VRS frontiers, sech from the scale efficiencies S = E_crs / E_vrs of
+    # both periods' frontiers; tfpch and pech as in FGNZ. Checked against DEA scores computed one by one
+    import warnings
+
+    data = _panel(seed=8)
+    kw = {"entity": "firm", "time": "year"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # cross-period VRS problems may be infeasible
+        rd = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], decomposition="rd", **kw).changes
+    fgnz = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], **kw).changes
+    np.testing.assert_allclose(rd.tfpch, fgnz.tfpch, rtol=1e-12)
+    np.testing.assert_allclose(rd.pech, fgnz.pech, rtol=1e-12)
+    ok = rd.notna().all(axis=1)
+    assert ok.mean() > 0.5
+    np.testing.assert_allclose(rd.tfpch[ok], (rd.pech * rd.techch * rd.sech)[ok], rtol=1e-12)
+
+    def score(evaluated, reference, rts):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            out = nt.frontier.dea(evaluated.set_index("firm"), ["x0", "x1"], ["y0", "y1"], rts=rts, slacks=False,
+                                  frame=False, reference=reference.set_index("firm")).efficiency
+        return out
+
+    t0, t1 = data[data.year == 2001], data[data.year == 2002]
+    e = {(a, b, rts): score(ev, ref, rts) for a, ev in (("t", t0), ("u", t1)) for b, ref in (("t", t0), ("u", t1))
+         for rts in ("crs", "vrs")}
+    scale = {k: e[k[0], k[1], "crs"] / e[k[0], k[1], "vrs"] for k in [("t", "t"), ("u", "t"), ("u", "u"), ("t", "u")]}
+    techch = np.sqrt(e["u", "t", "vrs"] / e["u", "u", "vrs"] * e["t", "t", "vrs"] / e["t", "u", "vrs"])
+    sech = np.sqrt(scale["u", "t"] / scale["t", "t"] * scale["u", "u"] / scale["t", "u"])
+    got = rd.xs(2002, level="year")
+    both = got.notna().all(axis=1)
+    np.testing.assert_allclose(got.techch[both], techch[both], rtol=1e-8)
+    np.testing.assert_allclose(got.sech[both], sech[both], rtol=1e-8)
+    with pytest.raises(SpecificationError, match="decomposition='rd'"):
+        nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], decomposition="rd", frontier="global", **kw)

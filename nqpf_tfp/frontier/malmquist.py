@@ -37,7 +37,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceWarning, PanelError, warn
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
 from ..results import Diagnostics, TFPResults
@@ -122,7 +122,7 @@ class MalmquistResults(TFPResults):
 
 def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,
               time: str, orientation: str = "input", frontier: str = "contemporaneous",
-              solver: str = "auto") -> MalmquistResults:
+              decomposition: str = "fgnz", solver: str = "auto") -> MalmquistResults:
     """DEA-Malmquist TFP change between consecutive periods (see :mod:`nqpf_tfp.frontier.malmquist`).
 
     Parameters
@@ -132,11 +132,22 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     inputs, outputs : str or list of str
     entity, time : str
     orientation : {"input", "output"}
-    frontier : {"contemporaneous", "sequential", "global"}
+    frontier : {"contemporaneous", "sequential", "global", "biennial"}
+    decomposition : {"fgnz", "rd"}
+        Färe, Grosskopf, Norris and Zhang (1994; DEAP's): technical change on CRS frontiers. Ray and
+        Desli (1997): technical change on VRS frontiers,
+        ``techch = [E_v^t(t+1) / E_v^{t+1}(t+1) x E_v^t(t) / E_v^{t+1}(t)]^(1/2)``, and the scale change
+        ``sech = [S^t(t+1) / S^t(t) x S^{t+1}(t+1) / S^{t+1}(t)]^(1/2)`` with ``S = E_c / E_v``; still
+        ``tfpch = effch x techch``, ``effch = pech x sech`` (``tfpch`` is the same). Cross-period VRS
+        problems can be infeasible (NaN with a warning). Contemporaneous or sequential frontiers.
     solver : {"auto", "highspy", "scipy"}
     """
     orientation = check_option("dea_orientation", orientation)
     frontier = check_option("malmquist_frontier", frontier)
+    decomposition = check_option("malmquist_decomposition", decomposition, "decomposition")
+    if decomposition == "rd" and frontier not in ("contemporaneous", "sequential"):
+        raise SpecificationError(f"decomposition='rd' compares period frontiers: use frontier='contemporaneous' "
+                                 f"or 'sequential', not {frontier!r}.")
     ins, outs, _ = roles(inputs, outputs, what="malmquist")
     panel = Panel(data, entity=entity, time=time, columns=ins + outs, missing="raise")
     sorted_frame = pd.DataFrame({c: panel[c] for c in ins + outs})
@@ -195,6 +206,11 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
             cross_before = efficiency(before, int(t1), "crs")  # E^{t+1}(t)
             techch = np.sqrt(cross_next / own_crs[now] * own_crs[before] / cross_before)
             tfpch = effch * techch
+            if decomposition == "rd":  # Ray and Desli (1997): technical change on the VRS frontiers
+                vrs_next = efficiency(now, int(t0), "vrs")      # E_v^t(t+1)
+                vrs_before = efficiency(before, int(t1), "vrs")  # E_v^{t+1}(t)
+                techch = np.sqrt(vrs_next / own_vrs[now] * own_vrs[before] / vrs_before)
+                effch = tfpch / techch
         changes[now] = np.column_stack([effch, techch, pech, effch / pech, tfpch])
     valid = prev.valid
     frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=valid)
