@@ -33,7 +33,7 @@ def test_at_least_the_radial_distance_and_the_frame_is_exact(units, rts):
     full = nt.frontier.nonradial_ddf(units, *VARS, rts=rts, frame=False)
     np.testing.assert_allclose(nonradial.distance, full.distance, rtol=0, atol=1e-9)
     # the default weights: 1/9 per input, 1/3 for GDP, 1/3 for CO2
-    betas = nonradial[[f"beta_{c}" for c in ["k", "l", "e", "y", "co2"]]].to_numpy()
+    betas = nonradial.betas[[f"beta_{c}" for c in ["k", "l", "e", "y", "co2"]]].to_numpy()
     np.testing.assert_allclose(betas @ np.r_[[1 / 9] * 3, 1 / 3, 1 / 3], nonradial.distance, atol=1e-12)
     assert (betas >= 0).all() and (betas[:, :3] <= 1 + 1e-9).all() and (betas[:, 4] <= 1 + 1e-9).all()
 
@@ -100,3 +100,21 @@ def test_slacks_based_distance_equals_fukuyama_weber_lp(units):
     np.testing.assert_allclose(lu.tfpch, lu.tech + lu.tecch, atol=1e-12)
     with pytest.raises(SpecificationError, match="direction='all'"):
         nt.frontier.malmquist_luenberger(panel, *VARS, distance="sbm", **kw)
+
+
+def test_score_results_contract(units):
+    res = nt.frontier.nonradial_ddf(units, *VARS)
+    radial = nt.frontier.ddf(units, *VARS)
+    for r, measure in ((res, "nonradial_ddf"), (radial, "ddf")):
+        assert isinstance(r, nt.results.TFPResults) and r.tfp_scale == "level"
+        np.testing.assert_allclose(r.efficiency, 1 / (1 + r.distance), rtol=1e-15)
+        assert r.diagnostics.measure == measure and r.diagnostics.not_optimal == 0
+        assert "units against 80 reference units" in str(r.summary())
+        assert {"distance", "status"} <= set(r.to_frame())
+    assert list(res.betas) == ["beta_k", "beta_l", "beta_e", "beta_y", "beta_co2"]
+    with pytest.raises(AttributeError, match="no 'super'"):
+        _ = res.super
+    import matplotlib.pyplot as plt
+
+    assert res.plot().get_xlabel() == "efficiency"
+    plt.close("all")

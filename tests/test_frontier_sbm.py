@@ -29,9 +29,10 @@ def test_tone_2001_example():
     np.testing.assert_allclose(res.efficiency, [0.798, 0.568, 1.0, 0.667, 1.0], atol=5e-4)
     ccr = nt.frontier.dea(T2001, ["Input1", "Input2"], ["Output1", "Output2"]).efficiency
     assert (res.efficiency <= ccr + 1e-9).all()  # the SBM never exceeds the radial score
-    slack_cols = [c for c in res if c.startswith("slack_")]
     on_frontier = res.efficiency > 1 - 1e-9
-    assert (res.loc[on_frontier, slack_cols].abs() < 1e-9).all().all()  # rho = 1 exactly when no slack
+    assert (res.slacks[on_frontier].abs() < 1e-9).all().all()  # rho = 1 exactly when no slack
+    assert isinstance(res, nt.results.TFPResults) and res.tfp.equals(res.efficiency)
+    assert "SBM" in str(res.summary()) and res.diagnostics.measure == "sbm"
 
 
 def _dinkelbach(x, yg, yb, o, vrs=False):

@@ -1,9 +1,12 @@
-"""Frontier TFP: data envelopment analysis, the DEA-Malmquist index, cross-section stochastic frontiers;
-SBM and directional distances with undesirable outputs, Luenberger indices, panel frontiers (planned).
+"""Frontier TFP: data envelopment analysis and the DEA-Malmquist index; SBM, super-SBM and directional
+distances with undesirable outputs, the Malmquist-Luenberger index and the Luenberger indicator; stochastic
+frontiers, cross-section and panel.
 
-``nt.frontier.dea(data, inputs, outputs, rts=, orientation=)`` returns a :class:`DEAResults` on the
-common results contract. Linear programs are built once in HiGHS (``highspy``, extra ``frontier``)
-and re-solved per unit with warm starts; SciPy's ``linprog`` is the fallback.
+Every function returns a results object on the common contract (:class:`DEAResults`,
+:class:`MalmquistResults`, :class:`ScoreResults`, :class:`MalmquistLuenbergerResults`,
+:class:`LuenbergerResults`, :class:`SFAResults`). Reference sets are reduced to their frames (Dulá 2011)
+and the small linear programs are built once in HiGHS (``highspy``, extra ``frontier``) and re-solved per
+unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
 from .ddf import ddf, luenberger, malmquist_luenberger
@@ -12,8 +15,11 @@ from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenber
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .nonradial import nonradial_ddf
 from .sbm import sbm
+from .score_results import ScoreDiagnostics, ScoreResults
 from .sfa import SFA, SFADiagnostics, SFAResults
 
-__all__ = ["DEADiagnostics", "DEAResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults",
-           "MalmquistDiagnostics", "MalmquistResults", "SFA", "SFADiagnostics",
-           "SFAResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger", "nonradial_ddf", "sbm"]
+__all__ = [
+    "DEADiagnostics", "DEAResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
+    "MalmquistLuenbergerResults", "MalmquistResults", "SFA", "SFADiagnostics", "SFAResults", "ScoreDiagnostics",
+    "ScoreResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger", "nonradial_ddf", "sbm",
+]

@@ -57,6 +57,7 @@ from .frame import build_frame
 from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
 from .lp import INF, LPTemplate, has_highspy
 from .nonradial import NonRadialLP, nonradial_weights, slacks_based_weights
+from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import period_reference, roles, values
 
 __all__ = ["ddf", "luenberger", "malmquist_luenberger"]
@@ -105,13 +106,14 @@ def _direction(direction: str, x: np.ndarray, y: np.ndarray, b: np.ndarray
 
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "outputs",
-        reference: pd.DataFrame | None = None, solver: str = "auto", frame: bool = True) -> pd.DataFrame:
+        reference: pd.DataFrame | None = None, solver: str = "auto", frame: bool = True) -> ScoreResults:
     """Radial directional distance of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ddf`).
 
     ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``) or ``"all"`` (``g = (x_o, y_o, b_o)``).
     ``frame``: reduce the reference set to its frame first (Dulá 2011, with the bad outputs' equality
     rows; :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs.
-    Returns ``distance`` (0 on the frontier; NaN where not optimal) and ``status`` on ``data``'s index.
+    Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``distance`` (0 on the
+    frontier; NaN where not optimal, with a warning), ``status``, ``efficiency = 1 / (1 + distance)``.
     """
     rts = check_option("dea_rts", rts)
     direction = check_option("ddf_direction", direction)
@@ -128,7 +130,13 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     reduced = _Reference(spanning, rts, solver, bool(frame))
     status, distance = (reduced.own_distances(np.arange(len(data)), direction) if reference is None
                         else reduced.distances(evaluated, direction))
-    return pd.DataFrame({"distance": distance, "status": status}, index=data.index)
+    not_optimal = sum(st != "optimal" for st in status)
+    if not_optimal:
+        warn(f"ddf: {not_optimal} unit(s) have no optimal LP; their distances are NaN (see status). Units outside "
+             "the reference set's range can be infeasible under weak disposability: use a larger (global) "
+             "reference set.", ConvergenceWarning)
+    return ScoreResults(pd.DataFrame({"distance": distance, "status": status}, index=data.index),
+                        ScoreDiagnostics("ddf", rts, len(data), len(ref), not_optimal, direction))
 
 
 class _Reference:

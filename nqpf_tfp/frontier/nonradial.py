@@ -36,6 +36,7 @@ from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from .frame import build_frame
 from .lp import INF, LPTemplate
+from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import roles, values
 
 __all__ = ["NonRadialLP", "nonradial_ddf", "nonradial_weights", "slacks_based_weights"]
@@ -122,7 +123,7 @@ class NonRadialLP:
 def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                   bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "all",
                   weights: Mapping[str, float] | str | None = None, reference: pd.DataFrame | None = None,
-                  solver: str = "auto", frame: bool = True) -> pd.DataFrame:
+                  solver: str = "auto", frame: bool = True) -> ScoreResults:
     """Weighted non-radial directional distance of every row (see :mod:`nqpf_tfp.frontier.nonradial`).
 
     Parameters
@@ -138,9 +139,10 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
 
     Returns
     -------
-    pandas.DataFrame
-        ``distance`` (the weighted sum; 0 on the frontier), ``beta_<column>`` for every variable (the
-        share by which it can improve), and ``status``, on ``data``'s index.
+    ScoreResults
+        ``distance`` (the weighted sum; 0 on the frontier), ``betas`` (``beta_<column>``: the share by
+        which each variable can improve), ``status`` and ``efficiency = 1 / (1 + distance)``, on
+        ``data``'s index.
     """
     rts = check_option("dea_rts", rts)
     direction = check_option("ddf_direction", direction)
@@ -182,4 +184,4 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     if bad:
         warn(f"nonradial_ddf: {bad} unit(s) have no optimal LP; their distances are NaN (see status).",
              ConvergenceWarning)
-    return frame_out
+    return ScoreResults(frame_out, ScoreDiagnostics("nonradial_ddf", rts, len(data), len(ref), bad, direction))

@@ -52,6 +52,7 @@ import pandas as pd
 from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..options import check_option
 from .lp import INF, LPTemplate
+from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import roles, values
 
 __all__ = ["sbm"]
@@ -59,14 +60,15 @@ __all__ = ["sbm"]
 
 def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", super_efficiency: bool = False,
-        solver: str = "auto") -> pd.DataFrame:
+        solver: str = "auto") -> ScoreResults:
     """Non-oriented SBM efficiency (Tone 2001; with ``bad_outputs``, Tone 2003) of every row of ``data``.
 
     With ``super_efficiency=True`` efficient units get Tone's (2002) super-SBM score (>= 1; see the
     module docstring) and the column ``super`` says which did.
 
-    Returns a frame on ``data``'s index: ``efficiency`` (rho, NaN where the LP is not optimal),
-    ``status``, and the slacks ``slack_<column>`` in the data's units (of the SBM, not of the super-SBM).
+    Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``efficiency`` (rho, NaN
+    where the LP is not optimal), ``status``, ``slacks`` (``slack_<column>``, data units; of the SBM, not
+    of the super-SBM), ``super``.
     """
     if not isinstance(super_efficiency, (bool, np.bool_)):
         raise SpecificationError(f"super_efficiency must be True or False, not {super_efficiency!r}.")
@@ -134,7 +136,7 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     not_optimal = int(sum(s != "optimal" for s in statuses))
     if not_optimal:
         warn(f"sbm: {not_optimal} unit(s) have no optimal LP; their scores are NaN (see status).", ConvergenceWarning)
-    return frame
+    return ScoreResults(frame, ScoreDiagnostics("sbm", rts, n, n, not_optimal, None, bool(super_efficiency)))
 
 
 def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray, rts: str,
