@@ -175,3 +175,30 @@ def test_index_results_contract():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_a_given_direction():
+    data = _panel(seed=10, years=1)
+    # the direction (0, y, b) given as columns is the "outputs" direction
+    as_columns = nt.frontier.ddf(data, ["k", "l"], "y", "co2", direction={"y": "y", "co2": "co2"})
+    named = nt.frontier.ddf(data, ["k", "l"], "y", "co2")
+    np.testing.assert_allclose(as_columns.distance, named.distance, atol=1e-9)
+    assert as_columns.diagnostics.direction == "given"
+    # a unit direction in data units: D units of GDP added and of CO2 removed; scaling g by c divides D by c
+    unit = nt.frontier.ddf(data, ["k", "l"], "y", "co2", direction={"y": 1.0, "co2": 1.0})
+    half = nt.frontier.ddf(data, ["k", "l"], "y", "co2", direction={"y": 2.0, "co2": 2.0})
+    np.testing.assert_allclose(half.distance, unit.distance / 2, atol=1e-9)
+    # feasibility of the projection, checked with an independent LP on the data's units
+    from scipy.optimize import linprog
+
+    x, y, b = data[["k", "l"]].to_numpy(), data["y"].to_numpy(), data["co2"].to_numpy()
+    for o in (0, 3, 9):
+        n = len(data)  # max beta: X lam <= x_o, Y lam >= y_o + beta, B lam = b_o - beta
+        c = np.r_[-1.0, np.zeros(n)]
+        a_ub = np.vstack([np.c_[np.zeros(2), x.T], np.r_[1.0, -y][None, :]])
+        res = linprog(c, A_ub=a_ub, b_ub=np.r_[x[o], -y[o]], A_eq=np.r_[1.0, b][None, :], b_eq=[b[o]],
+                      bounds=[(None, None)] + [(0, None)] * n, method="highs")
+        assert unit.distance.iloc[o] == pytest.approx(-res.fun, abs=1e-8)
+    for direction, words in [({"gdp": 1.0}, "not among"), ({"y": -1.0}, "non-negative"), ({"k": 0.0}, "zero")]:
+        with pytest.raises(SpecificationError, match=words):
+            nt.frontier.ddf(data, ["k", "l"], "y", "co2", direction=direction)

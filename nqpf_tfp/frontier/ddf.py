@@ -98,25 +98,67 @@ class _DDF:
         return sol.status, -sol.objective if sol.status == "optimal" else np.nan
 
 
-def _direction(direction: str, x: np.ndarray, y: np.ndarray, b: np.ndarray
+Direction = str | tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _direction(direction: Direction, x: np.ndarray, y: np.ndarray, b: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """g = (0, y, b) for "outputs", (x, y, b) for "all"."""
+    """g = (0, y, b) for "outputs", (x, y, b) for "all"; a tuple of arrays is a given direction."""
+    if isinstance(direction, tuple):
+        return direction
     return (np.zeros_like(x) if direction == "outputs" else x), y, b
 
 
+def _given_direction(data: pd.DataFrame, direction: Mapping[str, float | str], groups: list[list[str]],
+                     scales: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A direction from a mapping {variable: number or column}, in the variables' scaled units."""
+    names = [n for g in groups for n in g]
+    unknown = sorted(set(direction) - set(names))
+    if unknown:
+        raise SpecificationError(f"direction names {unknown}, which are not among the variables {names}.")
+    out = []
+    for group, scale in zip(groups, scales):
+        columns = []
+        for name in group:
+            value = direction.get(name, 0.0)
+            if isinstance(value, str):
+                column = values(data, [value], f"direction for {name!r}")[:, 0]
+            elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+                    and np.isfinite(value) and value >= 0:
+                column = np.full(len(data), float(value))
+            else:
+                raise SpecificationError(f"direction for {name!r} must be a non-negative number or a column name, "
+                                         f"not {value!r}.")
+            columns.append(column)
+        out.append(np.column_stack(columns) / scale if columns else np.empty((len(data), 0)))
+    g = (out[0], out[1], out[2])
+    zero = ~np.column_stack(g).any(axis=1)
+    if zero.any():
+        raise SpecificationError(f"the direction is zero for {int(zero.sum())} unit(s) (e.g. row "
+                                 f"{int(np.argmax(zero))}): the distance is unbounded; give each unit a positive "
+                                 "direction in some variable.")
+    return g
+
+
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
-        bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "outputs",
-        reference: pd.DataFrame | None = None, solver: str = "auto", frame: bool = True) -> ScoreResults:
+        bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs",
+        direction: str | Mapping[str, float | str] = "outputs", reference: pd.DataFrame | None = None,
+        solver: str = "auto", frame: bool = True) -> ScoreResults:
     """Radial directional distance of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ddf`).
 
-    ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``) or ``"all"`` (``g = (x_o, y_o, b_o)``).
+    ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``), ``"all"`` (``g = (x_o, y_o, b_o)``), or a
+    mapping ``{variable: number or column}`` giving ``g`` in the data's units (0 for variables not named;
+    non-negative: a positive value contracts an input or a bad output and expands a good output), e.g.
+    ``{"gdp": 1.0, "co2": 1.0}`` for Färe et al.'s unit direction.
     ``frame``: reduce the reference set to its frame first (Dulá 2011, with the bad outputs' equality
     rows; :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs.
     Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``distance`` (0 on the
     frontier; NaN where not optimal, with a warning), ``status``, ``efficiency = 1 / (1 + distance)``.
     """
     rts = check_option("dea_rts", rts)
-    direction = check_option("ddf_direction", direction)
+    given = isinstance(direction, Mapping)
+    if not given:
+        direction = check_option("ddf_direction", direction)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     if not isinstance(data, pd.DataFrame):
@@ -128,15 +170,18 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     spanning = tuple(values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     reduced = _Reference(spanning, rts, solver, bool(frame))
-    status, distance = (reduced.own_distances(np.arange(len(data)), direction) if reference is None
-                        else reduced.distances(evaluated, direction))
+    g: Direction = direction if isinstance(direction, str) else _given_direction(
+        data, direction, [ins, goods, bads], reduced.scales)
+    status, distance = (reduced.own_distances(np.arange(len(data)), g) if reference is None
+                        else reduced.distances(evaluated, g))
     not_optimal = sum(st != "optimal" for st in status)
     if not_optimal:
         warn(f"ddf: {not_optimal} unit(s) have no optimal LP; their distances are NaN (see status). Units outside "
              "the reference set's range can be infeasible under weak disposability: use a larger (global) "
              "reference set.", ConvergenceWarning)
     return ScoreResults(pd.DataFrame({"distance": distance, "status": status}, index=data.index),
-                        ScoreDiagnostics("ddf", rts, len(data), len(ref), not_optimal, direction))
+                        ScoreDiagnostics("ddf", rts, len(data), len(ref), not_optimal,
+                                         direction if isinstance(direction, str) else "given"))
 
 
 class _Reference:
@@ -165,11 +210,11 @@ class _Reference:
                            else NonRadialLP(xr, yr, br, self.weights, self.rts, self.solver))
         return self._model
 
-    def distances(self, evaluated: tuple[np.ndarray, ...], direction: str) -> tuple[list[str], np.ndarray]:
+    def distances(self, evaluated: tuple[np.ndarray, ...], direction: Direction) -> tuple[list[str], np.ndarray]:
         """Distances of units given in the data's units."""
         return self._solve(tuple(v / s for v, s in zip(evaluated, self.scales)), direction)
 
-    def own_distances(self, positions: np.ndarray, direction: str) -> tuple[list[str], np.ndarray]:
+    def own_distances(self, positions: np.ndarray, direction: Direction) -> tuple[list[str], np.ndarray]:
         """Distances of the reference set's own units at ``positions``."""
         own = tuple(a[positions] for a in self.arrays)
         if self.weights is not None or not self.frame or self._model is not None or not _uses_highspy(self.solver):
@@ -179,7 +224,7 @@ class _Reference:
                                             positions)
         return status, _clean(distance)
 
-    def _solve(self, scaled: tuple[np.ndarray, ...], direction: str) -> tuple[list[str], np.ndarray]:
+    def _solve(self, scaled: tuple[np.ndarray, ...], direction: Direction) -> tuple[list[str], np.ndarray]:
         x, y, b = scaled
         g = _direction(direction, x, y, b)
         model = self.model
