@@ -175,3 +175,14 @@ def test_dea_blocks_on_the_dask_workers_give_the_serial_scores(client):
     remote = nt.frontier.dea(data, ["x1", "x2", "x3"], ["y1", "y2"], slacks=False, backend="dask")
     np.testing.assert_allclose(remote.efficiency, serial.efficiency, rtol=0, atol=1e-9)
     assert remote.diagnostics.frame_units == serial.diagnostics.frame_units
+
+
+def test_malmquist_luenberger_blocks_on_the_dask_workers(client):
+    rng = np.random.default_rng(14)
+    data = pd.DataFrame([{"firm": f, "year": 2010 + t, "k": rng.uniform(1, 10), "l": rng.uniform(1, 10),
+                          "y": rng.uniform(1, 10) * 1.04**t, "co2": rng.uniform(1, 10) * 0.98**t}
+                         for f in range(80) for t in range(3)])
+    kw = {"entity": "firm", "time": "year", "frontier": "global"}
+    serial = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
+    remote = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", backend="dask", **kw)
+    pd.testing.assert_frame_equal(remote.changes, serial.changes, rtol=0, atol=1e-9)

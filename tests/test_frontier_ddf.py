@@ -202,3 +202,20 @@ def test_a_given_direction():
     for direction, words in [({"gdp": 1.0}, "not among"), ({"y": -1.0}, "non-negative"), ({"k": 0.0}, "zero")]:
         with pytest.raises(SpecificationError, match=words):
             nt.frontier.ddf(data, ["k", "l"], "y", "co2", direction=direction)
+
+
+@pytest.mark.parametrize("backend", ["processes", "threads"])
+def test_distances_and_indices_do_not_depend_on_n_jobs(backend):
+    data = _panel(seed=11, firms=60, years=3)
+    kw = {"entity": "firm", "time": "year"}
+    for frontier in ("contemporaneous", "global"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            one = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier=frontier, **kw)
+            two = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier=frontier, n_jobs=2,
+                                                   backend=backend, **kw)
+        pd.testing.assert_frame_equal(two.changes, one.changes, rtol=0, atol=1e-9)
+    units = data[data.year == 2010]
+    pd.testing.assert_series_equal(
+        nt.frontier.ddf(units, ["k", "l"], "y", "co2", n_jobs=2, backend=backend).distance,
+        nt.frontier.ddf(units, ["k", "l"], "y", "co2").distance, rtol=0, atol=1e-9)

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import time as time_module
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,7 @@ import pandas as pd
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
+from ..parallel import check_n_jobs, map_tasks
 from .column_generation import priced_distances
 from .frame import build_frame
 from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
@@ -143,7 +145,7 @@ def _given_direction(data: pd.DataFrame, direction: Mapping[str, float | str], g
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs",
         direction: str | Mapping[str, float | str] = "outputs", reference: pd.DataFrame | None = None,
-        solver: str = "auto", frame: bool = True) -> ScoreResults:
+        solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes") -> ScoreResults:
     """Radial directional distance of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ddf`).
 
     ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``), ``"all"`` (``g = (x_o, y_o, b_o)``), or a
@@ -151,7 +153,8 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     non-negative: a positive value contracts an input or a bad output and expands a good output), e.g.
     ``{"gdp": 1.0, "co2": 1.0}`` for Färe et al.'s unit direction.
     ``frame``: reduce the reference set to its frame first (Dulá 2011, with the bad outputs' equality
-    rows; :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs.
+    rows; :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs. ``n_jobs`` and
+    ``backend`` ("processes", "threads", "dask") split the evaluated units into blocks on workers.
     Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``distance`` (0 on the
     frontier; NaN where not optimal, with a warning), ``status``, ``efficiency = 1 / (1 + distance)``.
     """
@@ -169,7 +172,8 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     ref = data if reference is None else reference
     evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     spanning = tuple(values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
-    reduced = _Reference(spanning, rts, solver, bool(frame))
+    reduced = _Reference(spanning, rts, solver, bool(frame), None, check_n_jobs(n_jobs),
+                         check_option("backend", backend))
     g: Direction = direction if isinstance(direction, str) else _given_direction(
         data, direction, [ins, goods, bads], reduced.scales)
     status, distance = (reduced.own_distances(np.arange(len(data)), g) if reference is None
@@ -190,24 +194,32 @@ class _Reference:
     (:mod:`~nqpf_tfp.frontier.frame`), built on first use. Both give the whole set's distances."""
 
     def __init__(self, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool,
-                 weights: np.ndarray | None = None) -> None:
-        """``weights``: the non-radial distance's (Zhou, Ang and Wang 2012); ``None``: the radial one."""
+                 weights: np.ndarray | None = None, n_jobs: int = 1, executor: str = "processes") -> None:
+        """``weights``: the non-radial distance's (Zhou, Ang and Wang 2012); ``None``: the radial one.
+        ``n_jobs`` / ``executor``: the evaluated units are split into blocks run on the workers."""
+        self.n_jobs, self.executor = n_jobs, executor
         self.scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
         if any(np.any(s <= 0) for s in self.scales):
             raise PanelError("a variable is 0 for every reference unit.")
         self.arrays = tuple(v / s for v, s in zip(spanning, self.scales))
         self.rts, self.solver, self.frame, self.weights = rts, solver, frame, weights
         self._model: _DDF | NonRadialLP | None = None
+        self._reduced: tuple[np.ndarray, ...] | None = None
 
-    @property
-    def model(self) -> _DDF | NonRadialLP:
-        if self._model is None:
+    def _spanning(self) -> tuple[np.ndarray, ...]:
+        """The scaled reference arrays, reduced to the frame (once)."""
+        if self._reduced is None:
             xr, yr, br = self.arrays
             if self.frame:
                 units = build_frame(xr, yr, self.rts, self.solver, br).units
                 xr, yr, br = xr[units], yr[units], br[units]
-            self._model = (_DDF(xr, yr, br, self.rts, self.solver) if self.weights is None
-                           else NonRadialLP(xr, yr, br, self.weights, self.rts, self.solver))
+            self._reduced = (xr, yr, br)
+        return self._reduced
+
+    @property
+    def model(self) -> _DDF | NonRadialLP:
+        if self._model is None:
+            self._model = _build_model(self._spanning(), self.rts, self.solver, self.weights)
         return self._model
 
     def distances(self, evaluated: tuple[np.ndarray, ...], direction: Direction) -> tuple[list[str], np.ndarray]:
@@ -220,13 +232,30 @@ class _Reference:
         if self.weights is not None or not self.frame or self._model is not None or not _uses_highspy(self.solver):
             return self._solve(own, direction)
         x, y, b = self.arrays
-        status, distance = priced_distances(x, y, b, np.column_stack(_direction(direction, *own)), self.rts,
-                                            positions)
-        return status, _clean(distance)
+        g = np.column_stack(_direction(direction, *own))
+        blocks = self._blocks(positions.size)
+        if len(blocks) == 1:
+            status, distance = priced_distances(x, y, b, g, self.rts, positions)
+            return status, _clean(distance)
+        tasks = [(x, y, b, g[rows], self.rts, positions[rows]) for rows in blocks]
+        parts = list(map_tasks(_priced_block, tasks, backend=self.executor, n_jobs=self.n_jobs))
+        return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
+
+    def _blocks(self, n: int) -> list[np.ndarray]:
+        parallel = self.n_jobs > 1 or self.executor == "dask"
+        return [rows for rows in np.array_split(np.arange(n), self.n_jobs if parallel else 1) if rows.size] or \
+            [np.arange(n)]
 
     def _solve(self, scaled: tuple[np.ndarray, ...], direction: Direction) -> tuple[list[str], np.ndarray]:
         x, y, b = scaled
         g = _direction(direction, x, y, b)
+        blocks = self._blocks(x.shape[0])
+        if len(blocks) > 1:
+            spanning = self._spanning()  # reduced to its frame once, here; each worker builds its LP on it
+            tasks = [(spanning, self.rts, self.solver, self.weights, tuple(a[rows] for a in scaled),
+                      tuple(v[rows] for v in g)) for rows in blocks]
+            parts = list(map_tasks(_solve_block, tasks, backend=self.executor, n_jobs=self.n_jobs))
+            return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
         model = self.model
         if isinstance(model, NonRadialLP):
             gs = np.column_stack(g)
@@ -234,6 +263,28 @@ class _Reference:
         else:
             out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
         return [st for st, _ in out], _clean(np.array([d for _, d in out], dtype=float))
+
+
+def _priced_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
+    x, y, b, g, rts, positions = task
+    return priced_distances(x, y, b, g, rts, positions)
+
+
+def _build_model(spanning: tuple[np.ndarray, ...], rts: str, solver: str,
+                 weights: np.ndarray | None) -> _DDF | NonRadialLP:
+    xr, yr, br = spanning
+    return _DDF(xr, yr, br, rts, solver) if weights is None else NonRadialLP(xr, yr, br, weights, rts, solver)
+
+
+def _solve_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
+    spanning, rts, solver, weights, (x, y, b), g = task
+    model = _build_model(spanning, rts, solver, weights)
+    if isinstance(model, NonRadialLP):
+        gs = np.column_stack(g)
+        out = [model.solve(x[o], y[o], b[o], gs[o])[:2] for o in range(x.shape[0])]
+    else:
+        out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
+    return [st for st, _ in out], np.array([d for _, d in out], dtype=float)
 
 
 def _clean(distance: np.ndarray) -> np.ndarray:
@@ -248,8 +299,10 @@ def _uses_highspy(solver: str) -> bool:
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
            rts: str, frontier: str, direction: str, solver: str, form: str, distance_kind: str = "radial",
-           weights: Mapping[str, float] | None = None) -> MalmquistLuenbergerResults | LuenbergerResults:
+           weights: Mapping[str, float] | None = None, n_jobs: int = 1,
+           backend: str = "processes") -> MalmquistLuenbergerResults | LuenbergerResults:
     start = time_module.perf_counter()
+    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     rts = check_option("dea_rts", rts)
     frontier = check_option("ml_frontier", frontier)
     direction = check_option("ddf_direction", direction)
@@ -290,7 +343,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
         else:
             span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
         if key not in built:
-            built[key] = _Reference(tuple(a[span] for a in arrays), rts, solver, True, w)
+            built[key] = _Reference(tuple(a[span] for a in arrays), rts, solver, True, w, n_jobs, backend)
         positions = np.searchsorted(span, evaluate)  # spans are sorted row numbers
         if np.all(positions < span.size) and np.array_equal(span[np.minimum(positions, span.size - 1)], evaluate):
             return built[key].own_distances(positions, direction)[1]
@@ -356,17 +409,19 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
                          bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
                          solver: str = "auto", distance: str = "radial",
-                         weights: Mapping[str, float] | None = None) -> MalmquistLuenbergerResults:
+                         weights: Mapping[str, float] | None = None, n_jobs: int = 1,
+                         backend: str = "processes") -> MalmquistLuenbergerResults:
     """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
 
     ``distance``: ``"radial"`` (Chung, Färe and Grosskopf 1997), ``"nonradial"`` (weighted, Zhou, Ang
     and Wang 2012; ``weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`) or ``"sbm"`` (Fukuyama
     and Weber's 2009 slacks-based directional distance, ``direction="all"``): the index is
     ``(1 + D(t)) / (1 + D(t+1))`` on any of them. Stata's ``gtfpch`` reports the non-radial and
-    slacks-based cases in the difference form (:func:`luenberger`).
+    slacks-based cases in the difference form (:func:`luenberger`). ``n_jobs`` and ``backend``
+    ("processes", "threads", "dask") split each reference set's evaluated units into blocks on workers.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
-                 distance, weights)
+                 distance, weights, n_jobs, backend)
     assert isinstance(out, MalmquistLuenbergerResults)
     return out
 
@@ -374,7 +429,8 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
-               distance: str = "radial", weights: Mapping[str, float] | None = None) -> LuenbergerResults:
+               distance: str = "radial", weights: Mapping[str, float] | None = None, n_jobs: int = 1,
+               backend: str = "processes") -> LuenbergerResults:
     """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
 
     ``distance="nonradial"`` uses the weighted non-radial directional distance
@@ -382,6 +438,6 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
     Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
-                 distance, weights)
+                 distance, weights, n_jobs, backend)
     assert isinstance(out, LuenbergerResults)
     return out
