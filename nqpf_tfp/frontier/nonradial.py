@@ -12,9 +12,10 @@ Each variable moves by its own share: for unit ``o``, direction ``g = (g_x, g_y,
 (``sum lambda = 1`` for VRS). With ``g = (x_o, y_o, b_o)`` (``direction="all"``) ``beta_x`` is the share
 by which each input could shrink, ``beta_y`` each good output grow, ``beta_b`` each bad output shrink.
 Default weights give each group of variables that moves an equal share, split equally within the group:
-``(1/9, 1/9, 1/9; 1/3; 1/3)`` for capital, labour, energy, GDP and CO2, Zhou, Ang and Wang's choice.
-The radial distance (one ``beta`` for all) is a feasible point, so the non-radial distance is at least
-the radial one when the weights sum to 1; 0 means no variable can improve.
+``(1/9, 1/9, 1/9; 1/3; 1/3)`` for capital, labour, energy, GDP and CO2, Zhou, Ang and Wang's choice
+(weights summing to 1; Stata's ``teddf`` and ``gtfpch`` weigh every moving variable 1, which scales the
+distance, not the betas). The radial distance (one ``beta`` for all) is a feasible point, so the
+non-radial distance is at least the radial one when the weights sum to 1; 0 means no variable can improve.
 
 References
 ----------
@@ -58,8 +59,10 @@ def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs
                       weights: Mapping[str, float] | None = None) -> np.ndarray:
     """The weights in the order inputs, good outputs, bad outputs (see the module docstring for the default).
 
-    ``weights`` maps column names to non-negative numbers (missing columns: 0); they are used as given and
-    must sum to 1. Inputs get no weight when they do not move (``direction="outputs"``).
+    ``weights`` maps column names to non-negative numbers (missing columns: 0), used as given: Zhou, Ang
+    and Wang's normalisation sums them to 1, Stata's ``teddf``/``gtfpch`` default is 1 for every variable
+    that moves; the optimal betas are the same and the distance scales with the weights. Inputs get no
+    weight when they do not move (``direction="outputs"``).
     """
     names = [*inputs, *outputs, *bad_outputs]
     if weights is None:
@@ -76,8 +79,8 @@ def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs
         w = np.array([float(weights.get(n, 0.0)) for n in names])
     except (TypeError, ValueError):
         raise SpecificationError(f"weights must be numbers: {dict(weights)!r}.") from None
-    if not np.isfinite(w).all() or np.any(w < 0) or abs(w.sum() - 1.0) > 1e-9:
-        raise SpecificationError(f"weights must be non-negative and sum to 1; they sum to {w.sum():.6g}.")
+    if not np.isfinite(w).all() or np.any(w < 0) or not np.any(w > 0):
+        raise SpecificationError(f"weights must be non-negative, finite and not all zero: {dict(weights)!r}.")
     if direction == "outputs" and np.any(w[:len(inputs)] > 0):
         raise SpecificationError("direction='outputs' does not move the inputs: give them no weight, or use "
                                  "direction='all'.")
