@@ -104,6 +104,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "sequential": "all units up to period t: technology never regresses (Shestalova 2003)",
         "global": "all periods pooled (Pastor and Lovell 2005): circular, always feasible",
         "biennial": "the two periods compared pooled (Pastor, Asmild and Lovell 2011): always feasible",
+        "window": "the window= periods centred on each period pooled (Tulkens and van den Eeckaut 1995)",
     },
     "malmquist_decomposition": {
         "fgnz": "technical change on CRS frontiers (Färe, Grosskopf, Norris and Zhang 1994; DEAP 2.1)",
@@ -125,6 +126,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "global": "all periods pooled (Oh 2010): circular, always feasible",
         "biennial": "the two periods compared pooled (Pastor, Asmild and Lovell 2011): always feasible, "
         "no reestimation when a period is added",
+        "window": "the window= periods centred on each period pooled (Tulkens and van den Eeckaut 1995)",
     },
     "model_check": {
         "overidentification": "Hansen's J (firm-clustered efficient weight) rejects the over-identifying moments "

@@ -219,3 +219,36 @@ def test_distances_and_indices_do_not_depend_on_n_jobs(backend):
     pd.testing.assert_series_equal(
         nt.frontier.ddf(units, ["k", "l"], "y", "co2", n_jobs=2, backend=backend).distance,
         nt.frontier.ddf(units, ["k", "l"], "y", "co2").distance, rtol=0, atol=1e-9)
+
+
+def test_window_frontiers():
+    # each period's frontier pools the window= periods centred on it (Tulkens and van den Eeckaut 1995):
+    # width 1 is the contemporaneous frontier; a window covering every period pools them all
+    data = _panel(seed=12, firms=15, years=4)
+    kw = {"entity": "firm", "time": "year"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        one = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="window", window=1, **kw)
+        con = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
+    pd.testing.assert_frame_equal(one.changes, con.changes)
+    wide = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="window", window=7, **kw)
+    glob = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="global", **kw)
+    np.testing.assert_allclose(wide.tfpch, glob.tfpch, rtol=1e-9)
+    np.testing.assert_allclose(wide.tecch, 1.0, rtol=1e-9)  # one frontier for all: no technical change
+    # width 3: 2011's frontier is 2010-2012; the 2011 -> 2012 efficiency change uses 2011's and 2012's windows
+    three = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="window", window=3, **kw)
+    key = pd.MultiIndex.from_frame(data[["firm", "year"]])
+
+    def own(year, window_years):
+        units = data[data.year == year]
+        d = nt.frontier.ddf(units, ["k", "l"], "y", "co2", reference=data[data.year.isin(window_years)],
+                            frame=False).distance
+        return d.set_axis(key[data.year == year]).droplevel("year")
+
+    tech = (1 + own(2011, [2010, 2011, 2012])) / (1 + own(2012, [2011, 2012, 2013]))
+    np.testing.assert_allclose(three.tech.xs(2012, level="year"), tech, rtol=1e-9)
+    for bad in (2, 0, "3"):
+        with pytest.raises(SpecificationError, match="odd whole number"):
+            nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", frontier="window", window=bad, **kw)
+    with pytest.raises(SpecificationError, match="needs frontier='window'"):
+        nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", window=3, **kw)

@@ -160,3 +160,14 @@ def test_ray_desli_decomposition_from_vrs_frontiers():
     np.testing.assert_allclose(got.sech[both], sech[both], rtol=1e-8)
     with pytest.raises(SpecificationError, match="decomposition='rd'"):
         nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], decomposition="rd", frontier="global", **kw)
+
+
+def test_window_frontier_width_one_is_contemporaneous():
+    data = _panel(seed=9)
+    kw = {"entity": "firm", "time": "year"}
+    one = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="window", window=1, **kw)
+    con = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], **kw)
+    pd.testing.assert_frame_equal(one.changes, con.changes)
+    wide = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="window", window=9, **kw)
+    glob = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="global", **kw)
+    np.testing.assert_allclose(wide.changes.tfpch, glob.changes.tfpch, rtol=1e-9)

@@ -60,7 +60,7 @@ from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenber
 from .lp import INF, LPTemplate, has_highspy
 from .nonradial import NonRadialLP, nonradial_weights, slacks_based_weights
 from .score_results import ScoreDiagnostics, ScoreResults
-from .variables import period_reference, roles, values
+from .variables import check_window, period_reference, roles, values
 
 __all__ = ["ddf", "luenberger", "malmquist_luenberger"]
 
@@ -300,11 +300,12 @@ def _uses_highspy(solver: str) -> bool:
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
            rts: str, frontier: str, direction: str, solver: str, form: str, distance_kind: str = "radial",
            weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-           backend: str = "processes") -> MalmquistLuenbergerResults | LuenbergerResults:
+           backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults | LuenbergerResults:
     start = time_module.perf_counter()
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     rts = check_option("dea_rts", rts)
     frontier = check_option("ml_frontier", frontier)
+    window = check_window(frontier, window)
     direction = check_option("ddf_direction", direction)
     distance_kind = check_option("ddf_distance", distance_kind, "distance")
     if rts not in ("crs", "vrs"):
@@ -326,7 +327,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
     if periods.size < 2:
         raise PanelError(f"{form} needs at least two periods.")
     rows = period_reference(panel.time, "contemporaneous")
-    spans = period_reference(panel.time, frontier)
+    spans = period_reference(panel.time, frontier, window)
 
     arrays = tuple(frame[list(c)].to_numpy(dtype=float) if c else np.empty((panel.nobs, 0))
                    for c in (ins, goods, bads))
@@ -410,7 +411,7 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
                          solver: str = "auto", distance: str = "radial",
                          weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-                         backend: str = "processes") -> MalmquistLuenbergerResults:
+                         backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults:
     """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
 
     ``distance``: ``"radial"`` (Chung, Färe and Grosskopf 1997), ``"nonradial"`` (weighted, Zhou, Ang
@@ -419,9 +420,11 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
     ``(1 + D(t)) / (1 + D(t+1))`` on any of them. Stata's ``gtfpch`` reports the non-radial and
     slacks-based cases in the difference form (:func:`luenberger`). ``n_jobs`` and ``backend``
     ("processes", "threads", "dask") split each reference set's evaluated units into blocks on workers.
+    ``frontier="window"`` with ``window=h`` (odd): each period's frontier pools the ``h`` periods centred
+    on it, in the contemporaneous formulas.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
-                 distance, weights, n_jobs, backend)
+                 distance, weights, n_jobs, backend, window)
     assert isinstance(out, MalmquistLuenbergerResults)
     return out
 
@@ -430,7 +433,7 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
                bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
                distance: str = "radial", weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-               backend: str = "processes") -> LuenbergerResults:
+               backend: str = "processes", window: int | None = None) -> LuenbergerResults:
     """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
 
     ``distance="nonradial"`` uses the weighted non-radial directional distance
@@ -438,6 +441,6 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
     Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
-                 distance, weights, n_jobs, backend)
+                 distance, weights, n_jobs, backend, window)
     assert isinstance(out, LuenbergerResults)
     return out

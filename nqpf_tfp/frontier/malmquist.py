@@ -45,7 +45,7 @@ from ..tables import SummaryTable
 from .dea import radial_scores
 from .frame import build_frame
 from .index_results import cumulate
-from .variables import period_reference, roles, values
+from .variables import check_window, period_reference, roles, values
 
 __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
 
@@ -122,7 +122,7 @@ class MalmquistResults(TFPResults):
 
 def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,
               time: str, orientation: str = "input", frontier: str = "contemporaneous",
-              decomposition: str = "fgnz", solver: str = "auto") -> MalmquistResults:
+              decomposition: str = "fgnz", solver: str = "auto", window: int | None = None) -> MalmquistResults:
     """DEA-Malmquist TFP change between consecutive periods (see :mod:`nqpf_tfp.frontier.malmquist`).
 
     Parameters
@@ -132,7 +132,10 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     inputs, outputs : str or list of str
     entity, time : str
     orientation : {"input", "output"}
-    frontier : {"contemporaneous", "sequential", "global", "biennial"}
+    frontier : {"contemporaneous", "sequential", "global", "biennial", "window"}
+    window : int, optional
+        With ``frontier="window"``: each period's frontier pools the ``window`` (odd) periods centred on
+        it (Tulkens and van den Eeckaut 1995), used in place of the period's own in every formula.
     decomposition : {"fgnz", "rd"}
         Färe, Grosskopf, Norris and Zhang (1994; DEAP's): technical change on CRS frontiers. Ray and
         Desli (1997): technical change on VRS frontiers,
@@ -144,8 +147,9 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     """
     orientation = check_option("dea_orientation", orientation)
     frontier = check_option("malmquist_frontier", frontier)
+    window = check_window(frontier, window)
     decomposition = check_option("malmquist_decomposition", decomposition, "decomposition")
-    if decomposition == "rd" and frontier not in ("contemporaneous", "sequential"):
+    if decomposition == "rd" and frontier not in ("contemporaneous", "sequential", "window"):
         raise SpecificationError(f"decomposition='rd' compares period frontiers: use frontier='contemporaneous' "
                                  f"or 'sequential', not {frontier!r}.")
     ins, outs, _ = roles(inputs, outputs, what="malmquist")
@@ -162,7 +166,8 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
                          f"{int(gap.sum())} entity-period(s) follow a gap.")
     rows = period_reference(panel.time, "contemporaneous")
     # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
-    spans = period_reference(panel.time, "contemporaneous" if frontier in ("global", "biennial") else frontier)
+    spans = period_reference(panel.time, "contemporaneous" if frontier in ("global", "biennial") else frontier,
+                             window)
     frames: dict[tuple[object, str], np.ndarray] = {}  # each reference set reduced to its frame once
 
     def efficiency(evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:

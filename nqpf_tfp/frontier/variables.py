@@ -11,7 +11,7 @@ import pandas as pd
 from ..arguments import column_names
 from ..errors import PanelError, SpecificationError
 
-__all__ = ["period_reference", "roles", "values"]
+__all__ = ["check_window", "period_reference", "roles", "values"]
 
 
 def roles(inputs: object, outputs: object, bad_outputs: object = None,
@@ -47,15 +47,35 @@ def values(frame: pd.DataFrame, columns: Sequence[str], what: str, *, positive: 
     return out
 
 
-def period_reference(time: np.ndarray, frontier: str) -> dict[int, np.ndarray]:
+def period_reference(time: np.ndarray, frontier: str, window: int | None = None) -> dict[int, np.ndarray]:
     """Rows spanning each period's frontier: its own ("contemporaneous"), all up to it ("sequential"),
-    or all ("global")."""
+    all ("global"), or the ``window`` periods centred on it ("window": ``(window - 1) / 2`` periods on
+    each side, fewer at the ends; Tulkens and van den Eeckaut 1995)."""
     out = {}
-    for t in np.unique(time):
+    periods = np.unique(time)
+    rank = np.searchsorted(periods, time)
+    band = (window - 1) // 2 if window is not None else 0
+    for i, t in enumerate(periods):
         if frontier == "global":
             out[int(t)] = np.arange(time.size)
         elif frontier == "sequential":
             out[int(t)] = np.flatnonzero(time <= t)
+        elif frontier == "window":
+            out[int(t)] = np.flatnonzero(np.abs(rank - i) <= band)
         else:
             out[int(t)] = np.flatnonzero(time == t)
     return out
+
+
+def check_window(frontier: str, window: object) -> int | None:
+    """The window width for ``frontier="window"``: an odd whole number >= 1 (centred windows)."""
+    from ..errors import SpecificationError
+
+    if frontier != "window":
+        if window is not None:
+            raise SpecificationError(f"window={window!r} needs frontier='window'.")
+        return None
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1 or window % 2 == 0:
+        raise SpecificationError(f"frontier='window' needs window= an odd whole number >= 1 (the periods of the "
+                                 f"centred window), not {window!r}.")
+    return int(window)
