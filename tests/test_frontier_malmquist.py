@@ -171,3 +171,11 @@ def test_window_frontier_width_one_is_contemporaneous():
     wide = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="window", window=9, **kw)
     glob = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], frontier="global", **kw)
     np.testing.assert_allclose(wide.changes.tfpch, glob.changes.tfpch, rtol=1e-9)
+
+
+def test_malmquist_does_not_depend_on_n_jobs():
+    data = _panel(seed=10)
+    kw = {"entity": "firm", "time": "year"}
+    one = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], **kw)
+    two = nt.frontier.malmquist(data, ["x0", "x1"], ["y0", "y1"], n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(two.changes, one.changes, rtol=0, atol=1e-9)

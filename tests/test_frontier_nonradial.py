@@ -118,3 +118,9 @@ def test_score_results_contract(units):
 
     assert res.plot().get_xlabel() == "efficiency"
     plt.close("all")
+
+
+def test_nonradial_does_not_depend_on_n_jobs(units):
+    one = nt.frontier.nonradial_ddf(units, *VARS)
+    two = nt.frontier.nonradial_ddf(units, *VARS, n_jobs=2, backend="threads")
+    pd.testing.assert_frame_equal(two.to_frame(), one.to_frame(), rtol=0, atol=1e-9)

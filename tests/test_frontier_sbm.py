@@ -126,3 +126,15 @@ def test_super_sbm_with_undesirable_outputs_matches_an_independent_solution(rts)
     expected = [_super_dinkelbach(x, yg, yb, o, vrs=rts == "vrs") for o in np.flatnonzero(efficient)]
     np.testing.assert_allclose(res.efficiency[efficient], expected, rtol=1e-8)
     assert (res.efficiency[efficient] >= 1 - 1e-12).all()
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+def test_the_frame_and_blocks_give_the_same_sbm(rts):
+    # the SBM's technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
+    rng = np.random.default_rng(21)
+    data = pd.DataFrame(rng.uniform(1, 10, (300, 5)), columns=["k", "l", "y1", "y2", "co2"])
+    full = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", rts=rts, frame=False)
+    reduced = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", rts=rts)
+    blocks = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", rts=rts, n_jobs=2)
+    np.testing.assert_allclose(reduced.efficiency, full.efficiency, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(blocks.efficiency, full.efficiency, rtol=0, atol=1e-9)

@@ -53,7 +53,7 @@ from .lp import INF, LPTemplate
 from .variables import roles
 from .variables import values as column_values
 
-__all__ = ["DEADiagnostics", "DEAResults", "dea", "radial_scores"]
+__all__ = ["DEADiagnostics", "DEAResults", "dea", "radial_scores", "scores_in_blocks"]
 
 
 class _Radial:
@@ -350,7 +350,7 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         if reference is None and orientation == "input":  # the frame's own LPs are the scores
             return fr.theta, fr.status, fr.lambdas
         if parallel:
-            return _scores_in_blocks(xs, ys, xrs, yrs, fr.units, model_rts, orientation, solver, n_jobs, executor)
+            return scores_in_blocks(xs, ys, xrs, yrs, fr.units, model_rts, orientation, solver, n_jobs, executor)
         values, statuses, (rows, cols, weights) = radial_scores(
             xs, ys, xrs[fr.units], yrs[fr.units], model_rts, orientation, False, solver)
         return values, statuses, (rows, fr.units[cols], weights)
@@ -410,7 +410,7 @@ def _score_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], tuple[np
     return radial_scores(xs[rows], ys[rows], x_frame, y_frame, rts, orientation, False, solver)
 
 
-def _scores_in_blocks(xs: np.ndarray, ys: np.ndarray, xrs: np.ndarray, yrs: np.ndarray, units: np.ndarray,
+def scores_in_blocks(xs: np.ndarray, ys: np.ndarray, xrs: np.ndarray, yrs: np.ndarray, units: np.ndarray,
                       rts: str, orientation: str, solver: str, n_jobs: int, executor: str
                       ) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Radial scores of blocks of units against the frame ``units`` on the workers, reassembled."""

@@ -40,9 +40,10 @@ import pandas as pd
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
+from ..parallel import check_n_jobs
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
-from .dea import radial_scores
+from .dea import radial_scores, scores_in_blocks
 from .frame import build_frame
 from .index_results import cumulate
 from .variables import check_window, period_reference, roles, values
@@ -122,7 +123,8 @@ class MalmquistResults(TFPResults):
 
 def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,
               time: str, orientation: str = "input", frontier: str = "contemporaneous",
-              decomposition: str = "fgnz", solver: str = "auto", window: int | None = None) -> MalmquistResults:
+              decomposition: str = "fgnz", solver: str = "auto", window: int | None = None, n_jobs: int = 1,
+              backend: str = "processes") -> MalmquistResults:
     """DEA-Malmquist TFP change between consecutive periods (see :mod:`nqpf_tfp.frontier.malmquist`).
 
     Parameters
@@ -144,8 +146,13 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         ``tfpch = effch x techch``, ``effch = pech x sech`` (``tfpch`` is the same). Cross-period VRS
         problems can be infeasible (NaN with a warning). Contemporaneous or sequential frontiers.
     solver : {"auto", "highspy", "scipy"}
+    n_jobs, backend
+        Split the units scored against each frontier into blocks on ``n_jobs`` processes or threads, or
+        the workers of the running ``dask.distributed`` client (``backend="dask"``); the same numbers.
     """
     orientation = check_option("dea_orientation", orientation)
+    n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
+    parallel = n_jobs > 1 or executor == "dask"
     frontier = check_option("malmquist_frontier", frontier)
     window = check_window(frontier, window)
     decomposition = check_option("malmquist_decomposition", decomposition, "decomposition")
@@ -180,7 +187,11 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
                 span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
             frames[key, rts] = span[build_frame(x[span], y[span], rts, solver).units]
         ref = frames[key, rts]
-        values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
+        if parallel:
+            values = scores_in_blocks(x[evaluate], y[evaluate], x, y, ref, rts, orientation, solver, n_jobs,
+                                      executor)[0]
+        else:
+            values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
         return values if orientation == "input" else 1.0 / values
 
     own_crs = np.full(panel.nobs, np.nan)

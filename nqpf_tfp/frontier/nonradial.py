@@ -29,12 +29,14 @@ efficiency. *European Journal of Operational Research* 200(1), 320-322.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
+from ..parallel import check_n_jobs, map_tasks
 from .frame import build_frame
 from .lp import INF, LPTemplate
 from .score_results import ScoreDiagnostics, ScoreResults
@@ -126,7 +128,8 @@ class NonRadialLP:
 def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                   bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "all",
                   weights: Mapping[str, float] | str | None = None, reference: pd.DataFrame | None = None,
-                  solver: str = "auto", frame: bool = True) -> ScoreResults:
+                  solver: str = "auto", frame: bool = True, n_jobs: int = 1,
+                  backend: str = "processes") -> ScoreResults:
     """Weighted non-radial directional distance of every row (see :mod:`nqpf_tfp.frontier.nonradial`).
 
     Parameters
@@ -137,7 +140,7 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
         Column name -> weight (non-negative, summing to 1); default: equal shares by group. ``"sbm"``:
         Fukuyama and Weber's (2009) slacks-based directional distance (with ``direction="all"``; see
         :func:`slacks_based_weights`).
-    reference, solver, frame
+    reference, solver, frame, n_jobs, backend
         As :func:`~nqpf_tfp.frontier.ddf`.
 
     Returns
@@ -172,9 +175,14 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     if frame:
         units = build_frame(xr, yr, rts, solver, br).units
         xr, yr, br = xr[units], yr[units], br[units]
-    model = NonRadialLP(xr, yr, br, w, rts, solver)
     g = np.column_stack([x if direction == "all" else np.zeros_like(x), y, b])
-    out = [model.solve(x[o], y[o], b[o], g[o]) for o in range(len(data))]
+    n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
+    parallel = n_jobs > 1 or executor == "dask"
+    blocks = [r for r in np.array_split(np.arange(len(data)), n_jobs if parallel else 1) if r.size]
+    tasks = [((xr, yr, br), w, rts, solver, (x[r], y[r], b[r]), g[r]) for r in blocks]
+    parts = list(map_tasks(_nonradial_block, tasks, backend=executor, n_jobs=n_jobs)) if parallel else \
+        [_nonradial_block(t) for t in tasks]
+    out = [row for part in parts for row in part]
     distance = np.array([d for _, d, _ in out])
     distance[np.abs(distance) < 1e-10] = 0.0
     betas = np.array([bt for _, _, bt in out]).reshape(len(data), -1)
@@ -188,3 +196,9 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
         warn(f"nonradial_ddf: {bad} unit(s) have no optimal LP; their distances are NaN (see status).",
              ConvergenceWarning)
     return ScoreResults(frame_out, ScoreDiagnostics("nonradial_ddf", rts, len(data), len(ref), bad, direction))
+
+
+def _nonradial_block(task: tuple[Any, ...]) -> list[tuple[str, float, np.ndarray]]:
+    (xr, yr, br), weights, rts, solver, (x, y, b), g = task
+    model = NonRadialLP(xr, yr, br, weights, rts, solver)
+    return [model.solve(x[o], y[o], b[o], g[o]) for o in range(x.shape[0])]

@@ -45,12 +45,15 @@ GRIPS Research Report I-2003-0005.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..options import check_option
+from ..parallel import check_n_jobs, map_tasks
+from .frame import build_frame
 from .lp import INF, LPTemplate
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import roles, values
@@ -60,11 +63,13 @@ __all__ = ["sbm"]
 
 def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", super_efficiency: bool = False,
-        solver: str = "auto") -> ScoreResults:
+        solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes") -> ScoreResults:
     """Non-oriented SBM efficiency (Tone 2001; with ``bad_outputs``, Tone 2003) of every row of ``data``.
 
     With ``super_efficiency=True`` efficient units get Tone's (2002) super-SBM score (>= 1; see the
-    module docstring) and the column ``super`` says which did.
+    module docstring) and the column ``super`` says which did. ``frame``: the LPs' columns are the frame
+    of the technology (Dulá 2011, bad outputs entering like inputs), the same scores; ``n_jobs`` and
+    ``backend`` ("processes", "threads", "dask") split the units into blocks on workers.
 
     Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``efficiency`` (rho, NaN
     where the LP is not optimal), ``status``, ``slacks`` (``slack_<column>``, data units; of the SBM, not
@@ -83,47 +88,25 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     yb = values(data, bads, "bad output", positive=True)
     scale = [v.mean(axis=0) for v in (x, yg, yb)]
     x, yg, yb = (v / s if v.size else v for v, s in zip((x, yg, yb), scale))
-    n, m, s1, s2 = x.shape[0], x.shape[1], yg.shape[1], yb.shape[1]
-    # columns: t, Lambda (n), S- (m), Sg (s1), Sb (s2); rows: normalisation, inputs, goods, bads[, VRS]
-    n_cols = 1 + n + m + s1 + s2
-    a = np.zeros((1 + m + s1 + s2 + (rts == "vrs"), n_cols))
-    a[0, 0] = 1.0
-    lam, sm, sg, sb = slice(1, 1 + n), slice(1 + n, 1 + n + m), slice(1 + n + m, 1 + n + m + s1), slice(
-        1 + n + m + s1, n_cols)
-    a[1:1 + m, lam], a[1:1 + m, sm] = x.T, np.eye(m)
-    a[1 + m:1 + m + s1, lam], a[1 + m:1 + m + s1, sg] = yg.T, -np.eye(s1)
-    a[1 + m + s1:1 + m + s1 + s2, lam], a[1 + m + s1:1 + m + s1 + s2, sb] = yb.T, np.eye(s2)
-    if rts == "vrs":
-        a[-1, lam], a[-1, 0] = 1.0, -1.0
-    rows = a.shape[0]
-    lower, upper = np.zeros(rows), np.zeros(rows)
-    lower[0] = upper[0] = 1.0
-    cost = np.zeros(n_cols)
-    cost[0] = 1.0
-    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), backend=solver)
-    rho = np.full(n, np.nan)
-    statuses = []
-    slacks = np.full((n, m + s1 + s2), np.nan)
-    for o in range(n):
-        for i in range(m):
-            lp.set_cost(1 + n + i, -1.0 / (m * x[o, i]))
-            lp.set_coefficient(1 + i, 0, -x[o, i])
-        for r in range(s1):
-            lp.set_coefficient(0, 1 + n + m + r, 1.0 / ((s1 + s2) * yg[o, r]))
-            lp.set_coefficient(1 + m + r, 0, -yg[o, r])
-        for k in range(s2):
-            lp.set_coefficient(0, 1 + n + m + s1 + k, 1.0 / ((s1 + s2) * yb[o, k]))
-            lp.set_coefficient(1 + m + s1 + k, 0, -yb[o, k])
-        sol = lp.solve()
-        statuses.append(sol.status)
-        if sol.status == "optimal":
-            rho[o] = sol.objective
-            slacks[o] = sol.values[1 + n:] / sol.values[0]  # back from the Charnes-Cooper variables
-    frame = pd.DataFrame({"efficiency": rho, "status": statuses}, index=data.index)
-    units = np.r_[scale[0], scale[1], scale[2]] if s2 else np.r_[scale[0], scale[1]]
+    n, s2 = x.shape[0], yb.shape[1]
+    n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
+    # the technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
+    if not isinstance(frame, (bool, np.bool_)):
+        raise SpecificationError(f"frame must be True or False, not {frame!r}.")
+    units = build_frame(np.column_stack([x, yb]), yg, rts, solver).units if frame else np.arange(n)
+    parallel = n_jobs > 1 or executor == "dask"
+    blocks = [r for r in np.array_split(np.arange(n), n_jobs if parallel else 1) if r.size]
+    tasks = [(x, yg, yb, units, rows, rts, solver) for rows in blocks]
+    parts = list(map_tasks(_sbm_block, tasks, backend=executor, n_jobs=n_jobs)) if parallel else \
+        [_sbm_block(tasks[0])]
+    rho = np.concatenate([p[0] for p in parts])
+    statuses = [st for p in parts for st in p[1]]
+    slacks = np.vstack([p[2] for p in parts])
+    table = pd.DataFrame({"efficiency": rho, "status": statuses}, index=data.index)
+    unit_scale = np.r_[scale[0], scale[1], scale[2]] if s2 else np.r_[scale[0], scale[1]]
     for j, name in enumerate(ins + goods + bads):
-        value = slacks[:, j] * units[j]
-        frame[f"slack_{name}"] = np.where(np.abs(value) < 1e-9 * units[j], 0.0, value)
+        value = slacks[:, j] * unit_scale[j]
+        table[f"slack_{name}"] = np.where(np.abs(value) < 1e-9 * unit_scale[j], 0.0, value)
     if super_efficiency:
         efficient = np.flatnonzero(rho >= 1.0 - 1e-9)
         if efficient.size:
@@ -131,12 +114,12 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
             rho[efficient] = delta
             for j, unit in enumerate(efficient.tolist()):
                 statuses[unit] = words[j]
-            frame["efficiency"], frame["status"] = rho, statuses
-        frame["super"] = np.isin(np.arange(n), efficient)
+            table["efficiency"], table["status"] = rho, statuses
+        table["super"] = np.isin(np.arange(n), efficient)
     not_optimal = int(sum(s != "optimal" for s in statuses))
     if not_optimal:
         warn(f"sbm: {not_optimal} unit(s) have no optimal LP; their scores are NaN (see status).", ConvergenceWarning)
-    return ScoreResults(frame, ScoreDiagnostics("sbm", rts, n, n, not_optimal, None, bool(super_efficiency)))
+    return ScoreResults(table, ScoreDiagnostics("sbm", rts, n, n, not_optimal, None, bool(super_efficiency)))
 
 
 def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray, rts: str,
@@ -183,3 +166,45 @@ def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray,
         if sol.status == "optimal":
             delta[j] = sol.objective
     return delta, words
+
+
+def _sbm_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """SBM of the units ``rows`` against the reference columns ``units`` (Charnes-Cooper LP, built once)."""
+    x, yg, yb, units, rows, rts, solver = task
+    m, s1, s2 = x.shape[1], yg.shape[1], yb.shape[1]
+    n = units.size
+    # columns: t, Lambda (n), S- (m), Sg (s1), Sb (s2); rows: normalisation, inputs, goods, bads[, VRS]
+    n_cols = 1 + n + m + s1 + s2
+    a = np.zeros((1 + m + s1 + s2 + (rts == "vrs"), n_cols))
+    a[0, 0] = 1.0
+    lam, sm, sg, sb = slice(1, 1 + n), slice(1 + n, 1 + n + m), slice(1 + n + m, 1 + n + m + s1), slice(
+        1 + n + m + s1, n_cols)
+    a[1:1 + m, lam], a[1:1 + m, sm] = x[units].T, np.eye(m)
+    a[1 + m:1 + m + s1, lam], a[1 + m:1 + m + s1, sg] = yg[units].T, -np.eye(s1)
+    a[1 + m + s1:1 + m + s1 + s2, lam], a[1 + m + s1:1 + m + s1 + s2, sb] = yb[units].T, np.eye(s2)
+    if rts == "vrs":
+        a[-1, lam], a[-1, 0] = 1.0, -1.0
+    lower, upper = np.zeros(a.shape[0]), np.zeros(a.shape[0])
+    lower[0] = upper[0] = 1.0
+    cost = np.zeros(n_cols)
+    cost[0] = 1.0
+    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), backend=solver)
+    rho = np.full(rows.size, np.nan)
+    statuses = []
+    slacks = np.full((rows.size, m + s1 + s2), np.nan)
+    for j, o in enumerate(rows):
+        for i in range(m):
+            lp.set_cost(1 + n + i, -1.0 / (m * x[o, i]))
+            lp.set_coefficient(1 + i, 0, -x[o, i])
+        for r in range(s1):
+            lp.set_coefficient(0, 1 + n + m + r, 1.0 / ((s1 + s2) * yg[o, r]))
+            lp.set_coefficient(1 + m + r, 0, -yg[o, r])
+        for k in range(s2):
+            lp.set_coefficient(0, 1 + n + m + s1 + k, 1.0 / ((s1 + s2) * yb[o, k]))
+            lp.set_coefficient(1 + m + s1 + k, 0, -yb[o, k])
+        sol = lp.solve()
+        statuses.append(sol.status)
+        if sol.status == "optimal":
+            rho[j] = sol.objective
+            slacks[j] = sol.values[1 + n:] / sol.values[0]  # back from the Charnes-Cooper variables
+    return rho, statuses, slacks
