@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["plot_index", "pyplot"]
+__all__ = ["plot_histogram", "plot_index", "pyplot"]
 
 
 def pyplot() -> Any:
@@ -41,4 +42,19 @@ def plot_index(
     if len(chosen) <= 12:
         ax.legend(frameon=False)
     ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_histogram(values: Any, *, ax: Any = None, bins: int = 20, xlabel: str = "efficiency",
+                   ylabel: str = "units", **kwargs: Any) -> Any:
+    """Histogram of the finite ``values`` (one bar when they are all equal); returns the Axes."""
+    plt = pyplot()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    data = np.asarray(values, dtype=float)
+    data = data[np.isfinite(data)]
+    flat = data.size == 0 or np.ptp(data) < 1e-12  # every unit on the frontier, say
+    ax.hist(data, bins=1 if flat else bins, **kwargs)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     return ax

@@ -242,17 +242,9 @@ class DEAResults(TFPResults):
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
         """Histogram of the efficiency scores; returns the Axes."""
-        from ..plotting import pyplot
+        from ..plotting import plot_histogram
 
-        if ax is None:
-            _, ax = pyplot().subplots(figsize=(7, 4))
-        values = self._frame["efficiency"].to_numpy(dtype=float)
-        values = values[np.isfinite(values)]
-        flat = values.size == 0 or np.ptp(values) < 1e-12  # every unit on the frontier: one bar
-        ax.hist(values, bins=1 if flat else bins, **kwargs)
-        ax.set_xlabel("efficiency")
-        ax.set_ylabel("units")
-        return ax
+        return plot_histogram(self._frame["efficiency"], ax=ax, bins=bins, **kwargs)
 
     def __repr__(self) -> str:
         return str(self.summary())

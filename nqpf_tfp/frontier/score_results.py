@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-import numpy as np
 import pandas as pd
 
 from ..results import Diagnostics, TFPResults
@@ -112,17 +111,9 @@ class ScoreResults(TFPResults):
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
         """Histogram of the efficiency levels; returns the Axes."""
-        from ..plotting import pyplot
+        from ..plotting import plot_histogram
 
-        if ax is None:
-            _, ax = pyplot().subplots(figsize=(7, 4))
-        values = self.efficiency.to_numpy(dtype=float)
-        values = values[np.isfinite(values)]
-        flat = values.size == 0 or np.ptp(values) < 1e-12
-        ax.hist(values, bins=1 if flat else bins, **kwargs)
-        ax.set_xlabel("efficiency")
-        ax.set_ylabel("units")
-        return ax
+        return plot_histogram(self.efficiency, ax=ax, bins=bins, **kwargs)
 
     def __repr__(self) -> str:
         return str(self.summary())

@@ -181,14 +181,10 @@ class SFAResults(TFPResults):
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
         """Histogram of technical efficiency; returns the Axes."""
-        from ..plotting import pyplot
+        from ..plotting import plot_histogram
 
-        if ax is None:
-            _, ax = pyplot().subplots(figsize=(7, 4))
-        ax.hist(self._eff.to_numpy(), bins=bins, **kwargs)
-        ax.set_xlabel("technical efficiency")
-        ax.set_ylabel("observations")
-        return ax
+        return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
+                              **kwargs)
 
     def __repr__(self) -> str:
         return str(self.summary())
