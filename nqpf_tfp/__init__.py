@@ -8,7 +8,7 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 >>> tfp = nt.pwt_tfp(pwt, measure="rtfpna")
 """
 
-from . import data, datasets, deprecations, errors, frontier, growth
+from . import analysis, data, datasets, deprecations, errors, frontier, growth
 from .growth import (
     GrowthAccounting,
     LevelAccounting,
@@ -62,6 +62,7 @@ __all__ = [
     "datasets",
     "growth",
     "frontier",
+    "analysis",
     "errors",
     "OPTIONS",
     "__version__",

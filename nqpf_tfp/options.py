@@ -137,6 +137,14 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "weak_identification": "a free input's firm-clustered Sanderson-Windmeijer first-stage F is below "
         "first_stage_f",
     },
+    "decomposition_method": {
+        "olley-pakes": "per period: aggregate = unweighted mean + covariance of shares and productivity (1996)",
+        "melitz-polanec": "change: survivors' within and covariance terms, entry and exit (Melitz and Polanec 2015)",
+        "fhk": "change: within, between, cross, entry, exit against the initial aggregate (Foster, Haltiwanger "
+        "and Krizan 2001)",
+        "griliches-regev": "change: within, between, entry, exit with two-period averages (Griliches and Regev 1995)",
+        "bhc": "change: within, between, entry, exit in levels (Baily, Hulten and Campbell 1992)",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -157,6 +165,7 @@ KEYWORDS: Mapping[str, str] = {
     "dea_orientation": "orientation",
     "sfa_distribution": "distribution",
     "sfa_model": "model",
+    "decomposition_method": "method",
     "sfa_efficiency": "efficiency",
     "malmquist_frontier": "frontier",
     "ddf_direction": "direction",

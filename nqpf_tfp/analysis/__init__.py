@@ -1,7 +1,8 @@
-"""After the estimate (planned): markups, aggregate productivity and its decompositions
-(Olley-Pakes 1996, Melitz-Polanec, Foster-Haltiwanger-Krizan), dispersion and dynamics.
-
-Nothing is public here yet; these functions will take the results of :mod:`nqpf_tfp.production`.
+"""After the estimate: aggregate productivity and its decompositions (Olley-Pakes 1996, Melitz-Polanec
+2015, Foster-Haltiwanger-Krizan 2001, Griliches-Regev 1995, Baily-Hulten-Campbell 1992); markups,
+dispersion and dynamics are planned.
 """
 
-__all__: list[str] = []
+from .decompositions import DecompositionDiagnostics, DecompositionResults, productivity_decomposition
+
+__all__ = ["DecompositionDiagnostics", "DecompositionResults", "productivity_decomposition"]
