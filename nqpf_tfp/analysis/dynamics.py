@@ -1,0 +1,125 @@
+"""Dispersion and dynamics of firm productivity: percentile gaps, persistence, transition matrices.
+
+* Dispersion by group and period: the 90-10 and 75-25 percentile gaps and the standard deviation of
+  the productivity column (for log TFP the gaps are log ratios: 90-10 = ln(TFP_90 / TFP_10); Syverson
+  2004 finds about 1 in US manufacturing), with the number of firms.
+* Persistence by group: the OLS slope of ``w_it`` on ``w_i,t-1`` with a constant, over firms observed in
+  consecutive periods (the AR(1) coefficient of productivity), with its firm-clustered standard error.
+* Transitions: firms sorted into ``classes`` quantile classes of productivity within each group and
+  period; the share of firms of class ``a`` in period ``t`` found in class ``b`` in period ``t + horizon``,
+  with ``exit`` (absent then) and ``entry`` (absent in ``t``, present in ``t + horizon``) as states.
+
+References
+----------
+Syverson, C. (2004). Product substitutability and productivity dispersion. *Review of Economics and
+Statistics* 86(2), 534-550.
+Bartelsman, E. J. and Doms, M. (2000). Understanding productivity: lessons from longitudinal microdata.
+*Journal of Economic Literature* 38(3), 569-594.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_name, whole_number
+from ..errors import PanelError, SpecificationError
+
+__all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
+
+
+def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | None) -> pd.DataFrame:
+    """(g, i, t, y) checked: columns present, productivity finite, whole periods, unique keys; sorted."""
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    names = [column_name(tfp, "tfp"), column_name(entity, "entity"), column_name(time, "time")]
+    if group is not None:
+        names.append(column_name(group, "group"))
+    missing = [c for c in names if c not in data.columns]
+    if missing:
+        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+    y = pd.to_numeric(data[tfp], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(y).all():
+        raise PanelError(f"tfp column {tfp!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or infinite "
+                         "values.")
+    t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(t).all() or np.any(t != np.round(t)):
+        raise PanelError(f"time column {time!r} must hold whole periods (e.g. years).")
+    out = pd.DataFrame({"g": data[group].to_numpy() if group is not None else 0, "i": data[entity].to_numpy(),
+                        "t": t.astype(np.int64), "y": y})
+    duplicated = out.duplicated(["g", "i", "t"])
+    if duplicated.any():
+        raise PanelError(f"{int(duplicated.sum())} duplicate ({group or 'group'}, {entity}, {time}) rows.")
+    return out.sort_values(["g", "i", "t"], kind="stable").reset_index(drop=True)
+
+
+def _named(frame: pd.DataFrame, group: str | None, time: str) -> pd.DataFrame:
+    frame.index = frame.index.set_names([group or "group", time][-frame.index.nlevels:])
+    return frame.droplevel(0) if group is None and frame.index.nlevels == 2 else frame
+
+
+def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
+                            group: str | None = None) -> pd.DataFrame:
+    """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period."""
+    frame = _frame(data, tfp, entity, time, group)
+    cells = frame.groupby(["g", "t"]).y
+    q = cells.quantile(np.array([0.1, 0.25, 0.75, 0.9])).unstack()
+    out = pd.DataFrame({"p90_p10": q[0.9] - q[0.1], "p75_p25": q[0.75] - q[0.25], "sd": cells.std(ddof=1),
+                        "firms": cells.size()})
+    return _named(out, group, time)
+
+
+def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
+                             group: str | None = None) -> pd.DataFrame:
+    """AR(1) slope of ``tfp`` on its previous period by group, OLS with a constant over consecutive
+    periods, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the pairs used."""
+    frame = _frame(data, tfp, entity, time, group)
+    g, i, t, y = (frame[c].to_numpy() for c in ("g", "i", "t", "y"))
+    follows = np.r_[False, (g[1:] == g[:-1]) & (i[1:] == i[:-1]) & (t[1:] == t[:-1] + 1)]
+    now = np.flatnonzero(follows)
+    pairs = pd.DataFrame({"g": g[now], "i": i[now], "x": y[now - 1], "y": y[now]})
+    if pairs.empty:
+        raise PanelError("persistence needs firms observed in two consecutive periods; none is.")
+    by = pairs.groupby("g")
+    x_bar, y_bar = by.x.transform("mean"), by.y.transform("mean")
+    dx, dy = pairs.x - x_bar, pairs.y - y_bar
+    sxx = (dx * dx).groupby(pairs.g).sum()
+    slope = (dx * dy).groupby(pairs.g).sum() / sxx
+    resid = dy - slope.reindex(pairs.g).to_numpy() * dx
+    score = (dx * resid).groupby([pairs.g, pairs.i]).sum()  # firm sums of the slope's score
+    firms = score.groupby(level=0).size()
+    meat = (score**2).groupby(level=0).sum() * firms / (firms - 1)
+    out = pd.DataFrame({"rho": slope, "std_error": np.sqrt(meat) / sxx, "pairs": by.size(), "firms": firms})
+    out.index.name = group or "group"
+    return out.loc[0] if group is None else out
+
+
+def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: str, time: str, group: str | None = None,
+                             classes: int = 5, horizon: int = 1) -> pd.DataFrame:
+    """Transition shares between productivity quantile classes over ``horizon`` periods, pooled over
+    groups and periods, with ``entry`` and ``exit`` states (see the module docstring).
+
+    Rows: the class in ``t`` (1 = lowest) and ``entry``; columns: the class in ``t + horizon`` and ``exit``;
+    each row sums to 1. Classes are quantiles of ``tfp`` within each group and period (ranks, ties by order).
+    """
+    classes = whole_number(classes, "classes")
+    horizon = whole_number(horizon, "horizon")
+    if classes < 2 or horizon < 1:
+        raise SpecificationError("classes must be at least 2 and horizon at least 1.")
+    frame = _frame(data, tfp, entity, time, group)
+    pct = frame.groupby(["g", "t"]).y.rank(method="first", pct=True)
+    frame["c"] = np.minimum(np.ceil(pct * classes).astype(int), classes)
+    later = frame.assign(t=frame.t - horizon)[["g", "i", "t", "c"]]
+    both = frame[["g", "i", "t", "c"]].merge(later, on=["g", "i", "t"], how="outer", suffixes=("", "_later"),
+                                             indicator=True)
+    periods = frame.groupby("g").t.agg(["min", "max"])
+    lo, hi = periods["min"].reindex(both.g).to_numpy(), periods["max"].reindex(both.g).to_numpy()
+    inside = (both.t.to_numpy() >= lo) & (both.t.to_numpy() + horizon <= hi)  # both periods in the data
+    both = both[inside]
+    start = both.c.astype("Int64").astype(str).where(both["_merge"] != "right_only", "entry")
+    end = both.c_later.astype("Int64").astype(str).where(both["_merge"] != "left_only", "exit")
+    table = pd.crosstab(start, end, normalize="index")
+    order = [str(k) for k in range(1, classes + 1)]
+    rows = [r for r in [*order, "entry"] if r in table.index]
+    cols = [c for c in [*order, "exit"] if c in table.columns]
+    return table.reindex(index=rows, columns=cols, fill_value=0.0).rename_axis(index="from", columns="to")
