@@ -17,11 +17,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 
 from .tables import SummaryTable
 
-__all__ = ["Diagnostics", "TFPResults"]
+__all__ = ["Diagnostics", "ParameterEstimates", "TFPResults"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,3 +90,22 @@ class TFPResults(ABC):
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """A picture of the results on ``ax`` (a new figure if ``None``); returns the Axes."""
         raise NotImplementedError(f"{type(self).__name__} has no plot.")
+
+
+class ParameterEstimates:
+    """``params``, ``cov`` and ``std_errors`` for results of an estimator (``_params``, ``_cov`` set by it)."""
+
+    _params: pd.Series
+    _cov: pd.DataFrame
+
+    @property
+    def params(self) -> pd.Series:
+        return self._params.copy()
+
+    @property
+    def cov(self) -> pd.DataFrame:
+        return self._cov.copy()
+
+    @property
+    def std_errors(self) -> pd.Series:
+        return pd.Series(np.sqrt(np.diag(self._cov.to_numpy())), index=self._params.index, name="std_error")

@@ -53,7 +53,7 @@ import pandas as pd
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
-from ..parallel import check_n_jobs, map_tasks
+from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .column_generation import priced_distances
 from .frame import build_frame
 from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
@@ -242,9 +242,7 @@ class _Reference:
         return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
 
     def _blocks(self, n: int) -> list[np.ndarray]:
-        parallel = self.n_jobs > 1 or self.executor == "dask"
-        return [rows for rows in np.array_split(np.arange(n), self.n_jobs if parallel else 1) if rows.size] or \
-            [np.arange(n)]
+        return split_blocks(n, self.n_jobs, self.executor) or [np.arange(n)]
 
     def _solve(self, scaled: tuple[np.ndarray, ...], direction: Direction) -> tuple[list[str], np.ndarray]:
         x, y, b = scaled
@@ -256,13 +254,8 @@ class _Reference:
                       tuple(v[rows] for v in g)) for rows in blocks]
             parts = list(map_tasks(_solve_block, tasks, backend=self.executor, n_jobs=self.n_jobs))
             return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
-        model = self.model
-        if isinstance(model, NonRadialLP):
-            gs = np.column_stack(g)
-            out = [model.solve(x[o], y[o], b[o], gs[o])[:2] for o in range(x.shape[0])]
-        else:
-            out = [model.distance(x[o], y[o], b[o], (g[0][o], g[1][o], g[2][o])) for o in range(x.shape[0])]
-        return [st for st, _ in out], _clean(np.array([d for _, d in out], dtype=float))
+        status, distance = _evaluate(self.model, (x, y, b), g)
+        return status, _clean(distance)
 
 
 def _priced_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
@@ -277,8 +270,14 @@ def _build_model(spanning: tuple[np.ndarray, ...], rts: str, solver: str,
 
 
 def _solve_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
-    spanning, rts, solver, weights, (x, y, b), g = task
-    model = _build_model(spanning, rts, solver, weights)
+    spanning, rts, solver, weights, scaled, g = task
+    return _evaluate(_build_model(spanning, rts, solver, weights), scaled, g)
+
+
+def _evaluate(model: _DDF | NonRadialLP, scaled: tuple[np.ndarray, ...],
+              g: tuple[np.ndarray, ...]) -> tuple[list[str], np.ndarray]:
+    """Status and distance of every unit (scaled arrays) against one built model, direction ``g``."""
+    x, y, b = scaled
     if isinstance(model, NonRadialLP):
         gs = np.column_stack(g)
         out = [model.solve(x[o], y[o], b[o], gs[o])[:2] for o in range(x.shape[0])]

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lp import INF, has_highspy, quiet_highs
+from .radial import scores_in_blocks
 
 __all__ = ["Frame", "build_frame", "parallel_frame"]
 
@@ -248,30 +249,6 @@ def _block_frame(task: tuple[np.ndarray, np.ndarray, np.ndarray, str, str]) -> t
     return rows, build_frame(x[rows], y[rows], rts, backend)
 
 
-def _score_against(task: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, str, str]
-                   ) -> tuple[list[str], np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Input-oriented scores of ``rows`` against the frame ``units`` (positions into ``units`` as peers)."""
-    x, y, units, rows, rts, backend = task
-    lp = _GrowingLP(x.shape[1], y.shape[1], rts, backend)
-    for j in units:
-        lp.add(np.r_[x[j], y[j], [1.0] if rts != "crs" else []])
-    words, values = [], np.full(rows.size, np.nan)
-    out_rows, out_cols, out_weights = [], [], []
-    for i, o in enumerate(rows):
-        word, value, lam, _ = lp.solve(x[o], y[o])
-        words.append(word)
-        if word == "optimal":
-            values[i] = value
-            positive = np.flatnonzero(lam > 1e-10)
-            out_rows.append(np.full(positive.size, i))
-            out_cols.append(positive)
-            out_weights.append(lam[positive])
-    empty = np.empty(0, dtype=np.int64)
-    return words, values, (np.concatenate(out_rows) if out_rows else empty,
-                           np.concatenate(out_cols) if out_cols else empty,
-                           np.concatenate(out_weights) if out_weights else np.empty(0))
-
-
 def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str, *, n_jobs: int,
                    executor: str) -> Frame:
     """The frame and the input-oriented scores found in parallel (Dulá 2011, in blocks).
@@ -283,9 +260,9 @@ def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str, *, n_jo
     the final frame, in blocks on the workers. About two LPs per unit in all, spread over the workers:
     worth it from three workers on (on two, the serial route's single pass is as fast).
     """
-    from ..parallel import map_tasks
+    from ..parallel import map_tasks, split_blocks
 
-    blocks = [rows for rows in np.array_split(np.arange(x.shape[0]), max(1, n_jobs)) if rows.size]
+    blocks = split_blocks(x.shape[0], n_jobs, executor)
     parts = list(map_tasks(_block_frame, [(x, y, rows, rts, backend) for rows in blocks], backend=executor,
                            n_jobs=n_jobs))
     union = np.sort(np.concatenate([rows[fr.units] for rows, fr in parts]))
@@ -310,15 +287,14 @@ def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str, *, n_jo
         stale.append(rows[~keep])
     redo = np.concatenate(stale)
     lps = sum(fr.lps for _, fr in parts) + redo.size
-    redo_blocks = [rows for rows in np.array_split(redo, max(1, n_jobs)) if rows.size]
-    for rows, (words, values, lam_sparse) in zip(redo_blocks, map_tasks(
-            _score_against, [(x, y, final, rows, rts, backend) for rows in redo_blocks], backend=executor,
-            n_jobs=n_jobs)):
-        theta[rows] = values
-        for o, word in zip(rows, words):
+    if redo.size:  # against the final frame, in blocks on the workers
+        values, words, (rows, cols, weights) = scores_in_blocks(x[redo], y[redo], x, y, final, rts, "input",
+                                                                backend, n_jobs, executor)
+        theta[redo] = values
+        for o, word in zip(redo, words):
             status[o] = word
-        lam_rows.append(rows[lam_sparse[0]])
-        lam_cols.append(final[lam_sparse[1]])
-        lam_weights.append(lam_sparse[2])
+        lam_rows.append(redo[rows])
+        lam_cols.append(cols)
+        lam_weights.append(weights)
     sparse = (np.concatenate(lam_rows), np.concatenate(lam_cols), np.concatenate(lam_weights))
     return Frame(np.sort(final), theta, status, sparse, lps)

@@ -43,9 +43,10 @@ from ..panel import Panel
 from ..parallel import check_n_jobs
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
-from .dea import radial_scores, scores_in_blocks
+from .dea import scores_in_blocks
 from .frame import build_frame
 from .index_results import cumulate
+from .radial import radial_scores
 from .variables import check_window, period_reference, roles, values
 
 __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]

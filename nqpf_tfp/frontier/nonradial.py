@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
-from ..parallel import check_n_jobs, map_tasks
+from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
 from .lp import INF, LPTemplate
 from .score_results import ScoreDiagnostics, ScoreResults
@@ -177,11 +177,9 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
         xr, yr, br = xr[units], yr[units], br[units]
     g = np.column_stack([x if direction == "all" else np.zeros_like(x), y, b])
     n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
-    parallel = n_jobs > 1 or executor == "dask"
-    blocks = [r for r in np.array_split(np.arange(len(data)), n_jobs if parallel else 1) if r.size]
+    blocks = split_blocks(len(data), n_jobs, executor)
     tasks = [((xr, yr, br), w, rts, solver, (x[r], y[r], b[r]), g[r]) for r in blocks]
-    parts = list(map_tasks(_nonradial_block, tasks, backend=executor, n_jobs=n_jobs)) if parallel else \
-        [_nonradial_block(t) for t in tasks]
+    parts = list(map_tasks(_nonradial_block, tasks, backend=executor, n_jobs=n_jobs))
     out = [row for part in parts for row in part]
     distance = np.array([d for _, d, _ in out])
     distance[np.abs(distance) < 1e-10] = 0.0

@@ -52,7 +52,7 @@ import pandas as pd
 
 from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..options import check_option
-from ..parallel import check_n_jobs, map_tasks
+from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
 from .lp import INF, LPTemplate
 from .score_results import ScoreDiagnostics, ScoreResults
@@ -94,11 +94,8 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if not isinstance(frame, (bool, np.bool_)):
         raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     units = build_frame(np.column_stack([x, yb]), yg, rts, solver).units if frame else np.arange(n)
-    parallel = n_jobs > 1 or executor == "dask"
-    blocks = [r for r in np.array_split(np.arange(n), n_jobs if parallel else 1) if r.size]
-    tasks = [(x, yg, yb, units, rows, rts, solver) for rows in blocks]
-    parts = list(map_tasks(_sbm_block, tasks, backend=executor, n_jobs=n_jobs)) if parallel else \
-        [_sbm_block(tasks[0])]
+    tasks = [(x, yg, yb, units, rows, rts, solver) for rows in split_blocks(n, n_jobs, executor)]
+    parts = list(map_tasks(_sbm_block, tasks, backend=executor, n_jobs=n_jobs))
     rho = np.concatenate([p[0] for p in parts])
     statuses = [st for p in parts for st in p[1]]
     slacks = np.vstack([p[2] for p in parts])

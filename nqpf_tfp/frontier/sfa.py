@@ -45,7 +45,7 @@ from ..arguments import column_name, column_names
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..options import check_option
 from ..production.numerics.basis import production_term_names, production_terms, translog_elasticities
-from ..results import Diagnostics, TFPResults
+from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .kumbhakar_lovell import decompose
 from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
@@ -111,7 +111,7 @@ class SFADiagnostics(Diagnostics):
     lr_restrictions: int = 1
 
 
-class SFAResults(TFPResults):
+class SFAResults(ParameterEstimates, TFPResults):
     """A fitted stochastic frontier; ``tfp`` is technical efficiency (a level in (0, 1])."""
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
@@ -134,18 +134,6 @@ class SFAResults(TFPResults):
             raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
                                      "(and trend=True for technical change).")
         return self._decomposition.copy()
-
-    @property
-    def params(self) -> pd.Series:
-        return self._params.copy()
-
-    @property
-    def cov(self) -> pd.DataFrame:
-        return self._cov.copy()
-
-    @property
-    def std_errors(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self._cov.to_numpy())), index=self._params.index, name="std_error")
 
     @property
     def loglik(self) -> float:

@@ -6,6 +6,6 @@ on the backend or on ``n_jobs``.
 """
 
 from .dask import dask_client, is_dask_frame
-from .executors import check_n_jobs, map_tasks
+from .executors import check_n_jobs, map_tasks, split_blocks
 
-__all__ = ["check_n_jobs", "dask_client", "is_dask_frame", "map_tasks"]
+__all__ = ["check_n_jobs", "dask_client", "is_dask_frame", "map_tasks", "split_blocks"]

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import numpy as np
+
 from ..errors import SpecificationError
 from ..options import check_option
 from .dask import dask_client
 
-__all__ = ["check_n_jobs", "map_tasks"]
+__all__ = ["check_n_jobs", "map_tasks", "split_blocks"]
 
 T = TypeVar("T")
 
@@ -98,3 +100,12 @@ def _on_dask(task: Callable[[Any], T], inputs: Sequence[Any]) -> Iterator[T]:
     shared = client.scatter(task, broadcast=True)  # the task and its data travel to each worker once
     futures = client.map(_apply, [shared] * len(inputs), list(inputs), pure=False)
     return (future.result() for future in futures)
+
+
+def split_blocks(n: int, n_jobs: int, backend: str = "threads") -> list[np.ndarray]:
+    """Row numbers ``0..n-1`` in contiguous, non-empty blocks, the tasks :func:`map_tasks` spreads over the
+    workers: ``n_jobs`` of them, or for ``backend="dask"`` at least one per worker of the running client."""
+    parts = max(1, n_jobs)
+    if backend == "dask":
+        parts = max(parts, len(dask_client().scheduler_info()["workers"]))
+    return [rows for rows in np.array_split(np.arange(n), parts) if rows.size]

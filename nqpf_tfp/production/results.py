@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import confidence_level
-from ..results import Diagnostics, TFPResults
+from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .model_checks import CheckOutcome
 
@@ -140,7 +140,7 @@ def _normal_ppf(p: float) -> float:
     return 0.5 * (lo + hi)
 
 
-class ProductionResults(TFPResults):
+class ProductionResults(ParameterEstimates, TFPResults):
     """Estimates of a production function (the :class:`~nqpf_tfp.results.TFPResults` contract).
 
     Attributes
@@ -201,18 +201,6 @@ class ProductionResults(TFPResults):
     def diagnostics(self) -> ProductionDiagnostics:
         """Typed facts about the fit (see :class:`ProductionDiagnostics`)."""
         return self._diagnostics
-
-    @property
-    def params(self) -> pd.Series:
-        return self._params.copy()
-
-    @property
-    def cov(self) -> pd.DataFrame:
-        return self._cov.copy()
-
-    @property
-    def std_errors(self) -> pd.Series:
-        return pd.Series(np.sqrt(np.diag(self._cov.to_numpy())), index=self._params.index, name="std_error")
 
     @property
     def tstats(self) -> pd.Series:
