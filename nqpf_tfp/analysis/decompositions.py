@@ -89,10 +89,8 @@ class DecompositionResults(TFPResults):
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "log"
 
-    def __init__(self, aggregate: pd.Series, components: pd.DataFrame, diagnostics: DecompositionDiagnostics,
-                 scale: Literal["log", "level"]) -> None:
+    def __init__(self, aggregate: pd.Series, components: pd.DataFrame, diagnostics: DecompositionDiagnostics) -> None:
         self._aggregate, self._components, self._diagnostics = aggregate.copy(), components.copy(), diagnostics
-        self.scale = scale
 
     @property
     def tfp(self) -> pd.Series:
@@ -184,7 +182,7 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
     if group is None:
         aggregate, components = aggregate.droplevel(0), components.droplevel(0)
     diagnostics = DecompositionDiagnostics(method, n_groups, n_periods, panel.n_firms, panel.t.size, **counts)
-    return DecompositionResults(aggregate.rename("aggregate"), components, diagnostics, "log")
+    return DecompositionResults(aggregate.rename("aggregate"), components, diagnostics)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pandas as pd
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["IndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults"]
+__all__ = ["ChangeResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults", "cumulate"]
 
 COLUMNS = ["tfpch", "tech", "tecch"]
 
@@ -42,19 +42,75 @@ class IndexDiagnostics(Diagnostics):
     seconds: float
 
 
-class _IndexResults(TFPResults):
-    """Changes per (entity, time) and their cumulation; see the subclasses for ratio or difference."""
+class ChangeResults(TFPResults):
+    """Changes from the previous period per (entity, time) and their cumulation, as a ratio (geometric
+    means, chained by products from 1) or a difference (arithmetic means, summed from 0)."""
 
     _ratio: ClassVar[bool] = True
     _title: ClassVar[str] = ""
 
-    def __init__(self, changes: pd.DataFrame, cumulative: pd.Series, diagnostics: IndexDiagnostics) -> None:
+    def __init__(self, changes: pd.DataFrame, cumulative: pd.Series, diagnostics: Diagnostics) -> None:
         self._changes, self._cumulative, self._diagnostics = changes.copy(), cumulative.copy(), diagnostics
 
     @property
     def changes(self) -> pd.DataFrame:
-        """``tfpch``, ``tech``, ``tecch`` from the previous period, on (entity, time)."""
+        """The changes from the previous period, on (entity, time)."""
         return self._changes.copy()
+
+    @property
+    def tfp(self) -> pd.Series:
+        return self._cumulative.copy()
+
+    @property
+    def diagnostics(self) -> Any:
+        return self._diagnostics
+
+    def _mean(self, frame: pd.DataFrame, level: int | None) -> pd.DataFrame | pd.Series:
+        if self._ratio:
+            logs = frame.transform(np.log)
+            return (logs.mean() if level is None else logs.groupby(level=level).mean()).transform(np.exp)
+        return frame.mean() if level is None else frame.groupby(level=level).mean()
+
+    def by_period(self) -> pd.DataFrame:
+        """Means over entities per period (geometric for a ratio, arithmetic for a difference)."""
+        out = self._mean(self._changes, 1)
+        assert isinstance(out, pd.DataFrame)
+        return out
+
+    def by_entity(self) -> pd.DataFrame:
+        """Means over periods per entity (geometric for a ratio, arithmetic for a difference)."""
+        out = self._mean(self._changes, 0)
+        assert isinstance(out, pd.DataFrame)
+        return out
+
+    def _summary_frame(self) -> pd.DataFrame:
+        mean = self._mean(self._changes, None)
+        assert isinstance(mean, pd.Series)
+        return pd.concat([self.by_period(), mean.to_frame("mean").T])
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = self._changes.reindex(self._cumulative.index)
+        frame["cumulative_tfp"] = self._cumulative
+        return frame
+
+    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
+        """The cumulative index per entity; returns the Axes."""
+        from ..plotting import plot_index
+
+        label = f"cumulative {self._title.lower()}"
+        return plot_index(self._cumulative, entities=entities, ax=ax, ylabel=label, **kwargs)
+
+    def __repr__(self) -> str:
+        return str(self.summary())
+
+
+class _IndexResults(ChangeResults):
+    """``tfpch``, ``tech``, ``tecch`` of a Malmquist-Luenberger index or Luenberger indicator."""
+
+    @property
+    def diagnostics(self) -> IndexDiagnostics:
+        assert isinstance(self._diagnostics, IndexDiagnostics)
+        return self._diagnostics
 
     @property
     def tfpch(self) -> pd.Series:
@@ -68,58 +124,14 @@ class _IndexResults(TFPResults):
     def tecch(self) -> pd.Series:
         return self._changes["tecch"].copy()
 
-    @property
-    def tfp(self) -> pd.Series:
-        return self._cumulative.copy()
-
-    @property
-    def diagnostics(self) -> IndexDiagnostics:
-        return self._diagnostics
-
-    def _mean(self, frame: pd.DataFrame, level: int | None) -> pd.DataFrame | pd.Series:
-        if self._ratio:
-            logs = frame.transform(np.log)
-            return (logs.mean() if level is None else logs.groupby(level=level).mean()).transform(np.exp)
-        return frame.mean() if level is None else frame.groupby(level=level).mean()
-
-    def by_period(self) -> pd.DataFrame:
-        """Means over entities per period (geometric for the index, arithmetic for the indicator)."""
-        out = self._mean(self._changes, 1)
-        assert isinstance(out, pd.DataFrame)
-        return out
-
-    def by_entity(self) -> pd.DataFrame:
-        """Means over periods per entity (geometric for the index, arithmetic for the indicator)."""
-        out = self._mean(self._changes, 0)
-        assert isinstance(out, pd.DataFrame)
-        return out
-
-    def to_frame(self) -> pd.DataFrame:
-        frame = self._changes.reindex(self._cumulative.index)
-        frame["cumulative_tfp"] = self._cumulative
-        return frame
-
     def summary(self) -> SummaryTable:
-        mean = self._mean(self._changes, None)
-        assert isinstance(mean, pd.Series)
-        frame = pd.concat([self.by_period(), mean.to_frame("mean").T])
-        d = self._diagnostics
+        d = self.diagnostics
         kind = "Geometric means; tfpch = tech x tecch; above 1" if self._ratio else \
             "Arithmetic means; tfpch = tech + tecch; above 0"
         notes = [f"{d.frontier} frontier, {d.distance} directional distances, direction {d.direction!r}, "
                  f"{d.rts.upper()}; {d.n_entities} entities x {d.n_periods} periods; {d.missing_pairs} missing.",
                  f"{kind} = improvement (tech: efficiency change, tecch: technical change)."]
-        return SummaryTable(frame, self._title, notes, ".4f")
-
-    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
-        """The cumulative index per entity; returns the Axes."""
-        from ..plotting import plot_index
-
-        label = f"cumulative {self._title.lower()}"
-        return plot_index(self._cumulative, entities=entities, ax=ax, ylabel=label, **kwargs)
-
-    def __repr__(self) -> str:
-        return str(self.summary())
+        return SummaryTable(self._summary_frame(), self._title, notes, ".4f")
 
 
 class MalmquistLuenbergerResults(_IndexResults):

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -41,11 +41,11 @@ from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
-from ..results import Diagnostics, TFPResults
+from ..results import Diagnostics
 from ..tables import SummaryTable
 from .dea import scores_in_blocks
 from .frame import build_frame
-from .index_results import cumulate
+from .index_results import ChangeResults, cumulate
 from .radial import radial_scores
 from .variables import check_window, period_reference, roles, values
 
@@ -66,60 +66,28 @@ class MalmquistDiagnostics(Diagnostics):
     missing_pairs: int
 
 
-class MalmquistResults(TFPResults):
+class MalmquistResults(ChangeResults):
     """Malmquist indices per (entity, period): DEAP's ``effch, techch, pech, sech, tfpch``.
 
-    ``tfp`` is the cumulative TFP index (first period = 1) on (entity, time): a level.
+    ``tfp`` is the cumulative TFP index (first period = 1) on (entity, time): a level. ``by_period()``
+    is DEAP's "malmquist index summary of annual means", ``by_entity()`` its "summary of firm means"
+    (geometric means).
     """
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
-
-    def __init__(self, changes: pd.DataFrame, cumulative: pd.Series, diagnostics: MalmquistDiagnostics) -> None:
-        self._changes, self._cumulative, self._diagnostics = changes, cumulative, diagnostics
-
-    @property
-    def changes(self) -> pd.DataFrame:
-        """effch, techch, pech, sech, tfpch from the previous period, on (entity, time)."""
-        return self._changes.copy()
-
-    @property
-    def tfp(self) -> pd.Series:
-        return self._cumulative.copy()
+    _title: ClassVar[str] = "Malmquist TFP"
 
     @property
     def diagnostics(self) -> MalmquistDiagnostics:
+        assert isinstance(self._diagnostics, MalmquistDiagnostics)
         return self._diagnostics
 
-    def by_period(self) -> pd.DataFrame:
-        """Geometric means over entities, per period (DEAP's "malmquist index summary of annual means")."""
-        return self._changes.transform(np.log).groupby(level=1).mean().transform(np.exp)
-
-    def by_entity(self) -> pd.DataFrame:
-        """Geometric means over periods, per entity (DEAP's "summary of firm means")."""
-        return self._changes.transform(np.log).groupby(level=0).mean().transform(np.exp)
-
-    def to_frame(self) -> pd.DataFrame:
-        frame = self._changes.reindex(self._cumulative.index)
-        frame["cumulative_tfp"] = self._cumulative
-        return frame
-
     def summary(self) -> SummaryTable:
-        frame = self.by_period()
-        mean = self._changes.transform(np.log).mean().transform(np.exp).to_frame("mean").T
-        d = self._diagnostics
+        d = self.diagnostics
         notes = [f"{d.frontier} frontier, {d.orientation} orientation (CRS distances; pech from VRS); "
                  f"{d.n_entities} entities x {d.n_periods} periods.",
                  "Geometric means; tfpch = effch x techch, effch = pech x sech; above 1 = improvement."]
-        return SummaryTable(pd.concat([frame, mean]), "Malmquist index summary", notes, ".4f")
-
-    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
-        """Cumulative TFP (first period = 1) per entity; returns the Axes."""
-        from ..plotting import plot_index
-
-        return plot_index(self._cumulative, entities=entities, ax=ax, ylabel="cumulative Malmquist TFP", **kwargs)
-
-    def __repr__(self) -> str:
-        return str(self.summary())
+        return SummaryTable(self._summary_frame(), "Malmquist index summary", notes, ".4f")
 
 
 def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,

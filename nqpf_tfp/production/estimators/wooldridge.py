@@ -64,7 +64,6 @@ Robinson, P. M. (1988). Root-N-consistent semiparametric regression.
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -75,7 +74,7 @@ from ...options import check_option
 from ..estimate import Estimate
 from ..gmm.linear import LinearSystem, gmm, solve_gmm
 from ..model_checks import first_stage_f
-from ..numerics.basis import polynomial
+from ..numerics.basis import polynomial, polynomial_names
 from ..numerics.linalg import cluster_meat, collinearity_r2, n_clusters
 from ..outofcore.linear import PartitionedLinearModel, fit_linear_partitioned
 from ..spec import ModelData
@@ -190,8 +189,7 @@ class Wooldridge(_LinearSystem):
 
     def _dependence_block(self) -> int | None:
         spec = self.spec
-        variables = len(spec.state) + len(spec.proxy)
-        terms = math.comb(variables + spec.poly_degree, spec.poly_degree) - 1  # monomials of degree 1..d
+        terms = len(polynomial_names([*spec.state, *spec.proxy], spec.poly_degree))
         return 1 + len(spec.free) + len(spec.controls) + terms
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:

@@ -104,12 +104,13 @@ def collinearity_r2(cross: np.ndarray, columns: Sequence[int]) -> np.ndarray:
     spread = np.sqrt(np.clip(np.diag(centred), 0.0, None))
     varies = spread > 1e-12 * np.maximum(1.0, np.abs(mean))
     out = np.full(len(columns), np.nan)
-    for i, col in enumerate(columns):
+    unit = np.where(varies, spread, 1.0)
+    corr = centred / np.outer(unit, unit)
+    for i, col in enumerate(columns):  # a few free inputs
         j = col - 1
         if not varies[j]:
             continue  # a constant free input is an error raised before estimation
         others = np.flatnonzero(varies & (np.arange(varies.size) != j))
-        corr = centred / np.outer(np.where(varies, spread, 1.0), np.where(varies, spread, 1.0))
         c_oo, c_oj = corr[np.ix_(others, others)], corr[others, j]
         explained = float(c_oj @ np.linalg.pinv(c_oo, rcond=1e-12, hermitian=True) @ c_oj)
         out[i] = min(max(explained, 0.0), 1.0)
