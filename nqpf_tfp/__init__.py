@@ -9,6 +9,8 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 """
 
 from . import analysis, data, datasets, deprecations, errors, frontier, growth
+from .analysis import markups
+from .datasets import simulate_markups
 from .growth import (
     GrowthAccounting,
     LevelAccounting,
@@ -41,6 +43,8 @@ deprecations.install()  # 0.1.0 import paths that moved keep working, with a war
 __all__ = [
     "Panel",
     "fit_by",
+    "markups",
+    "simulate_markups",
     "growth_accounting",
     "GrowthAccounting",
     "level_accounting",

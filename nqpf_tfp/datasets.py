@@ -14,7 +14,8 @@ from .data.bundled import (
     load_pwt,
     load_pwt_legend,
 )
-from .data.simulate import simulate_acf, simulate_gnr
+from .data.simulate import simulate_acf, simulate_gnr, simulate_markups
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "load_acf_dgp3", "load_chilean", "load_colombian_gnr",
-           "load_gnr_simulated", "load_pwt", "load_pwt_legend", "simulate_acf", "simulate_gnr"]
+           "load_gnr_simulated", "load_pwt", "load_pwt_legend", "simulate_acf", "simulate_gnr",
+           "simulate_markups"]

@@ -24,6 +24,7 @@ __all__ = [
     "DroppedRowsWarning",
     "ConvergenceWarning",
     "ModelWarning",
+    "MarkupWarning",
     "OveridentificationWarning",
     "FunctionalDependenceWarning",
     "ImplausibleTechnologyWarning",
@@ -93,6 +94,10 @@ class ImplausibleTechnologyWarning(ModelWarning):
 
 class WeakIdentificationWarning(ModelWarning):
     """The excluded instruments hardly move the endogenous inputs (first-stage F below its threshold)."""
+
+
+class MarkupWarning(ModelWarning):
+    """A markup rests on an assumption the fit does not meet (value-added elasticities, non-positive elasticities)."""
 
 
 class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):

@@ -145,6 +145,11 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "griliches-regev": "change: within, between, entry, exit with two-period averages (Griliches and Regev 1995)",
         "bhc": "change: within, between, entry, exit in levels (Baily, Hulten and Campbell 1992)",
     },
+    "markup_correction": {
+        "dlw": "the input's share of revenue divided by exp(eps_hat), the first stage's output error "
+        "(De Loecker and Warzynski 2012)",
+        "none": "the input's share of observed revenue, uncorrected",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",
@@ -166,6 +171,7 @@ KEYWORDS: Mapping[str, str] = {
     "sfa_distribution": "distribution",
     "sfa_model": "model",
     "decomposition_method": "method",
+    "markup_correction": "correction",
     "sfa_efficiency": "efficiency",
     "malmquist_frontier": "frontier",
     "ddf_direction": "direction",

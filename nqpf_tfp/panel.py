@@ -304,6 +304,16 @@ class Panel:
             raise PanelError(f"column {name!r} has infinite values in {_rows(labels[infinite])}.")
         return values
 
+    @property
+    def caller_index(self) -> pd.Index:
+        """The index of the frame the panel was built from."""
+        return self._caller_index
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Position in the caller's frame of each panel row (panel rows are sorted by entity and time)."""
+        return self._positions.copy()
+
     def __getitem__(self, name: str) -> np.ndarray:
         """Values of a validated column, in panel (entity, time) order."""
         try:

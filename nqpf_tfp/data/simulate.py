@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import SpecificationError
 
-__all__ = ["simulate_acf", "simulate_gnr"]
+__all__ = ["simulate_acf", "simulate_gnr", "simulate_markups"]
 
 
 def _rng(seed: int | np.random.SeedSequence | None) -> np.random.Generator:
@@ -189,4 +189,131 @@ def simulate_gnr(
     share = log_price + m - y
     frame = _long_panel(burn_in, y=y, l=labor, k=k, m=m, share=share, omega=omega)
     frame.attrs["truth"] = {"beta_l": beta_l, "beta_k": beta_k, "beta_m": beta_m, "rho": rho, "sigma_eps": sigma_eps}
+    return frame
+
+
+def simulate_markups(
+    n_firms: int = 1000,
+    n_periods: int = 10,
+    *,
+    beta_l: float = 0.25,
+    beta_k: float = 0.15,
+    beta_m: float = 0.55,
+    beta_ll: float = 0.0,
+    beta_kk: float = 0.0,
+    beta_mm: float = 0.0,
+    beta_lk: float = 0.0,
+    beta_lm: float = 0.0,
+    beta_km: float = 0.0,
+    markup: float = 1.3,
+    markup_slope: float = 0.5,
+    rho: float = 0.7,
+    sigma_xi: float = 0.2,
+    sigma_eps: float = 0.1,
+    labor_timing: float = 0.5,
+    rho_wage: float = 0.2,
+    sigma_wage: float = 0.3,
+    rho_price: float = 0.2,
+    sigma_price: float = 0.5,
+    burn_in: int = 30,
+    seed: int | np.random.SeedSequence | None = None,
+) -> pd.DataFrame:
+    """A gross-output panel of price-setting firms with known markups, for validating markup estimators.
+
+    **Technology** (quantities, logs): ``q = f(l, k, m) + omega``, ``f`` Cobb-Douglas
+    ``beta_l l + beta_k k + beta_m m`` plus, when given, the translog terms
+    ``beta_ll l^2 + beta_kk k^2 + beta_mm m^2 + beta_lk l k + beta_lm l m + beta_km k m``.
+    Recorded output is ``y = q + eps``, ``eps ~ N(0, sigma_eps^2)`` measurement error (also in recorded
+    sales), so De Loecker and Warzynski's correction recovers planned revenue exactly.
+
+    **Demand** (the documented source of the markups): firm *i* faces an isoelastic residual demand
+    ``Q = P^(-sigma_it)`` whose elasticity falls with its productivity, through its markup
+    ``mu_it = sigma_it / (sigma_it - 1) = 1 + (markup - 1) exp(markup_slope * omega_it)``: more productive
+    firms face less elastic demand and charge higher markups (``markup`` at ``omega = 0``). The price is
+    ``P = Q^(-1 / sigma_it)``.
+
+    **Timing**:
+
+    * productivity is AR(1), ``omega_t = rho omega_{t-1} + xi_t``, split at ``t - b``
+      (``b = labor_timing``) as in :func:`simulate_acf`;
+    * capital is chosen at ``t-1``: ``k_t = 0.2 + 0.8 k_{t-1} + 0.3 omega_{t-1} + nu_t``;
+    * labour is chosen at ``t - b`` by the log-linear rule ``l = (ln beta_l + rho^b omega_{t-b} +
+      beta_k k - w) / (1 - beta_l)``, with a firm wage ``w`` following an AR(1) (``rho_wage``,
+      ``sigma_wage``): a dynamic input, as in Ackerberg, Caves and Frazer (2015, DGP3);
+    * materials are flexible: chosen after ``omega_t`` is seen, at a firm price ``p_m`` following an
+      AR(1) (``rho_price``, ``sigma_price``), to maximise ``P Q - p_m M`` given ``l, k``. The first-order
+      condition is ``theta_m P Q / (p_m M) = mu``, ``theta_m = df/dm`` (solved in closed form for
+      Cobb-Douglas, by Newton's method for a translog);
+    * log investment ``inv = 0.5 k + 1.5 omega`` rises with productivity (Olley and Pakes' proxy).
+
+    Estimating gross output with materials as a free input needs variation in ``m`` that productivity
+    does not explain (Gandhi, Navarro and Rivers 2020): here the firm's materials price, whose
+    persistence (``rho_price``) must differ from productivity's (``rho``); the same holds for the wage and
+    labour. ACF then estimates the function with ``inv`` as the proxy and ``l, m`` as free inputs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``firm, year``; ``y, l, k, m, inv`` (logs); ``sales`` and ``materials_cost`` (levels, with the
+        measurement error in sales); ``share`` (log materials share of sales, for GNR); the truth:
+        ``omega``, ``markup``, ``elasticity_m`` (``theta_m``), ``eps``. ``attrs["truth"]`` holds the parameters.
+    """
+    if n_firms < 1 or n_periods < 2:
+        raise SpecificationError("simulate_markups needs n_firms >= 1 and n_periods >= 2.")
+    if not markup >= 1.0:
+        raise SpecificationError(f"markup must be at least 1 (price at or above marginal cost), not {markup}.")
+    if not 0.0 <= labor_timing <= 1.0:
+        raise SpecificationError(f"labor_timing must lie in [0, 1], not {labor_timing}.")
+    if not (0.0 < beta_l < 1.0 and 0.0 < beta_m < 1.0):
+        raise SpecificationError(f"beta_l and beta_m must lie in (0, 1), not {beta_l} and {beta_m}.")
+    rng = _rng(seed)
+    shape = (n_firms, burn_in + n_periods)
+    b = labor_timing
+    var_a = sigma_xi**2 / (1.0 + rho ** (2 * b)) if b > 0 else 0.0
+    var_b = sigma_xi**2 - var_a * rho ** (2 * b)
+    omega, omega_mid, k, wage, price = (np.zeros(shape) for _ in range(5))
+    omega[:, 0] = omega_mid[:, 0] = rng.normal(0.0, sigma_xi / np.sqrt(1 - rho**2), n_firms)
+    k[:, 0] = rng.normal(1.0, 0.5, n_firms)
+    wage[:, 0] = rng.normal(0.0, sigma_wage / np.sqrt(1 - rho_wage**2), n_firms)
+    price[:, 0] = rng.normal(0.0, sigma_price / np.sqrt(1 - rho_price**2), n_firms)
+    for t in range(1, shape[1]):
+        omega_mid[:, t] = rho ** (1 - b) * omega[:, t - 1] + rng.normal(0.0, np.sqrt(var_a), n_firms)
+        omega[:, t] = rho**b * omega_mid[:, t] + rng.normal(0.0, np.sqrt(max(var_b, 0.0)), n_firms)
+        k[:, t] = 0.2 + 0.8 * k[:, t - 1] + 0.3 * omega[:, t - 1] + rng.normal(0.0, 0.2, n_firms)
+        wage[:, t] = rho_wage * wage[:, t - 1] + rng.normal(0.0, sigma_wage, n_firms)
+        price[:, t] = rho_price * price[:, t - 1] + rng.normal(0.0, sigma_price, n_firms)
+    labor = (np.log(beta_l) + rho**b * omega_mid + beta_k * k - wage) / (1 - beta_l)
+    mu = 1.0 + (markup - 1.0) * np.exp(markup_slope * omega)
+    rest = beta_l * labor + beta_k * k + beta_ll * labor**2 + beta_kk * k**2 + beta_lk * labor * k + omega
+
+    def elasticity(m: np.ndarray) -> np.ndarray:
+        return beta_m + 2 * beta_mm * m + beta_lm * labor + beta_km * k
+
+    def output(m: np.ndarray) -> np.ndarray:
+        return rest + beta_m * m + beta_mm * m**2 + beta_lm * labor * m + beta_km * k * m
+
+    # ln p_m + m = ln theta_m - ln mu + q / mu (log FOC with ln P + q = q / mu): exact for Cobb-Douglas
+    m = (np.log(beta_m) - np.log(mu) + rest / mu - price) / (1.0 - beta_m / mu)
+    for _ in range(100):  # Newton on the log FOC (second-order terms)
+        theta = elasticity(m)
+        if np.any(theta <= 0):
+            raise SpecificationError("the translog's materials elasticity is not positive on this panel; "
+                                     "use smaller second-order coefficients.")
+        gap = price + m - np.log(theta) + np.log(mu) - output(m) / mu
+        step = gap / (1.0 - 2 * beta_mm / theta - theta / mu)
+        m = m - step
+        if np.max(np.abs(step)) < 1e-12:
+            break
+    else:
+        raise SpecificationError("materials demand did not converge; use smaller second-order coefficients.")
+    q = output(m)
+    eps = rng.normal(0.0, sigma_eps, shape)
+    log_price = -q * (1.0 - 1.0 / mu)  # P = Q^(-1/sigma), 1/sigma = 1 - 1/mu
+    sales = log_price + q + eps
+    frame = _long_panel(burn_in, y=q + eps, l=labor, k=k, m=m, inv=0.5 * k + 1.5 * omega, sales=np.exp(sales),
+                        materials_cost=np.exp(price + m), share=price + m - sales, omega=omega, markup=mu,
+                        elasticity_m=elasticity(m), eps=eps)
+    frame.attrs["truth"] = {"beta_l": beta_l, "beta_k": beta_k, "beta_m": beta_m, "beta_ll": beta_ll,
+                            "beta_kk": beta_kk, "beta_mm": beta_mm, "beta_lk": beta_lk, "beta_lm": beta_lm,
+                            "beta_km": beta_km, "markup": markup, "markup_slope": markup_slope, "rho": rho}
     return frame

@@ -33,6 +33,9 @@ class Estimate:
     _: KW_ONLY
     elasticities: Any = None
     rts_weights: np.ndarray | None = None  # returns to scale (mean) = rts_weights @ params; None: 1 on inputs
+    #: the first stage's estimate of the output error ``eps`` per row (in memory), ``None`` where the
+    #: estimator has no first stage separating it from productivity (OLS, FE, Robinson-Wooldridge)
+    first_stage_residuals: np.ndarray | None = None
     j_stat: float | None = None
     j_df: int | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)

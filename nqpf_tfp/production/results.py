@@ -182,6 +182,9 @@ class ProductionResults(ParameterEstimates, TFPResults):
         diagnostics: ProductionDiagnostics | Mapping[str, Any],
         j_stat: float | None = None,
         j_df: int | None = None,
+        first_stage_residuals: pd.Series | None = None,
+        value_added: bool = True,
+        flexible_input: str | None = None,
     ) -> None:
         self.method = method
         self._params = params.copy()
@@ -196,6 +199,11 @@ class ProductionResults(ParameterEstimates, TFPResults):
                              else ProductionDiagnostics.build(diagnostics))
         self.j_stat = j_stat
         self.j_df = j_df
+        self._first_stage_residuals = None if first_stage_residuals is None else first_stage_residuals.copy()
+        #: whether ``output`` was value added (the elasticities are of value added, not gross output)
+        self.value_added = bool(value_added)
+        #: GNR: the flexible input whose elasticity comes from its revenue share (``None`` otherwise)
+        self.flexible_input = flexible_input
 
     @property
     def diagnostics(self) -> ProductionDiagnostics:
@@ -213,6 +221,17 @@ class ProductionResults(ParameterEstimates, TFPResults):
     @property
     def tfp(self) -> pd.Series:
         return self._tfp.copy()
+
+    @property
+    def first_stage_residuals(self) -> pd.Series | None:
+        """The first stage's estimate of the output error ``eps`` per observation (caller's index).
+
+        ``y - phi_hat`` for ACF, Olley-Pakes and Levinsohn-Petrin; the first equation's residual for
+        Wooldridge; the share regression's ``eps`` for GNR. ``None`` where the estimator has no stage that
+        separates ``eps`` from productivity (OLS, fixed effects, Robinson-Wooldridge, out of core). De Loecker
+        and Warzynski's markups divide revenue by ``exp(eps)``.
+        """
+        return None if self._first_stage_residuals is None else self._first_stage_residuals.copy()
 
     @property
     def elasticities(self) -> pd.DataFrame:

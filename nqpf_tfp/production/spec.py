@@ -157,13 +157,18 @@ class ModelData:
         starts = np.flatnonzero(np.r_[True, self.codes[1:] != self.codes[:-1]])
         return starts, np.diff(np.r_[starts, self.n])
 
-    def resample(self, firms: np.ndarray) -> ModelData:
-        """The sample made of the given entities (with repetition), each a new entity."""
+    def resample_rows(self, firms: np.ndarray) -> np.ndarray:
+        """The rows of the given entities (with repetition), in the order :meth:`resample` stacks them."""
         starts, lengths = self.entity_blocks()
         lens = lengths[firms]
         first = np.repeat(starts[firms], lens)
         within = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
-        rows = first + within
+        return first + within
+
+    def resample(self, firms: np.ndarray) -> ModelData:
+        """The sample made of the given entities (with repetition), each a new entity."""
+        rows = self.resample_rows(firms)
+        lens = self.entity_blocks()[1][firms]
         return ModelData(
             y=self.y[rows], free=self.free[rows], state=self.state[rows], proxy=self.proxy[rows],
             controls=self.controls[rows], codes=np.repeat(np.arange(firms.size), lens), time=self.time[rows],

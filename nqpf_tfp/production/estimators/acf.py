@@ -192,7 +192,8 @@ class ACF(ProductionEstimator):
                 "optima": list(solution.optima), "ties": solution.ties, "estimation_nobs": int(problem.rows.size),
                 "moments": self.moments}
         return Estimate(params, tfp, int(problem.rows.size), cov, elasticities=elasticities, rts_weights=rts,
-                        j_stat=solution.j_stat, j_df=solution.j_df, diagnostics=diag, warnings=list(solution.warnings))
+                        first_stage_residuals=data.y - problem.x_fs @ problem.b, j_stat=solution.j_stat,
+                        j_df=solution.j_df, diagnostics=diag, warnings=list(solution.warnings))
 
     def _partitioned_estimate(self, ddf: Any, cov_type: str) -> Estimate:
         """ACF on a Dask DataFrame partitioned by firm (see :mod:`nqpf_tfp.production.outofcore.acf`)."""

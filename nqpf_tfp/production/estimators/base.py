@@ -319,11 +319,7 @@ class ProductionEstimator:
         and re-runs the whole estimation. The two agree to rounding.
         """
         self._require_in_memory("resample_params()")
-        firms = np.asarray(firms)
-        if firms.ndim != 1 or not np.issubdtype(firms.dtype, np.integer) or firms.size == 0:
-            raise SpecificationError("firms must be a non-empty 1-d array of entity codes (integers).")
-        if firms.min() < 0 or firms.max() >= self._data.n_entities:
-            raise SpecificationError(f"firms must be entity codes between 0 and {self._data.n_entities - 1}.")
+        firms = self._check_firms(firms)
         if self._full is None:
             self._full = self._estimate(self._data, "unadjusted")
             self._prepare_bootstrap()
@@ -331,7 +327,36 @@ class ProductionEstimator:
             return self._estimate(self._data.resample(firms), "unadjusted").params
         return self._replicate(firms)
 
+    def resample_elasticities(self, firms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Every stage re-estimated on the rows of ``firms`` (codes 0..G-1, with repetition; copied rows).
+
+        Returns the resample's rows as positions among the estimation sample's rows (sorted by entity
+        and time, as :attr:`panel` orders them), their output elasticities (rows x inputs, in the order
+        of the results' ``inputs``) and first-stage residuals (``None`` for an estimator without a
+        first stage). Markups re-estimate the production function this way in each bootstrap replication.
+        """
+        self._require_in_memory("resample_elasticities()")
+        firms = self._check_firms(firms)
+        rows = self._data.resample_rows(firms)
+        est = self._estimate(self._data.resample(firms), "unadjusted")
+        return rows, self._elasticity_array(est, rows.size), est.first_stage_residuals
+
     # ------------------------------------------------------------ internals
+    def _check_firms(self, firms: np.ndarray) -> np.ndarray:
+        firms = np.asarray(firms)
+        if firms.ndim != 1 or not np.issubdtype(firms.dtype, np.integer) or firms.size == 0:
+            raise SpecificationError("firms must be a non-empty 1-d array of entity codes (integers).")
+        if firms.min() < 0 or firms.max() >= self._data.n_entities:
+            raise SpecificationError(f"firms must be entity codes between 0 and {self._data.n_entities - 1}.")
+        return firms
+
+    def _elasticity_array(self, est: Estimate, n: int) -> np.ndarray:
+        """Output elasticities per row (rows x inputs): the estimate's, or the Cobb-Douglas coefficients tiled."""
+        if est.elasticities is not None:
+            return np.asarray(est.elasticities)
+        names = self._param_names()
+        return np.tile([est.params[names.index(i)] for i in self._input_names()], (n, 1))
+
     def _require_in_memory(self, what: str) -> None:
         if self._ddf is not None:
             raise SpecificationError(f"{what} is not available for a model built on a Dask DataFrame.")
@@ -370,13 +395,27 @@ class ProductionEstimator:
             cov_type=cov_type,
             nobs=est.nobs,
             tfp=self._panel.series(est.tfp, "tfp", on="index") if in_memory else est.tfp,
-            elasticities=self._elasticities(est, names) if in_memory else est.elasticities,
+            elasticities=self._elasticities(est) if in_memory else est.elasticities,
             rts_weights=rts_weights,
             inputs=inputs,
             diagnostics=diagnostics,
             j_stat=est.j_stat,
             j_df=est.j_df,
+            first_stage_residuals=(self._panel.series(est.first_stage_residuals, "first_stage_residual", on="index")
+                                   if in_memory and est.first_stage_residuals is not None else None),
+            value_added=self.spec.value_added,
+            flexible_input=self.flexible_input,
         )
+
+    @property
+    def inputs(self) -> list[str]:
+        """The inputs whose output elasticities the fit reports (the results' ``inputs``)."""
+        return self._input_names()
+
+    @property
+    def flexible_input(self) -> str | None:
+        """The input whose elasticity is identified from its revenue share (GNR's), if any."""
+        return None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -389,14 +428,10 @@ class ProductionEstimator:
             weights = np.array([1.0 if n in self._input_names() else 0.0 for n in names])
         return pd.Series(weights, index=names)
 
-    def _elasticities(self, est: Estimate, names: list[str]) -> pd.DataFrame:
-        inputs = self._input_names()
-        if est.elasticities is None:
-            coefs = [est.params[names.index(i)] for i in inputs]
-            values = np.tile(coefs, (self._data.n, 1))
-        else:
-            values = est.elasticities
-        return pd.DataFrame({i: self._panel.series(values[:, j], i, on="index") for j, i in enumerate(inputs)})
+    def _elasticities(self, est: Estimate) -> pd.DataFrame:
+        values = self._elasticity_array(est, self._data.n)
+        return pd.DataFrame({i: self._panel.series(values[:, j], i, on="index")
+                             for j, i in enumerate(self._input_names())})
 
     def _reweights(self) -> bool:
         """Whether replications reweight per-firm sums (overridden where they do) rather than copy rows."""

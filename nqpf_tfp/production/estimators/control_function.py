@@ -120,7 +120,8 @@ class _ControlFunction(ProductionEstimator):
             diag["free_input_r2"] = collinearity_r2(fs.design.T @ fs.design, range(1, 1 + fs.n_free))
         warn = [] if opt.success else [
             f"{self.method}: the optimiser did not converge ({opt.message}); see diagnostics."]
-        return Estimate(params, data.log_tfp(params), data.n, cov, diagnostics=diag, warnings=warn)
+        return Estimate(params, data.log_tfp(params), data.n, cov, first_stage_residuals=resid, diagnostics=diag,
+                        warnings=warn)
 
     def _reweights(self) -> bool:
         return not self._corrects_exit()

@@ -173,6 +173,10 @@ class GNR(ProductionEstimator):
     def _param_names(self) -> list[str]:
         return self._input_names()
 
+    @property
+    def flexible_input(self) -> str | None:
+        return self.spec.proxy[0]
+
     # --------------------------------------------------------- estimate
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         share = data.extra[self.share_column]
@@ -231,7 +235,7 @@ class GNR(ProductionEstimator):
             warn.append(f"GNR: the flexible input's elasticity is not positive in {int(np.sum(flex_elasticity <= 0))} "
                         "rows; the share polynomial may be too flexible.")
         return Estimate(elasticities.mean(axis=0), tfp, data.n, None, elasticities=elasticities,
-                        diagnostics=diag, warnings=warn)
+                        first_stage_residuals=eps, diagnostics=diag, warnings=warn)
 
     def _solve(self, problem: MarkovGMM, start: np.ndarray) -> tuple[np.ndarray, float, list[tuple[np.ndarray, float]]]:
         """Roots of the second-stage moments from the OLS start and a Sobol design around it; the lowest first."""

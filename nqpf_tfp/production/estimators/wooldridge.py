@@ -138,7 +138,11 @@ class _LinearSystem(ProductionEstimator):
         if block is not None:
             diag["free_input_r2"] = collinearity_r2(system.zz[:block, :block], range(1, 1 + data.free.shape[1]))
         return Estimate(params, data.log_tfp(params), int(system.n), cov, j_stat=fit.j_stat, j_df=fit.j_df,
-                        diagnostics=diag)
+                        first_stage_residuals=self._first_equation_residuals(data, fit.params), diagnostics=diag)
+
+    def _first_equation_residuals(self, data: ModelData, params: np.ndarray) -> np.ndarray | None:
+        """``eps`` of every row from the first equation (``None`` for an estimator without one)."""
+        return None
 
     def _reweights(self) -> bool:
         return True
@@ -191,6 +195,14 @@ class Wooldridge(_LinearSystem):
         spec = self.spec
         terms = len(polynomial_names([*spec.state, *spec.proxy], spec.poly_degree))
         return 1 + len(spec.free) + len(spec.controls) + terms
+
+    def _first_equation_residuals(self, data: ModelData, params: np.ndarray) -> np.ndarray:
+        """``y - alpha - w'beta - k'gamma - controls'delta - c'lambda_1`` on every row (the first equation needs
+        no previous year): the estimate of ``eps`` that De Loecker and Warzynski's correction divides out."""
+        c = polynomial(np.column_stack([data.state, data.proxy]), self.spec.poly_degree)
+        own = c[:, data.state.shape[1]:] if self.variant == "prodest-gmm" else c
+        x1 = np.column_stack([np.ones(data.n), data.free, data.state, data.controls, own])
+        return data.y - x1 @ params[:x1.shape[1]]
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         if self.variant == "prodest-iv":

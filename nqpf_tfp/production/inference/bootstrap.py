@@ -19,7 +19,8 @@ from ...arguments import seed_sequence
 from ...errors import ConvergenceWarning, EstimationError, warn
 from ...parallel import map_tasks
 
-__all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "spawn_seeds"]
+__all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "report_failures", "run_replications",
+           "spawn_seeds"]
 
 
 def spawn_seeds(seed: Any, reps: int) -> list[np.random.SeedSequence]:
@@ -55,6 +56,44 @@ class BootstrapOutcome:
     failures: tuple[tuple[int, str], ...]
 
 
+def run_replications(replication: Replication, n_values: int, reps: int, seed: Any, *, n_jobs: int = 1,
+                     backend: str = "threads", progress: bool = False, label: str = "bootstrap",
+                     ) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """The ``reps x n_values`` draws (a failed replication's row is NaN) and the failures that raised.
+
+    ``n_jobs``, ``backend`` as :func:`nqpf_tfp.parallel.map_tasks`; ``progress`` shows a tqdm bar.
+    """
+    seeds = spawn_seeds(seed, reps)
+    outcomes: Any = map_tasks(replication, seeds, backend=backend, n_jobs=n_jobs)
+    if progress:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError as exc:
+            raise ImportError("progress=True needs tqdm: pip install 'nqpf-tfp[progress]'") from exc
+        outcomes = tqdm(outcomes, desc=label, total=reps)
+    draws = np.full((reps, n_values), np.nan)
+    failures: list[tuple[int, str]] = []
+    for b, outcome in enumerate(outcomes):
+        if isinstance(outcome, str):
+            failures.append((b, outcome))
+        else:
+            draws[b] = outcome
+    return draws, failures
+
+
+def report_failures(failures: list[tuple[int, str]], reps: int, on_failure: str) -> None:
+    """Raise ``EstimationError`` naming the failed replications (``on_failure="raise"``) or warn."""
+    if not failures:
+        return
+    listing = "; ".join(f"replication {b}: {msg}" for b, msg in failures[:5])
+    if on_failure == "raise":
+        raise EstimationError(
+            f"{len(failures)} of {reps} bootstrap replications failed ({listing}). "
+            "Pass on_failure='warn' to drop them."
+        )
+    warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}", ConvergenceWarning)
+
+
 def bootstrap_covariance(replication: Replication, n_params: int, reps: int, seed: Any, *, n_jobs: int = 1,
                          backend: str = "threads", on_failure: str = "raise", progress: bool = False,
                          label: str = "bootstrap") -> BootstrapOutcome:
@@ -77,33 +116,13 @@ def bootstrap_covariance(replication: Replication, n_params: int, reps: int, see
     label : str
         Shown in the progress bar.
     """
-    seeds = spawn_seeds(seed, reps)
-    outcomes: Any = map_tasks(replication, seeds, backend=backend, n_jobs=n_jobs)
-    if progress:
-        try:
-            from tqdm.auto import tqdm
-        except ImportError as exc:
-            raise ImportError("progress=True needs tqdm: pip install 'nqpf-tfp[progress]'") from exc
-        outcomes = tqdm(outcomes, desc=label, total=reps)
-    draws = np.full((reps, n_params), np.nan)
-    failures: list[tuple[int, str]] = []
-    for b, outcome in enumerate(outcomes):
-        if isinstance(outcome, str):
-            failures.append((b, outcome))
-        else:
-            draws[b] = outcome
+    draws, failures = run_replications(replication, n_params, reps, seed, n_jobs=n_jobs, backend=backend,
+                                       progress=progress, label=label)
     bad = ~np.isfinite(draws).all(axis=1)
     raised = {b for b, _ in failures}
     failures += [(int(b), "non-finite estimate") for b in np.flatnonzero(bad) if b not in raised]
     failures.sort()
-    if failures:
-        listing = "; ".join(f"replication {b}: {msg}" for b, msg in failures[:5])
-        if on_failure == "raise":
-            raise EstimationError(
-                f"{len(failures)} of {reps} bootstrap replications failed ({listing}). "
-                "Pass on_failure='warn' to drop them."
-            )
-        warn(f"dropped {len(failures)} of {reps} failed bootstrap replications: {listing}", ConvergenceWarning)
+    report_failures(failures, reps, on_failure)
     good = draws[~bad]
     if good.shape[0] < 2:
         raise EstimationError(f"only {good.shape[0]} bootstrap replications succeeded; need at least 2.")
