@@ -237,3 +237,26 @@ def test_simulate_markups_rejects_impossible_parameters():
         nt.simulate_markups(10, 3, beta_m=1.2)
     with pytest.raises(SpecificationError, match="not positive"):
         nt.simulate_markups(10, 3, beta_mm=-0.5)
+
+
+def test_results_follow_the_contract():
+    import dataclasses
+    import pickle
+
+    import matplotlib.pyplot as plt
+
+    res = _hand(group="ind")
+    table = res.summary()
+    assert "sales_weighted" in table.as_text() and "\\begin{tabular}" in table.as_latex()
+    assert table.as_html().startswith('<div class="nqpf-tfp-summary"><table')
+    assert list(res.to_frame().columns) == ["entity", "time", "group", "elasticity", "share", "markup"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.diagnostics.nobs = 0
+    fig, ax = plt.subplots()
+    assert res.plot(ax=ax) is ax and ax.has_data()
+    plt.close(fig)
+    copy = pickle.loads(pickle.dumps(res))
+    pd.testing.assert_frame_equal(copy.aggregate, res.aggregate)
+    frame = res.to_frame()
+    frame.loc[:, "markup"] = 0.0  # a copy: the results do not change
+    assert res.markups.iloc[0] == pytest.approx(1.5, rel=1e-14)

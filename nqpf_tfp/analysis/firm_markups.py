@@ -65,118 +65,10 @@ from ..parallel import check_n_jobs
 from ..production.estimators.base import ProductionEstimator
 from ..production.inference.bootstrap import Replication, report_failures, run_replications
 from ..production.results import ProductionResults
-from ..results import Diagnostics
-from ..tables import SummaryTable
+from .markup_cells import Cells, Replicate
+from .markup_results import MarkupDiagnostics, MarkupResults
 
 __all__ = ["MarkupDiagnostics", "MarkupResults", "markups"]
-
-AGGREGATES = ("sales_weighted", "cost_weighted", "mean")  # the statistics with bootstrap standard errors
-
-
-@dataclass(frozen=True)
-class MarkupDiagnostics(Diagnostics):
-    """Facts about a markup computation."""
-
-    #: where the elasticities come from: the estimator's name or ``"given elasticities"``
-    source: str
-    input: str
-    correction: str
-    nobs: int
-    n_firms: int
-    n_groups: int
-    n_periods: int
-    #: whether the elasticities are of value added (see the module docstring)
-    value_added: bool = False
-    #: rows of the data without an estimate (outside the estimation sample), left out
-    dropped: int = 0
-    #: rows whose elasticity is not positive (their markups are not positive)
-    non_positive_elasticity: int = 0
-    bootstrap_replications: int | None = None
-    bootstrap_failures: tuple[tuple[int, str], ...] | None = None
-
-
-class MarkupResults:
-    """Firm-level markups and their aggregates (see :mod:`nqpf_tfp.analysis.firm_markups`); read-only."""
-
-    def __init__(self, firms: pd.DataFrame, aggregate: pd.DataFrame, overall: pd.DataFrame,
-                 aggregate_se: pd.DataFrame | None, overall_se: pd.DataFrame | None,
-                 diagnostics: MarkupDiagnostics) -> None:
-        self._firms, self._aggregate, self._overall = firms.copy(), aggregate.copy(), overall.copy()
-        self._aggregate_se = None if aggregate_se is None else aggregate_se.copy()
-        self._overall_se = None if overall_se is None else overall_se.copy()
-        self._diagnostics = diagnostics
-
-    @property
-    def markups(self) -> pd.Series:
-        """Markup per firm-year, on the data's index (rows with an estimate)."""
-        return self._firms["markup"].copy()
-
-    @property
-    def aggregate(self) -> pd.DataFrame:
-        """By (group, period) (by period without groups): ``sales_weighted``, ``cost_weighted``, ``mean``,
-        ``median``, ``firms``."""
-        return self._aggregate.copy()
-
-    @property
-    def overall(self) -> pd.DataFrame:
-        """The aggregates over all groups, by period."""
-        return self._overall.copy()
-
-    @property
-    def std_errors(self) -> pd.DataFrame | None:
-        """Bootstrap standard errors of ``sales_weighted``, ``cost_weighted`` and ``mean`` by (group, period);
-        ``None`` without ``bootstrap``."""
-        return None if self._aggregate_se is None else self._aggregate_se.copy()
-
-    @property
-    def overall_std_errors(self) -> pd.DataFrame | None:
-        """Bootstrap standard errors of the overall aggregates, by period."""
-        return None if self._overall_se is None else self._overall_se.copy()
-
-    @property
-    def diagnostics(self) -> MarkupDiagnostics:
-        return self._diagnostics
-
-    def to_frame(self) -> pd.DataFrame:
-        """Per firm-year: keys, ``elasticity``, ``share`` (the input's share of revenue, corrected as asked) and
-        ``markup``, on the data's index."""
-        return self._firms.copy()
-
-    def summary(self) -> SummaryTable:
-        """The overall aggregates by period, with bootstrap standard errors when computed."""
-        frame = self._overall.copy()
-        if self._overall_se is not None:
-            for name in AGGREGATES:
-                frame.insert(frame.columns.get_loc(name) + 1, f"se({name})", self._overall_se[name])
-        d = self._diagnostics
-        notes = [f"Input {d.input!r}; elasticities from {d.source}; correction {d.correction!r}.",
-                 f"{d.nobs} firm-years, {d.n_firms} firms, {d.n_groups} group(s), {d.n_periods} periods."]
-        if d.bootstrap_replications:
-            notes.append(f"Standard errors: firm-cluster bootstrap, {d.bootstrap_replications} replications, "
-                         "production function re-estimated in each.")
-        if d.value_added:
-            notes.append("Elasticities of value added: markups over value added (see the docs).")
-        return SummaryTable(frame, "Markups (De Loecker and Warzynski 2012)", notes, ".4f")
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """Sales- and cost-weighted markups over time (all groups), with 95% bootstrap bands when computed."""
-        from ..plotting import pyplot
-
-        if ax is None:
-            _, ax = pyplot().subplots(figsize=(8, 4.5))
-        x = np.asarray(self._overall.index)
-        for name in ("sales_weighted", "cost_weighted"):
-            values = self._overall[name].to_numpy()
-            ax.plot(x, values, label=name.replace("_", "-"), **kwargs)
-            if self._overall_se is not None:
-                se = self._overall_se[name].to_numpy()
-                ax.fill_between(x, values - 1.96 * se, values + 1.96 * se, alpha=0.2)
-        ax.set_ylabel(f"markup ({self._diagnostics.input})")
-        ax.legend()
-        return ax
-
-    def __repr__(self) -> str:
-        return str(self.summary())
 
 
 def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results: ProductionResults | None = None,
@@ -278,7 +170,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
              "output for gross-output markups (or pass value_added=False if the fit was of gross output).",
              MarkupWarning)
 
-    cells = _Cells.build(data, names.get("group"), period, used)
+    cells = Cells.build(data, names.get("group"), period, used)
     stats = cells.statistics(mu[used], rev[used], weight_c[used], cells.codes, cells.codes_all)
     keys_frame = pd.DataFrame({"entity": firm, "time": period}, index=data.index)
     if group is not None:
@@ -289,7 +181,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     reps = failures = None
     if bootstrap:
         assert model is not None
-        replicate = _Replicate(model, source.input_position, correction, rev, cst, weight_c, cells,
+        replicate = Replicate(model, source.input_position, correction, rev, cst, weight_c, cells,
                                model.panel.positions)
         draws, failed = run_replications(Replication(replicate, model.model_data.n_entities), cells.n_values,
                                          bootstrap, seed, n_jobs=n_jobs, backend=backend, progress=progress,
@@ -444,111 +336,3 @@ def _keys(data: pd.DataFrame, entity: str | None, time: str | None,
             raise PanelError(f"{label} column {name!r} has {int(values.isna().sum())} missing values.")
         out.append(values.to_numpy())
     return out[0], out[1]
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """Integer codes of the (group, period) cells and of the periods, for the rows with a markup."""
-
-    codes: np.ndarray  # (group, period) cell of each used row
-    codes_all: np.ndarray  # period of each used row
-    rows: np.ndarray  # positions of the used rows in the data
-    index: pd.Index  # labels of the cells
-    periods: pd.Index
-    n_groups: int
-    grouped: bool
-
-    @classmethod
-    def build(cls, data: pd.DataFrame, group: str | None, period: np.ndarray, used: np.ndarray) -> _Cells:
-        rows = np.flatnonzero(used)
-        t_codes, periods = pd.factorize(pd.Series(period[rows]), sort=True)
-        if group is None:
-            g_codes, groups = np.zeros(rows.size, dtype=np.int64), pd.Index([0])
-        else:
-            labels = data[group].to_numpy()[rows]
-            if pd.isna(labels).any():
-                raise PanelError(f"group column {group!r} has missing values among the rows with an estimate.")
-            g_codes, groups = pd.factorize(pd.Series(labels), sort=True)
-        n_t = len(periods)
-        codes = g_codes * n_t + t_codes
-        present = np.unique(codes)
-        dense = np.full(len(groups) * n_t, -1)
-        dense[present] = np.arange(present.size)
-        index = pd.MultiIndex.from_arrays([np.asarray(groups)[present // n_t], np.asarray(periods)[present % n_t]],
-                                          names=[group or "group", "time"])
-        if group is None:
-            index = index.droplevel(0)
-        return cls(dense[codes], t_codes, rows, index, pd.Index(np.asarray(periods), name="time"), len(groups),
-                   group is not None)
-
-    @property
-    def n_periods(self) -> int:
-        return len(self.periods)
-
-    @property
-    def n_values(self) -> int:
-        """Bootstrap draw length: the aggregates of every cell, then of every period."""
-        return len(AGGREGATES) * (len(self.index) + len(self.periods))
-
-    def statistics(self, mu: np.ndarray, rev: np.ndarray, weight: np.ndarray, cell: np.ndarray,
-                   period: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The aggregates by cell and by period, with medians and firm counts (point estimates)."""
-        frames = []
-        for codes, index in ((cell, self.index), (period, self.periods)):
-            values = _weighted(mu, rev, weight, codes, len(index))
-            frame = pd.DataFrame(values.reshape(len(AGGREGATES), -1).T, index=index, columns=list(AGGREGATES))
-            frame["median"] = pd.Series(mu).groupby(codes).median().reindex(range(len(index))).to_numpy()
-            frame["firms"] = np.bincount(codes, minlength=len(index))
-            frames.append(frame)
-        return frames[0], frames[1]
-
-    def frames(self, values: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """A bootstrap draw (or its standard errors) as the cell and period frames."""
-        k = len(AGGREGATES) * len(self.index)
-        cell = pd.DataFrame(values[:k].reshape(len(AGGREGATES), -1).T, index=self.index, columns=list(AGGREGATES))
-        period = pd.DataFrame(values[k:].reshape(len(AGGREGATES), -1).T, index=self.periods,
-                              columns=list(AGGREGATES))
-        return cell, period
-
-
-def _weighted(mu: np.ndarray, rev: np.ndarray, weight: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
-    """Sales-weighted, cost-weighted and plain means by code, stacked (NaN for an empty code)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n = np.bincount(codes, minlength=size)
-        sales = np.bincount(codes, rev * mu, minlength=size) / np.bincount(codes, rev, minlength=size)
-        costs = np.bincount(codes, weight * mu, minlength=size) / np.bincount(codes, weight, minlength=size)
-        plain = np.bincount(codes, mu, minlength=size) / n
-    return np.concatenate([np.where(n > 0, v, np.nan) for v in (sales, costs, plain)])
-
-
-@dataclass(frozen=True)
-class _Replicate:
-    """One bootstrap replication: re-estimate the production function on the drawn firms, then the aggregates."""
-
-    model: ProductionEstimator
-    position: int
-    correction: str
-    rev: np.ndarray
-    cost: np.ndarray
-    weight: np.ndarray
-    cells: _Cells
-    caller_positions: np.ndarray  # data position of each estimation-sample row
-
-    def __call__(self, firms: np.ndarray) -> np.ndarray:
-        rows, elasticities, eps = self.model.resample_elasticities(firms)
-        pos = self.caller_positions[rows]
-        lookup = np.full(self.rev.size, -1)
-        lookup[self.cells.rows] = np.arange(self.cells.rows.size)
-        at = lookup[pos]
-        keep = at >= 0  # rows without a markup in the full sample stay out
-        theta = elasticities[keep, self.position]
-        share = self.cost[pos[keep]] / self.rev[pos[keep]]
-        if self.correction == "dlw":
-            if eps is None:
-                raise SpecificationError("the re-estimated model gives no first-stage residuals")
-            share = share * np.exp(eps[keep])
-        mu = theta / share
-        cell, period = self.cells.codes[at[keep]], self.cells.codes_all[at[keep]]
-        rev, weight = self.rev[pos[keep]], self.weight[pos[keep]]
-        return np.concatenate([_weighted(mu, rev, weight, cell, len(self.cells.index)),
-                               _weighted(mu, rev, weight, period, len(self.cells.periods))])

@@ -25,6 +25,30 @@ def _long_panel(burn_in: int, **paths: np.ndarray) -> pd.DataFrame:
     })
 
 
+def _acf_timing(rng: np.random.Generator, n_firms: int, periods: int, *, rho: float, sigma_xi: float, b: float,
+                prices: tuple[tuple[float, float], ...]) -> tuple[np.ndarray, ...]:
+    """ACF's timing: productivity ``omega`` (AR(1), split at ``t - b`` into ``omega_mid``), capital chosen at
+    ``t - 1``, and stationary AR(1) firm prices, one per ``(rho, sigma)`` of ``prices`` (the wage first).
+
+    Returns ``omega, omega_mid, k`` and the price paths, each firms x periods.
+    """
+    var_a = sigma_xi**2 / (1.0 + rho ** (2 * b)) if b > 0 else 0.0  # var(xi^a) rho^(2b) + var(xi^b) = sigma_xi^2
+    var_b = sigma_xi**2 - var_a * rho ** (2 * b)
+    omega, omega_mid, k = (np.zeros((n_firms, periods)) for _ in range(3))
+    paths = [np.zeros((n_firms, periods)) for _ in prices]
+    omega[:, 0] = omega_mid[:, 0] = rng.normal(0.0, sigma_xi / np.sqrt(1 - rho**2), n_firms)
+    k[:, 0] = rng.normal(1.0, 0.5, n_firms)
+    for path, (r, sd) in zip(paths, prices):
+        path[:, 0] = rng.normal(0.0, sd / np.sqrt(1 - r**2), n_firms)
+    for t in range(1, periods):
+        omega_mid[:, t] = rho ** (1 - b) * omega[:, t - 1] + rng.normal(0.0, np.sqrt(var_a), n_firms)
+        omega[:, t] = rho**b * omega_mid[:, t] + rng.normal(0.0, np.sqrt(max(var_b, 0.0)), n_firms)
+        k[:, t] = 0.2 + 0.8 * k[:, t - 1] + 0.3 * omega[:, t - 1] + rng.normal(0.0, 0.2, n_firms)
+        for path, (r, sd) in zip(paths, prices):
+            path[:, t] = r * path[:, t - 1] + rng.normal(0.0, sd, n_firms)
+    return (omega, omega_mid, k, *paths)
+
+
 def simulate_acf(
     n_firms: int = 1000,
     n_periods: int = 10,
@@ -96,23 +120,9 @@ def simulate_acf(
     if not 0.0 < beta_l < 1.0:
         raise SpecificationError(f"beta_l must lie in (0, 1), not {beta_l}.")
     rng = _rng(seed)
-    periods = burn_in + n_periods
     b = labor_timing
-    var_a = sigma_xi**2 / (1.0 + rho ** (2 * b)) if b > 0 else 0.0  # var(xi^a) rho^(2b) + var(xi^b) = sigma_xi^2
-    var_b = sigma_xi**2 - var_a * rho ** (2 * b)
-    omega = np.zeros((n_firms, periods))
-    omega_mid = np.zeros((n_firms, periods))
-    k = np.zeros((n_firms, periods))
-    wage = np.zeros((n_firms, periods))
-    omega[:, 0] = rng.normal(0.0, sigma_xi / np.sqrt(1 - rho**2), n_firms)
-    omega_mid[:, 0] = omega[:, 0]
-    k[:, 0] = rng.normal(1.0, 0.5, n_firms)
-    wage[:, 0] = rng.normal(0.0, sigma_wage / np.sqrt(1 - rho_wage**2), n_firms)
-    for t in range(1, periods):
-        omega_mid[:, t] = rho ** (1 - b) * omega[:, t - 1] + rng.normal(0.0, np.sqrt(var_a), n_firms)
-        omega[:, t] = rho**b * omega_mid[:, t] + rng.normal(0.0, np.sqrt(max(var_b, 0.0)), n_firms)
-        k[:, t] = 0.2 + 0.8 * k[:, t - 1] + 0.3 * omega[:, t - 1] + rng.normal(0.0, 0.2, n_firms)
-        wage[:, t] = rho_wage * wage[:, t - 1] + rng.normal(0.0, sigma_wage, n_firms)
+    omega, omega_mid, k, wage = _acf_timing(rng, n_firms, burn_in + n_periods, rho=rho, sigma_xi=sigma_xi, b=b,
+                                            prices=((rho_wage, sigma_wage),))
     expected = rho**b * omega_mid
     labor = (np.log(beta_l) + expected + beta_k * k - wage) / (1 - beta_l)
     labor = labor + rng.normal(0.0, sigma_labor_error, labor.shape) if sigma_labor_error > 0 else labor
@@ -269,19 +279,8 @@ def simulate_markups(
     rng = _rng(seed)
     shape = (n_firms, burn_in + n_periods)
     b = labor_timing
-    var_a = sigma_xi**2 / (1.0 + rho ** (2 * b)) if b > 0 else 0.0
-    var_b = sigma_xi**2 - var_a * rho ** (2 * b)
-    omega, omega_mid, k, wage, price = (np.zeros(shape) for _ in range(5))
-    omega[:, 0] = omega_mid[:, 0] = rng.normal(0.0, sigma_xi / np.sqrt(1 - rho**2), n_firms)
-    k[:, 0] = rng.normal(1.0, 0.5, n_firms)
-    wage[:, 0] = rng.normal(0.0, sigma_wage / np.sqrt(1 - rho_wage**2), n_firms)
-    price[:, 0] = rng.normal(0.0, sigma_price / np.sqrt(1 - rho_price**2), n_firms)
-    for t in range(1, shape[1]):
-        omega_mid[:, t] = rho ** (1 - b) * omega[:, t - 1] + rng.normal(0.0, np.sqrt(var_a), n_firms)
-        omega[:, t] = rho**b * omega_mid[:, t] + rng.normal(0.0, np.sqrt(max(var_b, 0.0)), n_firms)
-        k[:, t] = 0.2 + 0.8 * k[:, t - 1] + 0.3 * omega[:, t - 1] + rng.normal(0.0, 0.2, n_firms)
-        wage[:, t] = rho_wage * wage[:, t - 1] + rng.normal(0.0, sigma_wage, n_firms)
-        price[:, t] = rho_price * price[:, t - 1] + rng.normal(0.0, sigma_price, n_firms)
+    omega, omega_mid, k, wage, price = _acf_timing(rng, n_firms, shape[1], rho=rho, sigma_xi=sigma_xi, b=b,
+                                                   prices=((rho_wage, sigma_wage), (rho_price, sigma_price)))
     labor = (np.log(beta_l) + rho**b * omega_mid + beta_k * k - wage) / (1 - beta_l)
     mu = 1.0 + (markup - 1.0) * np.exp(markup_slope * omega)
     rest = beta_l * labor + beta_k * k + beta_ll * labor**2 + beta_kk * k**2 + beta_lk * labor * k + omega
