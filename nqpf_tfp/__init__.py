@@ -8,7 +8,7 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 >>> tfp = nt.pwt_tfp(pwt, measure="rtfpna")
 """
 
-from . import analysis, data, datasets, deprecations, errors, frontier, growth
+from . import analysis, data, datasets, deprecations, errors, frontier, growth, indices
 from .analysis import markups
 from .datasets import simulate_markups
 from .growth import (
@@ -67,6 +67,7 @@ __all__ = [
     "growth",
     "frontier",
     "analysis",
+    "indices",
     "errors",
     "OPTIONS",
     "__version__",

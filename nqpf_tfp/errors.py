@@ -25,6 +25,7 @@ __all__ = [
     "ConvergenceWarning",
     "ModelWarning",
     "MarkupWarning",
+    "IndexWarning",
     "OveridentificationWarning",
     "FunctionalDependenceWarning",
     "ImplausibleTechnologyWarning",
@@ -98,6 +99,10 @@ class WeakIdentificationWarning(ModelWarning):
 
 class MarkupWarning(ModelWarning):
     """A markup rests on an assumption the fit does not meet (value-added elasticities, non-positive elasticities)."""
+
+
+class IndexWarning(ModelWarning):
+    """The data speak against a composite index's weights (negative PCA or scatter-degree weights, KMO < 0.5)."""
 
 
 class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):

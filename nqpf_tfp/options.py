@@ -150,6 +150,56 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "(De Loecker and Warzynski 2012)",
         "none": "the input's share of observed revenue, uncorrected",
     },
+    "index_normalization": {
+        "minmax": "(x - min) / (max - min) for benefit, (max - x) / (max - min) for cost indicators, in [0, 1]",
+        "zscore": "(x - mean) / sd, sign-flipped for cost indicators",
+        "vector": "x / sqrt(sum x^2), sign-flipped for cost indicators (TOPSIS's classical normalisation)",
+    },
+    "index_scope": {
+        "panel": "the reference set is every row of the panel (comparable over time)",
+        "period": "the reference set is the rows of the same period (comparisons within a period only)",
+    },
+    "index_weights": {
+        "entropy": "Shannon entropy of each indicator's shares: more dispersion, more weight",
+        "critic": "CRITIC: standard deviation times the conflict (1 - correlation) with the other indicators",
+        "pca": "principal components (Kaiser's rule or a variance share), eigenvalue-weighted coefficients",
+        "scatter": "vertical and horizontal scatter degree (Guo 2002): leading eigenvector of Z'Z over the panel",
+        "equal": "equal weights",
+    },
+    "index_score": {
+        "weighted-sum": "sum of weighted normalised indicators",
+        "topsis": "TOPSIS closeness to the ideal point, D- / (D+ + D-)",
+        "grey": "grey relational grade against the ideal point (distinguishing coefficient rho)",
+    },
+    "weight_combination": {
+        "multiplicative": "normalised product of the weight vectors",
+        "additive": "weighted average of the weight vectors",
+    },
+    "entropy_zeros": {
+        "convention": "0 ln 0 = 0 (its limit)",
+        "error": "a normalised zero is an error: pass a shift A instead",
+    },
+    "critic_correlation": {
+        "signed": "conflict 1 - r (Diakoulaki et al. 1995)",
+        "absolute": "conflict 1 - |r| (a negative correlation counts as redundancy)",
+    },
+    "critic_contrast": {
+        "sd": "contrast intensity = standard deviation (Diakoulaki et al. 1995)",
+        "cv": "contrast intensity = coefficient of variation",
+    },
+    "pca_retain": {
+        "kaiser": "components with eigenvalue > 1",
+        "variance": "the fewest components reaching pca_variance of the total variance",
+    },
+    "topsis_weighting": {
+        "inside": "distances on the weighted matrix v = w z (classical TOPSIS)",
+        "outside": "weighted Euclidean distances sqrt(sum w (z - z*)^2) on the unweighted matrix",
+    },
+    "convergence_effects": {
+        "none": "pooled OLS with a constant: absolute beta-convergence",
+        "entity": "unit fixed effects: conditional convergence to each unit's steady state",
+        "twoways": "unit and period fixed effects",
+    },
     "level_form": {
         "hall-jones": "y = (K/Y)^(a/(1-a)) h A  (Hall & Jones 1999)",
         "caselli": "y = A k^a h^(1-a), k = K/L  (Caselli 2005)",

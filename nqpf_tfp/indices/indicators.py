@@ -1,0 +1,185 @@
+"""The indicator system of a composite index: columns, their directions and a hierarchy of dimensions.
+
+An indicator is a column of the panel with a direction (``"+"``: more is better, a benefit indicator;
+``"-"``: less is better, a cost indicator such as energy intensity) and, optionally, the dimensions it
+belongs to, from the top: ``("laborers",)`` or ``("means of labor", "digital infrastructure")``. TFP from
+any module of the package is an indicator like any other column.
+
+The panel is read once into :class:`IndicatorData`: the indicator matrix (rows x indicators), integer
+period codes and entity labels, with the checks every method needs (columns present, numeric, finite,
+unique (entity, period) keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_name
+from ..errors import PanelError, SpecificationError
+
+__all__ = ["Indicator", "IndicatorData", "IndicatorSystem"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: a column, its direction and its place in the hierarchy of dimensions."""
+
+    column: Any
+    direction: str = "+"
+    dimension: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        column_name(self.column, "indicator column")
+        if self.direction not in ("+", "-"):
+            raise SpecificationError(f"indicator {self.column!r}: direction must be '+' (more is better) or '-' "
+                                     f"(less is better), not {self.direction!r}.")
+        dimension = (self.dimension,) if isinstance(self.dimension, str) else tuple(self.dimension)
+        if not all(isinstance(d, str) and d for d in dimension):
+            raise SpecificationError(f"indicator {self.column!r}: dimension must be a name or a tuple of names "
+                                     f"(top level first), not {self.dimension!r}.")
+        object.__setattr__(self, "dimension", dimension)
+
+
+class IndicatorSystem:
+    """An ordered set of indicators (see the module docstring).
+
+    Parameters
+    ----------
+    indicators : iterable
+        :class:`Indicator` objects, ``(column, direction[, dimension])`` tuples, or column names
+        (benefit indicators without a dimension).
+
+    Examples
+    --------
+    >>> system = IndicatorSystem.from_mapping({"tfp": "+", "energy_intensity": "-"},
+    ...                                       dimensions={"tfp": "technology", "energy_intensity": "green"})
+    """
+
+    def __init__(self, indicators: Iterable[Indicator | tuple[Any, ...] | Any]) -> None:
+        items: list[Indicator] = []
+        for item in indicators:
+            if isinstance(item, Indicator):
+                items.append(item)
+            elif isinstance(item, tuple):
+                items.append(Indicator(*item))
+            else:
+                items.append(Indicator(item))
+        if not items:
+            raise SpecificationError("an indicator system needs at least one indicator.")
+        columns = [i.column for i in items]
+        repeated = sorted({str(c) for c in columns if columns.count(c) > 1})
+        if repeated:
+            raise SpecificationError(f"indicator(s) {repeated} appear more than once in the system.")
+        depths = {len(i.dimension) for i in items}
+        if len(depths) > 1:
+            raise SpecificationError("every indicator must sit at the same depth of the dimension hierarchy "
+                                     f"(depths found: {sorted(depths)}); give each the full path of dimensions.")
+        self._items = tuple(items)
+
+    @classmethod
+    def from_mapping(cls, directions: Mapping[Any, str], dimensions: Mapping[Any, str | Sequence[str]] | None = None
+                     ) -> IndicatorSystem:
+        """From ``{column: "+" or "-"}`` and, optionally, ``{column: dimension or (dimension, sub-dimension)}``."""
+        if not isinstance(directions, Mapping):
+            raise SpecificationError(f"directions must be a dict {{column: '+' or '-'}}, not {type(directions).__name__}.")
+        dimensions = dict(dimensions or {})
+        unknown = [c for c in dimensions if c not in directions]
+        if unknown:
+            raise SpecificationError(f"dimensions name column(s) {unknown} that have no direction.")
+        if dimensions and len(dimensions) != len(directions):
+            missing = [c for c in directions if c not in dimensions]
+            raise SpecificationError(f"indicator(s) {missing} have no dimension; give every indicator one, or none.")
+        return cls(Indicator(c, d, dimensions.get(c, ())) for c, d in directions.items())  # type: ignore[arg-type]
+
+    @classmethod
+    def from_frame(cls, table: pd.DataFrame) -> IndicatorSystem:
+        """From a table with columns ``indicator``, ``direction`` and optional ``dimension``, ``subdimension``, ..."""
+        if not isinstance(table, pd.DataFrame) or not {"indicator", "direction"} <= set(table.columns):
+            raise SpecificationError("the indicator table needs columns 'indicator' and 'direction' (and optionally "
+                                     "'dimension', 'subdimension', ...).")
+        levels = [c for c in table.columns if c not in ("indicator", "direction")]
+        return cls(Indicator(row["indicator"], row["direction"], tuple(str(row[c]) for c in levels))
+                   for _, row in table.iterrows())
+
+    def __iter__(self) -> Any:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"IndicatorSystem({list(self._items)!r})"
+
+    @property
+    def columns(self) -> list[Any]:
+        return [i.column for i in self._items]
+
+    @property
+    def signs(self) -> np.ndarray:
+        """+1 for benefit, -1 for cost indicators."""
+        return np.array([1.0 if i.direction == "+" else -1.0 for i in self._items])
+
+    @property
+    def depth(self) -> int:
+        """Levels of the dimension hierarchy (0 without dimensions)."""
+        return len(self._items[0].dimension)
+
+    def dimension_labels(self, level: int = 0) -> list[str]:
+        """The dimension of each indicator at ``level`` (0 = top), as ``"a/b"`` paths below the top."""
+        if not 0 <= level < self.depth:
+            raise SpecificationError(f"the system has {self.depth} dimension level(s); level {level} does not exist.")
+        return ["/".join(i.dimension[:level + 1]) for i in self._items]
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    """The indicators of a long panel as arrays: ``values`` (rows x indicators), period codes, keys."""
+
+    values: np.ndarray
+    period: np.ndarray  # codes 0..T-1 in time order
+    periods: pd.Index
+    entity: np.ndarray
+    index: pd.Index  # the caller's index of the rows
+    system: IndicatorSystem
+    entity_name: Any
+    time_name: Any
+
+    @classmethod
+    def build(cls, data: pd.DataFrame, system: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *,
+              entity: Any, time: Any) -> IndicatorData:
+        if not isinstance(data, pd.DataFrame):
+            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        if not isinstance(system, IndicatorSystem):
+            system = (IndicatorSystem.from_mapping(system) if isinstance(system, Mapping)
+                      else IndicatorSystem(system))
+        entity, time = column_name(entity, "entity"), column_name(time, "time")
+        missing = [c for c in [entity, time, *system.columns] if c not in data.columns]
+        if missing:
+            raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+        for key in (entity, time):
+            if data[key].isna().any():
+                raise PanelError(f"key column {key!r} has {int(data[key].isna().sum())} missing values.")
+        duplicated = data.duplicated([entity, time])
+        if duplicated.any():
+            raise PanelError(f"{int(duplicated.sum())} duplicate ({entity}, {time}) rows, e.g. "
+                             f"{tuple(data.loc[duplicated, [entity, time]].iloc[0])}.")
+        values = np.empty((len(data), len(system)))
+        for j, column in enumerate(system.columns):
+            x = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
+            bad = ~np.isfinite(x)
+            if bad.any():
+                raise PanelError(f"indicator {column!r} has {int(bad.sum())} missing, non-numeric or infinite "
+                                 "values; impute or drop them first (composite indices need every indicator).")
+            values[:, j] = x
+        period, periods = pd.factorize(data[time], sort=True)
+        return cls(values, period.astype(np.int64), pd.Index(periods, name=time), data[entity].to_numpy(),
+                   data.index, system, entity, time)
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.periods)

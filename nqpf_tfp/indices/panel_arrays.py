@@ -1,0 +1,89 @@
+"""A balanced (entity x period) matrix of one column, for the distribution-dynamics and spatial analyses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..arguments import column_name
+from ..errors import PanelError, SpecificationError
+
+__all__ = ["Wide", "spatial_matrix"]
+
+
+@dataclass(frozen=True)
+class Wide:
+    """``values`` is entities x periods, rows in ``entities`` order, columns in ``periods`` order."""
+
+    values: np.ndarray
+    entities: pd.Index
+    periods: pd.Index
+
+    @classmethod
+    def build(cls, data: pd.DataFrame, value: Any, *, entity: Any, time: Any, positive: bool = False) -> Wide:
+        if not isinstance(data, pd.DataFrame):
+            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time")]
+        missing = [c for c in names if c not in data.columns]
+        if missing:
+            raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+        y = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
+        if not np.isfinite(y).all():
+            raise PanelError(f"value column {value!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or "
+                             "infinite values.")
+        if positive and np.any(y <= 0):
+            raise PanelError(f"value column {value!r} has {int((y <= 0).sum())} non-positive values (logs are taken).")
+        if data.duplicated([entity, time]).any():
+            raise PanelError(f"{int(data.duplicated([entity, time]).sum())} duplicate ({entity}, {time}) rows.")
+        e_codes, entities = pd.factorize(data[entity], sort=True)
+        t_codes, periods = pd.factorize(data[time], sort=True)
+        wide = np.full((len(entities), len(periods)), np.nan)
+        wide[e_codes, t_codes] = y
+        holes = int(np.isnan(wide).sum())
+        if holes:
+            raise PanelError(f"the panel of {value!r} is unbalanced: {holes} (entity, period) cells are missing; "
+                             "these analyses need every entity in every period.")
+        return cls(wide, pd.Index(entities, name=entity), pd.Index(periods, name=time))
+
+
+def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r") -> np.ndarray:
+    """A dense spatial weights matrix aligned to ``entities``, row-standardised (``"r"``) or binary (``"b"``).
+
+    ``weights``: a square DataFrame labelled by entity, a dict ``{entity: [neighbours]}``, or an object with
+    ``neighbors`` and ``weights`` dicts (a ``libpysal.weights.W``).
+    """
+    if isinstance(weights, pd.DataFrame):
+        missing = [e for e in entities if e not in weights.index or e not in weights.columns]
+        if missing:
+            raise SpecificationError(f"the weights matrix misses unit(s) {missing[:5]} of the data.")
+        w = weights.loc[list(entities), list(entities)].to_numpy(dtype=float)
+    else:
+        neighbors = getattr(weights, "neighbors", weights)
+        values = getattr(weights, "weights", None)
+        if not isinstance(neighbors, dict):
+            raise SpecificationError("weights must be a square DataFrame, a dict {unit: [neighbours]} or a "
+                                     f"libpysal W, not {type(weights).__name__}.")
+        missing = [e for e in entities if e not in neighbors]
+        if missing:
+            raise SpecificationError(f"the weights miss unit(s) {missing[:5]} of the data.")
+        position = {e: i for i, e in enumerate(entities)}
+        w = np.zeros((len(entities), len(entities)))
+        for e in entities:
+            for k, other in enumerate(neighbors[e]):
+                if other in position:
+                    w[position[e], position[other]] = values[e][k] if values is not None else 1.0
+    if not np.isfinite(w).all() or np.any(w < 0):
+        raise SpecificationError("spatial weights must be finite and non-negative.")
+    np.fill_diagonal(w, 0.0)
+    islands = [entities[i] for i in np.flatnonzero(w.sum(axis=1) == 0)]
+    if islands:
+        raise SpecificationError(f"unit(s) {islands[:5]} have no neighbours in the weights (islands): link them "
+                                 "(e.g. Hainan to Guangdong) or drop them.")
+    if transformation == "r":
+        return w / w.sum(axis=1, keepdims=True)
+    if transformation == "b":
+        return (w > 0).astype(float)
+    raise SpecificationError(f"transformation must be 'r' (row-standardised) or 'b' (binary), not {transformation!r}.")
