@@ -54,7 +54,8 @@ def test_the_api_reference_lists_every_public_name():
 
     listed = set(re.findall(r"^   ([\w.]+)$", (ROOT / "docs" / "api.md").read_text(), re.M))
     namespaces = {"": nt, "production.": nt.production, "growth.": nt.growth, "data.": nt.data,
-                  "datasets.": nt.datasets, "errors.": nt.errors, "frontier.": nt.frontier, "analysis.": nt.analysis}
+                  "datasets.": nt.datasets, "errors.": nt.errors, "frontier.": nt.frontier, "analysis.": nt.analysis,
+                  "indices.": nt.indices}
     missing = [
         f"{prefix}{name}"
         for prefix, module in namespaces.items() for name in module.__all__

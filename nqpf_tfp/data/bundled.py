@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import DataSourceError
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "load_acf_dgp3", "load_chilean", "load_colombian_gnr", "load_gnr_simulated",
-           "load_pwt", "load_pwt_legend", "pwt_frame"]
+           "load_pwt", "load_pwt_legend", "pwt_frame", "read_bundled", "verified_bytes"]
 
 PWT_VERSION = "10.01"
 #: sha256 of the uncompressed pwt1001.csv, as recorded at bundling time
@@ -38,7 +38,7 @@ def read_bundled(name: str) -> bytes:
     return resources.files("nqpf_tfp.data").joinpath("bundled").joinpath(name).read_bytes()
 
 
-def _verified(name: str, sha256: str) -> bytes:
+def verified_bytes(name: str, sha256: str) -> bytes:
     """The uncompressed bytes of a bundled ``.gz`` file whose sha256 is ``sha256``, or a clear error."""
     try:
         raw = gzip.decompress(read_bundled(name))
@@ -57,7 +57,7 @@ def _verified(name: str, sha256: str) -> bytes:
 def pwt_frame() -> pd.DataFrame:
     """The parsed, verified PWT 10.01 table, read once per session and cached (callers copy it;
     ``pwt_frame.cache_clear()`` forces a re-read)."""
-    raw = _verified(_PWT_FILE, PWT_SHA256)
+    raw = verified_bytes(_PWT_FILE, PWT_SHA256)
     dtypes = {c: "string" for c in _STRING_COLUMNS}
     # Bit-exact floats: pandas 3 parses exactly by default; pandas 2 needs round_trip.
     exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
@@ -141,7 +141,7 @@ _PANELS = {
 @lru_cache(maxsize=None)
 def _panel_frame(name: str) -> pd.DataFrame:
     meta = _PANELS[name]
-    return pd.read_csv(io.BytesIO(_verified(meta.file, meta.sha256)))
+    return pd.read_csv(io.BytesIO(verified_bytes(meta.file, meta.sha256)))
 
 
 def _load_panel(name: str) -> pd.DataFrame:

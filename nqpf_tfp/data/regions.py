@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
-from .bundled import _verified
+from .bundled import verified_bytes
 
 __all__ = ["china_contiguity", "china_provinces"]
 
@@ -31,7 +31,7 @@ _KEYS = ("code", "name_zh", "name_pinyin", "name_en")
 
 @lru_cache(maxsize=None)
 def _table(which: tuple[str, str]) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(_verified(*which)))
+    return pd.read_csv(io.BytesIO(verified_bytes(*which)))
 
 
 def china_provinces() -> pd.DataFrame:

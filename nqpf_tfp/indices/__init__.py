@@ -1,16 +1,26 @@
-"""Composite indices of new quality productive forces, with TFP as an indicator like any other column.
+"""Composite indices of new quality productive forces, with TFP as an indicator like any other column,
+and the analyses papers report on them.
 
 An :class:`IndicatorSystem` (columns, directions, dimensions) is normalised (:func:`normalize`), weighted
 (entropy, CRITIC, PCA, scatter degree, equal, user, combinations) and scored (weighted sum, TOPSIS, grey
 relational grade) by :func:`composite_index`, whose results give obstacle degrees and dimension scores;
-:func:`coupling_coordination` measures how subsystems develop together.
+:func:`coupling_coordination` measures how subsystems develop together. On the index: regional inequality
+(:func:`dagum_gini`, :func:`theil`), distribution dynamics (:func:`kernel_densities`, :func:`markov_chain`,
+traditional and spatial), convergence (:func:`sigma_convergence`, :func:`beta_convergence`) and spatial
+autocorrelation (:func:`moran`, :func:`local_moran`).
 """
 
 from .composite import composite_index, normalize
+from .convergence import beta_convergence, sigma_convergence
 from .coupling import COORDINATION_CLASSES, coupling_coordination
+from .distribution import MarkovChain, kernel_densities, markov_chain
 from .indicators import Indicator, IndicatorSystem
+from .inequality import DagumGini, dagum_gini, theil
 from .results import CompositeIndex, IndexDiagnostics
+from .spatial import local_moran, moran
 from .weights import PCAWeights, combine_weights
 
-__all__ = ["COORDINATION_CLASSES", "CompositeIndex", "IndexDiagnostics", "Indicator", "IndicatorSystem",
-           "PCAWeights", "combine_weights", "composite_index", "coupling_coordination", "normalize"]
+__all__ = ["COORDINATION_CLASSES", "CompositeIndex", "DagumGini", "IndexDiagnostics", "Indicator", "IndicatorSystem",
+           "MarkovChain", "PCAWeights", "beta_convergence", "combine_weights", "composite_index",
+           "coupling_coordination", "dagum_gini", "kernel_densities", "local_moran", "markov_chain", "moran",
+           "normalize", "sigma_convergence", "theil"]

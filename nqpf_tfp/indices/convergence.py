@@ -28,15 +28,14 @@ from scipy.stats import norm
 from ..arguments import column_name, column_names
 from ..errors import PanelError, SpecificationError
 from ..options import check_option
+from .panel_arrays import long_values
 
 __all__ = ["beta_convergence", "sigma_convergence"]
 
 
 def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any = None) -> pd.DataFrame:
     """Standard deviation, coefficient of variation and sd of logs of ``value`` by (group and) period."""
-    from .inequality import _prepare
-
-    frame = _prepare(data, value, group if group is not None else time, time, positive=True)
+    frame = long_values(data, value, group if group is not None else time, time, positive=True)
     keys = ["g", "t"] if group is not None else ["t"]
     grouped = frame.assign(logy=np.log(frame["y"])).groupby(keys, sort=True)
     out = pd.DataFrame({"sd": grouped["y"].std(), "cv": grouped["y"].std() / grouped["y"].mean(),

@@ -9,7 +9,8 @@ in which half the distance to the ergodic distribution is covered.
 
 The **spatial Markov** chain conditions the transitions on the class of the unit's spatial lag at ``t``
 (``sum_j w_ij y_jt`` with row-standardised ``w``), in ``m`` quantile classes of the pooled lags: one matrix
-per lag class.
+per lag class. A class that is never the starting class under some lag class has an undefined (NaN) row
+there, and that lag class no ergodic distribution (PySAL's giddy reports a row of zeros).
 
 References
 ----------
@@ -30,7 +31,7 @@ import pandas as pd
 
 from ..arguments import whole_number
 from ..errors import PanelError
-from .panel_arrays import Wide, spatial_matrix
+from .panel_arrays import Wide, long_values, spatial_matrix
 
 __all__ = ["MarkovChain", "kernel_densities", "markov_chain"]
 
@@ -142,9 +143,7 @@ def kernel_densities(data: pd.DataFrame, value: Any, *, time: Any, grid: np.ndar
     """
     from scipy.stats import gaussian_kde
 
-    from .inequality import _prepare
-
-    frame = _prepare(data, value, time, time, positive=False)
+    frame = long_values(data, value, time, time, positive=False)
     y = frame["y"].to_numpy()
     if isinstance(grid, (int, np.integer)):
         pad = 0.1 * (y.max() - y.min())

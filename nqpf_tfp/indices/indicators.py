@@ -86,7 +86,8 @@ class IndicatorSystem:
                      ) -> IndicatorSystem:
         """From ``{column: "+" or "-"}`` and, optionally, ``{column: dimension or (dimension, sub-dimension)}``."""
         if not isinstance(directions, Mapping):
-            raise SpecificationError(f"directions must be a dict {{column: '+' or '-'}}, not {type(directions).__name__}.")
+            raise SpecificationError("directions must be a dict {column: '+' or '-'}, not "
+                                     f"{type(directions).__name__}.")
         dimensions = dict(dimensions or {})
         unknown = [c for c in dimensions if c not in directions]
         if unknown:
@@ -94,7 +95,7 @@ class IndicatorSystem:
         if dimensions and len(dimensions) != len(directions):
             missing = [c for c in directions if c not in dimensions]
             raise SpecificationError(f"indicator(s) {missing} have no dimension; give every indicator one, or none.")
-        return cls(Indicator(c, d, dimensions.get(c, ())) for c, d in directions.items())  # type: ignore[arg-type]
+        return cls(Indicator(c, d, dimensions.get(c, ())) for c, d in directions.items())
 
     @classmethod
     def from_frame(cls, table: pd.DataFrame) -> IndicatorSystem:

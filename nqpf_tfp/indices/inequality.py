@@ -32,9 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name
 from ..errors import PanelError, SpecificationError
 from ..tables import SummaryTable
+from .panel_arrays import long_values
 
 __all__ = ["DagumGini", "dagum_gini", "theil"]
 
@@ -131,35 +131,12 @@ class DagumGini:
         return str(self.summary())
 
 
-def _prepare(data: pd.DataFrame, value: Any, group: Any, time: Any, positive: bool) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
-    names = {"value": column_name(value, "value"), "group": column_name(group, "group")}
-    if time is not None:
-        names["time"] = column_name(time, "time")
-    missing = [c for c in names.values() if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
-    y = pd.to_numeric(data[names["value"]], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(y).all():
-        raise PanelError(f"value column {value!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or "
-                         "infinite values.")
-    if positive and np.any(y <= 0):
-        raise PanelError(f"value column {value!r} has {int((y <= 0).sum())} non-positive values; the Gini and "
-                         "Theil indices need positive values.")
-    if data[names["group"]].isna().any():
-        raise PanelError(f"group column {group!r} has {int(data[names['group']].isna().sum())} missing values "
-                         "(a unit without a region): complete the region map.")
-    return pd.DataFrame({"y": y, "g": data[names["group"]].to_numpy(),
-                         "t": data[names["time"]].to_numpy() if time is not None else 0})
-
-
 def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> DagumGini:
     """Dagum's Gini decomposition of ``value`` by ``group`` (e.g. region), per period of ``time``.
 
     Groups are ordered by label; every group must have units in every period.
     """
-    frame = _prepare(data, value, group, time, positive=True)
+    frame = long_values(data, value, group, time, positive=True)
     labels = sorted(pd.unique(frame["g"]).tolist(), key=str)
     codes = pd.Categorical(frame["g"], categories=labels).codes
     rows, group_rows, between = [], [], {}
@@ -180,7 +157,7 @@ def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) 
 
 def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> pd.DataFrame:
     """Theil's T and L with their within- and between-group parts, per period (module docstring)."""
-    frame = _prepare(data, value, group, time, positive=True)
+    frame = long_values(data, value, group, time, positive=True)
     out = []
     for period, part in frame.groupby("t", sort=True):
         y, mu, n = part["y"].to_numpy(), part["y"].mean(), len(part)

@@ -11,7 +11,7 @@ import pandas as pd
 from ..arguments import column_name
 from ..errors import PanelError, SpecificationError
 
-__all__ = ["Wide", "spatial_matrix"]
+__all__ = ["Wide", "long_values", "spatial_matrix"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
         missing = [e for e in entities if e not in weights.index or e not in weights.columns]
         if missing:
             raise SpecificationError(f"the weights matrix misses unit(s) {missing[:5]} of the data.")
-        w = weights.loc[list(entities), list(entities)].to_numpy(dtype=float)
+        w = np.array(weights.loc[list(entities), list(entities)].to_numpy(dtype=float), copy=True)
     else:
         neighbors = getattr(weights, "neighbors", weights)
         values = getattr(weights, "weights", None)
@@ -78,7 +78,7 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
     if not np.isfinite(w).all() or np.any(w < 0):
         raise SpecificationError("spatial weights must be finite and non-negative.")
     np.fill_diagonal(w, 0.0)
-    islands = [entities[i] for i in np.flatnonzero(w.sum(axis=1) == 0)]
+    islands = [entities[int(i)] for i in np.flatnonzero(w.sum(axis=1) == 0)]
     if islands:
         raise SpecificationError(f"unit(s) {islands[:5]} have no neighbours in the weights (islands): link them "
                                  "(e.g. Hainan to Guangdong) or drop them.")
@@ -87,3 +87,27 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
     if transformation == "b":
         return (w > 0).astype(float)
     raise SpecificationError(f"transformation must be 'r' (row-standardised) or 'b' (binary), not {transformation!r}.")
+
+
+def long_values(data: pd.DataFrame, value: Any, group: Any, time: Any, positive: bool) -> pd.DataFrame:
+    """``y`` (checked finite, and positive when asked), group ``g`` and period ``t`` (0 without ``time``)."""
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    names = {"value": column_name(value, "value"), "group": column_name(group, "group")}
+    if time is not None:
+        names["time"] = column_name(time, "time")
+    missing = [c for c in names.values() if c not in data.columns]
+    if missing:
+        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+    y = pd.to_numeric(data[names["value"]], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(y).all():
+        raise PanelError(f"value column {value!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or "
+                         "infinite values.")
+    if positive and np.any(y <= 0):
+        raise PanelError(f"value column {value!r} has {int((y <= 0).sum())} non-positive values; the Gini and "
+                         "Theil indices need positive values.")
+    if data[names["group"]].isna().any():
+        raise PanelError(f"group column {group!r} has {int(data[names['group']].isna().sum())} missing values "
+                         "(a unit without a region): complete the region map.")
+    return pd.DataFrame({"y": y, "g": data[names["group"]].to_numpy(),
+                         "t": data[names["time"]].to_numpy() if time is not None else 0})

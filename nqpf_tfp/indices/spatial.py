@@ -107,7 +107,7 @@ def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, ti
             for p in range(permutations):  # each draw: every unit gets random distinct other units as neighbours
                 u = rng.random((n, n))
                 np.fill_diagonal(u, np.inf)
-                others = np.argpartition(u, k_max - 1, axis=1)[:, :k_max] if k_max < n - 1 else np.argsort(u, 1)[:, :k_max]
+                others = np.argsort(u, axis=1)[:, :k_max]  # k_max distinct other units, in random order
                 sims[p] = z * (w_sorted * z[others]).sum(axis=1) / m2
             frame["p_sim"] = _pseudo_p(local, sims)
         frames.append(frame)
