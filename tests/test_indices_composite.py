@@ -1,4 +1,4 @@
-"""Composite indices: hand-computed weights and scores, pymcdm 1.4 and statsmodels as independent
+"""Composite indices: hand-computed weights and scores, pymcdm and statsmodels as independent
 implementations, properties (hypothesis), bad input.
 
 Hand example (three rows, one period): indicator ``a`` = (1, 2, 3) (benefit) and ``b`` = (5, 5, 7) (cost).
@@ -8,7 +8,11 @@ p_b = (1/2, 1/2, 0), e_b = ln 2 / ln 3 (0 ln 0 = 0); d_a = (2/3) ln 2 / ln 3 = 0
 (1/2, 1/2), anti-ideal (0, 0); row 2: D+ = 1/4, D- = sqrt(1/16 + 1/4) = sqrt(5)/4, closeness
 sqrt(5) / (1 + sqrt(5)) = 0.690983. Grey relational (rho = 1/2, equal weights): distances to the ideal
 (1, 1): row 1 (1, 0), row 2 (1/2, 0), row 3 (0, 1); d_min 0, d_max 1; coefficients (1/3, 1), (1/2, 1),
-(1, 1/3); grades 2/3, 3/4, 2/3.
+(1, 1/3); grades 2/3, 3/4, 2/3. CRITIC: sample sd 1/2 and 1/sqrt(3), r = -sqrt(3)/2, equal conflicts
+1 + sqrt(3)/2, so w_a = (1/2) / (1/2 + 1/sqrt(3)) = 0.464102. With two positively correlated indicators
+(r > 0) PCA keeps one component (eigenvalues 1 + r and 1 - r), eigenvector (1, 1)/sqrt(2): weights 1/2 each;
+KMO = 1/2 (the partial correlation equals r); Bartlett chi2 = -(n - 1 - 3/2) ln(1 - r^2) on 1 df; the
+scatter-degree matrix H = (n - 1)[[1, r], [r, 1]] has the same leading eigenvector.
 """
 
 from __future__ import annotations
@@ -51,6 +55,10 @@ def test_hand_example():
     assert top.scores.iloc[1] == pytest.approx(np.sqrt(5) / (1 + np.sqrt(5)), rel=1e-14)
     grey = _index(weights="equal", score="grey")
     np.testing.assert_allclose(grey.scores.to_numpy(), [2 / 3, 3 / 4, 2 / 3], rtol=1e-14)
+    critic = _index(weights="critic")
+    assert critic.weights["a"] == pytest.approx(0.5 / (0.5 + 1 / np.sqrt(3)), rel=1e-14)
+    outside = _index(weights="equal", score="topsis", topsis_weighting="outside")
+    assert outside.scores.iloc[1] == pytest.approx(np.sqrt(0.625) / (np.sqrt(0.125) + np.sqrt(0.625)), rel=1e-14)
     ws = _index(weights={"a": 3, "b": 1})
     np.testing.assert_allclose(ws.scores.to_numpy(), [0.25, 0.625, 0.75], rtol=1e-14)
     obstacle = ws.obstacle_degree()
@@ -59,9 +67,24 @@ def test_hand_example():
     np.testing.assert_allclose(obstacle.iloc[2].to_numpy(), [0.0, 1.0], atol=1e-15)  # row 3 lacks only b
 
 
+def test_pca_and_scatter_degree_with_two_indicators_by_hand():
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=40)
+    frame = pd.DataFrame({"unit": range(40), "year": 2020, "a": a, "b": a + rng.normal(size=40)})
+    r = np.corrcoef(frame["a"], frame["b"])[0, 1]
+    pca = _index(frame, ["a", "b"], weights="pca")
+    np.testing.assert_allclose(pca.weights.to_numpy(), [0.5, 0.5], rtol=1e-12)
+    d = pca.diagnostics
+    assert d.pca_components == 1 and d.pca_explained == pytest.approx((1 + r) / 2, rel=1e-12)
+    assert d.kmo == pytest.approx(0.5, rel=1e-12)
+    assert d.bartlett == pytest.approx(-(40 - 1 - 1.5) * np.log(1 - r**2), rel=1e-12)
+    np.testing.assert_allclose(_index(frame, ["a", "b"], weights="scatter").weights.to_numpy(), [0.5, 0.5], rtol=1e-12)
+
+
 def test_against_pymcdm():
-    """pymcdm 1.4.0: entropy (on strictly positive values: pymcdm gives a column with any zero entropy 0
-    instead of taking 0 ln 0 = 0), CRITIC and TOPSIS (min-max, weights inside) to 1e-12."""
+    """pymcdm (1.4 on Python >= 3.11, 1.2 on 3.10: the same formulas): entropy (on strictly positive values:
+    pymcdm gives a column with any zero entropy 0 instead of taking 0 ln 0 = 0), CRITIC and TOPSIS (min-max,
+    weights inside) to 1e-12."""
     from pymcdm.methods import TOPSIS
     from pymcdm.weights import critic_weights, entropy_weights
 
