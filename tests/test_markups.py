@@ -132,6 +132,7 @@ def test_monte_carlo_mean_markup_cobb_douglas_gross_output():
     assert abs(ratios.mean() - np.exp(0.1**2 / 2)) < 3 * ratios.std(ddof=1) / np.sqrt(ratios.size) + 1e-4
 
 
+@pytest.mark.slow
 def test_monte_carlo_mean_markup_translog_gross_output():
     """6 translog panels (materials elasticity varying by firm-year around 0.50): the mean ACF markup is within
     three Monte Carlo standard errors of the truth."""

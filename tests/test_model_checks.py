@@ -264,6 +264,7 @@ def false_alarms() -> dict[tuple[str, str], list[bool]]:
     return fired
 
 
+@pytest.mark.slow
 def test_each_check_fires_in_at_most_one_percent_of_valid_panels(false_alarms):
     # measured (100 panels of 300 firms x 10 years): every rate 0 except those listed in the docs page
     rates = {key: float(np.mean(v)) for key, v in false_alarms.items()}
