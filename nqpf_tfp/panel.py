@@ -197,14 +197,26 @@ class Panel:
         rows = np.flatnonzero(keep)
         codes, uniques = self._factorize(entity_values[rows])
         self._entity_level = pd.Index(uniques, name=self.entity_name)  # keeps the caller's dtype
-        order = np.lexsort((time_int[rows], codes))
-        self._positions = rows[order]  # position in the caller's frame of each panel row
-        self.entity_codes = codes[order].astype(np.int64)
+        t_rows = time_int[rows]
+        step_code, step_time = np.diff(codes), np.diff(t_rows)
+        # data already sorted by (entity, time), the usual case: no sort and no gathers
+        ordered = np.all((step_code > 0) | ((step_code == 0) & (step_time > 0)))
+        self._identity = bool(rows.size == len(data) and ordered)
+        if self._identity:
+            self._positions = rows
+            self.entity_codes = codes.astype(np.int64, copy=False)
+            self.time = t_rows
+            self._time_labels = np.asarray(time_values)
+            self._values = {name: v.copy() for name, v in values.items()}
+        else:
+            order = np.lexsort((t_rows, codes))
+            self._positions = rows[order]  # position in the caller's frame of each panel row
+            self.entity_codes = codes[order].astype(np.int64)
+            self.time = t_rows[order]
+            self._time_labels = np.asarray(time_values)[self._positions]
+            self._values = {name: v[self._positions] for name, v in values.items()}
         self.entity_labels = np.asarray(uniques)  # label of each code
-        self.time = time_int[rows][order]
-        self._time_labels = np.asarray(time_values)[self._positions]
         self._caller_index = data.index
-        self._values = {name: v[self._positions] for name, v in values.items()}
         self._check_duplicates(labels)
         self._lags: dict[int, Lag] = {}
 
@@ -272,6 +284,11 @@ class Panel:
 
     @staticmethod
     def _factorize(values: Any) -> tuple[np.ndarray, ArrayLike]:
+        arr = np.asarray(values)
+        if arr.dtype.kind in "iu" and arr.size and np.all(arr[1:] >= arr[:-1]):
+            # sorted integer labels (the usual layout): codes from the steps, no hashing
+            step = np.r_[True, arr[1:] != arr[:-1]]
+            return np.cumsum(step) - 1, arr[step]
         try:
             codes, uniques = pd.factorize(values, sort=True)
         except TypeError:  # labels of mixed, unorderable types
@@ -463,6 +480,8 @@ class Panel:
         if on == "keys":
             return pd.Series(values[sel], index=self.keys(sel), name=name)
         if on == "index":
+            if mask is None and self._identity:  # panel order is the caller's order
+                return pd.Series(np.array(values, copy=True), index=self._caller_index, name=name)
             pos = self._positions[sel]
             back = np.argsort(pos, kind="stable")
             return pd.Series(values[sel][back], index=self._caller_index[pos[back]], name=name)

@@ -95,16 +95,12 @@ class FixedEffects(_LeastSquares):
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         x = self._regressors(data)
-        counts = np.bincount(data.codes).astype(float)
+        starts, counts = data.entity_blocks()  # rows are sorted by firm: each firm is one block
         if counts.max() < 2:
             raise PanelError("FixedEffects needs firms observed more than once; every firm has one row.")
-
-        def within(v: np.ndarray) -> np.ndarray:
-            if v.ndim == 1:
-                return v - (np.bincount(data.codes, weights=v) / counts)[data.codes]
-            return np.column_stack([within(c) for c in v.T])
-
-        xw, yw = within(x), within(data.y)
+        stacked = np.column_stack([data.y, x])
+        stacked -= np.repeat(np.add.reduceat(stacked, starts, axis=0) / counts[:, None], counts, axis=0)
+        yw, xw = stacked[:, 0], stacked[:, 1:]
         check_rank(xw, self._param_names(), "FixedEffects (within-firm variation)")
         fit = ols(yw, xw, cov_type=cov_type, clusters=data.codes, df_absorbed=int(counts.size),
                   cluster_scale="linearmodels")
