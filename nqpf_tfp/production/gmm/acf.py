@@ -22,7 +22,7 @@ from scipy.stats import qmc
 
 from ...errors import EstimationError
 from ..numerics.basis import polynomial, production_terms
-from ..numerics.linalg import cluster_meat
+from ..numerics.linalg import cluster_meat, least_squares
 from ..spec import ModelData
 from .markov import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
@@ -85,7 +85,7 @@ class ACFProblem(MarkovGMM):
         if b is None and block:
             b = np.zeros(x_fs.shape[1])  # a block's first pass: only its design and moment rows are read
         elif b is None:
-            b, _, rank, _ = np.linalg.lstsq(x_fs, data.y, rcond=None)
+            b, _, rank = least_squares(x_fs, data.y)
             if rank < x_fs.shape[1]:
                 raise EstimationError(f"ACF first stage is singular (rank {rank} of {x_fs.shape[1]}).")
         assert b is not None
@@ -127,7 +127,7 @@ class ACFProblem(MarkovGMM):
     @property
     def ols_start(self) -> np.ndarray:
         """OLS of y on the production terms (a starting point)."""
-        ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(self.data.n), self.x]), self.data.y, rcond=None)
+        ols, _, _ = least_squares(np.column_stack([np.ones(self.data.n), self.x]), self.data.y)
         return ols[1:]
 
     @cached_property

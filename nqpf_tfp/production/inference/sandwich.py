@@ -62,7 +62,7 @@ def _block_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.nd
     m_lo, m_hi = np.searchsorted(problem.rows, [lo, hi])  # moment rows are sorted, as are their firms
     rows, prev = problem.rows[m_lo:m_hi] - lo, problem.prev[m_lo:m_hi] - lo
     x_t, x_p, z = problem.x_t[m_lo:m_hi], problem.x_p[m_lo:m_hi], problem.z[m_lo:m_hi]
-    x_fs, phi, n = problem.x_fs[lo:hi], phi[lo:hi], hi - lo
+    x_fs, phi = problem.x_fs[lo:hi], phi[lo:hi]
     codes = data.codes[lo:hi] - data.codes[lo]
     b0 = problem.b
     n_ctrl = data.controls.shape[1]
@@ -78,13 +78,14 @@ def _block_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.nd
     dxi_dth = -x_t + slope[:, None] * x_p
     bxi = dbasis * xi[:, None]
     nb, nr, nt, m = b0.size, rho.size, theta.size, z.shape[1]
-    # d xi / d b = X_t - g' X_p: every block over b is (left_t)'X_t + (left_p)'X_p, one pass over X
-    left = np.zeros((nr + m, n))  # transposed: 1-D gathers and scatters along rows are fast
-    left[:, rows] = np.vstack([basis.T, z.T])
-    left[:, prev] += np.vstack([(bxi - basis * slope[:, None]).T, -(z * slope[:, None]).T])
+    # d xi / d b = X_t - g' X_p: the block over b is (left_t)'X_fs[rows] + (left_p)'X_fs[prev]; gathering the
+    # moment rows of X_fs costs two row gathers, where scattering into an (equations x rows) array would
+    # walk it column by column
+    left_t = np.column_stack([basis, z])
+    left_p = np.column_stack([bxi - basis * slope[:, None], -(z * slope[:, None])])
     jac = np.zeros((nb + nr + m, nb + nr + nt))
     jac[:nb, :nb] = -x_fs.T @ x_fs
-    jac[nb:, :nb] = left @ x_fs
+    jac[nb:, :nb] = left_t.T @ x_fs[rows] + left_p.T @ x_fs[prev]
     jac[nb:, 1:1 + n_ctrl] = 0.0
     jac[nb:nb + nr, nb:nb + nr] = -basis.T @ basis
     jac[nb:nb + nr, nb + nr:] = basis.T @ dxi_dth - bxi.T @ x_p
@@ -93,7 +94,7 @@ def _block_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.nd
     g = int(codes[-1]) + 1
     sums = np.column_stack([
         cluster_sums(x_fs * (data.y[lo:hi] - x_fs @ b0)[:, None], codes, g),
-        cluster_sums(np.column_stack([basis, z]) * xi[:, None], codes[rows], g),
+        cluster_sums(left_t * xi[:, None], codes[rows], g),
     ])
     return jac, sums.T @ sums, n_clusters(codes)
 

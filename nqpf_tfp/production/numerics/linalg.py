@@ -135,13 +135,13 @@ def n_clusters(clusters: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(clusters)))
 
 
-def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares coefficients and ``X'X``, from the cross-products in one pass.
+def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Least-squares coefficients, ``X'X`` and the rank of ``X``, from the cross-products.
 
     Cholesky on the column-scaled normal equations, then one step of iterative refinement on the
     residuals, which brings the error from the order of ``cond(X)^2 eps`` down to that of an
     orthogonal-decomposition solver (``cond(X) eps``) at the cost of one more pass; ``lstsq``
-    (SVD) when the scaled ``X'X`` is not numerically positive definite.
+    (SVD, which also gives the rank) when the scaled ``X'X`` is not numerically positive definite.
     """
     from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
@@ -151,10 +151,11 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     try:
         factor = cho_factor(gram / np.outer(scale, scale), check_finite=False)
     except LinAlgError:
-        return np.linalg.lstsq(x, y, rcond=None)[0], gram
+        params, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
+        return params, gram, int(rank)
     params = cho_solve(factor, (x.T @ y) / scale, check_finite=False) / scale
     params = params + cho_solve(factor, (x.T @ (y - x @ params)) / scale, check_finite=False) / scale
-    return params, gram
+    return params, gram, x.shape[1]
 
 
 def ols(
@@ -174,7 +175,7 @@ def ols(
     G/(G-1) (n-1)/(n-k) (Stata, statsmodels); ``"linearmodels"`` by n/(n-k)
     (linearmodels' PanelOLS).
     """
-    params, gram = least_squares(x, y)
+    params, gram, _ = least_squares(x, y)
     resid = y - x @ params
     n, k = x.shape
     df_resid = n - k - df_absorbed
