@@ -1,0 +1,62 @@
+"""Re-measure every figure of ``benchmarks/README.md`` in one command.
+
+Run:  python benchmarks/run_all.py [--quick] [--peer-python PEERS/bin/python] [--only NAME ...]
+
+Runs each benchmark script of this folder in its own process, one after the other (never two at once:
+they would share the cores), with the arguments its README table was measured with, and prints each
+script's output under a header with its wall time. ``--quick`` shrinks every case (small sizes, few
+replications) to check that the scripts run, in a few minutes; its numbers are not the README's.
+``--peer-python`` is passed to the benchmarks that time peers (StatsPAI, pyfixest) in a side environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: script -> (the README's arguments, the quick arguments)
+SUITE: dict[str, tuple[list[str], list[str]]] = {
+    "bench_growth.py": (["--repeat", "5"], ["--repeat", "1"]),
+    "bench_linear.py": (["--sizes", "1e6", "1e7", "--repeat", "5"], ["--sizes", "1e5", "--repeat", "1"]),
+    "bench_production.py": ([], ["--sizes", "1e4", "1e5", "--repeat", "1", "--bootstrap", "9",
+                                 "--bootstrap-sizes", "1e4"]),
+    "bench_decompositions.py": (["--memory"], ["--rows", "100000"]),
+    "bench_frontier.py": ([], ["--sizes", "500", "--scipy-max", "500", "--unreduced-max", "500",
+                               "--sfa-firms", "1000"]),
+    "bench_green_tfp.py": ([], ["--firms", "100", "--years", "3"]),
+    "bench_markups.py": ([], ["--cd", "3", "--translog", "0", "--bootstrap-panels", "1", "--bootstrap", "5"]),
+    "bench_indices.py": ([], ["--rows", "10000", "--repeat", "1"]),
+}
+PEERS = {"bench_linear.py"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--peer-python", default=None)
+    parser.add_argument("--only", nargs="+", choices=sorted(SUITE), default=None)
+    args = parser.parse_args()
+    failed = []
+    start_all = time.perf_counter()
+    for script in args.only or list(SUITE):
+        full, quick = SUITE[script]
+        command = [sys.executable, str(HERE / script), *(quick if args.quick else full)]
+        if script in PEERS and args.peer_python:
+            command += ["--peer-python", args.peer_python]
+        print(f"\n===== {script} {' '.join(command[2:])}", flush=True)
+        start = time.perf_counter()
+        done = subprocess.run(command, check=False)
+        print(f"===== {script}: {time.perf_counter() - start:.1f} s, exit {done.returncode}", flush=True)
+        if done.returncode:
+            failed.append(script)
+    print(f"\nall benchmarks: {time.perf_counter() - start_all:.1f} s; failed: {failed or 'none'}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
