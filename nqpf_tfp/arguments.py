@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SpecificationError
+from .errors import PanelError, SpecificationError
 
-__all__ = ["check_keywords", "column_name", "column_names", "confidence_level", "keyword_mapping", "seed_sequence",
-           "whole_number"]
+__all__ = ["check_keywords", "column_name", "column_names", "confidence_level", "finite_column", "keyword_mapping",
+           "require_columns", "seed_sequence", "whole_number"]
 
 
 def _is_name(value: object) -> bool:
@@ -103,3 +103,26 @@ def check_keywords(given: Iterable[str], allowed: Iterable[str], where: str) -> 
                  for k in unknown for close in [difflib.get_close_matches(k, allowed, n=2)]]
         raise SpecificationError(f"{where} got unknown keyword argument(s) {', '.join(hints)}; "
                                  f"it takes {', '.join(allowed)}.")
+
+
+def require_columns(data: Any, names: Iterable[Any]) -> None:
+    """``SpecificationError`` naming the columns of ``names`` that ``data`` (a DataFrame) lacks."""
+    missing = [c for c in names if c not in data.columns]
+    if missing:
+        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+
+
+def finite_column(data: Any, name: Any, label: str, *, positive: bool = False) -> np.ndarray:
+    """A column of ``data`` as float64, ``PanelError`` naming it when a value is missing, non-numeric or
+    infinite (or, with ``positive``, not above zero)."""
+    import pandas as pd
+
+    require_columns(data, [name])
+    values = pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise PanelError(f"{label} column {name!r} has {int(bad.sum())} missing, non-numeric or infinite values.")
+    if positive and np.any(values <= 0):
+        raise PanelError(f"{label} column {name!r} has {int((values <= 0).sum())} non-positive values; it must be "
+                         "positive (logs are taken or the measure needs positive values).")
+    return values

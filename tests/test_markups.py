@@ -129,7 +129,7 @@ def test_monte_carlo_mean_markup_cobb_douglas_gross_output():
     E[exp(eps)] = exp(sigma_eps^2 / 2) = 1.00501 on average."""
     gaps, ratios = _monte_carlo(20)
     assert abs(gaps.mean()) < 3 * gaps.std(ddof=1) / np.sqrt(gaps.size)
-    assert abs(ratios.mean() - np.exp(0.1**2 / 2)) < 3 * ratios.std(ddof=1) / np.sqrt(ratios.size) + 1e-4
+    assert abs(ratios.mean() - np.exp(0.1**2 / 2)) < 3 * ratios.std(ddof=1) / np.sqrt(ratios.size)
 
 
 @pytest.mark.slow
@@ -240,24 +240,11 @@ def test_simulate_markups_rejects_impossible_parameters():
         nt.simulate_markups(10, 3, beta_mm=-0.5)
 
 
-def test_results_follow_the_contract():
-    import dataclasses
-    import pickle
-
-    import matplotlib.pyplot as plt
-
+def test_results_frames():
+    """The common contract (summary, plot, pickling, frozen diagnostics) is in tests/test_results_contract.py."""
     res = _hand(group="ind")
-    table = res.summary()
-    assert "sales_weighted" in table.as_text() and "\\begin{tabular}" in table.as_latex()
-    assert table.as_html().startswith('<div class="nqpf-tfp-summary"><table')
+    assert "sales_weighted" in res.summary().as_text()
     assert list(res.to_frame().columns) == ["entity", "time", "group", "elasticity", "share", "markup"]
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        res.diagnostics.nobs = 0
-    fig, ax = plt.subplots()
-    assert res.plot(ax=ax) is ax and ax.has_data()
-    plt.close(fig)
-    copy = pickle.loads(pickle.dumps(res))
-    pd.testing.assert_frame_equal(copy.aggregate, res.aggregate)
     frame = res.to_frame()
     frame.loc[:, "markup"] = 0.0  # a copy: the results do not change
     assert res.markups.iloc[0] == pytest.approx(1.5, rel=1e-14)

@@ -8,6 +8,7 @@ import pickle
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 
 import nqpf_tfp as nt
@@ -62,3 +63,33 @@ def test_diagnostics_keep_the_mapping_access_of_0_1_0(results):
     with pytest.raises(KeyError):
         d["optima"]
     assert set(d.to_dict()) == set(d.keys())
+
+
+def _analysis_results():
+    """One result of each family after the estimate: markups, a decomposition, a composite index."""
+    frame = pd.DataFrame({"firm": ["A", "B", "A", "B"], "year": [2000, 2000, 2001, 2001], "theta": 0.6,
+                          "sales": [10.0, 20.0, 30.0, 40.0], "cost": [4.0, 10.0, 12.0, 16.0],
+                          "w": [1.0, 2.0, 1.5, 2.5], "x": [1.0, 2.0, 3.0, 1.0]})
+    keys = {"entity": "firm", "time": "year"}
+    return {
+        "markups": nt.markups(frame, input="m", revenue="sales", cost="cost", elasticity="theta",
+                              correction="none", **keys),
+        "decomposition": nt.analysis.productivity_decomposition(frame, "w", "x", **keys),
+        "composite index": nt.indices.composite_index(frame, {"sales": "+", "cost": "-"}, **keys),
+    }
+
+
+@pytest.mark.parametrize("family", ["markups", "decomposition", "composite index"])
+def test_analysis_results_meet_the_contract(family):
+    res = _analysis_results()[family]
+    table = res.summary()
+    assert table.as_text().strip() and "\\begin{tabular}" in table.as_latex()
+    assert table.as_html().startswith('<div class="nqpf-tfp-summary"><table')
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(res.diagnostics, dataclasses.fields(res.diagnostics)[0].name, None)
+    fig, ax = plt.subplots()
+    assert res.plot(ax=ax) is ax and ax.has_data()
+    plt.close(fig)
+    frame = res.to_frame()
+    copy = pickle.loads(pickle.dumps(res))
+    pd.testing.assert_frame_equal(copy.to_frame(), frame)

@@ -48,7 +48,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name
+from ..arguments import column_name, finite_column, require_columns
 from ..errors import PanelError, SpecificationError
 from ..options import check_option
 from ..results import Diagnostics, TFPResults
@@ -164,9 +164,7 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
              "entity": column_name(entity, "entity"), "time": column_name(time, "time")}
     if group is not None:
         names["group"] = column_name(group, "group")
-    missing = [c for c in names.values() if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+    require_columns(data, names.values())
     panel = _Sorted.build(data, names)
     aggregate, mean = panel.aggregate, panel.mean
     counts = {"survivors": 0, "entrants": 0, "exiters": 0}
@@ -204,7 +202,7 @@ class _Sorted:
 
     @classmethod
     def build(cls, data: pd.DataFrame, names: dict[str, str]) -> _Sorted:
-        y, w = (_numbers(data, names[label], label) for label in ("tfp", "weight"))
+        y, w = (finite_column(data, names[label], label) for label in ("tfp", "weight"))
         if (w < 0).any():
             raise PanelError(f"weight column {names['weight']!r} has negative values.")
         keys = [names[k] for k in ("group", "entity", "time") if k in names]
@@ -239,14 +237,6 @@ class _Sorted:
         aggregate = pd.Series(np.bincount(cell, share * y, minlength=size)[codes], index=index)
         mean = pd.Series(np.bincount(cell, y, minlength=size)[codes] / count[codes], index=index)
         return cls(g, i, t, y, share, cell, np.asarray(groups), t0, n_times, len(firms), aggregate, mean)
-
-
-def _numbers(data: pd.DataFrame, column: str, label: str) -> np.ndarray:
-    values = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        raise PanelError(f"{label} column {column!r} has {int((~np.isfinite(values)).sum())} missing, non-numeric "
-                         "or infinite values.")
-    return values
 
 
 def _dynamic(panel: _Sorted, method: str) -> tuple[pd.DataFrame, dict[str, int]]:

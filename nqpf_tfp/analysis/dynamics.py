@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, whole_number
+from ..arguments import column_name, finite_column, require_columns, whole_number
 from ..errors import PanelError, SpecificationError
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
@@ -35,13 +35,8 @@ def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | No
     names = [column_name(tfp, "tfp"), column_name(entity, "entity"), column_name(time, "time")]
     if group is not None:
         names.append(column_name(group, "group"))
-    missing = [c for c in names if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
-    y = pd.to_numeric(data[tfp], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(y).all():
-        raise PanelError(f"tfp column {tfp!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or infinite "
-                         "values.")
+    require_columns(data, names)
+    y = finite_column(data, tfp, "tfp")
     t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(t).all() or np.any(t != np.round(t)):
         raise PanelError(f"time column {time!r} must hold whole periods (e.g. years).")

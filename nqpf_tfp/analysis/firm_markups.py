@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, seed_sequence, whole_number
+from ..arguments import column_name, finite_column, require_columns, seed_sequence, whole_number
 from ..errors import DroppedRowsWarning, MarkupWarning, PanelError, SpecificationError, warn
 from ..options import check_option
 from ..parallel import check_n_jobs
@@ -143,9 +143,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
         names["cost_weight"] = column_name(cost_weight, "cost_weight")
     if group is not None:
         names["group"] = column_name(group, "group")
-    absent = sorted({c for c in names.values() if c not in data.columns})
-    if absent:
-        raise SpecificationError(f"column(s) {absent} are not in the data; columns are {list(data.columns)}.")
+    require_columns(data, names.values())
     firm, period = _keys(data, entity, time, model)
 
     used = source.available.copy()
@@ -187,7 +185,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
                                          bootstrap, seed, n_jobs=n_jobs, backend=backend, progress=progress,
                                          label="markup bootstrap")
         report_failures(failed, bootstrap, on_failure)
-        ok = np.array([b not in {f for f, _ in failed} for b in range(bootstrap)])
+        ok = ~np.isin(np.arange(bootstrap), [b for b, _ in failed])
         if ok.sum() < 2:
             raise SpecificationError(f"only {int(ok.sum())} bootstrap replications succeeded; need at least 2.")
         with np.errstate(invalid="ignore"):
@@ -284,26 +282,16 @@ class _Source:
                 raise SpecificationError(f"elasticity must be finite, not {elasticity!r}.")
         else:
             name = column_name(elasticity, "elasticity")
-            theta = _column(data, name, "elasticity")
+            theta = finite_column(data, name, "elasticity")
         eps = np.zeros(n)
         if correction == "dlw":
             if residuals is None:
                 raise SpecificationError("correction='dlw' needs the first stage's output errors: pass "
                                          "residuals= (a column of eps_hat) or correction='none'.")
-            eps = _column(data, column_name(residuals, "residuals"), "residuals")
+            eps = finite_column(data, column_name(residuals, "residuals"), "residuals")
         elif residuals is not None:
             raise SpecificationError("residuals= is used only with correction='dlw'.")
         return cls(theta, eps, np.ones(n, dtype=bool), "given elasticities", value_added, -1)
-
-
-def _column(data: pd.DataFrame, name: str, label: str) -> np.ndarray:
-    if name not in data.columns:
-        raise SpecificationError(f"{label} column {name!r} is not in the data; columns are {list(data.columns)}.")
-    values = pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        raise PanelError(f"{label} column {name!r} has {int(bad.sum())} missing, non-numeric or infinite values.")
-    return values
 
 
 def _positive(data: pd.DataFrame, name: str, label: str, used: np.ndarray) -> np.ndarray:

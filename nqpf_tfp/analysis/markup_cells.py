@@ -26,6 +26,7 @@ class Cells:
     codes: np.ndarray  # (group, period) cell of each used row
     codes_all: np.ndarray  # period of each used row
     rows: np.ndarray  # positions of the used rows in the data
+    lookup: np.ndarray  # for every data row, its position among ``rows`` (-1: no markup)
     index: pd.Index  # labels of the cells
     periods: pd.Index
     n_groups: int
@@ -51,7 +52,9 @@ class Cells:
                                           names=[group or "group", "time"])
         if group is None:
             index = index.droplevel(0)
-        return cls(dense[codes], t_codes, rows, index, pd.Index(np.asarray(periods), name="time"), len(groups),
+        lookup = np.full(used.size, -1)
+        lookup[rows] = np.arange(rows.size)
+        return cls(dense[codes], t_codes, rows, lookup, index, pd.Index(np.asarray(periods), name="time"), len(groups),
                    group is not None)
 
     @property
@@ -110,9 +113,7 @@ class Replicate:
     def __call__(self, firms: np.ndarray) -> np.ndarray:
         rows, elasticities, eps = self.model.resample_elasticities(firms)
         pos = self.caller_positions[rows]
-        lookup = np.full(self.rev.size, -1)
-        lookup[self.cells.rows] = np.arange(self.cells.rows.size)
-        at = lookup[pos]
+        at = self.cells.lookup[pos]
         keep = at >= 0  # rows without a markup in the full sample stay out
         theta = elasticities[keep, self.position]
         share = self.cost[pos[keep]] / self.rev[pos[keep]]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ..arguments import column_name, column_names
+from ..arguments import column_name, column_names, finite_column, require_columns
 from ..errors import PanelError, SpecificationError
 from ..options import check_option
 from .panel_arrays import long_values
@@ -35,7 +35,7 @@ __all__ = ["beta_convergence", "sigma_convergence"]
 
 def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any = None) -> pd.DataFrame:
     """Standard deviation, coefficient of variation and sd of logs of ``value`` by (group and) period."""
-    frame = long_values(data, value, group if group is not None else time, time, positive=True)
+    frame = long_values(data, value, group, time, positive=True)
     keys = ["g", "t"] if group is not None else ["t"]
     grouped = frame.assign(logy=np.log(frame["y"])).groupby(keys, sort=True)
     out = pd.DataFrame({"sd": grouped["y"].std(), "cv": grouped["y"].std() / grouped["y"].mean(),
@@ -53,18 +53,10 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, 
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
     ctrl = list(column_names(controls, "controls"))
     names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time"), *ctrl]
-    missing = [c for c in names if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
-    frame = data[names].copy()
-    frame.columns = ["y", "i", "t", *[f"c{k}" for k in range(len(ctrl))]]
-    for col, label in zip(frame.columns[[0, *range(3, frame.shape[1])]], [value, *ctrl]):
-        v = pd.to_numeric(frame[col], errors="coerce")
-        if not np.isfinite(v).all():
-            raise PanelError(f"column {label!r} has missing, non-numeric or infinite values.")
-        frame[col] = v
-    if np.any(frame["y"] <= 0):
-        raise PanelError(f"value column {value!r} has non-positive values; growth rates need logs.")
+    require_columns(data, names)
+    frame = pd.DataFrame({"y": finite_column(data, value, "value", positive=True), "i": data[entity].to_numpy(),
+                          "t": data[time].to_numpy(),
+                          **{f"c{k}": finite_column(data, c, "control") for k, c in enumerate(ctrl)}})
     if frame.duplicated(["i", "t"]).any():
         raise PanelError(f"duplicate ({entity}, {time}) rows.")
     t = pd.to_numeric(frame["t"], errors="coerce")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names
+from ..arguments import column_names, require_columns
 from ..errors import PanelError, SpecificationError
 from . import scores as sc
 
@@ -43,9 +43,7 @@ def coupling_coordination(data: pd.DataFrame, subsystems: Sequence[Any], *,
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
     columns = list(column_names(subsystems, "subsystems"))
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+    require_columns(data, columns)
     u = data[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(u)
     if bad.any():

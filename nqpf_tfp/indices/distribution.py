@@ -143,7 +143,7 @@ def kernel_densities(data: pd.DataFrame, value: Any, *, time: Any, grid: np.ndar
     """
     from scipy.stats import gaussian_kde
 
-    frame = long_values(data, value, time, time, positive=False)
+    frame = long_values(data, value, None, time, positive=False)
     y = frame["y"].to_numpy()
     if isinstance(grid, (int, np.integer)):
         pad = 0.1 * (y.max() - y.min())

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name
+from ..arguments import column_name, require_columns
 from ..errors import PanelError, SpecificationError
 
 __all__ = ["Indicator", "IndicatorData", "IndicatorSystem"]
@@ -159,9 +159,7 @@ class IndicatorData:
             system = (IndicatorSystem.from_mapping(system) if isinstance(system, Mapping)
                       else IndicatorSystem(system))
         entity, time = column_name(entity, "entity"), column_name(time, "time")
-        missing = [c for c in [entity, time, *system.columns] if c not in data.columns]
-        if missing:
-            raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+        require_columns(data, [entity, time, *system.columns])
         for key in (entity, time):
             if data[key].isna().any():
                 raise PanelError(f"key column {key!r} has {int(data[key].isna().sum())} missing values.")

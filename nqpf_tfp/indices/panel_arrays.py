@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name
+from ..arguments import column_name, finite_column, require_columns
 from ..errors import PanelError, SpecificationError
 
 __all__ = ["Wide", "long_values", "spatial_matrix"]
@@ -27,15 +27,8 @@ class Wide:
         if not isinstance(data, pd.DataFrame):
             raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
         names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time")]
-        missing = [c for c in names if c not in data.columns]
-        if missing:
-            raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
-        y = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
-        if not np.isfinite(y).all():
-            raise PanelError(f"value column {value!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or "
-                             "infinite values.")
-        if positive and np.any(y <= 0):
-            raise PanelError(f"value column {value!r} has {int((y <= 0).sum())} non-positive values (logs are taken).")
+        require_columns(data, names)
+        y = finite_column(data, value, "value", positive=positive)
         if data.duplicated([entity, time]).any():
             raise PanelError(f"{int(data.duplicated([entity, time]).sum())} duplicate ({entity}, {time}) rows.")
         e_codes, entities = pd.factorize(data[entity], sort=True)
@@ -90,24 +83,19 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
 
 
 def long_values(data: pd.DataFrame, value: Any, group: Any, time: Any, positive: bool) -> pd.DataFrame:
-    """``y`` (checked finite, and positive when asked), group ``g`` and period ``t`` (0 without ``time``)."""
+    """``y`` (checked finite, and positive when asked), group ``g`` and period ``t`` (0 without ``group`` or
+    ``time``)."""
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
-    names = {"value": column_name(value, "value"), "group": column_name(group, "group")}
+    names = {"value": column_name(value, "value")}
+    if group is not None:
+        names["group"] = column_name(group, "group")
     if time is not None:
         names["time"] = column_name(time, "time")
-    missing = [c for c in names.values() if c not in data.columns]
-    if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
-    y = pd.to_numeric(data[names["value"]], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(y).all():
-        raise PanelError(f"value column {value!r} has {int((~np.isfinite(y)).sum())} missing, non-numeric or "
-                         "infinite values.")
-    if positive and np.any(y <= 0):
-        raise PanelError(f"value column {value!r} has {int((y <= 0).sum())} non-positive values; the Gini and "
-                         "Theil indices need positive values.")
-    if data[names["group"]].isna().any():
+    require_columns(data, names.values())
+    y = finite_column(data, names["value"], "value", positive=positive)
+    if group is not None and data[names["group"]].isna().any():
         raise PanelError(f"group column {group!r} has {int(data[names['group']].isna().sum())} missing values "
                          "(a unit without a region): complete the region map.")
-    return pd.DataFrame({"y": y, "g": data[names["group"]].to_numpy(),
+    return pd.DataFrame({"y": y, "g": data[names["group"]].to_numpy() if group is not None else 0,
                          "t": data[names["time"]].to_numpy() if time is not None else 0})

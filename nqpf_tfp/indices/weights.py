@@ -83,7 +83,7 @@ def critic(z: np.ndarray, names: list, *, correlation: str = "signed", contrast:
     else:
         spread = sd
     c = spread * conflict
-    if not c.sum() > 0:
+    if not conflict.max() > 1e-10:  # every correlation is +1 up to rounding: the weights would be rounding noise
         raise EstimationError("CRITIC: every indicator is perfectly correlated with the others; weights undefined.")
     return c / c.sum()
 

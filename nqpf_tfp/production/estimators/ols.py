@@ -68,8 +68,9 @@ class OLS(_LeastSquares):
 
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         x = np.column_stack([np.ones(data.n), self._regressors(data)])
-        check_rank(x, self._param_names(), "OLS")
-        fit = ols(data.y, x, cov_type=cov_type, clusters=data.codes)
+        gram = x.T @ x
+        check_rank(x, self._param_names(), "OLS", gram)
+        fit = ols(data.y, x, cov_type=cov_type, clusters=data.codes, gram=gram)
         elasticities, weights = self._translog(data, fit.params[1:])
         return Estimate(fit.params, data.y - x[:, 1:] @ fit.params[1:], data.n, fit.cov, elasticities=elasticities,
                         rts_weights=None if weights is None else np.r_[0.0, weights])
@@ -101,9 +102,10 @@ class FixedEffects(_LeastSquares):
         stacked = np.column_stack([data.y, x])
         stacked -= np.repeat(np.add.reduceat(stacked, starts, axis=0) / counts[:, None], counts, axis=0)
         yw, xw = stacked[:, 0], stacked[:, 1:]
-        check_rank(xw, self._param_names(), "FixedEffects (within-firm variation)")
+        gram = xw.T @ xw
+        check_rank(xw, self._param_names(), "FixedEffects (within-firm variation)", gram)
         fit = ols(yw, xw, cov_type=cov_type, clusters=data.codes, df_absorbed=int(counts.size),
-                  cluster_scale="linearmodels")
+                  cluster_scale="linearmodels", gram=gram)
         elasticities, weights = self._translog(data, fit.params)
         return Estimate(fit.params, data.y - x @ fit.params, data.n, fit.cov, elasticities=elasticities,
                         rts_weights=weights)

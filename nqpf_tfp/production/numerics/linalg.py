@@ -29,19 +29,20 @@ class LinearFit:
     resid: np.ndarray
 
 
-def check_rank(x: np.ndarray, names: list[str], what: str) -> None:
+def check_rank(x: np.ndarray, names: list[str], what: str, gram: np.ndarray | None = None) -> None:
     """Raise naming the first column that is a linear combination of earlier ones.
 
     A column fails when the diagonal of R in the QR decomposition of the design with unit-length
     columns falls below ``max(n, k) * eps * 1e3``. That diagonal, squared, is the column's residual
     after projection on the earlier ones, never below the smallest eigenvalue of the scaled Gram
     matrix ``X'X``; so when that eigenvalue clears the tolerance (the usual case) one pass of
-    cross-products settles it, and the QR runs only to name the culprit.
+    cross-products settles it, and the QR runs only to name the culprit. ``gram``: ``X'X`` when the
+    caller has it (the least-squares fit that follows reuses it).
     """
     if x.shape[0] < x.shape[1]:
         raise EstimationError(f"{what}: {x.shape[0]} observations for {x.shape[1]} coefficients.")
     tol = max(x.shape) * np.finfo(float).eps * 1e3
-    gram = x.T @ x
+    gram = x.T @ x if gram is None else gram
     scale = np.sqrt(np.diag(gram).copy())
     scale[scale == 0] = 1.0
     smallest = np.linalg.eigvalsh(gram / np.outer(scale, scale))[0] if x.shape[1] else 1.0
@@ -135,7 +136,8 @@ def n_clusters(clusters: np.ndarray) -> int:
     return int(np.count_nonzero(np.bincount(clusters)))
 
 
-def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def least_squares(x: np.ndarray, y: np.ndarray, gram: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, int]:
     """Least-squares coefficients, ``X'X`` and the rank of ``X``, from the cross-products.
 
     Cholesky on the column-scaled normal equations, then one step of iterative refinement on the
@@ -145,7 +147,7 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     """
     from scipy.linalg import LinAlgError, cho_factor, cho_solve
 
-    gram = x.T @ x
+    gram = x.T @ x if gram is None else gram
     scale = np.sqrt(np.diag(gram).copy())
     scale[scale == 0] = 1.0
     try:
@@ -166,6 +168,7 @@ def ols(
     clusters: np.ndarray | None,
     df_absorbed: int = 0,
     cluster_scale: str = "stata",
+    gram: np.ndarray | None = None,
 ) -> LinearFit:
     """OLS with unadjusted, HC1 or entity-clustered covariance.
 
@@ -175,7 +178,7 @@ def ols(
     G/(G-1) (n-1)/(n-k) (Stata, statsmodels); ``"linearmodels"`` by n/(n-k)
     (linearmodels' PanelOLS).
     """
-    params, gram, _ = least_squares(x, y)
+    params, gram, _ = least_squares(x, y, gram)
     resid = y - x @ params
     n, k = x.shape
     df_resid = n - k - df_absorbed
