@@ -12,6 +12,8 @@ memory allocated during the fit. Per estimator it also prints the growth exponen
 output on the degree-3 polynomial of (l, k, m) over the same rows (the yardstick: a fit
 should cost a small multiple of it).
 
+GNR runs on ``nt.datasets.simulate_gnr`` panels (gross output, labour and capital fixed, intermediates
+flexible, their revenue share), the point estimate alone (its standard errors are bootstrapped).
 Olley-Pakes uses the intermediate input as its proxy here (simulate_acf has no investment
 column); the timing does not depend on which monotone proxy is used. Timing lives here, not in
 the tests.
@@ -30,7 +32,7 @@ import warnings
 
 import numpy as np
 
-ESTIMATORS = ("growth", "lstsq", "OLS", "OlleyPakes", "LevinsohnPetrin", "Wooldridge", "ACF")
+ESTIMATORS = ("growth", "lstsq", "OLS", "OlleyPakes", "LevinsohnPetrin", "Wooldridge", "ACF", "GNR")
 
 
 def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
@@ -39,7 +41,8 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
     from nqpf_tfp.production.numerics.basis import polynomial
 
     warnings.simplefilter("ignore")
-    panel = nt.datasets.simulate_acf(max(n_rows // 10, 1), 10, seed=0)
+    simulate = nt.datasets.simulate_gnr if name == "GNR" else nt.datasets.simulate_acf
+    panel = simulate(max(n_rows // 10, 1), 10, seed=0)
     kw = {"entity": "firm", "time": "year"}
 
     def run() -> None:
@@ -51,12 +54,12 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
             np.linalg.lstsq(x, panel["y"].to_numpy(), rcond=None)
         else:
             cls = getattr(nt, name)
-            args = ("y", "l", "k") if name == "OLS" else ("y", "l", "k", "m")
+            args = {"OLS": ("y", "l", "k"), "GNR": ("y", ["l", "k"], "m", "share")}.get(name, ("y", "l", "k", "m"))
             model = cls(panel, *args, **kw)  # construction (validation, sorting) is part of the time
             if bootstrap:
                 model.fit(bootstrap=bootstrap, seed=0, n_jobs=parallel[0], backend=parallel[1])
-            elif name in ("OlleyPakes", "LevinsohnPetrin"):
-                model.point_estimates()  # no analytic SE: the point estimate alone
+            elif name in ("OlleyPakes", "LevinsohnPetrin", "GNR"):
+                model.point_estimates()  # the point estimate alone (GNR: no analytic SE)
             else:
                 model.fit()  # with the analytic (clustered) standard errors
 

@@ -63,6 +63,9 @@ def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
         memory = nt.ACF(panel, "y", "l", "k", "m", **kw).fit()
         remote = nt.ACF(ddf, "y", "l", "k", "m", **kw).fit()
     assert ddf.npartitions == 3 and remote.diagnostics["partitions"] == 3
+    # each pass over the partitions is timed, in the order run
+    assert [what for what, _ in remote.diagnostics["passes"]] == ["first", "statistics", "response", "sandwich"]
+    assert all(seconds > 0 for _, seconds in remote.diagnostics["passes"])
     np.testing.assert_allclose(remote.params, memory.params, rtol=0, atol=1e-10)
     np.testing.assert_allclose(remote.cov, memory.cov, rtol=1e-8, atol=1e-14)
     assert remote.nobs == memory.nobs and remote.diagnostics["n_entities"] == 600

@@ -69,6 +69,8 @@ class ProductionDiagnostics(Diagnostics):
     bootstrap_resampling: str | None = None
     #: out of core: partitions of the Dask DataFrame
     partitions: int | None = None
+    #: out of core: each pass over the partitions, as (what it computed, wall-clock seconds), in order
+    passes: tuple[tuple[str, float], ...] | None = None
     #: Wooldridge systems: instruments and parameters of the stacked system
     instruments: int | None = None
     parameters: int | None = None

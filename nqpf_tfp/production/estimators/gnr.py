@@ -42,40 +42,49 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import cholesky, solve_triangular
 from scipy.stats import qmc
 
 from ...errors import EstimationError, SpecificationError
 from ...options import check_option
 from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
-from ..gmm.markov import MarkovGMM, distinct_optima, refine
+from ..gmm.markov import distinct_optima, refine
+from ..gmm.moments import MarkovMoments, Reparametrised
 from ..numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
+from ..numerics.linalg import least_squares
 from ..spec import ModelData
 from .base import ProductionEstimator
 
 __all__ = ["GNR", "share_regression"]
 
 
-def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, max_iter: int = 500
-                     ) -> tuple[np.ndarray, int]:
+def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, max_iter: int = 500,
+                     weights: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """Nonlinear least squares of ``share`` on ``ln(design @ gamma)`` by damped Gauss-Newton.
 
     Starts from the OLS of ``share`` on ``design`` with the constant raised so
-    that ``D > 0`` everywhere (as gnrprod does). Returns ``gamma`` and the
-    number of iterations.
+    that ``D > 0`` everywhere (as gnrprod does). ``weights`` (e.g. bootstrap
+    multiplicities) weight the squared residuals, as repeating the rows would.
+    Returns ``gamma`` and the number of iterations.
     """
-    gamma, *_ = np.linalg.lstsq(design, share, rcond=None)
+    root = None if weights is None else np.sqrt(np.asarray(weights, dtype=float))
+
+    def weighted(a: np.ndarray) -> np.ndarray:
+        return a if root is None else (a * root[:, None] if a.ndim == 2 else a * root)
+
+    gamma, *_ = np.linalg.lstsq(weighted(design), weighted(share), rcond=None)
     fitted = design[:, 1:] @ gamma[1:]
     gamma[0] = 0.1 - fitted.min()
 
     def ssr(g: np.ndarray) -> float:
         d = design @ g
-        return float(np.sum((share - np.log(d)) ** 2)) if np.all(d > 0) else np.inf
+        return float(np.sum(weighted(share - np.log(d)) ** 2)) if np.all(d > 0) else np.inf
 
     current = ssr(gamma)
     for it in range(1, max_iter + 1):
         d = design @ gamma
-        step, *_ = np.linalg.lstsq(design / d[:, None], share - np.log(d), rcond=None)
+        step, *_ = np.linalg.lstsq(weighted(design / d[:, None]), weighted(share - np.log(d)), rcond=None)
         factor = 1.0
         while factor > 1e-10:
             trial = gamma + factor * step
@@ -179,41 +188,59 @@ class GNR(ProductionEstimator):
 
     # --------------------------------------------------------- estimate
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
-        share = data.extra[self.share_column]
+        return self._stages(data)
+
+    def _stages(self, data: ModelData, weights: np.ndarray | None = None,
+                alpha_start: np.ndarray | None = None) -> Estimate:
+        """Both stages on all rows, or on the rows of positive ``weights`` weighted by them.
+
+        With ``alpha_start`` the second stage is one local search from it (a
+        bootstrap replication from the full-sample root); otherwise the
+        multi-start search of :meth:`_solve`.
+        """
+        drawn = slice(None) if weights is None else np.flatnonzero(weights)
+        w = None if weights is None else np.asarray(weights, dtype=float)[drawn]
+        share = data.extra[self.share_column][drawn]
         share = np.log(share) if self.spec.take_logs else share
-        fixed, flex = data.state, data.proxy[:, 0]
+        fixed, flex, y = data.state[drawn], data.proxy[drawn, 0], data.y[drawn]
         inputs = np.column_stack([fixed, flex])
         n_fixed = fixed.shape[1]
 
         # 1. share regression: s = ln D - eps
         degree = self.spec.poly_degree
         design = np.ascontiguousarray(monomials(inputs, degree))  # constant first
-        gamma, iterations = share_regression(share, design)
+        gamma, iterations = share_regression(share, design, weights=w)
         eps = np.log(design @ gamma) - share
-        scale = float(np.mean(np.exp(eps)))
+        scale = float(np.average(np.exp(eps), weights=w))
         gamma = gamma / scale
         flex_elasticity = design @ gamma
         # 2. integral of the elasticity over ln m, and Y = y - eps - integral = C(x) + omega
         divisors = monomial_table(n_fixed + 1, degree)[0][:, -1] + 1.0  # power of m in each term, + 1
         integral = (design @ (gamma / divisors)) * flex
-        big_y = data.y - eps - integral
+        big_y = y - eps - integral
 
-        # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C
+        # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C; from sufficient statistics
         c_terms = polynomial(fixed, self.constant_degree)
-        lag = data.lag(1)
-        rows, prev = np.flatnonzero(lag.valid), lag.index[lag.valid]
+        rows, prev = self._lag_rows(data, weights)
         if rows.size <= c_terms.shape[1] + self.spec.markov_degree + 1:
             raise EstimationError(f"GNR: only {rows.size} firm-years with a previous year.")
-        problem = MarkovGMM(big_y[rows], big_y[prev], c_terms[rows], c_terms[prev], c_terms[rows],
-                            self.spec.markov_degree, data.codes[rows], weight="centred")
-        ols, *_ = np.linalg.lstsq(np.column_stack([np.ones(data.n), c_terms]), big_y, rcond=None)
-        start = ols[1:]
-        if self.second_stage == "gnrprod":
-            problem.set_weight(np.eye(start.size) / rows.size)  # criterion = sum of squared mean moments
-            alpha, objective, _ = r_optim_bfgs(problem.criterion, start)
-            distinct = [(alpha, objective)]
+        w_rows = None if w is None else w[rows]
+        problem = self._second_stage(big_y, c_terms, rows, prev, w_rows)
+        if alpha_start is not None:
+            alpha = refine(problem, alpha_start)
+            if alpha is None:
+                raise EstimationError("GNR bootstrap replication: the local search from the full-sample root failed.")
+            objective, distinct = problem.criterion(alpha), []
         else:
-            alpha, objective, distinct = self._solve(problem, start)
+            x1 = np.column_stack([np.ones(y.size), c_terms])
+            start = least_squares(x1 if w is None else x1 * np.sqrt(w)[:, None],
+                                  big_y if w is None else big_y * np.sqrt(w))[0][1:]
+            if self.second_stage == "gnrprod":
+                problem.set_weight(np.eye(start.size) / rows.size)  # criterion = sum of squared mean moments
+                alpha, objective, _ = r_optim_bfgs(problem.criterion, start)
+                distinct = [(alpha, objective)]
+            else:
+                alpha, objective, distinct = self._solve(problem, start)
 
         # elasticities per observation
         fixed_el = np.column_stack([
@@ -222,10 +249,10 @@ class GNR(ProductionEstimator):
             for v in range(n_fixed)
         ])
         elasticities = np.column_stack([fixed_el, flex_elasticity])
-        tfp = data.y - integral - c_terms @ alpha
+        tfp = y - integral - c_terms @ alpha
         diag: dict[str, Any] = {
             "share_coefficients": gamma, "share_iterations": iterations,
-            "share_ssr": float(np.sum(eps**2)), "mean_exp_eps": scale,
+            "share_ssr": float(np.sum(eps**2 if w is None else w * eps**2)), "mean_exp_eps": scale,
             "constant_coefficients": alpha, "objective": objective,
             "optima": [{"params": tuple(float(x) for x in np.round(t, 6)), "objective": v} for t, v in distinct],
             "estimation_nobs": int(rows.size),
@@ -234,16 +261,75 @@ class GNR(ProductionEstimator):
         if np.any(flex_elasticity <= 0):
             warn.append(f"GNR: the flexible input's elasticity is not positive in {int(np.sum(flex_elasticity <= 0))} "
                         "rows; the share polynomial may be too flexible.")
-        return Estimate(elasticities.mean(axis=0), tfp, data.n, None, elasticities=elasticities,
+        return Estimate(np.average(elasticities, axis=0, weights=w), tfp, data.n, None, elasticities=elasticities,
                         first_stage_residuals=eps, diagnostics=diag, warnings=warn)
 
-    def _solve(self, problem: MarkovGMM, start: np.ndarray) -> tuple[np.ndarray, float, list[tuple[np.ndarray, float]]]:
+    def _second_stage(self, big_y: np.ndarray, c_terms: np.ndarray, rows: np.ndarray, prev: np.ndarray,
+                      w_rows: np.ndarray | None) -> Reparametrised:
+        """The second-stage criterion in ``alpha``, read from sufficient statistics (one pass over the rows).
+
+        The statistics are sums of powers of ``omega_{t-1}``, expanded in the
+        terms of ``C``; raw terms (``k^3`` of log capital, say) would cancel
+        most digits in those expansions, so they are built on the terms
+        centred and whitened, ``(q - mean) R^-1`` with ``R'R`` their
+        covariance, and the criterion is mapped back to ``alpha``
+        (:class:`~..gmm.moments.Reparametrised`). The weight is the inverse of
+        the centred instruments' cross-products (the moments are those of the
+        centred terms, as the innovation has mean zero).
+        """
+        z = c_terms[rows]
+        mean = np.average(z, axis=0, weights=w_rows)
+        centred = z - mean
+        cross = centred.T @ (centred if w_rows is None else centred * w_rows[:, None])
+        r = cholesky(cross / (rows.size if w_rows is None else w_rows.sum()), lower=False)  # cov = R'R
+        white = solve_triangular(r, (c_terms - mean).T, trans="T").T  # (q - mean) R^-1
+        inner = MarkovMoments(big_y[rows], big_y[prev], white[rows], white[prev], white[rows],
+                              self.spec.markov_degree, weights=w_rows)
+        problem = Reparametrised(inner, r)
+        problem.set_weight(np.linalg.inv(cross))
+        return problem
+
+    @staticmethod
+    def _lag_rows(data: ModelData, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows with a previous year and those previous rows, as positions among the (drawn) rows."""
+        lag = data.lag(1)
+        rows, prev = np.flatnonzero(lag.valid), lag.index[lag.valid]
+        if weights is None:
+            return rows, prev
+        drawn = weights > 0
+        position = np.cumsum(drawn) - 1  # a drawn row's position among the drawn rows
+        keep = drawn[rows]  # a firm is drawn whole: its previous rows are drawn with it
+        return position[rows[keep]], position[prev[keep]]
+
+    # --------------------------------------------------------- bootstrap
+    def _reweights(self) -> bool:
+        return self.second_stage == "gmm"
+
+    def _replicate(self, firms: np.ndarray) -> np.ndarray:
+        """One bootstrap replication with firm weights instead of copied rows.
+
+        Both stages are re-estimated on the drawn firms' rows weighted by how
+        often each firm was drawn: the share regression by weighted Gauss-Newton,
+        the second stage from weighted sufficient statistics, refined from the
+        full-sample root. ``second_stage="gnrprod"`` copies rows instead (its
+        optimiser's path, not a root, is what it reproduces).
+        """
+        if not self._reweights():
+            return super()._replicate(firms)
+        assert self._full is not None
+        data = self._data
+        weights = np.bincount(firms, minlength=data.n_entities).astype(float)[data.codes]
+        return self._stages(data, weights, self._full.diagnostics["constant_coefficients"]).params
+
+    def _solve(self, problem: Reparametrised, start: np.ndarray
+               ) -> tuple[np.ndarray, float, list[tuple[np.ndarray, float]]]:
         """Roots of the second-stage moments from the OLS start and a Sobol design around it; the lowest first."""
         spread = np.maximum(np.abs(start), 0.05)  # the design: OLS +- its own size
         design_pts = qmc.scale(qmc.Sobol(start.size, scramble=True, seed=np.random.default_rng(0)).random(self.starts),
                                start - spread, start + spread)
         candidates = np.vstack([start[None, :], design_pts])
-        values = np.array([problem.criterion(c) for c in candidates])
+        moments, _ = problem.evaluate(candidates)  # the whole design in one batch
+        values = np.sum((moments @ problem.root) ** 2, axis=1) / problem.nobs
         chosen = np.unique(np.r_[0, np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]])
         refined = (refine(problem, candidates[i], 100) for i in chosen)
         optima = [(t, problem.criterion(t)) for t in refined if t is not None]

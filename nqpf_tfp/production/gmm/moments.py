@@ -29,9 +29,13 @@ import numpy as np
 from ..numerics.basis import monomial_table, monomials
 from .markov import GMMCriterion
 
-__all__ = ["MarkovMoments", "complex_steps"]
+__all__ = ["MarkovMoments", "Reparametrised", "complex_steps"]
 
 _CELLS = 1 << 18  # rows x monomials per chunk (2 MB of float64: the chunk stays in cache)
+_GRAM_CELLS = 1 << 20  # larger chunks for the Gram matrix: BLAS is faster on longer products
+# build the sums of the degree-2D monomials from the Gram matrix of the degree-D ones (a BLAS
+# product) when there are this many times more of them than of the degree-D ones
+_GRAM_RATIO = 4
 
 
 @lru_cache(maxsize=32)
@@ -41,6 +45,26 @@ def _multinomial(n_vars: int, degree: int) -> np.ndarray:
     coef = np.array([factorial(int(e.sum())) / np.prod([factorial(int(k)) for k in e]) for e in exponents])
     coef.setflags(write=False)
     return coef
+
+
+@lru_cache(maxsize=32)
+def _levels(n_vars: int, degree: int) -> tuple[slice, ...]:
+    """The positions of the monomials of degree 1, 2, ..., ``degree`` (contiguous: the table is by degree)."""
+    counts = np.bincount(monomial_table(n_vars, degree)[0].sum(axis=1), minlength=degree + 1)
+    ends = np.cumsum(counts)
+    return tuple(slice(int(ends[d - 1]), int(ends[d])) for d in range(1, degree + 1))
+
+
+@lru_cache(maxsize=32)
+def _gram_pairs(n_vars: int, degree: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each monomial of degree <= 2D, two of degree <= D whose product it is (positions in the table)."""
+    exponents = monomial_table(n_vars, 2 * degree)[0]
+    low = {tuple(e): i for i, e in enumerate(exponents) if e.sum() <= degree}
+    left, right = np.zeros(len(exponents), dtype=int), np.zeros(len(exponents), dtype=int)
+    for i, e in enumerate(exponents):
+        first = np.minimum(e, np.maximum(degree - np.r_[0, np.cumsum(e)[:-1]], 0))  # degree <= D, greedily
+        left[i], right[i] = low[tuple(first)], low[tuple(e - first)]
+    return left, right
 
 
 class MarkovMoments(GMMCriterion):
@@ -58,23 +82,31 @@ class MarkovMoments(GMMCriterion):
         The points ``v_p`` and ``v_t`` are centred on; default their (weighted)
         means. Statistics of row blocks accumulated with one common centre
         add up (:meth:`combine`): the map-reduce of the out-of-core path.
+    gram : bool, optional
+        Accumulate the sums of the degree-``2D`` monomials as the Gram
+        matrix of the degree-``D`` ones (one BLAS product per chunk) rather
+        than building them row by row; default: when there are many more of
+        them (many production terms, as GNR's constant of integration has).
+        The sums are the same; only rounding differs.
     """
 
     def __init__(self, phi_t: np.ndarray, phi_p: np.ndarray, x_t: np.ndarray, x_p: np.ndarray, z: np.ndarray,
                  degree: int, weights: np.ndarray | None = None,
-                 centre: tuple[np.ndarray, np.ndarray] | None = None) -> None:
-        self._accumulate(np.column_stack([phi_t, x_t]), np.column_stack([phi_p, x_p]), z, degree, weights, centre)
+                 centre: tuple[np.ndarray, np.ndarray] | None = None, gram: bool | None = None) -> None:
+        self._accumulate(np.column_stack([phi_t, x_t]), np.column_stack([phi_p, x_p]), z, degree, weights, centre,
+                         gram)
 
     @classmethod
     def from_points(cls, v_t: np.ndarray, v_p: np.ndarray, z: np.ndarray, degree: int,
                     weights: np.ndarray | None = None) -> MarkovMoments:
         """From ``v = (phi, x)`` already side by side (Fortran order spares a copy per chunk)."""
         out = cls.__new__(cls)
-        out._accumulate(v_t, v_p, z, degree, weights, None)
+        out._accumulate(v_t, v_p, z, degree, weights, None, None)
         return out
 
     def _accumulate(self, v_t: np.ndarray, v_p: np.ndarray, z: np.ndarray, degree: int,
-                    weights: np.ndarray | None, centre: tuple[np.ndarray, np.ndarray] | None) -> None:
+                    weights: np.ndarray | None, centre: tuple[np.ndarray, np.ndarray] | None,
+                    gram: bool | None) -> None:
         w8 = None if weights is None else np.asarray(weights, dtype=float)
         self.n = float(v_t.shape[0] if w8 is None else w8.sum())
         q = v_p.shape[1]
@@ -92,21 +124,31 @@ class MarkovMoments(GMMCriterion):
         self.m_z = np.zeros((low.size, z.shape[1]))
         self.zv = np.zeros((z.shape[1], q))
         self.vv = np.zeros((q, q))
-        chunk = max(1024, _CELLS // k_all)
-        buffer = np.empty((min(chunk, v_t.shape[0]), k_all), order="F")
+        by_gram = _GRAM_RATIO * low.size < k_all if gram is None else gram
+        width = low.size if by_gram else k_all
+        gram_low = np.zeros((low.size, low.size)) if by_gram else None
+        chunk = max(1024, (_GRAM_CELLS if by_gram else _CELLS) // width)
+        buffer = np.empty((min(chunk, v_t.shape[0]), width), order="F")
+        root_w = None if w8 is None or not by_gram else np.sqrt(w8)
         for start in range(0, v_t.shape[0], chunk):
             sl = slice(start, start + chunk)
-            mono = monomials(v_p[sl] - self.centre, 2 * degree, buffer)
+            mono = monomials(v_p[sl] - self.centre, degree if by_gram else 2 * degree, buffer)
             vt = v_t[sl] - self.centre_t
             # weights go on the few columns of v_t and z, not on the many monomials
             wvt, wz = (vt, z[sl]) if w8 is None else (vt * w8[sl, None], z[sl] * w8[sl, None])
-            self.m_all += mono.sum(axis=0) if w8 is None else w8[sl] @ mono
             lowm = mono[:, :low.size]  # monomials are ordered by degree: the low ones are a prefix (a view)
+            if gram_low is not None:
+                scaled = lowm if root_w is None else lowm * root_w[sl, None]
+                gram_low += scaled.T @ scaled  # every sum w^alpha, |alpha| <= 2D, as w^beta w^gamma
+            else:
+                self.m_all += mono.sum(axis=0) if w8 is None else w8[sl] @ mono
             both = lowm.T @ np.column_stack([wvt, wz])  # one product for m_t and m_z
             self.m_t += both[:, :q]
             self.m_z += both[:, q:]
             self.zv += wz.T @ vt
             self.vv += wvt.T @ vt
+        if gram_low is not None:
+            self.m_all = gram_low[_gram_pairs(q, degree)]
         self.set_weight(np.eye(z.shape[1]))
 
     def _tables(self, q: int, degree: int) -> None:
@@ -118,6 +160,16 @@ class MarkovMoments(GMMCriterion):
         assert np.array_equal(self.low, np.arange(self.low.size))  # ordered by degree: a prefix
         self.by_degree = (self.degree_of[:, None] == np.arange(2 * degree + 1)).astype(float)
         self.low_by_degree = self.by_degree[self.low, :degree + 1]
+
+    def _powers(self, a: np.ndarray) -> np.ndarray:
+        """``r!/alpha! a^alpha`` for every monomial, rows of ``a`` a batch: degree by degree, each
+        monomial its parent's power times one coordinate (one product each, not a power per variable)."""
+        _, parent, var, _ = monomial_table(a.shape[1], 2 * self.degree)
+        out = np.empty((a.shape[0], parent.size), dtype=a.dtype)
+        out[:, 0] = 1.0
+        for level in _levels(a.shape[1], 2 * self.degree):
+            out[:, level] = out[:, parent[level]] * a[:, var[level]]
+        return out * self.coef
 
     @property
     def nobs(self) -> float:  # type: ignore[override]
@@ -143,7 +195,7 @@ class MarkovMoments(GMMCriterion):
         """
         d = self.degree
         a = np.r_[1.0, -np.asarray(theta, dtype=float)]
-        powers = np.prod(a[None, :] ** self.exponents, axis=1) * self.coef
+        powers = self._powers(a[None, :])[0]
         sums = (powers * self.m_all) @ self.by_degree
         sd = float(np.sqrt(max(sums[2], 0.0) / self.n)) or 1.0
         scale = sd ** -np.arange(2 * d + 1)
@@ -173,7 +225,7 @@ class MarkovMoments(GMMCriterion):
         d = self.degree
         thetas = np.asarray(thetas)
         a = np.column_stack([np.ones(thetas.shape[0]), -thetas])  # (P, q)
-        powers = np.prod(a[:, None, :] ** self.exponents[None], axis=2) * self.coef  # r!/alpha! a^alpha
+        powers = self._powers(a)  # r!/alpha! a^alpha
         sums = (powers * self.m_all) @ self.by_degree  # (P, 2D+1): sum (w'a)^r
         sd = np.sqrt(np.maximum(sums[:, 2].real, 0.0) / self.n)
         sd = np.where(sd > 0, sd, 1.0)
@@ -205,3 +257,33 @@ def complex_steps(theta: np.ndarray) -> np.ndarray:
     """
     theta = np.asarray(theta, dtype=float)
     return theta[None, :] + 1j * COMPLEX_STEP * np.eye(theta.size)
+
+
+class Reparametrised(GMMCriterion):
+    """The criterion of ``inner`` in the coordinates ``theta = R^-1 theta_inner``.
+
+    With ``inner`` built on the terms ``x R^-1`` (for instance centred and
+    whitened polynomial terms, whose powers the sufficient statistics can
+    expand without cancelling digits) and instruments ``z R^-1``, ``xi`` is the
+    same at ``theta`` and ``R theta``, and the moments map as ``Z'xi = R' (Z R^-1)'xi``:
+    roots, criterion (with the weight set here) and Jacobian are those of the
+    original problem.
+    """
+
+    def __init__(self, inner: MarkovMoments, r: np.ndarray) -> None:
+        self.inner, self.r = inner, r
+
+    @property
+    def nobs(self) -> float:  # type: ignore[override]
+        return self.inner.nobs
+
+    def evaluate(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As :meth:`MarkovMoments.evaluate`, at a batch of thetas (rows) in these coordinates."""
+        moments, variance = self.inner.evaluate(np.asarray(thetas) @ self.r.T)
+        return moments @ self.r, variance
+
+    def moments(self, theta: np.ndarray) -> np.ndarray:
+        return self.r.T @ self.inner.moments(self.r @ theta)
+
+    def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
+        return self.r.T @ self.inner.moments_jacobian(self.r @ theta) @ self.r

@@ -30,7 +30,7 @@ from ..gmm.markov import GMMCriterion
 from ..gmm.moments import MarkovMoments
 from ..inference.sandwich import sandwich_from_parts, sandwich_parts
 from ..numerics.basis import translog_elasticities, translog_rts_weights
-from .common import PartitionedModel, map_partitions, model_frame, totals
+from .common import PartitionedModel, Passes, model_frame, totals
 
 __all__ = ["PartitionedACF", "fit_acf_partitioned"]
 
@@ -98,7 +98,7 @@ class _Blocks(GMMCriterion):
     """The ACF problem of a partitioned panel: what :func:`solve_acf` needs, from summed passes."""
 
     def __init__(self, acf: PartitionedACF, ddf: Any) -> None:
-        self.acf, self.parts = acf, ddf.to_delayed()
+        self.acf, self.passes = acf, Passes(ddf)
         total = totals(self._map(_first_pass), acf.model.spec.entity)
         if total["n"] <= total["zz"].shape[0] + acf.settings.markov_degree + 1:
             raise EstimationError(f"ACF: only {total['n']} firm-years with the lags the moments need.")
@@ -116,7 +116,7 @@ class _Blocks(GMMCriterion):
         self.set_weight(np.linalg.inv(total["zz"]))  # the search reads it here; fast supplies the moments
 
     def _map(self, func: Callable[..., Any], *args: Any) -> list[Any]:
-        return map_partitions(self.parts, func, self.acf, *args)
+        return self.passes.run(func, self.acf, *args)
 
     def moments(self, theta: np.ndarray) -> np.ndarray:
         return self.fast.moments(theta)
@@ -150,6 +150,7 @@ def fit_acf_partitioned(acf: PartitionedACF, ddf: Any) -> Estimate:
         rts = np.r_[translog_rts_weights(problem.input_means), np.zeros(problem.n_ctrl)]
     diag = {"objective": solution.objective, "starts": solution.starts, "refined": acf.settings.n_refine,
             "optima": list(solution.optima), "ties": solution.ties, "estimation_nobs": int(problem.nobs),
-            "moments": acf.settings.moments, "n_entities": problem.n_firms, "partitions": len(problem.parts)}
+            "moments": acf.settings.moments, "n_entities": problem.n_firms, "partitions": len(problem.passes),
+            "passes": problem.passes.log}
     return Estimate(np.r_[theta, problem.ctrl_coef], tfp, int(problem.nobs), cov, elasticities=elasticities,
                     rts_weights=rts, diagnostics=diag, warnings=list(solution.warnings), dropped=int(problem.dropped))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from ...panel import Panel
 from ...parallel import dask_client
 from ..spec import ModelData, ProductionSpec, build_model_data
 
-__all__ = ["PartitionedModel", "constant_elasticities", "map_partitions", "model_frame", "totals"]
+__all__ = ["PartitionedModel", "Passes", "constant_elasticities", "map_partitions", "model_frame", "totals"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,28 @@ def map_partitions(parts: list[Any], func: Callable[..., Any], *args: Any) -> li
 
     client = dask_client()
     return list(client.gather(client.compute([delayed(func)(part, *args) for part in parts])))
+
+
+class Passes:
+    """The passes over a Dask DataFrame's partitions, each one timed.
+
+    ``log`` lists ``(name, wall-clock seconds)`` in the order run
+    (reported as ``diagnostics["passes"]``): where out-of-core time goes.
+    """
+
+    def __init__(self, ddf: Any) -> None:
+        self.parts = ddf.to_delayed()
+        self.log: list[tuple[str, float]] = []
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def run(self, func: Callable[..., Any], *args: Any) -> list[Any]:
+        """``func(partition, *args)`` on every partition; the results, in order."""
+        start = time.perf_counter()
+        out = map_partitions(self.parts, func, *args)
+        self.log.append((func.__name__.strip("_").removesuffix("_pass"), time.perf_counter() - start))
+        return out
 
 
 def totals(first: list[dict[str, Any]], entity: str | None) -> dict[str, Any]:

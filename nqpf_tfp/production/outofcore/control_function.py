@@ -26,7 +26,7 @@ from ..gmm.control_function import SecondStage, first_stage_design, minimize_sec
 from ..inference.two_stage import TwoStageProblem, response_parts, sandwich_from_parts, sandwich_parts
 from ..numerics.linalg import collinearity_r2
 from ..spec import ModelData
-from .common import PartitionedModel, constant_elasticities, map_partitions, model_frame, totals
+from .common import PartitionedModel, Passes, constant_elasticities, model_frame, totals
 
 __all__ = ["PartitionedControlFunction", "fit_control_function_partitioned"]
 
@@ -87,9 +87,9 @@ def _tfp(pdf: pd.DataFrame, cf: PartitionedControlFunction, params: np.ndarray) 
 def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, cov_type: str,
                                      method: str) -> Estimate:
     """OP / LP estimate and analytic standard errors from passes over the partitions of ``ddf``."""
-    parts = ddf.to_delayed()
+    passes = Passes(ddf)
     spec = cf.model.spec
-    total = totals(map_partitions(parts, _first_pass, cf), spec.entity)
+    total = totals(passes.run(_first_pass, cf), spec.entity)
     n_state, n_free, n_ctrl = len(spec.state), len(spec.free), len(spec.controls)
     if total["n"] <= n_state + cf.markov_degree + 1:
         raise EstimationError(f"{method}: only {int(total['n'])} firm-years with a previous year.")
@@ -98,7 +98,7 @@ def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, c
     n = total["n"]
     centre = (np.r_[b[0] + total["x_p"][first:] @ b[first:] / n, total["k_p"] / n],
               np.r_[b[0] + total["x_t"][first:] @ b[first:] / n, total["k_t"] / n])
-    second = SecondStage.combine(map_partitions(parts, _statistics_pass, cf, b, centre))
+    second = SecondStage.combine(passes.run(_statistics_pass, cf, b, centre))
     start = b[first:first + n_state]  # the linear state terms: prodest's start
     opt = minimize_second_stage(second.criterion, start, second.gradient)
     gamma = opt.x
@@ -106,9 +106,9 @@ def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, c
     cov = None
     if cov_type == "cluster":
         fit = second.stats.markov_fit(gamma)
-        pieces = map_partitions(parts, _response_pass, cf, b, gamma, fit)
+        pieces = passes.run(_response_pass, cf, b, gamma, fit)
         r = np.linalg.solve(sum(p[0] for p in pieces), sum(p[1] for p in pieces))
-        cov = sandwich_from_parts(map_partitions(parts, _sandwich_pass, cf, b, gamma, fit, r), n_free, n_ctrl,
+        cov = sandwich_from_parts(passes.run(_sandwich_pass, cf, b, gamma, fit, r), n_free, n_ctrl,
                                   n_state, cf.markov_degree)
     inputs = cf.model.input_names
     tfp = ddf.map_partitions(_tfp, cf, params, meta=pd.Series(dtype=float, name="tfp"))
@@ -116,7 +116,8 @@ def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, c
     elasticities = ddf.map_partitions(constant_elasticities, cf.model, params[:len(inputs)], meta=meta)
     diag = {"first_stage_nobs": int(total["kept"]), "second_stage_nobs": int(n), "converged": bool(opt.success),
             "objective": float(opt.fun) * n, "iterations": int(opt.nit), "start": start.tolist(),
-            "optimizer_message": str(opt.message), "n_entities": int(total["firms"]), "partitions": len(parts),
+            "optimizer_message": str(opt.message), "n_entities": int(total["firms"]), "partitions": len(passes),
+            "passes": passes.log,
             "free_input_r2": collinearity_r2(total["xx"], range(1, 1 + n_free))}
     warn = [] if opt.success else [f"{method}: the optimiser did not converge ({opt.message}); see diagnostics."]
     return Estimate(params, tfp, int(total["kept"]), cov, elasticities=elasticities, diagnostics=diag,

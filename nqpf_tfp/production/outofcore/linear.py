@@ -18,7 +18,7 @@ from ..estimate import Estimate
 from ..gmm.linear import LinearSystem, gmm_from_sums
 from ..numerics.linalg import collinearity_r2, n_clusters
 from ..spec import ModelData
-from .common import PartitionedModel, constant_elasticities, map_partitions, model_frame, totals
+from .common import PartitionedModel, Passes, constant_elasticities, model_frame, totals
 
 __all__ = ["PartitionedLinearModel", "fit_linear_partitioned"]
 
@@ -56,12 +56,12 @@ def _tfp(pdf: pd.DataFrame, lin: PartitionedLinearModel, params: np.ndarray) -> 
 
 def fit_linear_partitioned(lin: PartitionedLinearModel, ddf: Any, cov_type: str) -> Estimate:
     """The system's estimate from passes over the partitions of ``ddf``."""
-    parts = ddf.to_delayed()
+    passes = Passes(ddf)
     spec = lin.model.spec
-    total = totals(map_partitions(parts, _first, lin), spec.entity)
+    total = totals(passes.run(_first, lin), spec.entity)
 
     def meat(params: np.ndarray) -> tuple[np.ndarray, float]:
-        out = map_partitions(parts, _meat, lin, params)
+        out = passes.run(_meat, lin, params)
         return sum(o[0] for o in out), float(sum(o[1] for o in out))
 
     fit = gmm_from_sums(total["zx"], total["zy"], total["zz"], meat, efficient=lin.efficient,
@@ -74,7 +74,8 @@ def fit_linear_partitioned(lin: PartitionedLinearModel, ddf: Any, cov_type: str)
     meta = pd.DataFrame({n: pd.Series(dtype=float) for n in inputs})
     elasticities = ddf.map_partitions(constant_elasticities, lin.model, params[:len(inputs)], meta=meta)
     diag = {"estimation_nobs": int(total["n"]), "instruments": int(total["zx"].shape[0]),
-            "parameters": int(total["zx"].shape[1]), "n_entities": total["firms"], "partitions": len(parts)}
+            "parameters": int(total["zx"].shape[1]), "n_entities": total["firms"], "partitions": len(passes),
+            "passes": passes.log}
     if lin.dependence_block is not None:
         block = slice(0, lin.dependence_block)
         diag["free_input_r2"] = collinearity_r2(total["zz"][block, block], range(1, 1 + len(spec.free)))
