@@ -21,13 +21,18 @@ into its output elasticity, which identifies ``f`` up to a function of ``x``:
    ``E[xi_t q_l(x_t)] = 0`` (fixed inputs are chosen before ``xi_t``): a just
    identified GMM system, solved by Levenberg-Marquardt from the OLS of ``Y``
    on ``q`` and a Sobol design around it; the lowest root is kept and the
-   distinct optima are reported.
+   distinct optima are reported. The criterion reads the rows once, through
+   sufficient statistics (``nqpf_tfp.production.gmm.moments``) built on
+   the terms ``q`` centred and whitened (raw powers of log capital would
+   cancel digits in them); every evaluation is then O(1) in the rows.
 
 The fixed inputs' elasticities are ``dC/dx + d(int D/E dm)/dx`` per
 observation. ``params`` are the **mean elasticities** (fixed inputs, then the
 flexible one), as gnrprod reports them; the polynomial coefficients are in
 ``diagnostics``. Log TFP is ``y - int D/E dm - C(x) = omega + eps``. Standard
-errors: firm-cluster bootstrap of both stages (``fit(bootstrap=B, seed=...)``).
+errors: firm-cluster bootstrap of both stages (``fit(bootstrap=B, seed=...)``);
+each replication weights the drawn firms' rows by their multiplicity instead
+of copying them, refining the second stage from the full-sample root.
 
 References
 ----------
@@ -73,7 +78,7 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
     def weighted(a: np.ndarray) -> np.ndarray:
         return a if root is None else (a * root[:, None] if a.ndim == 2 else a * root)
 
-    gamma, *_ = np.linalg.lstsq(weighted(design), weighted(share), rcond=None)
+    gamma = least_squares(weighted(design), weighted(share))[0]
     fitted = design[:, 1:] @ gamma[1:]
     gamma[0] = 0.1 - fitted.min()
 
@@ -84,7 +89,7 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
     current = ssr(gamma)
     for it in range(1, max_iter + 1):
         d = design @ gamma
-        step, *_ = np.linalg.lstsq(weighted(design / d[:, None]), weighted(share - np.log(d)), rcond=None)
+        step = least_squares(weighted(design / d[:, None]), weighted(share - np.log(d)))[0]
         factor = 1.0
         while factor > 1e-10:
             trial = gamma + factor * step
@@ -190,14 +195,8 @@ class GNR(ProductionEstimator):
     def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
         return self._stages(data)
 
-    def _stages(self, data: ModelData, weights: np.ndarray | None = None,
-                alpha_start: np.ndarray | None = None) -> Estimate:
-        """Both stages on all rows, or on the rows of positive ``weights`` weighted by them.
-
-        With ``alpha_start`` the second stage is one local search from it (a
-        bootstrap replication from the full-sample root); otherwise the
-        multi-start search of :meth:`_solve`.
-        """
+    def _stages(self, data: ModelData, weights: np.ndarray | None = None) -> Estimate:
+        """Both stages on all rows, or on the rows of positive ``weights`` weighted by them."""
         drawn = slice(None) if weights is None else np.flatnonzero(weights)
         w = None if weights is None else np.asarray(weights, dtype=float)[drawn]
         share = data.extra[self.share_column][drawn]
@@ -226,21 +225,15 @@ class GNR(ProductionEstimator):
             raise EstimationError(f"GNR: only {rows.size} firm-years with a previous year.")
         w_rows = None if w is None else w[rows]
         problem = self._second_stage(big_y, c_terms, rows, prev, w_rows)
-        if alpha_start is not None:
-            alpha = refine(problem, alpha_start)
-            if alpha is None:
-                raise EstimationError("GNR bootstrap replication: the local search from the full-sample root failed.")
-            objective, distinct = problem.criterion(alpha), []
+        x1 = np.column_stack([np.ones(y.size), c_terms])
+        start = least_squares(x1 if w is None else x1 * np.sqrt(w)[:, None],
+                              big_y if w is None else big_y * np.sqrt(w))[0][1:]
+        if self.second_stage == "gnrprod":
+            problem.set_weight(np.eye(start.size) / rows.size)  # criterion = sum of squared mean moments
+            alpha, objective, _ = r_optim_bfgs(problem.criterion, start)
+            distinct = [(alpha, objective)]
         else:
-            x1 = np.column_stack([np.ones(y.size), c_terms])
-            start = least_squares(x1 if w is None else x1 * np.sqrt(w)[:, None],
-                                  big_y if w is None else big_y * np.sqrt(w))[0][1:]
-            if self.second_stage == "gnrprod":
-                problem.set_weight(np.eye(start.size) / rows.size)  # criterion = sum of squared mean moments
-                alpha, objective, _ = r_optim_bfgs(problem.criterion, start)
-                distinct = [(alpha, objective)]
-            else:
-                alpha, objective, distinct = self._solve(problem, start)
+            alpha, objective, distinct = self._solve(problem, start)
 
         # elasticities per observation
         fixed_el = np.column_stack([
@@ -303,23 +296,22 @@ class GNR(ProductionEstimator):
 
     # --------------------------------------------------------- bootstrap
     def _reweights(self) -> bool:
-        return self.second_stage == "gmm"
+        return True
 
     def _replicate(self, firms: np.ndarray) -> np.ndarray:
         """One bootstrap replication with firm weights instead of copied rows.
 
         Both stages are re-estimated on the drawn firms' rows weighted by how
-        often each firm was drawn: the share regression by weighted Gauss-Newton,
-        the second stage from weighted sufficient statistics, refined from the
-        full-sample root. ``second_stage="gnrprod"`` copies rows instead (its
-        optimiser's path, not a root, is what it reproduces).
+        often each firm was drawn: the share regression by weighted
+        Gauss-Newton, the second stage from weighted sufficient statistics with
+        the full sample's search (the OLS start and the design around it; the
+        moments can have several exact roots, and a local search from the
+        full-sample root can end on another one or on none). The numbers are
+        those of copying the rows; only the cost differs.
         """
-        if not self._reweights():
-            return super()._replicate(firms)
-        assert self._full is not None
         data = self._data
         weights = np.bincount(firms, minlength=data.n_entities).astype(float)[data.codes]
-        return self._stages(data, weights, self._full.diagnostics["constant_coefficients"]).params
+        return self._stages(data, weights).params
 
     def _solve(self, problem: Reparametrised, start: np.ndarray
                ) -> tuple[np.ndarray, float, list[tuple[np.ndarray, float]]]:
