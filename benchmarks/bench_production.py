@@ -100,7 +100,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {mp.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, numpy {np.__version__}")
-    print(f"{'case':<34}{'firm-years':>12}{'median s':>11}{'peak MB':>10}{'exponent':>10}")
+    print(f"{'case':<34}{'firm-years':>12}{'median s':>11}{'peak MB':>10}{'exponent':>10}{'x lstsq':>9}")
+    yardstick: dict[int, float] = {}  # lstsq's time per size, when it ran first in this run
     for name in args.estimators:
         previous: tuple[int, float] | None = None
         for size in args.sizes:
@@ -110,7 +111,10 @@ def main() -> None:
             if previous is not None:
                 exponent = f"{math.log(seconds / previous[1]) / math.log(n / previous[0]):.2f}"
             previous = (n, seconds)
-            print(f"{name:<34}{n:>12,}{seconds:>11.3f}{peak / 2**20:>10.0f}{exponent:>10}", flush=True)
+            if name == "lstsq":
+                yardstick[n] = seconds
+            ratio = f"{seconds / yardstick[n]:.2f}" if n in yardstick else ""
+            print(f"{name:<34}{n:>12,}{seconds:>11.3f}{peak / 2**20:>10.0f}{exponent:>10}{ratio:>9}", flush=True)
         if name in ("growth", "lstsq", "OLS") or not args.bootstrap:
             continue
         for size in args.bootstrap_sizes:
