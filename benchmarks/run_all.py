@@ -40,9 +40,10 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "bench_green_tfp.py": ([], ["--firms", "100", "--years", "3"]),
     "bench_markups.py": ([], ["--cd", "3", "--translog", "0", "--bootstrap-panels", "1", "--bootstrap", "5"]),
     "bench_indices.py": ([], ["--rows", "10000", "--repeat", "1"]),
+    # about 35 minutes (10^8 rows; the panels are written once and reused)
+    "bench_outofcore.py": ([], ["--sizes", "1e5", "--dir", "/tmp/nqpf_tfp_outofcore_quick"]),
 }
 PEERS = {"bench_linear.py"}
-# bench_outofcore.py (10^8 rows, about an hour) is run on its own: python benchmarks/bench_outofcore.py
 
 
 def write_block(readme: Path, script: str, command: list[str], output: str) -> None:
