@@ -32,7 +32,7 @@ flexible one), as gnrprod reports them; the polynomial coefficients are in
 ``diagnostics``. Log TFP is ``y - int D/E dm - C(x) = omega + eps``. Standard
 errors: firm-cluster bootstrap of both stages (``fit(bootstrap=B, seed=...)``);
 each replication weights the drawn firms' rows by their multiplicity instead
-of copying them, refining the second stage from the full-sample root.
+of copying them (the same numbers, at less cost).
 
 References
 ----------
@@ -320,8 +320,7 @@ class GNR(ProductionEstimator):
         design_pts = qmc.scale(qmc.Sobol(start.size, scramble=True, seed=np.random.default_rng(0)).random(self.starts),
                                start - spread, start + spread)
         candidates = np.vstack([start[None, :], design_pts])
-        moments, _ = problem.evaluate(candidates)  # the whole design in one batch
-        values = np.sum((moments @ problem.root) ** 2, axis=1) / problem.nobs
+        values = problem.criteria(problem.evaluate(candidates)[0])  # the whole design in one batch
         chosen = np.unique(np.r_[0, np.argsort(np.where(np.isfinite(values), values, np.inf))[: self.n_refine]])
         refined = (refine(problem, candidates[i], 100) for i in chosen)
         optima = [(t, problem.criterion(t)) for t in refined if t is not None]

@@ -186,9 +186,7 @@ def _candidates(settings: ACFSettings, problem: Any) -> np.ndarray:
 def _search(settings: ACFSettings, problem: Any) -> tuple[list[tuple[np.ndarray, float]], int]:
     """Distinct local optima of the current criterion, best first, and the number of starts."""
     candidates = _candidates(settings, problem)
-    moments, _ = problem.fast.evaluate(candidates)  # the whole design in one batch of array operations
-    scaled = moments @ problem.root / np.sqrt(problem.nobs)
-    values = np.einsum("ij,ij->i", scaled, scaled)
+    values = problem.criteria(problem.fast.evaluate(candidates)[0])  # the whole design in one batch
     screened = np.argsort(np.where(np.isfinite(values), values, np.inf))[: settings.n_refine]
     always = np.arange(settings.starts, candidates.shape[0])  # OLS, first stage, the user's start
     optima = []

@@ -51,6 +51,11 @@ class GMMCriterion:
         r = self.residuals(theta)
         return float(r @ r)
 
+    def criteria(self, moments: np.ndarray) -> np.ndarray:
+        """The criterion of each row of ``moments`` (a batch of ``Z'xi``, e.g. a search design's)."""
+        scaled = moments @ self.root / np.sqrt(self.nobs)
+        return np.einsum("ij,ij->i", scaled, scaled)
+
 
 class MarkovGMM(GMMCriterion):
     """Rows with a previous period: ``phi`` and ``x`` now (``_t``) and a period ago (``_p``)."""
