@@ -17,13 +17,22 @@ import numpy as np
 from .errors import PanelError, SpecificationError
 
 __all__ = ["check_keywords", "column_name", "column_names", "confidence_level", "finite_column", "keyword_mapping",
-           "require_columns", "seed_sequence", "whole_number"]
+           "missing_columns_error", "require_columns",
+           "require_frame", "seed_sequence", "whole_number"]
 
 
 def _is_name(value: object) -> bool:
     """A single column label: a string, or another hashable scalar (pandas allows integer labels)."""
     return isinstance(value, str) or (isinstance(value, Hashable) and not isinstance(value, (tuple, bool))
                                       and isinstance(value, (numbers.Number, np.generic)))
+
+
+def require_frame(value: Any, keyword: str = "data") -> None:
+    """``value`` is a pandas DataFrame, or a ``SpecificationError`` naming ``keyword``."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        raise SpecificationError(f"{keyword} must be a pandas DataFrame, not {type(value).__name__}.")
 
 
 def column_name(value: Any, keyword: str, *, optional: bool = False) -> Any:
@@ -105,11 +114,45 @@ def check_keywords(given: Iterable[str], allowed: Iterable[str], where: str) -> 
                                  f"it takes {', '.join(allowed)}.")
 
 
-def require_columns(data: Any, names: Iterable[Any]) -> None:
-    """``SpecificationError`` naming the columns of ``names`` that ``data`` (a DataFrame) lacks."""
+_LISTED = 20  # how many of the data's columns an error lists when no name is close
+
+
+def missing_columns_error(missing: Iterable[Any], role: str | Mapping[Any, str], columns: Iterable[Any]
+                          ) -> SpecificationError:
+    """The error for columns that are not in the data: each with its role and the closest column names.
+
+    ``role`` is one word for all (``"free"``, ``"inputs"``) or a mapping column -> role. When no
+    name is close, the data's columns are listed instead (the first twenty).
+    """
+    from .keywords import closest
+
+    columns = list(columns)
+    parts = []
+    for name in missing:
+        label = role.get(name, "variable") if isinstance(role, Mapping) else role
+        close = closest(name, columns)
+        hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+        parts.append(f"{label} column {name!r}{hint}".lstrip())
+    any_close = any("did you mean" in p for p in parts)
+    shown = ", ".join(repr(c) for c in columns[:_LISTED]) + (f" and {len(columns) - _LISTED} more"
+                                                              if len(columns) > _LISTED else "")
+    listing = "" if any_close and len(parts) == 1 else f" The data's columns are {shown}."
+    verb = "is" if len(parts) == 1 else "are"
+    return SpecificationError(f"{'; '.join(parts)} {verb} not in the data.{listing}")
+
+
+def require_columns(data: Any, names: Iterable[Any] | Mapping[str, Any], role: str | Mapping[Any, str] = ""
+                    ) -> None:
+    """``SpecificationError`` naming the columns of ``names`` that ``data`` (a DataFrame) lacks, with close matches.
+
+    ``names`` is a list of columns (their role given by ``role``) or a mapping role -> column.
+    """
+    if isinstance(names, Mapping):
+        role = {column: label for label, column in names.items()}
+        names = list(names.values())
     missing = [c for c in names if c not in data.columns]
     if missing:
-        raise SpecificationError(f"column(s) {missing} are not in the data; columns are {list(data.columns)}.")
+        raise missing_columns_error(missing, role, data.columns)
 
 
 def finite_column(data: Any, name: Any, label: str, *, positive: bool = False) -> np.ndarray:
@@ -117,7 +160,7 @@ def finite_column(data: Any, name: Any, label: str, *, positive: bool = False) -
     infinite (or, with ``positive``, not above zero)."""
     import pandas as pd
 
-    require_columns(data, [name])
+    require_columns(data, [name], label)
     values = pd.to_numeric(data[name], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():

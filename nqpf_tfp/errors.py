@@ -18,6 +18,7 @@ __all__ = [
     "NqpfTfpError",
     "PanelError",
     "SpecificationError",
+    "ArgumentError",
     "EstimationError",
     "DataSourceError",
     "NqpfTfpWarning",
@@ -50,6 +51,15 @@ class PanelError(NqpfTfpError, ValueError):
 class SpecificationError(NqpfTfpError, ValueError):
     """The model or call is misspecified: unknown column, a column in two roles,
     an option value outside its allowed set."""
+
+
+class ArgumentError(SpecificationError, TypeError):
+    """A public callable got a keyword it does not take, or too few or too many arguments.
+
+    The message names the keyword and the callable's closest parameters. It is a
+    ``TypeError`` too, as Python's own answer to a wrong call is, so code that
+    catches that keeps working.
+    """
 
 
 class EstimationError(NqpfTfpError, RuntimeError):

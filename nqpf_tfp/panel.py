@@ -11,7 +11,6 @@ time) keys or the caller's own index. The caller's frame is never modified.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +19,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
-from .arguments import column_name, column_names
+from .arguments import column_name, column_names, missing_columns_error, require_frame
 from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
+from .keywords import strict_class
 from .options import check_option
 
 __all__ = ["Panel", "Lag", "calendar_lag"]
@@ -45,10 +45,7 @@ def _rows(labels: Sequence[Hashable] | np.ndarray) -> str:
 
 
 def _unknown_column(name: object, role: str, columns: Iterable[object]) -> SpecificationError:
-    names = [str(c) for c in columns]
-    close = difflib.get_close_matches(str(name), names, n=3)
-    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return SpecificationError(f"{role} column {name!r} is not in the data.{hint}")
+    return missing_columns_error([name], role, columns)
 
 
 @dataclass(frozen=True)
@@ -98,6 +95,7 @@ def calendar_lag(codes: np.ndarray, time: np.ndarray, k: int = 1) -> Lag:
     return Lag(np.where(valid, pos, idx), valid)
 
 
+@strict_class
 class Panel:
     """Validated (entity, time) panel with numpy arrays sorted once.
 
@@ -141,8 +139,7 @@ class Panel:
         missing: str = "raise",
         roles: Mapping[Any, str] | None = None,
     ) -> None:
-        if not isinstance(data, pd.DataFrame):
-            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        require_frame(data, "data")
         missing = check_option("missing", missing)
         entity = column_name(entity, "entity", optional=True)
         time = column_name(time, "time", optional=True)

@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_histogram", "plot_index", "pyplot"]
+__all__ = ["plot_histogram", "plot_index", "pyplot", "style"]
+
+#: keywords of the plotting calls themselves, beside the artists' properties
+_CALL_KEYWORDS = {
+    "line": (),
+    "hist": ("range", "density", "weights", "cumulative", "bottom", "histtype", "align", "orientation", "rwidth",
+             "log", "color", "label", "stacked"),
+    "bar": ("width", "color", "legend", "title", "rot", "colormap", "grid", "figsize", "xlabel", "ylabel"),
+}
 
 
 def pyplot() -> Any:
@@ -20,12 +28,34 @@ def pyplot() -> Any:
     return plt
 
 
+def style(kwargs: dict[str, Any], artist: str) -> dict[str, Any]:
+    """``kwargs`` if each is a property of the drawn artist (``"line"``: Line2D; ``"hist"``, ``"bar"``: the
+    bars' Rectangle) or a keyword of the plotting call; otherwise an ArgumentError with the closest names."""
+    if not kwargs:
+        return kwargs
+    from matplotlib.artist import ArtistInspector
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    from .keywords import unknown_keyword_error
+
+    inspector = ArtistInspector(Line2D if artist == "line" else Rectangle)
+    names = set(inspector.get_setters()) | set(_CALL_KEYWORDS[artist])
+    names |= {alias for aliases in inspector.aliasd.values() for alias in aliases}
+    unknown = [k for k in kwargs if k not in names]
+    if unknown:
+        raise unknown_keyword_error(f"plot() (matplotlib {'Line2D' if artist == 'line' else 'bar'} style)",
+                                    unknown, sorted(names))
+    return kwargs
+
+
 def plot_index(
     index: pd.Series, *, entities: Iterable[Any] | None = None, ax: Any = None, ylabel: str = "index",
     **kwargs: Any,
 ) -> Any:
     """One line per entity of a Series on (entity, time); ``kwargs`` go to ``Axes.plot``; returns the Axes."""
     plt = pyplot()
+    style(kwargs, "line")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
     wide = index.unstack(level=0)
@@ -49,6 +79,7 @@ def plot_histogram(values: Any, *, ax: Any = None, bins: int = 20, xlabel: str =
                    ylabel: str = "units", **kwargs: Any) -> Any:
     """Histogram of the finite ``values`` (one bar when they are all equal); returns the Axes."""
     plt = pyplot()
+    style(kwargs, "hist")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     data = np.asarray(values, dtype=float)

@@ -20,11 +20,13 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from .keywords import strict_class
 from .tables import SummaryTable
 
 __all__ = ["Diagnostics", "ParameterEstimates", "TFPResults"]
 
 
+@strict_class
 @dataclasses.dataclass(frozen=True)
 class Diagnostics:
     """Base of the typed diagnostics: a frozen dataclass whose fields are documented facts.
@@ -69,6 +71,10 @@ class TFPResults(ABC):
     #: whether :attr:`tfp` is log TFP or its level
     tfp_scale: ClassVar[Literal["log", "level"]]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        strict_class(cls)  # an unknown keyword to any public method is an ArgumentError with close matches
+
     @property
     @abstractmethod
     def tfp(self) -> pd.Series:
@@ -90,6 +96,9 @@ class TFPResults(ABC):
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """A picture of the results on ``ax`` (a new figure if ``None``); returns the Axes."""
         raise NotImplementedError(f"{type(self).__name__} has no plot.")
+
+
+strict_class(TFPResults)
 
 
 class ParameterEstimates:

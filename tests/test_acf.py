@@ -133,7 +133,8 @@ def test_gross_output_acf_finds_the_gnr_non_identified_root():
     data = nt.datasets.load_gnr_simulated()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        res = nt.ACF(data, "yg", None, "k", "i", entity="id", time="time", value_added=False).fit()
+        res = nt.ACF(data, "yg", None, "k", "i", entity="id", time="time", value_added=False,
+                     proxy_input=True).fit()
     assert list(res.params.index) == ["k", "i"]
     assert abs(res.params["i"] - 1.0) < 0.01 and abs(res.params["k"]) < 0.01
 
@@ -151,7 +152,8 @@ def test_simulate_acf_is_seeded_and_validates():
 @pytest.mark.parametrize("form, value_added", [("cobb-douglas", True), ("translog", True), ("cobb-douglas", False)])
 def test_sufficient_statistics_equal_the_row_by_row_criterion(form, value_added):
     panel = nt.datasets.simulate_acf(300, 8, seed=5)
-    model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", form=form, value_added=value_added)
+    model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", form=form, value_added=value_added,
+                   proxy_input=not value_added)
     problem = ACFProblem(model.settings, model.model_data)
     rng = np.random.default_rng(0)
     for _ in range(5):
@@ -210,3 +212,28 @@ def test_sandwich_in_blocks_of_firms_equals_one_block(monkeypatch):
         monkeypatch.setattr("nqpf_tfp.production.inference.sandwich.BLOCK_ROWS", 97)  # not a multiple of 8
         blocks = model.fit().cov.to_numpy()
     np.testing.assert_allclose(blocks, whole, rtol=1e-10, atol=1e-12 * np.abs(whole).max())
+
+
+def test_value_added_says_what_output_is_and_never_changes_the_inputs():
+    """Gross output with a proxy needs an explicit choice of whether the proxy is a production input."""
+    panel = nt.datasets.simulate_acf(200, 6, seed=4)
+    keys = {"entity": "firm", "time": "year", "starts": 8}
+    with pytest.raises(nt.errors.SpecificationError, match=r"value_added=False .*proxy_input=True .*proxy_input="
+                                                           r"False"):
+        nt.ACF(panel, "y", "l", "k", "m", value_added=False, **keys)
+    gross_no_proxy = nt.ACF(panel, "y", "l", "k", "m", value_added=False, proxy_input=False, **keys)
+    value_added = nt.ACF(panel, "y", "l", "k", "m", **keys)
+    assert gross_no_proxy.spec.inputs == value_added.spec.inputs == ("l", "k")
+    assert list(gross_no_proxy.settings.__dict__.items()) == list(value_added.settings.__dict__.items())
+    gross = nt.ACF(panel, "y", "l", "k", "m", value_added=False, proxy_input=True, **keys)
+    assert gross.settings.proxy_input and not value_added.settings.proxy_input
+    with pytest.raises(nt.errors.SpecificationError, match="value_added=True says output is value added"):
+        nt.ACF(panel, "y", "l", "k", "m", proxy_input=True, **keys)
+    with pytest.raises(nt.errors.SpecificationError, match=r"LevinsohnPetrin cannot .*proxy_input=True.*GNR"):
+        nt.LevinsohnPetrin(panel, "y", "l", "k", "m", value_added=False, proxy_input=True, entity="firm",
+                           time="year")
+    lp = nt.LevinsohnPetrin(panel, "y", "l", "k", "m", value_added=False, proxy_input=False, entity="firm",
+                            time="year")
+    assert lp.spec.inputs == ("l", "k") and lp.spec.proxy_input is False
+    with pytest.raises(nt.errors.SpecificationError, match="proxy_input must be True, False or None"):
+        nt.ACF(panel, "y", "l", "k", "m", value_added=False, proxy_input="yes", **keys)

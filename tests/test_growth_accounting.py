@@ -178,7 +178,7 @@ def test_input_frame_not_mutated(pwt):
         ({"labor_share": "Y"}, r"column 'Y' is used as both output and the share"),
         ({"labor_share": 1.5}, r"lies in \[0, 1\]"),
         ({"inputs": {"K2": "residual"}}, r"at most one input may take the residual share"),
-        ({"labor_share": "sLL"}, r"'sLL' is not in the data. Did you mean 'sL'"),
+        ({"labor_share": "sLL"}, r"share column 'sLL' \(did you mean 'sL'\?\) is not in the data"),
     ],
 )
 def test_specification_errors(kwargs, message):

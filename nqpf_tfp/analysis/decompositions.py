@@ -48,8 +48,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns
-from ..errors import PanelError, SpecificationError
+from ..arguments import column_name, finite_column, require_columns, require_frame
+from ..errors import PanelError
+from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
@@ -65,6 +66,7 @@ COMPONENTS = {
 }
 
 
+@strict_class
 @dataclass(frozen=True)
 class DecompositionDiagnostics(Diagnostics):
     """Facts about a productivity decomposition."""
@@ -125,8 +127,9 @@ class DecompositionResults(TFPResults):
 
     def plot(self, ax: Any = None, group: Any = None, **kwargs: Any) -> Any:
         """The components over time (stacked bars) for one group (default: the mean over groups)."""
-        from ..plotting import pyplot
+        from ..plotting import pyplot, style
 
+        style(kwargs, "bar")
         frame = self._components.drop(columns="total")
         data = frame.groupby(level=-1).mean() if group is None else frame.xs(group, level=0)
         if ax is None:
@@ -139,6 +142,7 @@ class DecompositionResults(TFPResults):
         return str(self.summary())
 
 
+@strict_keywords
 def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, entity: str, time: str,
                                group: str | None = None, method: str = "melitz-polanec") -> DecompositionResults:
     """Aggregate productivity and its decomposition by group and period (module docstring for the formulas).
@@ -158,13 +162,12 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
     method : {"olley-pakes", "melitz-polanec", "fhk", "griliches-regev", "bhc"}
     """
     method = check_option("decomposition_method", method, "method")
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     names = {"tfp": column_name(tfp, "tfp"), "weight": column_name(weight, "weight"),
              "entity": column_name(entity, "entity"), "time": column_name(time, "time")}
     if group is not None:
         names["group"] = column_name(group, "group")
-    require_columns(data, names.values())
+    require_columns(data, names)
     panel = _Sorted.build(data, names)
     aggregate, mean = panel.aggregate, panel.mean
     counts = {"survivors": 0, "entrants": 0, "exiters": 0}

@@ -22,20 +22,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns, whole_number
+from ..arguments import column_name, finite_column, require_columns, require_frame, whole_number
 from ..errors import PanelError, SpecificationError
+from ..keywords import strict_keywords
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
 
 
 def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | None) -> pd.DataFrame:
     """(g, i, t, y) checked: columns present, productivity finite, whole periods, unique keys; sorted."""
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     names = [column_name(tfp, "tfp"), column_name(entity, "entity"), column_name(time, "time")]
     if group is not None:
         names.append(column_name(group, "group"))
-    require_columns(data, names)
+    require_columns(data, names, dict(zip(names, ("tfp", "entity", "time", "group"))))
     y = finite_column(data, tfp, "tfp")
     t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(t).all() or np.any(t != np.round(t)):
@@ -53,6 +53,7 @@ def _named(frame: pd.DataFrame, group: str | None, time: str) -> pd.DataFrame:
     return frame.droplevel(0) if group is None and frame.index.nlevels == 2 else frame
 
 
+@strict_keywords
 def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
                             group: str | None = None) -> pd.DataFrame:
     """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period."""
@@ -64,6 +65,7 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: 
     return _named(out, group, time)
 
 
+@strict_keywords
 def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
                              group: str | None = None) -> pd.DataFrame:
     """AR(1) slope of ``tfp`` on its previous period by group, OLS with a constant over consecutive
@@ -89,6 +91,7 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time:
     return out.loc[0] if group is None else out
 
 
+@strict_keywords
 def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: str, time: str, group: str | None = None,
                              classes: int = 5, horizon: int = 1) -> pd.DataFrame:
     """Transition shares between productivity quantile classes over ``horizon`` periods, pooled over

@@ -58,8 +58,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns, seed_sequence, whole_number
+from ..arguments import column_name, finite_column, require_columns, require_frame, seed_sequence, whole_number
 from ..errors import DroppedRowsWarning, MarkupWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..parallel import check_n_jobs
 from ..production.estimators.base import ProductionEstimator
@@ -71,6 +72,7 @@ from .markup_results import MarkupDiagnostics, MarkupResults
 __all__ = ["MarkupDiagnostics", "MarkupResults", "markups"]
 
 
+@strict_keywords
 def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results: ProductionResults | None = None,
             model: ProductionEstimator | None = None, elasticity: str | float | None = None,
             residuals: str | None = None, entity: str | None = None, time: str | None = None,
@@ -124,8 +126,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     on_failure = check_option("on_failure", on_failure)
     backend = check_option("backend", backend)
     n_jobs = check_n_jobs(n_jobs)
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     if not data.index.is_unique:
         raise PanelError("data has a duplicated index: markups are matched to the estimates by row label; "
                          "reset the index (data.reset_index()) before estimating.")
@@ -143,7 +144,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
         names["cost_weight"] = column_name(cost_weight, "cost_weight")
     if group is not None:
         names["group"] = column_name(group, "group")
-    require_columns(data, names.values())
+    require_columns(data, names)
     firm, period = _keys(data, entity, time, model)
 
     used = source.available.copy()
@@ -316,9 +317,7 @@ def _keys(data: pd.DataFrame, entity: str | None, time: str | None,
     out = []
     for name, label in ((entity, "entity"), (time, "time")):
         name = column_name(name, label)
-        if name not in data.columns:
-            raise SpecificationError(f"{label} column {name!r} is not in the data; columns are "
-                                     f"{list(data.columns)}.")
+        require_columns(data, [name], label)
         values = data[name]
         if values.isna().any():
             raise PanelError(f"{label} column {name!r} has {int(values.isna().sum())} missing values.")

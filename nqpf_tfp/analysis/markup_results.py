@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..keywords import strict_class
 from ..results import Diagnostics
 from ..tables import SummaryTable
 
@@ -16,6 +17,7 @@ __all__ = ["AGGREGATES", "MarkupDiagnostics", "MarkupResults"]
 AGGREGATES = ("sales_weighted", "cost_weighted", "mean")  # the statistics with bootstrap standard errors
 
 
+@strict_class
 @dataclass(frozen=True)
 class MarkupDiagnostics(Diagnostics):
     """Facts about a markup computation."""
@@ -38,6 +40,7 @@ class MarkupDiagnostics(Diagnostics):
     bootstrap_failures: tuple[tuple[int, str], ...] | None = None
 
 
+@strict_class
 class MarkupResults:
     """Firm-level markups and their aggregates (see :mod:`nqpf_tfp.analysis.firm_markups`); read-only."""
 
@@ -103,8 +106,9 @@ class MarkupResults:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Sales- and cost-weighted markups over time (all groups), with 95% bootstrap bands when computed."""
-        from ..plotting import pyplot
+        from ..plotting import pyplot, style
 
+        style(kwargs, "line")
         if ax is None:
             _, ax = pyplot().subplots(figsize=(8, 4.5))
         x = np.asarray(self._overall.index)

@@ -18,6 +18,7 @@ from importlib import resources
 import pandas as pd
 
 from ..errors import DataSourceError
+from ..keywords import strict_keywords
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "load_acf_dgp3", "load_chilean", "load_colombian_gnr", "load_gnr_simulated",
            "load_pwt", "load_pwt_legend", "pwt_frame", "read_bundled", "verified_bytes"]
@@ -64,6 +65,7 @@ def pwt_frame() -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(raw), dtype=dtypes, **exact)  # type: ignore[call-overload]
 
 
+@strict_keywords
 def load_pwt() -> pd.DataFrame:
     """Penn World Table 10.01, main table, exactly as published.
 
@@ -98,6 +100,7 @@ def load_pwt() -> pd.DataFrame:
     return frame
 
 
+@strict_keywords
 def load_pwt_legend() -> pd.DataFrame:
     """Variable labels of PWT 10.01 (one row per column of :func:`load_pwt`)."""
     return pd.read_csv(io.BytesIO(read_bundled("pwt1001_legend.csv")))
@@ -152,6 +155,7 @@ def _load_panel(name: str) -> pd.DataFrame:
     return frame
 
 
+@strict_keywords
 def load_chilean() -> pd.DataFrame:
     """R prodest's Chilean plant panel: 2,544 plant-years, 497 plants, 1996-2006.
 
@@ -164,6 +168,7 @@ def load_chilean() -> pd.DataFrame:
     return _load_panel("chilean")
 
 
+@strict_keywords
 def load_acf_dgp3() -> pd.DataFrame:
     """5,000 firms x 10 periods simulated with Ackerberg, Caves and Frazer (2015)'s DGP3.
 
@@ -176,6 +181,7 @@ def load_acf_dgp3() -> pd.DataFrame:
     return _load_panel("acf_dgp3")
 
 
+@strict_keywords
 def load_colombian_gnr() -> pd.DataFrame:
     """gnrprod's Colombian food-products plants (ISIC 311, 1981-1991): 6,187 plant-years.
 
@@ -188,6 +194,7 @@ def load_colombian_gnr() -> pd.DataFrame:
     return _load_panel("colombian_gnr")
 
 
+@strict_keywords
 def load_gnr_simulated() -> pd.DataFrame:
     """500 firms x 30 periods from the GNR (2020) Monte Carlo: gross-output Cobb-Douglas.
 

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import DataSourceError
+from ..keywords import strict_keywords
 
 __all__ = ["FETCH_OPTIONS", "Download", "cache_dir", "fetch", "is_offline", "looks_like_html"]
 
@@ -39,6 +40,7 @@ _CHUNK = 1 << 16
 _TIMEOUT = 60.0
 
 
+@strict_keywords
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Where downloads are kept (see :mod:`nqpf_tfp.data.fetch` for the order)."""
     if override is not None:
@@ -53,6 +55,7 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "nqpf_tfp"
 
 
+@strict_keywords
 def is_offline(offline: bool | None = None) -> bool:
     """``offline`` if given, else the environment variable ``NQPF_TFP_OFFLINE`` (1/true/yes)."""
     if offline is not None:

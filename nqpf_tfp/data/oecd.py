@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataSourceError, SpecificationError
+from ..errors import ArgumentError, DataSourceError, SpecificationError
+from ..keywords import closest, strict_keywords
 from .fetch import fetch
 from .response import Source, provenance
 
@@ -31,6 +32,7 @@ PDB_DIMENSIONS = ("REF_AREA", "FREQ", "MEASURE", "ACTIVITY", "UNIT_MEASURE", "PR
 _EXAMPLE = "USA+DEU.A.GDPHRS._T.USD_PPP_H.LR.N._Z.PPP"
 
 
+@strict_keywords(open_keywords="SDMX dimension values, checked against dimensions")
 def oecd_key(dimensions: Sequence[str] = PDB_DIMENSIONS, **values: str | Sequence[str]) -> str:
     """An SDMX key from named dimensions: ``oecd_key(REF_AREA=["USA", "DEU"], MEASURE="GDPHRS")``.
 
@@ -38,7 +40,10 @@ def oecd_key(dimensions: Sequence[str] = PDB_DIMENSIONS, **values: str | Sequenc
     """
     unknown = sorted(set(values) - set(dimensions))
     if unknown:
-        raise SpecificationError(f"unknown OECD dimension(s) {unknown}; the dimensions are {list(dimensions)}.")
+        hints = [f"{u!r} (did you mean {' or '.join(map(repr, close))}?)" if close else repr(u)
+                 for u in unknown for close in [closest(u, dimensions)]]
+        raise ArgumentError(f"unknown OECD dimension(s) {', '.join(hints)}; the dimensions are "
+                                 f"{list(dimensions)}.")
     parts = []
     for dim in dimensions:
         value = values.get(dim, "")

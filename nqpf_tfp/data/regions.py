@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..keywords import strict_keywords
 from .bundled import verified_bytes
 
 __all__ = ["china_contiguity", "china_provinces"]
@@ -34,6 +35,7 @@ def _table(which: tuple[str, str]) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(verified_bytes(*which)))
 
 
+@strict_keywords
 def china_provinces() -> pd.DataFrame:
     """The 31 provinces: ``code``, ``name_zh``, ``name_pinyin``, ``name_en``, ``region``."""
     frame = _table(_PROVINCES).copy()
@@ -42,6 +44,7 @@ def china_provinces() -> pd.DataFrame:
     return frame
 
 
+@strict_keywords
 def china_contiguity(key: str = "name_en", *, island_links: Mapping[str, Sequence[str]] | None = None
                      ) -> pd.DataFrame:
     """Binary contiguity matrix of the 31 provinces, labelled by ``key`` (module docstring).

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..keywords import strict_keywords
 
 __all__ = ["simulate_acf", "simulate_gnr", "simulate_markups"]
 
@@ -49,6 +50,7 @@ def _acf_timing(rng: np.random.Generator, n_firms: int, periods: int, *, rho: fl
     return (omega, omega_mid, k, *paths)
 
 
+@strict_keywords
 def simulate_acf(
     n_firms: int = 1000,
     n_periods: int = 10,
@@ -140,6 +142,7 @@ def simulate_acf(
     return frame
 
 
+@strict_keywords
 def simulate_gnr(
     n_firms: int = 500,
     n_periods: int = 10,
@@ -202,6 +205,7 @@ def simulate_gnr(
     return frame
 
 
+@strict_keywords
 def simulate_markups(
     n_firms: int = 1000,
     n_periods: int = 10,

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..arguments import check_keywords
 from ..errors import SpecificationError
+from ..keywords import strict_keywords
 from .bls import BLS
 from .fetch import FETCH_OPTIONS
 from .fred import FRED
@@ -30,12 +31,14 @@ __all__ = ["SOURCES", "Source", "load", "sources"]
 SOURCES: dict[str, Source] = {s.name: s for s in (PWT, WDI, FRED, OECD, BLS)}
 
 
+@strict_keywords
 def sources() -> pd.DataFrame:
     """The registered sources: name, title, URL, licence, how they are fetched, units."""
     return pd.DataFrame([{"name": s.name, "title": s.title, "url": s.url, "licence": s.licence,
                           "client": s.client, "units": s.units} for s in SOURCES.values()]).set_index("name")
 
 
+@strict_keywords(open_keywords="the source's own options and the fetch options, checked against them")
 def load(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
     """Load from a registered source: ``load("wdi", "NY.GDP.MKTP.KD", countries=["CHN"])``.
 

@@ -50,7 +50,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs, map_tasks, split_blocks
@@ -142,6 +144,7 @@ def _given_direction(data: pd.DataFrame, direction: Mapping[str, float | str], g
     return g
 
 
+@strict_keywords
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs",
         direction: str | Mapping[str, float | str] = "outputs", reference: pd.DataFrame | None = None,
@@ -164,8 +167,7 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         direction = check_option("ddf_direction", direction)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     if not isinstance(frame, (bool, np.bool_)):
         raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
@@ -405,6 +407,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
     return LuenbergerResults(changes, cumulative, diagnostics)
 
 
+@strict_keywords
 def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                          bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
@@ -428,6 +431,7 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
     return out
 
 
+@strict_keywords
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",

@@ -43,7 +43,9 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..parallel import check_n_jobs
 from ..results import Diagnostics, TFPResults
@@ -92,6 +94,7 @@ class _Slacks:
         return sol.status, sol.values[n:n + m], sol.values[n + m:], sol.values[:n]
 
 
+@strict_class
 @dataclass(frozen=True)
 class DEADiagnostics(Diagnostics):
     """Facts about a DEA run."""
@@ -183,6 +186,7 @@ class DEAResults(TFPResults):
         return str(self.summary())
 
 
+@strict_keywords
 def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, rts: str = "crs",
         orientation: str = "input", reference: pd.DataFrame | None = None, super_efficiency: bool = False,
         slacks: bool = True, solver: str = "auto", frame: bool = True, n_jobs: int = 1,
@@ -236,15 +240,13 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
 
         if not has_highspy():
             raise ImportError("solver='highspy' needs highspy: pip install 'nqpf-tfp[frontier]'")
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     ins, outs, _ = roles(inputs, outputs, what="DEA")
     if super_efficiency and reference is not None:
         raise SpecificationError("super_efficiency=True leaves each unit out of its own data: use reference=None.")
     x, y = column_values(data, ins, "input"), column_values(data, outs, "output")
     ref = data if reference is None else reference
-    if not isinstance(ref, pd.DataFrame):
-        raise SpecificationError(f"reference must be a pandas DataFrame, not {type(ref).__name__}.")
+    require_frame(ref, "reference")
     x_ref, y_ref = (x, y) if reference is None else (column_values(ref, ins, "input"),
                                                      column_values(ref, outs, "output"))
     if x_ref.shape[0] == 0 or x.shape[0] == 0:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from ..keywords import strict_class
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -23,6 +24,7 @@ __all__ = ["ChangeResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistL
 COLUMNS = ["tfpch", "tech", "tecch"]
 
 
+@strict_class
 @dataclass(frozen=True)
 class IndexDiagnostics(Diagnostics):
     """Facts about a Malmquist-Luenberger or Luenberger computation."""

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
@@ -54,6 +55,7 @@ __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
 COLUMNS = ["effch", "techch", "pech", "sech", "tfpch"]
 
 
+@strict_class
 @dataclass(frozen=True)
 class MalmquistDiagnostics(Diagnostics):
     """Facts about a Malmquist computation."""
@@ -90,6 +92,7 @@ class MalmquistResults(ChangeResults):
         return SummaryTable(self._summary_frame(), "Malmquist index summary", notes, ".4f")
 
 
+@strict_keywords
 def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,
               time: str, orientation: str = "input", frontier: str = "contemporaneous",
               decomposition: str = "fgnz", solver: str = "auto", window: int | None = None, n_jobs: int = 1,

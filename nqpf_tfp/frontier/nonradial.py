@@ -34,7 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
@@ -125,6 +127,7 @@ class NonRadialLP:
         return sol.status, -sol.objective, sol.values[n:]
 
 
+@strict_keywords
 def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                   bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "all",
                   weights: Mapping[str, float] | str | None = None, reference: pd.DataFrame | None = None,
@@ -154,8 +157,7 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     direction = check_option("ddf_direction", direction)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
     if isinstance(weights, str):
         if weights != "sbm" or direction != "all":

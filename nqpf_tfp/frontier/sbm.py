@@ -50,7 +50,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..arguments import require_frame
 from ..errors import ConvergenceWarning, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
@@ -61,6 +63,7 @@ from .variables import roles, values
 __all__ = ["sbm"]
 
 
+@strict_keywords
 def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", super_efficiency: bool = False,
         solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes") -> ScoreResults:
@@ -80,8 +83,7 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     rts = check_option("dea_rts", rts)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: the SBM takes 'crs' or 'vrs'.")
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="the SBM")
     x = values(data, ins, "input", positive=True)
     yg = values(data, goods, "output", positive=True)

@@ -14,12 +14,14 @@ from typing import Any, ClassVar, Literal
 
 import pandas as pd
 
+from ..keywords import strict_class
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
 __all__ = ["ScoreDiagnostics", "ScoreResults"]
 
 
+@strict_class
 @dataclass(frozen=True)
 class ScoreDiagnostics(Diagnostics):
     """Facts about an SBM or directional-distance computation."""

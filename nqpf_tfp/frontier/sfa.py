@@ -41,8 +41,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..arguments import column_name, column_names
+from ..arguments import column_name, column_names, require_columns, require_frame
 from ..errors import EstimationError, PanelError, SpecificationError
+from ..keywords import strict_class
 from ..options import check_option
 from ..production.numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..results import Diagnostics, ParameterEstimates, TFPResults
@@ -92,6 +93,7 @@ def _newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
     return current
 
 
+@strict_class
 @dataclass(frozen=True)
 class SFADiagnostics(Diagnostics):
     """Facts about a stochastic frontier fit."""
@@ -178,6 +180,7 @@ class SFAResults(ParameterEstimates, TFPResults):
         return str(self.summary())
 
 
+@strict_class
 class SFA:
     """Stochastic production frontier (see :mod:`nqpf_tfp.frontier.sfa`), cross-section or panel.
 
@@ -219,8 +222,7 @@ class SFA:
                  efficiency: str = "bc", inefficiency: str | list[str] | None = None,
                  inefficiency_constant: bool = True, form: str = "cobb-douglas", take_logs: bool = False,
                  trend: bool = False) -> None:
-        if not isinstance(data, pd.DataFrame):
-            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        require_frame(data, "data")
         self.model = check_option("sfa_model", model, "model")
         default = "truncated-normal" if self.model == "bc95" else "half-normal"
         self.distribution = check_option("sfa_distribution", default if distribution is None else distribution)
@@ -253,9 +255,9 @@ class SFA:
         if trend and time is None:
             raise SpecificationError("trend=True needs the time= column (periods).")
         columns = [self.output, *self.inputs]
-        missing = [c for c in [*columns, *z_names, *keys] if c not in data.columns]
-        if missing:
-            raise SpecificationError(f"column(s) {missing} are not in the data.")
+        roles = {self.output: "output"} | dict.fromkeys(self.inputs, "input") | dict.fromkeys(z_names, "inefficiency")
+        roles |= {k: w for k, w in zip(keys, ("entity", "time")) if k is not None}
+        require_columns(data, [*columns, *z_names, *keys], roles)
         values = self._numeric(data, columns)
         if take_logs:
             if np.any(values <= 0):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names
+from ..arguments import column_names, require_columns
 from ..errors import PanelError, SpecificationError
 
 __all__ = ["check_window", "period_reference", "roles", "values"]
@@ -31,9 +31,7 @@ def values(frame: pd.DataFrame, columns: Sequence[str], what: str, *, positive: 
     """The columns as a float array: present, finite and non-negative (strictly positive if ``positive``)."""
     if not columns:
         return np.empty((len(frame), 0))
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SpecificationError(f"{what} column(s) {missing} are not in the data; columns are {list(frame.columns)}.")
+    require_columns(frame, columns, what)
     out = frame[list(columns)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     for j, name in enumerate(columns):
         column = out[:, j]

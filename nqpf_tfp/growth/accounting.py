@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..arguments import column_name
 from ..errors import NqpfTfpWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel
 from .results import GrowthAccounting
@@ -113,6 +114,7 @@ def _check_roles(output: str, components: list[_Component], shares: Mapping[str,
             raise SpecificationError(f"column {spec!r} is used as both {roles[spec]} and the share of {key!r}.")
 
 
+@strict_keywords
 def growth_accounting(
     data: pd.DataFrame,
     output: str,
@@ -208,6 +210,7 @@ def growth_accounting(
         columns=quantity_columns + share_columns,
         positive=quantity_columns,
         missing=missing,
+        roles={output: "output"} | {c.column: c.label for c in components} | dict.fromkeys(share_columns, "share"),
     )
     panel.require_consecutive("growth accounting")
 

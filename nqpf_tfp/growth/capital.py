@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PanelError, SpecificationError
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel
 
@@ -64,6 +65,7 @@ PIM_PRESETS: dict[str, PimPreset] = {
 }
 
 
+@strict_keywords
 def perpetual_inventory(
     data: pd.DataFrame,
     investment: str,
@@ -120,7 +122,8 @@ def perpetual_inventory(
         columns.append(output)
     elif initial == "divide" and (divisor is None or not divisor > 0):
         raise SpecificationError(f"initial='divide' needs divisor > 0, not {divisor!r}.")
-    panel = Panel(data, entity=entity, time=time, columns=columns, missing="raise")
+    roles = {investment: "investment", depreciation: "depreciation", output: "output"}
+    panel = Panel(data, entity=entity, time=time, columns=columns, missing="raise", roles=roles)
     inv = panel[investment]
     if np.any(inv < 0):
         raise PanelError(f"investment column {investment!r} has negative values; gross investment is >= 0.")

@@ -42,6 +42,7 @@ import pandas as pd
 
 from ..arguments import column_name
 from ..errors import PanelError, SpecificationError
+from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel
 from ..results import Diagnostics, TFPResults
@@ -52,6 +53,7 @@ __all__ = ["LevelAccounting", "LevelDiagnostics", "level_accounting"]
 _COMPONENTS = ("capital", "human_capital", "tfp")
 
 
+@strict_keywords
 def level_accounting(
     data: pd.DataFrame,
     output: str,
@@ -104,7 +106,8 @@ def level_accounting(
         raise SpecificationError(
             f"output, capital, labor and human_capital must be different columns; got {quantities}.")
     columns = quantities + ([alpha] if isinstance(alpha, str) else [])
-    panel = Panel(data, entity=entity, time=time, columns=columns, positive=quantities, missing=missing)
+    roles = dict(zip(quantities, ("output", "capital", "labor", "human_capital"))) | {alpha: "alpha"}
+    panel = Panel(data, entity=entity, time=time, columns=columns, positive=quantities, missing=missing, roles=roles)
     if isinstance(alpha, str):
         a = panel[alpha]
     else:
@@ -126,6 +129,7 @@ def level_accounting(
     return LevelAccounting(panel, form, ln_y, np.column_stack([cap, hum, tfp]))
 
 
+@strict_class
 @dataclass(frozen=True)
 class LevelDiagnostics(Diagnostics):
     """Facts about a development accounting."""
@@ -172,8 +176,9 @@ class LevelAccounting(TFPResults):
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """The variance decomposition over time: the shares of var(ln y) due to capital, human capital
         and TFP (needs matplotlib); returns the Axes."""
-        from ..plotting import pyplot
+        from ..plotting import pyplot, style
 
+        style(kwargs, "line")
         decomposition = self.variance_decomposition()
         if ax is None:
             _, ax = pyplot().subplots(figsize=(8, 4.5))

@@ -35,7 +35,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..arguments import missing_columns_error, require_frame
 from ..errors import NqpfTfpWarning, PanelError, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel
 from .accounting import growth_accounting
@@ -47,6 +49,7 @@ _OUTPUT = {"rtfpna": "rgdpna", "rwtfpna": "rdana", "ctfp": "cgdpo", "cwtfp": "cd
 _CAPITAL = {"rtfpna": "rkna", "rwtfpna": "rkna", "ctfp": "ck", "cwtfp": "ck"}
 
 
+@strict_keywords
 def pwt_hours(
     pwt: pd.DataFrame,
     *,
@@ -82,8 +85,9 @@ def pwt_hours(
         Filled hours, named ``"<hours>_filled"``, on ``pwt.index``; NaN where
         the reference country has no hours either.
     """
+    require_frame(pwt, "pwt")
     if hours not in pwt.columns:
-        raise SpecificationError(f"hours column {hours!r} is not in the data.")
+        raise missing_columns_error([hours], "hours", pwt.columns)
     panel = Panel(pwt, entity=entity, time=time)
     raw = panel.align(pd.to_numeric(pwt[hours], errors="raise").to_numpy(dtype=np.float64, na_value=np.nan))
     observed = np.isfinite(raw) & (raw > 0)
@@ -114,6 +118,7 @@ def pwt_hours(
     return panel.series(filled, f"{hours}_filled", on="index")
 
 
+@strict_keywords
 def pwt_tfp(
     pwt: pd.DataFrame,
     measure: str = "rtfpna",
@@ -161,6 +166,7 @@ def pwt_tfp(
     return _multilateral_level(frame, measure, _OUTPUT[measure], _CAPITAL[measure], reference, entity, time)
 
 
+@strict_keywords
 def pwt_growth_accounting(
     pwt: pd.DataFrame,
     measure: str = "rtfpna",
@@ -196,6 +202,7 @@ def pwt_growth_accounting(
 
 def _pwt_inputs(pwt: pd.DataFrame, measure: str, entity: str, time: str, reference: str) -> pd.DataFrame:
     """The inputs of one measure, with filled hours, on PWT's coverage (all inputs present)."""
+    require_frame(pwt, "pwt")
     output, capital = _OUTPUT[measure], _CAPITAL[measure]
     needed = [entity, time, output, capital, "emp", "avh", "hc", "labsh"]
     missing_cols = [c for c in needed if c not in pwt.columns]

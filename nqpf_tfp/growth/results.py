@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NqpfTfpWarning, SpecificationError, warn
+from ..keywords import strict_class
 from ..panel import Panel
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
@@ -19,6 +20,7 @@ __all__ = ["GrowthAccounting", "GrowthDiagnostics"]
 Periods = Sequence[tuple[int, int]] | Mapping[str, tuple[int, int]]
 
 
+@strict_class
 @dataclass(frozen=True)
 class GrowthDiagnostics(Diagnostics):
     """Facts about a growth accounting."""

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import IndexWarning, SpecificationError, warn
+from ..keywords import strict_keywords
 from ..options import check_option
 from . import scores as sc
 from . import weights as wt
@@ -27,6 +28,7 @@ from .results import CompositeIndex, IndexDiagnostics
 __all__ = ["composite_index", "normalize"]
 
 
+@strict_keywords
 def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *, entity: Any,
               time: Any, method: str = "minmax", scope: str = "panel", shift: float = 0.0) -> pd.DataFrame:
     """The normalised indicators (larger is better) on the data's index; see :mod:`.normalization`."""
@@ -38,6 +40,7 @@ def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str
     return pd.DataFrame(z, index=d.index, columns=d.system.columns)
 
 
+@strict_keywords
 def composite_index(
     data: pd.DataFrame,
     indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any],

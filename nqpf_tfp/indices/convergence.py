@@ -25,14 +25,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ..arguments import column_name, column_names, finite_column, require_columns
-from ..errors import PanelError, SpecificationError
+from ..arguments import column_name, column_names, finite_column, require_columns, require_frame
+from ..errors import PanelError
+from ..keywords import strict_keywords
 from ..options import check_option
 from .panel_arrays import long_values
 
 __all__ = ["beta_convergence", "sigma_convergence"]
 
 
+@strict_keywords
 def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any = None) -> pd.DataFrame:
     """Standard deviation, coefficient of variation and sd of logs of ``value`` by (group and) period."""
     frame = long_values(data, value, group, time, positive=True)
@@ -44,16 +46,16 @@ def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any =
     return out
 
 
+@strict_keywords
 def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, effects: str = "none",
                      controls: Sequence[Any] | Any = None) -> pd.Series:
     """Beta-convergence regression (module docstring); returns ``beta``, its standard error, t, p, the speed
     and half-life, observations, units and R-squared (within R-squared with fixed effects)."""
     effects = check_option("convergence_effects", effects, "effects")
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     ctrl = list(column_names(controls, "controls"))
     names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time"), *ctrl]
-    require_columns(data, names)
+    require_columns(data, names, dict(zip(names, ("value", "entity", "time"))) | dict.fromkeys(ctrl, "control"))
     frame = pd.DataFrame({"y": finite_column(data, value, "value", positive=True), "i": data[entity].to_numpy(),
                           "t": data[time].to_numpy(),
                           **{f"c{k}": finite_column(data, c, "control") for k, c in enumerate(ctrl)}})

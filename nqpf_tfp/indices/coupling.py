@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names, require_columns
-from ..errors import PanelError, SpecificationError
+from ..arguments import column_names, require_columns, require_frame
+from ..errors import PanelError
+from ..keywords import strict_keywords
 from . import scores as sc
 
 __all__ = ["COORDINATION_CLASSES", "coupling_coordination"]
@@ -20,6 +21,7 @@ COORDINATION_CLASSES = ("extreme imbalance", "severe imbalance", "moderate imbal
                         "good coordination", "high-quality coordination")
 
 
+@strict_keywords
 def coupling_coordination(data: pd.DataFrame, subsystems: Sequence[Any], *,
                           weights: Sequence[float] | None = None) -> pd.DataFrame:
     """Coupling ``C``, development ``T`` and coordination ``D = sqrt(C T)`` of subsystem indices per row.
@@ -40,10 +42,9 @@ def coupling_coordination(data: pd.DataFrame, subsystems: Sequence[Any], *,
         ``coupling``, ``development``, ``coordination`` and ``class`` (one of :data:`COORDINATION_CLASSES`,
         by tenths of ``D``) on the data's index.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     columns = list(column_names(subsystems, "subsystems"))
-    require_columns(data, columns)
+    require_columns(data, columns, "subsystem")
     u = data[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(u)
     if bad.any():

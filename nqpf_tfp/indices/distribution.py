@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..arguments import whole_number
 from ..errors import PanelError
+from ..keywords import strict_class, strict_keywords
 from .panel_arrays import Wide, long_values, spatial_matrix
 
 __all__ = ["MarkovChain", "kernel_densities", "markov_chain"]
@@ -68,6 +69,7 @@ def _ergodic(p: np.ndarray) -> tuple[np.ndarray, float]:
     return pi, half_life
 
 
+@strict_class
 @dataclass(frozen=True)
 class MarkovChain:
     """Transition counts and probabilities (``k x k``; spatial: one per lag class), ergodic distributions."""
@@ -89,6 +91,7 @@ class MarkovChain:
         return SummaryTable(frame, "Markov transition probabilities", notes, ".4f")
 
 
+@strict_keywords
 def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, classes: int = 4, fixed: bool = True,
                  weights: Any = None, lag_classes: int | None = None) -> MarkovChain:
     """Traditional (and, with spatial ``weights``, spatial) Markov chain of ``value`` (module docstring).
@@ -134,6 +137,7 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, clas
                        pd.Series(pi, index=range(k), name="ergodic"), half_life, cutoffs, spatial)
 
 
+@strict_keywords
 def kernel_densities(data: pd.DataFrame, value: Any, *, time: Any, grid: np.ndarray | int = 200,
                      bandwidth: str | float = "scott") -> pd.DataFrame:
     """Gaussian kernel densities of ``value`` by period on a common grid (columns: periods).

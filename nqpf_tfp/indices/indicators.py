@@ -19,12 +19,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, require_columns
+from ..arguments import column_name, require_columns, require_frame
 from ..errors import PanelError, SpecificationError
+from ..keywords import strict_class
 
 __all__ = ["Indicator", "IndicatorData", "IndicatorSystem"]
 
 
+@strict_class
 @dataclass(frozen=True)
 class Indicator:
     """One indicator: a column, its direction and its place in the hierarchy of dimensions."""
@@ -45,6 +47,7 @@ class Indicator:
         object.__setattr__(self, "dimension", dimension)
 
 
+@strict_class
 class IndicatorSystem:
     """An ordered set of indicators (see the module docstring).
 
@@ -153,13 +156,13 @@ class IndicatorData:
     @classmethod
     def build(cls, data: pd.DataFrame, system: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *,
               entity: Any, time: Any) -> IndicatorData:
-        if not isinstance(data, pd.DataFrame):
-            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        require_frame(data, "data")
         if not isinstance(system, IndicatorSystem):
             system = (IndicatorSystem.from_mapping(system) if isinstance(system, Mapping)
                       else IndicatorSystem(system))
         entity, time = column_name(entity, "entity"), column_name(time, "time")
-        require_columns(data, [entity, time, *system.columns])
+        require_columns(data, [entity, time, *system.columns],
+                        dict.fromkeys(system.columns, "indicator") | {entity: "entity", time: "time"})
         for key in (entity, time):
             if data[key].isna().any():
                 raise PanelError(f"key column {key!r} has {int(data[key].isna().sum())} missing values.")

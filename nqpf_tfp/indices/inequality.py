@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PanelError, SpecificationError
+from ..keywords import strict_class, strict_keywords
 from ..tables import SummaryTable
 from .panel_arrays import long_values
 
@@ -79,6 +80,7 @@ def _dagum_one(y: np.ndarray, g: np.ndarray, labels: list) -> dict[str, Any]:
             "between_gini": between, "relative_difference": net}
 
 
+@strict_class
 class DagumGini:
     """Dagum's decomposition by period (see :mod:`nqpf_tfp.indices.inequality`); read-only."""
 
@@ -116,8 +118,9 @@ class DagumGini:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """The overall Gini and the within-group Gini of each group over time."""
-        from ..plotting import pyplot
+        from ..plotting import pyplot, style
 
+        style(kwargs, "line")
         if ax is None:
             _, ax = pyplot().subplots(figsize=(8, 4.5))
         ax.plot(self._components.index, self._components["gini"], label="overall", linewidth=2, **kwargs)
@@ -131,6 +134,7 @@ class DagumGini:
         return str(self.summary())
 
 
+@strict_keywords
 def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> DagumGini:
     """Dagum's Gini decomposition of ``value`` by ``group`` (e.g. region), per period of ``time``.
 
@@ -155,6 +159,7 @@ def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) 
     return DagumGini(pd.DataFrame(rows, index=index), pd.DataFrame(group_rows, index=index, columns=labels), between)
 
 
+@strict_keywords
 def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> pd.DataFrame:
     """Theil's T and L with their within- and between-group parts, per period (module docstring)."""
     frame = long_values(data, value, group, time, positive=True)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns
+from ..arguments import column_name, finite_column, require_columns, require_frame
 from ..errors import PanelError, SpecificationError
 
 __all__ = ["Wide", "long_values", "spatial_matrix"]
@@ -24,10 +24,9 @@ class Wide:
 
     @classmethod
     def build(cls, data: pd.DataFrame, value: Any, *, entity: Any, time: Any, positive: bool = False) -> Wide:
-        if not isinstance(data, pd.DataFrame):
-            raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+        require_frame(data, "data")
         names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time")]
-        require_columns(data, names)
+        require_columns(data, names, dict(zip(names, ("value", "entity", "time"))))
         y = finite_column(data, value, "value", positive=positive)
         if data.duplicated([entity, time]).any():
             raise PanelError(f"{int(data.duplicated([entity, time]).sum())} duplicate ({entity}, {time}) rows.")
@@ -85,14 +84,13 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
 def long_values(data: pd.DataFrame, value: Any, group: Any, time: Any, positive: bool) -> pd.DataFrame:
     """``y`` (checked finite, and positive when asked), group ``g`` and period ``t`` (0 without ``group`` or
     ``time``)."""
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
     names = {"value": column_name(value, "value")}
     if group is not None:
         names["group"] = column_name(group, "group")
     if time is not None:
         names["time"] = column_name(time, "time")
-    require_columns(data, names.values())
+    require_columns(data, names)
     y = finite_column(data, names["value"], "value", positive=positive)
     if group is not None and data[names["group"]].isna().any():
         raise PanelError(f"group column {group!r} has {int(data[names['group']].isna().sum())} missing values "

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
+from ..keywords import strict_class
 from ..results import Diagnostics
 from ..tables import SummaryTable
 from . import scores as sc
@@ -17,6 +18,7 @@ from .indicators import IndicatorData
 __all__ = ["CompositeIndex", "IndexDiagnostics"]
 
 
+@strict_class
 @dataclass(frozen=True)
 class IndexDiagnostics(Diagnostics):
     """The choices behind a composite index and facts about it."""
@@ -40,6 +42,7 @@ class IndexDiagnostics(Diagnostics):
     bartlett_pvalue: float | None = None
 
 
+@strict_class
 class CompositeIndex:
     """A composite index: scores per (entity, period), the normalised indicators, the weights.
 
@@ -146,8 +149,9 @@ class CompositeIndex:
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """The index's mean by period with its range across entities."""
-        from ..plotting import pyplot
+        from ..plotting import pyplot, style
 
+        style(kwargs, "line")
         if ax is None:
             _, ax = pyplot().subplots(figsize=(8, 4.5))
         stats = self.by_period()

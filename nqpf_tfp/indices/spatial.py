@@ -29,6 +29,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..arguments import seed_sequence, whole_number
+from ..keywords import strict_keywords
 from .panel_arrays import Wide, spatial_matrix
 
 __all__ = ["local_moran", "moran"]
@@ -59,6 +60,7 @@ def _pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
     return (larger + 1.0) / (p + 1.0)
 
 
+@strict_keywords
 def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: Any, transformation: str = "r",
           permutations: int = 0, seed: Any = None) -> pd.DataFrame:
     """Global Moran's I of ``value`` in every period (module docstring); a balanced panel.
@@ -82,6 +84,7 @@ def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: An
     return pd.DataFrame(rows, index=wide.periods)
 
 
+@strict_keywords
 def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: Any, transformation: str = "r",
                 permutations: int = 0, seed: Any = None) -> pd.DataFrame:
     """Local Moran's I of every unit in every period: ``I``, ``quadrant``, and ``p_sim`` with permutations."""

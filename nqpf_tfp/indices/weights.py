@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import EstimationError, PanelError, SpecificationError
+from ..keywords import strict_class, strict_keywords
 
 __all__ = ["PCAWeights", "combine_weights", "critic", "entropy", "pca", "scatter_degree"]
 
@@ -88,6 +89,7 @@ def critic(z: np.ndarray, names: list, *, correlation: str = "signed", contrast:
     return c / c.sum()
 
 
+@strict_class
 @dataclass(frozen=True)
 class PCAWeights:
     """PCA weights with what they rest on."""
@@ -157,6 +159,7 @@ def scatter_degree(z: np.ndarray, names: list) -> np.ndarray:
     return w / w.sum()
 
 
+@strict_keywords
 def combine_weights(*weights: np.ndarray, method: str = "multiplicative", alphas: np.ndarray | None = None
                     ) -> np.ndarray:
     """Combined weights: multiplicative (normalised product) or additive (``alphas``, equal by default)."""

@@ -7,14 +7,17 @@ from typing import Any
 
 import pandas as pd
 
-from ..arguments import column_name, keyword_mapping
+from ..arguments import column_name, keyword_mapping, missing_columns_error, require_frame
 from ..errors import NqpfTfpError, SpecificationError
+from ..keywords import check_forwarded_keywords, strict_keywords
 from ..options import check_option
 from ..parallel import map_tasks
+from .estimators.base import ProductionEstimator
 
 __all__ = ["fit_by"]
 
 
+@strict_keywords(open_keywords="the estimator's constructor keywords, checked against it")
 def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[str, Any] | None = None,
            n_jobs: int = 1, backend: str = "threads", **kwargs: Any) -> dict[Any, Any]:
     """Estimate ``estimator(group, *args, **kwargs).fit(**fit)`` for each value of ``by``.
@@ -45,12 +48,14 @@ def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[s
         Group value -> :class:`~.results.ProductionResults`, in sorted group order.
     """
     backend = check_option("backend", backend)
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError(f"data must be a pandas DataFrame, not {type(data).__name__}.")
+    require_frame(data, "data")
+    if not isinstance(estimator, type) or not issubclass(estimator, ProductionEstimator):
+        raise SpecificationError(f"estimator must be a production-function class such as nt.ACF, not {estimator!r}.")
+    check_forwarded_keywords(kwargs, estimator, f"fit_by() for {estimator.__name__}()", exclude=("data",))
     by = column_name(by, "by")
     fit = keyword_mapping(fit, "fit")
     if by not in data.columns:
-        raise SpecificationError(f"by={by!r} is not a column; columns are {list(data.columns)}.")
+        raise missing_columns_error([by], "by", data.columns)
     used = _model_columns(args, kwargs)
     if by in used:
         raise SpecificationError(f"by={by!r} is one of the model's variables ({used[by]}); group by a column "

@@ -25,16 +25,28 @@ def _terms(part: str, data: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def parse_formula(
-    formula: str, data: pd.DataFrame, *, has_proxy: bool, keys: tuple[str | None, str | None] = (None, None)
+    formula: str, data: pd.DataFrame, *, has_proxy: bool, keys: tuple[str | None, str | None] = (None, None),
+    needs_state: bool = False, method: str = "the estimator",
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Evaluate each part of the formula; return a new frame and the role keywords."""
+    """Evaluate each part of the formula; return a new frame and the role keywords.
+
+    Errors speak the formula's language: which part (``free | state | proxy``) is missing or extra.
+    """
+    roles = ["free", "state", "proxy", "controls"] if has_proxy else ["free", "state", "controls"]
+    shape = f"'output ~ {' | '.join(roles[:-1])} [| controls]'"
     if not isinstance(formula, str) or "~" not in formula:
-        raise SpecificationError(f"formula must look like 'y ~ free | state | proxy'; got {formula!r}.")
+        raise SpecificationError(f"{method}'s formula must look like {shape}; got {formula!r}.")
     lhs, rhs = formula.split("~", 1)
     parts = rhs.split("|")
-    roles = ["free", "state", "proxy", "controls"] if has_proxy else ["free", "state", "controls"]
     if len(parts) > len(roles):
-        raise SpecificationError(f"formula has {len(parts)} parts; at most {len(roles)}: {' | '.join(roles)}.")
+        raise SpecificationError(f"the formula {formula!r} has {len(parts)} parts after '~'; {method} takes at most "
+                                 f"{len(roles)}: {shape}.")
+    needed = 1 + int(needs_state or has_proxy) + int(has_proxy)
+    if len(parts) < needed or (needs_state and not parts[1].strip()) or (has_proxy and not parts[2].strip()):
+        missing = [r for r, p in zip(roles[:needed], parts + [""] * needed) if not p.strip() and r != "free"]
+        raise SpecificationError(
+            f"the formula {formula!r} has no {' and no '.join(missing) or 'input'} part: {method} takes {shape}, "
+            f"e.g. 'Y ~ {' | '.join(['l', 'k', 'm'][:needed])}'.")
     out = _terms(lhs, data, "output")
     if out.shape[1] != 1:
         raise SpecificationError(f"the output {lhs.strip()!r} must be one column.")

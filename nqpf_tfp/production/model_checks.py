@@ -53,6 +53,7 @@ from ..errors import (
     WeakIdentificationWarning,
     warn,
 )
+from ..keywords import strict_class
 from ..options import check_option
 from .numerics.linalg import cluster_sums, n_clusters
 
@@ -74,6 +75,7 @@ def _positive_fraction(value: object, name: str) -> float:
     return float(value)
 
 
+@strict_class
 @dataclasses.dataclass(frozen=True)
 class ModelChecks:
     """Thresholds of the model checks run by every ``fit()``, and the checks to keep quiet.
@@ -137,6 +139,7 @@ class ModelChecks:
         object.__setattr__(self, "silence", tuple(check_option("model_check", n, "silence") for n in names))
 
 
+@strict_class
 @dataclasses.dataclass(frozen=True)
 class CheckOutcome:
     """One model check of one fit.

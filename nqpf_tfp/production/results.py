@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import confidence_level
+from ..keywords import strict_class
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .model_checks import CheckOutcome
@@ -18,6 +19,7 @@ from .model_checks import CheckOutcome
 __all__ = ["Optimum", "ProductionDiagnostics", "ProductionResults"]
 
 
+@strict_class
 @dataclasses.dataclass(frozen=True)
 class Optimum:
     """One distinct local optimum of a GMM criterion (ACF, GNR).
@@ -38,6 +40,7 @@ class Optimum:
         return getattr(self, key)
 
 
+@strict_class
 @dataclasses.dataclass(frozen=True)
 class ProductionDiagnostics(Diagnostics):
     """What happened in a production-function fit; fields that do not apply are ``None``."""
@@ -308,8 +311,9 @@ class ProductionResults(ParameterEstimates, TFPResults):
 
     def plot(self, ax: Any = None, bins: int = 50, **kwargs: Any) -> Any:
         """Histogram of log TFP (needs matplotlib: ``pip install nqpf-tfp[plot]``); returns the Axes."""
-        from ..plotting import pyplot
+        from ..plotting import pyplot, style
 
+        style(kwargs, "hist")
         tfp = self._tfp
         if not isinstance(tfp, pd.Series):
             tfp = tfp.compute()

@@ -41,6 +41,7 @@ class ProductionSpec:
     time: str | None
     form: str = "cobb-douglas"
     value_added: bool = True
+    proxy_input: bool | None = None  # the proxy is also a production input; None until the estimator resolves it
     poly_degree: int = 2
     markov_degree: int = 3
     take_logs: bool = False
@@ -60,6 +61,7 @@ class ProductionSpec:
         form: str,
         value_added: bool,
         poly_degree: int,
+        proxy_input: bool | None = None,
         markov_degree: int,
         take_logs: bool,
         missing: str,
@@ -90,6 +92,8 @@ class ProductionSpec:
         for name, flag in (("value_added", value_added), ("take_logs", take_logs)):
             if not isinstance(flag, (bool, np.bool_)):
                 raise SpecificationError(f"{name} must be True or False, not {flag!r}.")
+        if proxy_input is not None and not isinstance(proxy_input, (bool, np.bool_)):
+            raise SpecificationError(f"proxy_input must be True, False or None, not {proxy_input!r}.")
         return cls(
             output=output,
             free=roles["free"],
@@ -99,7 +103,8 @@ class ProductionSpec:
             entity=entity,
             time=time,
             form=check_option("form", form),
-            value_added=value_added,
+            value_added=bool(value_added),
+            proxy_input=None if proxy_input is None else bool(proxy_input),
             poly_degree=int(poly_degree),
             markov_degree=int(markov_degree),
             take_logs=bool(take_logs),

@@ -49,8 +49,10 @@ clustered t = -70 on DGP3. Tied roots are ranked by their smallest t of
 cov(xi_t, free_t), largest first: the root at which the data best agree that
 labour rises with the innovation. Both are reported.
 
-Gross output (``value_added=False``) follows Stata's ``prodest ..., acf``: the
-proxy is an input with instrument ``proxy_{t-1}``. Gandhi, Navarro and Rivers
+Gross output with the proxy as an input (``value_added=False, proxy_input=True``)
+follows Stata's ``prodest ..., acf``: the proxy is an input with instrument
+``proxy_{t-1}``. With ``proxy_input=False`` the inputs are exactly ``free`` and
+``state`` whatever ``value_added`` says. Gandhi, Navarro and Rivers
 (2020) show the flexible input's elasticity is then not identified without
 more (e.g. the first-order condition used by :class:`GNR`); the docs show it.
 
@@ -120,13 +122,14 @@ class ACF(ProductionEstimator):
         (a ``ConvergenceWarning``).
     **kwargs
         As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`;
-        ``form="translog"`` and ``value_added=False`` are supported.
+        ``form="translog"`` and gross output with the proxy as an input
+        (``value_added=False, proxy_input=True``) are supported.
     """
 
     method: ClassVar[str] = "ACF"
     default_cov: ClassVar[str] = "cluster"
     supports_translog: ClassVar[bool] = True
-    supports_gross_output: ClassVar[bool] = True
+    supports_proxy_input: ClassVar[bool] = True
     supports_dask: ClassVar[bool] = True
 
     def __init__(self, data: pd.DataFrame, output: str, free: Any = None, state: Any = None, proxy: Any = None,
@@ -150,7 +153,7 @@ class ACF(ProductionEstimator):
         spec = self.spec
         #: the validated search settings (an :class:`~nqpf_tfp.production.gmm.acf.ACFSettings`)
         self.settings = ACFSettings(
-            form=spec.form, value_added=spec.value_added, moments=moments, poly_degree=spec.poly_degree,
+            form=spec.form, proxy_input=bool(spec.proxy_input), moments=moments, poly_degree=spec.poly_degree,
             markov_degree=spec.markov_degree, starts=starts, box=(float(box[0]), float(box[1])),
             box_second=self.box_second, n_refine=n_refine,
             start=None if self.user_start is None else tuple(float(x) for x in self.user_start),
@@ -158,14 +161,14 @@ class ACF(ProductionEstimator):
 
     def _check_spec(self) -> None:
         super()._check_spec()
-        if not self.spec.value_added and len(self.spec.proxy) != 1:
-            raise SpecificationError("ACF gross output needs exactly one proxy (the intermediate input).")
+        if self.spec.proxy_input and len(self.spec.proxy) != 1:
+            raise SpecificationError("ACF with proxy_input=True needs exactly one proxy (the intermediate input).")
 
     def _cov_types(self) -> tuple[str, ...]:
         return ("cluster",)
 
     def _input_names(self) -> list[str]:
-        return list(self.spec.inputs) + ([] if self.spec.value_added else list(self.spec.proxy))
+        return list(self.spec.inputs) + (list(self.spec.proxy) if self.spec.proxy_input else [])
 
     def _term_names(self) -> list[str]:
         return production_term_names(self._input_names(), self.spec.form)

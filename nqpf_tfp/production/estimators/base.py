@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time as _time
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -11,6 +12,7 @@ import pandas as pd
 
 from ...arguments import seed_sequence, whole_number
 from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError, warn
+from ...keywords import check_forwarded_keywords, open_keywords, strict_class
 from ...options import check_option
 from ...panel import Panel
 from ...parallel import check_n_jobs, is_dask_frame
@@ -48,8 +50,16 @@ class ProductionEstimator:
         Key columns; omit both to use a two-level (entity, time) MultiIndex.
     form : {"cobb-douglas", "translog"}
     value_added : bool
-        Output is value added (default). Gross output with a proxy-based
-        estimator needs the proxy as an input (see GNR).
+        Output is value added (default) or gross output (``False``). This
+        says only what ``output`` measures; it never changes the inputs.
+    proxy_input : bool, optional
+        Whether the proxy is also an input of the production function (the
+        intermediate input of a gross-output function, as in Stata
+        ``prodest ..., acf`` without ``va``). Only gross output
+        (``value_added=False``) can have it, and only ACF estimates it; with
+        gross output and a proxy, the choice must be made explicitly:
+        ``True`` for a materials proxy, ``False`` for an investment proxy
+        (then list the intermediate input among ``free``).
     poly_degree : int
         Degree of the first-stage polynomial in (state, proxy); 2 is R
         prodest's (linear terms, squares and pairwise products).
@@ -67,13 +77,17 @@ class ProductionEstimator:
     needs_proxy: ClassVar[bool] = True
     needs_lags: ClassVar[bool] = True
     supports_translog: ClassVar[bool] = False
-    supports_gross_output: ClassVar[bool] = False  # gross output with the proxy as an input
+    supports_proxy_input: ClassVar[bool] = False  # gross output with the proxy among the inputs
     default_cov: ClassVar[str] = "bootstrap"
     supports_dask: ClassVar[bool] = False  # fit() on a Dask DataFrame partitioned by firm
     #: roles whose columns must vary within firms, and why (see :mod:`nqpf_tfp.production.checks`)
     varies_within: ClassVar[tuple[str, ...]] = ("state", "proxy")
     within_reason: ClassVar[str] = ("the control-function estimators recover productivity from the state and proxy "
                                     "and identify the coefficients from its changes within firms.")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        strict_class(cls)  # unknown keywords of the constructor, fit() and from_formula() name the closest
 
     def __init__(
         self,
@@ -88,6 +102,7 @@ class ProductionEstimator:
         time: str | None = None,
         form: str = "cobb-douglas",
         value_added: bool = True,
+        proxy_input: bool | None = None,
         poly_degree: int = 2,
         markov_degree: int = 3,
         take_logs: bool = False,
@@ -95,8 +110,8 @@ class ProductionEstimator:
     ) -> None:
         self.spec = ProductionSpec.make(
             output=output, free=free, state=state, proxy=proxy, controls=controls, entity=entity, time=time,
-            form=form, value_added=value_added, poly_degree=poly_degree, markov_degree=markov_degree,
-            take_logs=take_logs, missing=missing,
+            form=form, value_added=value_added, proxy_input=proxy_input, poly_degree=poly_degree,
+            markov_degree=markov_degree, take_logs=take_logs, missing=missing,
         )
         self._check_spec()
         self._ddf: Any = None
@@ -134,11 +149,30 @@ class ProductionEstimator:
                 f"form='translog' is not available for {self.method} yet; use 'cobb-douglas', "
                 "or OLS / FixedEffects / ACF for a translog."
             )
-        if not spec.value_added and self.needs_proxy and not self.supports_gross_output:
+        self.spec = dataclasses.replace(spec, proxy_input=self._proxy_input(spec))
+
+    def _proxy_input(self, spec: ProductionSpec) -> bool:
+        """Whether the proxy is a production input: only by an explicit choice, and only for gross output."""
+        chosen = spec.proxy_input
+        if chosen and not spec.proxy:
+            raise SpecificationError("proxy_input=True needs a proxy= column (the intermediate input).")
+        if chosen and spec.value_added:
             raise SpecificationError(
-                f"{self.method} with value_added=False: gross output with the proxy among the inputs is not "
-                "identified by this estimator (Gandhi, Navarro and Rivers 2020); use value added, or GNR / ACF."
-            )
+                "proxy_input=True makes the proxy an input of a gross-output production function, but "
+                "value_added=True says output is value added, which has no intermediate input; pass "
+                "value_added=False as well, or leave proxy_input out.")
+        if chosen and not self.supports_proxy_input:
+            raise SpecificationError(
+                f"{self.method} cannot estimate the proxy's elasticity (proxy_input=True): with the proxy among the "
+                "inputs gross output is not identified by this estimator (Gandhi, Navarro and Rivers 2020); use "
+                "ACF (proxy_input=True) or GNR, or proxy_input=False with the intermediate input among free=.")
+        if chosen is None and spec.proxy and not spec.value_added:
+            raise SpecificationError(
+                f"value_added=False (gross output) with proxy={list(spec.proxy)}: say whether the proxy is also a "
+                "production input. proxy_input=True when it is the intermediate input (materials; Stata prodest's "
+                "gross-output ACF), proxy_input=False when it is not (investment; then list the intermediate input "
+                "among free=).")
+        return bool(chosen)
 
     def _extra_columns(self) -> Sequence[str]:
         return ()
@@ -162,6 +196,7 @@ class ProductionEstimator:
 
     # ------------------------------------------------------------- formula
     @classmethod
+    @open_keywords("the estimator's constructor keywords (entity=, time=, form=, ...), checked against it")
     def from_formula(cls, formula: str, data: pd.DataFrame, **kwargs: Any) -> ProductionEstimator:
         """Build from ``"output ~ free | state | proxy [| controls]"``.
 
@@ -171,8 +206,12 @@ class ProductionEstimator:
         """
         from ..formula import parse_formula
 
+        parts = ("output", "free", "state", "proxy", "controls")
+        given = {k: v for k, v in kwargs.items() if k not in parts}  # roles given twice: refused below
+        check_forwarded_keywords(given, cls, f"{cls.__name__}.from_formula()", exclude=("data", *parts))
         keys = (kwargs.get("entity"), kwargs.get("time"))
-        frame, roles = parse_formula(formula, data, has_proxy=cls.needs_proxy, keys=keys)
+        frame, roles = parse_formula(formula, data, has_proxy=cls.needs_proxy, keys=keys, needs_state=cls.needs_state,
+                                     method=cls.method)
         overlap = set(roles) & set(kwargs)
         if overlap:
             raise SpecificationError(f"{sorted(overlap)} are given by the formula; do not pass them again.")
@@ -447,3 +486,6 @@ class ProductionEstimator:
         rows; estimators with sufficient statistics override it with firm weights.
         """
         return self._estimate(self._data.resample(firms), "unadjusted").params
+
+
+strict_class(ProductionEstimator)

@@ -51,6 +51,7 @@ from scipy.linalg import cholesky, solve_triangular
 from scipy.stats import qmc
 
 from ...errors import EstimationError, SpecificationError
+from ...keywords import open_keywords
 from ...options import check_option
 from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
@@ -141,7 +142,7 @@ class GNR(ProductionEstimator):
 
     method: ClassVar[str] = "GNR"
     needs_state: ClassVar[bool] = True
-    supports_gross_output: ClassVar[bool] = True
+    supports_proxy_input: ClassVar[bool] = True
 
     def __init__(self, data: pd.DataFrame, output: str, fixed: Any, flexible: str, share: str, *,
                  entity: str | None = None, time: str | None = None, poly_degree: int = 3,
@@ -160,6 +161,7 @@ class GNR(ProductionEstimator):
         self.share_column, self.constant_degree = share, constant_degree
         self.starts, self.n_refine = starts, n_refine
         super().__init__(data, output, None, fixed, flexible, None, entity=entity, time=time, value_added=False,
+                         proxy_input=True,
                          poly_degree=poly_degree, markov_degree=markov_degree, take_logs=take_logs, missing=missing)
         values = self._data.extra[share]
         if take_logs and np.any(values <= 0):
@@ -172,6 +174,7 @@ class GNR(ProductionEstimator):
                 "up to noise. If the column holds the shares themselves, pass take_logs=True or its log.")
 
     @classmethod
+    @open_keywords("none: GNR has no formula interface")
     def from_formula(cls, formula: str, data: pd.DataFrame, **kwargs: Any) -> GNR:
         """Not available: GNR's roles (fixed, flexible, share) do not fit ``free | state | proxy``."""
         raise SpecificationError(

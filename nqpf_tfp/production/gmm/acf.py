@@ -37,7 +37,7 @@ class ACFSettings:
     """What defines an ACF estimation besides the data (validated by :class:`nqpf_tfp.ACF`)."""
 
     form: str
-    value_added: bool
+    proxy_input: bool  # gross output with the proxy among the inputs (instrumented by its lag)
     moments: str
     poly_degree: int
     markov_degree: int
@@ -91,7 +91,7 @@ class ACFProblem(MarkovGMM):
         assert b is not None
         self.x_fs, self.b = x_fs, b
         self.ctrl_coef = b[1:1 + data.controls.shape[1]]
-        gross = not settings.value_added
+        gross = settings.proxy_input
         self.inputs = np.column_stack([data.free, data.state] + ([data.proxy] if gross else []))
         self.x = production_terms(self.inputs, self.form)
 
@@ -175,7 +175,7 @@ def _candidates(settings: ACFSettings, problem: Any) -> np.ndarray:
     points.append(problem.ols_start[None, :])
     first_stage = np.zeros(p)
     first_stage[:n_lin] = problem.b[1 + problem.n_ctrl:][:n_lin]
-    if not settings.value_added:
+    if settings.proxy_input:
         first_stage[n_lin - 1] = 0.0  # the proxy's linear first-stage term is not its elasticity
     points.append(first_stage[None, :])
     if settings.start is not None:
