@@ -10,6 +10,7 @@ Growth and level accounting with PWT's exact conventions, on a bundled PWT
 
 from . import analysis, data, datasets, deprecations, errors, frontier, growth, indices
 from .analysis import markups
+from .comparison import Comparison, compare
 from .datasets import simulate_markups
 from .growth import (
     GrowthAccounting,
@@ -43,6 +44,8 @@ deprecations.install()  # 0.1.0 import paths that moved keep working, with a war
 __all__ = [
     "Panel",
     "fit_by",
+    "compare",
+    "Comparison",
     "markups",
     "simulate_markups",
     "growth_accounting",

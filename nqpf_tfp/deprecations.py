@@ -21,7 +21,13 @@ from typing import Any
 
 from .errors import NqpfTfpDeprecationWarning
 
-__all__ = ["MOVED", "install"]
+__all__ = ["MOVED", "RENAMED_KEYWORDS", "install"]
+
+#: public callable ("module:qualname") -> {keyword of 0.1.0: its new name}; the old name is accepted with an
+#: NqpfTfpDeprecationWarning until 0.3.0 (applied by nqpf_tfp.keywords.strict_keywords)
+RENAMED_KEYWORDS: dict[str, dict[str, str]] = {
+    "nqpf_tfp.production.by_group:fit_by": {"by": "group"},
+}
 
 #: old module -> new modules holding its public names, in look-up order
 MOVED: dict[str, tuple[str, ...]] = {

@@ -24,7 +24,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import ArgumentError
+from .deprecations import RENAMED_KEYWORDS
+from .errors import ArgumentError, NqpfTfpDeprecationWarning, warn
 
 __all__ = ["closest", "strict_class", "strict_keywords"]
 
@@ -105,6 +106,7 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
     is_open = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     if is_open and open_keywords is None and forwards is None:
         raise TypeError(f"{_display(func)} takes **kwargs: say where they go (forwards= or open_keywords=).")
+    renamed = RENAMED_KEYWORDS.get(f"{func.__module__}:{func.__qualname__}", {})
     first = next(iter(inspect.signature(func).parameters), None)
     bound = first in ("self", "cls")
 
@@ -117,6 +119,8 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and renamed:
+            kwargs = _renamed(kwargs, renamed, where(args))
         if kwargs:
             unknown = [k for k in kwargs if k not in accepts]
             if unknown:
@@ -140,6 +144,20 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
     return wrapper
 
 
+def _renamed(kwargs: dict[str, Any], renamed: dict[str, str], where: str) -> dict[str, Any]:
+    """Old keyword names under their new names, each with a deprecation warning (both given: an error)."""
+    out = dict(kwargs)
+    for old, new in renamed.items():
+        if old in out:
+            if new in out:
+                raise ArgumentError(f"{where} got both {old}= and {new}=; {old}= is the old name of {new}=, "
+                                    f"pass {new}= only.")
+            warn(f"{where}: the keyword {old}= is now {new}=; {old}= will be removed in nqpf_tfp 0.3.0.",
+                 NqpfTfpDeprecationWarning)
+            out[new] = out.pop(old)
+    return out
+
+
 def _next_init(cls: type) -> Callable[..., Any] | None:
     for base in cls.__mro__[1:]:
         if "__init__" in base.__dict__ and base is not object:
@@ -148,13 +166,14 @@ def _next_init(cls: type) -> Callable[..., Any] | None:
 
 
 def strict_class(cls: C) -> C:
-    """Apply :func:`strict_keywords` to ``cls``'s own constructor and public methods.
+    """Apply :func:`strict_keywords` to ``cls``'s own constructor and its public methods (inherited ones too).
 
     A constructor that passes ``**kwargs`` to its base's constructor accepts the
     base's keywords (and shows them in its signature).
     """
-    for name, member in list(vars(cls).items()):
-        if name != "__init__" and name.startswith("_"):
+    for name in ["__init__", *(n for n in dir(cls) if not n.startswith("_"))]:
+        member = inspect.getattr_static(cls, name)  # inherited public methods too (Mapping.get, say)
+        if name == "__init__" and "__init__" not in vars(cls):
             continue
         if isinstance(member, (classmethod, staticmethod)):
             inner = member.__func__

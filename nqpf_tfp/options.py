@@ -61,6 +61,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "processes": "independent tasks in n_jobs local processes (forked: the data are shared, not copied)",
         "dask": "independent tasks on the workers of the running dask.distributed client",
     },
+    "compare_below": {
+        "std_errors": "standard errors in parentheses below each coefficient",
+        "tstats": "t (z) statistics in brackets below each coefficient",
+    },
     "gnr_second_stage": {
         "gmm": "solve the second-stage moments (Levenberg-Marquardt from the OLS start and a Sobol design)",
         "gnrprod": "gnrprod 1.1.2's second stage: R optim's BFGS (numerical gradient, ndeps 1e-3, maxit 100) on the "

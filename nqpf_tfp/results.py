@@ -13,6 +13,7 @@ A results object is read-only and offers:
 from __future__ import annotations
 
 import dataclasses
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
@@ -102,7 +103,8 @@ strict_class(TFPResults)
 
 
 class ParameterEstimates:
-    """``params``, ``cov`` and ``std_errors`` for results of an estimator (``_params``, ``_cov`` set by it)."""
+    """``params``, ``cov``, ``std_errors``, ``tstats``, ``pvalues`` and ``conf_int()`` for results of an
+    estimator (``_params``, ``_cov`` set by it); inference is large-sample normal (z statistics)."""
 
     _params: pd.Series
     _cov: pd.DataFrame
@@ -118,3 +120,39 @@ class ParameterEstimates:
     @property
     def std_errors(self) -> pd.Series:
         return pd.Series(np.sqrt(np.diag(self._cov.to_numpy())), index=self._params.index, name="std_error")
+
+    @property
+    def tstats(self) -> pd.Series:
+        """``params / std_errors`` (z statistics)."""
+        return (self._params / self.std_errors).rename("tstat")
+
+    @property
+    def pvalues(self) -> pd.Series:
+        """Two-sided p-values of ``params = 0`` from the standard normal."""
+        return pd.Series(_normal_sf2(self.tstats.to_numpy()), index=self._params.index, name="pvalue")
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Normal confidence intervals: columns ``lower`` and ``upper``."""
+        from .arguments import confidence_level
+
+        level = confidence_level(level, "level")
+        q = normal_quantile(0.5 + level / 2.0)
+        se = self.std_errors
+        return pd.DataFrame({"lower": self._params - q * se, "upper": self._params + q * se})
+
+
+def _normal_sf2(z: np.ndarray) -> np.ndarray:
+    """Two-sided standard normal p-value of each ``z`` (NaN stays NaN)."""
+    return np.array([math.erfc(abs(v) / math.sqrt(2.0)) for v in np.atleast_1d(z)], dtype=float)
+
+
+def normal_quantile(p: float) -> float:
+    """Inverse standard normal CDF by bisection on erfc (no scipy at import time)."""
+    lo, hi = -10.0, 10.0
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if 0.5 * math.erfc(-mid / math.sqrt(2.0)) < p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)

@@ -110,8 +110,13 @@ def _defined_names(tree: ast.AST) -> set[str]:
 NAMEDTUPLE_API = {"_replace", "_asdict", "_fields", "_make"}  # public despite the underscore
 
 
+#: IPython's display protocol: public by convention although it starts with an underscore
+DISPLAY_API = {"_repr_html_"}
+
+
 def _private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__")) and name not in NAMEDTUPLE_API
+    return (name.startswith("_") and not (name.startswith("__") and name.endswith("__")) and name not in NAMEDTUPLE_API
+            and name not in DISPLAY_API)
 
 
 def _private_uses(path: Path, module: str | None) -> list[str]:

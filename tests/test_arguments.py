@@ -76,13 +76,13 @@ def test_confidence_level(small, level):
 
 def test_fit_by_names_the_keyword_the_role_and_the_failed_group(small):
     grouped = small.assign(g=(small.idvar % 3))
-    with pytest.raises(SpecificationError, match=r"^by='Y' is one of the model's variables \(output\)"):
+    with pytest.raises(SpecificationError, match=r"^group='Y' is one of the model's variables \(output\)"):
         nt.fit_by(nt.OLS, grouped, "Y", "Y", "fX1", "sX", **KW)
-    with pytest.raises(SpecificationError, match=r"^by='fX1' is one of the model's variables \(free\)"):
+    with pytest.raises(SpecificationError, match=r"^group='fX1' is one of the model's variables \(free\)"):
         nt.fit_by(nt.OLS, grouped, "fX1", "Y", free=["fX1"], state="sX", **KW)
     with pytest.raises(SpecificationError, match=r"^fit must be a dict of keyword arguments"):
         nt.fit_by(nt.OLS, grouped, "g", "Y", "fX1", "sX", fit="bootstrap", **KW)
-    with pytest.raises(SpecificationError, match=r"^by must be one column name"):
+    with pytest.raises(SpecificationError, match=r"^group must be one column name"):
         nt.fit_by(nt.OLS, grouped, ["g"], "Y", "fX1", "sX", **KW)
     one_plant = small.assign(g=(small.idvar == small.idvar.iloc[0]).astype(int))
     with pytest.raises(EstimationError, match=r"^g=1: OLS"):

@@ -167,7 +167,7 @@ def test_fit_by_industry_same_numbers_on_threads_and_dask(client):
         pd.testing.assert_series_equal(serial[key].params, threads[key].params)
         pd.testing.assert_frame_equal(serial[key].cov, remote[key].cov)
     pd.testing.assert_frame_equal(panel, before)
-    with pytest.raises(nt.errors.SpecificationError, match=r"by column 'sector' .*is not in the data"):
+    with pytest.raises(nt.errors.SpecificationError, match=r"group column 'sector' is not in the data"):
         nt.fit_by(nt.LevinsohnPetrin, panel, "sector", *args, **kw)
 
 

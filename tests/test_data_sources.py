@@ -201,7 +201,8 @@ def test_oecd_sdmx_csv(server, cache):
     # a short key: named before any request; the service's own 422 explained
     with pytest.raises(SpecificationError, match=r"key 'USA.A.GDPHRS' has 3 of the 9 dimensions .*REF_AREA.FREQ"):
         nt.data.load("oecd", "USA.A.GDPHRS", base_url=f"{server}/oecd", cache=cache)
-    with pytest.raises(SpecificationError, match=r"unknown OECD dimension\(s\) 'COUNTRY'; the dimensions are \['REF_AREA'"):
+    with pytest.raises(SpecificationError,
+                       match=r"unknown OECD dimension\(s\) 'COUNTRY'; the dimensions are \['REF_AREA'"):
         nt.data.oecd_key(COUNTRY="USA")
     with pytest.raises(DataSourceError, match=r"OECD refused key .*HTTP 422: Not enough key values in query, "
                                               r"expecting 9 got 3"):

@@ -86,7 +86,8 @@ def test_super_efficiency_and_infeasible_lps_are_reported():
 @pytest.mark.parametrize("call, error, message", [
     (lambda: nt.frontier.dea(EG1, X, Y, rts="bcc"), SpecificationError, "rts='bcc'"),
     (lambda: nt.frontier.dea(EG1, X, Y, orientation="in"), SpecificationError, "orientation='in'"),
-    (lambda: nt.frontier.dea(EG1, ["input1", "nope"], Y), SpecificationError, r"input column 'nope' is not in the data\. The data's columns are 'input1'"),
+    (lambda: nt.frontier.dea(EG1, ["input1", "nope"], Y), SpecificationError,
+     r"input column 'nope' is not in the data\. The data's columns are 'input1'"),
     (lambda: nt.frontier.dea(EG1, X, "input1"), SpecificationError, r"\['input1'\] given in two roles"),
     (lambda: nt.frontier.dea(EG1.assign(input1=-EG1.input1), X, Y), PanelError, "input column 'input1' has negative"),
     (lambda: nt.frontier.dea(EG1.assign(output=np.nan), X, Y), PanelError, "output column 'output' has 5 missing"),

@@ -142,6 +142,20 @@ class SFAResults(ParameterEstimates, TFPResults):
         return self._diagnostics.loglik
 
     @property
+    def method(self) -> str:
+        """``"SFA"`` with the model and the inefficiency distribution, e.g. ``"SFA (bc92, truncated-normal)"``."""
+        d = self._diagnostics
+        return f"SFA ({d.model}, {d.distribution})"
+
+    @property
+    def nobs(self) -> int:
+        """Observations in the likelihood."""
+        return int(self._diagnostics.nobs)
+
+    #: the covariance of ``params``: the inverse of the negative Hessian of the log-likelihood
+    cov_type = "inverse Hessian"
+
+    @property
     def efficiency(self) -> pd.Series:
         """Technical efficiency per observation (Battese-Coelli 1988 unless ``efficiency="jlms"``)."""
         return self._eff.copy()

@@ -15,7 +15,7 @@ Layers (imports point down only)::
     checks, model_checks                                  degenerate data; facts that distrust an estimate
 """
 
-from .by_group import fit_by
+from .by_group import GroupFits, fit_by
 from .estimators import (
     ACF,
     GNR,
@@ -32,5 +32,5 @@ from .results import ProductionResults
 
 __all__ = [
     "ACF", "ProductionEstimator", "ProductionResults", "OLS", "FixedEffects", "OlleyPakes", "LevinsohnPetrin",
-    "Wooldridge", "RobinsonWooldridge", "GNR", "fit_by", "ModelChecks", "CheckOutcome",
+    "Wooldridge", "RobinsonWooldridge", "GNR", "fit_by", "GroupFits", "ModelChecks", "CheckOutcome",
 ]

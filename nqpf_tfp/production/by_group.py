@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from ..arguments import column_name, keyword_mapping, missing_columns_error, require_frame
+from ..comparison import Comparison, compare
 from ..errors import NqpfTfpError, SpecificationError
-from ..keywords import check_forwarded_keywords, strict_keywords
+from ..keywords import check_forwarded_keywords, strict_class, strict_keywords
 from ..options import check_option
 from ..parallel import map_tasks
+from ..tables import SummaryTable
 from .estimators.base import ProductionEstimator
 
-__all__ = ["fit_by"]
+__all__ = ["GroupFits", "fit_by"]
 
 
 @strict_keywords(open_keywords="the estimator's constructor keywords, checked against it")
-def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[str, Any] | None = None,
-           n_jobs: int = 1, backend: str = "threads", **kwargs: Any) -> dict[Any, Any]:
-    """Estimate ``estimator(group, *args, **kwargs).fit(**fit)`` for each value of ``by``.
+def fit_by(estimator: type, data: pd.DataFrame, group: str, *args: Any, fit: dict[str, Any] | None = None,
+           n_jobs: int = 1, backend: str = "threads", **kwargs: Any) -> GroupFits:
+    """Estimate ``estimator(rows of the group, *args, **kwargs).fit(**fit)`` for each value of ``group``.
 
     Production functions are usually estimated industry by industry (e.g.
     two-digit sectors). Each group is an independent estimation, so the
@@ -35,36 +38,115 @@ def fit_by(estimator: type, data: pd.DataFrame, by: str, *args: Any, fit: dict[s
         E.g. ``nt.ACF`` or ``nt.LevinsohnPetrin``.
     data : pandas.DataFrame
         The whole panel; never modified.
-    by : str
-        Column whose values define the groups (not one of the model's variables).
+    group : str
+        Column whose values define the groups (not one of the model's variables). Called ``by``
+        before 0.2.0; ``by=`` still works, with a deprecation warning.
     *args, **kwargs
         Passed to the estimator's constructor for every group.
     fit : dict, optional
         Keyword arguments of ``fit()`` (e.g. ``{"bootstrap": 199, "seed": 0}``).
+    n_jobs, backend
+        Where the groups run (see :data:`nqpf_tfp.OPTIONS` ``["backend"]``).
 
     Returns
     -------
-    dict
-        Group value -> :class:`~.results.ProductionResults`, in sorted group order.
+    GroupFits
+        A read-only mapping group value -> :class:`~nqpf_tfp.ProductionResults`, in sorted group
+        order, with ``params`` and ``std_errors`` (groups x parameters), ``tfp`` and ``to_frame()``
+        on the caller's index, and ``summary()`` (the fits side by side, :func:`nqpf_tfp.compare`).
     """
     backend = check_option("backend", backend)
     require_frame(data, "data")
     if not isinstance(estimator, type) or not issubclass(estimator, ProductionEstimator):
         raise SpecificationError(f"estimator must be a production-function class such as nt.ACF, not {estimator!r}.")
     check_forwarded_keywords(kwargs, estimator, f"fit_by() for {estimator.__name__}()", exclude=("data",))
-    by = column_name(by, "by")
+    group = column_name(group, "group")
     fit = keyword_mapping(fit, "fit")
-    if by not in data.columns:
-        raise missing_columns_error([by], "by", data.columns)
+    if group not in data.columns:
+        raise missing_columns_error([group], "group", data.columns)
     used = _model_columns(args, kwargs)
-    if by in used:
-        raise SpecificationError(f"by={by!r} is one of the model's variables ({used[by]}); group by a column "
-                                 "that is not in the model, e.g. an industry code.")
-    if data[by].isna().any():
-        raise SpecificationError(f"by={by!r} has {int(data[by].isna().sum())} missing values; fill or drop them.")
-    groups = [(key, frame.drop(columns=by)) for key, frame in data.groupby(by, sort=True)]
-    task = partial(_fit_group, estimator, by=by, args=args, kwargs=kwargs, fit=fit)
-    return dict(zip([key for key, _ in groups], map_tasks(task, groups, backend=backend, n_jobs=n_jobs)))
+    if group in used:
+        raise SpecificationError(f"group={group!r} is one of the model's variables ({used[group]}); group by a "
+                                 "column that is not in the model, e.g. an industry code.")
+    if data[group].isna().any():
+        raise SpecificationError(f"group={group!r} has {int(data[group].isna().sum())} missing values; fill or "
+                                 "drop them.")
+    groups = [(key, frame.drop(columns=group)) for key, frame in data.groupby(group, sort=True)]
+    task = partial(_fit_group, estimator, group=group, args=args, kwargs=kwargs, fit=fit)
+    fits = dict(zip([key for key, _ in groups], map_tasks(task, groups, backend=backend, n_jobs=n_jobs)))
+    return GroupFits(fits, group, data.index)
+
+
+@strict_class
+class GroupFits(Mapping[Any, Any]):
+    """The fits of :func:`fit_by`: a read-only mapping group value -> fit, and the fits taken together.
+
+    ``fits["food"]`` is one group's :class:`~nqpf_tfp.ProductionResults`; ``dict(fits)``,
+    iteration and ``len`` work as for a dict.
+    """
+
+    def __init__(self, fits: Mapping[Any, Any], group: str, index: pd.Index | None = None) -> None:
+        self._fits = dict(fits)
+        #: the grouping column
+        self.group = group
+        self._index = index if index is not None and index.is_unique else None  # the caller's rows, in order
+
+    def _in_caller_order(self, values: Any) -> Any:
+        return values if self._index is None else values.reindex(self._index)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._fits[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._fits)
+
+    def __len__(self) -> int:
+        return len(self._fits)
+
+    def _by_group(self, attribute: str) -> pd.DataFrame:
+        frame = pd.DataFrame({key: getattr(fit, attribute) for key, fit in self._fits.items()}).T
+        frame.index.name = self.group
+        return frame
+
+    @property
+    def params(self) -> pd.DataFrame:
+        """Coefficients: one row per group, one column per parameter."""
+        return self._by_group("params")
+
+    @property
+    def std_errors(self) -> pd.DataFrame:
+        """Standard errors: one row per group, one column per parameter."""
+        return self._by_group("std_errors")
+
+    @property
+    def nobs(self) -> pd.Series:
+        """Observations used by each group's estimator."""
+        return pd.Series({key: fit.nobs for key, fit in self._fits.items()}, name="nobs").rename_axis(self.group)
+
+    @property
+    def tfp(self) -> pd.Series:
+        """Log TFP of every group's rows, on the caller's index (each row estimated within its group)."""
+        return self._in_caller_order(pd.concat([fit.tfp for fit in self._fits.values()]).rename("tfp"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every group's per-observation results (log TFP, elasticities) with the group, on the caller's index."""
+        return self._in_caller_order(pd.concat([fit.to_frame().assign(**{self.group: key})
+                                                for key, fit in self._fits.items()]))
+
+    def compare(self, *, stars: bool = False, below: str = "std_errors") -> Comparison:
+        """The fits side by side (:func:`nqpf_tfp.compare`), one column per group."""
+        return compare(self._fits, stars=stars, below=below)
+
+    def summary(self) -> SummaryTable:
+        """The fits side by side, one column per group (:func:`nqpf_tfp.compare`)."""
+        return compare(self._fits).summary()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def __repr__(self) -> str:
+        return f"GroupFits({len(self)} fits by {self.group!r}: {', '.join(map(repr, list(self._fits)[:6]))}" + (
+            ", ...)" if len(self) > 6 else ")")
 
 
 _ROLES = ("output", "free", "state", "proxy", "controls", "entity", "time", "fixed", "flexible", "share")
@@ -81,10 +163,10 @@ def _model_columns(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[Any, s
     return used
 
 
-def _fit_group(estimator: type, group: tuple[Any, pd.DataFrame], *, by: str, args: tuple[Any, ...],
+def _fit_group(estimator: type, rows: tuple[Any, pd.DataFrame], *, group: str, args: tuple[Any, ...],
                kwargs: dict[str, Any], fit: dict[str, Any]) -> Any:
-    key, frame = group
+    key, frame = rows
     try:
         return estimator(frame, *args, **kwargs).fit(**fit)
     except NqpfTfpError as exc:  # the same error, saying which group failed
-        raise type(exc)(f"{by}={key!r}: {exc}") from exc
+        raise type(exc)(f"{group}={key!r}: {exc}") from exc

@@ -10,7 +10,6 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..arguments import confidence_level
 from ..keywords import strict_class
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
@@ -128,23 +127,6 @@ class ProductionDiagnostics(Diagnostics):
         return cls(**clean)
 
 
-def _normal_sf2(z: np.ndarray) -> np.ndarray:
-    """Two-sided normal p-value."""
-    return np.array([math.erfc(abs(v) / math.sqrt(2.0)) for v in np.atleast_1d(z)])
-
-
-def _normal_ppf(p: float) -> float:
-    """Inverse standard normal CDF by bisection on erfc (no scipy needed here)."""
-    lo, hi = -10.0, 10.0
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        if 0.5 * math.erfc(-mid / math.sqrt(2.0)) < p:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
-
-
 class ProductionResults(ParameterEstimates, TFPResults):
     """Estimates of a production function (the :class:`~nqpf_tfp.results.TFPResults` contract).
 
@@ -216,14 +198,6 @@ class ProductionResults(ParameterEstimates, TFPResults):
         return self._diagnostics
 
     @property
-    def tstats(self) -> pd.Series:
-        return (self._params / self.std_errors).rename("tstat")
-
-    @property
-    def pvalues(self) -> pd.Series:
-        return pd.Series(_normal_sf2(self.tstats.to_numpy()), index=self._params.index, name="pvalue")
-
-    @property
     def tfp(self) -> pd.Series:
         return self._tfp.copy()
 
@@ -251,13 +225,6 @@ class ProductionResults(ParameterEstimates, TFPResults):
     def returns_to_scale(self) -> float:
         """Sum of the input elasticities (their means, for a translog): ``rts_weights @ params``, linear in them."""
         return float(self._rts_weights.to_numpy() @ self._params.to_numpy())
-
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Normal confidence intervals."""
-        level = confidence_level(level, "level")
-        q = _normal_ppf(0.5 + level / 2.0)
-        se = self.std_errors
-        return pd.DataFrame({"lower": self._params - q * se, "upper": self._params + q * se})
 
     def crs_test(self) -> tuple[float, float]:
         """Wald test of constant returns to scale (sum of mean input elasticities = 1): (chi2(1), p-value).
