@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,10 @@ import pandas as pd
 from .errors import SpecificationError
 from .keywords import strict_class, strict_keywords
 from .options import check_option
-from .results import ParameterEstimates
+from .results import Diagnostics, ParameterEstimates, Results
 from .tables import SummaryTable
 
-__all__ = ["Comparison", "compare"]
+__all__ = ["Comparison", "ComparisonDiagnostics", "compare"]
 
 #: the rows below the coefficients, in order: (row label, what it is)
 STATISTICS = (
@@ -59,7 +60,18 @@ def _statistics(res: Any) -> dict[str, float]:
 
 
 @strict_class
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class ComparisonDiagnostics(Diagnostics):
+    """What was compared."""
+
+    n_fits: int
+    n_parameters: int
+    stars: bool
+    #: "std_errors" or "tstats" below each coefficient
+    below: str
+
+
+class Comparison(Results):
     """Fits side by side (the result of :func:`compare`); read-only.
 
     Attributes
@@ -79,6 +91,12 @@ class Comparison:
         self._params, self._se, self._p = params, std_errors, pvalues
         self._statistics, self._methods, self._cov_types = statistics, methods, cov_types
         self.stars, self.below = stars, below
+        self._diagnostics = ComparisonDiagnostics(params.shape[1], params.shape[0], stars, below)
+
+    @property
+    def diagnostics(self) -> ComparisonDiagnostics:
+        """Fits, parameters and the table's options."""
+        return self._diagnostics
 
     params = property(lambda self: self._params.copy(), doc="Coefficients: parameters x fits.")
     std_errors = property(lambda self: self._se.copy(), doc="Standard errors: parameters x fits.")
@@ -136,11 +154,28 @@ class Comparison:
         """The summary as an HTML table."""
         return self.summary().as_html()
 
-    def _repr_html_(self) -> str:
-        return self.as_html()
+    def plot(self, ax: Any = None, level: float = 0.95, **kwargs: Any) -> Any:
+        """Coefficient plot: each parameter's estimate and normal confidence interval, one marker per fit."""
+        from .arguments import confidence_level
+        from .plotting import pyplot, style
+        from .results import normal_quantile
 
-    def __repr__(self) -> str:
-        return str(self.summary())
+        style(kwargs, "line")
+        q = normal_quantile(0.5 + confidence_level(level, "level") / 2.0)
+        if ax is None:
+            _, ax = pyplot().subplots(figsize=(7, 0.5 + 0.45 * self._params.size))
+        k, m = self._params.shape
+        for j, column in enumerate(self._params.columns):
+            y = np.arange(k) + (j - (m - 1) / 2) * 0.8 / max(m, 1)
+            coef, half = self._params[column].to_numpy(), q * self._se[column].to_numpy()
+            ax.errorbar(coef, y, xerr=half, fmt="o", capsize=2, label=str(column), **kwargs)
+        ax.axvline(0.0, color="grey", lw=0.5)
+        ax.set_yticks(np.arange(k))
+        ax.set_yticklabels([str(p) for p in self._params.index])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"estimate ({level:.0%} interval)")
+        ax.legend(frameon=False)
+        return ax
 
 
 def _cell(coef: float, p: float | None) -> str:

@@ -16,6 +16,7 @@ _CALL_KEYWORDS = {
     "hist": ("range", "density", "weights", "cumulative", "bottom", "histtype", "align", "orientation", "rwidth",
              "log", "color", "label", "stacked"),
     "bar": ("width", "color", "legend", "title", "rot", "colormap", "grid", "figsize", "xlabel", "ylabel"),
+    "scatter": ("s", "c", "marker", "cmap", "norm", "vmin", "vmax", "linewidths", "edgecolors", "plotnonfinite"),
 }
 
 
@@ -34,17 +35,18 @@ def style(kwargs: dict[str, Any], artist: str) -> dict[str, Any]:
     if not kwargs:
         return kwargs
     from matplotlib.artist import ArtistInspector
+    from matplotlib.collections import PathCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
     from .keywords import unknown_keyword_error
 
-    inspector = ArtistInspector(Line2D if artist == "line" else Rectangle)
+    inspector = ArtistInspector({"line": Line2D, "scatter": PathCollection}.get(artist, Rectangle))
     names = set(inspector.get_setters()) | set(_CALL_KEYWORDS[artist])
     names |= {alias for aliases in inspector.aliasd.values() for alias in aliases}
     unknown = [k for k in kwargs if k not in names]
     if unknown:
-        raise unknown_keyword_error(f"plot() (matplotlib {'Line2D' if artist == 'line' else 'bar'} style)",
+        raise unknown_keyword_error(f"plot() (matplotlib {artist} style)",
                                     unknown, sorted(names))
     return kwargs
 

@@ -1,13 +1,17 @@
-"""The results contract every family meets (growth, levels, production, and the families to come).
+"""The results contract every family meets: growth, production, frontier, analysis and indices.
 
-A results object is read-only and offers:
+Every public result is a :class:`Results` and is read-only. It offers
 
-- ``tfp``: TFP as a labelled Series; ``tfp_scale`` says whether it is ``"log"``
-  or ``"level"``, and each class documents its index;
-- ``to_frame()``: everything per observation in one DataFrame;
+- ``to_frame()``: its numbers in one DataFrame (per observation where it has observations);
 - ``summary()``: a :class:`~nqpf_tfp.tables.SummaryTable` (text, ``.as_latex()``, ``.as_html()``);
-- ``plot(ax=...)``: a matplotlib picture where one helps (returns the Axes);
-- ``diagnostics``: a frozen dataclass of typed facts (see :class:`Diagnostics`).
+- ``plot(ax=...)``: a matplotlib picture (returns the Axes);
+- ``diagnostics``: a frozen dataclass of typed facts (see :class:`Diagnostics`), with a short repr;
+- ``repr()`` is the summary's text, and notebooks show its HTML (``_repr_html_``).
+
+Results that carry TFP or efficiency are :class:`TFPResults` and add ``tfp`` with ``tfp_scale``
+(``"log"`` or ``"level"``) and ``tfp_kind`` (productivity, efficiency, a cumulative index or a change).
+Results with estimated parameters add :class:`ParameterEstimates`: ``params``, ``std_errors``,
+``tstats``, ``pvalues``, ``conf_int()``, ``cov`` and ``nobs``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ import pandas as pd
 from .keywords import strict_class
 from .tables import SummaryTable
 
-__all__ = ["Diagnostics", "ParameterEstimates", "TFPResults"]
+__all__ = ["Diagnostics", "ParameterEstimates", "Results", "TFPResults"]
+
+_SHOWN = 60  # characters of one diagnostics field in the short repr
+_REPR_ROWS = 40  # a summary longer than this is not printed by repr()
 
 
 @strict_class
@@ -65,25 +72,25 @@ class Diagnostics:
     def _names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in dataclasses.fields(cls))
 
+    def __repr__(self) -> str:
+        """Only the fields that are set, each cut to a line: ``ProductionDiagnostics(method='ACF', ...)``."""
+        parts = []
+        for name in self.keys():
+            text = repr(getattr(self, name))
+            parts.append(f"{name}={text if len(text) <= _SHOWN else text[:_SHOWN - 3] + '...'}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
-class TFPResults(ABC):
-    """What every results object offers; see :mod:`nqpf_tfp.results`."""
 
-    #: whether :attr:`tfp` is log TFP or its level
-    tfp_scale: ClassVar[Literal["log", "level"]]
+class Results(ABC):
+    """What every public result offers; see :mod:`nqpf_tfp.results`."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         strict_class(cls)  # an unknown keyword to any public method is an ArgumentError with close matches
 
-    @property
-    @abstractmethod
-    def tfp(self) -> pd.Series:
-        """TFP per observation (log or level: :attr:`tfp_scale`); each class documents the index."""
-
     @abstractmethod
     def to_frame(self) -> pd.DataFrame:
-        """Every per-observation result in one DataFrame."""
+        """The results' numbers in one DataFrame (every per-observation result, where there are observations)."""
 
     @abstractmethod
     def summary(self) -> SummaryTable:
@@ -94,12 +101,38 @@ class TFPResults(ABC):
     def diagnostics(self) -> Diagnostics:
         """Typed facts about the computation."""
 
+    @abstractmethod
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """A picture of the results on ``ax`` (a new figure if ``None``); returns the Axes."""
-        raise NotImplementedError(f"{type(self).__name__} has no plot.")
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
+    def __repr__(self) -> str:
+        """The summary's text; a line saying what it holds when the summary is longer than a screen."""
+        table = self.summary()
+        rows = len(table.as_frame())
+        if rows <= _REPR_ROWS:
+            return table.as_text()
+        return f"<{type(self).__name__}: {table.title}; {rows} rows (summary() shows them, to_frame() has the numbers)>"
 
 
-strict_class(TFPResults)
+strict_class(Results)
+
+
+class TFPResults(Results):
+    """Results that carry TFP or efficiency per observation; see :mod:`nqpf_tfp.results`."""
+
+    #: whether :attr:`tfp` is log TFP or its level
+    tfp_scale: ClassVar[Literal["log", "level"]]
+    #: what :attr:`tfp` measures: ``"productivity"`` (TFP itself), ``"efficiency"`` (distance to a
+    #: frontier, in (0, 1]), ``"index"`` (a cumulative productivity index, 1 or 0 at each entity's start)
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "productivity"
+
+    @property
+    @abstractmethod
+    def tfp(self) -> pd.Series:
+        """TFP per observation (log or level: :attr:`tfp_scale`; what it measures: :attr:`tfp_kind`)."""
 
 
 class ParameterEstimates:

@@ -76,7 +76,7 @@ def test_theil_against_pysal():
 
     frame, y, _ = _lattice_panel()
     frame["region"] = (frame["unit"] // 7).map(lambda r: "abcdefg"[r])
-    ours = nt.indices.theil(frame, "y", "region", time="year")
+    ours = nt.indices.theil(frame, "y", "region", time="year").components
     for t in range(y.shape[1]):
         part = frame[frame["year"] == t]
         ref = TheilD(part["y"].to_numpy(), part["region"].to_numpy())
@@ -116,8 +116,8 @@ def test_moran_against_esda():
     import esda
 
     frame, y, w = _lattice_panel()
-    ours = nt.indices.moran(frame, "y", w, entity="unit", time="year")
-    local = nt.indices.local_moran(frame, "y", w, entity="unit", time="year")
+    ours = nt.indices.moran(frame, "y", w, entity="unit", time="year").statistics
+    local = nt.indices.local_moran(frame, "y", w, entity="unit", time="year").to_frame()
     n = y.shape[0]
     for t in range(y.shape[1]):
         ref = esda.Moran(y[:, t], w, permutations=0)
@@ -126,18 +126,18 @@ def test_moran_against_esda():
             got[["I", "expected", "var_norm", "z_norm", "p_norm", "var_rand", "z_rand", "p_rand"]].to_numpy(float),
             [ref.I, ref.EI, ref.VI_norm, ref.z_norm, ref.p_norm, ref.VI_rand, ref.z_rand, ref.p_rand], rtol=1e-10)
         lref = esda.Moran_Local(y[:, t], w, permutations=0)
-        mine = local[local["year"] == t]
+        mine = local.xs(t, level="year")
         np.testing.assert_allclose(mine["I"].to_numpy(), lref.Is * n / (n - 1), rtol=1e-10)  # esda: n - 1 for n
         np.testing.assert_array_equal(mine["quadrant"].to_numpy(), lref.q)
 
 
 def test_permutation_p_values_follow_the_seed():
     frame, _, w = _lattice_panel(5, 3)
-    a = nt.indices.moran(frame, "y", w, entity="unit", time="year", permutations=99, seed=4)
-    b = nt.indices.moran(frame, "y", w, entity="unit", time="year", permutations=99, seed=4)
+    a = nt.indices.moran(frame, "y", w, entity="unit", time="year", permutations=99, seed=4).statistics
+    b = nt.indices.moran(frame, "y", w, entity="unit", time="year", permutations=99, seed=4).statistics
     pd.testing.assert_frame_equal(a, b)
-    la = nt.indices.local_moran(frame, "y", w, entity="unit", time="year", permutations=49, seed=4)
-    lb = nt.indices.local_moran(frame, "y", w, entity="unit", time="year", permutations=49, seed=4)
+    la = nt.indices.local_moran(frame, "y", w, entity="unit", time="year", permutations=49, seed=4).to_frame()
+    lb = nt.indices.local_moran(frame, "y", w, entity="unit", time="year", permutations=49, seed=4).to_frame()
     pd.testing.assert_frame_equal(la, lb)
     assert ((a["p_sim"] > 0) & (a["p_sim"] <= 0.5)).all() and ((la["p_sim"] > 0) & (la["p_sim"] <= 0.5)).all()
 
@@ -165,27 +165,27 @@ def test_beta_convergence_against_statsmodels_and_linearmodels():
     pooled = nt.indices.beta_convergence(panel, "y", entity="unit", time="year")
     ref = sm.OLS(s["g"].to_numpy(), sm.add_constant(s["ly"].to_numpy())).fit(
         cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})
-    assert pooled["beta"] == pytest.approx(ref.params[1], rel=1e-10)
-    assert pooled["std_error"] == pytest.approx(ref.bse[1] * np.sqrt(g / (g - 1)), rel=1e-10)
-    assert pooled["speed"] == pytest.approx(-np.log1p(ref.params[1]), rel=1e-12)
+    assert pooled.beta == pytest.approx(ref.params[1], rel=1e-10)
+    assert pooled.std_errors["beta"] == pytest.approx(ref.bse[1] * np.sqrt(g / (g - 1)), rel=1e-10)
+    assert pooled.speed == pytest.approx(-np.log1p(ref.params[1]), rel=1e-12)
     fe = nt.indices.beta_convergence(panel, "y", entity="unit", time="year", effects="entity")
     lm = PanelOLS(s.set_index(["unit", "year"])["g"], s.set_index(["unit", "year"])[["ly"]], entity_effects=True).fit(
         cov_type="clustered", cluster_entity=True, group_debias=True)
-    assert fe["beta"] == pytest.approx(lm.params["ly"], rel=1e-10)
-    assert fe["std_error"] == pytest.approx(lm.std_errors["ly"], rel=1e-10)
+    assert fe.beta == pytest.approx(lm.params["ly"], rel=1e-10)
+    assert fe.std_errors["beta"] == pytest.approx(lm.std_errors["ly"], rel=1e-10)
     two = nt.indices.beta_convergence(panel, "y", entity="unit", time="year", effects="twoways")
     dummies = pd.get_dummies(s[["unit", "year"]].astype(str), drop_first=True, dtype=float)
     full = sm.OLS(s["g"].to_numpy(), sm.add_constant(np.column_stack([s["ly"], dummies]))).fit(
         cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})
-    assert two["beta"] == pytest.approx(full.params[1], rel=1e-9)
-    assert two["std_error"] == pytest.approx(full.bse[1] * np.sqrt(g / (g - 1)), rel=1e-9)  # FWL
+    assert two.beta == pytest.approx(full.params[1], rel=1e-9)
+    assert two.std_errors["beta"] == pytest.approx(full.bse[1] * np.sqrt(g / (g - 1)), rel=1e-9)  # FWL
 
 
 def test_sigma_convergence_and_kernel_densities():
     from scipy.stats import gaussian_kde
 
     panel = _growth_panel()
-    sig = nt.indices.sigma_convergence(panel, "y", time="year")
+    sig = nt.indices.sigma_convergence(panel, "y", time="year").to_frame()
     first = panel[panel["year"] == 2000]["y"]
     assert sig.loc[2000, "cv"] == pytest.approx(first.std() / first.mean(), rel=1e-12)
     dens = nt.indices.kernel_densities(panel, "y", time="year", grid=np.linspace(0, 5, 11))
@@ -208,7 +208,7 @@ def test_china_provinces_and_contiguity():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"province": np.repeat(provinces["name_en"], 3), "year": np.tile([1, 2, 3], 31),
                           "y": rng.lognormal(size=93)})
-    assert nt.indices.moran(frame, "y", w, entity="province", time="year").shape[0] == 3
+    assert nt.indices.moran(frame, "y", w, entity="province", time="year").statistics.shape[0] == 3
     with pytest.raises(SpecificationError, match="no neighbours"):
         nt.indices.moran(frame, "y", bare.set_axis(provinces["name_en"], axis=0).set_axis(provinces["name_en"], axis=1),
                          entity="province", time="year")

@@ -39,7 +39,10 @@ def test_dispersion_equals_numpy_percentiles(panel):
 
 
 def test_persistence_equals_ols_on_the_consecutive_pairs(panel):
-    out = nt.analysis.productivity_persistence(panel, "w", group="industry", **KW)
+    res = nt.analysis.productivity_persistence(panel, "w", group="industry", **KW)
+    out = res.to_frame()
+    pd.testing.assert_series_equal(res.params, out["rho"])
+    np.testing.assert_allclose(res.std_errors, out["std_error"], rtol=1e-15)
     d = panel.sort_values(["firm", "year"])
     prev = d.groupby("firm").w.shift(1).where(d.groupby("firm").year.diff() == 1)
     pairs = d.assign(lag=prev).dropna(subset=["lag"])

@@ -1,10 +1,14 @@
-"""One results contract for every family: tfp (log or level, stated), to_frame(), summary() as text, LaTeX
-and HTML, plot(ax=...), typed diagnostics; results are read-only and picklable."""
+"""One results contract for every public result of every family (the classes are collected from the public
+API): to_frame(), summary() as text, LaTeX and HTML, repr and notebook display from the summary, plot(ax=...),
+typed frozen diagnostics with a short repr; read-only and picklable; tfp (scale and kind stated) where there
+is TFP or efficiency; params, std_errors, tstats, pvalues, conf_int(), cov, nobs where there are estimates."""
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,7 +16,7 @@ import pandas as pd
 import pytest
 
 import nqpf_tfp as nt
-from nqpf_tfp.results import Diagnostics, TFPResults
+from nqpf_tfp.results import Diagnostics, ParameterEstimates, Results, TFPResults
 
 
 @pytest.fixture(scope="module")
@@ -27,26 +31,131 @@ def results(request):
     return {"growth": ga, "levels": la, "production": pf}
 
 
-@pytest.mark.parametrize("family", ["growth", "levels", "production"])
-def test_every_family_meets_the_contract(results, family):
-    res = results[family]
-    assert isinstance(res, TFPResults) and res.tfp_scale in ("log", "level")
-    tfp = res.tfp
-    assert tfp.notna().sum() > 100 and np.isfinite(tfp.dropna()).all()
+NAMESPACES = [nt, nt.frontier, nt.indices, nt.analysis, nt.growth, nt.production, nt.data, nt.datasets]
+PUBLIC_RESULTS = sorted({obj for ns in NAMESPACES for obj in (getattr(ns, n) for n in ns.__all__)
+                         if isinstance(obj, type) and issubclass(obj, Results) and not inspect.isabstract(obj)},
+                        key=lambda c: c.__name__)
+
+
+def _frontier_panel() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n, periods = 8, 3
+    x = rng.uniform(1.0, 3.0, (n * periods, 2))
+    y = (x[:, 0] ** 0.4 * x[:, 1] ** 0.5) * rng.uniform(0.6, 1.0, n * periods)
+    return pd.DataFrame({"firm": np.repeat(np.arange(n), periods), "year": np.tile([2000, 2001, 2002], n),
+                         "x0": x[:, 0], "x1": x[:, 1], "y": y, "b": y * rng.uniform(0.2, 0.4, n * periods)})
+
+
+def _province_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
+    provinces = nt.datasets.china_provinces()
+    rng = np.random.default_rng(1)
+    years = [2015, 2016, 2017, 2018]
+    frame = pd.DataFrame({"province": np.repeat(provinces["name_en"].to_numpy(), len(years)),
+                          "region": np.repeat(provinces["region"].to_numpy(), len(years)),
+                          "year": np.tile(years, len(provinces))})
+    frame["tfp"] = np.exp(rng.normal(0.0, 0.3, len(frame)))
+    frame["green"] = rng.uniform(0.1, 1.0, len(frame))
+    return frame, nt.datasets.china_contiguity()
+
+
+def _factories() -> dict[type, object]:
+    """One way to obtain each public results class."""
+    firms = pd.DataFrame({"firm": ["A", "B", "A", "B"], "year": [2000, 2000, 2001, 2001], "theta": 0.6,
+                          "sales": [10.0, 20.0, 30.0, 40.0], "cost": [4.0, 10.0, 12.0, 16.0],
+                          "w": [1.0, 2.0, 1.5, 2.5], "x": [1.0, 2.0, 3.0, 1.0]})
+    keys = {"entity": "firm", "time": "year"}
+    frontier = _frontier_panel()
+    provinces, contiguity = _province_panel()
+    pkeys = {"entity": "province", "time": "year"}
+    chilean = nt.datasets.load_chilean()
+    ckeys = {"entity": "idvar", "time": "timevar"}
+    eg1 = pd.read_csv(Path(__file__).parent / "data" / "front41_eg1.csv")
+
+    def ols():
+        return nt.OLS(chilean, "Y", ["fX1", "fX2"], "sX", **ckeys).fit()
+
+    return {
+        nt.GrowthAccounting: lambda: nt.pwt_growth_accounting(nt.datasets.load_pwt()),
+        nt.LevelAccounting: lambda: nt.level_accounting(
+            nt.datasets.load_pwt().query("year == 2017").dropna(subset=["cgdpo", "cn", "emp", "hc"]),
+            output="cgdpo", capital="cn", labor="emp", human_capital="hc", entity="countrycode", time="year"),
+        nt.ProductionResults: lambda: nt.Wooldridge(chilean, "Y", ["fX1", "fX2"], "sX", "pX", **ckeys).fit(),
+        nt.Comparison: lambda: nt.compare([ols(), ols()]),
+        nt.production.GroupFits: lambda: nt.fit_by(nt.OLS, chilean.assign(half=chilean.idvar % 2), "half", "Y",
+                                                   ["fX1", "fX2"], "sX", **ckeys),
+        nt.frontier.DEAResults: lambda: nt.frontier.dea(frontier, ["x0", "x1"], "y"),
+        nt.frontier.ScoreResults: lambda: nt.frontier.sbm(frontier, ["x0", "x1"], "y", "b"),
+        nt.frontier.MalmquistResults: lambda: nt.frontier.malmquist(frontier, ["x0", "x1"], "y", **keys),
+        nt.frontier.MalmquistLuenbergerResults: lambda: nt.frontier.malmquist_luenberger(
+            frontier, ["x0", "x1"], "y", "b", frontier="global", **keys),
+        nt.frontier.LuenbergerResults: lambda: nt.frontier.luenberger(frontier, ["x0", "x1"], "y", "b",
+                                                                      frontier="global", **keys),
+        nt.frontier.SFAResults: lambda: nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True).fit(),
+        nt.analysis.MarkupResults: lambda: nt.markups(firms, input="m", revenue="sales", cost="cost",
+                                                      elasticity="theta", correction="none", **keys),
+        nt.analysis.DecompositionResults: lambda: nt.analysis.productivity_decomposition(firms, "w", "x", **keys),
+        nt.analysis.Persistence: lambda: nt.analysis.productivity_persistence(
+            chilean.assign(tfp=chilean.Y - 0.3 * chilean.sX), "tfp", **ckeys),
+        nt.indices.CompositeIndex: lambda: nt.indices.composite_index(provinces, {"tfp": "+", "green": "+"}, **pkeys),
+        nt.indices.DagumGini: lambda: nt.indices.dagum_gini(provinces, "tfp", "region", time="year"),
+        nt.indices.Theil: lambda: nt.indices.theil(provinces, "tfp", "region", time="year"),
+        nt.indices.MarkovChain: lambda: nt.indices.markov_chain(provinces, "tfp", classes=3, weights=contiguity,
+                                                                **pkeys),
+        nt.indices.SigmaConvergence: lambda: nt.indices.sigma_convergence(provinces, "tfp", time="year"),
+        nt.indices.BetaConvergence: lambda: nt.indices.beta_convergence(provinces, "tfp", **pkeys),
+        nt.indices.Moran: lambda: nt.indices.moran(provinces, "tfp", contiguity, permutations=19, seed=0, **pkeys),
+        nt.indices.LocalMoran: lambda: nt.indices.local_moran(provinces, "tfp", contiguity, permutations=19, seed=0,
+                                                              **pkeys),
+    }
+
+
+FACTORIES = _factories()
+
+
+def test_every_public_results_class_is_in_the_contract_test():
+    assert set(PUBLIC_RESULTS) == set(FACTORIES), set(PUBLIC_RESULTS) ^ set(FACTORIES)
+    assert len(PUBLIC_RESULTS) >= 22
+
+
+@pytest.mark.parametrize("cls", PUBLIC_RESULTS, ids=lambda c: c.__name__)
+def test_every_public_result_meets_the_contract(cls):
+    res = FACTORIES[cls]()
+    assert type(res) is cls and isinstance(res, Results)
     frame = res.to_frame()
-    assert len(frame) == len(tfp)
+    assert isinstance(frame, pd.DataFrame) and not frame.empty
     table = res.summary()
     assert table.as_text().strip() and "\\begin{tabular}" in table.as_latex()
     assert table.as_html().startswith('<div class="nqpf-tfp-summary"><table') and "<caption>" in table.as_html()
+    assert res._repr_html_() == table.as_html()
+    if len(table.as_frame()) <= 40:
+        assert repr(res) == table.as_text()
+    else:  # longer than a screen: one line that says so
+        assert repr(res).startswith(f"<{cls.__name__}: {table.title}; ") and "summary()" in repr(res)
     diagnostics = res.diagnostics
     assert isinstance(diagnostics, Diagnostics) and dataclasses.is_dataclass(diagnostics)
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(diagnostics, dataclasses.fields(diagnostics)[0].name, None)
+    short = repr(diagnostics)
+    assert short.startswith(type(diagnostics).__name__ + "(") and "=None" not in short and len(short) < 1500
     fig, ax = plt.subplots()
     assert res.plot(ax=ax) is ax and ax.has_data()
-    plt.close(fig)
-    copy = pickle.loads(pickle.dumps(res))
-    np.testing.assert_array_equal(copy.tfp.to_numpy(), tfp.to_numpy())
+    plt.close("all")
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(res)).to_frame(), frame)
+    readonly = [n for n, v in inspect.getmembers(cls) if isinstance(v, property) and not n.startswith("_")]
+    assert readonly, cls
+    with pytest.raises(AttributeError):
+        setattr(res, readonly[0], None)
+    if isinstance(res, TFPResults):
+        assert res.tfp_scale in ("log", "level") and res.tfp_kind in ("productivity", "efficiency", "index")
+        assert isinstance(res.tfp, pd.Series) and res.tfp.notna().any()
+    if isinstance(res, ParameterEstimates):
+        params, se = res.params, res.std_errors
+        assert isinstance(res.nobs, int) and res.nobs > 0
+        pd.testing.assert_series_equal(res.tstats, (params / se).rename("tstat"))
+        assert ((res.pvalues >= 0) & (res.pvalues <= 1)).all()
+        ci = res.conf_int(0.9)
+        assert (ci["lower"] < params).all() and (params < ci["upper"]).all()
+        np.testing.assert_allclose(np.sqrt(np.diag(res.cov.to_numpy())), se.to_numpy(), rtol=1e-12)
 
 
 def test_tfp_scales_are_what_they_say(results):
@@ -63,33 +172,3 @@ def test_diagnostics_keep_the_mapping_access_of_0_1_0(results):
     with pytest.raises(KeyError):
         d["optima"]
     assert set(d.to_dict()) == set(d.keys())
-
-
-def _analysis_results():
-    """One result of each family after the estimate: markups, a decomposition, a composite index."""
-    frame = pd.DataFrame({"firm": ["A", "B", "A", "B"], "year": [2000, 2000, 2001, 2001], "theta": 0.6,
-                          "sales": [10.0, 20.0, 30.0, 40.0], "cost": [4.0, 10.0, 12.0, 16.0],
-                          "w": [1.0, 2.0, 1.5, 2.5], "x": [1.0, 2.0, 3.0, 1.0]})
-    keys = {"entity": "firm", "time": "year"}
-    return {
-        "markups": nt.markups(frame, input="m", revenue="sales", cost="cost", elasticity="theta",
-                              correction="none", **keys),
-        "decomposition": nt.analysis.productivity_decomposition(frame, "w", "x", **keys),
-        "composite index": nt.indices.composite_index(frame, {"sales": "+", "cost": "-"}, **keys),
-    }
-
-
-@pytest.mark.parametrize("family", ["markups", "decomposition", "composite index"])
-def test_analysis_results_meet_the_contract(family):
-    res = _analysis_results()[family]
-    table = res.summary()
-    assert table.as_text().strip() and "\\begin{tabular}" in table.as_latex()
-    assert table.as_html().startswith('<div class="nqpf-tfp-summary"><table')
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(res.diagnostics, dataclasses.fields(res.diagnostics)[0].name, None)
-    fig, ax = plt.subplots()
-    assert res.plot(ax=ax) is ax and ax.has_data()
-    plt.close(fig)
-    frame = res.to_frame()
-    copy = pickle.loads(pickle.dumps(res))
-    pd.testing.assert_frame_equal(copy.to_frame(), frame)

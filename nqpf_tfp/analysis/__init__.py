@@ -7,7 +7,8 @@ aggregates (De Loecker, Eeckhout and Unger 2020).
 from .decompositions import DecompositionDiagnostics, DecompositionResults, productivity_decomposition
 from .dynamics import productivity_dispersion, productivity_persistence, productivity_transitions
 from .firm_markups import MarkupDiagnostics, MarkupResults, markups
+from .persistence_results import Persistence, PersistenceDiagnostics
 
 __all__ = ["DecompositionDiagnostics", "DecompositionResults", "MarkupDiagnostics", "MarkupResults", "markups",
-           "productivity_decomposition",
-           "productivity_dispersion", "productivity_persistence", "productivity_transitions"]
+           "Persistence", "PersistenceDiagnostics", "productivity_decomposition", "productivity_dispersion",
+           "productivity_persistence", "productivity_transitions"]

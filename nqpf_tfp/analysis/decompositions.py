@@ -67,7 +67,7 @@ COMPONENTS = {
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class DecompositionDiagnostics(Diagnostics):
     """Facts about a productivity decomposition."""
 
@@ -138,8 +138,6 @@ class DecompositionResults(TFPResults):
         ax.set_ylabel(f"contribution ({self._diagnostics.method})")
         return ax
 
-    def __repr__(self) -> str:
-        return str(self.summary())
 
 
 @strict_keywords

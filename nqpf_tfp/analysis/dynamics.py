@@ -25,6 +25,7 @@ import pandas as pd
 from ..arguments import column_name, finite_column, require_columns, require_frame, whole_number
 from ..errors import PanelError, SpecificationError
 from ..keywords import strict_keywords
+from .persistence_results import Persistence, PersistenceDiagnostics
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
 
@@ -56,7 +57,22 @@ def _named(frame: pd.DataFrame, group: str | None, time: str) -> pd.DataFrame:
 @strict_keywords
 def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
                             group: str | None = None) -> pd.DataFrame:
-    """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period."""
+    """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period.
+
+    A plain table is the whole answer here (no estimate, no inference): columns ``p90_p10``, ``p75_p25``,
+    ``sd``, ``firms``; rows (group and) period.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Firm panel, one row per (entity, time); never modified.
+    tfp : str
+        The productivity column (log TFP for log-ratio gaps).
+    entity, time : str
+        Key columns.
+    group : str, optional
+        Industry (or other grouping) column.
+    """
     frame = _frame(data, tfp, entity, time, group)
     cells = frame.groupby(["g", "t"]).y
     q = cells.quantile(np.array([0.1, 0.25, 0.75, 0.9])).unstack()
@@ -67,9 +83,18 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: 
 
 @strict_keywords
 def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
-                             group: str | None = None) -> pd.DataFrame:
+                             group: str | None = None) -> Persistence:
     """AR(1) slope of ``tfp`` on its previous period by group, OLS with a constant over consecutive
-    periods, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the pairs used."""
+    periods, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the pairs used.
+
+    Parameters as :func:`productivity_dispersion`.
+
+    Returns
+    -------
+    Persistence
+        ``params`` (``rho`` per group), ``std_errors``, ``conf_int()``, ``to_frame()`` (``rho``,
+        ``std_error``, ``pairs``, ``firms`` by group), ``summary()``, ``plot()``.
+    """
     frame = _frame(data, tfp, entity, time, group)
     g, i, t, y = (frame[c].to_numpy() for c in ("g", "i", "t", "y"))
     follows = np.r_[False, (g[1:] == g[:-1]) & (i[1:] == i[:-1]) & (t[1:] == t[:-1] + 1)]
@@ -88,7 +113,10 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time:
     meat = (score**2).groupby(level=0).sum() * firms / (firms - 1)
     out = pd.DataFrame({"rho": slope, "std_error": np.sqrt(meat) / sxx, "pairs": by.size(), "firms": firms})
     out.index.name = group or "group"
-    return out.loc[0] if group is None else out
+    if group is None:
+        out.index = pd.Index(["rho"], name=None)
+    diagnostics = PersistenceDiagnostics(len(out), int(out["pairs"].sum()), int(pairs["i"].nunique()))
+    return Persistence(out, diagnostics)
 
 
 @strict_keywords
@@ -96,6 +124,8 @@ def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: str, time:
                              classes: int = 5, horizon: int = 1) -> pd.DataFrame:
     """Transition shares between productivity quantile classes over ``horizon`` periods, pooled over
     groups and periods, with ``entry`` and ``exit`` states (see the module docstring).
+
+    A plain table is the whole answer (a matrix of shares, no estimate).
 
     Rows: the class in ``t`` (1 = lowest) and ``entry``; columns: the class in ``t + horizon`` and ``exit``;
     each row sums to 1. Classes are quantiles of ``tfp`` within each group and period (ranks, ties by order).

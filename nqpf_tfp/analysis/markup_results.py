@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..keywords import strict_class
-from ..results import Diagnostics
+from ..results import Diagnostics, Results
 from ..tables import SummaryTable
 
 __all__ = ["AGGREGATES", "MarkupDiagnostics", "MarkupResults"]
@@ -18,7 +18,7 @@ AGGREGATES = ("sales_weighted", "cost_weighted", "mean")  # the statistics with 
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class MarkupDiagnostics(Diagnostics):
     """Facts about a markup computation."""
 
@@ -40,8 +40,7 @@ class MarkupDiagnostics(Diagnostics):
     bootstrap_failures: tuple[tuple[int, str], ...] | None = None
 
 
-@strict_class
-class MarkupResults:
+class MarkupResults(Results):
     """Firm-level markups and their aggregates (see :mod:`nqpf_tfp.analysis.firm_markups`); read-only."""
 
     def __init__(self, firms: pd.DataFrame, aggregate: pd.DataFrame, overall: pd.DataFrame,
@@ -69,7 +68,7 @@ class MarkupResults:
         return self._overall.copy()
 
     @property
-    def std_errors(self) -> pd.DataFrame | None:
+    def aggregate_std_errors(self) -> pd.DataFrame | None:
         """Bootstrap standard errors of ``sales_weighted``, ``cost_weighted`` and ``mean`` by (group, period);
         ``None`` without ``bootstrap``."""
         return None if self._aggregate_se is None else self._aggregate_se.copy()

@@ -11,7 +11,7 @@ unit with warm starts; SciPy's ``linprog`` is the fallback.
 
 from .ddf import ddf, luenberger, malmquist_luenberger
 from .dea import DEADiagnostics, DEAResults, dea
-from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
+from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .nonradial import nonradial_ddf
 from .sbm import sbm
@@ -19,7 +19,7 @@ from .score_results import ScoreDiagnostics, ScoreResults
 from .sfa import SFA, SFADiagnostics, SFAResults
 
 __all__ = [
-    "DEADiagnostics", "DEAResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
+    "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
     "MalmquistLuenbergerResults", "MalmquistResults", "SFA", "SFADiagnostics", "SFAResults", "ScoreDiagnostics",
     "ScoreResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger", "nonradial_ddf", "sbm",
 ]

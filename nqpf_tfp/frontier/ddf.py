@@ -58,7 +58,7 @@ from ..panel import Panel
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .column_generation import priced_distances
 from .frame import build_frame
-from .index_results import IndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
+from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
 from .lp import INF, LPTemplate, has_highspy
 from .nonradial import NonRadialLP, nonradial_weights, slacks_based_weights
 from .score_results import ScoreDiagnostics, ScoreResults
@@ -399,7 +399,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
              ConvergenceWarning)
     changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
     cumulative = panel.series(cumulate(result[:, 0], valid, panel.entity_start(), form == "ml"), "cumulative_tfp")
-    diagnostics = IndexDiagnostics("malmquist-luenberger" if form == "ml" else "luenberger", frontier,
+    diagnostics = DirectionalIndexDiagnostics("malmquist-luenberger" if form == "ml" else "luenberger", frontier,
                                    distance_kind, direction, rts, panel.n_entities, int(periods.size), bad,
                                    time_module.perf_counter() - start)
     if form == "ml":

@@ -95,7 +95,7 @@ class _Slacks:
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class DEADiagnostics(Diagnostics):
     """Facts about a DEA run."""
 
@@ -123,6 +123,8 @@ class DEAResults(TFPResults):
     """
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "efficiency"
 
     def __init__(self, frame: pd.DataFrame, peers: pd.DataFrame, diagnostics: DEADiagnostics) -> None:
         self._frame = frame
@@ -182,8 +184,6 @@ class DEAResults(TFPResults):
 
         return plot_histogram(self._frame["efficiency"], ax=ax, bins=bins, **kwargs)
 
-    def __repr__(self) -> str:
-        return str(self.summary())
 
 
 @strict_keywords

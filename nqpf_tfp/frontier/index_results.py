@@ -19,14 +19,15 @@ from ..keywords import strict_class
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["ChangeResults", "IndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults", "cumulate"]
+__all__ = ["ChangeResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults",
+           "cumulate"]
 
 COLUMNS = ["tfpch", "tech", "tecch"]
 
 
 @strict_class
-@dataclass(frozen=True)
-class IndexDiagnostics(Diagnostics):
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class DirectionalIndexDiagnostics(Diagnostics):
     """Facts about a Malmquist-Luenberger or Luenberger computation."""
 
     #: "malmquist-luenberger" or "luenberger"
@@ -110,8 +111,8 @@ class _IndexResults(ChangeResults):
     """``tfpch``, ``tech``, ``tecch`` of a Malmquist-Luenberger index or Luenberger indicator."""
 
     @property
-    def diagnostics(self) -> IndexDiagnostics:
-        assert isinstance(self._diagnostics, IndexDiagnostics)
+    def diagnostics(self) -> DirectionalIndexDiagnostics:
+        assert isinstance(self._diagnostics, DirectionalIndexDiagnostics)
         return self._diagnostics
 
     @property
@@ -140,6 +141,8 @@ class MalmquistLuenbergerResults(_IndexResults):
     """Malmquist-Luenberger index per (entity, time); ``tfp`` chains it (first period = 1): a level."""
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
     _ratio: ClassVar[bool] = True
     _title: ClassVar[str] = "Malmquist-Luenberger index"
 
@@ -152,6 +155,8 @@ class LuenbergerResults(_IndexResults):
     """
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "log"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
     _ratio: ClassVar[bool] = False
     _title: ClassVar[str] = "Luenberger indicator"
 

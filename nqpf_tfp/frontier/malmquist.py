@@ -56,7 +56,7 @@ COLUMNS = ["effch", "techch", "pech", "sech", "tfpch"]
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class MalmquistDiagnostics(Diagnostics):
     """Facts about a Malmquist computation."""
 
@@ -77,6 +77,8 @@ class MalmquistResults(ChangeResults):
     """
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
     _title: ClassVar[str] = "Malmquist TFP"
 
     @property

@@ -22,7 +22,7 @@ __all__ = ["ScoreDiagnostics", "ScoreResults"]
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class ScoreDiagnostics(Diagnostics):
     """Facts about an SBM or directional-distance computation."""
 
@@ -43,6 +43,8 @@ class ScoreResults(TFPResults):
     """Per-unit scores on the evaluated data's index (see :mod:`nqpf_tfp.frontier.score_results`)."""
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "efficiency"
 
     def __init__(self, frame: pd.DataFrame, diagnostics: ScoreDiagnostics) -> None:
         self._frame, self._diagnostics = frame.copy(), diagnostics

@@ -94,7 +94,7 @@ def _newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class SFADiagnostics(Diagnostics):
     """Facts about a stochastic frontier fit."""
 
@@ -117,6 +117,8 @@ class SFAResults(ParameterEstimates, TFPResults):
     """A fitted stochastic frontier; ``tfp`` is technical efficiency (a level in (0, 1])."""
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "efficiency"
 
     def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
                  diagnostics: SFADiagnostics, efficiency_kind: str,
@@ -190,8 +192,6 @@ class SFAResults(ParameterEstimates, TFPResults):
         return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
                               **kwargs)
 
-    def __repr__(self) -> str:
-        return str(self.summary())
 
 
 @strict_class
@@ -359,6 +359,10 @@ class SFA:
         if d.y.size <= 5000:
             chosen += [starts[i] for i in (1, 5, 9, 13, 17) if i != best]
         return chosen
+
+    def __repr__(self) -> str:
+        return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
+                f"{self.form}; {len(self._index)} rows>")
 
     def fit(self) -> SFAResults:
         """Maximum likelihood from FRONTIER's grid of starting values (see the module docstring)."""

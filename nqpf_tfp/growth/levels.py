@@ -130,7 +130,7 @@ def level_accounting(
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class LevelDiagnostics(Diagnostics):
     """Facts about a development accounting."""
 
@@ -161,6 +161,8 @@ class LevelAccounting(TFPResults):
         parts.setflags(write=False)
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "productivity"
 
     @property
     def diagnostics(self) -> LevelDiagnostics:
@@ -256,5 +258,3 @@ class LevelAccounting(TFPResults):
         ]
         return SummaryTable(self.variance_decomposition(), "Development accounting: variance decomposition", notes)
 
-    def __repr__(self) -> str:
-        return f"LevelAccounting(form={self.form!r}, {self._panel.nobs} rows, {self._panel.n_entities} entities)"

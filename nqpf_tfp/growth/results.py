@@ -21,7 +21,7 @@ Periods = Sequence[tuple[int, int]] | Mapping[str, tuple[int, int]]
 
 
 @strict_class
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class GrowthDiagnostics(Diagnostics):
     """Facts about a growth accounting."""
 
@@ -82,6 +82,8 @@ class GrowthAccounting(TFPResults):
             arr.setflags(write=False)
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "log"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
 
     # --------------------------------------------------------------- series
     @property
@@ -308,9 +310,3 @@ class GrowthAccounting(TFPResults):
         return plot_index(self.tfp_index(base), entities=entities, ax=ax,
                           ylabel="TFP index" + (f" ({base} = 1)" if base is not None else ""), **kwargs)
 
-    def __repr__(self) -> str:
-        p = self._panel
-        return (
-            f"GrowthAccounting(method={self.method!r}, output={self._output!r}, inputs={self.inputs}, "
-            f"{self.nobs} growth observations, {p.n_entities} {p.entity_name} entities)"
-        )

@@ -12,15 +12,19 @@ autocorrelation (:func:`moran`, :func:`local_moran`).
 
 from .composite import composite_index, normalize
 from .convergence import beta_convergence, sigma_convergence
+from .convergence_results import BetaConvergence, ConvergenceDiagnostics, SigmaConvergence
 from .coupling import COORDINATION_CLASSES, coupling_coordination
-from .distribution import MarkovChain, kernel_densities, markov_chain
+from .distribution import MarkovChain, MarkovDiagnostics, kernel_densities, markov_chain
 from .indicators import Indicator, IndicatorSystem
-from .inequality import DagumGini, dagum_gini, theil
-from .results import CompositeIndex, IndexDiagnostics
+from .inequality import DagumGini, InequalityDiagnostics, Theil, dagum_gini, theil
+from .results import CompositeIndex, CompositeIndexDiagnostics
 from .spatial import local_moran, moran
+from .spatial_results import QUADRANTS, LocalMoran, Moran, MoranDiagnostics
 from .weights import PCAWeights, combine_weights
 
-__all__ = ["COORDINATION_CLASSES", "CompositeIndex", "DagumGini", "IndexDiagnostics", "Indicator", "IndicatorSystem",
-           "MarkovChain", "PCAWeights", "beta_convergence", "combine_weights", "composite_index",
+__all__ = ["COORDINATION_CLASSES", "QUADRANTS", "BetaConvergence", "CompositeIndex", "CompositeIndexDiagnostics",
+           "ConvergenceDiagnostics", "DagumGini", "Indicator", "IndicatorSystem", "InequalityDiagnostics",
+           "LocalMoran", "MarkovChain", "MarkovDiagnostics", "Moran", "MoranDiagnostics", "PCAWeights",
+           "SigmaConvergence", "Theil", "beta_convergence", "combine_weights", "composite_index",
            "coupling_coordination", "dagum_gini", "kernel_densities", "local_moran", "markov_chain", "moran",
            "normalize", "sigma_convergence", "theil"]

@@ -23,7 +23,7 @@ from . import scores as sc
 from . import weights as wt
 from .indicators import IndicatorData, IndicatorSystem
 from .normalization import normalize_values
-from .results import CompositeIndex, IndexDiagnostics
+from .results import CompositeIndex, CompositeIndexDiagnostics
 
 __all__ = ["composite_index", "normalize"]
 
@@ -31,7 +31,11 @@ __all__ = ["composite_index", "normalize"]
 @strict_keywords
 def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *, entity: Any,
               time: Any, method: str = "minmax", scope: str = "panel", shift: float = 0.0) -> pd.DataFrame:
-    """The normalised indicators (larger is better) on the data's index; see :mod:`.normalization`."""
+    """The normalised indicators (larger is better) on the data's index; see :mod:`.normalization`.
+
+    A plain table is the answer: the transformed data, to be weighted and scored by the caller (or use
+    :func:`composite_index`, which returns them in ``normalized`` with the rest).
+    """
     method = check_option("index_normalization", method, "method")
     scope = check_option("index_scope", scope, "scope")
     d = IndicatorData.build(data, indicators, entity=entity, time=time)
@@ -153,7 +157,7 @@ def composite_index(
         values = sc.grey_relational(z, w_rows, d.period, d.n_periods, ideal=ideal, rho=rho)
     weight_table: pd.Series | pd.DataFrame = (pd.DataFrame(w, index=d.periods, columns=names) if w.ndim == 2
                                               else pd.Series(w, index=names, name="weight"))
-    diagnostics = IndexDiagnostics(
+    diagnostics = CompositeIndexDiagnostics(
         normalization=normalization, scope=scope, shift=float(shift), weights="user" if user is not None
         else "+".join(methods), weights_scope=weights_scope, score=score, ideal=ideal,
         hierarchical=bool(hierarchical), nobs=z.shape[0], n_entities=int(pd.unique(d.entity).size),

@@ -23,34 +23,73 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from ..arguments import column_name, column_names, finite_column, require_columns, require_frame
 from ..errors import PanelError
 from ..keywords import strict_keywords
 from ..options import check_option
+from .convergence_results import BetaConvergence, ConvergenceDiagnostics, SigmaConvergence
 from .panel_arrays import long_values
 
 __all__ = ["beta_convergence", "sigma_convergence"]
 
 
 @strict_keywords
-def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any = None) -> pd.DataFrame:
-    """Standard deviation, coefficient of variation and sd of logs of ``value`` by (group and) period."""
+def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any = None) -> SigmaConvergence:
+    """Standard deviation, coefficient of variation and sd of logs of ``value`` by (group and) period.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit and period.
+    value : str
+        A positive column (logs are taken for ``sd_log``).
+    time : str
+        The period column.
+    group : str, optional
+        A grouping column (e.g. region): the dispersion within each group.
+
+    Returns
+    -------
+    SigmaConvergence
+        ``to_frame()`` (``sd``, ``cv``, ``sd_log``, ``units`` by (group and) period), ``summary()``, ``plot()``.
+    """
     frame = long_values(data, value, group, time, positive=True)
     keys = ["g", "t"] if group is not None else ["t"]
     grouped = frame.assign(logy=np.log(frame["y"])).groupby(keys, sort=True)
     out = pd.DataFrame({"sd": grouped["y"].std(), "cv": grouped["y"].std() / grouped["y"].mean(),
                         "sd_log": grouped["logy"].std(), "units": grouped["y"].size()})
     out.index = out.index.set_names([group, time] if group is not None else [time])
-    return out
+    diagnostics = ConvergenceDiagnostics("sigma", len(frame), int(len(frame)), int(frame["t"].nunique()),
+                                         n_groups=None if group is None else int(frame["g"].nunique()))
+    return SigmaConvergence(out, diagnostics)
 
 
 @strict_keywords
 def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, effects: str = "none",
-                     controls: Sequence[Any] | Any = None) -> pd.Series:
-    """Beta-convergence regression (module docstring); returns ``beta``, its standard error, t, p, the speed
-    and half-life, observations, units and R-squared (within R-squared with fixed effects)."""
+                     controls: Sequence[Any] | Any = None) -> BetaConvergence:
+    """Beta-convergence regression (module docstring).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The panel, one row per (entity, time).
+    value : str
+        A positive column; growth is the change of its log to the next period.
+    entity, time : str
+        Key columns; growth is taken only between consecutive periods.
+    effects : {"none", "entity", "twoways"}
+        Pooled OLS (absolute convergence), unit or unit and period fixed effects (conditional).
+    controls : str or list of str, optional
+        Further regressors (conditional convergence).
+
+    Returns
+    -------
+    BetaConvergence
+        ``params`` (``beta``, controls, the constant when pooled) with unit-clustered ``std_errors``,
+        ``tstats``, ``pvalues``, ``conf_int()``; ``speed`` and ``half_life`` (explained in ``summary()``
+        when undefined); ``to_frame()`` per (entity, time); ``plot()``.
+    """
     effects = check_option("convergence_effects", effects, "effects")
     require_frame(data, "data")
     ctrl = list(column_names(controls, "controls"))
@@ -76,7 +115,6 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, 
     codes = pd.factorize(sample["i"])[0]
     if effects == "none":
         x = np.column_stack([np.ones(len(y)), x])
-        position = 1
     else:
         if effects == "twoways":
             dummies = pd.get_dummies(sample["t"], drop_first=True, dtype=float).to_numpy()
@@ -86,16 +124,20 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, 
             raise PanelError("with unit fixed effects every unit needs at least two growth periods.")
         y = y - (np.bincount(codes, y) / counts)[codes]
         x = x - (np.stack([np.bincount(codes, col) for col in x.T], axis=1) / counts[:, None])[codes]
-        position = 0
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ coef
     bread = np.linalg.pinv(x.T @ x)
     g = int(codes.max()) + 1
     scores = np.stack([np.bincount(codes, x[:, j] * resid, minlength=g) for j in range(x.shape[1])], axis=1)
     cov = bread @ (scores.T @ scores) @ bread * (g / (g - 1))
-    beta, se = float(coef[position]), float(np.sqrt(cov[position, position]))
-    speed = -np.log1p(beta) if beta > -1 else float("nan")
     r2 = 1.0 - (resid @ resid) / ((y - y.mean()) @ (y - y.mean()))
-    return pd.Series({"beta": beta, "std_error": se, "t": beta / se, "p_value": 2 * norm.sf(abs(beta / se)),
-                      "speed": speed, "half_life": np.log(2) / speed if speed > 0 else float("inf"),
-                      "nobs": len(y), "units": g, "r_squared": r2}, name=f"beta ({effects})")
+    names = ["beta", *ctrl] + (["const"] if effects == "none" else [])
+    keep = list(range(1, 1 + len(names) - 1)) + [0] if effects == "none" else list(range(len(names)))
+    params = pd.Series(coef[keep], index=names, name="coef")
+    covariance = pd.DataFrame(cov[np.ix_(keep, keep)], index=names, columns=names)
+    index = pd.MultiIndex.from_arrays([sample["i"].to_numpy(), sample["t"].to_numpy()], names=[entity, time])
+    table = pd.DataFrame({"log_level": sample["ly"].to_numpy(), "growth": sample["growth"].to_numpy(),
+                          "fitted": y - resid, "residual": resid}, index=index)
+    diagnostics = ConvergenceDiagnostics("beta", len(y), g, int(sample["t"].nunique()), effects=effects,
+                                         r_squared=float(r2))
+    return BetaConvergence(params, covariance, table, diagnostics)

@@ -26,6 +26,8 @@ def coupling_coordination(data: pd.DataFrame, subsystems: Sequence[Any], *,
                           weights: Sequence[float] | None = None) -> pd.DataFrame:
     """Coupling ``C``, development ``T`` and coordination ``D = sqrt(C T)`` of subsystem indices per row.
 
+    A plain table is the answer: four columns per row of the data, which the caller joins back.
+
     Parameters
     ----------
     data : pandas.DataFrame

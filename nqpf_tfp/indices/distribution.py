@@ -32,9 +32,11 @@ import pandas as pd
 from ..arguments import whole_number
 from ..errors import PanelError
 from ..keywords import strict_class, strict_keywords
+from ..results import Diagnostics, Results
+from ..tables import SummaryTable
 from .panel_arrays import Wide, long_values, spatial_matrix
 
-__all__ = ["MarkovChain", "kernel_densities", "markov_chain"]
+__all__ = ["MarkovChain", "MarkovDiagnostics", "kernel_densities", "markov_chain"]
 
 
 def _classes(values: np.ndarray, k: int, fixed: bool) -> np.ndarray:
@@ -70,25 +72,106 @@ def _ergodic(p: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 @strict_class
-@dataclass(frozen=True)
-class MarkovChain:
-    """Transition counts and probabilities (``k x k``; spatial: one per lag class), ergodic distributions."""
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class MarkovDiagnostics(Diagnostics):
+    """How the chain was built."""
 
-    counts: pd.DataFrame
-    probabilities: pd.DataFrame
-    ergodic: pd.Series
-    half_life: float
-    cutoffs: np.ndarray | None
-    #: spatial Markov: lag class -> (probabilities, ergodic distribution); ``None`` otherwise
-    spatial: dict[int, tuple[pd.DataFrame, pd.Series]] | None = None
+    classes: int
+    #: cut-offs from the pooled panel (True) or from each period (False)
+    fixed: bool
+    n_entities: int
+    n_periods: int
+    transitions: int
+    #: spatial Markov: classes of the spatial lag; ``None`` for the traditional chain
+    lag_classes: int | None = None
 
-    def summary(self) -> Any:
-        from ..tables import SummaryTable
 
-        frame = self.probabilities.copy()
-        frame["ergodic"] = self.ergodic
-        notes = [f"Half-life {self.half_life:.2f} periods; {int(self.counts.to_numpy().sum())} transitions."]
-        return SummaryTable(frame, "Markov transition probabilities", notes, ".4f")
+class MarkovChain(Results):
+    """Transition counts and probabilities (``k x k``; spatial: one matrix per lag class) and ergodic
+    distributions; read-only (see :mod:`nqpf_tfp.indices.distribution`).
+
+    Attributes
+    ----------
+    counts, probabilities : pandas.DataFrame
+        Transitions from class ``a`` (rows) at ``t`` to class ``b`` (columns) at ``t + 1``.
+    ergodic : pandas.Series
+        The ergodic (limiting) distribution over the classes.
+    half_life : float
+        Periods in which half the distance to the ergodic distribution is covered; ``inf`` when the
+        second eigenvalue has modulus 1 (the chain does not mix), ``0`` when it is 0 (mixing at once).
+    cutoffs : numpy.ndarray or None
+        The ``k - 1`` pooled quantile cut-offs (``None`` with per-period cut-offs).
+    spatial : dict or None
+        Spatial Markov: lag class -> (probabilities, ergodic distribution).
+    """
+
+    def __init__(self, counts: pd.DataFrame, probabilities: pd.DataFrame, ergodic: pd.Series, half_life: float,
+                 cutoffs: np.ndarray | None, spatial: dict[int, tuple[pd.DataFrame, pd.Series]] | None,
+                 diagnostics: MarkovDiagnostics) -> None:
+        self._counts, self._p, self._ergodic = counts.copy(), probabilities.copy(), ergodic.copy()
+        self.half_life = float(half_life)
+        self._cutoffs = None if cutoffs is None else np.array(cutoffs, copy=True)
+        self._spatial = None if spatial is None else {c: (p.copy(), e.copy()) for c, (p, e) in spatial.items()}
+        self._diagnostics = diagnostics
+
+    counts = property(lambda self: self._counts.copy(), doc="Transition counts.")
+    probabilities = property(lambda self: self._p.copy(), doc="Transition probabilities (rows sum to 1).")
+    ergodic = property(lambda self: self._ergodic.copy(), doc="The ergodic distribution.")
+    cutoffs = property(lambda self: None if self._cutoffs is None else self._cutoffs.copy(),
+                       doc="The pooled quantile cut-offs (None with per-period cut-offs).")
+
+    @property
+    def spatial(self) -> dict[int, tuple[pd.DataFrame, pd.Series]] | None:
+        """Spatial Markov: lag class -> (probabilities, ergodic distribution); ``None`` otherwise."""
+        return None if self._spatial is None else {c: (p.copy(), e.copy()) for c, (p, e) in self._spatial.items()}
+
+    @property
+    def diagnostics(self) -> MarkovDiagnostics:
+        """Classes, cut-off rule, entities, periods, transitions."""
+        return self._diagnostics
+
+    def to_frame(self) -> pd.DataFrame:
+        """Probabilities with the ergodic distribution as a last column; rows (chain, from class), where chain is
+        ``"all"`` and, for the spatial Markov chain, ``"lag class c"``."""
+        chains = {"all": (self._p, self._ergodic)} | {f"lag class {c}": pe for c, pe in (self._spatial or {}).items()}
+        return pd.concat({name: p.assign(ergodic=e.to_numpy()) for name, (p, e) in chains.items()},
+                         names=["chain", "from"])
+
+    def summary(self) -> SummaryTable:
+        """The transition probabilities and ergodic distributions (each spatial chain below the pooled one), the
+        cut-offs and the half-life."""
+        d = self._diagnostics
+        if self._cutoffs is not None:
+            cuts = ", ".join(f"{c:.4g}" for c in self._cutoffs)
+            rule = f"Classes: {d.classes} pooled quantile classes, cut-offs {cuts} (a value on a cut-off in the lower)."
+        else:
+            rule = f"Classes: {d.classes} quantile classes with cut-offs from each period."
+        if np.isinf(self.half_life):
+            life = "Half-life: infinite (the second eigenvalue has modulus 1: the chain does not mix)."
+        else:
+            life = f"Half-life: {self.half_life:.2f} periods."
+        notes = [rule, life, f"{d.transitions} transitions of {d.n_entities} units over {d.n_periods} periods."]
+        if self._spatial is not None:
+            notes.append(f"Spatial Markov: rows conditioned on the class of the spatial lag at t ({d.lag_classes} "
+                         "pooled quantile classes); a NaN row: that class never starts a transition there.")
+        return SummaryTable(self.to_frame(), "Markov transition probabilities", notes, ".4f")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The pooled transition matrix as a heat map (``kwargs`` go to ``imshow``, e.g. ``cmap``)."""
+        from ..plotting import pyplot
+
+        if ax is None:
+            _, ax = pyplot().subplots(figsize=(5, 4.5))
+        p = self._p.to_numpy()
+        image = ax.imshow(p, vmin=0.0, vmax=1.0, cmap=kwargs.pop("cmap", "Blues"), **kwargs)
+        for (a, b), value in np.ndenumerate(p):
+            ax.text(b, a, f"{value:.2f}", ha="center", va="center", color="white" if value > 0.6 else "black")
+        ax.set_xticks(range(p.shape[1]))
+        ax.set_yticks(range(p.shape[0]))
+        ax.set_xlabel("class at t + 1")
+        ax.set_ylabel("class at t")
+        ax.figure.colorbar(image, ax=ax)
+        return ax
 
 
 @strict_keywords
@@ -132,9 +215,11 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, clas
             _, p_c = _transition(start[sel], end[sel], k)
             spatial[c] = (pd.DataFrame(p_c, index=labels, columns=pd.Index(range(k), name="to")),
                           pd.Series(_ergodic(p_c)[0], index=range(k), name="ergodic"))
+    diagnostics = MarkovDiagnostics(k, bool(fixed), y.shape[0], y.shape[1], int(counts.sum()),
+                                    None if weights is None else m)
     return MarkovChain(pd.DataFrame(counts, index=labels, columns=pd.Index(range(k), name="to")),
                        pd.DataFrame(p, index=labels, columns=pd.Index(range(k), name="to")),
-                       pd.Series(pi, index=range(k), name="ergodic"), half_life, cutoffs, spatial)
+                       pd.Series(pi, index=range(k), name="ergodic"), half_life, cutoffs, spatial, diagnostics)
 
 
 @strict_keywords
@@ -142,8 +227,9 @@ def kernel_densities(data: pd.DataFrame, value: Any, *, time: Any, grid: np.ndar
                      bandwidth: str | float = "scott") -> pd.DataFrame:
     """Gaussian kernel densities of ``value`` by period on a common grid (columns: periods).
 
-    ``bandwidth``: ``"scott"``, ``"silverman"`` or a factor, as :class:`scipy.stats.gaussian_kde`. Plot with
-    ``frame.plot()``.
+    ``bandwidth``: ``"scott"``, ``"silverman"`` or a factor, as :class:`scipy.stats.gaussian_kde`. A plain
+    table is the whole answer (densities on a grid, no estimate to summarise): rows the grid points, one
+    column per period; plot it with ``frame.plot()``.
     """
     from scipy.stats import gaussian_kde
 

@@ -27,6 +27,7 @@ Shorrocks, A. F. (1980). The class of additively decomposable inequality measure
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,11 @@ import pandas as pd
 
 from ..errors import PanelError, SpecificationError
 from ..keywords import strict_class, strict_keywords
+from ..results import Diagnostics, Results
 from ..tables import SummaryTable
 from .panel_arrays import long_values
 
-__all__ = ["DagumGini", "dagum_gini", "theil"]
+__all__ = ["DagumGini", "InequalityDiagnostics", "Theil", "dagum_gini", "theil"]
 
 
 def _pair_sums(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -81,11 +83,29 @@ def _dagum_one(y: np.ndarray, g: np.ndarray, labels: list) -> dict[str, Any]:
 
 
 @strict_class
-class DagumGini:
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class InequalityDiagnostics(Diagnostics):
+    """Facts about an inequality decomposition."""
+
+    #: "dagum" or "theil"
+    measure: str
+    n_groups: int
+    n_periods: int
+    nobs: int
+
+
+class DagumGini(Results):
     """Dagum's decomposition by period (see :mod:`nqpf_tfp.indices.inequality`); read-only."""
 
-    def __init__(self, components: pd.DataFrame, group_gini: pd.DataFrame, between_gini: dict[Any, pd.DataFrame]):
+    def __init__(self, components: pd.DataFrame, group_gini: pd.DataFrame, between_gini: dict[Any, pd.DataFrame],
+                 diagnostics: InequalityDiagnostics) -> None:
         self._components, self._group, self._between = components.copy(), group_gini.copy(), dict(between_gini)
+        self._diagnostics = diagnostics
+
+    @property
+    def diagnostics(self) -> InequalityDiagnostics:
+        """Groups, periods and observations."""
+        return self._diagnostics
 
     @property
     def components(self) -> pd.DataFrame:
@@ -130,8 +150,6 @@ class DagumGini:
         ax.legend()
         return ax
 
-    def __repr__(self) -> str:
-        return str(self.summary())
 
 
 @strict_keywords
@@ -156,12 +174,17 @@ def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) 
         group_rows.append(out["group_gini"])
         between[period] = pd.DataFrame(out["between_gini"], index=labels, columns=labels)
     index = pd.Index(periods, name=time if time is not None else "period")
-    return DagumGini(pd.DataFrame(rows, index=index), pd.DataFrame(group_rows, index=index, columns=labels), between)
+    diagnostics = InequalityDiagnostics("dagum", len(labels), len(periods), len(frame))
+    return DagumGini(pd.DataFrame(rows, index=index), pd.DataFrame(group_rows, index=index, columns=labels), between,
+                     diagnostics)
 
 
 @strict_keywords
-def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> pd.DataFrame:
-    """Theil's T and L with their within- and between-group parts, per period (module docstring)."""
+def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> Theil:
+    """Theil's T and L with their within- and between-group parts, per period (module docstring).
+
+    Returns a :class:`Theil` result: ``components`` (the table by period), ``summary()``, ``plot()``.
+    """
     frame = long_values(data, value, group, time, positive=True)
     out = []
     for period, part in frame.groupby("t", sort=True):
@@ -177,4 +200,45 @@ def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> pd
                     "l_between": float((p * np.log(mu / stats["mean"])).sum())})
     result = pd.DataFrame(out).set_index("period")
     result.index.name = time if time is not None else "period"
-    return result
+    diagnostics = InequalityDiagnostics("theil", int(frame["g"].nunique()), len(result), len(frame))
+    return Theil(result, diagnostics)
+
+
+class Theil(Results):
+    """Theil's T and L by period with their within- and between-group parts; read-only."""
+
+    def __init__(self, components: pd.DataFrame, diagnostics: InequalityDiagnostics) -> None:
+        self._components, self._diagnostics = components.copy(), diagnostics
+
+    @property
+    def components(self) -> pd.DataFrame:
+        """By period: ``theil_t = t_within + t_between`` and ``theil_l = l_within + l_between``."""
+        return self._components.copy()
+
+    @property
+    def diagnostics(self) -> InequalityDiagnostics:
+        """Groups, periods and observations."""
+        return self._diagnostics
+
+    def to_frame(self) -> pd.DataFrame:
+        """The components and the between-group share of each index, by period."""
+        c = self._components
+        return c.assign(t_between_share=c["t_between"] / c["theil_t"], l_between_share=c["l_between"] / c["theil_l"])
+
+    def summary(self) -> SummaryTable:
+        return SummaryTable(self.to_frame(), "Theil decomposition",
+                            ["T = T_within + T_between; L = L_within + L_between (Shorrocks 1980)."], ".4f")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Theil's T and L over time with their between-group parts."""
+        from ..plotting import pyplot, style
+
+        style(kwargs, "line")
+        if ax is None:
+            _, ax = pyplot().subplots(figsize=(8, 4.5))
+        x = np.asarray(self._components.index)
+        for column in ("theil_t", "t_between", "theil_l", "l_between"):
+            ax.plot(x, self._components[column].to_numpy(), label=column, **kwargs)
+        ax.set_ylabel("Theil index")
+        ax.legend()
+        return ax

@@ -10,17 +10,17 @@ import pandas as pd
 
 from ..errors import SpecificationError
 from ..keywords import strict_class
-from ..results import Diagnostics
+from ..results import Diagnostics, Results
 from ..tables import SummaryTable
 from . import scores as sc
 from .indicators import IndicatorData
 
-__all__ = ["CompositeIndex", "IndexDiagnostics"]
+__all__ = ["CompositeIndex", "CompositeIndexDiagnostics"]
 
 
 @strict_class
-@dataclass(frozen=True)
-class IndexDiagnostics(Diagnostics):
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class CompositeIndexDiagnostics(Diagnostics):
     """The choices behind a composite index and facts about it."""
 
     normalization: str
@@ -42,8 +42,7 @@ class IndexDiagnostics(Diagnostics):
     bartlett_pvalue: float | None = None
 
 
-@strict_class
-class CompositeIndex:
+class CompositeIndex(Results):
     """A composite index: scores per (entity, period), the normalised indicators, the weights.
 
     Attributes
@@ -56,7 +55,7 @@ class CompositeIndex:
 
     def __init__(self, *, data: IndicatorData, normalized: np.ndarray, weights: pd.Series | pd.DataFrame,
                  weight_rows: np.ndarray, scores: np.ndarray, distances: pd.DataFrame | None,
-                 diagnostics: IndexDiagnostics) -> None:
+                 diagnostics: CompositeIndexDiagnostics) -> None:
         self._data = data
         self._z = normalized.copy()
         self._weights = weights.copy()
@@ -79,7 +78,7 @@ class CompositeIndex:
         return pd.DataFrame(self._z, index=self._data.index, columns=self._data.system.columns)
 
     @property
-    def diagnostics(self) -> IndexDiagnostics:
+    def diagnostics(self) -> CompositeIndexDiagnostics:
         return self._diagnostics
 
     @property
@@ -161,6 +160,3 @@ class CompositeIndex:
         ax.set_ylabel("composite index")
         ax.legend()
         return ax
-
-    def __repr__(self) -> str:
-        return str(self.summary())

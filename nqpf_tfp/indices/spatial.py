@@ -31,6 +31,7 @@ from scipy.stats import norm
 from ..arguments import seed_sequence, whole_number
 from ..keywords import strict_keywords
 from .panel_arrays import Wide, spatial_matrix
+from .spatial_results import QUADRANTS, LocalMoran, Moran, MoranDiagnostics
 
 __all__ = ["local_moran", "moran"]
 
@@ -62,11 +63,32 @@ def _pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
 
 @strict_keywords
 def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: Any, transformation: str = "r",
-          permutations: int = 0, seed: Any = None) -> pd.DataFrame:
+          permutations: int = 0, seed: Any = None) -> Moran:
     """Global Moran's I of ``value`` in every period (module docstring); a balanced panel.
 
-    ``weights``: a square DataFrame labelled by entity, ``{entity: [neighbours]}`` or a libpysal W
-    (see :func:`nqpf_tfp.datasets.china_contiguity`).
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The panel, one row per (entity, time).
+    value : str
+        The column whose spatial autocorrelation is measured.
+    weights : DataFrame, dict or libpysal W
+        Spatial weights: a square DataFrame labelled by entity, ``{entity: [neighbours]}`` or a
+        libpysal ``W`` (see :func:`nqpf_tfp.datasets.china_contiguity`); every entity needs a neighbour.
+    entity, time : str
+        Key columns.
+    transformation : {"r", "b"}
+        Row-standardised or binary weights.
+    permutations : int
+        Random relabellings for the folded pseudo p-value ``p_sim`` (0: none).
+    seed : int, SeedSequence or Generator, optional
+        Seed of the permutations (the same seed gives the same p-values).
+
+    Returns
+    -------
+    Moran
+        ``statistics`` by period (I, expectation, variances, z and p under normality and
+        randomisation, ``p_sim``), ``summary()``, ``plot()``.
     """
     permutations = whole_number(permutations, "permutations")
     wide = Wide.build(data, value, entity=entity, time=time)
@@ -81,13 +103,23 @@ def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: An
             sims = z.size / w.sum() * np.einsum("pi,ij,pj->p", draws, w, draws) / (z @ z)
             stats["p_sim"] = float(_pseudo_p(np.array([stats["I"]]), sims[:, None])[0])
         rows.append(stats)
-    return pd.DataFrame(rows, index=wide.periods)
+    diagnostics = MoranDiagnostics(len(wide.entities), len(wide.periods), transformation, permutations)
+    return Moran(pd.DataFrame(rows, index=wide.periods), diagnostics)
 
 
 @strict_keywords
 def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: Any, transformation: str = "r",
-                permutations: int = 0, seed: Any = None) -> pd.DataFrame:
-    """Local Moran's I of every unit in every period: ``I``, ``quadrant``, and ``p_sim`` with permutations."""
+                permutations: int = 0, seed: Any = None) -> LocalMoran:
+    """Local Moran's I of every unit in every period (module docstring); parameters as :func:`moran`.
+
+    Returns
+    -------
+    LocalMoran
+        ``to_frame()`` labelled by (entity, time): ``I``, ``deviation``, ``lag``, ``quadrant`` (1 high-high,
+        2 low-high, 3 low-low, 4 high-low; :data:`~nqpf_tfp.indices.spatial_results.QUADRANTS`),
+        ``cluster`` and, with permutations, ``p_sim`` (conditional permutations); ``clusters(alpha)``,
+        ``summary()`` (units by quadrant and period) and ``plot(period=)`` (the Moran scatterplot).
+    """
     permutations = whole_number(permutations, "permutations")
     wide = Wide.build(data, value, entity=entity, time=time)
     w = spatial_matrix(weights, wide.entities, transformation=transformation)
@@ -103,8 +135,9 @@ def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, ti
         lag = w @ z
         local = z * lag / m2
         quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
-        frame = pd.DataFrame({wide.entities.name: wide.entities, wide.periods.name: period, "I": local, "lag": lag,
-                              "quadrant": quadrant})
+        frame = pd.DataFrame({wide.entities.name: wide.entities, wide.periods.name: period, "I": local,
+                              "deviation": z, "lag": lag, "quadrant": quadrant,
+                              "cluster": pd.Series(quadrant).map(QUADRANTS).to_numpy()})
         if rng is not None:
             sims = np.empty((permutations, n))
             for p in range(permutations):  # each draw: every unit gets random distinct other units as neighbours
@@ -114,4 +147,6 @@ def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, ti
                 sims[p] = z * (w_sorted * z[others]).sum(axis=1) / m2
             frame["p_sim"] = _pseudo_p(local, sims)
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True).set_index([wide.entities.name, wide.periods.name])
+    diagnostics = MoranDiagnostics(n, len(wide.periods), transformation, permutations)
+    return LocalMoran(table, diagnostics)

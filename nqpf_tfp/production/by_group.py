@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -14,10 +15,11 @@ from ..errors import NqpfTfpError, SpecificationError
 from ..keywords import check_forwarded_keywords, strict_class, strict_keywords
 from ..options import check_option
 from ..parallel import map_tasks
+from ..results import Diagnostics, Results
 from ..tables import SummaryTable
 from .estimators.base import ProductionEstimator
 
-__all__ = ["GroupFits", "fit_by"]
+__all__ = ["GroupFits", "GroupFitsDiagnostics", "fit_by"]
 
 
 @strict_keywords(open_keywords="the estimator's constructor keywords, checked against it")
@@ -78,7 +80,18 @@ def fit_by(estimator: type, data: pd.DataFrame, group: str, *args: Any, fit: dic
 
 
 @strict_class
-class GroupFits(Mapping[Any, Any]):
+@dataclass(frozen=True, repr=False)
+class GroupFitsDiagnostics(Diagnostics):
+    """How the groups were fitted."""
+
+    #: the grouping column
+    group: str
+    n_groups: int
+    #: observations used, over all groups
+    nobs: int
+
+
+class GroupFits(Mapping[Any, Any], Results):
     """The fits of :func:`fit_by`: a read-only mapping group value -> fit, and the fits taken together.
 
     ``fits["food"]`` is one group's :class:`~nqpf_tfp.ProductionResults`; ``dict(fits)``,
@@ -89,6 +102,8 @@ class GroupFits(Mapping[Any, Any]):
         self._fits = dict(fits)
         #: the grouping column
         self.group = group
+        self._diagnostics = GroupFitsDiagnostics(group, len(self._fits),
+                                                 int(sum(fit.nobs for fit in self._fits.values())))
         self._index = index if index is not None and index.is_unique else None  # the caller's rows, in order
 
     def _in_caller_order(self, values: Any) -> Any:
@@ -141,12 +156,15 @@ class GroupFits(Mapping[Any, Any]):
         """The fits side by side, one column per group (:func:`nqpf_tfp.compare`)."""
         return compare(self._fits).summary()
 
-    def _repr_html_(self) -> str:
-        return self.summary().as_html()
+    @property
+    def diagnostics(self) -> GroupFitsDiagnostics:
+        """The grouping column, groups and observations."""
+        return self._diagnostics
 
-    def __repr__(self) -> str:
-        return f"GroupFits({len(self)} fits by {self.group!r}: {', '.join(map(repr, list(self._fits)[:6]))}" + (
-            ", ...)" if len(self) > 6 else ")")
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Each group's coefficients with 95% intervals (:meth:`Comparison.plot`)."""
+        return compare(self._fits).plot(ax=ax, **kwargs)
+
 
 
 _ROLES = ("output", "free", "state", "proxy", "controls", "entity", "time", "fixed", "flexible", "share")

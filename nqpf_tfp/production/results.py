@@ -40,7 +40,7 @@ class Optimum:
 
 
 @strict_class
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
 class ProductionDiagnostics(Diagnostics):
     """What happened in a production-function fit; fields that do not apply are ``None``."""
 
@@ -292,8 +292,6 @@ class ProductionResults(ParameterEstimates, TFPResults):
         ax.set_ylabel("observations")
         return ax
 
-    def __repr__(self) -> str:
-        return str(self.summary())
 
 
 def _chi2_sf(x: float, df: int) -> float:

@@ -194,6 +194,20 @@ class ProductionEstimator:
         """The covariance ``fit()`` computes when neither ``cov_type`` nor ``bootstrap`` is given."""
         return self.default_cov
 
+    def __repr__(self) -> str:
+        """The specification in formula form and the sample: ``<ACF: Y ~ fX1 + fX2 | sX | pX; ...>``."""
+        spec = self.spec
+        parts = [" + ".join(map(str, spec.free)) or "0", " + ".join(map(str, spec.state)) or "0"]
+        if self.needs_proxy:
+            parts.append(" + ".join(map(str, spec.proxy)) or "0")
+        if spec.controls:
+            parts.append(" + ".join(map(str, spec.controls)))
+        output = "value added" if spec.value_added else "gross output" + (", proxy an input" if spec.proxy_input
+                                                                          else "")
+        sample = ("a Dask DataFrame" if self._ddf is not None
+                  else f"{self._data.n} rows, {self._panel.n_entities} entities")
+        return f"<{type(self).__name__}: {spec.output} ~ {' | '.join(parts)}; {spec.form}, {output}; {sample}>"
+
     # ------------------------------------------------------------- formula
     @classmethod
     @open_keywords("the estimator's constructor keywords (entity=, time=, form=, ...), checked against it")
