@@ -4,8 +4,8 @@ Run:  python benchmarks/bench_indices.py [--rows 100000] [--indicators 30] [--re
 
 Synthetic panel (10,000 firms x 10 years, lognormal indicators sharing a common factor, a third of them
 cost indicators). Median wall time of ``repeat`` runs of ``nt.indices.composite_index`` (validation,
-min-max normalisation over the panel, entropy weights, TOPSIS with panel-global ideal points), and of the
-same with per-period normalisation, weights and ideal points; then Dagum's Gini by 4 regions.
+min-max normalization over the panel, entropy weights, TOPSIS with panel-global ideal points), and of the
+same with per-period normalization, weights and ideal points; then Dagum's Gini by 4 regions.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def main() -> None:
                      args.repeat)
     print(f"entropy-TOPSIS, per period: {period:.3f} s")
     index = nt.indices.composite_index(frame, system, entity="firm", time="year", score="topsis")
-    scored = frame[["firm", "year", "region"]].assign(index=index.scores)
+    scored = frame[["firm", "year", "region"]].join(index.scores, on=["firm", "year"])
     dagum = _median(lambda: nt.indices.dagum_gini(scored, "index", "region", time="year"), args.repeat)
     print(f"Dagum Gini, 4 regions x 10 years: {dagum:.3f} s")
 

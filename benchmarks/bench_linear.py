@@ -7,7 +7,7 @@ Run:  python benchmarks/bench_linear.py [--sizes 1e6 1e7] [--repeat 5] [--peer-p
 errors, results on the caller's index) are timed here, the peers by ``benchmarks/peers/linear_peers.py``
 under ``--peer-python`` (an environment with ``statspai`` and ``pyfixest``, never a dependency of
 nqpf_tfp). Medians of ``--repeat`` runs after a warm-up; every line of a size comes from the same run,
-and the ratio is nqpf_tfp's time over the peer's. The coefficient on labour is printed to show that all
+and the ratio is nqpf_tfp's time over the peer's. The coefficient on labor is printed to show that all
 compute the same regression.
 """
 

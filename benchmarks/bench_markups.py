@@ -3,7 +3,7 @@
 Run:  python benchmarks/bench_markups.py [--cd 50] [--translog 20] [--bootstrap-panels 10] [--bootstrap 49]
 
 Each replication simulates ``nt.simulate_markups`` (1,000 firms x 10 years, gross output, true mean markup
-about 1.30), fits ACF with the investment proxy and labour and materials free, and computes De Loecker and
+about 1.30), fits ACF with the investment proxy and labor and materials free, and computes De Loecker and
 Warzynski's markups of materials. Reported: the mean over replications of (mean estimated markup - mean true
 markup) with its Monte Carlo standard error; the ratio of uncorrected to corrected markups against
 exp(sigma_eps^2 / 2); for a few panels, the firm-cluster bootstrap standard error of the year-5

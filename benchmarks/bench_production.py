@@ -12,7 +12,7 @@ memory allocated during the fit. Per estimator it also prints the growth exponen
 output on the degree-3 polynomial of (l, k, m) over the same rows (the yardstick: a fit
 should cost a small multiple of it).
 
-GNR runs on ``nt.datasets.simulate_gnr`` panels (gross output, labour and capital fixed, intermediates
+GNR runs on ``nt.datasets.simulate_gnr`` panels (gross output, labor and capital fixed, intermediates
 flexible, their revenue share), the point estimate alone (its standard errors are bootstrapped).
 Olley-Pakes uses the intermediate input as its proxy here (simulate_acf has no investment
 column); the timing does not depend on which monotone proxy is used. Timing lives here, not in

@@ -3,7 +3,7 @@
 Run:  python examples/prodest_vignette_table1.py  [path/to/chilean.csv]
 
 The data is R prodest's `chilean` (2,544 plant-years; bundled, ``nt.datasets.load_chilean()``).
-Value added; free fX1, fX2 (skilled, unskilled labour); state sX (capital);
+Value added; free fX1, fX2 (skilled, unskilled labor); state sX (capital);
 proxy inv (Olley-Pakes) or pX (the others). OP and LP use prodest's defaults here:
 degree-2 first-stage polynomial, cubic productivity process, 100 bootstrap replications.
 """

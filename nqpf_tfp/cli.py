@@ -122,7 +122,7 @@ def _growth(args: argparse.Namespace) -> int:
     notes = [
         "Average annual log growth x 100. output = capital + employment + hours + human capital + tfp.",
         f"Data: Penn World Table {PWT_VERSION} (bundled): output rgdpna, capital services rkna, "
-        "employment emp, hours avh, human capital hc; Törnqvist-averaged labour share labsh.",
+        "employment emp, hours avh, human capital hc; Törnqvist-averaged labor share labsh.",
     ]
     if not hours_observed:
         notes.append(f"PWT has no hours data for {code}: its hours follow US hours, as in PWT's own TFP.")
@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="growth accounting of one country (PWT conventions)",
         description=(
             "Growth accounting of one country on the bundled PWT 10.01 with PWT's conventions "
-            "(Törnqvist; capital services; labour = persons x hours x human capital). Prints the average "
+            "(Törnqvist; capital services; labor = persons x hours x human capital). Prints the average "
             "contributions to GDP growth by sub-period and the TFP index, which equals PWT's rtfpna."
         ),
         epilog=(

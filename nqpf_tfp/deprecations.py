@@ -27,6 +27,13 @@ __all__ = ["MOVED", "RENAMED_KEYWORDS", "install"]
 #: NqpfTfpDeprecationWarning until 0.3.0 (applied by nqpf_tfp.keywords.strict_keywords)
 RENAMED_KEYWORDS: dict[str, dict[str, str]] = {
     "nqpf_tfp.production.by_group:fit_by": {"by": "group"},
+    # spatial weights under their own name; LP direction weights apart from indicator weights
+    "nqpf_tfp.indices.spatial:moran": {"weights": "spatial_weights"},
+    "nqpf_tfp.indices.spatial:local_moran": {"weights": "spatial_weights"},
+    "nqpf_tfp.indices.distribution:markov_chain": {"weights": "spatial_weights"},
+    "nqpf_tfp.frontier.nonradial:nonradial_ddf": {"weights": "direction_weights"},
+    "nqpf_tfp.frontier.ddf:malmquist_luenberger": {"weights": "direction_weights"},
+    "nqpf_tfp.frontier.ddf:luenberger": {"weights": "direction_weights"},
 }
 
 #: old module -> new modules holding its public names, in look-up order

@@ -79,6 +79,11 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "quarterly": "quarters Q01-Q04",
         "monthly": "months M01-M12",
     },
+    "lp_solver": {
+        "auto": "HiGHS through highspy when it is installed, else SciPy's linprog (also HiGHS)",
+        "highspy": "HiGHS through highspy: each model built once and re-solved with warm starts",
+        "scipy": "SciPy's linprog (HiGHS inside SciPy), one LP at a time",
+    },
     "dea_rts": {
         "crs": "constant returns to scale (Charnes, Cooper and Rhodes 1978)",
         "vrs": "variable returns to scale: sum of lambdas = 1 (Banker, Charnes and Cooper 1984)",
@@ -157,7 +162,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
     "index_normalization": {
         "minmax": "(x - min) / (max - min) for benefit, (max - x) / (max - min) for cost indicators, in [0, 1]",
         "zscore": "(x - mean) / sd, sign-flipped for cost indicators",
-        "vector": "x / sqrt(sum x^2), sign-flipped for cost indicators (TOPSIS's classical normalisation)",
+        "vector": "x / sqrt(sum x^2), sign-flipped for cost indicators (TOPSIS's classical normalization)",
     },
     "index_scope": {
         "panel": "the reference set is every row of the panel (comparable over time)",
@@ -171,17 +176,17 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "equal": "equal weights",
     },
     "index_score": {
-        "weighted-sum": "sum of weighted normalised indicators",
+        "weighted-sum": "sum of weighted normalized indicators",
         "topsis": "TOPSIS closeness to the ideal point, D- / (D+ + D-)",
         "grey": "grey relational grade against the ideal point (distinguishing coefficient rho)",
     },
     "weight_combination": {
-        "multiplicative": "normalised product of the weight vectors",
+        "multiplicative": "normalized product of the weight vectors",
         "additive": "weighted average of the weight vectors",
     },
     "entropy_zeros": {
         "convention": "0 ln 0 = 0 (its limit)",
-        "error": "a normalised zero is an error: pass a shift A instead",
+        "error": "a normalized zero is an error: pass a shift A instead",
     },
     "critic_correlation": {
         "signed": "conflict 1 - r (Diakoulaki et al. 1995)",
@@ -221,6 +226,7 @@ KEYWORDS: Mapping[str, str] = {
     "level_form": "form",
     "bls_frequency": "frequency",
     "dea_rts": "rts",
+    "lp_solver": "solver",
     "dea_orientation": "orientation",
     "sfa_distribution": "distribution",
     "sfa_model": "model",

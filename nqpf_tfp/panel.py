@@ -24,7 +24,7 @@ from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
 from .keywords import strict_class
 from .options import check_option
 
-__all__ = ["Panel", "Lag", "calendar_lag"]
+__all__ = ["Panel", "Lag", "calendar_lag", "observation_index"]
 
 ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
@@ -69,6 +69,33 @@ class Lag:
         out = values[self.index].astype(np.float64, copy=True)
         out[~self.valid] = np.nan
         return out
+
+
+def observation_index(data: pd.DataFrame, entity: Any = None, time: Any = None) -> pd.Index:
+    """The labels of per-observation results (the index rule): (entity, time) when both are given, the
+    entity when only it is (a cross-section), otherwise the caller's own index (which may already be a
+    two-level (entity, time) index). Keys must be present, complete and unique.
+    """
+    if entity is None:
+        return data.index
+    names = [column_name(entity, "entity")] + ([column_name(time, "time")] if time is not None else [])
+    for name, role in zip(names, ("entity", "time")):
+        if name not in data.columns:
+            raise _unknown_column(name, role, data.columns)
+        if data[name].isna().any():
+            raise PanelError(f"{role} column {name!r} has {int(data[name].isna().sum())} missing values; every row "
+                             "needs its key.")
+    if len(names) == 2:
+        index: pd.Index = pd.MultiIndex.from_arrays([data[n].to_numpy() for n in names], names=names)
+    else:
+        index = pd.Index(data[names[0]].to_numpy(), name=names[0])
+    if index.has_duplicates:
+        repeated = index[index.duplicated()].unique()[:_SHOW].tolist()
+        what = f"({names[0]}, {names[1]})" if len(names) == 2 else names[0]
+        hint = "" if len(names) == 2 else "; pass time= too if the data are a panel"
+        raise PanelError(f"{int(index.duplicated().sum())} duplicate {what} keys, e.g. {repeated}: each row needs "
+                         f"its own key{hint}.")
+    return index
 
 
 def calendar_lag(codes: np.ndarray, time: np.ndarray, k: int = 1) -> Lag:

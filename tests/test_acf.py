@@ -42,7 +42,7 @@ def test_dgp3_recovers_truth_and_reports_the_spurious_root(dgp3):
 @pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
 def test_chilean_global_minimum_below_both_prodest_solutions(chilean):
     model = nt.ACF(chilean, "Y", FREE, "sX", "pX", **KW)
-    # the global root (RTS 1.54) has innovations that lower both kinds of labour: reported as a warning
+    # the global root (RTS 1.54) has innovations that lower both kinds of labor: reported as a warning
     with pytest.warns(ConvergenceWarning, match="lowers the free input"):
         res = model.fit()
     problem = ACFProblem(model.settings, model.model_data)
@@ -63,8 +63,8 @@ def test_the_users_start_does_not_change_the_answer(chilean, start):
 
 
 def test_simulated_acf_picks_the_root_where_labour_rises_with_productivity():
-    # simulate_acf (labour at t - 1/2): two exact roots, one near the truth (0.6, 0.4) and one near log labour
-    # productivity (about (0.95, 0.06)), where the innovation lowers labour; the library warns, reports both and
+    # simulate_acf (labor at t - 1/2): two exact roots, one near the truth (0.6, 0.4) and one near log labor
+    # productivity (about (0.95, 0.06)), where the innovation lowers labor; the library warns, reports both and
     # returns the first (DGP3 above is the same case).
     panel = nt.datasets.simulate_acf(1000, 10, seed=0)
     with pytest.warns(ConvergenceWarning, match="other optimum"):
@@ -72,7 +72,7 @@ def test_simulated_acf_picks_the_root_where_labour_rises_with_productivity():
     roots = [o for o in res.diagnostics["optima"] if o["objective"] < 1e-12]
     assert len(roots) == 2
     np.testing.assert_allclose(res.params, [0.6, 0.4], atol=0.04)
-    assert roots[0]["labour_response_t"][0] > 2 and roots[1]["labour_response_t"][0] < -2
+    assert roots[0]["labor_response_t"][0] > 2 and roots[1]["labor_response_t"][0] < -2
     assert roots[1]["params"][0] > 0.9
 
 
@@ -180,7 +180,7 @@ def test_weighted_bootstrap_replication_equals_copying_the_rows():
     model = nt.ACF(panel, "y", "l", "k", "m", entity="firm", time="year", controls=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        # draws 0, 3 and 4 have a second exact root where labour barely responds (t of -1.4 to -2.0): the
+        # draws 0, 3 and 4 have a second exact root where labor barely responds (t of -1.4 to -2.0): the
         # full re-estimation must rank it below the true root, as the local refinement from the full-sample
         # optimum does (measured: worst difference 1.7e-13 over 30 draws)
         for seed in range(8):

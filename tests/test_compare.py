@@ -96,10 +96,11 @@ def test_fit_by_returns_a_mapping_with_params_summary_and_tfp_on_the_callers_row
     pd.testing.assert_series_equal(fits.params.loc["odd"], alone.params, check_names=False)
     pd.testing.assert_series_equal(fits.std_errors.loc["odd"], alone.std_errors, check_names=False)
     assert fits.params.index.name == "half" and fits.nobs["odd"] == alone.nobs
-    assert (fits.tfp.index == shuffled.index).all()  # the caller's rows, in the caller's order
+    assert fits.tfp.index.names == ["idvar", "timevar"] and len(fits.tfp) == len(data)  # labelled by the keys
     pd.testing.assert_series_equal(fits.tfp.loc[alone.tfp.index], alone.tfp, check_names=False)
     frame = fits.to_frame()
-    assert (frame.index == shuffled.index).all() and (frame["half"] == shuffled["half"]).all()
+    joined = shuffled.join(frame["half"].rename("estimated in"), on=["idvar", "timevar"])
+    assert (joined["estimated in"] == joined["half"]).all()
     assert list(fits.compare().params.columns) == ["even", "odd"]
     assert "even" in str(fits.summary()) and repr(fits) == str(fits.summary())
 

@@ -2,7 +2,7 @@
 spread of estimates across Monte Carlo panels with known truth, and against the firm-cluster bootstrap on
 R prodest's Chilean data.
 
-Monte Carlo design (consistent for OP and LP): productivity and capital from ``simulate_acf``; labour chosen
+Monte Carlo design (consistent for OP and LP): productivity and capital from ``simulate_acf``; labor chosen
 in period t from its first-order condition with an i.i.d. firm-year wage; proxies monotone in omega given k:
 materials ``m = 0.3 + 0.6 k + omega`` (LP), investment ``i = 0.5 k + 2 omega + 0.3 omega^2`` (OP, inverted
 by the degree-2 polynomial only approximately); output ``y = 0.6 l + 0.4 k + 0.1 c + omega + eps``,
@@ -27,10 +27,10 @@ def _panel(seed: int, n_firms: int = 500):
     base = nt.datasets.simulate_acf(n_firms, 10, seed=seed)
     rng = np.random.default_rng(seed + 10_000)
     wage = rng.normal(0.0, 0.3, len(base))
-    labour = (np.log(0.6) + base.omega + 0.4 * base.k - wage) / 0.4
+    labor = (np.log(0.6) + base.omega + 0.4 * base.k - wage) / 0.4
     control = rng.normal(0.0, 1.0, len(base))
-    output = 0.6 * labour + 0.4 * base.k + 0.1 * control + base.omega + rng.normal(0.0, 0.1, len(base))
-    return base.assign(l=labour, y=output, c=control, m=0.3 + 0.6 * base.k + base.omega,
+    output = 0.6 * labor + 0.4 * base.k + 0.1 * control + base.omega + rng.normal(0.0, 0.1, len(base))
+    return base.assign(l=labor, y=output, c=control, m=0.3 + 0.6 * base.k + base.omega,
                        inv=0.5 * base.k + 2.0 * base.omega + 0.3 * base.omega**2)
 
 

@@ -119,7 +119,7 @@ def test_control_function_on_a_dask_dataframe_equals_the_in_memory_fit(client, c
     assert remote.nobs == memory.nobs and remote.diagnostics["partitions"] == 3
     assert remote.diagnostics["second_stage_nobs"] == memory.diagnostics["second_stage_nobs"]
     np.testing.assert_allclose(remote.tfp.compute().to_numpy(), memory.tfp.to_numpy(), atol=1e-8)
-    # the model checks see the same statistics out of core (here labour is nearly a function of (k, m))
+    # the model checks see the same statistics out of core (here labor is nearly a function of (k, m))
     np.testing.assert_allclose(remote.diagnostics.free_input_r2, memory.diagnostics.free_input_r2, rtol=1e-9)
     assert [(c.name, c.fired) for c in remote.diagnostics.model_checks] == \
         [(c.name, c.fired) for c in memory.diagnostics.model_checks]

@@ -36,8 +36,9 @@ def _published(example: str) -> pd.DataFrame:
 def _per_year(**kw: object) -> pd.DataFrame:
     parts = []
     for _, year in DATA.groupby("year"):
-        res = (nt.frontier.nonradial_ddf if "weights" in kw else nt.frontier.ddf)(year, ["K", "L"], "Y", "CO2", **kw)
-        parts.append(res.to_frame().set_index(pd.MultiIndex.from_frame(year[["Province", "year"]])))
+        res = (nt.frontier.nonradial_ddf if "direction_weights" in kw else nt.frontier.ddf)(
+            year, ["K", "L"], "Y", "CO2", entity="Province", time="year", **kw)
+        parts.append(res.to_frame())  # labelled by (Province, year)
     return pd.concat(parts)
 
 
@@ -49,7 +50,7 @@ def test_teddf_radial_distances():
 
 
 def test_teddf_nonradial_distances_and_betas():
-    ours = _per_year(direction="all", weights={"K": 1.0, "L": 1.0, "Y": 1.0, "CO2": 1.0})
+    ours = _per_year(direction="all", direction_weights={"K": 1.0, "L": 1.0, "Y": 1.0, "CO2": 1.0})
     theirs = _published("teddf_nonradial_all")
     ours = ours.reindex(theirs.index)
     np.testing.assert_allclose(ours.distance, theirs.v1, rtol=0, atol=5e-5)
@@ -68,7 +69,7 @@ def test_gtfpch_global_malmquist_luenberger():
 
 def test_gtfpch_nonradial_global_luenberger():
     ours = nt.frontier.luenberger(DATA, ["K", "L"], "Y", "CO2", entity="Province", time="year", frontier="global",
-                                  distance="nonradial", weights={"Y": 1.0, "CO2": 1.0}).changes
+                                  distance="nonradial", direction_weights={"Y": 1.0, "CO2": 1.0}).changes
     theirs = _published("gtfpch_luenberger_nonradial_global")
     got = ours.reindex(theirs.index)[["tfpch", "tech", "tecch"]].to_numpy()
     np.testing.assert_allclose(got, theirs[["v1", "v2", "v3"]].to_numpy(), rtol=0, atol=5e-5)

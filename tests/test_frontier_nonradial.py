@@ -45,7 +45,7 @@ def test_one_variable_moving_is_the_radial_distance(units):
 
 
 def test_zero_only_on_the_frontier_and_weights_are_checked(units):
-    res = nt.frontier.nonradial_ddf(units, *VARS, weights={"y": 0.5, "co2": 0.5}, direction="outputs")
+    res = nt.frontier.nonradial_ddf(units, *VARS, direction_weights={"y": 0.5, "co2": 0.5}, direction="outputs")
     radial = nt.frontier.ddf(units, *VARS)
     assert (res.distance == 0).any()
     assert (radial.distance[res.distance == 0] == 0).all()  # no variable can improve: radially efficient
@@ -54,7 +54,7 @@ def test_zero_only_on_the_frontier_and_weights_are_checked(units):
     for weights, words in [({"y": 0.0}, "not all zero"), ({"y": 1.5, "co2": -0.5}, "non-negative"),
                            ({"gdp": 1.0}, "gdp"), ({"k": 0.5, "y": 0.5}, "direction='all'")]:
         with pytest.raises(SpecificationError, match=words):
-            nt.frontier.nonradial_ddf(units, *VARS, weights=weights, direction="outputs")
+            nt.frontier.nonradial_ddf(units, *VARS, direction_weights=weights, direction="outputs")
 
 
 def test_luenberger_on_nonradial_distances():
@@ -72,7 +72,8 @@ def test_luenberger_on_nonradial_distances():
     with pytest.raises(SpecificationError, match="distance="):
         nt.frontier.luenberger(data, ["k", "l"], "y", "co2", entity="firm", time="year", distance="slack")
     with pytest.raises(SpecificationError, match="nonradial"):
-        nt.frontier.luenberger(data, ["k", "l"], "y", "co2", entity="firm", time="year", weights={"y": 1.0})
+        nt.frontier.luenberger(data, ["k", "l"], "y", "co2", entity="firm", time="year",
+                               direction_weights={"y": 1.0})
 
 
 def test_slacks_based_distance_equals_fukuyama_weber_lp(units):
@@ -80,7 +81,7 @@ def test_slacks_based_distance_equals_fukuyama_weber_lp(units):
     # X lam + s_x = x_o, Y lam - s_y = y_o, B lam + s_b = b_o, lam, s >= 0 -- solved here with SciPy
     from scipy.optimize import linprog
 
-    res = nt.frontier.nonradial_ddf(units, *VARS, direction="all", weights="sbm")
+    res = nt.frontier.nonradial_ddf(units, *VARS, direction="all", direction_weights="sbm")
     x, y, b = units[["k", "l", "e"]].to_numpy(), units[["y"]].to_numpy(), units[["co2"]].to_numpy()
     n = len(units)
     for o in (0, 5, 17, 42):

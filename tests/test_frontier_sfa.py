@@ -195,14 +195,15 @@ def test_kumbhakar_lovell_decomposition_recovers_a_simulated_panel():
     data = pd.DataFrame({"f": firm, "yr": year, "x1": x1, "x2": x2, "y": y})
     res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="yr", model="bc92", trend=True).fit()
     dec = res.decomposition()
-    assert len(dec) == n * (t - 1) and dec.index.isin(data.index).all()
+    keys = pd.MultiIndex.from_frame(data[["f", "yr"]])
+    assert len(dec) == n * (t - 1) and dec.index.isin(keys).all() and dec.index.names == ["f", "yr"]
     parts = dec[["technical_change", "efficiency_change", "scale_change", "noise"]].sum(axis=1)
     np.testing.assert_allclose(parts, dec.tfp_growth, atol=1e-12)  # the identity
     assert abs(dec.technical_change.mean() - 0.02) < 3 * res.std_errors["t"]
     assert dec.returns_to_scale.mean() == pytest.approx(0.8, abs=0.02)
     prev = data.groupby("f").shift(1)
-    rows = dec.index
-    true_scale = (0.8 - 1) * ((0.5 * (data.x1 - prev.x1) + 0.3 * (data.x2 - prev.x2)) / 0.8)[rows]
+    rows = keys.get_indexer(dec.index)  # the data's rows of the labelled decomposition
+    true_scale = (0.8 - 1) * ((0.5 * (data.x1 - prev.x1) + 0.3 * (data.x2 - prev.x2)) / 0.8).to_numpy()[rows]
     assert np.corrcoef(dec.scale_change, true_scale)[0, 1] > 0.99
     true_ec = -(u - np.r_[np.nan, u[:-1]])[rows]
     assert np.corrcoef(dec.efficiency_change, true_ec)[0, 1] > 0.9

@@ -93,7 +93,7 @@ def test_markov_chains_against_giddy():
     from giddy.ergodic import steady_state
 
     frame, y, w = _lattice_panel()
-    fixed = nt.indices.markov_chain(frame, "y", entity="unit", time="year", classes=4, weights=w)
+    fixed = nt.indices.markov_chain(frame, "y", entity="unit", time="year", classes=4, spatial_weights=w)
     sm = gm.Spatial_Markov(y, w, k=4, m=4, fixed=True)
     np.testing.assert_allclose(fixed.probabilities.to_numpy(), sm.p, atol=1e-12)
     np.testing.assert_allclose(fixed.ergodic.to_numpy(), np.ravel(sm.s), atol=1e-12)

@@ -146,10 +146,10 @@ def test_per_period_weights_scopes_and_hierarchy():
     per = _index(panel, cols, weights_scope="period")
     assert per.weights.shape == (5, 4)
     first = panel[panel["year"] == 2015]
-    alone = _index(first, cols)  # the 2015 weights are entropy weights on 2015's rows (normalised over the panel)
-    z2015 = per.normalized[panel["year"] == 2015].to_numpy()
+    alone = _index(first, cols)  # the 2015 weights are entropy weights on 2015's rows (normalized over the panel)
+    z2015 = per.normalized.xs(2015, level="year").to_numpy()  # labelled by (entity, time)
     np.testing.assert_allclose(per.weights.iloc[0].to_numpy(), wt.entropy(z2015, cols), rtol=1e-12)
-    assert not np.allclose(alone.weights.to_numpy(), per.weights.iloc[0].to_numpy())  # normalisation differs
+    assert not np.allclose(alone.weights.to_numpy(), per.weights.iloc[0].to_numpy())  # normalization differs
     system = nt.indices.IndicatorSystem([("x0", "+", "A"), ("x1", "+", "A"), ("x2", "+", "B"), ("x3", "+", "B")])
     hier = _index(panel, system, hierarchical=True)
     z = hier.normalized.to_numpy()

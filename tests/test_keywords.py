@@ -162,3 +162,21 @@ def test_formula_errors_speak_formula_language(chilean, formula, message):
     with pytest.raises(SpecificationError, match=message) as caught:
         nt.ACF.from_formula(formula, chilean, entity="idvar", time="timevar")
     assert "needs state=" not in str(caught.value) and "proxy=" not in str(caught.value)
+
+
+@pytest.mark.parametrize("call, old, new", [
+    (lambda d, w, **k: nt.indices.moran(d, "y", entity="unit", time="year", **k), "weights", "spatial_weights"),
+    (lambda d, w, **k: nt.indices.markov_chain(d, "y", entity="unit", time="year", classes=2, **k), "weights",
+     "spatial_weights"),
+])
+def test_renamed_keywords_keep_working_with_a_deprecation_warning(call, old, new):
+    units = [f"u{i}" for i in range(6)]
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"unit": np.repeat(units, 3), "year": np.tile([1, 2, 3], 6), "y": rng.uniform(1, 5, 18)})
+    ring = np.roll(np.eye(6), 1, axis=1) + np.roll(np.eye(6), -1, axis=1)  # each unit's two neighbours on a ring
+    w = pd.DataFrame(ring, index=units, columns=units)
+    with pytest.warns(nt.errors.NqpfTfpDeprecationWarning, match=rf"{old}= is now {new}="):
+        old_way = call(frame, w, **{old: w})
+    pd.testing.assert_frame_equal(old_way.to_frame(), call(frame, w, **{new: w}).to_frame())
+    with pytest.raises(ArgumentError, match=f"got both {old}= and {new}="):
+        call(frame, w, **{old: w, new: w})

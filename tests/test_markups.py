@@ -62,8 +62,8 @@ def test_markups_by_hand():
 def test_uncorrected_is_corrected_times_exp_eps():
     corrected, raw = _hand(), nt.markups(HAND, input="m", revenue="sales", cost="cost", elasticity=0.6,
                                          entity="firm", time="year", correction="none")
-    np.testing.assert_allclose(raw.markups, corrected.markups * np.exp(HAND["eps"]), rtol=1e-14)
-    np.testing.assert_allclose(raw.markups, 0.6 * HAND["sales"] / HAND["cost"], rtol=1e-14)
+    np.testing.assert_allclose(raw.markups, corrected.markups.to_numpy() * np.exp(HAND["eps"].to_numpy()), rtol=1e-14)
+    np.testing.assert_allclose(raw.markups, 0.6 * HAND["sales"] / HAND["cost"], rtol=1e-14)  # in the data's order
 
 
 def test_cost_weight_column_and_a_two_level_index():
@@ -76,7 +76,7 @@ def test_cost_weight_column_and_a_two_level_index():
 @pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ConvergenceWarning")  # DGP3's exact tie, see nt.ACF
 def test_first_stage_residuals_equal_statsmodels_and_drive_the_correction():
     """ACF's eps_hat is the residual of OLS of y on the degree-3 polynomial in (l, k, m) (markupest's
-    ``poly(3)``); statsmodels computes it independently. On ACF's DGP3 (value added, labour as the input,
+    ``poly(3)``); statsmodels computes it independently. On ACF's DGP3 (value added, labor as the input,
     revenue = exp(lny), cost = exp(lnl): markupest's help example), markups equal theta * VA / (L exp(eps))."""
     import statsmodels.api as sm
 
@@ -89,10 +89,13 @@ def test_first_stage_residuals_equal_statsmodels_and_drive_the_correction():
     terms = [x[:, 0] ** a * x[:, 1] ** b * x[:, 2] ** c
              for a, b, c in itertools.product(range(4), repeat=3) if a + b + c <= 3]
     ols = sm.OLS(data["lny"].to_numpy(), np.column_stack(terms)).fit()
-    np.testing.assert_allclose(fit.first_stage_residuals.to_numpy(), ols.resid, atol=1e-9)
+    np.testing.assert_allclose(fit.first_stage_residuals.reindex(pd.MultiIndex.from_frame(data[["firm", "period"]])),
+                               ols.resid, atol=1e-9)
     with pytest.warns(MarkupWarning, match="value added"):
         res = nt.markups(data, results=fit, input="lnl", revenue="VA", cost="L", entity="firm", time="period")
-    expected = fit.elasticities["lnl"] * data["VA"] / (data["L"] * np.exp(ols.resid))
+    keys = pd.MultiIndex.from_frame(data[["firm", "period"]])
+    theta = fit.elasticities["lnl"].reindex(keys).to_numpy()  # the fit is labelled by (entity, time)
+    expected = theta * data["VA"] / (data["L"] * np.exp(ols.resid))
     np.testing.assert_allclose(res.markups, expected, rtol=1e-9)
 
 
@@ -214,7 +217,7 @@ def test_bad_data():
             "entity": "firm", "time": "year"}
     with pytest.raises(PanelError, match="'sales'.*non-positive"):
         nt.markups(HAND.assign(sales=[10.0, 0.0, 1.0, 1.0, 1.0]), **base)
-    with pytest.raises(PanelError, match="duplicated index"):
+    with pytest.raises(PanelError, match=r"5 duplicate \(firm, year\) rows"):
         nt.markups(pd.concat([HAND, HAND]), **base)
     with pytest.raises(SpecificationError, match="DataFrame"):
         nt.markups(HAND.to_numpy(), **base)
@@ -244,7 +247,8 @@ def test_results_frames():
     """The common contract (summary, plot, pickling, frozen diagnostics) is in tests/test_results_contract.py."""
     res = _hand(group="ind")
     assert "sales_weighted" in res.summary().as_text()
-    assert list(res.to_frame().columns) == ["entity", "time", "group", "elasticity", "share", "markup"]
+    assert list(res.to_frame().columns) == ["group", "elasticity", "share", "markup"]
+    assert res.to_frame().index.names == ["firm", "year"]  # labelled by (entity, time)
     frame = res.to_frame()
     frame.loc[:, "markup"] = 0.0  # a copy: the results do not change
     assert res.markups.iloc[0] == pytest.approx(1.5, rel=1e-14)

@@ -1,7 +1,7 @@
 """Model checks: they speak where the data reject the model, and stay quiet where its assumptions hold.
 
-References: ACF (2015) DGP3 panel (truth 0.6 / 0.4, labour chosen before materials), the simulated ACF
-panels of ``nt.datasets.simulate_acf`` (labour nearly a function of (k, m)), and Monte Carlo panels where
+References: ACF (2015) DGP3 panel (truth 0.6 / 0.4, labor chosen before materials), the simulated ACF
+panels of ``nt.datasets.simulate_acf`` (labor nearly a function of (k, m)), and Monte Carlo panels where
 each estimator's assumptions hold. The statistics themselves are checked against linearmodels 7 (Hansen's J
 of IVGMM, the clustered first-stage Wald statistic of IV2SLS) and statsmodels (R²).
 """
@@ -51,7 +51,7 @@ def dgp3() -> pd.DataFrame:
 
 @pytest.mark.parametrize("method", ["iv", "gmm"])
 def test_wooldridge_on_dgp3_warns(dgp3, method):
-    # labour chosen before materials: Wooldridge's first equation is misspecified; capital 3.29 (iv)
+    # labor chosen before materials: Wooldridge's first equation is misspecified; capital 3.29 (iv)
     res, caught = _fit(nt.Wooldridge(dgp3, "lny", "lnl", "lnk", "lnm1", method=method, entity="firm",
                                      time="period"))
     assert res.params["lnk"] > 3  # the published-looking wrong answer ...
@@ -80,7 +80,7 @@ def acf_panel() -> pd.DataFrame:
 @pytest.mark.parametrize("cls, kwargs", [(nt.OlleyPakes, {}), (nt.LevinsohnPetrin, {}),
                                          (nt.Wooldridge, {"method": "iv"}), (nt.Wooldridge, {"method": "gmm"})])
 def test_functional_dependence_on_the_acf_panels(acf_panel, cls, kwargs):
-    # labour is a near-deterministic function of (k, m) there (R² 0.96): OP and LP return labour ~ 0
+    # labor is a near-deterministic function of (k, m) there (R² 0.96): OP and LP return labor ~ 0
     res, caught = _fit(cls(acf_panel, "y", "l", "k", "m", entity="firm", time="year", **kwargs))
     assert FunctionalDependenceWarning in _categories(caught)
     assert res.diagnostics.free_input_r2[0] > 0.95
@@ -99,8 +99,8 @@ def test_robinson_wooldridge_with_iid_wages_is_weakly_identified():
     # i.i.d. wages: l_{t-1} carries no information on l_t beyond (k_t, c_{t-1}) (see test_production_simulated)
     base = nt.datasets.simulate_acf(500, 10, seed=3)
     rng = np.random.default_rng(3)
-    labour = (np.log(0.6) + base.omega + 0.4 * base.k - rng.normal(0.0, 0.3, len(base))) / 0.4
-    panel = base.assign(l=labour, y=0.6 * labour + 0.4 * base.k + base.omega + rng.normal(0, 0.1, len(base)),
+    labor = (np.log(0.6) + base.omega + 0.4 * base.k - rng.normal(0.0, 0.3, len(base))) / 0.4
+    panel = base.assign(l=labor, y=0.6 * labor + 0.4 * base.k + base.omega + rng.normal(0, 0.1, len(base)),
                         m=0.3 + 0.6 * base.k + base.omega)
     res, caught = _fit(nt.RobinsonWooldridge(panel, "y", "l", "k", "m", entity="firm", time="year"))
     assert WeakIdentificationWarning in _categories(caught)
@@ -214,7 +214,7 @@ PANELS = 100
 
 
 def _lp_valid_panel(seed: int, n_firms: int = 300, n_years: int = 10, burn: int = 20) -> pd.DataFrame:
-    """Assumptions of OP, LP, Wooldridge and Robinson-Wooldridge hold: static labour with persistent
+    """Assumptions of OP, LP, Wooldridge and Robinson-Wooldridge hold: static labor with persistent
     (AR(1), 0.6) wages, materials and investment monotone in omega given k, i.i.d. output error."""
     rng = np.random.default_rng(np.random.SeedSequence([17, seed]))
     periods = burn + n_years
@@ -225,12 +225,12 @@ def _lp_valid_panel(seed: int, n_firms: int = 300, n_years: int = 10, burn: int 
         omega[:, t] = 0.7 * omega[:, t - 1] + rng.normal(0, 0.3, n_firms)
         k[:, t] = 0.6 + 0.8 * k[:, t - 1] + 0.3 * omega[:, t - 1] + rng.normal(0, 0.3, n_firms)
         wage[:, t] = 0.6 * wage[:, t - 1] + rng.normal(0, 0.3, n_firms)
-    labour = (np.log(0.6) + omega + 0.3 * k - wage) / 0.4
-    y = 0.6 * labour + 0.3 * k + omega + rng.normal(0, 0.1, (n_firms, periods))
+    labor = (np.log(0.6) + omega + 0.3 * k - wage) / 0.4
+    y = 0.6 * labor + 0.3 * k + omega + rng.normal(0, 0.1, (n_firms, periods))
     keep = slice(burn, None)
     return pd.DataFrame({
         "firm": np.repeat(np.arange(n_firms), n_years), "year": np.tile(np.arange(n_years), n_firms),
-        "y": y[:, keep].ravel(), "l": labour[:, keep].ravel(), "k": k[:, keep].ravel(),
+        "y": y[:, keep].ravel(), "l": labor[:, keep].ravel(), "k": k[:, keep].ravel(),
         "m": (1 + omega + 0.6 * k)[:, keep].ravel(),
         "inv": (0.5 * k + 2 * omega + 0.3 * omega ** 2)[:, keep].ravel()})
 

@@ -171,7 +171,8 @@ def test_results_interface(chilean):
     text = str(res.summary())
     assert "Wald test of constant returns" in text and "Hansen's J" in text
     assert r"\begin{tabular}" in res.summary().as_latex()
-    assert res.tfp.index.equals(chilean.index)
+    keys = pd.MultiIndex.from_frame(chilean[["idvar", "timevar"]])
+    assert res.tfp.index.names == ["idvar", "timevar"] and res.tfp.index.sort_values().equals(keys.sort_values())
     wald, p = res.crs_test()
     rts_var = res.cov.to_numpy().sum()
     assert wald == pytest.approx((res.returns_to_scale - 1) ** 2 / rts_var)

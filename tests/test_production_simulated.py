@@ -1,14 +1,14 @@
-"""A simulated panel with known parameters where labour responds to productivity.
+"""A simulated panel with known parameters where labor responds to productivity.
 
 DGP (value added, Cobb-Douglas, beta_l = 0.6, beta_k = 0.3):
     omega_t = 0.7 omega_{t-1} + xi_t,  xi ~ N(0, 0.3^2)            (Markov productivity)
     k_t = 0.8 k_{t-1} + 0.3 omega_{t-1} + N(0, 0.3^2)            (capital chosen at t-1)
-    l_t = (ln 0.6 + omega_t + 0.3 k_t - w_t) / 0.4                (static labour FOC)
+    l_t = (ln 0.6 + omega_t + 0.3 k_t - w_t) / 0.4                (static labor FOC)
     w_t = 0.6 w_{t-1} + N(0, 0.3^2)                              (serially correlated wages)
     m_t = 1 + omega_t + 0.6 k_t                                  (proxy, monotone in omega given k)
     y_t = 0.6 l_t + 0.3 k_t + omega_t + eps_t,  eps ~ N(0, 0.1^2)
-Labour rises with omega_t, so OLS overstates beta_l (Marschak and Andrews 1944); the wage
-shock gives labour variation independent of (k, m), so Levinsohn-Petrin's first stage is
+Labor rises with omega_t, so OLS overstates beta_l (Marschak and Andrews 1944); the wage
+shock gives labor variation independent of (k, m), so Levinsohn-Petrin's first stage is
 identified; Wooldridge's instrument l_{t-1} is valid (xi_t is news at t) and relevant because
 wages are persistent (with i.i.d. wages l_{t-1} adds nothing to c_{t-1}: the Wooldridge system
 still recovers the truth through its first equation, but RobinsonWooldridge, which uses the
@@ -41,14 +41,14 @@ def simulate(n_firms: int = 800, n_years: int = 8, burn: int = 20, seed: int = 7
     wage = np.zeros((n_firms, periods))
     for t in range(1, periods):
         wage[:, t] = 0.6 * wage[:, t - 1] + rng.normal(0, 0.3, n_firms)
-    labour = (np.log(BETA_L) + omega + BETA_K * k - wage) / (1 - BETA_L)
+    labor = (np.log(BETA_L) + omega + BETA_K * k - wage) / (1 - BETA_L)
     materials = 1 + omega + 0.6 * k
-    y = BETA_L * labour + BETA_K * k + omega + rng.normal(0, 0.1, (n_firms, periods))
+    y = BETA_L * labor + BETA_K * k + omega + rng.normal(0, 0.1, (n_firms, periods))
     keep = slice(burn, None)
     return pd.DataFrame({
         "firm": np.repeat(np.arange(n_firms), n_years),
         "year": np.tile(np.arange(2000, 2000 + n_years), n_firms),
-        "y": y[:, keep].ravel(), "l": labour[:, keep].ravel(), "k": k[:, keep].ravel(),
+        "y": y[:, keep].ravel(), "l": labor[:, keep].ravel(), "k": k[:, keep].ravel(),
         "m": materials[:, keep].ravel(), "omega": omega[:, keep].ravel(),
     })
 

@@ -78,7 +78,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
             residuals: str | None = None, entity: str | None = None, time: str | None = None,
             group: str | None = None, correction: str = "dlw", value_added: bool | None = None,
             cost_weight: str | None = None, bootstrap: int = 0, seed: Any = None, n_jobs: int = 1,
-            backend: str = "threads", on_failure: str = "raise", progress: bool = False) -> MarkupResults:
+            backend: str = "processes", on_failure: str = "raise", progress: bool = False) -> MarkupResults:
     """Markups ``mu = theta / alpha`` per firm-year and their aggregates (module docstring for the formulas).
 
     Parameters
@@ -102,7 +102,8 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     residuals : str, optional
         With ``elasticity`` and ``correction="dlw"``: the column of first-stage output errors ``eps_hat``.
     entity, time : str, optional
-        Firm and period columns; default the model's keys, or the levels of a two-level index.
+        Firm and period columns; default the model's keys, the names of the fit's (entity, time) labels,
+        or the levels of a two-level index.
     group : str, optional
         Industry column for the aggregates.
     correction : {"dlw", "none"}
@@ -127,9 +128,6 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     backend = check_option("backend", backend)
     n_jobs = check_n_jobs(n_jobs)
     require_frame(data, "data")
-    if not data.index.is_unique:
-        raise PanelError("data has a duplicated index: markups are matched to the estimates by row label; "
-                         "reset the index (data.reset_index()) before estimating.")
     bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
     if bootstrap == 1:
         raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 or at least 2.")
@@ -138,14 +136,18 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
                                  "replication; pass the estimator, e.g. model=nt.ACF(data, ...).")
     if bootstrap:
         seed = seed_sequence(seed)
-    source = _Source.resolve(data, input, results, model, elasticity, residuals, correction, value_added)
+    firm, period, key_names = _keys(data, entity, time, model, results)
+    keys = pd.MultiIndex.from_arrays([firm, period], names=key_names)
+    if keys.has_duplicates:
+        raise PanelError(f"{int(keys.duplicated().sum())} duplicate ({key_names[0]}, {key_names[1]}) rows: markups "
+                         "are matched to the estimates by (entity, time); one row per firm and period.")
+    source = _Source.resolve(data, keys, input, results, model, elasticity, residuals, correction, value_added)
     names = {"revenue": column_name(revenue, "revenue"), "cost": column_name(cost, "cost")}
     if cost_weight is not None:
         names["cost_weight"] = column_name(cost_weight, "cost_weight")
     if group is not None:
         names["group"] = column_name(group, "group")
     require_columns(data, names)
-    firm, period = _keys(data, entity, time, model)
 
     used = source.available.copy()
     dropped = int((~used).sum())
@@ -171,10 +173,8 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
 
     cells = Cells.build(data, names.get("group"), period, used)
     stats = cells.statistics(mu[used], rev[used], weight_c[used], cells.codes, cells.codes_all)
-    keys_frame = pd.DataFrame({"entity": firm, "time": period}, index=data.index)
-    if group is not None:
-        keys_frame["group"] = data[group].to_numpy()
-    firms = keys_frame[used].assign(elasticity=theta[used], share=share[used], markup=mu[used])
+    columns = {"group": data[group].to_numpy()} if group is not None else {}
+    firms = pd.DataFrame(columns | {"elasticity": theta, "share": share, "markup": mu}, index=keys)[used]
 
     aggregate_se = overall_se = None
     reps = failures = None
@@ -216,7 +216,7 @@ class _Source:
     input_position: int  # column of ``input`` among the fit's inputs (-1 for given elasticities)
 
     @classmethod
-    def resolve(cls, data: pd.DataFrame, input: str, results: ProductionResults | None,
+    def resolve(cls, data: pd.DataFrame, keys: pd.MultiIndex, input: str, results: ProductionResults | None,
                 model: ProductionEstimator | None, elasticity: str | float | None, residuals: str | None,
                 correction: str, value_added: bool | None) -> _Source:
         if model is not None and not isinstance(model, ProductionEstimator):
@@ -259,7 +259,7 @@ class _Source:
         if not isinstance(theta, pd.Series):
             raise SpecificationError("markups need an in-memory fit; this one was estimated out of core "
                                      "(compute the frame, or pass elasticity=).")
-        theta_values = theta.reindex(data.index).to_numpy(dtype=float)
+        theta_values = theta.reindex(keys).to_numpy(dtype=float)  # estimates are labelled by (entity, time)
         eps = np.zeros(len(data))
         if correction == "dlw":
             fs = results.first_stage_residuals
@@ -268,7 +268,7 @@ class _Source:
                     f"{results.method} has no first stage that separates the output error from productivity, "
                     "so De Loecker and Warzynski's correction is not available: pass correction='none', or "
                     "estimate with ACF, Olley-Pakes, Levinsohn-Petrin or Wooldridge.")
-            eps = fs.reindex(data.index).to_numpy(dtype=float)
+            eps = fs.reindex(keys).to_numpy(dtype=float)
         available = np.isfinite(theta_values) & np.isfinite(eps)
         va = results.value_added if value_added is None else bool(value_added)
         return cls(theta_values, eps, available, results.method, va, results.inputs.index(input))
@@ -304,13 +304,20 @@ def _positive(data: pd.DataFrame, name: str, label: str, used: np.ndarray) -> np
     return values
 
 
-def _keys(data: pd.DataFrame, entity: str | None, time: str | None,
-          model: ProductionEstimator | None) -> tuple[np.ndarray, np.ndarray]:
+def _keys(data: pd.DataFrame, entity: Any, time: Any, model: ProductionEstimator | None,
+          results: ProductionResults | None) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """Entity and time of every row (columns, or a two-level index) and their names; by default the
+    model's, or the names of the (entity, time) labels of the fit."""
     if model is not None:
         entity = model.spec.entity if entity is None else entity
         time = model.spec.time if time is None else time
+    labels = results.tfp.index if isinstance(results, ProductionResults) else None
+    if entity is None and time is None and isinstance(labels, pd.MultiIndex) and labels.nlevels == 2 \
+            and all(name in data.columns for name in labels.names):
+        entity, time = labels.names
     if entity is None and time is None and data.index.nlevels == 2:
-        return data.index.get_level_values(0).to_numpy(), data.index.get_level_values(1).to_numpy()
+        return (data.index.get_level_values(0).to_numpy(), data.index.get_level_values(1).to_numpy(),
+                list(data.index.names))
     if entity is None or time is None:
         raise SpecificationError("pass entity= and time= (the firm and period columns), or give the data a "
                                  "two-level (entity, time) index.")
@@ -322,4 +329,4 @@ def _keys(data: pd.DataFrame, entity: str | None, time: str | None,
         if values.isna().any():
             raise PanelError(f"{label} column {name!r} has {int(values.isna().sum())} missing values.")
         out.append(values.to_numpy())
-    return out[0], out[1]
+    return out[0], out[1], [entity, time]

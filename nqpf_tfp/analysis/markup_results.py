@@ -53,7 +53,7 @@ class MarkupResults(Results):
 
     @property
     def markups(self) -> pd.Series:
-        """Markup per firm-year, on the data's index (rows with an estimate)."""
+        """Markup per firm-year, labelled by (entity, time) (rows with an estimate)."""
         return self._firms["markup"].copy()
 
     @property
@@ -83,8 +83,8 @@ class MarkupResults(Results):
         return self._diagnostics
 
     def to_frame(self) -> pd.DataFrame:
-        """Per firm-year: keys, ``elasticity``, ``share`` (the input's share of revenue, corrected as asked) and
-        ``markup``, on the data's index."""
+        """Per firm-year, labelled by (entity, time): ``group`` (when given), ``elasticity``, ``share`` (the
+        input's share of revenue, corrected as asked) and ``markup``."""
         return self._firms.copy()
 
     def summary(self) -> SummaryTable:

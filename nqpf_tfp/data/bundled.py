@@ -160,7 +160,7 @@ def load_chilean() -> pd.DataFrame:
     """R prodest's Chilean plant panel: 2,544 plant-years, 497 plants, 1996-2006.
 
     Columns (all logs): ``Y`` value added, ``fX1``/``fX2`` skilled and
-    unskilled labour (free), ``sX`` capital (state), ``pX`` intermediate
+    unskilled labor (free), ``sX`` capital (state), ``pX`` intermediate
     input (proxy), ``inv`` investment (``cX`` is a duplicate of ``inv``);
     keys ``idvar``, ``timevar``. The data of Table 1 of the prodest
     vignette (v1.0.1). Licence GPL-3 (package data of prodest).
@@ -172,7 +172,7 @@ def load_chilean() -> pd.DataFrame:
 def load_acf_dgp3() -> pd.DataFrame:
     """5,000 firms x 10 periods simulated with Ackerberg, Caves and Frazer (2015)'s DGP3.
 
-    Labour is chosen between periods with serially correlated wages; value
+    Labor is chosen between periods with serially correlated wages; value
     added; truth ``beta_l = 0.6``, ``beta_k = 0.4``. Columns ``firm``,
     ``period``, ``lny``, ``lnl``, ``lnk`` and ``lnm1``..``lnm4`` (the log
     intermediate-input proxy with measurement error 0, 0.1, 0.2, 0.5).
@@ -186,7 +186,7 @@ def load_colombian_gnr() -> pd.DataFrame:
     """gnrprod's Colombian food-products plants (ISIC 311, 1981-1991): 6,187 plant-years.
 
     From the Gandhi, Navarro and Rivers (2020) replication data: ``RGO`` log
-    real gross output, ``L`` log labour, ``K`` log capital, ``RI`` log real
+    real gross output, ``L`` log labor, ``K`` log capital, ``RI`` log real
     intermediates, ``share`` log intermediate revenue share, keys ``id`` and
     ``year`` (two digits). 31 plant-year gaps. Licence GPL-3 (package data of
     gnrprod 1.1.2).

@@ -85,19 +85,19 @@ def simulate_acf(
     ``beta_k + beta_lk l + 2 beta_kk k``);
 
     * productivity: AR(1), ``omega_t = rho omega_{t-1} + xi_t``, split at the
-      labour decision time ``t - b`` (``b = labor_timing``): ``omega_{t-b} =
+      labor decision time ``t - b`` (``b = labor_timing``): ``omega_{t-b} =
       rho^(1-b) omega_{t-1} + xi^a``, ``omega_t = rho^b omega_{t-b} + xi^b``;
     * capital is chosen at ``t-1``: ``k_t = 0.2 + 0.8 k_{t-1} + 0.3 omega_{t-1} + nu_t``
       (``nu`` known at ``t-1``), so ``E[xi_t k_t] = 0``;
-    * labour is chosen at ``t - b`` from the static first-order condition with
+    * labor is chosen at ``t - b`` from the static first-order condition with
       expected productivity ``rho^b omega_{t-b}`` and a firm wage following
       an AR(1) (``rho_wage``, ``sigma_wage``), plus an optional optimisation
-      error (``sigma_labor_error``); labour is then a dynamic input, as ACF's
-      DGP3 has it (for a translog this Cobb-Douglas rule is a reduced-form labour
-      demand: ACF needs only that labour depends on the state and ``omega_{t-b}``);
+      error (``sigma_labor_error``); labor is then a dynamic input, as ACF's
+      DGP3 has it (for a translog this Cobb-Douglas rule is a reduced-form labor
+      demand: ACF needs only that labor depends on the state and ``omega_{t-b}``);
     * the proxy (intermediate input) is Leontief in value added:
       ``m_t = value added without eps`` (+ measurement error
-      ``sigma_proxy_error``), so it depends on labour and inverts to omega
+      ``sigma_proxy_error``), so it depends on labor and inverts to omega
       given (l, k), ACF's assumption;
     * with ``exit_threshold``, a firm leaves after the first period in which
       ``omega`` falls below it (selection on productivity).
@@ -162,7 +162,7 @@ def simulate_gnr(
     .. math:: y_{it} = \\beta_l l_{it} + \\beta_k k_{it} + \\beta_m m_{it} + \\omega_{it} + \\varepsilon_{it}
 
     * productivity ``omega_t = rho omega_{t-1} + xi_t``;
-    * capital and labour are fixed inputs chosen at ``t-1``:
+    * capital and labor are fixed inputs chosen at ``t-1``:
       ``k_t = 0.2 + 0.8 k_{t-1} + 0.3 omega_{t-1} + nu``,
       ``l_t = 0.1 + 0.7 l_{t-1} + 0.2 omega_{t-1} + nu_l``;
     * the intermediate input is flexible: chosen after ``omega_t`` is seen, before
@@ -251,7 +251,7 @@ def simulate_markups(
     * productivity is AR(1), ``omega_t = rho omega_{t-1} + xi_t``, split at ``t - b``
       (``b = labor_timing``) as in :func:`simulate_acf`;
     * capital is chosen at ``t-1``: ``k_t = 0.2 + 0.8 k_{t-1} + 0.3 omega_{t-1} + nu_t``;
-    * labour is chosen at ``t - b`` by the log-linear rule ``l = (ln beta_l + rho^b omega_{t-b} +
+    * labor is chosen at ``t - b`` by the log-linear rule ``l = (ln beta_l + rho^b omega_{t-b} +
       beta_k k - w) / (1 - beta_l)``, with a firm wage ``w`` following an AR(1) (``rho_wage``,
       ``sigma_wage``): a dynamic input, as in Ackerberg, Caves and Frazer (2015, DGP3);
     * materials are flexible: chosen after ``omega_t`` is seen, at a firm price ``p_m`` following an
@@ -263,7 +263,7 @@ def simulate_markups(
     Estimating gross output with materials as a free input needs variation in ``m`` that productivity
     does not explain (Gandhi, Navarro and Rivers 2020): here the firm's materials price, whose
     persistence (``rho_price``) must differ from productivity's (``rho``); the same holds for the wage and
-    labour. ACF then estimates the function with ``inv`` as the proxy and ``l, m`` as free inputs.
+    labor. ACF then estimates the function with ``inv`` as the proxy and ``l, m`` as free inputs.
 
     Returns
     -------

@@ -54,12 +54,12 @@ from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import Panel
+from ..panel import Panel, observation_index
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .column_generation import priced_distances
 from .frame import build_frame
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
-from .lp import INF, LPTemplate, has_highspy
+from .lp import INF, LPTemplate, check_solver, has_highspy
 from .nonradial import NonRadialLP, nonradial_weights, slacks_based_weights
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import check_window, period_reference, roles, values
@@ -70,7 +70,7 @@ __all__ = ["ddf", "luenberger", "malmquist_luenberger"]
 class _DDF:
     """The directional distance LP over a reference set, built once."""
 
-    def __init__(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str, backend: str) -> None:
+    def __init__(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, rts: str, solver: str) -> None:
         n, m = x.shape
         s, k = y.shape[1], b.shape[1]
         self.m, self.s, self.k = m, s, k
@@ -83,7 +83,7 @@ class _DDF:
             lower[-1] = upper[-1] = 1.0
         cost = np.zeros(1 + n)
         cost[0] = -1.0  # maximise beta
-        self.lp = LPTemplate(cost, a, lower, upper, np.r_[-INF, np.zeros(n)], np.full(1 + n, INF), backend=backend)
+        self.lp = LPTemplate(cost, a, lower, upper, np.r_[-INF, np.zeros(n)], np.full(1 + n, INF), solver=solver)
 
     def distance(self, x: np.ndarray, y: np.ndarray, b: np.ndarray,
                  g: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[str, float]:
@@ -148,20 +148,48 @@ def _given_direction(data: pd.DataFrame, direction: Mapping[str, float | str], g
 def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs",
         direction: str | Mapping[str, float | str] = "outputs", reference: pd.DataFrame | None = None,
-        solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes") -> ScoreResults:
+        solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes",
+        entity: Any = None, time: Any = None) -> ScoreResults:
     """Radial directional distance of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ddf`).
 
-    ``direction``: ``"outputs"`` (``g = (0, y_o, b_o)``), ``"all"`` (``g = (x_o, y_o, b_o)``), or a
-    mapping ``{variable: number or column}`` giving ``g`` in the data's units (0 for variables not named;
-    non-negative: a positive value contracts an input or a bad output and expands a good output), e.g.
-    ``{"gdp": 1.0, "co2": 1.0}`` for Färe et al.'s unit direction.
-    ``frame``: reduce the reference set to its frame first (Dulá 2011, with the bad outputs' equality
-    rows; :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs. ``n_jobs`` and
-    ``backend`` ("processes", "threads", "dask") split the evaluated units into blocks on workers.
-    Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``distance`` (0 on the
-    frontier; NaN where not optimal, with a warning), ``status``, ``efficiency = 1 / (1 + distance)``.
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per evaluated unit; never modified.
+    inputs, outputs : str or list of str
+        Input and good-output columns, non-negative.
+    bad_outputs : str or list of str, optional
+        Undesirable outputs, weakly disposable (equality rows).
+    rts : {"crs", "vrs"}
+        Constant or variable returns to scale.
+    direction : {"outputs", "all"} or dict
+        ``"outputs"`` (``g = (0, y_o, b_o)``), ``"all"`` (``g = (x_o, y_o, b_o)``), or a mapping
+        ``{variable: number or column}`` giving ``g`` in the data's units (0 for variables not named;
+        non-negative: a positive value contracts an input or a bad output and expands a good output),
+        e.g. ``{"gdp": 1.0, "co2": 1.0}`` for Färe et al.'s unit direction.
+    reference : pandas.DataFrame, optional
+        The units spanning the frontier (same columns); default ``data``.
+    solver : {"auto", "highspy", "scipy"}
+        HiGHS through highspy when installed, else SciPy's linprog.
+    frame : bool
+        Reduce the reference set to its frame first (Dulá 2011, with the bad outputs' equality rows;
+        :mod:`nqpf_tfp.frontier.frame`): the same distances from small LPs.
+    n_jobs : int
+        Split the evaluated units into blocks on this many workers (the same distances).
+    backend : {"processes", "threads", "dask"}
+        Where the blocks run.
+    entity, time : str, optional
+        Key columns: results are labelled by (entity, time), or by entity alone when ``time`` is not
+        given (each entity once); without them, by ``data``'s own index.
+
+    Returns
+    -------
+    ScoreResults
+        ``distance`` (0 on the frontier; NaN where not optimal, with a warning), ``status``,
+        ``efficiency = 1 / (1 + distance)``.
     """
     rts = check_option("dea_rts", rts)
+    solver = check_solver(solver)
     given = isinstance(direction, Mapping)
     if not given:
         direction = check_option("ddf_direction", direction)
@@ -185,7 +213,8 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         warn(f"ddf: {not_optimal} unit(s) have no optimal LP; their distances are NaN (see status). Units outside "
              "the reference set's range can be infeasible under weak disposability: use a larger (global) "
              "reference set.", ConvergenceWarning)
-    return ScoreResults(pd.DataFrame({"distance": distance, "status": status}, index=data.index),
+    return ScoreResults(pd.DataFrame({"distance": distance, "status": status},
+                                     index=observation_index(data, entity, time)),
                         ScoreDiagnostics("ddf", rts, len(data), len(ref), not_optimal,
                                          direction if isinstance(direction, str) else "given"))
 
@@ -196,10 +225,10 @@ class _Reference:
     (:mod:`~nqpf_tfp.frontier.frame`), built on first use. Both give the whole set's distances."""
 
     def __init__(self, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool,
-                 weights: np.ndarray | None = None, n_jobs: int = 1, executor: str = "processes") -> None:
+                 weights: np.ndarray | None = None, n_jobs: int = 1, backend: str = "processes") -> None:
         """``weights``: the non-radial distance's (Zhou, Ang and Wang 2012); ``None``: the radial one.
-        ``n_jobs`` / ``executor``: the evaluated units are split into blocks run on the workers."""
-        self.n_jobs, self.executor = n_jobs, executor
+        ``n_jobs`` / ``backend``: the evaluated units are split into blocks run on the workers."""
+        self.n_jobs, self.backend = n_jobs, backend
         self.scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
         if any(np.any(s <= 0) for s in self.scales):
             raise PanelError("a variable is 0 for every reference unit.")
@@ -240,11 +269,11 @@ class _Reference:
             status, distance = priced_distances(x, y, b, g, self.rts, positions)
             return status, _clean(distance)
         tasks = [(x, y, b, g[rows], self.rts, positions[rows]) for rows in blocks]
-        parts = list(map_tasks(_priced_block, tasks, backend=self.executor, n_jobs=self.n_jobs))
+        parts = list(map_tasks(_priced_block, tasks, backend=self.backend, n_jobs=self.n_jobs))
         return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
 
     def _blocks(self, n: int) -> list[np.ndarray]:
-        return split_blocks(n, self.n_jobs, self.executor) or [np.arange(n)]
+        return split_blocks(n, self.n_jobs, self.backend) or [np.arange(n)]
 
     def _solve(self, scaled: tuple[np.ndarray, ...], direction: Direction) -> tuple[list[str], np.ndarray]:
         x, y, b = scaled
@@ -254,7 +283,7 @@ class _Reference:
             spanning = self._spanning()  # reduced to its frame once, here; each worker builds its LP on it
             tasks = [(spanning, self.rts, self.solver, self.weights, tuple(a[rows] for a in scaled),
                       tuple(v[rows] for v in g)) for rows in blocks]
-            parts = list(map_tasks(_solve_block, tasks, backend=self.executor, n_jobs=self.n_jobs))
+            parts = list(map_tasks(_solve_block, tasks, backend=self.backend, n_jobs=self.n_jobs))
             return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
         status, distance = _evaluate(self.model, (x, y, b), g)
         return status, _clean(distance)
@@ -305,6 +334,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
     start = time_module.perf_counter()
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     rts = check_option("dea_rts", rts)
+    solver = check_solver(solver)
     frontier = check_option("ml_frontier", frontier)
     window = check_window(frontier, window)
     direction = check_option("ddf_direction", direction)
@@ -313,7 +343,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a productivity index")
     if weights is not None and distance_kind != "nonradial":
-        raise SpecificationError("weights= belong to the non-radial distance: pass distance='nonradial'.")
+        raise SpecificationError("direction_weights= belong to the non-radial distance: pass distance='nonradial'.")
     w = None
     if distance_kind == "nonradial":
         w = nonradial_weights(ins, goods, bads, direction, weights)
@@ -412,12 +442,12 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
                          bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
                          solver: str = "auto", distance: str = "radial",
-                         weights: Mapping[str, float] | None = None, n_jobs: int = 1,
+                         direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
                          backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults:
     """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
 
     ``distance``: ``"radial"`` (Chung, Färe and Grosskopf 1997), ``"nonradial"`` (weighted, Zhou, Ang
-    and Wang 2012; ``weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`) or ``"sbm"`` (Fukuyama
+    and Wang 2012; ``direction_weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`) or ``"sbm"`` (Fukuyama
     and Weber's 2009 slacks-based directional distance, ``direction="all"``): the index is
     ``(1 + D(t)) / (1 + D(t+1))`` on any of them. Stata's ``gtfpch`` reports the non-radial and
     slacks-based cases in the difference form (:func:`luenberger`). ``n_jobs`` and ``backend``
@@ -426,7 +456,7 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
     on it, in the contemporaneous formulas.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
-                 distance, weights, n_jobs, backend, window)
+                 distance, direction_weights, n_jobs, backend, window)
     assert isinstance(out, MalmquistLuenbergerResults)
     return out
 
@@ -435,15 +465,15 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
-               distance: str = "radial", weights: Mapping[str, float] | None = None, n_jobs: int = 1,
+               distance: str = "radial", direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
                backend: str = "processes", window: int | None = None) -> LuenbergerResults:
     """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
 
     ``distance="nonradial"`` uses the weighted non-radial directional distance
-    (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``weights`` as there), ``distance="sbm"`` Fukuyama and
+    (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``direction_weights`` as there), ``distance="sbm"`` Fukuyama and
     Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
-                 distance, weights, n_jobs, backend, window)
+                 distance, direction_weights, n_jobs, backend, window)
     assert isinstance(out, LuenbergerResults)
     return out

@@ -47,11 +47,12 @@ from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
+from ..panel import observation_index
 from ..parallel import check_n_jobs
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .frame import Frame, build_frame, parallel_frame
-from .lp import INF, LPTemplate
+from .lp import INF, LPTemplate, check_solver
 from .radial import radial_scores, scores_in_blocks
 from .variables import roles
 from .variables import values as column_values
@@ -62,7 +63,7 @@ __all__ = ["DEADiagnostics", "DEAResults", "dea"]
 class _Slacks:
     """Phase two: the largest sum of slacks at the radial optimum."""
 
-    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, backend: str) -> None:
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, solver: str) -> None:
         n, m = x_ref.shape
         s = y_ref.shape[1]
         self.m, self.s, self.n = m, s, n
@@ -77,7 +78,7 @@ class _Slacks:
             lo, hi = {"vrs": (1.0, 1.0), "nirs": (-INF, 1.0), "ndrs": (1.0, INF)}[rts]
             lower, upper = np.r_[lower, lo], np.r_[upper, hi]
         cost = np.r_[np.zeros(n), -np.ones(m + s)]
-        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + m + s), np.full(n + m + s, INF), backend=backend)
+        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + m + s), np.full(n + m + s, INF), solver=solver)
 
     def evaluate(self, x_target: np.ndarray, y_target: np.ndarray,
                  exclude: int | None) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
@@ -116,7 +117,8 @@ class DEADiagnostics(Diagnostics):
 
 
 class DEAResults(TFPResults):
-    """DEA scores and what goes with them, on the evaluated data's index.
+    """DEA scores and what goes with them, labelled by (entity, time) when those were given, else by the
+    evaluated data's index.
 
     ``tfp`` is the efficiency score (``tfp_scale = "level"``): the unit's productivity relative to the
     frontier, 1 on it. Input orientation: ``theta``; output orientation: ``1/phi``.
@@ -190,13 +192,13 @@ class DEAResults(TFPResults):
 def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, rts: str = "crs",
         orientation: str = "input", reference: pd.DataFrame | None = None, super_efficiency: bool = False,
         slacks: bool = True, solver: str = "auto", frame: bool = True, n_jobs: int = 1,
-        backend: str = "processes") -> DEAResults:
+        backend: str = "processes", entity: Any = None, time: Any = None) -> DEAResults:
     """Radial DEA efficiency of every row of ``data`` (see :mod:`nqpf_tfp.frontier.dea` for the LPs).
 
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per evaluated unit (DMU); never modified. Results are on its index.
+        One row per evaluated unit (DMU); never modified.
     inputs, outputs : str or list of str
         Columns, non-negative.
     rts : {"crs", "vrs", "nirs", "ndrs"}
@@ -223,6 +225,9 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     backend : {"processes", "threads", "dask"}
         Where the blocks run: forked local processes (default; the LP loops hold the GIL between
         solves), threads, or the workers of the running ``dask.distributed`` client.
+    entity, time : str, optional
+        Key columns: results are labelled by (entity, time), or by entity alone when ``time`` is not
+        given (each entity once); without them, by ``data``'s own index.
 
     Returns
     -------
@@ -233,13 +238,7 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     start = _time.perf_counter()
     rts = check_option("dea_rts", rts)
     orientation = check_option("dea_orientation", orientation)
-    if solver not in ("auto", "highspy", "scipy"):
-        raise SpecificationError(f"solver={solver!r} is not valid; use 'auto', 'highspy' or 'scipy'.")
-    if solver == "highspy":
-        from .lp import has_highspy
-
-        if not has_highspy():
-            raise ImportError("solver='highspy' needs highspy: pip install 'nqpf-tfp[frontier]'")
+    solver = check_solver(solver)
     require_frame(data, "data")
     ins, outs, _ = roles(inputs, outputs, what="DEA")
     if super_efficiency and reference is not None:
@@ -247,6 +246,11 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     x, y = column_values(data, ins, "input"), column_values(data, outs, "output")
     ref = data if reference is None else reference
     require_frame(ref, "reference")
+    labels = observation_index(data, entity, time)
+    # the reference units are labelled the same way when they carry the key columns, else by their own index
+    ref_labels = labels if reference is None else (
+        observation_index(ref, entity, time) if entity is not None and entity in ref.columns
+        and (time is None or time in ref.columns) else ref.index)
     x_ref, y_ref = (x, y) if reference is None else (column_values(ref, ins, "input"),
                                                      column_values(ref, outs, "output"))
     if x_ref.shape[0] == 0 or x.shape[0] == 0:
@@ -263,28 +267,28 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     frame_units: dict[str, np.ndarray] = {}
 
     n_jobs = check_n_jobs(n_jobs)
-    executor = check_option("backend", backend)
-    parallel = use_frame and (n_jobs > 1 or executor == "dask")
+    backend = check_option("backend", backend)
+    parallel = use_frame and (n_jobs > 1 or backend == "dask")
 
     def scores(model_rts: str) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
         if not use_frame:
             return radial_scores(xs, ys, xrs, yrs, model_rts, orientation, super_efficiency, solver)
         if model_rts not in frames:
-            frames[model_rts] = (parallel_frame(xrs, yrs, model_rts, solver, n_jobs=n_jobs, executor=executor)
+            frames[model_rts] = (parallel_frame(xrs, yrs, model_rts, solver, n_jobs=n_jobs, backend=backend)
                                  if parallel else build_frame(xrs, yrs, model_rts, solver))
             frame_units[model_rts] = frames[model_rts].units
         fr = frames[model_rts]
         if reference is None and orientation == "input":  # the frame's own LPs are the scores
             return fr.theta, fr.status, fr.lambdas
         if parallel:
-            return scores_in_blocks(xs, ys, xrs, yrs, fr.units, model_rts, orientation, solver, n_jobs, executor)
+            return scores_in_blocks(xs, ys, xrs, yrs, fr.units, model_rts, orientation, solver, n_jobs, backend)
         values, statuses, (rows, cols, weights) = radial_scores(
             xs, ys, xrs[fr.units], yrs[fr.units], model_rts, orientation, False, solver)
         return values, statuses, (rows, fr.units[cols], weights)
 
     values, statuses, lambdas = scores(rts)
     efficiency = values if orientation == "input" else 1.0 / values
-    frame_out = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=data.index)
+    frame_out = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=labels)
     if rts == "vrs":
         crs, _, _ = scores("crs")
         nirs, _, _ = scores("nirs")
@@ -319,7 +323,7 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         for j, name in enumerate(outs):
             frame_out[f"target_{name}"] = radial_y[:, j] + frame_out[f"slack_{name}"].to_numpy()
     rows, cols, weights = lambdas
-    peers = pd.DataFrame({"dmu": data.index[rows], "peer": ref.index[cols], "lambda": weights})
+    peers = pd.DataFrame({"dmu": labels[rows], "peer": ref_labels[cols], "lambda": weights})
     not_optimal = int(sum(s != "optimal" for s in statuses))
     if not_optimal:
         warn(f"DEA: {not_optimal} unit(s) have no optimal LP ({sorted(set(statuses) - {'optimal'})}); their scores "
@@ -332,7 +336,7 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     return DEAResults(frame_out, peers, diagnostics)
 
 
-def _uses_highspy(backend: str) -> bool:
+def _uses_highspy(solver: str) -> bool:
     from .lp import has_highspy
 
-    return backend == "highspy" or (backend == "auto" and has_highspy())
+    return solver == "highspy" or (solver == "auto" and has_highspy())

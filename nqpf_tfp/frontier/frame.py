@@ -73,12 +73,12 @@ class Frame:
 class _GrowingLP:
     """``min theta`` over the columns added so far; HiGHS adds columns in place, SciPy rebuilds."""
 
-    def __init__(self, m: int, s: int, rts: str, backend: str, k: int = 0) -> None:
+    def __init__(self, m: int, s: int, rts: str, solver: str, k: int = 0) -> None:
         self.m, self.s, self.k, self.rts = m, s, k, rts
         self.rows = m + s + k + (rts != "crs")
         self.columns: list[np.ndarray] = []
         self.highs = None
-        if backend == "highspy" or (backend == "auto" and has_highspy()):
+        if solver == "highspy" or (solver == "auto" and has_highspy()):
             import highspy
 
             h = quiet_highs()
@@ -166,7 +166,7 @@ class _GrowingLP:
         return "optimal", float(res.x[0]), res.x[1:], dual
 
 
-def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto",
+def build_frame(x: np.ndarray, y: np.ndarray, rts: str, solver: str = "auto",
                 b: np.ndarray | None = None) -> Frame:
     """The frame of the technology spanned by the units ``(x, y[, b])`` (already scaled), Dulá's procedure.
 
@@ -177,7 +177,7 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto",
     s = y.shape[1]
     b = np.empty((n, 0)) if b is None else b
     columns = np.column_stack([x, y, b] + ([np.ones(n)] if rts != "crs" else []))  # each unit's LP column
-    lp = _GrowingLP(m, s, rts, backend, b.shape[1])
+    lp = _GrowingLP(m, s, rts, solver, b.shape[1])
     in_frame = np.full(n, -1)  # position in the frame, or -1
     frame: list[int] = []
 
@@ -245,12 +245,12 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str = "auto",
 
 
 def _block_frame(task: tuple[np.ndarray, np.ndarray, np.ndarray, str, str]) -> tuple[np.ndarray, Frame]:
-    x, y, rows, rts, backend = task
-    return rows, build_frame(x[rows], y[rows], rts, backend)
+    x, y, rows, rts, solver = task
+    return rows, build_frame(x[rows], y[rows], rts, solver)
 
 
-def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str, *, n_jobs: int,
-                   executor: str) -> Frame:
+def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, solver: str, *, n_jobs: int,
+                   backend: str) -> Frame:
     """The frame and the input-oriented scores found in parallel (Dulá 2011, in blocks).
 
     Each of ``n_jobs`` blocks of units finds its own frame and its units' scores against it; the frame
@@ -262,11 +262,11 @@ def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str, *, n_jo
     """
     from ..parallel import map_tasks, split_blocks
 
-    blocks = split_blocks(x.shape[0], n_jobs, executor)
-    parts = list(map_tasks(_block_frame, [(x, y, rows, rts, backend) for rows in blocks], backend=executor,
+    blocks = split_blocks(x.shape[0], n_jobs, backend)
+    parts = list(map_tasks(_block_frame, [(x, y, rows, rts, solver) for rows in blocks], backend=backend,
                            n_jobs=n_jobs))
     union = np.sort(np.concatenate([rows[fr.units] for rows, fr in parts]))
-    final = union[build_frame(x[union], y[union], rts, backend).units]
+    final = union[build_frame(x[union], y[union], rts, solver).units]
     n = x.shape[0]
     theta, status = np.full(n, np.nan), ["not solved"] * n
     columns = np.column_stack([x, y] + ([np.ones(n)] if rts != "crs" else []))[final]
@@ -289,7 +289,7 @@ def parallel_frame(x: np.ndarray, y: np.ndarray, rts: str, backend: str, *, n_jo
     lps = sum(fr.lps for _, fr in parts) + redo.size
     if redo.size:  # against the final frame, in blocks on the workers
         values, words, (rows, cols, weights) = scores_in_blocks(x[redo], y[redo], x, y, final, rts, "input",
-                                                                backend, n_jobs, executor)
+                                                                solver, n_jobs, backend)
         theta[redo] = values
         for o, word in zip(redo, words):
             status[o] = word

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LPSolution", "LPTemplate", "has_highspy", "quiet_highs"]
+__all__ = ["LPSolution", "LPTemplate", "check_solver", "has_highspy", "quiet_highs"]
 
 INF = np.inf
 
@@ -69,6 +69,16 @@ class LPSolution:
     values: np.ndarray
 
 
+
+def check_solver(solver: object) -> str:
+    """``solver`` checked against :data:`nqpf_tfp.OPTIONS` ``["lp_solver"]``; ``"highspy"`` needs highspy."""
+    from ..options import check_option
+
+    chosen = check_option("lp_solver", solver, "solver")
+    if chosen == "highspy" and not has_highspy():
+        raise ImportError("solver='highspy' needs highspy: pip install 'nqpf-tfp[frontier]' (or solver='auto').")
+    return chosen
+
 @dataclass
 class LPTemplate:
     """``min cost'z`` s.t. ``row_lower <= a z <= row_upper``, ``col_lower <= z <= col_upper`` (``a`` dense)."""
@@ -79,16 +89,16 @@ class LPTemplate:
     row_upper: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
-    backend: str = "auto"
+    solver: str = "auto"
     _highs: object = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.a = np.asarray(self.a, dtype=float)
         for name in ("cost", "row_lower", "row_upper", "col_lower", "col_upper"):
             setattr(self, name, np.array(getattr(self, name), dtype=float))
-        if self.backend == "auto":
-            self.backend = "highspy" if has_highspy() else "scipy"
-        if self.backend == "highspy":
+        if self.solver == "auto":
+            self.solver = "highspy" if has_highspy() else "scipy"
+        if self.solver == "highspy":
             self._highs = self._build()
 
     # ------------------------------------------------------------------ HiGHS

@@ -47,6 +47,7 @@ from ..tables import SummaryTable
 from .dea import scores_in_blocks
 from .frame import build_frame
 from .index_results import ChangeResults, cumulate
+from .lp import check_solver
 from .radial import radial_scores
 from .variables import check_window, period_reference, roles, values
 
@@ -125,8 +126,9 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         the workers of the running ``dask.distributed`` client (``backend="dask"``); the same numbers.
     """
     orientation = check_option("dea_orientation", orientation)
-    n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
-    parallel = n_jobs > 1 or executor == "dask"
+    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
+    solver = check_solver(solver)
+    parallel = n_jobs > 1 or backend == "dask"
     frontier = check_option("malmquist_frontier", frontier)
     window = check_window(frontier, window)
     decomposition = check_option("malmquist_decomposition", decomposition, "decomposition")
@@ -163,9 +165,9 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         ref = frames[key, rts]
         if parallel:
             values = scores_in_blocks(x[evaluate], y[evaluate], x, y, ref, rts, orientation, solver, n_jobs,
-                                      executor)[0]
+                                      backend)[0]
         else:
-            values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, backend=solver)
+            values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, solver=solver)
         return values if orientation == "input" else 1.0 / values
 
     own_crs = np.full(panel.nobs, np.nan)

@@ -12,7 +12,7 @@ Each variable moves by its own share: for unit ``o``, direction ``g = (g_x, g_y,
 (``sum lambda = 1`` for VRS). With ``g = (x_o, y_o, b_o)`` (``direction="all"``) ``beta_x`` is the share
 by which each input could shrink, ``beta_y`` each good output grow, ``beta_b`` each bad output shrink.
 Default weights give each group of variables that moves an equal share, split equally within the group:
-``(1/9, 1/9, 1/9; 1/3; 1/3)`` for capital, labour, energy, GDP and CO2, Zhou, Ang and Wang's choice
+``(1/9, 1/9, 1/9; 1/3; 1/3)`` for capital, labor, energy, GDP and CO2, Zhou, Ang and Wang's choice
 (weights summing to 1; Stata's ``teddf`` and ``gtfpch`` weigh every moving variable 1, which scales the
 distance, not the betas). The radial distance (one ``beta`` for all) is a feasible point, so the
 non-radial distance is at least the radial one when the weights sum to 1; 0 means no variable can improve.
@@ -38,9 +38,10 @@ from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
+from ..panel import observation_index
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
-from .lp import INF, LPTemplate
+from .lp import INF, LPTemplate, check_solver
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import roles, values
 
@@ -64,7 +65,7 @@ def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs
     """The weights in the order inputs, good outputs, bad outputs (see the module docstring for the default).
 
     ``weights`` maps column names to non-negative numbers (missing columns: 0), used as given: Zhou, Ang
-    and Wang's normalisation sums them to 1, Stata's ``teddf``/``gtfpch`` default is 1 for every variable
+    and Wang's normalization sums them to 1, Stata's ``teddf``/``gtfpch`` default is 1 for every variable
     that moves; the optimal betas are the same and the distance scales with the weights. Inputs get no
     weight when they do not move (``direction="outputs"``).
     """
@@ -95,7 +96,7 @@ class NonRadialLP:
     """The LP over a reference set, built once; per unit only the direction's diagonal and bounds change."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, weights: np.ndarray, rts: str,
-                 backend: str) -> None:
+                 solver: str) -> None:
         n, m = x.shape
         s, k = y.shape[1], b.shape[1]
         p = m + s + k
@@ -108,7 +109,7 @@ class NonRadialLP:
             a[-1, :n] = 1.0
             lower[-1] = upper[-1] = 1.0
         cost = np.r_[np.zeros(n), -weights]  # maximise w'beta
-        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + p), np.full(n + p, INF), backend=backend)
+        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + p), np.full(n + p, INF), solver=solver)
 
     def solve(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, g: np.ndarray) -> tuple[str, float, np.ndarray]:
         lp, m, s, k, n = self.lp, self.m, self.s, self.k, self.n
@@ -130,42 +131,45 @@ class NonRadialLP:
 @strict_keywords
 def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                   bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", direction: str = "all",
-                  weights: Mapping[str, float] | str | None = None, reference: pd.DataFrame | None = None,
+                  direction_weights: Mapping[str, float] | str | None = None, reference: pd.DataFrame | None = None,
                   solver: str = "auto", frame: bool = True, n_jobs: int = 1,
-                  backend: str = "processes") -> ScoreResults:
+                  backend: str = "processes", entity: Any = None, time: Any = None) -> ScoreResults:
     """Weighted non-radial directional distance of every row (see :mod:`nqpf_tfp.frontier.nonradial`).
 
     Parameters
     ----------
     direction : {"all", "outputs"}
         ``g = (x_o, y_o, b_o)`` or ``(0, y_o, b_o)``.
-    weights : dict or "sbm", optional
+    direction_weights : dict or "sbm", optional
         Column name -> weight (non-negative, summing to 1); default: equal shares by group. ``"sbm"``:
         Fukuyama and Weber's (2009) slacks-based directional distance (with ``direction="all"``; see
         :func:`slacks_based_weights`).
     reference, solver, frame, n_jobs, backend
         As :func:`~nqpf_tfp.frontier.ddf`.
+    entity, time : str, optional
+        Key columns: results are labelled by (entity, time), or by entity alone when ``time`` is not
+        given (each entity once); without them, by ``data``'s own index.
 
     Returns
     -------
     ScoreResults
         ``distance`` (the weighted sum; 0 on the frontier), ``betas`` (``beta_<column>``: the share by
-        which each variable can improve), ``status`` and ``efficiency = 1 / (1 + distance)``, on
-        ``data``'s index.
+        which each variable can improve), ``status`` and ``efficiency = 1 / (1 + distance)``.
     """
     rts = check_option("dea_rts", rts)
+    solver = check_solver(solver)
     direction = check_option("ddf_direction", direction)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     require_frame(data, "data")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
-    if isinstance(weights, str):
-        if weights != "sbm" or direction != "all":
-            raise SpecificationError(f"weights={weights!r}: give a mapping of column weights, or 'sbm' (Fukuyama "
-                                     "and Weber's slacks-based distance) with direction='all'.")
+    if isinstance(direction_weights, str):
+        if direction_weights != "sbm" or direction != "all":
+            raise SpecificationError(f"direction_weights={direction_weights!r}: give a mapping of column weights, "
+                                     "or 'sbm' (Fukuyama and Weber's slacks-based distance) with direction='all'.")
         w = slacks_based_weights(ins, goods, bads)
     else:
-        w = nonradial_weights(ins, goods, bads, direction, weights)
+        w = nonradial_weights(ins, goods, bads, direction, direction_weights)
     ref = data if reference is None else reference
     ev = [values(data, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
     sp = [values(ref, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
@@ -178,16 +182,16 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
         units = build_frame(xr, yr, rts, solver, br).units
         xr, yr, br = xr[units], yr[units], br[units]
     g = np.column_stack([x if direction == "all" else np.zeros_like(x), y, b])
-    n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
-    blocks = split_blocks(len(data), n_jobs, executor)
+    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
+    blocks = split_blocks(len(data), n_jobs, backend)
     tasks = [((xr, yr, br), w, rts, solver, (x[r], y[r], b[r]), g[r]) for r in blocks]
-    parts = list(map_tasks(_nonradial_block, tasks, backend=executor, n_jobs=n_jobs))
+    parts = list(map_tasks(_nonradial_block, tasks, backend=backend, n_jobs=n_jobs))
     out = [row for part in parts for row in part]
     distance = np.array([d for _, d, _ in out])
     distance[np.abs(distance) < 1e-10] = 0.0
     betas = np.array([bt for _, _, bt in out]).reshape(len(data), -1)
     betas[np.abs(betas) < 1e-10] = 0.0
-    frame_out = pd.DataFrame({"distance": distance}, index=data.index)
+    frame_out = pd.DataFrame({"distance": distance}, index=observation_index(data, entity, time))
     for j, name in enumerate([*ins, *goods, *bads]):
         frame_out[f"beta_{name}"] = betas[:, j]
     frame_out["status"] = [st for st, _, _ in out]

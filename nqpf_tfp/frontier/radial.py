@@ -21,7 +21,7 @@ __all__ = ["radial_scores", "scores_in_blocks"]
 class _Radial:
     """The radial envelopment LP over a reference set, built once; ``evaluate`` changes only unit ``o``'s data."""
 
-    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str, backend: str) -> None:
+    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str, solver: str) -> None:
         n, m = x_ref.shape
         s = y_ref.shape[1]
         self.m, self.s, self.orientation = m, s, orientation
@@ -36,7 +36,7 @@ class _Radial:
             lower, upper = np.r_[lower, lo], np.r_[upper, hi]
         cost = np.zeros(1 + n)
         cost[0] = 1.0 if orientation == "input" else -1.0
-        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(1 + n), np.full(1 + n, INF), backend=backend)
+        self.lp = LPTemplate(cost, a, lower, upper, np.zeros(1 + n), np.full(1 + n, INF), solver=solver)
 
     def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, exclude: int | None) -> tuple[str, float, np.ndarray]:
         lp, m, s = self.lp, self.m, self.s
@@ -59,13 +59,13 @@ class _Radial:
 
 
 def radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str,
-                  exclude_self: bool = False, backend: str = "auto"
+                  exclude_self: bool = False, solver: str = "auto"
                   ) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """The radial optimum (theta, or phi for output orientation), LP status and the positive lambdas
     ``(unit, reference unit, lambda)`` of each row of ``(x, y)`` against the reference rows (arrays
     already on a common scale); NaN where not optimal. Lambdas are kept sparse: a dense units x
     reference matrix would need 800 MB at 10,000 units."""
-    model = _Radial(x_ref, y_ref, rts, orientation, backend)
+    model = _Radial(x_ref, y_ref, rts, orientation, solver)
     values = np.full(x.shape[0], np.nan)
     statuses = []
     units: list[np.ndarray] = []
@@ -92,12 +92,12 @@ def _score_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], tuple[np
 
 
 def scores_in_blocks(xs: np.ndarray, ys: np.ndarray, xrs: np.ndarray, yrs: np.ndarray, units: np.ndarray,
-                      rts: str, orientation: str, solver: str, n_jobs: int, executor: str
+                      rts: str, orientation: str, solver: str, n_jobs: int, backend: str
                       ) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Radial scores of blocks of units against the frame ``units`` on the workers, reassembled."""
-    blocks = split_blocks(xs.shape[0], n_jobs, executor)
+    blocks = split_blocks(xs.shape[0], n_jobs, backend)
     tasks = [(xs, ys, xrs[units], yrs[units], rows, rts, orientation, solver) for rows in blocks]
-    parts = list(map_tasks(_score_block, tasks, backend=executor, n_jobs=n_jobs))
+    parts = list(map_tasks(_score_block, tasks, backend=backend, n_jobs=n_jobs))
     values = np.concatenate([p[0] for p in parts])
     statuses = [st for p in parts for st in p[1]]
     rows = np.concatenate([block[p[2][0]] for block, p in zip(blocks, parts)])

@@ -54,9 +54,10 @@ from ..arguments import require_frame
 from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
+from ..panel import observation_index
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
-from .lp import INF, LPTemplate
+from .lp import INF, LPTemplate, check_solver
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import roles, values
 
@@ -66,21 +67,46 @@ __all__ = ["sbm"]
 @strict_keywords
 def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
         bad_outputs: str | Sequence[str] | None = None, *, rts: str = "crs", super_efficiency: bool = False,
-        solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes") -> ScoreResults:
+        solver: str = "auto", frame: bool = True, n_jobs: int = 1, backend: str = "processes",
+        entity: Any = None, time: Any = None) -> ScoreResults:
     """Non-oriented SBM efficiency (Tone 2001; with ``bad_outputs``, Tone 2003) of every row of ``data``.
 
-    With ``super_efficiency=True`` efficient units get Tone's (2002) super-SBM score (>= 1; see the
-    module docstring) and the column ``super`` says which did. ``frame``: the LPs' columns are the frame
-    of the technology (Dulá 2011, bad outputs entering like inputs), the same scores; ``n_jobs`` and
-    ``backend`` ("processes", "threads", "dask") split the units into blocks on workers.
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per evaluated unit; never modified.
+    inputs, outputs : str or list of str
+        Input and (good) output columns, strictly positive (slacks are divided by each unit's values).
+    bad_outputs : str or list of str, optional
+        Undesirable outputs (emissions), strictly positive; they enter the ratio like inputs (Tone 2003).
+    rts : {"crs", "vrs"}
+        Constant or variable returns to scale.
+    super_efficiency : bool
+        Efficient units get Tone's (2002) super-SBM score (>= 1; see the module docstring) and the column
+        ``super`` says which did.
+    solver : {"auto", "highspy", "scipy"}
+        HiGHS through highspy when installed, else SciPy's linprog.
+    frame : bool
+        The LPs' columns are the frame of the technology (Dulá 2011, bad outputs entering like inputs):
+        the same scores from smaller LPs.
+    n_jobs : int
+        Split the units into blocks on this many workers (the same scores).
+    backend : {"processes", "threads", "dask"}
+        Where the blocks run.
+    entity, time : str, optional
+        Key columns: results are labelled by (entity, time), or by entity alone when ``time`` is not
+        given (each entity once); without them, by ``data``'s own index.
 
-    Returns a :class:`~nqpf_tfp.frontier.ScoreResults` on ``data``'s index: ``efficiency`` (rho, NaN
-    where the LP is not optimal), ``status``, ``slacks`` (``slack_<column>``, data units; of the SBM, not
-    of the super-SBM), ``super``.
+    Returns
+    -------
+    ScoreResults
+        ``efficiency`` (rho, NaN where the LP is not optimal), ``status``, ``slacks``
+        (``slack_<column>``, data units; of the SBM, not of the super-SBM), ``super``.
     """
     if not isinstance(super_efficiency, (bool, np.bool_)):
         raise SpecificationError(f"super_efficiency must be True or False, not {super_efficiency!r}.")
     rts = check_option("dea_rts", rts)
+    solver = check_solver(solver)
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: the SBM takes 'crs' or 'vrs'.")
     require_frame(data, "data")
@@ -91,17 +117,17 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     scale = [v.mean(axis=0) for v in (x, yg, yb)]
     x, yg, yb = (v / s if v.size else v for v, s in zip((x, yg, yb), scale))
     n, s2 = x.shape[0], yb.shape[1]
-    n_jobs, executor = check_n_jobs(n_jobs), check_option("backend", backend)
+    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     # the technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
     if not isinstance(frame, (bool, np.bool_)):
         raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     units = build_frame(np.column_stack([x, yb]), yg, rts, solver).units if frame else np.arange(n)
-    tasks = [(x, yg, yb, units, rows, rts, solver) for rows in split_blocks(n, n_jobs, executor)]
-    parts = list(map_tasks(_sbm_block, tasks, backend=executor, n_jobs=n_jobs))
+    tasks = [(x, yg, yb, units, rows, rts, solver) for rows in split_blocks(n, n_jobs, backend)]
+    parts = list(map_tasks(_sbm_block, tasks, backend=backend, n_jobs=n_jobs))
     rho = np.concatenate([p[0] for p in parts])
     statuses = [st for p in parts for st in p[1]]
     slacks = np.vstack([p[2] for p in parts])
-    table = pd.DataFrame({"efficiency": rho, "status": statuses}, index=data.index)
+    table = pd.DataFrame({"efficiency": rho, "status": statuses}, index=observation_index(data, entity, time))
     unit_scale = np.r_[scale[0], scale[1], scale[2]] if s2 else np.r_[scale[0], scale[1]]
     for j, name in enumerate(ins + goods + bads):
         value = slacks[:, j] * unit_scale[j]
@@ -129,7 +155,7 @@ def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray,
     n_cols = 1 + n + m + s1 + s2
     lam, sm = slice(1, 1 + n), slice(1 + n, 1 + n + m)
     sg, sb = slice(1 + n + m, 1 + n + m + s1), slice(1 + n + m + s1, n_cols)
-    # rows: normalisation; inputs (<= 0); goods (>= 0); bads (<= 0); goods' bound Sg <= t yg_o; [VRS]
+    # rows: normalization; inputs (<= 0); goods (>= 0); bads (<= 0); goods' bound Sg <= t yg_o; [VRS]
     a = np.zeros((1 + m + s1 + s2 + s1 + (rts == "vrs"), n_cols))
     a[0, 0] = 1.0
     a[1:1 + m, lam], a[1:1 + m, sm] = x.T, -np.eye(m)
@@ -144,7 +170,7 @@ def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray,
         lower, upper = np.r_[lower, 0.0], np.r_[upper, 0.0]
     cost = np.zeros(n_cols)
     cost[0] = 1.0
-    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), backend=solver)
+    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), solver=solver)
     delta = np.full(units.size, np.nan)
     words = []
     for j, o in enumerate(units):
@@ -172,7 +198,7 @@ def _sbm_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], np.ndarray
     x, yg, yb, units, rows, rts, solver = task
     m, s1, s2 = x.shape[1], yg.shape[1], yb.shape[1]
     n = units.size
-    # columns: t, Lambda (n), S- (m), Sg (s1), Sb (s2); rows: normalisation, inputs, goods, bads[, VRS]
+    # columns: t, Lambda (n), S- (m), Sg (s1), Sb (s2); rows: normalization, inputs, goods, bads[, VRS]
     n_cols = 1 + n + m + s1 + s2
     a = np.zeros((1 + m + s1 + s2 + (rts == "vrs"), n_cols))
     a[0, 0] = 1.0
@@ -187,7 +213,7 @@ def _sbm_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], np.ndarray
     lower[0] = upper[0] = 1.0
     cost = np.zeros(n_cols)
     cost[0] = 1.0
-    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), backend=solver)
+    lp = LPTemplate(cost, a, lower, upper, np.r_[1e-12, np.zeros(n_cols - 1)], np.full(n_cols, INF), solver=solver)
     rho = np.full(rows.size, np.nan)
     statuses = []
     slacks = np.full((rows.size, m + s1 + s2), np.nan)

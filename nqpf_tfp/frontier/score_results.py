@@ -40,7 +40,8 @@ class ScoreDiagnostics(Diagnostics):
 
 
 class ScoreResults(TFPResults):
-    """Per-unit scores on the evaluated data's index (see :mod:`nqpf_tfp.frontier.score_results`)."""
+    """Per-unit scores labelled by (entity, time) when those were given, else by the evaluated data's index
+    (see :mod:`nqpf_tfp.frontier.score_results`)."""
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
 

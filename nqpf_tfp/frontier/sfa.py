@@ -45,6 +45,7 @@ from ..arguments import column_name, column_names, require_columns, require_fram
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..keywords import strict_class
 from ..options import check_option
+from ..panel import observation_index
 from ..production.numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
@@ -278,7 +279,7 @@ class SFA:
                 bad = columns[int(np.flatnonzero((values <= 0).any(axis=0))[0])]
                 raise PanelError(f"take_logs=True: column {bad!r} has non-positive values.")
             values = np.log(values)
-        self._index = data.index
+        self._index = observation_index(data, entity, time)  # results labelled by (entity, time)
         self._log_y, self._log_inputs = values[:, 0], values[:, 1:]
         self._periods: np.ndarray | None = None
         if time is not None:

@@ -68,10 +68,10 @@ def _build_spec(
         components.append(_Component("capital", capital, "capital"))
         shares["capital"] = "residual"
     if labor is None and (hours is not None or human_capital is not None):
-        raise SpecificationError("hours= and human_capital= refine labour input; pass labor= too.")
+        raise SpecificationError("hours= and human_capital= refine labor input; pass labor= too.")
     if labor is not None:
         if labor_share is None:
-            raise SpecificationError("labor= needs labor_share= (a column of labour cost shares, or a number).")
+            raise SpecificationError("labor= needs labor_share= (a column of labor cost shares, or a number).")
         shares["labor"] = labor_share
         for label, column in (("labor", labor), ("hours", hours), ("human_capital", human_capital)):
             if column is not None:
@@ -144,15 +144,15 @@ def growth_accounting(
         Real output (levels, > 0).
     capital : str, optional
         Real capital input (stock or services). Its share is the residual,
-        ``1 - labour share - the shares of inputs``, i.e. constant returns.
+        ``1 - labor share - the shares of inputs``, i.e. constant returns.
     labor : str, optional
-        Labour input (e.g. persons engaged). Needs ``labor_share``.
+        Labor input (e.g. persons engaged). Needs ``labor_share``.
     hours : str, optional
-        Average hours per worker; labour input becomes ``labor * hours``.
+        Average hours per worker; labor input becomes ``labor * hours``.
     human_capital : str, optional
-        Human capital per worker; labour input is multiplied by it.
+        Human capital per worker; labor input is multiplied by it.
     labor_share : str or float, optional
-        Column of labour's share in output (or cost), or a fixed number.
+        Column of labor's share in output (or cost), or a fixed number.
         ``labor``, ``hours`` and ``human_capital`` all take this share.
     inputs : mapping of str to (str or float), optional
         Further (or other) inputs: ``{input column: share}``, the share a

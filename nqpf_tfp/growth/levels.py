@@ -7,7 +7,7 @@ output per worker :math:`y = Y/L` splits as (Hall and Jones 1999)
 
     \\ln y = \\tfrac{\\alpha}{1-\\alpha}\\ln(K/Y) + \\ln h + \\ln A ,
 
-(``form="hall-jones"``, labour-augmenting TFP :math:`A`), or, with Hicks-neutral
+(``form="hall-jones"``, labor-augmenting TFP :math:`A`), or, with Hicks-neutral
 TFP :math:`Y = A K^{\\alpha}(hL)^{1-\\alpha}`, as (Caselli 2005)
 
 .. math::

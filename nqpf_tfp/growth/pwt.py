@@ -6,7 +6,7 @@ IV; Inklaar and Timmer 2013, "Capital, labor and TFP in PWT8.0"):
 ``rtfpna``
     Törnqvist growth accounting at constant national prices, chained, = 1 in
     the base year (2017 in PWT 10): output ``rgdpna``, capital services
-    ``rkna``, labour ``emp x avh* x hc``, labour share ``labsh`` averaged over
+    ``rkna``, labor ``emp x avh* x hc``, labor share ``labsh`` averaged over
     t-1 and t, capital share ``1 - labsh``.
 ``rwtfpna``
     The same with real domestic absorption ``rdana`` as output.
@@ -14,8 +14,8 @@ IV; Inklaar and Timmer 2013, "Capital, labor and TFP in PWT8.0"):
     Cross-country TFP level at current PPPs relative to the USA: a
     multilateral Törnqvist (Caves, Christensen and Diewert 1982) comparison of
     each country with the unweighted mean of all countries of that year,
-    output ``cgdpo``, capital services ``ck``, labour as above, each country's
-    labour share averaged with the mean share; then divided by the USA value.
+    output ``cgdpo``, capital services ``ck``, labor as above, each country's
+    labor share averaged with the mean share; then divided by the USA value.
 ``cwtfp``
     The same with ``cda`` as output.
 
@@ -177,7 +177,7 @@ def pwt_growth_accounting(
 ) -> GrowthAccounting:
     """Growth accounting with PWT's conventions, the accounting behind ``rtfpna``/``rwtfpna``.
 
-    Labour input is split into persons engaged (``labor``), hours
+    Labor input is split into persons engaged (``labor``), hours
     (``hours``, filled by :func:`pwt_hours`) and human capital
     (``human_capital``); capital is ``rkna``; shares are Törnqvist averages of
     ``labsh``. ``tfp_index(base=2017)`` of the result is PWT's series.
@@ -237,10 +237,10 @@ def _multilateral_level(
 
     alpha = panel["labsh"]
     alpha_bar = 0.5 * (alpha + (np.bincount(year_code, weights=alpha) / counts)[year_code])
-    ln_labour = np.log(panel["emp"] * panel["avh_filled"] * panel["hc"])
+    ln_labor = np.log(panel["emp"] * panel["avh_filled"] * panel["hc"])
     ln_tfp = (
         centred(panel.log(output))
-        - alpha_bar * centred(ln_labour)
+        - alpha_bar * centred(ln_labor)
         - (1.0 - alpha_bar) * centred(panel.log(capital))
     )
     is_ref = panel.entities == reference

@@ -1,7 +1,7 @@
 """Composite indices of new quality productive forces, with TFP as an indicator like any other column,
 and the analyses papers report on them.
 
-An :class:`IndicatorSystem` (columns, directions, dimensions) is normalised (:func:`normalize`), weighted
+An :class:`IndicatorSystem` (columns, directions, dimensions) is normalized (:func:`normalize`), weighted
 (entropy, CRITIC, PCA, scatter degree, equal, user, combinations) and scored (weighted sum, TOPSIS, grey
 relational grade) by :func:`composite_index`, whose results give obstacle degrees and dimension scores;
 :func:`coupling_coordination` measures how subsystems develop together. On the index: regional inequality

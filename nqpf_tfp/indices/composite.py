@@ -1,8 +1,8 @@
-"""A composite index in one call: normalise, weigh, score (see the modules :mod:`.normalization`,
+"""A composite index in one call: normalize, weigh, score (see the modules :mod:`.normalization`,
 :mod:`.weights` and :mod:`.scores` for the formulas).
 
 Every choice that changes the numbers is a keyword with a default and a meaning in
-:data:`nqpf_tfp.OPTIONS`: normalisation method and scope (panel-global or per period), the shift ``A``,
+:data:`nqpf_tfp.OPTIONS`: normalization method and scope (panel-global or per period), the shift ``A``,
 the weighting method and its scope, the ``0 ln 0`` convention, the CRITIC and PCA variants, the score
 (weighted sum, TOPSIS with weights inside or outside and panel or per-period ideal points, grey
 relational grade), hierarchical weighting by dimension, and combinations of weights.
@@ -31,7 +31,7 @@ __all__ = ["composite_index", "normalize"]
 @strict_keywords
 def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *, entity: Any,
               time: Any, method: str = "minmax", scope: str = "panel", shift: float = 0.0) -> pd.DataFrame:
-    """The normalised indicators (larger is better) on the data's index; see :mod:`.normalization`.
+    """The normalized indicators (larger is better), labelled by (entity, time); see :mod:`.normalization`.
 
     A plain table is the answer: the transformed data, to be weighted and scored by the caller (or use
     :func:`composite_index`, which returns them in ``normalized`` with the rest).
@@ -68,7 +68,7 @@ def composite_index(
     topsis_weighting: str = "inside",
     rho: float = 0.5,
 ) -> CompositeIndex:
-    """Normalise the indicators, weigh them and score every (entity, period).
+    """Normalize the indicators, weigh them and score every (entity, period).
 
     Parameters
     ----------
@@ -81,12 +81,12 @@ def composite_index(
         Key columns.
     normalization : {"minmax", "zscore", "vector"}
     scope : {"panel", "period"}
-        Reference set of the normalisation: all rows, or the rows of each period.
+        Reference set of the normalization: all rows, or the rows of each period.
     shift : float
         ``A`` added to every min-max value (0: none; some papers use 0.0001 or 0.01).
     weights : str, list of str, or dict
         ``"entropy"``, ``"critic"``, ``"pca"``, ``"scatter"``, ``"equal"``; a list of methods whose weights are
-        combined (``combine``); or ``{column: weight}`` (user weights, normalised to sum to 1).
+        combined (``combine``); or ``{column: weight}`` (user weights, normalized to sum to 1).
     weights_scope : {"panel", "period"}
         Entropy or CRITIC weights from all rows (``k = 1 / ln(N T)``) or per period (one vector each).
     combine : {"multiplicative", "additive"}

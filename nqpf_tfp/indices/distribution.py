@@ -176,8 +176,8 @@ class MarkovChain(Results):
 
 @strict_keywords
 def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, classes: int = 4, fixed: bool = True,
-                 weights: Any = None, lag_classes: int | None = None) -> MarkovChain:
-    """Traditional (and, with spatial ``weights``, spatial) Markov chain of ``value`` (module docstring).
+                 spatial_weights: Any = None, lag_classes: int | None = None) -> MarkovChain:
+    """Traditional (and, with ``spatial_weights``, spatial) Markov chain of ``value`` (module docstring).
 
     Parameters
     ----------
@@ -185,7 +185,7 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, clas
         Number of quantile classes ``k``.
     fixed : bool
         Cut-offs from the pooled panel (True) or per period (False).
-    weights : optional
+    spatial_weights : optional
         Spatial weights (DataFrame, neighbour dict or libpysal W) for the spatial Markov chain.
     lag_classes : int, optional
         Classes of the spatial lag (default ``classes``).
@@ -205,9 +205,9 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, clas
     labels = pd.Index(range(k), name="from")
     cutoffs = np.percentile(y, np.arange(1, k) * 100.0 / k) if fixed else None
     spatial = None
-    if weights is not None:
+    if spatial_weights is not None:
         m = k if lag_classes is None else whole_number(lag_classes, "lag_classes", minimum=2)
-        w = spatial_matrix(weights, wide.entities)
+        w = spatial_matrix(spatial_weights, wide.entities)
         lag_cls = _classes(w @ y, m, True)[:, :-1].ravel()
         spatial = {}
         for c in range(m):
@@ -216,7 +216,7 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, clas
             spatial[c] = (pd.DataFrame(p_c, index=labels, columns=pd.Index(range(k), name="to")),
                           pd.Series(_ergodic(p_c)[0], index=range(k), name="ergodic"))
     diagnostics = MarkovDiagnostics(k, bool(fixed), y.shape[0], y.shape[1], int(counts.sum()),
-                                    None if weights is None else m)
+                                    None if spatial_weights is None else m)
     return MarkovChain(pd.DataFrame(counts, index=labels, columns=pd.Index(range(k), name="to")),
                        pd.DataFrame(p, index=labels, columns=pd.Index(range(k), name="to")),
                        pd.Series(pi, index=range(k), name="ergodic"), half_life, cutoffs, spatial, diagnostics)

@@ -148,7 +148,7 @@ class IndicatorData:
     period: np.ndarray  # codes 0..T-1 in time order
     periods: pd.Index
     entity: np.ndarray
-    index: pd.Index  # the caller's index of the rows
+    index: pd.MultiIndex  # (entity, time) of the rows: every per-row output is labelled by it
     system: IndicatorSystem
     entity_name: Any
     time_name: Any
@@ -179,8 +179,9 @@ class IndicatorData:
                                  "values; impute or drop them first (composite indices need every indicator).")
             values[:, j] = x
         period, periods = pd.factorize(data[time], sort=True)
+        keys = pd.MultiIndex.from_arrays([data[entity].to_numpy(), data[time].to_numpy()], names=[entity, time])
         return cls(values, period.astype(np.int64), pd.Index(periods, name=time), data[entity].to_numpy(),
-                   data.index, system, entity, time)
+                   keys, system, entity, time)
 
     @property
     def n_periods(self) -> int:

@@ -1,4 +1,4 @@
-"""Normalisation of indicators onto a common, larger-is-better scale.
+"""Normalization of indicators onto a common, larger-is-better scale.
 
 With ``x_ij`` indicator ``j`` of row ``i`` and the reference set ``R`` (all rows: ``scope="panel"``; the
 rows of the same period: ``scope="period"``):
@@ -7,10 +7,10 @@ rows of the same period: ``scope="period"``):
   in [0, 1]; plus ``shift`` (the constant ``A`` some papers add so that no value is zero, e.g. 0.0001 or
   0.01; 0 by default);
 * ``"zscore"``: ``s (x - mean_R x) / sd_R x`` (sample sd), ``s = +1`` for benefit and ``-1`` for cost;
-* ``"vector"``: ``s x / sqrt(sum_R x^2)`` (TOPSIS's classical normalisation).
+* ``"vector"``: ``s x / sqrt(sum_R x^2)`` (TOPSIS's classical normalization).
 
-Panel-global normalisation makes scores comparable over time (a province's index can rise because it
-improved); per-period normalisation compares provinces within a year only. Papers use both, often
+Panel-global normalization makes scores comparable over time (a province's index can rise because it
+improved); per-period normalization compares provinces within a year only. Papers use both, often
 without saying which; here it is always explicit. An indicator with no spread in its reference set
 (constant, or constant within a period for ``scope="period"``) is an error naming it.
 """
@@ -59,11 +59,11 @@ def _reference_stats(x: np.ndarray, period: np.ndarray, n_periods: int, scope: s
 
 def normalize_values(x: np.ndarray, period: np.ndarray, n_periods: int, signs: np.ndarray, names: list,
                      *, method: str, scope: str, shift: float = 0.0, period_labels: object = None) -> np.ndarray:
-    """The normalised matrix (module docstring); ``names`` label the indicators in errors."""
+    """The normalized matrix (module docstring); ``names`` label the indicators in errors."""
     if not (isinstance(shift, (int, float)) and np.isfinite(shift) and shift >= 0):
         raise SpecificationError(f"shift must be a number >= 0, not {shift!r}.")
     if shift and method != "minmax":
-        raise SpecificationError("shift applies to min-max normalisation only.")
+        raise SpecificationError("shift applies to min-max normalization only.")
     if method == "minmax":
         lo, hi = (_reference_stats(x, period, n_periods, scope, r) for r in ("min", "max"))
         spread = hi - lo
@@ -86,9 +86,9 @@ def _check_spread(spread: np.ndarray, period: np.ndarray, names: list, scope: st
         return
     j = int(np.flatnonzero(bad.any(axis=0))[0])
     if scope == "panel":
-        raise PanelError(f"indicator {names[j]!r} is constant over the panel ({what} = 0): it cannot be normalised "
+        raise PanelError(f"indicator {names[j]!r} is constant over the panel ({what} = 0): it cannot be normalized "
                          "and carries no information; drop it.")
     codes = np.unique(period[bad[:, j]])
     labels = [period_labels[c] for c in codes] if period_labels is not None else codes.tolist()  # type: ignore[index]
     raise PanelError(f"indicator {names[j]!r} has all equal values in period(s) {labels[:5]} ({what} = 0): it "
-                     "cannot be normalised per period; use scope='panel' or drop it.")
+                     "cannot be normalized per period; use scope='panel' or drop it.")

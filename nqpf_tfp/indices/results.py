@@ -43,12 +43,12 @@ class CompositeIndexDiagnostics(Diagnostics):
 
 
 class CompositeIndex(Results):
-    """A composite index: scores per (entity, period), the normalised indicators, the weights.
+    """A composite index: scores per (entity, period), the normalized indicators, the weights.
 
     Attributes
     ----------
     scores : pandas.Series
-        The index on the data's index.
+        The index, labelled by (entity, time).
     weights : pandas.Series or pandas.DataFrame
         One weight per indicator, or one row per period (``weights_scope="period"``).
     """
@@ -74,7 +74,7 @@ class CompositeIndex(Results):
 
     @property
     def normalized(self) -> pd.DataFrame:
-        """The normalised indicators (larger is better), on the data's index."""
+        """The normalized indicators (larger is better), labelled by (entity, time)."""
         return pd.DataFrame(self._z, index=self._data.index, columns=self._data.system.columns)
 
     @property
@@ -86,7 +86,7 @@ class CompositeIndex(Results):
         return self._data.system
 
     def keys(self) -> pd.DataFrame:
-        """The (entity, period) of every row, on the data's index."""
+        """The (entity, period) of every row as columns, labelled by (entity, time)."""
         return pd.DataFrame({self._data.entity_name: self._data.entity,
                              self._data.time_name: np.asarray(self._data.periods)[self._data.period]},
                             index=self._data.index)
@@ -102,7 +102,7 @@ class CompositeIndex(Results):
     def obstacle_degree(self, level: int | None = None) -> pd.DataFrame:
         """Obstacle degree of each indicator (or of each dimension at ``level``) per row; rows sum to 1."""
         if self._diagnostics.normalization != "minmax" or self._diagnostics.shift:
-            raise SpecificationError("obstacle degrees need min-max normalisation without a shift.")
+            raise SpecificationError("obstacle degrees need min-max normalization without a shift.")
         o = sc.obstacle_degree(self._z, self._w_rows)
         frame = pd.DataFrame(o, index=self._data.index, columns=self._data.system.columns)
         if level is None:
@@ -111,8 +111,8 @@ class CompositeIndex(Results):
         return frame.T.groupby(np.array(labels), sort=False).sum(min_count=1).T
 
     def to_frame(self) -> pd.DataFrame:
-        """Keys, the index, TOPSIS distances (when scored by TOPSIS) and the normalised indicators."""
-        parts = [self.keys(), self._scores]
+        """The index, TOPSIS distances (when scored by TOPSIS) and the normalized indicators, by (entity, time)."""
+        parts: list[pd.Series | pd.DataFrame] = [self._scores]
         if self._distances is not None:
             parts.append(self._distances)
         parts.append(self.normalized.add_prefix("z_"))
@@ -136,7 +136,7 @@ class CompositeIndex(Results):
             table["mean weight"] = self._weights.mean(axis=0)
         table.index.name = "indicator"
         d = self._diagnostics
-        notes = [f"Normalisation {d.normalization} ({d.scope}{f', shift {d.shift}' if d.shift else ''}); weights "
+        notes = [f"Normalization {d.normalization} ({d.scope}{f', shift {d.shift}' if d.shift else ''}); weights "
                  f"{d.weights} ({d.weights_scope}{', hierarchical' if d.hierarchical else ''}); score {d.score}"
                  + (f" (ideal {d.ideal})" if d.score != "weighted-sum" else "") + ".",
                  f"{d.nobs} rows, {d.n_entities} entities, {d.n_periods} periods; index mean "

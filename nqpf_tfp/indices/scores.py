@@ -1,4 +1,4 @@
-"""Scores from a normalised matrix ``Z`` (rows x indicators, larger is better) and weights ``w``.
+"""Scores from a normalized matrix ``Z`` (rows x indicators, larger is better) and weights ``w``.
 
 ``w`` is one vector, or one per row (per-period weights expanded to their rows). The reference set of the
 ideal points is all rows (``ideal="panel"``) or the rows of the same period (``ideal="period"``).
@@ -11,7 +11,7 @@ ideal points is all rows (``ideal="panel"``) or the rows of the same period (``i
   coefficient ``(d_min + rho d_max) / (d_ij + rho d_max)`` with ``d_min, d_max`` over the reference set
   and ``rho = 0.5``; grade ``sum_j w_j xi_ij``.
 * **Obstacle degree**: ``O_ij = w_j (1 - z_ij) / sum_k w_k (1 - z_ik)``, the share of row ``i``'s
-  weighted shortfall from the ideal due to indicator ``j`` (min-max normalised ``z`` without shift).
+  weighted shortfall from the ideal due to indicator ``j`` (min-max normalized ``z`` without shift).
 * **Coupling and coordination** of ``n`` subsystem indices ``U_1..U_n`` in [0, 1]: coupling
   ``C = (prod U)^(1/n) / mean(U)`` (the geometric over the arithmetic mean, 1 when all are equal),
   development ``T = sum a_i U_i`` (equal ``a`` by default), coordination ``D = sqrt(C T)``.
@@ -89,7 +89,7 @@ def grey_relational(z: np.ndarray, w: np.ndarray, period: np.ndarray, n_periods:
 def obstacle_degree(z: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Obstacle degree of each indicator for each row (rows x indicators, rows sum to 1; NaN at the ideal)."""
     if np.any(z < -1e-12) or np.any(z > 1 + 1e-12):
-        raise PanelError("obstacle degrees need min-max normalised indicators in [0, 1] (without a shift).")
+        raise PanelError("obstacle degrees need min-max normalized indicators in [0, 1] (without a shift).")
     gap = _rows(w, z.shape[0]) * (1.0 - z)
     total = gap.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -62,7 +62,7 @@ def _pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
 
 
 @strict_keywords
-def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: Any, transformation: str = "r",
+def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any, time: Any, transformation: str = "r",
           permutations: int = 0, seed: Any = None) -> Moran:
     """Global Moran's I of ``value`` in every period (module docstring); a balanced panel.
 
@@ -72,7 +72,7 @@ def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: An
         The panel, one row per (entity, time).
     value : str
         The column whose spatial autocorrelation is measured.
-    weights : DataFrame, dict or libpysal W
+    spatial_weights : DataFrame, dict or libpysal W
         Spatial weights: a square DataFrame labelled by entity, ``{entity: [neighbours]}`` or a
         libpysal ``W`` (see :func:`nqpf_tfp.datasets.china_contiguity`); every entity needs a neighbour.
     entity, time : str
@@ -92,7 +92,7 @@ def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: An
     """
     permutations = whole_number(permutations, "permutations")
     wide = Wide.build(data, value, entity=entity, time=time)
-    w = spatial_matrix(weights, wide.entities, transformation=transformation)
+    w = spatial_matrix(spatial_weights, wide.entities, transformation=transformation)
     rng = np.random.default_rng(seed_sequence(seed)) if permutations else None
     rows = []
     for t in range(wide.values.shape[1]):
@@ -108,8 +108,8 @@ def moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: An
 
 
 @strict_keywords
-def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, time: Any, transformation: str = "r",
-                permutations: int = 0, seed: Any = None) -> LocalMoran:
+def local_moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any, time: Any,
+                transformation: str = "r", permutations: int = 0, seed: Any = None) -> LocalMoran:
     """Local Moran's I of every unit in every period (module docstring); parameters as :func:`moran`.
 
     Returns
@@ -122,7 +122,7 @@ def local_moran(data: pd.DataFrame, value: Any, weights: Any, *, entity: Any, ti
     """
     permutations = whole_number(permutations, "permutations")
     wide = Wide.build(data, value, entity=entity, time=time)
-    w = spatial_matrix(weights, wide.entities, transformation=transformation)
+    w = spatial_matrix(spatial_weights, wide.entities, transformation=transformation)
     n = w.shape[0]
     rng = np.random.default_rng(seed_sequence(seed)) if permutations else None
     k_max = int((w > 0).sum(axis=1).max())

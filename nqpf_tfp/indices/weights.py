@@ -1,10 +1,10 @@
-"""Objective weights of indicators from a normalised matrix ``Z`` (rows x indicators, larger is better).
+"""Objective weights of indicators from a normalized matrix ``Z`` (rows x indicators, larger is better).
 
 * **Entropy** (Shannon; e.g. Zou, Yun and Sun 2006): ``p_ij = z_ij / sum_i z_ij``,
   ``e_j = -k sum_i p_ij ln p_ij`` with ``k = 1 / ln n`` (``n`` rows of the reference set: ``N T`` for the
   panel-global weights, ``N`` for per-period weights), ``w_j = (1 - e_j) / sum (1 - e)``. A zero ``z``
   gives ``0 ln 0``: its limit, 0 (``zeros="convention"``), or an error (``zeros="error"``) asking for a
-  normalisation ``shift``. Needs ``z >= 0`` (min-max normalisation).
+  normalization ``shift``. Needs ``z >= 0`` (min-max normalization).
 * **CRITIC** (Diakoulaki, Mavrotas and Papayannakis 1995): ``C_j = sigma_j sum_k (1 - r_jk)``,
   ``w = C / sum C``; variants: ``correlation="absolute"`` uses ``1 - |r_jk|``, ``contrast="cv"`` the
   coefficient of variation ``sigma_j / mean_j`` instead of ``sigma_j``.
@@ -43,7 +43,7 @@ __all__ = ["PCAWeights", "combine_weights", "critic", "entropy", "pca", "scatter
 def entropy(z: np.ndarray, names: list, *, zeros: str = "convention") -> np.ndarray:
     """Entropy weights of the columns of ``z`` (module docstring)."""
     if np.any(z < 0):
-        raise PanelError("entropy weights need non-negative normalised values; use min-max normalisation.")
+        raise PanelError("entropy weights need non-negative normalized values; use min-max normalization.")
     totals = z.sum(axis=0)
     empty = np.flatnonzero(~(totals > 0))
     if empty.size:
@@ -51,7 +51,7 @@ def entropy(z: np.ndarray, names: list, *, zeros: str = "convention") -> np.ndar
                          "entropy weight is undefined.")
     if zeros == "error" and np.any(z == 0):
         j = int(np.flatnonzero((z == 0).any(axis=0))[0])
-        raise PanelError(f"indicator {names[j]!r} has normalised values of 0 (ln 0): pass a normalisation shift "
+        raise PanelError(f"indicator {names[j]!r} has normalized values of 0 (ln 0): pass a normalization shift "
                          "(e.g. shift=0.0001) or zeros='convention' (0 ln 0 = 0).")
     n = z.shape[0]
     if n < 2:
@@ -79,7 +79,7 @@ def critic(z: np.ndarray, names: list, *, correlation: str = "signed", contrast:
     if contrast == "cv":
         mean = z.mean(axis=0)
         if np.any(mean <= 0):
-            raise PanelError("contrast='cv' needs positive means of the normalised indicators (min-max).")
+            raise PanelError("contrast='cv' needs positive means of the normalized indicators (min-max).")
         spread = sd / mean
     else:
         spread = sd
@@ -162,7 +162,7 @@ def scatter_degree(z: np.ndarray, names: list) -> np.ndarray:
 @strict_keywords
 def combine_weights(*weights: np.ndarray, method: str = "multiplicative", alphas: np.ndarray | None = None
                     ) -> np.ndarray:
-    """Combined weights: multiplicative (normalised product) or additive (``alphas``, equal by default)."""
+    """Combined weights: multiplicative (normalized product) or additive (``alphas``, equal by default)."""
     if len(weights) < 2:
         raise SpecificationError("combine at least two weight vectors.")
     stack = np.vstack([np.asarray(w, dtype=float) for w in weights])

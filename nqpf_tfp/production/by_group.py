@@ -24,12 +24,12 @@ __all__ = ["GroupFits", "GroupFitsDiagnostics", "fit_by"]
 
 @strict_keywords(open_keywords="the estimator's constructor keywords, checked against it")
 def fit_by(estimator: type, data: pd.DataFrame, group: str, *args: Any, fit: dict[str, Any] | None = None,
-           n_jobs: int = 1, backend: str = "threads", **kwargs: Any) -> GroupFits:
+           n_jobs: int = 1, backend: str = "processes", **kwargs: Any) -> GroupFits:
     """Estimate ``estimator(rows of the group, *args, **kwargs).fit(**fit)`` for each value of ``group``.
 
     Production functions are usually estimated industry by industry (e.g.
     two-digit sectors). Each group is an independent estimation, so the
-    groups run in parallel: on ``n_jobs`` local threads, or with
+    groups run in parallel: in ``n_jobs`` local processes (or threads), or with
     ``backend="dask"`` on the workers of the running ``dask.distributed``
     client. The results are the same whatever ``n_jobs`` or the backend
     (bootstrap seeds are passed in ``fit`` and used per group as given).
@@ -55,7 +55,7 @@ def fit_by(estimator: type, data: pd.DataFrame, group: str, *args: Any, fit: dic
     GroupFits
         A read-only mapping group value -> :class:`~nqpf_tfp.ProductionResults`, in sorted group
         order, with ``params`` and ``std_errors`` (groups x parameters), ``tfp`` and ``to_frame()``
-        on the caller's index, and ``summary()`` (the fits side by side, :func:`nqpf_tfp.compare`).
+        labelled by (entity, time), and ``summary()`` (the fits side by side, :func:`nqpf_tfp.compare`).
     """
     backend = check_option("backend", backend)
     require_frame(data, "data")
@@ -76,7 +76,7 @@ def fit_by(estimator: type, data: pd.DataFrame, group: str, *args: Any, fit: dic
     groups = [(key, frame.drop(columns=group)) for key, frame in data.groupby(group, sort=True)]
     task = partial(_fit_group, estimator, group=group, args=args, kwargs=kwargs, fit=fit)
     fits = dict(zip([key for key, _ in groups], map_tasks(task, groups, backend=backend, n_jobs=n_jobs)))
-    return GroupFits(fits, group, data.index)
+    return GroupFits(fits, group)
 
 
 @strict_class
@@ -98,16 +98,12 @@ class GroupFits(Mapping[Any, Any], Results):
     iteration and ``len`` work as for a dict.
     """
 
-    def __init__(self, fits: Mapping[Any, Any], group: str, index: pd.Index | None = None) -> None:
+    def __init__(self, fits: Mapping[Any, Any], group: str) -> None:
         self._fits = dict(fits)
         #: the grouping column
         self.group = group
         self._diagnostics = GroupFitsDiagnostics(group, len(self._fits),
                                                  int(sum(fit.nobs for fit in self._fits.values())))
-        self._index = index if index is not None and index.is_unique else None  # the caller's rows, in order
-
-    def _in_caller_order(self, values: Any) -> Any:
-        return values if self._index is None else values.reindex(self._index)
 
     def __getitem__(self, key: Any) -> Any:
         return self._fits[key]
@@ -140,13 +136,13 @@ class GroupFits(Mapping[Any, Any], Results):
 
     @property
     def tfp(self) -> pd.Series:
-        """Log TFP of every group's rows, on the caller's index (each row estimated within its group)."""
-        return self._in_caller_order(pd.concat([fit.tfp for fit in self._fits.values()]).rename("tfp"))
+        """Log TFP of every group's rows, labelled by (entity, time) (each row estimated within its group)."""
+        return pd.concat([fit.tfp for fit in self._fits.values()]).rename("tfp")
 
     def to_frame(self) -> pd.DataFrame:
-        """Every group's per-observation results (log TFP, elasticities) with the group, on the caller's index."""
-        return self._in_caller_order(pd.concat([fit.to_frame().assign(**{self.group: key})
-                                                for key, fit in self._fits.items()]))
+        """Every group's per-observation results (log TFP, elasticities) with the group, labelled by
+        (entity, time)."""
+        return pd.concat([fit.to_frame().assign(**{self.group: key}) for key, fit in self._fits.items()])
 
     def compare(self, *, stars: bool = False, below: str = "std_errors") -> Comparison:
         """The fits side by side (:func:`nqpf_tfp.compare`), one column per group."""

@@ -23,7 +23,7 @@ __all__ = ["Optimum", "ProductionDiagnostics", "ProductionResults"]
 class Optimum:
     """One distinct local optimum of a GMM criterion (ACF, GNR).
 
-    ``params`` rounded to 6 decimals; ``labour_response_t`` (ACF) the
+    ``params`` rounded to 6 decimals; ``labor_response_t`` (ACF) the
     firm-clustered t-statistics of cov(innovation, free input), one per free
     input, for the best few optima (``None`` for the others).
     """
@@ -31,9 +31,10 @@ class Optimum:
     params: tuple[float, ...]
     objective: float
     innovation_variance: float | None = None
-    labour_response_t: tuple[float, ...] | None = None
+    labor_response_t: tuple[float, ...] | None = None
 
     def __getitem__(self, key: str) -> Any:  # 0.1.0 returned dicts
+        key = {"labour_response_t": "labor_response_t"}.get(key, key)  # the 0.1.0 spelling
         if key not in {f.name for f in dataclasses.fields(self)}:
             raise KeyError(key)
         return getattr(self, key)
@@ -143,7 +144,7 @@ class ProductionResults(ParameterEstimates, TFPResults):
     nobs : int
         Observations used by the estimator (after lags).
     tfp : pandas.Series
-        Log TFP per observation on the caller's index:
+        Log TFP per observation, labelled by (entity, time):
         ``y - free·beta - state·gamma (- controls·delta)`` (``tfp_scale = "log"``).
     elasticities : pandas.DataFrame
         Output elasticities per observation (constant for Cobb-Douglas).
@@ -203,7 +204,7 @@ class ProductionResults(ParameterEstimates, TFPResults):
 
     @property
     def first_stage_residuals(self) -> pd.Series | None:
-        """The first stage's estimate of the output error ``eps`` per observation (caller's index).
+        """The first stage's estimate of the output error ``eps`` per observation, labelled by (entity, time).
 
         ``y - phi_hat`` for ACF, Olley-Pakes and Levinsohn-Petrin; the first equation's residual for
         Wooldridge; the share regression's ``eps`` for GNR. ``None`` where the estimator has no stage that
@@ -214,7 +215,7 @@ class ProductionResults(ParameterEstimates, TFPResults):
 
     @property
     def elasticities(self) -> pd.DataFrame:
-        """Output elasticity of each input per observation (caller's index).
+        """Output elasticity of each input per observation, labelled by (entity, time).
 
         Constant for Cobb-Douglas; for a translog
         ``b_i + 2 b_ii x_i + sum_{j != i} b_ij x_j``.
@@ -267,9 +268,9 @@ class ProductionResults(ParameterEstimates, TFPResults):
         return SummaryTable(frame, f"Production function: {self.method}", notes, ".4f")
 
     def to_frame(self) -> pd.DataFrame:
-        """Log TFP and the output elasticities per observation, on the caller's index.
+        """Log TFP and the output elasticities per observation, labelled by (entity, time).
 
-        Out of core (a Dask DataFrame was estimated) the frame is a Dask DataFrame.
+        Out of core (a Dask DataFrame was estimated) the frame is a Dask DataFrame on its partitions' index.
         """
         frame = self._elasticities.rename(columns=lambda c: f"elasticity_{c}")
         if hasattr(frame, "assign") and not isinstance(frame, pd.DataFrame):  # Dask: stay lazy

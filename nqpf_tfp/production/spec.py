@@ -1,7 +1,7 @@
 """The production-function specification, validated once, and the arrays it selects.
 
 Every estimator shares one vocabulary (the words of Stata's and R's prodest):
-``output``, ``free`` (variable inputs: labour), ``state`` (predetermined
+``output``, ``free`` (variable inputs: labor), ``state`` (predetermined
 inputs: capital), ``proxy`` (investment for Olley-Pakes, intermediate inputs
 for Levinsohn-Petrin), ``controls``, ``entity``, ``time``, ``form``,
 ``value_added``, ``poly_degree`` and ``markov_degree``. Variables are logs

@@ -1,9 +1,9 @@
-"""Ackerberg, Caves and Frazer (2015): the control function with labour in the second stage.
+"""Ackerberg, Caves and Frazer (2015): the control function with labor in the second stage.
 
 Model: ``y = f(x)'theta + omega + eps``, with ``x`` the free and state inputs
 (and the proxy, for gross output) and ``f`` the Cobb-Douglas terms (the log
 inputs) or the translog terms (log inputs, their squares and cross products).
-Because labour may be a function of the same state as the proxy, the first
+Because labor may be a function of the same state as the proxy, the first
 stage identifies no elasticity; it only removes the measurement error:
 
 1. OLS of ``y`` on a polynomial of degree ``poly_degree`` in (free, state,
@@ -36,18 +36,18 @@ the smallest J is returned (J is free of the scale of ``xi``, which the
 first-step criterion is not).
 
 **Exact ties.** A just-identified nonlinear system can have several exact
-roots. With labour chosen from a static first-order condition, ``theta = (1,
-0)`` (``omega* = phi - l``, log labour productivity: the wage plus unexpected
+roots. With labor chosen from a static first-order condition, ``theta = (1,
+0)`` (``omega* = phi - l``, log labor productivity: the wage plus unexpected
 productivity) is one, nearly or exactly (the flexible-input problem of
 Gandhi, Navarro and Rivers 2020); it appears on ACF's DGP3 panel, roots
 (0.592, 0.403) and (1.006, -0.010). Ties are broken by what the model says
-about labour: it is chosen knowing part of ``xi_t`` (ACF's timing: at ``t-b``),
-and labour demand increases in productivity, so at the true root the
+about labor: it is chosen knowing part of ``xi_t`` (ACF's timing: at ``t-b``),
+and labor demand increases in productivity, so at the true root the
 innovation is not negatively correlated with the free inputs of period t.
-At the spurious root it is (labour falls when the wage rises), strongly: firm-
+At the spurious root it is (labor falls when the wage rises), strongly: firm-
 clustered t = -70 on DGP3. Tied roots are ranked by their smallest t of
 cov(xi_t, free_t), largest first: the root at which the data best agree that
-labour rises with the innovation. Both are reported.
+labor rises with the innovation. Both are reported.
 
 Gross output with the proxy as an input (``value_added=False, proxy_input=True``)
 follows Stata's ``prodest ..., acf``: the proxy is an input with instrument

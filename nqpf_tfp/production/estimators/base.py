@@ -38,7 +38,7 @@ class ProductionEstimator:
     output : str
         Log output (value added when ``value_added=True``).
     free : str or list of str
-        Freely chosen inputs (labour).
+        Freely chosen inputs (labor).
     state : str or list of str
         State inputs (capital).
     proxy : str or list of str, optional
@@ -239,7 +239,7 @@ class ProductionEstimator:
         bootstrap: int = 0,
         seed: int | np.random.SeedSequence | None = None,
         n_jobs: int = 1,
-        backend: str = "threads",
+        backend: str = "processes",
         on_failure: str = "raise",
         progress: bool = False,
         checks: ModelChecks | None = None,
@@ -259,12 +259,12 @@ class ProductionEstimator:
             Replication *b* draws from ``SeedSequence(seed).spawn(B)[b]``, so
             the numbers do not depend on ``n_jobs``.
         n_jobs : int
-            Threads or processes running replications (``backend="threads"``
-            or ``"processes"``).
-        backend : {"threads", "processes", "dask"}
-            Where replications run: local threads; ``n_jobs`` local processes
-            (forked on Linux and macOS, sharing the data: faster where the
-            many small array operations of a replication hold the GIL); or the
+            Processes or threads running replications.
+        backend : {"processes", "threads", "dask"}
+            Where replications run: ``n_jobs`` local processes (the default
+            everywhere in nqpf_tfp; forked on Linux and macOS, sharing the data:
+            faster where the many small array operations of a replication hold
+            the GIL); local threads; or the
             workers of the running ``dask.distributed`` client (create one
             first, e.g. ``Client(LocalCluster(n_workers=4))``). The numbers
             are the same.
@@ -447,14 +447,14 @@ class ProductionEstimator:
             cov=pd.DataFrame(cov, index=names, columns=names),
             cov_type=cov_type,
             nobs=est.nobs,
-            tfp=self._panel.series(est.tfp, "tfp", on="index") if in_memory else est.tfp,
+            tfp=self._panel.series(est.tfp, "tfp", on="keys") if in_memory else est.tfp,
             elasticities=self._elasticities(est) if in_memory else est.elasticities,
             rts_weights=rts_weights,
             inputs=inputs,
             diagnostics=diagnostics,
             j_stat=est.j_stat,
             j_df=est.j_df,
-            first_stage_residuals=(self._panel.series(est.first_stage_residuals, "first_stage_residual", on="index")
+            first_stage_residuals=(self._panel.series(est.first_stage_residuals, "first_stage_residual", on="keys")
                                    if in_memory and est.first_stage_residuals is not None else None),
             value_added=self.spec.value_added,
             flexible_input=self.flexible_input,
@@ -483,8 +483,7 @@ class ProductionEstimator:
 
     def _elasticities(self, est: Estimate) -> pd.DataFrame:
         values = self._elasticity_array(est, self._data.n)
-        return pd.DataFrame({i: self._panel.series(values[:, j], i, on="index")
-                             for j, i in enumerate(self._input_names())})
+        return self._panel.frame({i: values[:, j] for j, i in enumerate(self._input_names())})
 
     def _reweights(self) -> bool:
         """Whether replications reweight per-firm sums (overridden where they do) rather than copy rows."""

@@ -1,7 +1,7 @@
 """Gandhi, Navarro and Rivers (2020): gross output with one flexible input.
 
 Gross output ``y = f(x, m) + omega + eps`` with fixed (predetermined) inputs
-``x`` (labour, capital) and one flexible input ``m`` chosen after ``omega``
+``x`` (labor, capital) and one flexible input ``m`` chosen after ``omega``
 is known. The flexible input's first-order condition turns its revenue share
 into its output elasticity, which identifies ``f`` up to a function of ``x``:
 

@@ -27,9 +27,9 @@ from ..spec import ModelData
 from .markov import MarkovGMM, distinct_optima, refine
 from .moments import MarkovMoments
 
-__all__ = ["ACFProblem", "ACFSettings", "ACFSolution", "first_stage_design", "labour_t", "solve_acf"]
+__all__ = ["ACFProblem", "ACFSettings", "ACFSolution", "first_stage_design", "labor_t", "solve_acf"]
 
-RESPONSE_SHOWN = 5  # optima whose labour-response t-statistics are reported
+RESPONSE_SHOWN = 5  # optima whose labor-response t-statistics are reported
 
 
 @dataclass(frozen=True)
@@ -144,12 +144,12 @@ class ACFProblem(MarkovGMM):
     def phi(self, b: np.ndarray) -> np.ndarray:
         return self.x_fs @ b - self.data.controls @ b[1:1 + self.data.controls.shape[1]]
 
-    def labour_responses(self, thetas: list[np.ndarray]) -> list[np.ndarray]:
+    def labor_responses(self, thetas: list[np.ndarray]) -> list[np.ndarray]:
         """Firm-clustered t-statistics of cov(xi_t, free_t), one per free input, at each theta."""
         free_mean = self.data.free[self.rows].mean(axis=0)
-        return [labour_t(*self.labour_response_parts(t, self.fast.markov_fit(t), free_mean)) for t in thetas]
+        return [labor_t(*self.labor_response_parts(t, self.fast.markov_fit(t), free_mean)) for t in thetas]
 
-    def labour_response_parts(self, theta: np.ndarray, fit: tuple[float, float, np.ndarray],
+    def labor_response_parts(self, theta: np.ndarray, fit: tuple[float, float, np.ndarray],
                               free_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sum and firm-clustered variance of ``(free_t - mean) xi_t`` (additive over blocks of whole firms)."""
         mu, s, rho = fit
@@ -159,7 +159,7 @@ class ACFProblem(MarkovGMM):
         return scores.sum(axis=0), np.diag(cluster_meat(scores, self.clusters))
 
 
-def labour_t(total: np.ndarray, var: np.ndarray) -> np.ndarray:
+def labor_t(total: np.ndarray, var: np.ndarray) -> np.ndarray:
     """t-statistic of a summed score from its clustered variance (NaN where the variance is 0)."""
     return total / np.sqrt(np.where(var > 0, var, np.nan))
 
@@ -201,7 +201,7 @@ def _search(settings: ACFSettings, problem: Any) -> tuple[list[tuple[np.ndarray,
 
 def _rank_ties(problem: Any, distinct: list[tuple[np.ndarray, float]], responses: list[np.ndarray],
                n_tied: int) -> None:
-    """Order the first ``n_tied`` (exactly tied) optima by their smallest labour-response t, largest
+    """Order the first ``n_tied`` (exactly tied) optima by their smallest labor-response t, largest
     first (then the innovation variance, where t is undefined); both lists in place."""
     def key(i: int) -> tuple[float, float]:
         lowest = np.nanmin(responses[i]) if np.isfinite(responses[i]).any() else -np.inf
@@ -230,7 +230,7 @@ def solve_acf(settings: ACFSettings, problem: Any) -> ACFSolution:
 
     ``problem`` is an :class:`ACFProblem` or anything with its search interface
     (``fast``, ``root``, ``nobs``, ``b``, ``n_lin``, ``n_terms``, ``n_ctrl``,
-    ``ols_start``, ``criterion``, ``labour_responses``, ``set_weight``).
+    ``ols_start``, ``criterion``, ``labor_responses``, ``set_weight``).
     """
     distinct, n_starts = _search(settings, problem)
     j_stat = j_df = None
@@ -239,7 +239,7 @@ def solve_acf(settings: ACFSettings, problem: Any) -> ACFSolution:
         j_stat, j_df = distinct[0][1], problem.z.shape[1] - problem.x.shape[1]  # efficient W: criterion = J
     n_tied = sum(1 for o in distinct if o[1] - distinct[0][1] <= settings.tie_tolerance)  # a prefix: sorted
     # a pass over the data each: for the tied optima and the best few only
-    responses = problem.labour_responses([t for t, _ in distinct[:max(n_tied, RESPONSE_SHOWN)]])
+    responses = problem.labor_responses([t for t, _ in distinct[:max(n_tied, RESPONSE_SHOWN)]])
     if settings.moments == "standard":
         _rank_ties(problem, distinct, responses, n_tied)
     theta, value = distinct[0]
@@ -247,19 +247,19 @@ def solve_acf(settings: ACFSettings, problem: Any) -> ACFSolution:
     optima = tuple(
         {"params": tuple(float(x) for x in np.round(t, 6)), "objective": v,
          "innovation_variance": problem.fast.innovation_variance(t),
-         "labour_response_t": tuple(float(x) for x in np.round(responses[i], 2)) if i < len(responses) else None}
+         "labor_response_t": tuple(float(x) for x in np.round(responses[i], 2)) if i < len(responses) else None}
         for i, (t, v) in enumerate(distinct))
     warn = []
     if ties:
         warn.append(
             f"ACF: {len(ties)} other optimum(s) have a criterion within {settings.tie_tolerance:g} of the best "
             f"({[tuple(float(x) for x in np.round(t, 3)) for t, _ in ties]}): the moments do not tell them apart. "
-            "Returned: the one where labour responds most positively to the productivity innovation (largest "
-            "smallest labour-response t); see diagnostics.optima.")
+            "Returned: the one where labor responds most positively to the productivity innovation (largest "
+            "smallest labor-response t); see diagnostics.optima.")
     response = responses[0]
     if np.any(response < -2.0):
         warn.append(
             f"ACF: at the returned optimum the productivity innovation lowers the free input(s) "
-            f"(firm-clustered t = {[float(x) for x in np.round(response, 2)]}), which labour demand rules out: "
-            "it may be a spurious root (e.g. labour productivity, theta = (1, 0)); compare diagnostics.optima.")
+            f"(firm-clustered t = {[float(x) for x in np.round(response, 2)]}), which labor demand rules out: "
+            "it may be a spurious root (e.g. labor productivity, theta = (1, 0)); compare diagnostics.optima.")
     return ACFSolution(theta, float(value), n_starts, optima, len(ties), tuple(warn), j_stat, j_df)

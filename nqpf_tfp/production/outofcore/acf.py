@@ -6,7 +6,7 @@
    (:class:`~..gmm.moments.MarkovMoments`), accumulated with that common centre;
 3. the search runs on the client on the combined statistics (O(1) per
    evaluation), exactly as in memory (:func:`~..gmm.acf.solve_acf`);
-4. the labour-response statistics of the optima (one pass for all of them);
+4. the labor-response statistics of the optima (one pass for all of them);
 5. the parts of the stacked sandwich (Jacobian over rows, meat over firms).
 
 The numbers equal the in-memory fit to rounding (tested on a 2-worker
@@ -25,7 +25,7 @@ import pandas as pd
 from ...errors import EstimationError, SpecificationError
 from ...panel import Panel
 from ..estimate import Estimate
-from ..gmm.acf import ACFProblem, ACFSettings, labour_t, solve_acf
+from ..gmm.acf import ACFProblem, ACFSettings, labor_t, solve_acf
 from ..gmm.markov import GMMCriterion
 from ..gmm.moments import MarkovMoments
 from ..inference.sandwich import sandwich_from_parts, sandwich_parts
@@ -72,7 +72,7 @@ def _statistics_pass(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray, cent
 def _response_pass(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray, thetas: list[np.ndarray],
                    fits: list[Any], free_mean: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     problem = _block(pdf, acf, b)[1]
-    return [problem.labour_response_parts(t, f, free_mean) for t, f in zip(thetas, fits)]
+    return [problem.labor_response_parts(t, f, free_mean) for t, f in zip(thetas, fits)]
 
 
 def _sandwich_pass(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray, theta: np.ndarray,
@@ -124,10 +124,10 @@ class _Blocks(GMMCriterion):
     def moments_jacobian(self, theta: np.ndarray) -> np.ndarray:
         return self.fast.moments_jacobian(theta)
 
-    def labour_responses(self, thetas: list[np.ndarray]) -> list[np.ndarray]:
+    def labor_responses(self, thetas: list[np.ndarray]) -> list[np.ndarray]:
         fits = [self.fast.markov_fit(t) for t in thetas]
         parts = self._map(_response_pass, self.b, thetas, fits, self.free_mean)
-        return [labour_t(sum(p[i][0] for p in parts), sum(p[i][1] for p in parts)) for i in range(len(thetas))]
+        return [labor_t(sum(p[i][0] for p in parts), sum(p[i][1] for p in parts)) for i in range(len(thetas))]
 
     def sandwich(self, theta: np.ndarray) -> np.ndarray:
         parts = self._map(_sandwich_pass, self.b, theta, self.fast.markov_fit(theta))

@@ -1,0 +1,104 @@
+"""One vocabulary across the families, read off the public API (not a hand-picked list): the same defaults
+for n_jobs, backend, seed and progress; solver checked through the options table wherever an LP is solved;
+group for a grouping column; spatial and LP-direction weights under their own names; unique class names;
+one spelling in keywords and printed labels."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nqpf_tfp as nt
+from nqpf_tfp.errors import SpecificationError
+
+NAMESPACES = [nt, nt.frontier, nt.indices, nt.analysis, nt.growth, nt.production, nt.data, nt.datasets]
+
+
+def _callables() -> dict[str, object]:
+    found: dict[str, object] = {}
+    for namespace in NAMESPACES:
+        for name in namespace.__all__:
+            obj = getattr(namespace, name)
+            if not callable(obj) or (isinstance(obj, type) and issubclass(obj, BaseException)):
+                continue
+            found[f"{namespace.__name__}.{name}"] = obj
+            if isinstance(obj, type):
+                for attr in dir(obj):
+                    member = inspect.getattr_static(obj, attr)
+                    if not attr.startswith("_") and (inspect.isfunction(member)
+                                                     or isinstance(member, (classmethod, staticmethod))):
+                        found[f"{namespace.__name__}.{name}.{attr}"] = getattr(obj, attr)
+    return found
+
+
+CALLABLES = _callables()
+SIGNATURES = {label: inspect.signature(f) for label, f in CALLABLES.items()}
+
+
+@pytest.mark.parametrize("keyword, default", [("n_jobs", 1), ("backend", "processes"), ("seed", None),
+                                              ("progress", False), ("solver", "auto")])
+def test_shared_keywords_have_one_default_everywhere(keyword, default):
+    having = {label: sig.parameters[keyword].default for label, sig in SIGNATURES.items()
+              if keyword in sig.parameters and sig.parameters[keyword].default is not inspect.Parameter.empty}
+    assert having, keyword
+    assert {label: value for label, value in having.items() if value != default} == {}
+
+
+def test_grouping_columns_are_called_group_and_spatial_weights_have_their_own_name():
+    assert not [label for label, sig in SIGNATURES.items() if "by" in sig.parameters]
+    assert all("group" in SIGNATURES[f"nqpf_tfp.{name}"].parameters
+               for name in ("fit_by", "analysis.productivity_decomposition", "indices.dagum_gini", "markups"))
+    for name in ("moran", "local_moran", "markov_chain"):
+        assert "spatial_weights" in SIGNATURES[f"nqpf_tfp.indices.{name}"].parameters
+    for name in ("nonradial_ddf", "malmquist_luenberger", "luenberger"):
+        params = SIGNATURES[f"nqpf_tfp.frontier.{name}"].parameters
+        assert "direction_weights" in params and "weights" not in params
+
+
+def test_public_class_names_are_unique():
+    names: dict[str, object] = {}
+    for namespace in NAMESPACES:
+        for name in namespace.__all__:
+            obj = getattr(namespace, name)
+            if isinstance(obj, type):
+                assert names.setdefault(obj.__name__, obj) is obj, obj.__name__
+
+
+def _tiny_frontier_panel() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"firm": np.repeat(np.arange(5), 2), "year": np.tile([1, 2], 5),
+                         "x": rng.uniform(1, 2, 10), "y": rng.uniform(1, 2, 10), "b": rng.uniform(0.1, 0.5, 10)})
+
+
+LP_CALLS = {
+    "dea": lambda d, **k: nt.frontier.dea(d, "x", "y", **k),
+    "sbm": lambda d, **k: nt.frontier.sbm(d, "x", "y", "b", **k),
+    "ddf": lambda d, **k: nt.frontier.ddf(d, "x", "y", "b", **k),
+    "nonradial_ddf": lambda d, **k: nt.frontier.nonradial_ddf(d, "x", "y", "b", **k),
+    "malmquist": lambda d, **k: nt.frontier.malmquist(d, "x", "y", entity="firm", time="year", **k),
+    "malmquist_luenberger": lambda d, **k: nt.frontier.malmquist_luenberger(d, "x", "y", "b", entity="firm",
+                                                                            time="year", **k),
+    "luenberger": lambda d, **k: nt.frontier.luenberger(d, "x", "y", "b", entity="firm", time="year", **k),
+}
+
+
+def test_every_function_that_solves_lps_is_in_the_list_below():
+    with_solver = {label.rsplit(".", 1)[-1] for label, sig in SIGNATURES.items() if "solver" in sig.parameters
+                   and inspect.isfunction(CALLABLES[label])}
+    assert with_solver == set(LP_CALLS)
+
+
+@pytest.mark.parametrize("name", sorted(LP_CALLS))
+def test_solver_is_checked_through_the_options_table(name):
+    with pytest.raises(SpecificationError, match=r"solver='bogus' is not a valid value; valid values are: 'auto' "):
+        LP_CALLS[name](_tiny_frontier_panel(), solver="bogus")
+
+
+def test_one_spelling_in_printed_labels():
+    data = _tiny_frontier_panel()
+    text = str(nt.indices.composite_index(data, {"x": "+", "y": "+"}, entity="firm", time="year").summary())
+    assert "Normalization minmax" in text and "Normalisation" not in text
+    assert "labor_response_t" in {f for f in nt.production.results.Optimum.__dataclass_fields__}
