@@ -38,7 +38,7 @@ ESTIMATORS = ("growth", "lstsq", "OLS", "OlleyPakes", "LevinsohnPetrin", "Wooldr
 def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
           parallel: tuple[int, str] = (1, "threads")) -> None:
     import nqpf_tfp as nt
-    from nqpf_tfp.production.numerics.basis import polynomial
+    from nqpf_tfp.numerics.basis import polynomial
 
     warnings.simplefilter("ignore")
     simulate = nt.datasets.simulate_gnr if name == "GNR" else nt.datasets.simulate_acf

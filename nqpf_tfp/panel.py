@@ -24,7 +24,7 @@ from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
 from .keywords import strict_class
 from .options import check_option
 
-__all__ = ["Panel", "Lag", "calendar_lag", "observation_index"]
+__all__ = ["Panel", "Lag", "calendar_lag", "key_columns", "observation_index"]
 
 ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
@@ -69,6 +69,31 @@ class Lag:
         out = values[self.index].astype(np.float64, copy=True)
         out[~self.valid] = np.nan
         return out
+
+
+def key_columns(data: pd.DataFrame, entity: Any = None, time: Any = None) -> tuple[pd.DataFrame, Any, Any]:
+    """The panel's key columns, the same way in every family: ``entity=`` and ``time=`` columns, or, with
+    neither given, the two levels of a two-level (entity, time) index, moved into columns of a copy
+    (the caller's frame is not changed). Returns the frame to read and the two column names.
+    """
+    from .arguments import require_frame
+
+    require_frame(data, "data")
+    if entity is None and time is None:
+        if data.index.nlevels != 2:
+            raise SpecificationError("pass entity= and time= (the key columns), or give the data a two-level "
+                                     "(entity, time) index.")
+        names = list(data.index.names)
+        if any(n is None for n in names) or any(n in data.columns for n in names):
+            raise SpecificationError(f"the two-level index needs level names that are not also columns (it has "
+                                     f"{names}): name them, e.g. data.rename_axis(['firm', 'year']), or pass entity= "
+                                     "and time=.")
+        return data.reset_index(), names[0], names[1]
+    if entity is None or time is None:
+        missing = "entity" if entity is None else "time"
+        raise SpecificationError(f"pass {missing}= as well (both key columns), or neither with a two-level "
+                                 "(entity, time) index.")
+    return data, entity, time
 
 
 def observation_index(data: pd.DataFrame, entity: Any = None, time: Any = None) -> pd.Index:
@@ -264,7 +289,9 @@ class Panel:
                 "pass entity= and time= (column names), or give the data a two-level (entity, time) MultiIndex."
             )
         if entity is None or time is None:
-            raise SpecificationError("pass both entity= and time=, or neither (to use a two-level MultiIndex).")
+            missing = "entity" if entity is None else "time"
+            raise SpecificationError(f"pass {missing}= as well (both key columns), or neither with a two-level "
+                                     "(entity, time) index.")
         out = []
         for name, role in ((entity, "entity"), (time, "time")):
             if name in data.columns:

@@ -73,16 +73,41 @@ def test_the_import_graph_has_no_cycle():
 
 
 # lower layers never import higher ones (the package's own __init__ files re-export and are exempt)
+FAMILIES = ["nqpf_tfp.growth", "nqpf_tfp.production", "nqpf_tfp.frontier", "nqpf_tfp.analysis", "nqpf_tfp.indices"]
+SHARED = ["nqpf_tfp.errors", "nqpf_tfp.options", "nqpf_tfp.arguments", "nqpf_tfp.keywords", "nqpf_tfp.deprecations",
+          "nqpf_tfp.tables", "nqpf_tfp.plotting", "nqpf_tfp.results", "nqpf_tfp.comparison", "nqpf_tfp.panel",
+          "nqpf_tfp.numerics", "nqpf_tfp.parallel", "nqpf_tfp.data"]
 LAYERS = [
     ("nqpf_tfp.production.numerics", ["nqpf_tfp.production.gmm", "nqpf_tfp.production.inference",
                                       "nqpf_tfp.production.outofcore", "nqpf_tfp.production.estimators"]),
     ("nqpf_tfp.production.gmm", ["nqpf_tfp.production.outofcore", "nqpf_tfp.production.estimators"]),
     ("nqpf_tfp.production.inference", ["nqpf_tfp.production.outofcore", "nqpf_tfp.production.estimators"]),
     ("nqpf_tfp.production.outofcore", ["nqpf_tfp.production.estimators"]),
-    ("nqpf_tfp.parallel", ["nqpf_tfp.production", "nqpf_tfp.growth", "nqpf_tfp.data"]),
+    ("nqpf_tfp.production.compat", ["nqpf_tfp.production.gmm", "nqpf_tfp.production.estimators"]),
+    # the shared layer knows no family
+    *[(shared, FAMILIES + ["nqpf_tfp.cli", "nqpf_tfp.datasets"]) for shared in SHARED],
     ("nqpf_tfp.errors", ["nqpf_tfp."]),
-    ("nqpf_tfp.panel", ["nqpf_tfp.production", "nqpf_tfp.growth", "nqpf_tfp.data", "nqpf_tfp.parallel"]),
+    ("nqpf_tfp.numerics", ["nqpf_tfp.parallel", "nqpf_tfp.panel", "nqpf_tfp.data", "nqpf_tfp.results"]),
+    ("nqpf_tfp.parallel", ["nqpf_tfp.panel", "nqpf_tfp.results", "nqpf_tfp.data"]),
+    ("nqpf_tfp.panel", ["nqpf_tfp.parallel", "nqpf_tfp.results", "nqpf_tfp.data"]),
+    # families are siblings: none imports another, except that analysis reads production's fits
+    ("nqpf_tfp.growth", [f for f in FAMILIES if f != "nqpf_tfp.growth"]),
+    ("nqpf_tfp.production", [f for f in FAMILIES if f != "nqpf_tfp.production"]),
+    ("nqpf_tfp.frontier", [f for f in FAMILIES if f != "nqpf_tfp.frontier"]),
+    ("nqpf_tfp.indices", [f for f in FAMILIES if f != "nqpf_tfp.indices"]),
+    ("nqpf_tfp.analysis", ["nqpf_tfp.growth", "nqpf_tfp.frontier", "nqpf_tfp.indices", "nqpf_tfp.production.gmm",
+                           "nqpf_tfp.production.numerics", "nqpf_tfp.production.outofcore",
+                           "nqpf_tfp.production.compat"]),
 ]
+
+
+def test_the_layer_rules_cover_every_package():
+    """Every package and every top-level module of nqpf_tfp is the lower side of some layer rule."""
+    covered = {lower for lower, _ in LAYERS}
+    top = {m for m in MODULES if m.count(".") == 1} - {"nqpf_tfp.cli", "nqpf_tfp.datasets"}  # the entry points
+    subpackages = {m for m, p in MODULES.items() if p.name == "__init__.py" and m != "nqpf_tfp"}
+    missing = {m for m in top | subpackages if not any(m == c or m.startswith(c + ".") for c in covered)}
+    assert not missing, f"no layer rule for {sorted(missing)}"
 
 
 @pytest.mark.parametrize("lower, higher", LAYERS)

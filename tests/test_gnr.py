@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 import nqpf_tfp as nt
+from nqpf_tfp.numerics.basis import monomial_table, polynomial
 from nqpf_tfp.production.estimators.gnr import share_regression
 from nqpf_tfp.production.gmm.markov import MarkovGMM
 from nqpf_tfp.production.gmm.moments import MarkovMoments, Reparametrised
-from nqpf_tfp.production.numerics.basis import monomial_table, polynomial
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -218,3 +220,22 @@ def test_row_order_relabelling_and_log_shifts(small, seed, shifts):
     np.testing.assert_allclose(
         nt.Wooldridge(changed, "Y", FREE, "sX", "pX", method="gmm", **KW).fit().params, base["wg"], atol=1e-7)
     np.testing.assert_allclose(nt.FixedEffects(changed, "Y", FREE, "sX", **KW).fit().params, base["fe"], atol=1e-9)
+
+
+@pytest.mark.parametrize("make, fit", [
+    (lambda d: nt.ACF(d, "Y", FREE, "sX", "pX", starts=16, **KW), {}),
+    (lambda d: nt.Wooldridge(d, "Y", FREE, "sX", "pX", **KW), {"bootstrap": 3, "seed": 1}),
+    (lambda d: nt.LevinsohnPetrin(d, "Y", FREE, "sX", "pX", **KW), {"bootstrap": 3, "seed": 1}),
+])
+def test_fit_leaves_the_estimator_unchanged(chilean, make, fit):
+    """fit() caches what the bootstrap needs on a working copy: the estimator's attributes are the same objects
+    afterwards, so fitting twice, or from several threads, starts from the same state."""
+    model = make(chilean)
+    before = dict(vars(model))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nt.errors.NqpfTfpWarning)  # the subject is the state, not the checks
+        first = model.fit(**fit)
+        second = model.fit(**fit)
+    after = vars(model)
+    assert after.keys() == before.keys() and all(after[k] is before[k] for k in before)
+    pd.testing.assert_series_equal(first.params, second.params)

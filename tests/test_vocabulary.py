@@ -102,3 +102,65 @@ def test_one_spelling_in_printed_labels():
     text = str(nt.indices.composite_index(data, {"x": "+", "y": "+"}, entity="firm", time="year").summary())
     assert "Normalization minmax" in text and "Normalisation" not in text
     assert "labor_response_t" in {f for f in nt.production.results.Optimum.__dataclass_fields__}
+
+
+def _keyed_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(5)
+    firms = [f"f{i}" for i in range(8)]
+    frame = pd.DataFrame({"firm": np.repeat(firms, 4), "year": np.tile([2001, 2002, 2003, 2004], 8)})
+    for name in ("x0", "x1", "y", "b", "green", "w"):
+        frame[name] = rng.uniform(0.5, 2.0, len(frame))
+    frame["tfp"] = np.log(frame["y"])
+    ring = np.roll(np.eye(8), 1, axis=1) + np.roll(np.eye(8), -1, axis=1)
+    return frame, pd.DataFrame(ring, index=firms, columns=firms)
+
+
+def _key_calls(w: pd.DataFrame) -> dict[str, object]:
+    return {
+        "frontier.malmquist": lambda d, **k: nt.frontier.malmquist(d, ["x0", "x1"], "y", **k).tfp,
+        "frontier.malmquist_luenberger": lambda d, **k: nt.frontier.malmquist_luenberger(
+            d, ["x0", "x1"], "y", "b", frontier="global", **k).tfp,
+        "frontier.luenberger": lambda d, **k: nt.frontier.luenberger(d, ["x0", "x1"], "y", "b", frontier="global",
+                                                                     **k).tfp,
+        "indices.composite_index": lambda d, **k: nt.indices.composite_index(d, {"y": "+", "green": "+"}, **k).scores,
+        "indices.normalize": lambda d, **k: nt.indices.normalize(d, {"y": "+", "green": "-"}, **k),
+        "indices.moran": lambda d, **k: nt.indices.moran(d, "y", w, **k).statistics,
+        "indices.local_moran": lambda d, **k: nt.indices.local_moran(d, "y", w, **k).to_frame(),
+        "indices.markov_chain": lambda d, **k: nt.indices.markov_chain(d, "y", classes=2, **k).probabilities,
+        "indices.beta_convergence": lambda d, **k: nt.indices.beta_convergence(d, "y", **k).params,
+        "analysis.productivity_decomposition": lambda d, **k: nt.analysis.productivity_decomposition(
+            d, "tfp", "w", **k).to_frame(),
+        "analysis.productivity_dispersion": lambda d, **k: nt.analysis.productivity_dispersion(d, "tfp", **k),
+        "analysis.productivity_persistence": lambda d, **k: nt.analysis.productivity_persistence(d, "tfp", **k).params,
+        "analysis.productivity_transitions": lambda d, **k: nt.analysis.productivity_transitions(d, "tfp", classes=2,
+                                                                                                **k),
+    }
+
+
+def test_every_function_with_optional_keys_is_checked_below():
+    optional = {label.removeprefix("nqpf_tfp.") for label, sig in SIGNATURES.items()
+                if inspect.isfunction(CALLABLES[label]) and {"entity", "time"} <= set(sig.parameters)
+                and sig.parameters["entity"].default is None and sig.parameters["time"].default is None}
+    cross_section = {"frontier.dea", "frontier.sbm", "frontier.ddf", "frontier.nonradial_ddf"}  # keys label only
+    owned = {"growth_accounting", "level_accounting", "growth.growth_accounting", "growth.level_accounting",
+             "growth.perpetual_inventory", "markups", "analysis.markups"}  # tested in their own modules
+    assert optional - cross_section - owned == set(_key_calls(pd.DataFrame()))
+
+
+@pytest.mark.parametrize("name", sorted(_key_calls(pd.DataFrame())))
+def test_keys_are_columns_or_a_two_level_index_in_every_family(name):
+    data, w = _keyed_panel()
+    call = _key_calls(w)[name]
+    with_columns = call(data, entity="firm", time="year")
+    indexed = data.set_index(["firm", "year"])
+    before = indexed.copy()
+    with_index = call(indexed)
+    if isinstance(with_columns, pd.DataFrame):
+        pd.testing.assert_frame_equal(with_index, with_columns)
+    else:
+        pd.testing.assert_series_equal(with_index, with_columns)
+    pd.testing.assert_frame_equal(indexed, before)  # the caller's frame is not changed
+    with pytest.raises(SpecificationError, match="pass time= as well"):
+        call(data, entity="firm")
+    with pytest.raises(SpecificationError, match="two-level"):
+        call(data)

@@ -48,10 +48,11 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns, require_frame
+from ..arguments import column_name, finite_column, require_columns
 from ..errors import PanelError
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
+from ..panel import key_columns
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -141,7 +142,7 @@ class DecompositionResults(TFPResults):
 
 
 @strict_keywords
-def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, entity: str, time: str,
+def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, entity: Any = None, time: Any = None,
                                group: str | None = None, method: str = "melitz-polanec") -> DecompositionResults:
     """Aggregate productivity and its decomposition by group and period (module docstring for the formulas).
 
@@ -153,14 +154,15 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
         Firm productivity (log TFP, e.g. ``results.tfp`` joined to the data, or a level).
     weight : str
         Size variable whose shares weight firms (output, employment, ...); non-negative, positive in sum.
-    entity, time : str
-        Firm and period columns; periods are whole numbers (years), consecutive periods differ by 1.
+    entity, time : str, optional
+        Firm and period columns (omit both with a two-level (entity, time) index); periods are whole
+        numbers (years), consecutive periods differ by 1.
     group : str, optional
         Industry column; default one group.
     method : {"olley-pakes", "melitz-polanec", "fhk", "griliches-regev", "bhc"}
     """
     method = check_option("decomposition_method", method, "method")
-    require_frame(data, "data")
+    data, entity, time = key_columns(data, entity, time)
     names = {"tfp": column_name(tfp, "tfp"), "weight": column_name(weight, "weight"),
              "entity": column_name(entity, "entity"), "time": column_name(time, "time")}
     if group is not None:

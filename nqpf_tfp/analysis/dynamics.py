@@ -19,12 +19,15 @@ Bartelsman, E. J. and Doms, M. (2000). Understanding productivity: lessons from 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns, require_frame, whole_number
+from ..arguments import column_name, finite_column, require_columns, whole_number
 from ..errors import PanelError, SpecificationError
 from ..keywords import strict_keywords
+from ..panel import key_columns
 from .persistence_results import Persistence, PersistenceDiagnostics
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
@@ -32,7 +35,6 @@ __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_
 
 def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | None) -> pd.DataFrame:
     """(g, i, t, y) checked: columns present, productivity finite, whole periods, unique keys; sorted."""
-    require_frame(data, "data")
     names = [column_name(tfp, "tfp"), column_name(entity, "entity"), column_name(time, "time")]
     if group is not None:
         names.append(column_name(group, "group"))
@@ -55,7 +57,7 @@ def _named(frame: pd.DataFrame, group: str | None, time: str) -> pd.DataFrame:
 
 
 @strict_keywords
-def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
+def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
                             group: str | None = None) -> pd.DataFrame:
     """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period.
 
@@ -68,11 +70,12 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: 
         Firm panel, one row per (entity, time); never modified.
     tfp : str
         The productivity column (log TFP for log-ratio gaps).
-    entity, time : str
-        Key columns.
+    entity, time : str, optional
+        Key columns; omit both when the data have a two-level (entity, time) index.
     group : str, optional
         Industry (or other grouping) column.
     """
+    data, entity, time = key_columns(data, entity, time)
     frame = _frame(data, tfp, entity, time, group)
     cells = frame.groupby(["g", "t"]).y
     q = cells.quantile(np.array([0.1, 0.25, 0.75, 0.9])).unstack()
@@ -82,7 +85,7 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: str, time: 
 
 
 @strict_keywords
-def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time: str,
+def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
                              group: str | None = None) -> Persistence:
     """AR(1) slope of ``tfp`` on its previous period by group, OLS with a constant over consecutive
     periods, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the pairs used.
@@ -95,6 +98,7 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time:
         ``params`` (``rho`` per group), ``std_errors``, ``conf_int()``, ``to_frame()`` (``rho``,
         ``std_error``, ``pairs``, ``firms`` by group), ``summary()``, ``plot()``.
     """
+    data, entity, time = key_columns(data, entity, time)
     frame = _frame(data, tfp, entity, time, group)
     g, i, t, y = (frame[c].to_numpy() for c in ("g", "i", "t", "y"))
     follows = np.r_[False, (g[1:] == g[:-1]) & (i[1:] == i[:-1]) & (t[1:] == t[:-1] + 1)]
@@ -120,8 +124,8 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: str, time:
 
 
 @strict_keywords
-def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: str, time: str, group: str | None = None,
-                             classes: int = 5, horizon: int = 1) -> pd.DataFrame:
+def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
+                             group: str | None = None, classes: int = 5, horizon: int = 1) -> pd.DataFrame:
     """Transition shares between productivity quantile classes over ``horizon`` periods, pooled over
     groups and periods, with ``entry`` and ``exit`` states (see the module docstring).
 
@@ -134,6 +138,7 @@ def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: str, time:
     horizon = whole_number(horizon, "horizon")
     if classes < 2 or horizon < 1:
         raise SpecificationError("classes must be at least 2 and horizon at least 1.")
+    data, entity, time = key_columns(data, entity, time)
     frame = _frame(data, tfp, entity, time, group)
     pct = frame.groupby(["g", "t"]).y.rank(method="first", pct=True)
     frame["c"] = np.minimum(np.ceil(pct * classes).astype(int), classes)

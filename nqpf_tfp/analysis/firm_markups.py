@@ -63,8 +63,8 @@ from ..errors import DroppedRowsWarning, MarkupWarning, PanelError, Specificatio
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..parallel import check_n_jobs
+from ..parallel.bootstrap import Replication, report_failures, run_replications
 from ..production.estimators.base import ProductionEstimator
-from ..production.inference.bootstrap import Replication, report_failures, run_replications
 from ..production.results import ProductionResults
 from .markup_cells import Cells, Replicate
 from .markup_results import MarkupDiagnostics, MarkupResults
@@ -171,7 +171,7 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
              "output for gross-output markups (or pass value_added=False if the fit was of gross output).",
              MarkupWarning)
 
-    cells = Cells.build(data, names.get("group"), period, used)
+    cells = Cells.build(data, names.get("group"), period, used, key_names[1])  # aggregates by the time column
     stats = cells.statistics(mu[used], rev[used], weight_c[used], cells.codes, cells.codes_all)
     columns = {"group": data[group].to_numpy()} if group is not None else {}
     firms = pd.DataFrame(columns | {"elasticity": theta, "share": share, "markup": mu}, index=keys)[used]

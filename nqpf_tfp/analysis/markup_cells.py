@@ -8,6 +8,7 @@ markups of the drawn rows and their sales-weighted, cost-weighted and plain mean
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,8 @@ class Cells:
     grouped: bool
 
     @classmethod
-    def build(cls, data: pd.DataFrame, group: str | None, period: np.ndarray, used: np.ndarray) -> Cells:
+    def build(cls, data: pd.DataFrame, group: str | None, period: np.ndarray, used: np.ndarray,
+              time_name: Any = "time") -> Cells:
         rows = np.flatnonzero(used)
         t_codes, periods = pd.factorize(pd.Series(period[rows]), sort=True)
         if group is None:
@@ -49,13 +51,13 @@ class Cells:
         dense = np.full(len(groups) * n_t, -1)
         dense[present] = np.arange(present.size)
         index = pd.MultiIndex.from_arrays([np.asarray(groups)[present // n_t], np.asarray(periods)[present % n_t]],
-                                          names=[group or "group", "time"])
+                                          names=[group or "group", time_name])
         if group is None:
             index = index.droplevel(0)
         lookup = np.full(used.size, -1)
         lookup[rows] = np.arange(rows.size)
-        return cls(dense[codes], t_codes, rows, lookup, index, pd.Index(np.asarray(periods), name="time"), len(groups),
-                   group is not None)
+        return cls(dense[codes], t_codes, rows, lookup, index, pd.Index(np.asarray(periods), name=time_name),
+                   len(groups), group is not None)
 
     @property
     def n_periods(self) -> int:

@@ -439,7 +439,7 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
 
 @strict_keywords
 def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
-                         bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str,
+                         bad_outputs: str | Sequence[str] | None = None, *, entity: Any = None, time: Any = None,
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
                          solver: str = "auto", distance: str = "radial",
                          direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
@@ -463,7 +463,8 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
 
 @strict_keywords
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
-               bad_outputs: str | Sequence[str] | None = None, *, entity: str, time: str, rts: str = "crs",
+               bad_outputs: str | Sequence[str] | None = None, *, entity: Any = None, time: Any = None,
+               rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
                distance: str = "radial", direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
                backend: str = "processes", window: int | None = None) -> LuenbergerResults:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -96,8 +96,8 @@ class MalmquistResults(ChangeResults):
 
 
 @strict_keywords
-def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: str,
-              time: str, orientation: str = "input", frontier: str = "contemporaneous",
+def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *, entity: Any = None,
+              time: Any = None, orientation: str = "input", frontier: str = "contemporaneous",
               decomposition: str = "fgnz", solver: str = "auto", window: int | None = None, n_jobs: int = 1,
               backend: str = "processes") -> MalmquistResults:
     """DEA-Malmquist TFP change between consecutive periods (see :mod:`nqpf_tfp.frontier.malmquist`).
@@ -107,7 +107,8 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     data : pandas.DataFrame
         Long panel, one row per (entity, time); never modified.
     inputs, outputs : str or list of str
-    entity, time : str
+    entity, time : str, optional
+        Key columns; omit both when the data have a two-level (entity, time) index.
     orientation : {"input", "output"}
     frontier : {"contemporaneous", "sequential", "global", "biennial", "window"}
     window : int, optional

@@ -44,9 +44,9 @@ from scipy.optimize import minimize
 from ..arguments import column_name, column_names, require_columns, require_frame
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..keywords import strict_class
+from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
 from ..panel import observation_index
-from ..production.numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .kumbhakar_lovell import decompose

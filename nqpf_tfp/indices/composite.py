@@ -29,8 +29,9 @@ __all__ = ["composite_index", "normalize"]
 
 
 @strict_keywords
-def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *, entity: Any,
-              time: Any, method: str = "minmax", scope: str = "panel", shift: float = 0.0) -> pd.DataFrame:
+def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *,
+              entity: Any = None, time: Any = None, method: str = "minmax", scope: str = "panel",
+              shift: float = 0.0) -> pd.DataFrame:
     """The normalized indicators (larger is better), labelled by (entity, time); see :mod:`.normalization`.
 
     A plain table is the answer: the transformed data, to be weighted and scored by the caller (or use
@@ -49,8 +50,8 @@ def composite_index(
     data: pd.DataFrame,
     indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any],
     *,
-    entity: Any,
-    time: Any,
+    entity: Any = None,
+    time: Any = None,
     normalization: str = "minmax",
     scope: str = "panel",
     shift: float = 0.0,
@@ -77,8 +78,8 @@ def composite_index(
     indicators : IndicatorSystem, dict or list
         The indicators: an :class:`IndicatorSystem` (directions and dimensions), ``{column: "+" or "-"}``,
         or a list of benefit columns.
-    entity, time : str
-        Key columns.
+    entity, time : str, optional
+        Key columns; omit both when the data have a two-level (entity, time) index.
     normalization : {"minmax", "zscore", "vector"}
     scope : {"panel", "period"}
         Reference set of the normalization: all rows, or the rows of each period.

@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, column_names, finite_column, require_columns, require_frame
+from ..arguments import column_name, column_names, finite_column, require_columns
 from ..errors import PanelError
 from ..keywords import strict_keywords
 from ..options import check_option
+from ..panel import key_columns
 from .convergence_results import BetaConvergence, ConvergenceDiagnostics, SigmaConvergence
 from .panel_arrays import long_values
 
@@ -66,7 +67,7 @@ def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any =
 
 
 @strict_keywords
-def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, effects: str = "none",
+def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any = None, time: Any = None, effects: str = "none",
                      controls: Sequence[Any] | Any = None) -> BetaConvergence:
     """Beta-convergence regression (module docstring).
 
@@ -76,8 +77,9 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, 
         The panel, one row per (entity, time).
     value : str
         A positive column; growth is the change of its log to the next period.
-    entity, time : str
-        Key columns; growth is taken only between consecutive periods.
+    entity, time : str, optional
+        Key columns (omit both with a two-level (entity, time) index); growth is taken only between
+        consecutive periods.
     effects : {"none", "entity", "twoways"}
         Pooled OLS (absolute convergence), unit or unit and period fixed effects (conditional).
     controls : str or list of str, optional
@@ -91,7 +93,7 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, 
         when undefined); ``to_frame()`` per (entity, time); ``plot()``.
     """
     effects = check_option("convergence_effects", effects, "effects")
-    require_frame(data, "data")
+    data, entity, time = key_columns(data, entity, time)
     ctrl = list(column_names(controls, "controls"))
     names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time"), *ctrl]
     require_columns(data, names, dict(zip(names, ("value", "entity", "time"))) | dict.fromkeys(ctrl, "control"))

@@ -145,6 +145,10 @@ class BetaConvergence(ParameterEstimates, Results):
         else:
             notes.append(f"beta-convergence: speed -ln(1 + beta) = {self.speed:.4f} per period; half-life "
                          f"{self.half_life:.2f} periods.")
+        p = float(self.pvalues["beta"])
+        if p >= 0.05:
+            notes.append(f"beta is not significantly different from 0 at 5% (p = {p:.3f}): the data do not tell "
+                         "convergence from divergence.")
         return SummaryTable(frame, "Beta convergence", notes, ".4f")
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:

@@ -175,8 +175,8 @@ class MarkovChain(Results):
 
 
 @strict_keywords
-def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any, time: Any, classes: int = 4, fixed: bool = True,
-                 spatial_weights: Any = None, lag_classes: int | None = None) -> MarkovChain:
+def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any = None, time: Any = None, classes: int = 4,
+                 fixed: bool = True, spatial_weights: Any = None, lag_classes: int | None = None) -> MarkovChain:
     """Traditional (and, with ``spatial_weights``, spatial) Markov chain of ``value`` (module docstring).
 
     Parameters

@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, require_columns, require_frame
+from ..arguments import column_name, require_columns
 from ..errors import PanelError, SpecificationError
 from ..keywords import strict_class
+from ..panel import key_columns
 
 __all__ = ["Indicator", "IndicatorData", "IndicatorSystem"]
 
@@ -156,7 +157,7 @@ class IndicatorData:
     @classmethod
     def build(cls, data: pd.DataFrame, system: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *,
               entity: Any, time: Any) -> IndicatorData:
-        require_frame(data, "data")
+        data, entity, time = key_columns(data, entity, time)
         if not isinstance(system, IndicatorSystem):
             system = (IndicatorSystem.from_mapping(system) if isinstance(system, Mapping)
                       else IndicatorSystem(system))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..arguments import column_name, finite_column, require_columns, require_frame
 from ..errors import PanelError, SpecificationError
+from ..panel import key_columns
 
 __all__ = ["Wide", "long_values", "spatial_matrix"]
 
@@ -24,7 +25,7 @@ class Wide:
 
     @classmethod
     def build(cls, data: pd.DataFrame, value: Any, *, entity: Any, time: Any, positive: bool = False) -> Wide:
-        require_frame(data, "data")
+        data, entity, time = key_columns(data, entity, time)
         names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time")]
         require_columns(data, names, dict(zip(names, ("value", "entity", "time"))))
         y = finite_column(data, value, "value", positive=positive)

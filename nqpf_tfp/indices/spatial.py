@@ -62,7 +62,8 @@ def _pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
 
 
 @strict_keywords
-def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any, time: Any, transformation: str = "r",
+def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any = None, time: Any = None,
+          transformation: str = "r",
           permutations: int = 0, seed: Any = None) -> Moran:
     """Global Moran's I of ``value`` in every period (module docstring); a balanced panel.
 
@@ -75,8 +76,8 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any, 
     spatial_weights : DataFrame, dict or libpysal W
         Spatial weights: a square DataFrame labelled by entity, ``{entity: [neighbours]}`` or a
         libpysal ``W`` (see :func:`nqpf_tfp.datasets.china_contiguity`); every entity needs a neighbour.
-    entity, time : str
-        Key columns.
+    entity, time : str, optional
+        Key columns; omit both when the data have a two-level (entity, time) index.
     transformation : {"r", "b"}
         Row-standardised or binary weights.
     permutations : int
@@ -108,7 +109,7 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any, 
 
 
 @strict_keywords
-def local_moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any, time: Any,
+def local_moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any = None, time: Any = None,
                 transformation: str = "r", permutations: int = 0, seed: Any = None) -> LocalMoran:
     """Local Moran's I of every unit in every period (module docstring); parameters as :func:`moran`.
 

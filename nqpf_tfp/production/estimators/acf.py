@@ -79,13 +79,13 @@ import numpy as np
 import pandas as pd
 
 from ...errors import EstimationError, SpecificationError
+from ...numerics.basis import production_term_names, translog_elasticities, translog_rts_weights
 from ...options import check_option
 from ..estimate import Estimate
 from ..gmm.acf import ACFProblem, ACFSettings, solve_acf
 from ..gmm.markov import refine
 from ..gmm.moments import MarkovMoments
 from ..inference.sandwich import stacked_sandwich
-from ..numerics.basis import production_term_names, translog_elasticities, translog_rts_weights
 from ..numerics.linalg import EntityCrossProducts
 from ..outofcore.acf import PartitionedACF, fit_acf_partitioned
 from ..spec import ModelData

@@ -16,9 +16,9 @@ from ...keywords import check_forwarded_keywords, open_keywords, strict_class
 from ...options import check_option
 from ...panel import Panel
 from ...parallel import check_n_jobs, is_dask_frame
+from ...parallel.bootstrap import Replication, bootstrap_covariance
 from ..checks import check_clusters, check_magnitudes, check_result, check_within_variation
 from ..estimate import Estimate
-from ..inference.bootstrap import Replication, bootstrap_covariance
 from ..model_checks import ModelChecks, emit_warnings, evaluate_checks
 from ..numerics.linalg import check_rank
 from ..outofcore import PartitionedModel
@@ -26,6 +26,20 @@ from ..results import ProductionResults
 from ..spec import ModelData, ProductionSpec, build_model_data
 
 __all__ = ["ProductionEstimator"]
+
+
+@dataclasses.dataclass(frozen=True)
+class _FitSettings:
+    """The checked arguments of :meth:`ProductionEstimator.fit`."""
+
+    cov_type: str
+    bootstrap: int
+    seed: np.random.SeedSequence | None
+    n_jobs: int
+    backend: str
+    on_failure: str
+    progress: bool
+    checks: ModelChecks
 
 
 class ProductionEstimator:
@@ -280,6 +294,20 @@ class ProductionEstimator:
             (:class:`~nqpf_tfp.errors.ModelWarning` subclasses), and is listed under
             "Warnings" in ``summary()``; all outcomes are in ``diagnostics.model_checks``.
         """
+        settings = self._fit_settings(cov_type, bootstrap, seed, n_jobs, backend, on_failure, progress, checks)
+        # the estimation runs on a shallow copy: what it caches for the bootstrap never changes this estimator
+        work = object.__new__(type(self))  # not copy.copy: __getstate__ leaves out what workers need not get
+        work.__dict__.update(self.__dict__)
+        start = _time.perf_counter()
+        est, cov, diagnostics = work._compute(settings)
+        diagnostics["seconds"] = _time.perf_counter() - start
+        results = work._results(est, cov, settings.cov_type, diagnostics, settings.checks)
+        emit_warnings(results.diagnostics.model_checks or ())
+        return results
+
+    def _fit_settings(self, cov_type: str | None, bootstrap: Any, seed: Any, n_jobs: Any, backend: Any,
+                      on_failure: Any, progress: Any, checks: Any) -> _FitSettings:
+        """Every argument of :meth:`fit` checked, before any work."""
         if checks is None:
             checks = ModelChecks()
         elif not isinstance(checks, ModelChecks):
@@ -291,8 +319,7 @@ class ProductionEstimator:
         bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
         if bootstrap == 1:
             raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 (analytic) or at least 2.")
-        if bootstrap:
-            seed = seed_sequence(seed)  # checked before any work; spawned per replication later
+        seed_seq = seed_sequence(seed) if bootstrap else None  # spawned per replication later
         if not isinstance(progress, (bool, np.bool_)):
             raise SpecificationError(f"progress must be True or False, not {progress!r}.")
         if bootstrap and cov_type not in (None, "bootstrap"):
@@ -308,16 +335,19 @@ class ProductionEstimator:
             raise SpecificationError(
                 f"{self.method} has no analytic standard errors: pass bootstrap=B (e.g. 100) and a seed."
             )
+        if self._ddf is not None and bootstrap:
+            raise SpecificationError("bootstrap on a Dask DataFrame is not available; the analytic "
+                                     "firm-clustered standard errors are (cov_type='cluster').")
         if self._ddf is None and chosen in ("cluster", "bootstrap"):
             check_clusters(self._data.n_entities, len(self._param_names()), self._panel.entity_name, self.method)
-        start = _time.perf_counter()
+        return _FitSettings(chosen, bootstrap, seed_seq, n_jobs, backend, on_failure, bool(progress), checks)
+
+    def _compute(self, settings: _FitSettings) -> tuple[Estimate, np.ndarray, dict[str, Any]]:
+        """The point estimate and its covariance (analytic or bootstrap), with the facts for the diagnostics."""
         if self._ddf is not None:
-            if bootstrap:
-                raise SpecificationError("bootstrap on a Dask DataFrame is not available; the analytic "
-                                         "firm-clustered standard errors are (cov_type='cluster').")
-            est = self._partitioned_estimate(self._ddf, chosen)
+            est = self._partitioned_estimate(self._ddf, settings.cov_type)
         else:
-            est = self._estimate(self._data, "unadjusted" if chosen == "bootstrap" else chosen)
+            est = self._estimate(self._data, "unadjusted" if settings.bootstrap else settings.cov_type)
         if est.dropped:
             warn(f"dropped {est.dropped} rows with missing values (missing='drop').", DroppedRowsWarning)
         for message in est.warnings:
@@ -325,24 +355,18 @@ class ProductionEstimator:
         diagnostics: dict[str, Any] = {"method": self.method, **est.diagnostics}
         if self._ddf is None:
             diagnostics["n_entities"] = self._data.n_entities
-        if bootstrap:
-            self._full = est
-            self._prepare_bootstrap()  # before the replications start, so threads need no lock
-            outcome = bootstrap_covariance(
-                Replication(self._replicate, self._data.n_entities), est.params.size, bootstrap, seed,
-                n_jobs=n_jobs, backend=backend, on_failure=on_failure, progress=progress,
-                label=f"{self.method} bootstrap")
-            cov = outcome.cov
-            diagnostics.update(bootstrap_replications=outcome.replications,
-                               bootstrap_failures=list(outcome.failures),
-                               bootstrap_resampling="reweighted firms" if self._reweights() else "copied rows")
-        else:
+        if not settings.bootstrap:
             assert est.cov is not None
-            cov = est.cov
-        diagnostics["seconds"] = _time.perf_counter() - start
-        results = self._results(est, cov, chosen, diagnostics, checks)
-        emit_warnings(results.diagnostics.model_checks or ())
-        return results
+            return est, est.cov, diagnostics
+        self._full = est
+        self._prepare_bootstrap()  # before the replications start, so threads need no lock
+        outcome = bootstrap_covariance(
+            Replication(self._replicate, self._data.n_entities), est.params.size, settings.bootstrap, settings.seed,
+            n_jobs=settings.n_jobs, backend=settings.backend, on_failure=settings.on_failure,
+            progress=settings.progress, label=f"{self.method} bootstrap")
+        diagnostics.update(bootstrap_replications=outcome.replications, bootstrap_failures=list(outcome.failures),
+                           bootstrap_resampling="reweighted firms" if self._reweights() else "copied rows")
+        return est, outcome.cov, diagnostics
 
     # ------------------------------------------------- advanced interface
     @property

@@ -52,10 +52,10 @@ import numpy as np
 import pandas as pd
 
 from ...errors import EstimationError, PanelError, SpecificationError
+from ...numerics.basis import polynomial
 from ..estimate import Estimate
 from ..gmm.control_function import SecondStage, direct_criterion, first_stage, minimize_second_stage
 from ..inference.two_stage import TwoStageProblem, two_stage_sandwich
-from ..numerics.basis import polynomial
 from ..numerics.linalg import EntityCrossProducts, collinearity_r2
 from ..outofcore.control_function import PartitionedControlFunction, fit_control_function_partitioned
 from ..spec import ModelData

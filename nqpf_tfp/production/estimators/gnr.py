@@ -52,12 +52,12 @@ from scipy.stats import qmc
 
 from ...errors import EstimationError, SpecificationError
 from ...keywords import open_keywords
+from ...numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
 from ...options import check_option
 from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
 from ..gmm.markov import distinct_optima, refine
 from ..gmm.moments import MarkovMoments, Reparametrised
-from ..numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
 from ..numerics.linalg import least_squares
 from ..spec import ModelData
 from .base import ProductionEstimator

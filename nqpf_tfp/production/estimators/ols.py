@@ -7,8 +7,8 @@ from typing import ClassVar
 import numpy as np
 
 from ...errors import PanelError
+from ...numerics.basis import production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from ..estimate import Estimate
-from ..numerics.basis import production_term_names, production_terms, translog_elasticities, translog_rts_weights
 from ..numerics.linalg import check_rank, ols
 from ..spec import ModelData
 from .base import ProductionEstimator

@@ -70,11 +70,11 @@ import numpy as np
 import pandas as pd
 
 from ...errors import EstimationError, SpecificationError
+from ...numerics.basis import polynomial, polynomial_names
 from ...options import check_option
 from ..estimate import Estimate
 from ..gmm.linear import LinearSystem, gmm, solve_gmm
 from ..model_checks import first_stage_f
-from ..numerics.basis import polynomial, polynomial_names
 from ..numerics.linalg import cluster_meat, collinearity_r2, n_clusters
 from ..outofcore.linear import PartitionedLinearModel, fit_linear_partitioned
 from ..spec import ModelData

@@ -21,7 +21,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from ...errors import EstimationError
-from ..numerics.basis import polynomial, production_terms
+from ...numerics.basis import polynomial, production_terms
 from ..numerics.linalg import cluster_meat, least_squares
 from ..spec import ModelData
 from .markov import MarkovGMM, distinct_optima, refine

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from ...errors import EstimationError
-from ..numerics.basis import markov_basis, polynomial
+from ...numerics.basis import markov_basis, polynomial
 from ..spec import ModelData
 from .moments import COMPLEX_STEP, MarkovMoments, complex_steps
 

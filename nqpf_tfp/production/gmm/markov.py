@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import least_squares
 
-from ..numerics.basis import markov_powers
+from ...numerics.basis import markov_powers
 from ..numerics.linalg import cluster_meat
 
 __all__ = ["GMMCriterion", "MarkovGMM", "distinct_optima", "refine"]

@@ -26,7 +26,7 @@ from math import factorial
 
 import numpy as np
 
-from ..numerics.basis import monomial_table, monomials
+from ...numerics.basis import monomial_table, monomials
 from .markov import GMMCriterion
 
 __all__ = ["MarkovMoments", "Reparametrised", "complex_steps"]

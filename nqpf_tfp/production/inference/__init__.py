@@ -1,1 +1,2 @@
-"""Standard errors: the stacked firm-clustered sandwich and the firm-cluster bootstrap."""
+"""Standard errors: the stacked firm-clustered sandwich (the firm-cluster bootstrap runner, shared with
+the markups, is :mod:`nqpf_tfp.parallel.bootstrap`)."""

@@ -1,1 +1,2 @@
-"""Numerical kernels with no knowledge of estimators: polynomial bases, least squares, cluster sums."""
+"""Numerical kernels with no knowledge of estimators: least squares, rank checks, cluster sums (the
+polynomial bases, shared with the frontier, are in :mod:`nqpf_tfp.numerics`)."""

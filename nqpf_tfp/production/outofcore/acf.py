@@ -23,13 +23,13 @@ import numpy as np
 import pandas as pd
 
 from ...errors import EstimationError, SpecificationError
+from ...numerics.basis import translog_elasticities, translog_rts_weights
 from ...panel import Panel
 from ..estimate import Estimate
 from ..gmm.acf import ACFProblem, ACFSettings, labor_t, solve_acf
 from ..gmm.markov import GMMCriterion
 from ..gmm.moments import MarkovMoments
 from ..inference.sandwich import sandwich_from_parts, sandwich_parts
-from ..numerics.basis import translog_elasticities, translog_rts_weights
 from .common import PartitionedModel, Passes, model_frame, totals
 
 __all__ = ["PartitionedACF", "fit_acf_partitioned"]

@@ -1,4 +1,4 @@
-"""The firm-cluster bootstrap: replications from spawned seeds, their covariance and failures.
+"""The cluster bootstrap every family uses: replications from spawned seeds, their covariance and failures.
 
 Replication *b* draws its firms from ``SeedSequence(seed).spawn(B)[b]``, so the
 draws, and hence the covariance, do not depend on ``n_jobs`` or the backend
@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ...arguments import seed_sequence
-from ...errors import ConvergenceWarning, EstimationError, warn
-from ...parallel import map_tasks
+from ..arguments import seed_sequence
+from ..errors import ConvergenceWarning, EstimationError, warn
+from .executors import map_tasks
 
 __all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "report_failures", "run_replications",
            "spawn_seeds"]
@@ -57,7 +57,7 @@ class BootstrapOutcome:
 
 
 def run_replications(replication: Replication, n_values: int, reps: int, seed: Any, *, n_jobs: int = 1,
-                     backend: str = "threads", progress: bool = False, label: str = "bootstrap",
+                     backend: str = "processes", progress: bool = False, label: str = "bootstrap",
                      ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """The ``reps x n_values`` draws (a failed replication's row is NaN) and the failures that raised.
 
@@ -95,7 +95,7 @@ def report_failures(failures: list[tuple[int, str]], reps: int, on_failure: str)
 
 
 def bootstrap_covariance(replication: Replication, n_params: int, reps: int, seed: Any, *, n_jobs: int = 1,
-                         backend: str = "threads", on_failure: str = "raise", progress: bool = False,
+                         backend: str = "processes", on_failure: str = "raise", progress: bool = False,
                          label: str = "bootstrap") -> BootstrapOutcome:
     """Run ``reps`` replications and return the covariance of the successful ones.
 
