@@ -32,8 +32,8 @@ RENAMED_KEYWORDS: dict[str, dict[str, str]] = {
     "nqpf_tfp.indices.spatial:local_moran": {"weights": "spatial_weights"},
     "nqpf_tfp.indices.distribution:markov_chain": {"weights": "spatial_weights"},
     "nqpf_tfp.frontier.nonradial:nonradial_ddf": {"weights": "direction_weights"},
-    "nqpf_tfp.frontier.ddf:malmquist_luenberger": {"weights": "direction_weights"},
-    "nqpf_tfp.frontier.ddf:luenberger": {"weights": "direction_weights"},
+    "nqpf_tfp.frontier.green_indices:malmquist_luenberger": {"weights": "direction_weights"},
+    "nqpf_tfp.frontier.green_indices:luenberger": {"weights": "direction_weights"},
 }
 
 #: old module -> new modules holding its public names, in look-up order

@@ -123,25 +123,15 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     -------
     MarkupResults
     """
-    correction = check_option("markup_correction", correction, "correction")
-    on_failure = check_option("on_failure", on_failure)
-    backend = check_option("backend", backend)
-    n_jobs = check_n_jobs(n_jobs)
+    settings = _Settings.check(correction, on_failure, backend, n_jobs, bootstrap, seed, progress, model)
     require_frame(data, "data")
-    bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
-    if bootstrap == 1:
-        raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 or at least 2.")
-    if bootstrap and model is None:
-        raise SpecificationError("bootstrap needs model=: the production function is re-estimated in every "
-                                 "replication; pass the estimator, e.g. model=nt.ACF(data, ...).")
-    if bootstrap:
-        seed = seed_sequence(seed)
     firm, period, key_names = _keys(data, entity, time, model, results)
     keys = pd.MultiIndex.from_arrays([firm, period], names=key_names)
     if keys.has_duplicates:
         raise PanelError(f"{int(keys.duplicated().sum())} duplicate ({key_names[0]}, {key_names[1]}) rows: markups "
                          "are matched to the estimates by (entity, time); one row per firm and period.")
-    source = _Source.resolve(data, keys, input, results, model, elasticity, residuals, correction, value_added)
+    source = _Source.resolve(data, keys, input, results, model, elasticity, residuals, settings.correction,
+                             value_added)
     names = {"revenue": column_name(revenue, "revenue"), "cost": column_name(cost, "cost")}
     if cost_weight is not None:
         names["cost_weight"] = column_name(cost_weight, "cost_weight")
@@ -153,12 +143,65 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     dropped = int((~used).sum())
     if dropped:
         warn(f"{dropped} rows of the data have no estimated elasticity"
-             + (" or first-stage residual" if correction == "dlw" else "")
+             + (" or first-stage residual" if settings.correction == "dlw" else "")
              + " (outside the estimation sample); they get no markup.", DroppedRowsWarning)
     rev, cst = (_positive(data, names[k], k, used) for k in ("revenue", "cost"))
     weight_c = cst if cost_weight is None else _positive(data, names["cost_weight"], "cost_weight", used)
+    share, mu, non_positive = _markups(source, rev, cst, used, settings.correction, input)
+
+    cells = Cells.build(data, names.get("group"), period, used, key_names[1])  # aggregates by the time column
+    aggregate, overall = cells.statistics(mu[used], rev[used], weight_c[used], cells.codes, cells.codes_all)
+    columns = {"group": data[group].to_numpy()} if group is not None else {}
+    firms = pd.DataFrame(columns | {"elasticity": source.theta, "share": share, "markup": mu}, index=keys)[used]
+    aggregate_se = overall_se = None
+    reps = failures = None
+    if settings.bootstrap:
+        assert model is not None
+        aggregate_se, overall_se, reps, failures = _bootstrap(model, source, settings, (rev, cst, weight_c), cells)
+    diagnostics = MarkupDiagnostics(
+        source=source.label, input=input, correction=settings.correction, nobs=int(used.sum()),
+        n_firms=int(pd.unique(firm[used]).size), n_groups=cells.n_groups, n_periods=cells.n_periods,
+        value_added=source.value_added, dropped=dropped, non_positive_elasticity=non_positive,
+        bootstrap_replications=reps, bootstrap_failures=failures)
+    return MarkupResults(firms, aggregate, overall, aggregate_se, overall_se, diagnostics)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The checked options of one markup computation."""
+
+    correction: str
+    on_failure: str
+    backend: str
+    n_jobs: int
+    bootstrap: int
+    seed: Any
+    progress: bool
+
+    @classmethod
+    def check(cls, correction: Any, on_failure: Any, backend: Any, n_jobs: Any, bootstrap: Any, seed: Any,
+              progress: Any, model: ProductionEstimator | None) -> _Settings:
+        correction = check_option("markup_correction", correction, "correction")
+        on_failure = check_option("on_failure", on_failure)
+        backend = check_option("backend", backend)
+        n_jobs = check_n_jobs(n_jobs)
+        bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
+        if bootstrap == 1:
+            raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 or at least 2.")
+        if not isinstance(progress, (bool, np.bool_)):
+            raise SpecificationError(f"progress must be True or False, not {progress!r}.")
+        if bootstrap and model is None:
+            raise SpecificationError("bootstrap needs model=: the production function is re-estimated in every "
+                                     "replication; pass the estimator, e.g. model=nt.ACF(data, ...).")
+        return cls(correction, on_failure, backend, n_jobs, bootstrap, seed_sequence(seed) if bootstrap else None,
+                   bool(progress))
+
+
+def _markups(source: _Source, rev: np.ndarray, cst: np.ndarray, used: np.ndarray, correction: str,
+             input: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """The input's (corrected) revenue share and the markup theta / share of every used row, with warnings."""
     theta = source.theta
-    share, mu = np.full(len(data), np.nan), np.full(len(data), np.nan)
+    share, mu = np.full(used.size, np.nan), np.full(used.size, np.nan)
     share[used] = cst[used] / rev[used] * (np.exp(source.eps[used]) if correction == "dlw" else 1.0)
     mu[used] = theta[used] / share[used]
     non_positive = int(np.sum(used & ~(theta > 0)))
@@ -170,38 +213,30 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
              "value added, equal to the gross-output markup only under Leontief intermediates; estimate gross "
              "output for gross-output markups (or pass value_added=False if the fit was of gross output).",
              MarkupWarning)
+    return share, mu, non_positive
 
-    cells = Cells.build(data, names.get("group"), period, used, key_names[1])  # aggregates by the time column
-    stats = cells.statistics(mu[used], rev[used], weight_c[used], cells.codes, cells.codes_all)
-    columns = {"group": data[group].to_numpy()} if group is not None else {}
-    firms = pd.DataFrame(columns | {"elasticity": theta, "share": share, "markup": mu}, index=keys)[used]
 
-    aggregate_se = overall_se = None
-    reps = failures = None
-    if bootstrap:
-        assert model is not None
-        replicate = Replicate(model, source.input_position, correction, rev, cst, weight_c, cells,
-                               model.panel.positions)
-        draws, failed = run_replications(Replication(replicate, model.model_data.n_entities), cells.n_values,
-                                         bootstrap, seed, n_jobs=n_jobs, backend=backend, progress=progress,
-                                         label="markup bootstrap")
-        report_failures(failed, bootstrap, on_failure)
-        ok = ~np.isin(np.arange(bootstrap), [b for b, _ in failed])
-        if ok.sum() < 2:
-            raise SpecificationError(f"only {int(ok.sum())} bootstrap replications succeeded; need at least 2.")
-        with np.errstate(invalid="ignore"):
-            present = np.isfinite(draws[ok])
-            se = np.sqrt(np.nanvar(np.where(present, draws[ok], np.nan), axis=0, ddof=1))
-        se = np.where(present.sum(axis=0) >= 2, se, np.nan)
-        aggregate_se, overall_se = cells.frames(se)
-        reps, failures = int(ok.sum()), tuple(failed)
-    aggregate, overall = stats
-    diagnostics = MarkupDiagnostics(
-        source=source.label, input=input, correction=correction, nobs=int(used.sum()),
-        n_firms=int(pd.unique(firm[used]).size), n_groups=cells.n_groups, n_periods=cells.n_periods,
-        value_added=source.value_added, dropped=dropped, non_positive_elasticity=non_positive,
-        bootstrap_replications=reps, bootstrap_failures=failures)
-    return MarkupResults(firms, aggregate, overall, aggregate_se, overall_se, diagnostics)
+def _bootstrap(model: ProductionEstimator, source: _Source, settings: _Settings,
+               money: tuple[np.ndarray, np.ndarray, np.ndarray], cells: Cells
+               ) -> tuple[pd.DataFrame, pd.DataFrame, int, tuple[tuple[int, str], ...]]:
+    """Standard errors of the aggregates from the firm-cluster bootstrap that re-estimates the production
+    function in every replication."""
+    rev, cst, weight_c = money
+    replicate = Replicate(model, source.input_position, settings.correction, rev, cst, weight_c, cells,
+                          model.panel.positions)
+    draws, failed = run_replications(Replication(replicate, model.model_data.n_entities), cells.n_values,
+                                     settings.bootstrap, settings.seed, n_jobs=settings.n_jobs,
+                                     backend=settings.backend, progress=settings.progress, label="markup bootstrap")
+    report_failures(failed, settings.bootstrap, settings.on_failure)
+    ok = ~np.isin(np.arange(settings.bootstrap), [b for b, _ in failed])
+    if ok.sum() < 2:
+        raise SpecificationError(f"only {int(ok.sum())} bootstrap replications succeeded; need at least 2.")
+    with np.errstate(invalid="ignore"):
+        present = np.isfinite(draws[ok])
+        se = np.sqrt(np.nanvar(np.where(present, draws[ok], np.nan), axis=0, ddof=1))
+    se = np.where(present.sum(axis=0) >= 2, se, np.nan)
+    aggregate_se, overall_se = cells.frames(se)
+    return aggregate_se, overall_se, int(ok.sum()), tuple(failed)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ and the small linear programs are built once in HiGHS (``highspy``, extra ``fron
 unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
-from .ddf import ddf, luenberger, malmquist_luenberger
+from .ddf import ddf
 from .dea import DEADiagnostics, DEAResults, dea
+from .green_indices import luenberger, malmquist_luenberger
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .nonradial import nonradial_ddf

@@ -1,5 +1,4 @@
-"""Directional distance functions with undesirable outputs, and the Malmquist-Luenberger and Luenberger
-productivity indices built on them.
+"""Directional distance functions with undesirable outputs.
 
 Radial directional distance of unit ``o`` (Chung, Färe and Grosskopf 1997), with inputs ``x``, good
 outputs ``y``, bad outputs ``b`` and direction ``g = (g_x, g_y, g_b)``:
@@ -15,35 +14,19 @@ outputs in proportion (Chung et al. 1997). The bad outputs' equality is weak dis
 pollution is not free. ``D = 0`` on the frontier; cross-period problems can be infeasible, reported
 as NaN with the status.
 
-Malmquist-Luenberger index between ``t`` and ``t+1`` (Chung et al. 1997), named as Stata's ``gtfpch``
-names them (``tfpch`` the index, ``tech`` efficiency change, ``tecch`` technological change):
-
-.. math::
-
-    \\text{tech} = \\frac{1 + D^t(t)}{1 + D^{t+1}(t+1)},\\quad
-    \\text{tecch} = \\left[\\frac{1 + D^{t+1}(t)}{1 + D^t(t)}\\cdot\\frac{1 + D^{t+1}(t+1)}{1 + D^t(t+1)}\\right]^{1/2},
-    \\quad \\text{tfpch} = \\text{tech} \\times \\text{tecch};
-
-with a global frontier (Oh 2010) ``tfpch = (1 + D^G(t)) / (1 + D^G(t+1))`` and ``tecch = tfpch /
-tech``. The Luenberger indicator is the difference form (Chambers, Chung and Färe 1996):
-``tfpch = [D^{t+1}(t) - D^{t+1}(t+1) + D^t(t) - D^t(t+1)] / 2``, ``tech = D^t(t) - D^{t+1}(t+1)``,
-``tecch = tfpch - tech``; above 0 is an improvement.
+The Malmquist-Luenberger and Luenberger indices built on these distances are in
+:mod:`nqpf_tfp.frontier.green_indices`.
 
 References
 ----------
 Chung, Y. H., Färe, R. and Grosskopf, S. (1997). Productivity and undesirable outputs: a directional
 distance function approach. *Journal of Environmental Management* 51(3), 229-240.
-Oh, D. (2010). A global Malmquist-Luenberger productivity index. *Journal of Productivity Analysis*
-34(3), 183-197.
-Chambers, R. G., Chung, Y. and Färe, R. (1996). Benefit and distance functions. *Journal of Economic
-Theory* 70(2), 407-419.
 Wang, D., Du, K. and Zhang, N. (2022). Measuring technical efficiency and total factor productivity
 change with undesirable outputs in Stata. *Stata Journal* 22(1), 103-124.
 """
 
 from __future__ import annotations
 
-import time as time_module
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,17 +37,16 @@ from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import Panel, observation_index
+from ..panel import observation_index
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .column_generation import priced_distances
 from .frame import build_frame
-from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
 from .lp import INF, LPTemplate, check_solver, has_highspy
-from .nonradial import NonRadialLP, nonradial_weights, slacks_based_weights
+from .nonradial import NonRadialLP
 from .score_results import ScoreDiagnostics, ScoreResults
-from .variables import check_window, period_reference, roles, values
+from .variables import roles, values
 
-__all__ = ["ddf", "luenberger", "malmquist_luenberger"]
+__all__ = ["ReferenceSet", "ddf"]
 
 
 class _DDF:
@@ -202,7 +184,7 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     ref = data if reference is None else reference
     evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     spanning = tuple(values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
-    reduced = _Reference(spanning, rts, solver, bool(frame), None, check_n_jobs(n_jobs),
+    reduced = ReferenceSet(spanning, rts, solver, bool(frame), None, check_n_jobs(n_jobs),
                          check_option("backend", backend))
     g: Direction = direction if isinstance(direction, str) else _given_direction(
         data, direction, [ins, goods, bads], reduced.scales)
@@ -219,7 +201,7 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
                                          direction if isinstance(direction, str) else "given"))
 
 
-class _Reference:
+class ReferenceSet:
     """A reference set on a common scale (its means). Its own units' distances come by column generation
     (:mod:`~nqpf_tfp.frontier.column_generation`); other units' against the set reduced to its frame
     (:mod:`~nqpf_tfp.frontier.frame`), built on first use. Both give the whole set's distances."""
@@ -325,156 +307,3 @@ def _clean(distance: np.ndarray) -> np.ndarray:
 
 def _uses_highspy(solver: str) -> bool:
     return solver == "highspy" or (solver == "auto" and has_highspy())
-
-
-def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: str, time: str,
-           rts: str, frontier: str, direction: str, solver: str, form: str, distance_kind: str = "radial",
-           weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-           backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults | LuenbergerResults:
-    start = time_module.perf_counter()
-    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
-    rts = check_option("dea_rts", rts)
-    solver = check_solver(solver)
-    frontier = check_option("ml_frontier", frontier)
-    window = check_window(frontier, window)
-    direction = check_option("ddf_direction", direction)
-    distance_kind = check_option("ddf_distance", distance_kind, "distance")
-    if rts not in ("crs", "vrs"):
-        raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
-    ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a productivity index")
-    if weights is not None and distance_kind != "nonradial":
-        raise SpecificationError("direction_weights= belong to the non-radial distance: pass distance='nonradial'.")
-    w = None
-    if distance_kind == "nonradial":
-        w = nonradial_weights(ins, goods, bads, direction, weights)
-    elif distance_kind == "sbm":
-        if direction != "all":
-            raise SpecificationError("distance='sbm' (Fukuyama and Weber 2009) moves every variable: pass "
-                                     "direction='all'.")
-        w = slacks_based_weights(ins, goods, bads)
-    panel = Panel(data, entity=entity, time=time, columns=ins + goods + bads, missing="raise")
-    frame = pd.DataFrame({c: panel[c] for c in ins + goods + bads})
-    periods = np.unique(panel.time)
-    if periods.size < 2:
-        raise PanelError(f"{form} needs at least two periods.")
-    rows = period_reference(panel.time, "contemporaneous")
-    spans = period_reference(panel.time, frontier, window)
-
-    arrays = tuple(frame[list(c)].to_numpy(dtype=float) if c else np.empty((panel.nobs, 0))
-                   for c in (ins, goods, bads))
-    for name, column in zip(ins + goods + bads, np.column_stack(arrays).T):
-        if np.any(column < 0):
-            raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
-    built: dict[object, _Reference] = {}  # each reference set reduced to its frame once
-
-    def distance(evaluate: np.ndarray, key: int | str | tuple[int, int]) -> np.ndarray:
-        """Against period ``key``'s frontier (contemporaneous or sequential), the pooled one, or the
-        biennial one of the periods ``key = (t0, t1)``."""
-        if isinstance(key, tuple):
-            span = np.sort(np.r_[rows[key[0]], rows[key[1]]])
-        else:
-            span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
-        if key not in built:
-            built[key] = _Reference(tuple(a[span] for a in arrays), rts, solver, True, w, n_jobs, backend)
-        positions = np.searchsorted(span, evaluate)  # spans are sorted row numbers
-        if np.all(positions < span.size) and np.array_equal(span[np.minimum(positions, span.size - 1)], evaluate):
-            return built[key].own_distances(positions, direction)[1]
-        return built[key].distances(tuple(a[evaluate] for a in arrays), direction)[1]
-
-    if frontier in ("global", "biennial"):  # efficiency change against each period's own frontier (Oh 2010)
-        spans = period_reference(panel.time, "contemporaneous")
-    own = np.full(panel.nobs, np.nan)
-    for t in periods:
-        own[rows[t]] = distance(rows[t], int(t))
-    glob = distance(np.arange(panel.nobs), "pooled") if frontier == "global" else None
-    prev = panel.lag(1)
-    result = np.full((panel.nobs, 3), np.nan)
-    for t0, t1 in zip(periods[:-1], periods[1:]):
-        now = rows[t1][prev.valid[rows[t1]]]
-        before = prev.index[now]
-        if now.size == 0:
-            continue
-        if frontier in ("global", "biennial"):
-            cross_next = cross_before = None
-            if frontier == "global":
-                assert glob is not None
-                g_now, g_before = glob[now], glob[before]
-            else:  # both periods' units span the frontier (Pastor, Asmild and Lovell 2011)
-                both = distance(np.r_[now, before], (int(t0), int(t1)))
-                g_now, g_before = both[:now.size], both[now.size:]
-        else:
-            cross_next = distance(now, int(t0))      # D^t(t+1)
-            cross_before = distance(before, int(t1))  # D^{t+1}(t)
-        if form == "ml":
-            tech = (1 + own[before]) / (1 + own[now])
-            if frontier in ("global", "biennial"):
-                tfpch = (1 + g_before) / (1 + g_now)
-            else:
-                assert cross_next is not None and cross_before is not None
-                tfpch = np.sqrt((1 + own[before]) / (1 + cross_next) * (1 + cross_before) / (1 + own[now]))
-            result[now] = np.column_stack([tfpch, tech, tfpch / tech])
-        else:
-            tech = own[before] - own[now]
-            if frontier in ("global", "biennial"):
-                tfpch = g_before - g_now
-            else:
-                assert cross_next is not None and cross_before is not None
-                tfpch = 0.5 * ((cross_before - own[now]) + (own[before] - cross_next))
-            result[now] = np.column_stack([tfpch, tech, tfpch - tech])
-    valid = prev.valid
-    bad = int(np.isnan(result[valid]).any(axis=1).sum())
-    if bad:
-        warn(f"{'malmquist_luenberger' if form == 'ml' else 'luenberger'}: {bad} entity-period change(s) are NaN "
-             "(infeasible cross-period directional distances); frontier='global' or 'biennial' is always feasible.",
-             ConvergenceWarning)
-    changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
-    cumulative = panel.series(cumulate(result[:, 0], valid, panel.entity_start(), form == "ml"), "cumulative_tfp")
-    diagnostics = DirectionalIndexDiagnostics("malmquist-luenberger" if form == "ml" else "luenberger", frontier,
-                                   distance_kind, direction, rts, panel.n_entities, int(periods.size), bad,
-                                   time_module.perf_counter() - start)
-    if form == "ml":
-        return MalmquistLuenbergerResults(changes, cumulative, diagnostics)
-    return LuenbergerResults(changes, cumulative, diagnostics)
-
-
-@strict_keywords
-def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
-                         bad_outputs: str | Sequence[str] | None = None, *, entity: Any = None, time: Any = None,
-                         rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
-                         solver: str = "auto", distance: str = "radial",
-                         direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-                         backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults:
-    """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
-
-    ``distance``: ``"radial"`` (Chung, Färe and Grosskopf 1997), ``"nonradial"`` (weighted, Zhou, Ang
-    and Wang 2012; ``direction_weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`) or ``"sbm"`` (Fukuyama
-    and Weber's 2009 slacks-based directional distance, ``direction="all"``): the index is
-    ``(1 + D(t)) / (1 + D(t+1))`` on any of them. Stata's ``gtfpch`` reports the non-radial and
-    slacks-based cases in the difference form (:func:`luenberger`). ``n_jobs`` and ``backend``
-    ("processes", "threads", "dask") split each reference set's evaluated units into blocks on workers.
-    ``frontier="window"`` with ``window=h`` (odd): each period's frontier pools the ``h`` periods centred
-    on it, in the contemporaneous formulas.
-    """
-    out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
-                 distance, direction_weights, n_jobs, backend, window)
-    assert isinstance(out, MalmquistLuenbergerResults)
-    return out
-
-
-@strict_keywords
-def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
-               bad_outputs: str | Sequence[str] | None = None, *, entity: Any = None, time: Any = None,
-               rts: str = "crs",
-               frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
-               distance: str = "radial", direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-               backend: str = "processes", window: int | None = None) -> LuenbergerResults:
-    """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
-
-    ``distance="nonradial"`` uses the weighted non-radial directional distance
-    (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``direction_weights`` as there), ``distance="sbm"`` Fukuyama and
-    Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
-    """
-    out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
-                 distance, direction_weights, n_jobs, backend, window)
-    assert isinstance(out, LuenbergerResults)
-    return out

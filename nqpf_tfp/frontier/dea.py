@@ -38,26 +38,25 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
-from ..keywords import strict_class, strict_keywords
+from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
 from ..parallel import check_n_jobs
-from ..results import Diagnostics, TFPResults
-from ..tables import SummaryTable
+from .dea_results import DEADiagnostics, DEAResults
 from .frame import Frame, build_frame, parallel_frame
 from .lp import INF, LPTemplate, check_solver
 from .radial import radial_scores, scores_in_blocks
 from .variables import roles
 from .variables import values as column_values
 
-__all__ = ["DEADiagnostics", "DEAResults", "dea"]
+__all__ = ["DEADiagnostics", "DEAResults", "dea"]  # the results classes live in dea_results
 
 
 class _Slacks:
@@ -93,99 +92,6 @@ class _Slacks:
         if exclude is not None:
             lp.set_col_bounds(exclude, 0.0, INF)
         return sol.status, sol.values[n:n + m], sol.values[n + m:], sol.values[:n]
-
-
-@strict_class
-@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
-class DEADiagnostics(Diagnostics):
-    """Facts about a DEA run."""
-
-    #: returns to scale and orientation as requested
-    rts: str
-    orientation: str
-    #: evaluated units and reference units
-    n_dmus: int
-    n_reference: int
-    #: units whose LP was not solved to optimality (their scores are NaN)
-    not_optimal: int
-    #: "highspy" (HiGHS, model built once, warm starts) or "scipy" (linprog, HiGHS inside)
-    solver: str
-    super_efficiency: bool
-    seconds: float
-    #: reference units in the frame (Dulá 2011) that the per-unit LPs used; None without ``frame=True``
-    frame_units: int | None = None
-
-
-class DEAResults(TFPResults):
-    """DEA scores and what goes with them, labelled by (entity, time) when those were given, else by the
-    evaluated data's index.
-
-    ``tfp`` is the efficiency score (``tfp_scale = "level"``): the unit's productivity relative to the
-    frontier, 1 on it. Input orientation: ``theta``; output orientation: ``1/phi``.
-    """
-
-    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
-
-    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "efficiency"
-
-    def __init__(self, frame: pd.DataFrame, peers: pd.DataFrame, diagnostics: DEADiagnostics) -> None:
-        self._frame = frame
-        self._peers = peers
-        self._diagnostics = diagnostics
-
-    @property
-    def efficiency(self) -> pd.Series:
-        """The radial efficiency score per unit (NaN where the LP is not optimal: see ``status``)."""
-        return self._frame["efficiency"].copy()
-
-    @property
-    def tfp(self) -> pd.Series:
-        return self.efficiency
-
-    @property
-    def status(self) -> pd.Series:
-        """The LP status per unit: "optimal", "infeasible", "unbounded", ..."""
-        return self._frame["status"].copy()
-
-    @property
-    def slacks(self) -> pd.DataFrame:
-        """Phase-two input excesses and output shortfalls (data units)."""
-        return self._frame[[c for c in self._frame if str(c).startswith("slack_")]].copy()
-
-    @property
-    def targets(self) -> pd.DataFrame:
-        """Projections onto the frontier: radial contraction (or expansion) less (plus) the slacks."""
-        return self._frame[[c for c in self._frame if str(c).startswith("target_")]].copy()
-
-    @property
-    def peers(self) -> pd.DataFrame:
-        """Long table of (unit, peer, lambda) with lambda > 0 from the radial stage."""
-        return self._peers.copy()
-
-    @property
-    def diagnostics(self) -> DEADiagnostics:
-        return self._diagnostics
-
-    def to_frame(self) -> pd.DataFrame:
-        return self._frame.copy()
-
-    def summary(self) -> SummaryTable:
-        eff = self._frame["efficiency"]
-        cols = ["efficiency"] + [c for c in ("crs_efficiency", "scale_efficiency") if c in self._frame]
-        frame = self._frame[cols].describe().T[["count", "mean", "std", "min", "max"]]
-        frame["on frontier"] = [(self._frame[c] >= 1 - 1e-9).sum() for c in cols]
-        d = self._diagnostics
-        notes = [f"{d.rts.upper()} {d.orientation}-oriented radial DEA; {d.n_dmus} units against {d.n_reference} "
-                 f"reference units; solver {d.solver}.",
-                 f"Mean efficiency {eff.mean():.4f}; {d.not_optimal} unit(s) without an optimal LP (NaN)."]
-        return SummaryTable(frame, "Data envelopment analysis", notes, ".4f")
-
-    def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
-        """Histogram of the efficiency scores; returns the Axes."""
-        from ..plotting import plot_histogram
-
-        return plot_histogram(self._frame["efficiency"], ax=ax, bins=bins, **kwargs)
-
 
 
 @strict_keywords
@@ -236,105 +142,161 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         ``returns``: "crs", "irs" or "drs"), ``status``, ``slacks``, ``targets``, ``peers``.
     """
     start = _time.perf_counter()
-    rts = check_option("dea_rts", rts)
-    orientation = check_option("dea_orientation", orientation)
-    solver = check_solver(solver)
-    require_frame(data, "data")
-    ins, outs, _ = roles(inputs, outputs, what="DEA")
-    if super_efficiency and reference is not None:
-        raise SpecificationError("super_efficiency=True leaves each unit out of its own data: use reference=None.")
-    x, y = column_values(data, ins, "input"), column_values(data, outs, "output")
-    ref = data if reference is None else reference
-    require_frame(ref, "reference")
-    labels = observation_index(data, entity, time)
-    # the reference units are labelled the same way when they carry the key columns, else by their own index
-    ref_labels = labels if reference is None else (
-        observation_index(ref, entity, time) if entity is not None and entity in ref.columns
-        and (time is None or time in ref.columns) else ref.index)
-    x_ref, y_ref = (x, y) if reference is None else (column_values(ref, ins, "input"),
-                                                     column_values(ref, outs, "output"))
-    if x_ref.shape[0] == 0 or x.shape[0] == 0:
-        raise SpecificationError("DEA needs at least one evaluated and one reference unit.")
-    scale_x, scale_y = x_ref.mean(axis=0), y_ref.mean(axis=0)
-    for names, scale, what in ((ins, scale_x, "input"), (outs, scale_y, "output")):
-        if np.any(scale <= 0):
-            raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
-    if not isinstance(frame, (bool, np.bool_)):
-        raise SpecificationError(f"frame must be True or False, not {frame!r}.")
-    xs, ys, xrs, yrs = x / scale_x, y / scale_y, x_ref / scale_x, y_ref / scale_y
-    use_frame = bool(frame) and not super_efficiency
-    frames: dict[str, Frame] = {}
-    frame_units: dict[str, np.ndarray] = {}
-
-    n_jobs = check_n_jobs(n_jobs)
-    backend = check_option("backend", backend)
-    parallel = use_frame and (n_jobs > 1 or backend == "dask")
-
-    def scores(model_rts: str) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        if not use_frame:
-            return radial_scores(xs, ys, xrs, yrs, model_rts, orientation, super_efficiency, solver)
-        if model_rts not in frames:
-            frames[model_rts] = (parallel_frame(xrs, yrs, model_rts, solver, n_jobs=n_jobs, backend=backend)
-                                 if parallel else build_frame(xrs, yrs, model_rts, solver))
-            frame_units[model_rts] = frames[model_rts].units
-        fr = frames[model_rts]
-        if reference is None and orientation == "input":  # the frame's own LPs are the scores
-            return fr.theta, fr.status, fr.lambdas
-        if parallel:
-            return scores_in_blocks(xs, ys, xrs, yrs, fr.units, model_rts, orientation, solver, n_jobs, backend)
-        values, statuses, (rows, cols, weights) = radial_scores(
-            xs, ys, xrs[fr.units], yrs[fr.units], model_rts, orientation, False, solver)
-        return values, statuses, (rows, fr.units[cols], weights)
-
-    values, statuses, lambdas = scores(rts)
-    efficiency = values if orientation == "input" else 1.0 / values
-    frame_out = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=labels)
-    if rts == "vrs":
-        crs, _, _ = scores("crs")
-        nirs, _, _ = scores("nirs")
-        crs_eff = crs if orientation == "input" else 1.0 / crs
-        nirs_eff = nirs if orientation == "input" else 1.0 / nirs
-        frame_out["crs_efficiency"] = crs_eff
-        frame_out["scale_efficiency"] = crs_eff / efficiency
-        returns = np.where(np.abs(frame_out["scale_efficiency"] - 1) < 1e-9, "crs",
-                           np.where(np.abs(nirs_eff - efficiency) < 1e-9, "drs", "irs"))
-        frame_out["returns"] = pd.Series(returns, index=frame_out.index).where(
-            np.isfinite(frame_out["scale_efficiency"]))
+    d = _DEAData.build(data, inputs, outputs, rts, orientation, reference, super_efficiency, solver, frame, n_jobs,
+                       backend, entity, time)
+    scorer = _Scorer(d)
+    values, statuses, lambdas = scorer.scores(d.rts)
+    efficiency = values if d.orientation == "input" else 1.0 / values
+    frame_out = pd.DataFrame({"efficiency": efficiency, "status": statuses}, index=d.labels)
+    if d.rts == "vrs":
+        for name, column in _scale_columns(scorer, efficiency).items():
+            frame_out[name] = column
     if slacks:
-        reduced = frame_units[rts] if use_frame else slice(None)
-        phase2 = _Slacks(xrs[reduced], yrs[reduced], rts, solver)
-        s_in = np.full(x.shape, np.nan)
-        s_out = np.full(y.shape, np.nan)
-        for o in np.flatnonzero(np.array(statuses) == "optimal"):
-            radial = values[o]
-            x_t, y_t = (radial * xs[o], ys[o]) if orientation == "input" else (xs[o], radial * ys[o])
-            status, si, so, _ = phase2.evaluate(x_t, y_t, int(o) if super_efficiency else None)
-            if status == "optimal":
-                s_in[o], s_out[o] = si, so
-        s_in_data, s_out_data = s_in * scale_x, s_out * scale_y
-        for j, name in enumerate(ins):
-            frame_out[f"slack_{name}"] = np.where(np.abs(s_in_data[:, j]) < 1e-9 * scale_x[j], 0.0, s_in_data[:, j])
-        for j, name in enumerate(outs):
-            frame_out[f"slack_{name}"] = np.where(np.abs(s_out_data[:, j]) < 1e-9 * scale_y[j], 0.0, s_out_data[:, j])
-        radial_x = x * (values[:, None] if orientation == "input" else 1.0)
-        radial_y = y * (values[:, None] if orientation == "output" else 1.0)
-        for j, name in enumerate(ins):
-            frame_out[f"target_{name}"] = radial_x[:, j] - frame_out[f"slack_{name}"].to_numpy()
-        for j, name in enumerate(outs):
-            frame_out[f"target_{name}"] = radial_y[:, j] + frame_out[f"slack_{name}"].to_numpy()
+        for name, column in _slack_columns(d, scorer, values, statuses).items():
+            frame_out[name] = column
     rows, cols, weights = lambdas
-    peers = pd.DataFrame({"dmu": labels[rows], "peer": ref_labels[cols], "lambda": weights})
-    not_optimal = int(sum(s != "optimal" for s in statuses))
+    peers = pd.DataFrame({"dmu": d.labels[rows], "peer": d.ref_labels[cols], "lambda": weights})
+    not_optimal = int(sum(st != "optimal" for st in statuses))
     if not_optimal:
         warn(f"DEA: {not_optimal} unit(s) have no optimal LP ({sorted(set(statuses) - {'optimal'})}); their scores "
              "are NaN (see status). Super-efficiency under VRS and cross-period frontiers can be infeasible: use a "
              "global or biennial reference set.", ConvergenceWarning)
-    diagnostics = DEADiagnostics(rts, orientation, x.shape[0], x_ref.shape[0], not_optimal,
-                                 "highspy" if _uses_highspy(solver) else "scipy", bool(super_efficiency),
+    diagnostics = DEADiagnostics(d.rts, d.orientation, d.xs.shape[0], d.xrs.shape[0], not_optimal,
+                                 "highspy" if _uses_highspy(d.solver) else "scipy", d.super_efficiency,
                                  _time.perf_counter() - start,
-                                 int(frame_units[rts].size) if use_frame else None)
+                                 int(scorer.frame_units[d.rts].size) if d.use_frame else None)
     return DEAResults(frame_out, peers, diagnostics)
 
+
+@dataclass(frozen=True)
+class _DEAData:
+    """The checked options and the scaled arrays of one DEA run."""
+
+    rts: str
+    orientation: str
+    solver: str
+    super_efficiency: bool
+    use_frame: bool
+    parallel: bool
+    n_jobs: int
+    backend: str
+    with_reference: bool
+    names: tuple[list[str], list[str]]  # inputs, outputs
+    x: np.ndarray  # evaluated units in the data's units
+    y: np.ndarray
+    xs: np.ndarray  # evaluated units, scaled by the reference means
+    ys: np.ndarray
+    xrs: np.ndarray  # reference units, scaled
+    yrs: np.ndarray
+    scales: tuple[np.ndarray, np.ndarray]
+    labels: pd.Index
+    ref_labels: pd.Index
+
+    @classmethod
+    def build(cls, data: pd.DataFrame, inputs: Any, outputs: Any, rts: str, orientation: str,
+              reference: pd.DataFrame | None, super_efficiency: Any, solver: str, frame: Any, n_jobs: Any,
+              backend: str, entity: Any, time: Any) -> _DEAData:
+        rts = check_option("dea_rts", rts)
+        orientation = check_option("dea_orientation", orientation)
+        solver = check_solver(solver)
+        require_frame(data, "data")
+        ins, outs, _ = roles(inputs, outputs, what="DEA")
+        if super_efficiency and reference is not None:
+            raise SpecificationError("super_efficiency=True leaves each unit out of its own data: use "
+                                     "reference=None.")
+        x, y = column_values(data, ins, "input"), column_values(data, outs, "output")
+        ref = data if reference is None else reference
+        require_frame(ref, "reference")
+        labels = observation_index(data, entity, time)
+        # the reference units are labelled the same way when they carry the key columns, else by their own index
+        ref_labels = labels if reference is None else (
+            observation_index(ref, entity, time) if entity is not None and entity in ref.columns
+            and (time is None or time in ref.columns) else ref.index)
+        x_ref, y_ref = (x, y) if reference is None else (column_values(ref, ins, "input"),
+                                                         column_values(ref, outs, "output"))
+        if x_ref.shape[0] == 0 or x.shape[0] == 0:
+            raise SpecificationError("DEA needs at least one evaluated and one reference unit.")
+        scale_x, scale_y = x_ref.mean(axis=0), y_ref.mean(axis=0)
+        for names, scale, what in ((ins, scale_x, "input"), (outs, scale_y, "output")):
+            if np.any(scale <= 0):
+                raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
+        if not isinstance(frame, (bool, np.bool_)):
+            raise SpecificationError(f"frame must be True or False, not {frame!r}.")
+        use_frame = bool(frame) and not super_efficiency
+        n_jobs = check_n_jobs(n_jobs)
+        backend = check_option("backend", backend)
+        return cls(rts, orientation, solver, bool(super_efficiency), use_frame,
+                   use_frame and (n_jobs > 1 or backend == "dask"), n_jobs, backend, reference is not None,
+                   (ins, outs), x, y, x / scale_x, y / scale_y, x_ref / scale_x, y_ref / scale_y, (scale_x, scale_y),
+                   labels, ref_labels)
+
+
+class _Scorer:
+    """Radial scores under any returns to scale, each reference frame found once (Dulá 2011)."""
+
+    def __init__(self, d: _DEAData) -> None:
+        self.d = d
+        self.frames: dict[str, Frame] = {}
+        self.frame_units: dict[str, np.ndarray] = {}
+
+    def scores(self, model_rts: str) -> tuple[np.ndarray, list[str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        d = self.d
+        if not d.use_frame:
+            return radial_scores(d.xs, d.ys, d.xrs, d.yrs, model_rts, d.orientation, d.super_efficiency, d.solver)
+        if model_rts not in self.frames:
+            self.frames[model_rts] = (
+                parallel_frame(d.xrs, d.yrs, model_rts, d.solver, n_jobs=d.n_jobs, backend=d.backend)
+                if d.parallel else build_frame(d.xrs, d.yrs, model_rts, d.solver))
+            self.frame_units[model_rts] = self.frames[model_rts].units
+        fr = self.frames[model_rts]
+        if not d.with_reference and d.orientation == "input":  # the frame's own LPs are the scores
+            return fr.theta, fr.status, fr.lambdas
+        if d.parallel:
+            return scores_in_blocks(d.xs, d.ys, d.xrs, d.yrs, fr.units, model_rts, d.orientation, d.solver,
+                                    d.n_jobs, d.backend)
+        values, statuses, (rows, cols, weights) = radial_scores(
+            d.xs, d.ys, d.xrs[fr.units], d.yrs[fr.units], model_rts, d.orientation, False, d.solver)
+        return values, statuses, (rows, fr.units[cols], weights)
+
+
+def _scale_columns(scorer: _Scorer, efficiency: np.ndarray) -> dict[str, Any]:
+    """Under VRS: CRS efficiency, scale efficiency and the returns to scale (from the NIRS score)."""
+    invert = scorer.d.orientation != "input"
+    crs, _, _ = scorer.scores("crs")
+    nirs, _, _ = scorer.scores("nirs")
+    crs_eff = 1.0 / crs if invert else crs
+    nirs_eff = 1.0 / nirs if invert else nirs
+    scale = crs_eff / efficiency
+    returns = np.where(np.abs(scale - 1) < 1e-9, "crs", np.where(np.abs(nirs_eff - efficiency) < 1e-9, "drs", "irs"))
+    return {"crs_efficiency": crs_eff, "scale_efficiency": scale,
+            "returns": pd.Series(returns).where(np.isfinite(scale)).to_numpy()}
+
+
+def _slack_columns(d: _DEAData, scorer: _Scorer, values: np.ndarray, statuses: list[str]) -> dict[str, np.ndarray]:
+    """Phase two at the radial optimum: slacks and targets in the data's units."""
+    reduced = scorer.frame_units[d.rts] if d.use_frame else slice(None)
+    phase2 = _Slacks(d.xrs[reduced], d.yrs[reduced], d.rts, d.solver)
+    s_in, s_out = np.full(d.xs.shape, np.nan), np.full(d.ys.shape, np.nan)
+    for o in np.flatnonzero(np.array(statuses) == "optimal"):
+        radial = values[o]
+        x_t, y_t = (radial * d.xs[o], d.ys[o]) if d.orientation == "input" else (d.xs[o], radial * d.ys[o])
+        status, si, so, _ = phase2.evaluate(x_t, y_t, int(o) if d.super_efficiency else None)
+        if status == "optimal":
+            s_in[o], s_out[o] = si, so
+    (ins, outs), (scale_x, scale_y) = d.names, d.scales
+    s_in_data, s_out_data = s_in * scale_x, s_out * scale_y
+    out: dict[str, np.ndarray] = {}
+    for j, name in enumerate(ins):
+        out[f"slack_{name}"] = np.where(np.abs(s_in_data[:, j]) < 1e-9 * scale_x[j], 0.0, s_in_data[:, j])
+    for j, name in enumerate(outs):
+        out[f"slack_{name}"] = np.where(np.abs(s_out_data[:, j]) < 1e-9 * scale_y[j], 0.0, s_out_data[:, j])
+    radial_x = d.x * (values[:, None] if d.orientation == "input" else 1.0)
+    radial_y = d.y * (values[:, None] if d.orientation == "output" else 1.0)
+    for j, name in enumerate(ins):
+        out[f"target_{name}"] = radial_x[:, j] - out[f"slack_{name}"]
+    for j, name in enumerate(outs):
+        out[f"target_{name}"] = radial_y[:, j] + out[f"slack_{name}"]
+    return out
 
 def _uses_highspy(solver: str) -> bool:
     from .lp import has_highspy

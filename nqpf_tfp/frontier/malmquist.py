@@ -44,11 +44,10 @@ from ..panel import Panel
 from ..parallel import check_n_jobs
 from ..results import Diagnostics
 from ..tables import SummaryTable
-from .dea import scores_in_blocks
 from .frame import build_frame
 from .index_results import ChangeResults, cumulate
 from .lp import check_solver
-from .radial import radial_scores
+from .radial import radial_scores, scores_in_blocks
 from .variables import check_window, period_reference, roles, values
 
 __all__ = ["MalmquistDiagnostics", "MalmquistResults", "malmquist"]
@@ -126,21 +125,9 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         Split the units scored against each frontier into blocks on ``n_jobs`` processes or threads, or
         the workers of the running ``dask.distributed`` client (``backend="dask"``); the same numbers.
     """
-    orientation = check_option("dea_orientation", orientation)
-    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
-    solver = check_solver(solver)
-    parallel = n_jobs > 1 or backend == "dask"
-    frontier = check_option("malmquist_frontier", frontier)
-    window = check_window(frontier, window)
-    decomposition = check_option("malmquist_decomposition", decomposition, "decomposition")
-    if decomposition == "rd" and frontier not in ("contemporaneous", "sequential", "window"):
-        raise SpecificationError(f"decomposition='rd' compares period frontiers: use frontier='contemporaneous' "
-                                 f"or 'sequential', not {frontier!r}.")
-    ins, outs, _ = roles(inputs, outputs, what="malmquist")
+    settings = _settings(inputs, outputs, orientation, frontier, decomposition, solver, n_jobs, backend, window)
+    ins, outs = settings.columns
     panel = Panel(data, entity=entity, time=time, columns=ins + outs, missing="raise")
-    sorted_frame = pd.DataFrame({c: panel[c] for c in ins + outs})
-    x, y = values(sorted_frame, ins, "input"), values(sorted_frame, outs, "output")
-    x, y = x / x.mean(axis=0), y / y.mean(axis=0)  # common scale: units do not matter
     periods = np.unique(panel.time)
     if periods.size < 2:
         raise PanelError("malmquist needs at least two periods.")
@@ -148,29 +135,92 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     if gap.any():  # checked before any LP is solved
         raise PanelError("malmquist needs consecutive periods within each entity; "
                          f"{int(gap.sum())} entity-period(s) follow a gap.")
-    rows = period_reference(panel.time, "contemporaneous")
-    # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
-    spans = period_reference(panel.time, "contemporaneous" if frontier in ("global", "biennial") else frontier,
-                             window)
-    frames: dict[tuple[object, str], np.ndarray] = {}  # each reference set reduced to its frame once
+    changes = _changes(panel, periods, _Efficiencies(panel, settings), settings)
+    valid = panel.lag(1).valid
+    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=valid)
+    missing = int(np.isnan(changes[valid]).any(axis=1).sum())
+    if missing:
+        warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
+             "infeasible cross-period VRS problem); frontier='global' or 'biennial' is always feasible.",
+             ConvergenceWarning)
+    cumulative = cumulate(changes[:, 4], valid, panel.entity_start(), ratio=True)
+    diag = MalmquistDiagnostics(settings.frontier, settings.orientation, panel.n_entities, int(periods.size), missing)
+    return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)
 
-    def efficiency(evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:
+
+@dataclass(frozen=True)
+class _MalmquistSettings:
+    """The checked options of one Malmquist computation."""
+
+    orientation: str
+    frontier: str
+    window: int | None
+    decomposition: str
+    solver: str
+    n_jobs: int
+    backend: str
+    columns: tuple[list[str], list[str]]  # inputs, outputs
+
+    @property
+    def parallel(self) -> bool:
+        return self.n_jobs > 1 or self.backend == "dask"
+
+
+def _settings(inputs: Any, outputs: Any, orientation: str, frontier: str, decomposition: str, solver: str,
+              n_jobs: Any, backend: str, window: int | None) -> _MalmquistSettings:
+    """Every option checked before any data are read."""
+    orientation = check_option("dea_orientation", orientation)
+    n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
+    solver = check_solver(solver)
+    frontier = check_option("malmquist_frontier", frontier)
+    window = check_window(frontier, window)
+    decomposition = check_option("malmquist_decomposition", decomposition, "decomposition")
+    if decomposition == "rd" and frontier not in ("contemporaneous", "sequential", "window"):
+        raise SpecificationError(f"decomposition='rd' compares period frontiers: use frontier='contemporaneous' "
+                                 f"or 'sequential', not {frontier!r}.")
+    ins, outs, _ = roles(inputs, outputs, what="malmquist")
+    return _MalmquistSettings(orientation, frontier, window, decomposition, solver, n_jobs, backend, (ins, outs))
+
+
+class _Efficiencies:
+    """Radial efficiencies against the reference sets an index needs, each reduced to its frame once."""
+
+    def __init__(self, panel: Panel, settings: _MalmquistSettings) -> None:
+        ins, outs = settings.columns
+        sorted_frame = pd.DataFrame({c: panel[c] for c in ins + outs})
+        x, y = values(sorted_frame, ins, "input"), values(sorted_frame, outs, "output")
+        self.x, self.y = x / x.mean(axis=0), y / y.mean(axis=0)  # common scale: units do not matter
+        self.nobs, self.settings = panel.nobs, settings
+        self.rows = period_reference(panel.time, "contemporaneous")
+        # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
+        global_like = settings.frontier in ("global", "biennial")
+        self.spans = self.rows if global_like else period_reference(panel.time, settings.frontier, settings.window)
+        self._frames: dict[tuple[object, str], np.ndarray] = {}
+
+    def __call__(self, evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:
         """Against period ``key``'s frontier, the pooled one (``key="pooled"``) or the biennial one of
         the periods ``key = (t0, t1)``."""
-        if (key, rts) not in frames:
+        s, x, y = self.settings, self.x, self.y
+        if (key, rts) not in self._frames:
             if isinstance(key, tuple):
-                span = np.sort(np.r_[rows[key[0]], rows[key[1]]])
+                span = np.sort(np.r_[self.rows[key[0]], self.rows[key[1]]])
             else:
-                span = np.arange(panel.nobs) if key == "pooled" else spans[int(key)]
-            frames[key, rts] = span[build_frame(x[span], y[span], rts, solver).units]
-        ref = frames[key, rts]
-        if parallel:
-            values = scores_in_blocks(x[evaluate], y[evaluate], x, y, ref, rts, orientation, solver, n_jobs,
-                                      backend)[0]
+                span = np.arange(self.nobs) if key == "pooled" else self.spans[int(key)]
+            self._frames[key, rts] = span[build_frame(x[span], y[span], rts, s.solver).units]
+        ref = self._frames[key, rts]
+        if s.parallel:
+            scores = scores_in_blocks(x[evaluate], y[evaluate], x, y, ref, rts, s.orientation, s.solver, s.n_jobs,
+                                      s.backend)[0]
         else:
-            values, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, orientation, solver=solver)
-        return values if orientation == "input" else 1.0 / values
+            scores, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, s.orientation,
+                                         solver=s.solver)
+        return scores if s.orientation == "input" else 1.0 / scores
 
+
+def _changes(panel: Panel, periods: np.ndarray, efficiency: _Efficiencies,
+             settings: _MalmquistSettings) -> np.ndarray:
+    """(effch, techch, pech, sech, tfpch) of every row with a previous period; NaN elsewhere."""
+    rows, frontier = efficiency.rows, settings.frontier
     own_crs = np.full(panel.nobs, np.nan)
     own_vrs = np.full(panel.nobs, np.nan)
     for t in periods:
@@ -199,19 +249,10 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
             cross_before = efficiency(before, int(t1), "crs")  # E^{t+1}(t)
             techch = np.sqrt(cross_next / own_crs[now] * own_crs[before] / cross_before)
             tfpch = effch * techch
-            if decomposition == "rd":  # Ray and Desli (1997): technical change on the VRS frontiers
+            if settings.decomposition == "rd":  # Ray and Desli (1997): technical change on the VRS frontiers
                 vrs_next = efficiency(now, int(t0), "vrs")      # E_v^t(t+1)
                 vrs_before = efficiency(before, int(t1), "vrs")  # E_v^{t+1}(t)
                 techch = np.sqrt(vrs_next / own_vrs[now] * own_vrs[before] / vrs_before)
                 effch = tfpch / techch
         changes[now] = np.column_stack([effch, techch, pech, effch / pech, tfpch])
-    valid = prev.valid
-    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=valid)
-    missing = int(np.isnan(changes[valid]).any(axis=1).sum())
-    if missing:
-        warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
-             "infeasible cross-period VRS problem); frontier='global' or 'biennial' is always feasible.",
-             ConvergenceWarning)
-    cumulative = cumulate(changes[:, 4], valid, panel.entity_start(), ratio=True)
-    diag = MalmquistDiagnostics(frontier, orientation, panel.n_entities, int(periods.size), missing)
-    return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)
+    return changes
