@@ -24,7 +24,7 @@ from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
 from .keywords import strict_class
 from .options import check_option
 
-__all__ = ["Panel", "Lag", "calendar_lag", "key_columns", "observation_index"]
+__all__ = ["Panel", "Lag", "calendar_lag", "key_columns", "observation_index", "period_numbers", "unique_keys"]
 
 ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
@@ -94,6 +94,31 @@ def key_columns(data: pd.DataFrame, entity: Any = None, time: Any = None) -> tup
         raise SpecificationError(f"pass {missing}= as well (both key columns), or neither with a two-level "
                                  "(entity, time) index.")
     return data, entity, time
+
+
+def unique_keys(data: pd.DataFrame, names: Sequence[Any], roles: Sequence[str] | None = None) -> pd.MultiIndex:
+    """The key columns ``names`` of ``data`` as a MultiIndex, checked once for every family: present, complete
+    (no missing key) and unique (``PanelError`` naming the keys and a few repeated ones)."""
+    roles = list(roles) if roles is not None else ["key"] * len(names)
+    for name, role in zip(names, roles):
+        if name not in data.columns:
+            raise _unknown_column(name, role, data.columns)
+        if data[name].isna().any():
+            raise PanelError(f"{role} column {name!r} has {int(data[name].isna().sum())} missing values; every row "
+                             "needs its key.")
+    index = pd.MultiIndex.from_arrays([data[n].to_numpy() for n in names], names=list(names))
+    if index.has_duplicates:
+        repeated = [tuple(_plain(v) for v in key) for key in index[index.duplicated()].unique()[:_SHOW]]
+        raise PanelError(f"{int(index.duplicated().sum())} duplicate ({', '.join(map(str, names))}) rows, e.g. "
+                         f"{repeated}: each key may occur once; aggregate or drop the duplicates.")
+    return index
+
+
+def period_numbers(values: Any, name: Any) -> np.ndarray:
+    """A time column as whole period numbers (int64): integer periods (years) as they are, pandas Periods as
+    their ordinals; anything else is a ``PanelError`` naming the column (the rule of :class:`Panel`)."""
+    array = np.asarray(values)
+    return Panel._time_to_int(array, name, np.arange(array.size))[0]
 
 
 def observation_index(data: pd.DataFrame, entity: Any = None, time: Any = None) -> pd.Index:

@@ -116,7 +116,7 @@ def test_groups_are_decomposed_separately():
     (lambda d: pd.concat([d, d.iloc[:1]]), PanelError, "duplicate"),
     (lambda d: d.assign(x=-d.x), PanelError, "negative"),
     (lambda d: d.assign(w=np.nan), PanelError, "missing"),
-    (lambda d: d.assign(year=d.year + 0.5), PanelError, "whole periods"),
+    (lambda d: d.assign(year=d.year + 0.5), PanelError, "time column .year. must hold whole numbers"),
 ])
 def test_bad_input_is_named(change, error, words):
     with pytest.raises(error, match=words):

@@ -52,7 +52,7 @@ from ..arguments import column_name, finite_column, require_columns
 from ..errors import PanelError
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
-from ..panel import key_columns
+from ..panel import key_columns, period_numbers, unique_keys
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -208,13 +208,9 @@ class _Sorted:
         y, w = (finite_column(data, names[label], label) for label in ("tfp", "weight"))
         if (w < 0).any():
             raise PanelError(f"weight column {names['weight']!r} has negative values.")
-        keys = [names[k] for k in ("group", "entity", "time") if k in names]
-        if data[keys].isna().any().any():
-            raise PanelError(f"the key columns {keys} must not have missing values.")
-        t = pd.to_numeric(data[names["time"]], errors="coerce").to_numpy(dtype=float)
-        if not np.isfinite(t).all() or np.any(t != np.round(t)):
-            raise PanelError(f"time column {names['time']!r} must hold whole periods (e.g. years).")
-        t = t.astype(np.int64)
+        roles = [k for k in ("group", "entity", "time") if k in names]
+        unique_keys(data, [names[k] for k in roles], roles)
+        t = period_numbers(data[names["time"]], names["time"])
         if "group" in names:
             g, groups = pd.factorize(data[names["group"]], sort=True)
         else:
@@ -222,9 +218,6 @@ class _Sorted:
         i, firms = pd.factorize(data[names["entity"]], sort=False)
         order = np.lexsort((t, i, g))
         g, i, t, y, w = g[order], i[order], t[order], y[order], w[order]
-        repeated = (g[1:] == g[:-1]) & (i[1:] == i[:-1]) & (t[1:] == t[:-1])
-        if repeated.any():
-            raise PanelError(f"{int(repeated.sum())} duplicate (group, {names['entity']}, {names['time']}) rows.")
         t0, n_times = int(t.min()), int(t.max() - t.min() + 1)
         cell = g * n_times + (t - t0)
         size = len(groups) * n_times

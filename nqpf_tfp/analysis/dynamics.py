@@ -27,7 +27,7 @@ import pandas as pd
 from ..arguments import column_name, finite_column, require_columns, whole_number
 from ..errors import PanelError, SpecificationError
 from ..keywords import strict_keywords
-from ..panel import key_columns
+from ..panel import key_columns, period_numbers, unique_keys
 from .persistence_results import Persistence, PersistenceDiagnostics
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
@@ -40,14 +40,10 @@ def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | No
         names.append(column_name(group, "group"))
     require_columns(data, names, dict(zip(names, ("tfp", "entity", "time", "group"))))
     y = finite_column(data, tfp, "tfp")
-    t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(t).all() or np.any(t != np.round(t)):
-        raise PanelError(f"time column {time!r} must hold whole periods (e.g. years).")
+    unique_keys(data, ([group] if group is not None else []) + [entity, time],
+                (["group"] if group is not None else []) + ["entity", "time"])
     out = pd.DataFrame({"g": data[group].to_numpy() if group is not None else 0, "i": data[entity].to_numpy(),
-                        "t": t.astype(np.int64), "y": y})
-    duplicated = out.duplicated(["g", "i", "t"])
-    if duplicated.any():
-        raise PanelError(f"{int(duplicated.sum())} duplicate ({group or 'group'}, {entity}, {time}) rows.")
+                        "t": period_numbers(data[time], time), "y": y})
     return out.sort_values(["g", "i", "t"], kind="stable").reset_index(drop=True)
 
 

@@ -62,6 +62,7 @@ from ..arguments import column_name, finite_column, require_columns, require_fra
 from ..errors import DroppedRowsWarning, MarkupWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
+from ..panel import unique_keys
 from ..parallel import check_n_jobs
 from ..parallel.bootstrap import Replication, report_failures, run_replications
 from ..production.estimators.base import ProductionEstimator
@@ -126,10 +127,8 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     settings = _Settings.check(correction, on_failure, backend, n_jobs, bootstrap, seed, progress, model)
     require_frame(data, "data")
     firm, period, key_names = _keys(data, entity, time, model, results)
-    keys = pd.MultiIndex.from_arrays([firm, period], names=key_names)
-    if keys.has_duplicates:
-        raise PanelError(f"{int(keys.duplicated().sum())} duplicate ({key_names[0]}, {key_names[1]}) rows: markups "
-                         "are matched to the estimates by (entity, time); one row per firm and period.")
+    # markups are matched to the estimates by (entity, time): one row per firm and period
+    keys = unique_keys(pd.DataFrame(dict(zip(key_names, (firm, period)))), key_names, ["entity", "time"])
     source = _Source.resolve(data, keys, input, results, model, elasticity, residuals, settings.correction,
                              value_added)
     names = {"revenue": column_name(revenue, "revenue"), "cost": column_name(cost, "cost")}

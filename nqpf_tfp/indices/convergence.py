@@ -28,7 +28,7 @@ from ..arguments import column_name, column_names, finite_column, require_column
 from ..errors import PanelError
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import key_columns
+from ..panel import key_columns, period_numbers, unique_keys
 from .convergence_results import BetaConvergence, ConvergenceDiagnostics, SigmaConvergence
 from .panel_arrays import long_values
 
@@ -100,12 +100,9 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any = None, time
     frame = pd.DataFrame({"y": finite_column(data, value, "value", positive=True), "i": data[entity].to_numpy(),
                           "t": data[time].to_numpy(),
                           **{f"c{k}": finite_column(data, c, "control") for k, c in enumerate(ctrl)}})
-    if frame.duplicated(["i", "t"]).any():
-        raise PanelError(f"duplicate ({entity}, {time}) rows.")
-    t = pd.to_numeric(frame["t"], errors="coerce")
-    if not (np.isfinite(t).all() and (t == np.round(t)).all()):
-        raise PanelError(f"time column {time!r} must hold whole periods (e.g. years).")
-    frame = frame.assign(t=t.astype(np.int64), ly=np.log(frame["y"])).sort_values(["i", "t"], kind="stable")
+    unique_keys(data, [entity, time], ["entity", "time"])
+    frame = frame.assign(t=period_numbers(frame["t"], time), ly=np.log(frame["y"]))
+    frame = frame.sort_values(["i", "t"], kind="stable")
     nxt = frame.groupby("i", sort=False)["ly"].shift(-1)
     gap = frame.groupby("i", sort=False)["t"].shift(-1) - frame["t"]
     sample = frame.assign(growth=nxt - frame["ly"])[gap == 1]

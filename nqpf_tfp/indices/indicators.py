@@ -22,7 +22,7 @@ import pandas as pd
 from ..arguments import column_name, require_columns
 from ..errors import PanelError, SpecificationError
 from ..keywords import strict_class
-from ..panel import key_columns
+from ..panel import key_columns, unique_keys
 
 __all__ = ["Indicator", "IndicatorData", "IndicatorSystem"]
 
@@ -164,13 +164,7 @@ class IndicatorData:
         entity, time = column_name(entity, "entity"), column_name(time, "time")
         require_columns(data, [entity, time, *system.columns],
                         dict.fromkeys(system.columns, "indicator") | {entity: "entity", time: "time"})
-        for key in (entity, time):
-            if data[key].isna().any():
-                raise PanelError(f"key column {key!r} has {int(data[key].isna().sum())} missing values.")
-        duplicated = data.duplicated([entity, time])
-        if duplicated.any():
-            raise PanelError(f"{int(duplicated.sum())} duplicate ({entity}, {time}) rows, e.g. "
-                             f"{tuple(data.loc[duplicated, [entity, time]].iloc[0])}.")
+        keys = unique_keys(data, [entity, time], ["entity", "time"])
         values = np.empty((len(data), len(system)))
         for j, column in enumerate(system.columns):
             x = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
@@ -180,7 +174,6 @@ class IndicatorData:
                                  "values; impute or drop them first (composite indices need every indicator).")
             values[:, j] = x
         period, periods = pd.factorize(data[time], sort=True)
-        keys = pd.MultiIndex.from_arrays([data[entity].to_numpy(), data[time].to_numpy()], names=[entity, time])
         return cls(values, period.astype(np.int64), pd.Index(periods, name=time), data[entity].to_numpy(),
                    keys, system, entity, time)
 

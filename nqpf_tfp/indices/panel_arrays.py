@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..arguments import column_name, finite_column, require_columns, require_frame
 from ..errors import PanelError, SpecificationError
-from ..panel import key_columns
+from ..panel import key_columns, unique_keys
 
 __all__ = ["Wide", "long_values", "spatial_matrix"]
 
@@ -29,8 +29,7 @@ class Wide:
         names = [column_name(value, "value"), column_name(entity, "entity"), column_name(time, "time")]
         require_columns(data, names, dict(zip(names, ("value", "entity", "time"))))
         y = finite_column(data, value, "value", positive=positive)
-        if data.duplicated([entity, time]).any():
-            raise PanelError(f"{int(data.duplicated([entity, time]).sum())} duplicate ({entity}, {time}) rows.")
+        unique_keys(data, [entity, time], ["entity", "time"])
         e_codes, entities = pd.factorize(data[entity], sort=True)
         t_codes, periods = pd.factorize(data[time], sort=True)
         wide = np.full((len(entities), len(periods)), np.nan)
