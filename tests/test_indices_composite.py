@@ -17,6 +17,8 @@ scatter-degree matrix H = (n - 1)[[1, r], [r, 1]] has the same leading eigenvect
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -57,7 +59,7 @@ def test_hand_example():
     np.testing.assert_allclose(grey.scores.to_numpy(), [2 / 3, 3 / 4, 2 / 3], rtol=1e-14)
     critic = _index(weights="critic")
     assert critic.weights["a"] == pytest.approx(0.5 / (0.5 + 1 / np.sqrt(3)), rel=1e-14)
-    outside = _index(weights="equal", score="topsis", topsis_weighting="outside")
+    outside = _index(weights="equal", score="topsis", options=nt.indices.IndexOptions(topsis_weighting="outside"))
     assert outside.scores.iloc[1] == pytest.approx(np.sqrt(0.625) / (np.sqrt(0.125) + np.sqrt(0.625)), rel=1e-14)
     ws = _index(weights={"a": 3, "b": 1})
     np.testing.assert_allclose(ws.scores.to_numpy(), [0.25, 0.625, 0.75], rtol=1e-14)
@@ -109,7 +111,7 @@ def test_pca_against_statsmodels_and_its_tests():
 
     panel = _panel(40, 5, 5, seed=3)
     cols = [f"x{j}" for j in range(5)]
-    res = _index(panel, cols, weights="pca", pca_retain="variance", pca_variance=0.9)
+    res = _index(panel, cols, weights="pca", options=nt.indices.IndexOptions(pca_retain="variance", pca_variance=0.9))
     z = res.normalized.to_numpy()
     r = np.corrcoef(z, rowvar=False)
     ours = wt.pca(z, cols, retain="variance", variance=0.9)
@@ -160,7 +162,7 @@ def test_per_period_weights_scopes_and_hierarchy():
     dims = hier.dimension_scores()
     np.testing.assert_allclose(dims.sum(axis=1), hier.scores, rtol=1e-12)
     np.testing.assert_allclose(hier.obstacle_degree(level=0).sum(axis=1), 1.0, rtol=1e-12)
-    combo = _index(panel, cols, weights=["entropy", "critic"], combine="additive")
+    combo = _index(panel, cols, weights=["entropy", "critic"], options=nt.indices.IndexOptions(combine="additive"))
     e, c = _index(panel, cols).weights, _index(panel, cols, weights="critic").weights
     np.testing.assert_allclose(combo.weights, (e + c) / 2, rtol=1e-12)
 
@@ -237,7 +239,7 @@ def test_bad_input_names_the_indicator():
     with pytest.raises(SpecificationError, match="missing"):
         _index(panel, ["x0", "x1"], weights={"x0": 1.0})
     with pytest.raises(PanelError, match="ln 0"):
-        _index(panel, ["x0", "x1"], zeros="error")
+        _index(panel, ["x0", "x1"], options=nt.indices.IndexOptions(zeros="error"))
     with pytest.raises(EstimationError, match="perfectly correlated"):
         _index(panel.assign(x1=2 * panel["x0"] + 1), ["x0", "x1"], weights="critic")
     original = panel.copy()
@@ -257,3 +259,21 @@ def test_results_frames():
     res = _index(_panel(), [f"x{j}" for j in range(4)], score="topsis")
     assert {"index", "d_plus", "d_minus", "z_x0"} <= set(res.to_frame().columns)
     assert res.by_period().shape == (5, 4)
+
+
+def test_method_options_are_one_object_and_the_old_keywords_still_work():
+    """The options of single methods live in IndexOptions; as separate keywords (0.2.0.dev) they are moved
+    into it with a deprecation warning and give the same index."""
+    panel = _panel()
+    cols = ["x0", "x1", "x2"]
+    new = _index(panel, cols, weights="critic", options=nt.indices.IndexOptions(critic_correlation="absolute"))
+    with pytest.warns(nt.errors.NqpfTfpDeprecationWarning, match=r"critic_correlation= now go into options="):
+        old = _index(panel, cols, weights="critic", critic_correlation="absolute")
+    pd.testing.assert_series_equal(old.scores, new.scores)
+    with pytest.raises(nt.errors.ArgumentError, match=r"'critic_corelation' \(did you mean 'critic_correlation'"):
+        _index(panel, cols, critic_corelation="absolute")
+    with pytest.raises(SpecificationError, match=r"rho must be a number in \(0, 1\]"):
+        nt.indices.IndexOptions(rho=0.0)
+    with pytest.raises(SpecificationError, match="critic_contrast='range' is not a valid value"):
+        nt.indices.IndexOptions(critic_contrast="range")
+    assert len(inspect.signature(nt.indices.composite_index).parameters) <= 14

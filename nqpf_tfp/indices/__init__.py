@@ -15,6 +15,7 @@ from .convergence import beta_convergence, sigma_convergence
 from .convergence_results import BetaConvergence, ConvergenceDiagnostics, SigmaConvergence
 from .coupling import COORDINATION_CLASSES, coupling_coordination
 from .distribution import MarkovChain, MarkovDiagnostics, kernel_densities, markov_chain
+from .index_options import IndexOptions
 from .indicators import Indicator, IndicatorSystem
 from .inequality import DagumGini, InequalityDiagnostics, Theil, dagum_gini, theil
 from .results import CompositeIndex, CompositeIndexDiagnostics
@@ -23,7 +24,8 @@ from .spatial_results import QUADRANTS, LocalMoran, Moran, MoranDiagnostics
 from .weights import PCAWeights, combine_weights
 
 __all__ = ["COORDINATION_CLASSES", "QUADRANTS", "BetaConvergence", "CompositeIndex", "CompositeIndexDiagnostics",
-           "ConvergenceDiagnostics", "DagumGini", "Indicator", "IndicatorSystem", "InequalityDiagnostics",
+           "ConvergenceDiagnostics", "DagumGini", "IndexOptions", "Indicator", "IndicatorSystem",
+           "InequalityDiagnostics",
            "LocalMoran", "MarkovChain", "MarkovDiagnostics", "Moran", "MoranDiagnostics", "PCAWeights",
            "SigmaConvergence", "Theil", "beta_convergence", "combine_weights", "composite_index",
            "coupling_coordination", "dagum_gini", "kernel_densities", "local_moran", "markov_chain", "moran",

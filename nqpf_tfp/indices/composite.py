@@ -10,17 +10,20 @@ relational grade), hierarchical weighting by dimension, and combinations of weig
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import IndexWarning, SpecificationError, warn
-from ..keywords import strict_keywords
+from ..errors import IndexWarning, NqpfTfpDeprecationWarning, SpecificationError, warn
+from ..keywords import strict_keywords, unknown_keyword_error
 from ..options import check_option
 from . import scores as sc
 from . import weights as wt
+from .index_options import IndexOptions
 from .indicators import IndicatorData, IndicatorSystem
 from .normalization import normalize_values
 from .results import CompositeIndex, CompositeIndexDiagnostics
@@ -45,7 +48,7 @@ def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str
     return pd.DataFrame(z, index=d.index, columns=d.system.columns)
 
 
-@strict_keywords
+@strict_keywords(open_keywords="the method options of 0.2.0.dev (combine=, zeros=, ...), moved into options=")
 def composite_index(
     data: pd.DataFrame,
     indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any],
@@ -57,17 +60,11 @@ def composite_index(
     shift: float = 0.0,
     weights: str | Sequence[str] | Mapping[Any, float] = "entropy",
     weights_scope: str = "panel",
-    combine: str = "multiplicative",
-    zeros: str = "convention",
-    critic_correlation: str = "signed",
-    critic_contrast: str = "sd",
-    pca_retain: str = "kaiser",
-    pca_variance: float = 0.85,
     hierarchical: bool = False,
     score: str = "weighted-sum",
     ideal: str = "panel",
-    topsis_weighting: str = "inside",
-    rho: float = 0.5,
+    options: IndexOptions | None = None,
+    **moved: Any,
 ) -> CompositeIndex:
     """Normalize the indicators, weigh them and score every (entity, period).
 
@@ -90,23 +87,17 @@ def composite_index(
         combined (``combine``); or ``{column: weight}`` (user weights, normalized to sum to 1).
     weights_scope : {"panel", "period"}
         Entropy or CRITIC weights from all rows (``k = 1 / ln(N T)``) or per period (one vector each).
-    combine : {"multiplicative", "additive"}
-    zeros : {"convention", "error"}
-        Entropy's ``0 ln 0``: taken as 0, or an error asking for a ``shift``.
-    critic_correlation : {"signed", "absolute"}
-    critic_contrast : {"sd", "cv"}
-    pca_retain : {"kaiser", "variance"}
-    pca_variance : float
-        Share of the variance the kept components reach (``pca_retain="variance"``).
     hierarchical : bool
         Weigh indicators within each top-level dimension, then the dimensions' sub-indices with the same
         method; an indicator's weight is the product.
     score : {"weighted-sum", "topsis", "grey"}
     ideal : {"panel", "period"}
         Reference set of TOPSIS's and grey relational analysis's ideal points.
-    topsis_weighting : {"inside", "outside"}
-    rho : float
-        Grey relational distinguishing coefficient.
+    options : IndexOptions, optional
+        What single methods read: how a list of weights is combined, entropy's zeros, CRITIC's
+        variants, the PCA retention rule, TOPSIS's weighting, the grey relational coefficient
+        (:class:`IndexOptions`; its defaults when omitted). Passing these as keywords of their own
+        (``combine=``, ``zeros=``, ...), as 0.2.0.dev did, still works with a deprecation warning.
 
     Returns
     -------
@@ -117,12 +108,7 @@ def composite_index(
     weights_scope = check_option("index_scope", weights_scope, "weights_scope")
     ideal = check_option("index_scope", ideal, "ideal")
     score = check_option("index_score", score, "score")
-    combine = check_option("weight_combination", combine, "combine")
-    zeros = check_option("entropy_zeros", zeros, "zeros")
-    critic_correlation = check_option("critic_correlation", critic_correlation)
-    critic_contrast = check_option("critic_contrast", critic_contrast)
-    pca_retain = check_option("pca_retain", pca_retain)
-    topsis_weighting = check_option("topsis_weighting", topsis_weighting)
+    opts = _options(options, moved)
     if not isinstance(hierarchical, (bool, np.bool_)):
         raise SpecificationError(f"hierarchical must be True or False, not {hierarchical!r}.")
     d = IndicatorData.build(data, indicators, entity=entity, time=time)
@@ -132,8 +118,9 @@ def composite_index(
     methods, user = _weight_methods(weights, names)
     if hierarchical and d.system.depth == 0:
         raise SpecificationError("hierarchical=True needs indicators with dimensions (IndicatorSystem).")
-    settings = {"zeros": zeros, "critic_correlation": critic_correlation, "critic_contrast": critic_contrast,
-                "pca_retain": pca_retain, "pca_variance": pca_variance, "combine": combine}
+    settings = {"zeros": opts.zeros, "critic_correlation": opts.critic_correlation,
+                "critic_contrast": opts.critic_contrast, "pca_retain": opts.pca_retain,
+                "pca_variance": opts.pca_variance, "combine": opts.combine}
     pca_facts: list[wt.PCAWeights] = []
     if user is not None:
         w: np.ndarray = user
@@ -152,10 +139,11 @@ def composite_index(
     if score == "weighted-sum":
         values = sc.weighted_sum(z, w_rows)
     elif score == "topsis":
-        values, d_plus, d_minus = sc.topsis(z, w_rows, d.period, d.n_periods, ideal=ideal, weighting=topsis_weighting)
+        values, d_plus, d_minus = sc.topsis(z, w_rows, d.period, d.n_periods, ideal=ideal,
+                                            weighting=opts.topsis_weighting)
         distances = pd.DataFrame({"d_plus": d_plus, "d_minus": d_minus}, index=d.index)
     else:
-        values = sc.grey_relational(z, w_rows, d.period, d.n_periods, ideal=ideal, rho=rho)
+        values = sc.grey_relational(z, w_rows, d.period, d.n_periods, ideal=ideal, rho=opts.rho)
     weight_table: pd.Series | pd.DataFrame = (pd.DataFrame(w, index=d.periods, columns=names) if w.ndim == 2
                                               else pd.Series(w, index=names, name="weight"))
     diagnostics = CompositeIndexDiagnostics(
@@ -168,6 +156,22 @@ def composite_index(
         bartlett_pvalue=pca_facts[0].bartlett_pvalue if pca_facts else None)
     return CompositeIndex(data=d, normalized=z, weights=weight_table, weight_rows=w_rows, scores=values,
                           distances=distances, diagnostics=diagnostics)
+
+
+def _options(options: IndexOptions | None, moved: dict[str, Any]) -> IndexOptions:
+    """``options``, with the method options given as keywords of their own (0.2.0.dev) moved into it."""
+    if options is not None and not isinstance(options, IndexOptions):
+        raise SpecificationError(f"options must be an nt.indices.IndexOptions(...), not {type(options).__name__}.")
+    unknown = [k for k in moved if k not in IndexOptions.names()]
+    if unknown:
+        allowed = [p for p in inspect.signature(composite_index).parameters if p != "moved"]
+        raise unknown_keyword_error("composite_index()", unknown, allowed + list(IndexOptions.names()))
+    if moved:
+        warn(f"composite_index(): {', '.join(f'{k}=' for k in moved)} now go into options=nt.indices.IndexOptions"
+             f"({', '.join(f'{k}=...' for k in moved)}); the separate keywords will be removed in nqpf_tfp 0.3.0.",
+             NqpfTfpDeprecationWarning)
+        return dataclasses.replace(options or IndexOptions(), **moved)
+    return options or IndexOptions()
 
 
 def _weight_methods(weights: Any, names: list) -> tuple[list[str], np.ndarray | None]:

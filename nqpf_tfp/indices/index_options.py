@@ -45,8 +45,9 @@ class IndexOptions:
     Examples
     --------
     >>> import nqpf_tfp as nt
-    >>> nt.indices.IndexOptions(critic_correlation="absolute", pca_retain="variance", pca_variance=0.9)
-    IndexOptions(combine='multiplicative', zeros='convention', critic_correlation='absolute', critic_contrast='sd', pca_retain='variance', pca_variance=0.9, topsis_weighting='inside', rho=0.5)
+    >>> options = nt.indices.IndexOptions(critic_correlation="absolute", pca_retain="variance", pca_variance=0.9)
+    >>> options.pca_variance
+    0.9
     """
 
     combine: str = "multiplicative"
@@ -59,7 +60,7 @@ class IndexOptions:
     rho: float = 0.5
 
     def __post_init__(self) -> None:
-        checked = {
+        checked: dict[str, object] = {
             "combine": check_option("weight_combination", self.combine, "combine"),
             "zeros": check_option("entropy_zeros", self.zeros, "zeros"),
             "critic_correlation": check_option("critic_correlation", self.critic_correlation),
