@@ -178,7 +178,7 @@ def test_panel_keys_are_checked():
     twice = pd.concat([RICE, RICE.iloc[:1]])
     with pytest.raises(PanelError, match="duplicate"):
         nt.frontier.SFA(twice, "PROD", RICE_INPUTS, entity="FMERCODE", time="YEARDUM", model="bc92", take_logs=True)
-    with pytest.raises(PanelError, match="whole periods"):
+    with pytest.raises(PanelError, match="time column 'YEARDUM' must hold whole numbers"):
         nt.frontier.SFA(RICE.assign(YEARDUM=RICE.YEARDUM + 0.5), "PROD", RICE_INPUTS, entity="FMERCODE",
                         time="YEARDUM", model="bc92", take_logs=True)
 

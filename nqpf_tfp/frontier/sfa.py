@@ -46,7 +46,7 @@ from ..errors import EstimationError, PanelError, SpecificationError
 from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
-from ..panel import observation_index
+from ..panel import observation_index, period_numbers, unique_keys
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .kumbhakar_lovell import decompose
@@ -323,15 +323,8 @@ class SFA:
     @staticmethod
     def _panel_keys(data: pd.DataFrame, entity: str, time: str) -> tuple[np.ndarray, np.ndarray, int]:
         """Firm codes and ``t - T`` (periods before the last period of the data)."""
-        if data[[entity, time]].isna().any().any():
-            raise PanelError(f"the key columns {entity!r} and {time!r} have missing values.")
-        duplicated = data.duplicated([entity, time])
-        if duplicated.any():
-            raise PanelError(f"{int(duplicated.sum())} duplicate ({entity}, {time}) pairs, e.g. "
-                             f"{tuple(data.loc[duplicated, [entity, time]].iloc[0])}.")
-        t = pd.to_numeric(data[time], errors="coerce").to_numpy(dtype=float)
-        if not np.isfinite(t).all() or np.any(t != np.round(t)):
-            raise PanelError(f"time column {time!r} must hold whole periods (e.g. years) for the BC92 decay.")
+        unique_keys(data, [entity, time], ["entity", "time"])
+        t = period_numbers(data[time], time).astype(float)
         firms, uniques = pd.factorize(data[entity], sort=True)
         return firms.astype(np.int64), t - t.max(), len(uniques)
 
