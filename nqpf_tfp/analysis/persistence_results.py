@@ -72,7 +72,8 @@ class Persistence(ParameterEstimates, Results):
         ci = self.conf_int()
         x = np.arange(len(self._params))
         rho = self._params.to_numpy()
-        ax.bar(x, rho, yerr=[rho - ci["lower"].to_numpy(), ci["upper"].to_numpy() - rho], capsize=3, **kwargs)
+        errors = np.vstack([rho - ci["lower"].to_numpy(), ci["upper"].to_numpy() - rho])  # 2 x groups
+        ax.bar(x, rho, yerr=errors, capsize=3, **kwargs)
         ax.set_xticks(x)
         ax.set_xticklabels([str(g) for g in self._params.index])
         ax.set_ylabel("persistence (rho)")
