@@ -24,8 +24,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import numpy as np
+
 from .deprecations import RENAMED_KEYWORDS
-from .errors import ArgumentError, NqpfTfpDeprecationWarning, warn
+from .errors import ArgumentError, NqpfTfpDeprecationWarning, SpecificationError, warn
 
 __all__ = ["closest", "strict_class", "strict_keywords"]
 
@@ -108,6 +110,7 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
         raise TypeError(f"{_display(func)} takes **kwargs: say where they go (forwards= or open_keywords=).")
     renamed = RENAMED_KEYWORDS.get(f"{func.__module__}:{func.__qualname__}", {})
     first = next(iter(inspect.signature(func).parameters), None)
+    flags = _flags(signature)
     bound = first in ("self", "cls")
 
     def where(args: tuple[Any, ...]) -> str:
@@ -121,6 +124,8 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if kwargs and renamed:
             kwargs = _renamed(kwargs, renamed, where(args))
+        if flags:
+            _check_flags(flags, args, kwargs, where(args))
         if kwargs:
             unknown = [k for k in kwargs if k not in accepts]
             if unknown:
@@ -142,6 +147,28 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
     wrapper.__strict_keywords__ = True  # type: ignore[attr-defined]
     wrapper.__open_keywords__ = open_keywords  # type: ignore[attr-defined]
     return wrapper
+
+
+def _flags(signature: inspect.Signature) -> dict[str, int | None]:
+    """Parameters annotated ``bool``: name -> position (``None`` for keyword-only ones)."""
+    out: dict[str, int | None] = {}
+    for position, p in enumerate(signature.parameters.values()):
+        if p.annotation in ("bool", bool) and p.kind in _NAMED:
+            out[p.name] = position if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD else None
+    return out
+
+
+def _check_flags(flags: dict[str, int | None], args: tuple[Any, ...], kwargs: dict[str, Any], where: str) -> None:
+    """A ``bool`` parameter takes True or False only: ``"no"`` or ``"False"`` would be taken as true."""
+    for name, position in flags.items():
+        if name in kwargs:
+            value = kwargs[name]
+        elif position is not None and position < len(args):
+            value = args[position]
+        else:
+            continue
+        if not isinstance(value, (bool, np.bool_)):
+            raise SpecificationError(f"{name} must be True or False, not {value!r} (in {where}).")
 
 
 def _renamed(kwargs: dict[str, Any], renamed: dict[str, str], where: str) -> dict[str, Any]:

@@ -180,3 +180,20 @@ def test_renamed_keywords_keep_working_with_a_deprecation_warning(call, old, new
     pd.testing.assert_frame_equal(old_way.to_frame(), call(frame, w, **{new: w}).to_frame())
     with pytest.raises(ArgumentError, match=f"got both {old}= and {new}="):
         call(frame, w, **{old: w, new: w})
+
+
+FLAGS = sorted((label, p.name) for label, f in CALLABLES.items()
+               for p in inspect.signature(f).parameters.values() if p.annotation in ("bool", bool))
+
+
+def test_the_flag_list_is_long_enough_to_mean_something():
+    assert len(FLAGS) > 40 and {("nqpf_tfp.frontier.dea", "super_efficiency"),
+                                ("nqpf_tfp.indices.markov_chain", "fixed")} <= set(FLAGS)
+
+
+@pytest.mark.parametrize("label, name", FLAGS)
+def test_a_boolean_argument_takes_only_true_or_false(label, name):
+    """"no" or "False" as a flag would be taken as true: every public flag refuses anything but a boolean,
+    naming the parameter, before any data are read."""
+    with pytest.raises(SpecificationError, match=rf"{name} must be True or False, not 'no'"):
+        CALLABLES[label](**{name: "no"})
