@@ -231,3 +231,21 @@ def test_bad_input():
     with pytest.raises(PanelError, match="have no units in period"):
         frame = pd.DataFrame({"y": [1.0, 2.0, 3.0], "g": ["a", "b", "a"], "t": [1, 1, 2]})
         nt.indices.dagum_gini(frame, "y", "g", time="t")
+
+
+def test_beta_convergence_refuses_what_it_cannot_estimate():
+    """One unit has no cluster variance; a control collinear with the initial level (or constant within units
+    under fixed effects) leaves beta unidentified: both are refused with the reason, never numbers."""
+    panel = _growth_panel()
+    one = panel[panel["unit"] == 0]
+    with pytest.raises(PanelError, match=r"at least two units .*clustered by 'unit'\); there is 1"):
+        nt.indices.beta_convergence(one, "y", entity="unit", time="year")
+    collinear = panel.assign(level=np.log(panel["y"]) * 2.0 + 1.0)
+    with pytest.raises(SpecificationError, match=r"control 'level' is \(nearly\) a linear combination .*initial log"):
+        nt.indices.beta_convergence(collinear, "y", entity="unit", time="year", controls="level")
+    fixed = panel.assign(region=panel["unit"] % 3)
+    with pytest.raises(SpecificationError, match=r"control 'region' does not vary \(after the fixed effects"):
+        nt.indices.beta_convergence(fixed, "y", entity="unit", time="year", effects="entity", controls="region")
+    ok = nt.indices.beta_convergence(panel.assign(z=np.random.default_rng(0).normal(size=len(panel))), "y",
+                                     entity="unit", time="year", controls="z")
+    assert list(ok.params.index) == ["beta", "z", "const"] and np.isfinite(ok.std_errors).all()

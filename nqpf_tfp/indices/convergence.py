@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_name, column_names, finite_column, require_columns
-from ..errors import PanelError
+from ..errors import PanelError, SpecificationError
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import key_columns, period_numbers, unique_keys
@@ -123,10 +123,16 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any = None, time
             raise PanelError("with unit fixed effects every unit needs at least two growth periods.")
         y = y - (np.bincount(codes, y) / counts)[codes]
         x = x - (np.stack([np.bincount(codes, col) for col in x.T], axis=1) / counts[:, None])[codes]
+    g = int(codes.max()) + 1
+    if g < 2:
+        raise PanelError(f"beta convergence needs at least two units with a following period (the standard errors "
+                         f"are clustered by {entity!r}); there is {g}.")
+    labels = (["constant"] if effects == "none" else []) + [f"the initial log of {value!r}"] + [
+        f"control {c!r}" for c in ctrl] + ["a period effect"] * (x.shape[1] - len(ctrl) - 1 - (effects == "none"))
+    _check_columns(x, labels)
     coef, *_ = np.linalg.lstsq(x, y, rcond=None)
     resid = y - x @ coef
     bread = np.linalg.pinv(x.T @ x)
-    g = int(codes.max()) + 1
     scores = np.stack([np.bincount(codes, x[:, j] * resid, minlength=g) for j in range(x.shape[1])], axis=1)
     cov = bread @ (scores.T @ scores) @ bread * (g / (g - 1))
     r2 = 1.0 - (resid @ resid) / ((y - y.mean()) @ (y - y.mean()))
@@ -140,3 +146,19 @@ def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any = None, time
     diagnostics = ConvergenceDiagnostics("beta", len(y), g, int(sample["t"].nunique()), effects=effects,
                                          r_squared=float(r2))
     return BetaConvergence(params, covariance, table, diagnostics)
+
+
+def _check_columns(x: np.ndarray, labels: list[str]) -> None:
+    """The regressors have full column rank, or a ``SpecificationError`` naming the first redundant one (a
+    control that is constant within units under fixed effects, or a linear function of the others)."""
+    scale = np.sqrt((x**2).sum(axis=0))
+    if np.any(scale == 0):
+        raise SpecificationError(f"{labels[int(np.argmin(scale))]} does not vary (after the fixed effects, if any): "
+                                 "the regression cannot estimate it; drop it.")
+    z = x / scale
+    for j in range(1, z.shape[1] + 1):
+        if np.linalg.matrix_rank(z[:, :j], tol=1e-10 * np.sqrt(z.shape[0])) < j:
+            raise SpecificationError(f"{labels[j - 1]} is (nearly) a linear combination of the regressors before it "
+                                     f"({', '.join(labels[:j - 1])}): beta and its standard error are not identified; "
+                                     "drop it.")
+
