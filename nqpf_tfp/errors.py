@@ -27,6 +27,7 @@ __all__ = [
     "ModelWarning",
     "MarkupWarning",
     "IndexWarning",
+    "UndefinedStatisticWarning",
     "OveridentificationWarning",
     "FunctionalDependenceWarning",
     "ImplausibleTechnologyWarning",
@@ -113,6 +114,11 @@ class MarkupWarning(ModelWarning):
 
 class IndexWarning(ModelWarning):
     """The data speak against a composite index's weights (negative PCA or scatter-degree weights, KMO < 0.5)."""
+
+
+class UndefinedStatisticWarning(NqpfTfpWarning):
+    """A statistic is undefined for some period or group (no variance, too few units): it is NaN, and the
+    message says where and why."""
 
 
 class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):

@@ -249,3 +249,27 @@ def test_beta_convergence_refuses_what_it_cannot_estimate():
     ok = nt.indices.beta_convergence(panel.assign(z=np.random.default_rng(0).normal(size=len(panel))), "y",
                                      entity="unit", time="year", controls="z")
     assert list(ok.params.index) == ["beta", "z", "const"] and np.isfinite(ok.std_errors).all()
+
+
+def test_moran_on_a_constant_period_is_nan_with_a_warning_and_needs_four_units():
+    """With no variance Moran's I is 0/0: NaN with its moments and permutation p-value, no quadrant, and an
+    UndefinedStatisticWarning naming the period (before: permutation p-values of 0.01, every unit low-low)."""
+    units = [f"u{i}" for i in range(6)]
+    values = np.random.default_rng(0).uniform(1, 5, 18)
+    values[1::3] = 2.0  # every unit has 2.0 in year 2
+    frame = pd.DataFrame({"unit": np.repeat(units, 3), "year": np.tile([1, 2, 3], 6), "y": values})
+    ring = np.roll(np.eye(6), 1, axis=1) + np.roll(np.eye(6), -1, axis=1)
+    w = pd.DataFrame(ring, index=units, columns=units)
+    constant = r"'y' is the same for every unit in period\(s\) \[2\]"
+    with pytest.warns(nt.errors.UndefinedStatisticWarning, match=constant):
+        stats = nt.indices.moran(frame, "y", w, entity="unit", time="year", permutations=19, seed=0).statistics
+    assert stats.loc[2].isna().all() and stats.loc[[1, 3]].notna().all().all()
+    with pytest.warns(nt.errors.UndefinedStatisticWarning, match=r"local Moran's I: .*period\(s\) \[2\]"):
+        local = nt.indices.local_moran(frame, "y", w, entity="unit", time="year", permutations=19, seed=0).to_frame()
+    year2 = local.xs(2, level="year")
+    assert year2["I"].isna().all() and year2["p_sim"].isna().all() and (year2["cluster"] == "constant").all()
+    assert local.xs(1, level="year")["I"].notna().all()
+    small = frame[frame["unit"].isin(units[:3])]
+    w3 = pd.DataFrame(1.0 - np.eye(3), index=units[:3], columns=units[:3])
+    with pytest.raises(PanelError, match="at least four units .* the data have 3"):
+        nt.indices.moran(small, "y", w3, entity="unit", time="year")

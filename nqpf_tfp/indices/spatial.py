@@ -29,6 +29,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..arguments import seed_sequence, whole_number
+from ..errors import PanelError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from .panel_arrays import Wide, spatial_matrix
 from .spatial_results import QUADRANTS, LocalMoran, Moran, MoranDiagnostics
@@ -51,6 +52,28 @@ def _global(z: np.ndarray, w: np.ndarray) -> dict[str, float]:
     z_norm, z_rand = (i - ei) / np.sqrt(v_norm), (i - ei) / np.sqrt(v_rand)
     return {"I": i, "expected": ei, "var_norm": v_norm, "z_norm": z_norm, "p_norm": 2 * norm.sf(abs(z_norm)),
             "var_rand": v_rand, "z_rand": z_rand, "p_rand": 2 * norm.sf(abs(z_rand))}
+
+
+_GLOBAL_COLUMNS = ("I", "expected", "var_norm", "z_norm", "p_norm", "var_rand", "z_rand", "p_rand")
+
+
+def _require_units(wide: Wide) -> None:
+    """The randomisation variance divides by (n - 1)(n - 2)(n - 3): fewer than four units is an error."""
+    if len(wide.entities) < 4:
+        raise PanelError(f"Moran's I needs at least four units (its randomisation variance divides by "
+                         f"(n - 1)(n - 2)(n - 3)); the data have {len(wide.entities)}.")
+
+
+def _constant_periods(wide: Wide, value: Any, what: str) -> set[int]:
+    """Periods in which every unit has the same value: the statistic is NaN there, with a warning naming them."""
+    v = wide.values
+    spread = v.max(axis=0) - v.min(axis=0)
+    constant = {int(t) for t in np.flatnonzero(spread <= 1e-12 * np.maximum(1.0, np.abs(v).max(axis=0)))}
+    if constant:
+        periods = [getattr(wide.periods[t], "item", lambda t=t: wide.periods[t])() for t in sorted(constant)]
+        warn(f"{what}: {value!r} is the same for every unit in period(s) {periods}; with no variance the "
+             "statistic is undefined there and is NaN (no quadrant, no p-value).", UndefinedStatisticWarning)
+    return constant
 
 
 def _pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
@@ -95,9 +118,14 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any =
     wide = Wide.build(data, value, entity=entity, time=time)
     w = spatial_matrix(spatial_weights, wide.entities, transformation=transformation)
     rng = np.random.default_rng(seed_sequence(seed)) if permutations else None
+    _require_units(wide)
+    constant = _constant_periods(wide, value, "global Moran's I")
     rows = []
     for t in range(wide.values.shape[1]):
         z = wide.values[:, t] - wide.values[:, t].mean()
+        if t in constant:  # no variance: I is 0/0, and so are its moments and permutations
+            rows.append(dict.fromkeys([*_GLOBAL_COLUMNS, *(["p_sim"] if rng is not None else [])], np.nan))
+            continue
         stats = _global(z, w)
         if rng is not None:
             draws = rng.permuted(np.tile(z, (permutations, 1)), axis=1)
@@ -127,19 +155,28 @@ def local_moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity:
     n = w.shape[0]
     rng = np.random.default_rng(seed_sequence(seed)) if permutations else None
     k_max = int((w > 0).sum(axis=1).max())
+    _require_units(wide)
+    constant = _constant_periods(wide, value, "local Moran's I")
     order = np.argsort(-w, axis=1, kind="stable")[:, :k_max]
     w_sorted = np.take_along_axis(w, order, axis=1)  # each unit's neighbour weights, largest first
     frames = []
     for t, period in enumerate(wide.periods):
         z = wide.values[:, t] - wide.values[:, t].mean()
+        if t in constant:
+            z = np.zeros(n)
         m2 = z @ z / n
         lag = w @ z
-        local = z * lag / m2
+        with np.errstate(invalid="ignore", divide="ignore"):  # a constant period: 0/0, reported above
+            local = z * lag / m2
         quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
+        if t in constant:
+            quadrant = np.zeros(n, dtype=int)  # no quadrant: every unit is at the mean
         frame = pd.DataFrame({wide.entities.name: wide.entities, wide.periods.name: period, "I": local,
                               "deviation": z, "lag": lag, "quadrant": quadrant,
-                              "cluster": pd.Series(quadrant).map(QUADRANTS).to_numpy()})
-        if rng is not None:
+                              "cluster": pd.Series(quadrant).map(QUADRANTS).fillna("constant").to_numpy()})
+        if rng is not None and t in constant:
+            frame["p_sim"] = np.nan
+        elif rng is not None:
             sims = np.empty((permutations, n))
             for p in range(permutations):  # each draw: every unit gets random distinct other units as neighbours
                 u = rng.random((n, n))
