@@ -273,3 +273,18 @@ def test_moran_on_a_constant_period_is_nan_with_a_warning_and_needs_four_units()
     w3 = pd.DataFrame(1.0 - np.eye(3), index=units[:3], columns=units[:3])
     with pytest.raises(PanelError, match="at least four units .* the data have 3"):
         nt.indices.moran(small, "y", w3, entity="unit", time="year")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"bandwidth": -0.5}, r"bandwidth must be 'scott', 'silverman' or a positive number, not -0.5"),
+    ({"bandwidth": 0}, r"positive number, not 0"),
+    ({"bandwidth": "scot"}, r"bandwidth='scot' is not valid"),
+    ({"grid": 1}, r"grid must be at least 2 points"),
+    ({"grid": np.array([[0.0, 1.0]])}, r"grid must be a number of points >= 2 or a 1-d array"),
+])
+def test_kernel_density_arguments_are_checked_for_sign_and_range(kwargs, message):
+    """A negative bandwidth factor returned negative densities; now every bad bandwidth or grid is refused."""
+    panel = _growth_panel()
+    with pytest.raises(SpecificationError, match=message):
+        nt.indices.kernel_densities(panel, "y", time="year", **kwargs)
+    assert (nt.indices.kernel_densities(panel, "y", time="year", bandwidth=0.5).to_numpy() >= 0).all()

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import whole_number
-from ..errors import PanelError
+from ..errors import PanelError, SpecificationError
 from ..keywords import strict_class, strict_keywords
 from ..results import Diagnostics, Results
 from ..tables import SummaryTable
@@ -233,13 +233,25 @@ def kernel_densities(data: pd.DataFrame, value: Any, *, time: Any, grid: np.ndar
     """
     from scipy.stats import gaussian_kde
 
+    if isinstance(bandwidth, str):
+        if bandwidth not in ("scott", "silverman"):
+            raise SpecificationError(f"bandwidth={bandwidth!r} is not valid; use 'scott', 'silverman' or a positive "
+                                     "factor.")
+    elif isinstance(bandwidth, bool) or not isinstance(bandwidth, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(bandwidth) or bandwidth <= 0:
+        raise SpecificationError(f"bandwidth must be 'scott', 'silverman' or a positive number, not {bandwidth!r} "
+                                 "(a negative factor gives negative densities).")
     frame = long_values(data, value, None, time, positive=False)
     y = frame["y"].to_numpy()
-    if isinstance(grid, (int, np.integer)):
+    if isinstance(grid, (int, np.integer)) and not isinstance(grid, bool):
+        if grid < 2:
+            raise SpecificationError(f"grid must be at least 2 points (or an array of points), not {grid!r}.")
         pad = 0.1 * (y.max() - y.min())
         points = np.linspace(y.min() - pad, y.max() + pad, int(grid))
     else:
         points = np.asarray(grid, dtype=float)
+        if points.ndim != 1 or points.size == 0 or not np.isfinite(points).all():
+            raise SpecificationError("grid must be a number of points >= 2 or a 1-d array of finite points.")
     out = {}
     for period, part in frame.groupby("t", sort=True):
         values = part["y"].to_numpy()
