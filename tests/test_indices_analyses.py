@@ -288,3 +288,16 @@ def test_kernel_density_arguments_are_checked_for_sign_and_range(kwargs, message
     with pytest.raises(SpecificationError, match=message):
         nt.indices.kernel_densities(panel, "y", time="year", **kwargs)
     assert (nt.indices.kernel_densities(panel, "y", time="year", bandwidth=0.5).to_numpy() >= 0).all()
+
+
+def test_moran_under_weights_that_leave_no_variance_says_so():
+    """With every unit the neighbour of every other, I = -1/(n-1) whatever the data and its variance is 0: the
+    z- and p-values are NaN with an UndefinedStatisticWarning, not a 0/0 RuntimeWarning."""
+    units = [f"u{i}" for i in range(5)]
+    frame = pd.DataFrame({"unit": np.repeat(units, 2), "year": np.tile([1, 2], 5),
+                          "y": np.random.default_rng(1).uniform(1, 5, 10)})
+    complete = pd.DataFrame(1.0 - np.eye(5), index=units, columns=units)
+    with pytest.warns(nt.errors.UndefinedStatisticWarning, match=r"leave I no variance in period\(s\) \[1, 2\]"):
+        stats = nt.indices.moran(frame, "y", complete, entity="unit", time="year").statistics
+    np.testing.assert_allclose(stats["I"], -0.25, rtol=1e-12)
+    assert stats[["z_norm", "p_norm", "z_rand", "p_rand"]].isna().all().all()

@@ -49,7 +49,11 @@ def _global(z: np.ndarray, w: np.ndarray) -> dict[str, float]:
     b2 = n * (z**4).sum() / zz**2
     v_rand = (n * ((n**2 - 3 * n + 3) * s1 - n * s2 + 3 * s0**2) - b2 * ((n**2 - n) * s1 - 2 * n * s2 + 6 * s0**2)) \
         / ((n - 1) * (n - 2) * (n - 3) * s0**2) - ei**2
-    z_norm, z_rand = (i - ei) / np.sqrt(v_norm), (i - ei) / np.sqrt(v_rand)
+    # a weights matrix under which I cannot vary (every unit the neighbour of every other: I = -1/(n-1) for any
+    # data) has no variance: its z-values are undefined, NaN, said by the caller
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z_norm = (i - ei) / np.sqrt(v_norm) if v_norm > 1e-14 else np.nan
+        z_rand = (i - ei) / np.sqrt(v_rand) if v_rand > 1e-14 else np.nan
     return {"I": i, "expected": ei, "var_norm": v_norm, "z_norm": z_norm, "p_norm": 2 * norm.sf(abs(z_norm)),
             "var_rand": v_rand, "z_rand": z_rand, "p_rand": 2 * norm.sf(abs(z_rand))}
 
@@ -121,17 +125,24 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any =
     _require_units(wide)
     constant = _constant_periods(wide, value, "global Moran's I")
     rows = []
+    degenerate = []
     for t in range(wide.values.shape[1]):
         z = wide.values[:, t] - wide.values[:, t].mean()
         if t in constant:  # no variance: I is 0/0, and so are its moments and permutations
             rows.append(dict.fromkeys([*_GLOBAL_COLUMNS, *(["p_sim"] if rng is not None else [])], np.nan))
             continue
         stats = _global(z, w)
+        if not np.isfinite(stats["z_norm"]) or not np.isfinite(stats["z_rand"]):
+            degenerate.append(getattr(wide.periods[t], "item", lambda t=t: wide.periods[t])())
         if rng is not None:
             draws = rng.permuted(np.tile(z, (permutations, 1)), axis=1)
             sims = z.size / w.sum() * np.einsum("pi,ij,pj->p", draws, w, draws) / (z @ z)
             stats["p_sim"] = float(_pseudo_p(np.array([stats["I"]]), sims[:, None])[0])
         rows.append(stats)
+    if degenerate:
+        warn(f"global Moran's I: the spatial weights leave I no variance in period(s) {degenerate} (e.g. every unit "
+             "the neighbour of every other, where I = -1/(n-1) whatever the data): its z-values and p-values are "
+             "NaN.", UndefinedStatisticWarning)
     diagnostics = MoranDiagnostics(len(wide.entities), len(wide.periods), transformation, permutations)
     return Moran(pd.DataFrame(rows, index=wide.periods), diagnostics)
 
