@@ -222,8 +222,6 @@ def compare(results: Sequence[Any] | Mapping[Any, Any], *, names: Sequence[str] 
     ['Wooldridge (iv)', 'OLS']
     """
     below = check_option("compare_below", below, "below")
-    if not isinstance(stars, (bool, np.bool_)):
-        raise SpecificationError(f"stars must be True or False, not {stars!r}.")
     if isinstance(results, Mapping):
         labels = [str(k) for k in results]
         fits = list(results.values())

@@ -58,13 +58,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, finite_column, require_columns, require_frame, seed_sequence, whole_number
+from ..arguments import column_name, finite_column, require_columns, require_frame
 from ..errors import DroppedRowsWarning, MarkupWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import unique_keys
-from ..parallel import check_n_jobs
-from ..parallel.bootstrap import Replication, report_failures, run_replications
+from ..parallel.bootstrap import Replication, ReplicationSettings, report_failures, run_replications
 from ..production.estimators.base import ProductionEstimator
 from ..production.results import ProductionResults
 from .markup_cells import Cells, Replicate
@@ -181,19 +180,11 @@ class _Settings:
     def check(cls, correction: Any, on_failure: Any, backend: Any, n_jobs: Any, bootstrap: Any, seed: Any,
               progress: Any, model: ProductionEstimator | None) -> _Settings:
         correction = check_option("markup_correction", correction, "correction")
-        on_failure = check_option("on_failure", on_failure)
-        backend = check_option("backend", backend)
-        n_jobs = check_n_jobs(n_jobs)
-        bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
-        if bootstrap == 1:
-            raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 or at least 2.")
-        if not isinstance(progress, (bool, np.bool_)):
-            raise SpecificationError(f"progress must be True or False, not {progress!r}.")
-        if bootstrap and model is None:
+        rep = ReplicationSettings.check(bootstrap, seed, n_jobs, backend, on_failure, progress)
+        if rep.replications and model is None:
             raise SpecificationError("bootstrap needs model=: the production function is re-estimated in every "
                                      "replication; pass the estimator, e.g. model=nt.ACF(data, ...).")
-        return cls(correction, on_failure, backend, n_jobs, bootstrap, seed_sequence(seed) if bootstrap else None,
-                   bool(progress))
+        return cls(correction, rep.on_failure, rep.backend, rep.n_jobs, rep.replications, rep.seed, rep.progress)
 
 
 def _markups(source: _Source, rev: np.ndarray, cst: np.ndarray, used: np.ndarray, correction: str,

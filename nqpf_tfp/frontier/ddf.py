@@ -178,8 +178,6 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: directional distances take 'crs' or 'vrs'.")
     require_frame(data, "data")
-    if not isinstance(frame, (bool, np.bool_)):
-        raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     ins, goods, bads = roles(inputs, outputs, bad_outputs, what="a directional distance")
     ref = data if reference is None else reference
     evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))

@@ -220,8 +220,6 @@ class _DEAData:
         for names, scale, what in ((ins, scale_x, "input"), (outs, scale_y, "output")):
             if np.any(scale <= 0):
                 raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
-        if not isinstance(frame, (bool, np.bool_)):
-            raise SpecificationError(f"frame must be True or False, not {frame!r}.")
         use_frame = bool(frame) and not super_efficiency
         n_jobs = check_n_jobs(n_jobs)
         backend = check_option("backend", backend)

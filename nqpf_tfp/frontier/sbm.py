@@ -103,8 +103,6 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         ``efficiency`` (rho, NaN where the LP is not optimal), ``status``, ``slacks``
         (``slack_<column>``, data units; of the SBM, not of the super-SBM), ``super``.
     """
-    if not isinstance(super_efficiency, (bool, np.bool_)):
-        raise SpecificationError(f"super_efficiency must be True or False, not {super_efficiency!r}.")
     rts = check_option("dea_rts", rts)
     solver = check_solver(solver)
     if rts not in ("crs", "vrs"):
@@ -119,8 +117,6 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     n, s2 = x.shape[0], yb.shape[1]
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     # the technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
-    if not isinstance(frame, (bool, np.bool_)):
-        raise SpecificationError(f"frame must be True or False, not {frame!r}.")
     units = build_frame(np.column_stack([x, yb]), yg, rts, solver).units if frame else np.arange(n)
     tasks = [(x, yg, yb, units, rows, rts, solver) for rows in split_blocks(n, n_jobs, backend)]
     parts = list(map_tasks(_sbm_block, tasks, backend=backend, n_jobs=n_jobs))

@@ -257,16 +257,12 @@ class SFA:
             raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95'.")
         if self.model == "bc95" and not z_names and not inefficiency_constant:
             raise SpecificationError("model='bc95' needs inefficiency= columns or inefficiency_constant=True.")
-        if not isinstance(inefficiency_constant, (bool, np.bool_)):
-            raise SpecificationError(f"inefficiency_constant must be True or False, not {inefficiency_constant!r}.")
         keys = [c for c in (entity, time) if c is not None]
         for key, what in ((entity, "entity"), (time, "time")):
             if key is not None:
                 column_name(key, what)
         if self.model == "bc92" and (entity is None or time is None):
             raise SpecificationError("model='bc92' needs entity= and time= columns (firm and period).")
-        if not isinstance(trend, (bool, np.bool_)):
-            raise SpecificationError(f"trend must be True or False, not {trend!r}.")
         if trend and time is None:
             raise SpecificationError("trend=True needs the time= column (periods).")
         columns = [self.output, *self.inputs]

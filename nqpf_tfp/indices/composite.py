@@ -109,8 +109,6 @@ def composite_index(
     ideal = check_option("index_scope", ideal, "ideal")
     score = check_option("index_score", score, "score")
     opts = _options(options, moved)
-    if not isinstance(hierarchical, (bool, np.bool_)):
-        raise SpecificationError(f"hierarchical must be True or False, not {hierarchical!r}.")
     d = IndicatorData.build(data, indicators, entity=entity, time=time)
     names = d.system.columns
     z = normalize_values(d.values, d.period, d.n_periods, d.system.signs, names, method=normalization, scope=scope,

@@ -15,12 +15,38 @@ from typing import Any
 
 import numpy as np
 
-from ..arguments import seed_sequence
-from ..errors import ConvergenceWarning, EstimationError, warn
-from .executors import map_tasks
+from ..arguments import seed_sequence, whole_number
+from ..errors import ConvergenceWarning, EstimationError, SpecificationError, warn
+from ..options import check_option
+from .executors import check_n_jobs, map_tasks
 
-__all__ = ["BootstrapOutcome", "Replication", "bootstrap_covariance", "report_failures", "run_replications",
+__all__ = ["BootstrapOutcome", "Replication", "ReplicationSettings", "bootstrap_covariance", "report_failures",
+           "run_replications",
            "spawn_seeds"]
+
+
+@dataclass(frozen=True)
+class ReplicationSettings:
+    """The checked bootstrap arguments every function with ``bootstrap=`` takes (0 replications: none)."""
+
+    replications: int
+    seed: np.random.SeedSequence | None  # spawned per replication; None without replications
+    n_jobs: int
+    backend: str
+    on_failure: str
+    progress: bool
+
+    @classmethod
+    def check(cls, bootstrap: Any, seed: Any, n_jobs: Any, backend: Any, on_failure: Any, progress: Any,
+              none: str = "bootstrap=0") -> ReplicationSettings:
+        """``none`` names what the caller gets without replications, for the message about ``bootstrap=1``."""
+        on_failure = check_option("on_failure", on_failure)
+        backend = check_option("backend", backend)
+        n_jobs = check_n_jobs(n_jobs)
+        reps = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
+        if reps == 1:
+            raise SpecificationError(f"bootstrap=1 gives no variance: use {none} or at least 2.")
+        return cls(reps, seed_sequence(seed) if reps else None, n_jobs, backend, on_failure, bool(progress))
 
 
 def spawn_seeds(seed: Any, reps: int) -> list[np.random.SeedSequence]:

@@ -10,13 +10,12 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...arguments import seed_sequence, whole_number
 from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError, warn
 from ...keywords import check_forwarded_keywords, open_keywords, strict_class
 from ...options import check_option
 from ...panel import Panel
-from ...parallel import check_n_jobs, is_dask_frame
-from ...parallel.bootstrap import Replication, bootstrap_covariance
+from ...parallel import is_dask_frame
+from ...parallel.bootstrap import Replication, ReplicationSettings, bootstrap_covariance
 from ..checks import check_clusters, check_magnitudes, check_result, check_within_variation
 from ..estimate import Estimate
 from ..model_checks import ModelChecks, emit_warnings, evaluate_checks
@@ -313,15 +312,9 @@ class ProductionEstimator:
         elif not isinstance(checks, ModelChecks):
             raise SpecificationError(f"checks must be a ModelChecks object (nqpf_tfp.ModelChecks(...)), "
                                      f"not {type(checks).__name__}.")
-        on_failure = check_option("on_failure", on_failure)
-        backend = check_option("backend", backend)
-        n_jobs = check_n_jobs(n_jobs)
-        bootstrap = whole_number(bootstrap, "bootstrap (replications; 0 for none)")
-        if bootstrap == 1:
-            raise SpecificationError("bootstrap=1 gives no variance: use bootstrap=0 (analytic) or at least 2.")
-        seed_seq = seed_sequence(seed) if bootstrap else None  # spawned per replication later
-        if not isinstance(progress, (bool, np.bool_)):
-            raise SpecificationError(f"progress must be True or False, not {progress!r}.")
+        rep = ReplicationSettings.check(bootstrap, seed, n_jobs, backend, on_failure, progress,
+                                        none="bootstrap=0 (analytic)")  # progress is checked by strict_keywords
+        bootstrap = rep.replications
         if bootstrap and cov_type not in (None, "bootstrap"):
             raise SpecificationError(f"cov_type={cov_type!r} with bootstrap={bootstrap}: choose one.")
         chosen = "bootstrap" if bootstrap else (cov_type or self._default_cov())
@@ -340,7 +333,7 @@ class ProductionEstimator:
                                      "firm-clustered standard errors are (cov_type='cluster').")
         if self._ddf is None and chosen in ("cluster", "bootstrap"):
             check_clusters(self._data.n_entities, len(self._param_names()), self._panel.entity_name, self.method)
-        return _FitSettings(chosen, bootstrap, seed_seq, n_jobs, backend, on_failure, bool(progress), checks)
+        return _FitSettings(chosen, bootstrap, rep.seed, rep.n_jobs, rep.backend, rep.on_failure, rep.progress, checks)
 
     def _compute(self, settings: _FitSettings) -> tuple[Estimate, np.ndarray, dict[str, Any]]:
         """The point estimate and its covariance (analytic or bootstrap), with the facts for the diagnostics."""
