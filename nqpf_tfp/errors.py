@@ -28,6 +28,7 @@ __all__ = [
     "MarkupWarning",
     "IndexWarning",
     "UndefinedStatisticWarning",
+    "PanelWarning",
     "OveridentificationWarning",
     "FunctionalDependenceWarning",
     "ImplausibleTechnologyWarning",
@@ -119,6 +120,11 @@ class IndexWarning(ModelWarning):
 class UndefinedStatisticWarning(NqpfTfpWarning):
     """A statistic is undefined for some period or group (no variance, too few units): it is NaN, and the
     message says where and why."""
+
+
+class PanelWarning(NqpfTfpWarning):
+    """The panel's shape decides what is computed (unevenly spaced periods, a change missing after an entity's
+    gap, units dropped from spatial weights): the result is returned, and the message says where."""
 
 
 class NqpfTfpDeprecationWarning(NqpfTfpWarning, DeprecationWarning):

@@ -78,8 +78,6 @@ def test_sequential_frontier_never_regresses():
      "at least two periods"),
     (lambda d: nt.frontier.malmquist(d.assign(x0=-d.x0), "x0", "y0", entity="firm", time="year"), PanelError,
      "input column 'x0' has negative"),
-    (lambda d: nt.frontier.malmquist(d[d.year != 2001], "x0", "y0", entity="firm", time="year"), PanelError,
-     "consecutive periods"),
 ])
 def test_bad_input_is_named(call, error, message):
     with pytest.raises(error, match=message):

@@ -15,7 +15,8 @@ names them (``tfpch`` the index, ``tech`` efficiency change, ``tecch`` technolog
 with a global frontier (Oh 2010) ``tfpch = (1 + D^G(t)) / (1 + D^G(t+1))`` and ``tecch = tfpch /
 tech``. The Luenberger indicator is the difference form (Chambers, Chung and Färe 1996):
 ``tfpch = [D^{t+1}(t) - D^{t+1}(t+1) + D^t(t) - D^t(t+1)] / 2``, ``tech = D^t(t) - D^{t+1}(t+1)``,
-``tecch = tfpch - tech``; above 0 is an improvement.
+``tecch = tfpch - tech``; above 0 is an improvement. Which periods are compared, and what an entity's
+gap or a zero good output gives, is the rule of :mod:`nqpf_tfp.frontier.index_periods`.
 
 References
 ----------
@@ -47,6 +48,7 @@ from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
 from .ddf import ReferenceSet
+from .index_periods import IndexSteps, circular_path, index_steps, zero_output_rows
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
 from .lp import check_solver
 from .nonradial import nonradial_weights, slacks_based_weights
@@ -114,6 +116,7 @@ class _Frontiers:
         for name, column in zip(ins + goods + bads, np.column_stack(self.arrays).T):
             if np.any(column < 0):
                 raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
+        self.zero = zero_output_rows(panel, self.arrays[1], goods, settings.name)
         self.nobs, self.settings = panel.nobs, settings
         self.rows = period_reference(panel.time, "contemporaneous")
         # the period frontiers of the cross-period distances; with a global or biennial frontier the
@@ -134,20 +137,27 @@ class _Frontiers:
         if key not in self._built:
             self._built[key] = ReferenceSet(tuple(a[span] for a in self.arrays), s.rts, s.solver, True, s.weights,
                                             s.n_jobs, s.backend)
+        out = np.full(evaluate.size, np.nan)  # a unit without good output has no distance
+        keep = ~self.zero[evaluate]
+        evaluate = evaluate[keep]
         positions = np.searchsorted(span, evaluate)  # spans are sorted row numbers
         if np.all(positions < span.size) and np.array_equal(span[np.minimum(positions, span.size - 1)], evaluate):
-            return self._built[key].own_distances(positions, s.direction)[1]
-        return self._built[key].distances(tuple(a[evaluate] for a in self.arrays), s.direction)[1]
+            out[keep] = self._built[key].own_distances(positions, s.direction)[1]
+        else:
+            out[keep] = self._built[key].distances(tuple(a[evaluate] for a in self.arrays), s.direction)[1]
+        return out
 
 
-def _changes(panel: Panel, periods: np.ndarray, frontiers: _Frontiers, settings: _IndexSettings) -> np.ndarray:
-    """(tfpch, tech, tecch) of every row with a previous period; NaN elsewhere."""
-    rows, form, frontier = frontiers.rows, settings.form, settings.frontier
+def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
+             settings: _IndexSettings) -> tuple[np.ndarray, np.ndarray | None]:
+    """(tfpch, tech, tecch) of every row with a row in the data's previous period (NaN elsewhere), and the
+    global distances (with a global frontier)."""
+    rows, form, frontier, periods = frontiers.rows, settings.form, settings.frontier, steps.periods
     own = np.full(panel.nobs, np.nan)
     for t in periods:
         own[rows[t]] = frontiers.distance(rows[t], int(t))
     glob = frontiers.distance(np.arange(panel.nobs), "pooled") if frontier == "global" else None
-    prev = panel.lag(1)
+    prev = steps.lag
     result = np.full((panel.nobs, 3), np.nan)
     for t0, t1 in zip(periods[:-1], periods[1:]):
         now = rows[t1][prev.valid[rows[t1]]]
@@ -181,7 +191,7 @@ def _changes(panel: Panel, periods: np.ndarray, frontiers: _Frontiers, settings:
                 assert cross_next is not None and cross_before is not None
                 tfpch = 0.5 * ((cross_before - own[now]) + (own[before] - cross_next))
             result[now] = np.column_stack([tfpch, tech, tfpch - tech])
-    return result
+    return result, glob
 
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: Any, time: Any,
@@ -194,20 +204,26 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
                          weights, n_jobs, backend, window)
     panel = Panel(data, entity=entity, time=time, columns=[c for cols in settings.columns for c in cols],
                   missing="raise")
-    periods = np.unique(panel.time)
-    if periods.size < 2:
-        raise PanelError(f"{settings.name} needs at least two periods.")
-    result = _changes(panel, periods, _Frontiers(panel, settings), settings)
-    valid = panel.lag(1).valid
-    bad = int(np.isnan(result[valid]).any(axis=1).sum())
+    steps = index_steps(panel, settings.name)  # checked before any LP is solved
+    frontiers = _Frontiers(panel, settings)
+    result, glob = _changes(panel, steps, frontiers, settings)
+    reported, valid = steps.reported, steps.lag.valid
+    undefined = frontiers.zero | frontiers.zero[steps.lag.index]
+    bad = int((np.isnan(result[valid]).any(axis=1) & ~undefined[valid]).sum())
     if bad:
         warn(f"{settings.name}: {bad} entity-period change(s) are NaN (infeasible cross-period directional "
              "distances); frontier='global' or 'biennial' is always feasible.", ConvergenceWarning)
-    changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=valid)
-    cumulative = panel.series(cumulate(result[:, 0], valid, panel.entity_start(), form == "ml"), "cumulative_tfp")
+    changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=reported)
+    if glob is not None:  # circular: defined across an entity's gaps (Oh 2010)
+        path = circular_path(1 / (1 + glob) if form == "ml" else -glob, steps.starts, form == "ml")
+    else:
+        path = cumulate(result[:, 0], reported, steps.starts, form == "ml")
+    cumulative = panel.series(path, "cumulative_tfp")
+    missing = int(np.isnan(result[reported]).any(axis=1).sum())
     diagnostics = DirectionalIndexDiagnostics(
         "malmquist-luenberger" if form == "ml" else "luenberger", settings.frontier, settings.distance,
-        settings.direction, settings.rts, panel.n_entities, int(periods.size), bad, time_module.perf_counter() - start)
+        settings.direction, settings.rts, panel.n_entities, int(steps.periods.size), missing,
+        time_module.perf_counter() - start)
     if form == "ml":
         return MalmquistLuenbergerResults(changes, cumulative, diagnostics)
     return LuenbergerResults(changes, cumulative, diagnostics)

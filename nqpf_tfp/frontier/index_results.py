@@ -39,7 +39,8 @@ class DirectionalIndexDiagnostics(Diagnostics):
     rts: str
     n_entities: int
     n_periods: int
-    #: entity-period changes that are NaN (an infeasible cross-period distance)
+    #: entity-period changes that are NaN (the entity missing in the previous period, a zero good output, or an
+    #: infeasible cross-period distance)
     missing_pairs: int
     #: wall-clock seconds
     seconds: float

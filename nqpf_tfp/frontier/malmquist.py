@@ -17,7 +17,8 @@ Frontiers: ``"contemporaneous"`` (period ``t``'s units span ``E^t``), ``"sequent
 ``t``, so technology cannot regress: Shestalova 2003) and ``"global"`` (all periods, Pastor and Lovell
 2005: ``tfpch = E^G(t+1) / E^G(t)``, circular, never infeasible; ``techch`` is then the change of the
 gap between the period frontier and the global one). Geometric means by period and by entity, and
-cumulative indices (first period = 1), come with the results.
+cumulative indices (first period = 1), come with the results. Which periods are compared, and what an
+entity's gap or a zero output gives, is the rule of :mod:`nqpf_tfp.frontier.index_periods`.
 
 References
 ----------
@@ -37,7 +38,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel
@@ -45,6 +46,7 @@ from ..parallel import check_n_jobs
 from ..results import Diagnostics
 from ..tables import SummaryTable
 from .frame import build_frame
+from .index_periods import IndexSteps, circular_path, index_steps, zero_output_rows
 from .index_results import ChangeResults, cumulate
 from .lp import check_solver
 from .radial import radial_scores, scores_in_blocks
@@ -64,7 +66,8 @@ class MalmquistDiagnostics(Diagnostics):
     orientation: str
     n_entities: int
     n_periods: int
-    #: firm-period pairs whose index is NaN (a unit missing in one of the two periods, or an LP not optimal)
+    #: entity-period changes that are NaN (the entity missing in the previous period, a zero output, or an LP
+    #: without an optimal solution)
     missing_pairs: int
 
 
@@ -99,7 +102,8 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
               time: Any = None, orientation: str = "input", frontier: str = "contemporaneous",
               decomposition: str = "fgnz", solver: str = "auto", window: int | None = None, n_jobs: int = 1,
               backend: str = "processes") -> MalmquistResults:
-    """DEA-Malmquist TFP change between consecutive periods (see :mod:`nqpf_tfp.frontier.malmquist`).
+    """DEA-Malmquist TFP change between consecutive periods of the data (see :mod:`nqpf_tfp.frontier.malmquist`;
+    gaps, uneven periods and zero outputs: :mod:`nqpf_tfp.frontier.index_periods`).
 
     Parameters
     ----------
@@ -128,23 +132,24 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     settings = _settings(inputs, outputs, orientation, frontier, decomposition, solver, n_jobs, backend, window)
     ins, outs = settings.columns
     panel = Panel(data, entity=entity, time=time, columns=ins + outs, missing="raise")
-    periods = np.unique(panel.time)
-    if periods.size < 2:
-        raise PanelError("malmquist needs at least two periods.")
-    gap = ~panel.lag(1).valid & (np.arange(panel.nobs) != panel.entity_start())
-    if gap.any():  # checked before any LP is solved
-        raise PanelError("malmquist needs consecutive periods within each entity; "
-                         f"{int(gap.sum())} entity-period(s) follow a gap.")
-    changes = _changes(panel, periods, _Efficiencies(panel, settings), settings)
-    valid = panel.lag(1).valid
-    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=valid)
-    missing = int(np.isnan(changes[valid]).any(axis=1).sum())
+    steps = index_steps(panel, "malmquist")  # checked before any LP is solved
+    efficiency = _Efficiencies(panel, settings)
+    changes = _changes(panel, steps, efficiency, settings)
+    reported, valid = steps.reported, steps.lag.valid
+    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=reported)
+    undefined = efficiency.zero | efficiency.zero[steps.lag.index]
+    missing = int((np.isnan(changes[valid]).any(axis=1) & ~undefined[valid]).sum())
     if missing:
         warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
              "infeasible cross-period VRS problem); frontier='global' or 'biennial' is always feasible.",
              ConvergenceWarning)
-    cumulative = cumulate(changes[:, 4], valid, panel.entity_start(), ratio=True)
-    diag = MalmquistDiagnostics(settings.frontier, settings.orientation, panel.n_entities, int(periods.size), missing)
+    if settings.frontier == "global":  # circular: defined across an entity's gaps
+        cumulative = circular_path(efficiency.global_crs, steps.starts, ratio=True)
+    else:
+        cumulative = cumulate(changes[:, 4], reported, steps.starts, ratio=True)
+    n_missing = int(np.isnan(changes[reported]).any(axis=1).sum())
+    diag = MalmquistDiagnostics(settings.frontier, settings.orientation, panel.n_entities, int(steps.periods.size),
+                                n_missing)
     return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)
 
 
@@ -191,11 +196,13 @@ class _Efficiencies:
         x, y = values(sorted_frame, ins, "input"), values(sorted_frame, outs, "output")
         self.x, self.y = x / x.mean(axis=0), y / y.mean(axis=0)  # common scale: units do not matter
         self.nobs, self.settings = panel.nobs, settings
+        self.zero = zero_output_rows(panel, y, outs, "malmquist")
         self.rows = period_reference(panel.time, "contemporaneous")
         # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
         global_like = settings.frontier in ("global", "biennial")
         self.spans = self.rows if global_like else period_reference(panel.time, settings.frontier, settings.window)
         self._frames: dict[tuple[object, str], np.ndarray] = {}
+        self.global_crs = np.full(self.nobs, np.nan)
 
     def __call__(self, evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:
         """Against period ``key``'s frontier, the pooled one (``key="pooled"``) or the biennial one of
@@ -208,26 +215,32 @@ class _Efficiencies:
                 span = np.arange(self.nobs) if key == "pooled" else self.spans[int(key)]
             self._frames[key, rts] = span[build_frame(x[span], y[span], rts, s.solver).units]
         ref = self._frames[key, rts]
+        out = np.full(evaluate.size, np.nan)  # a unit without output has no radial distance
+        keep = ~self.zero[evaluate]
+        evaluate = evaluate[keep]
         if s.parallel:
             scores = scores_in_blocks(x[evaluate], y[evaluate], x, y, ref, rts, s.orientation, s.solver, s.n_jobs,
                                       s.backend)[0]
         else:
             scores, _, _ = radial_scores(x[evaluate], y[evaluate], x[ref], y[ref], rts, s.orientation,
                                          solver=s.solver)
-        return scores if s.orientation == "input" else 1.0 / scores
+        out[keep] = scores if s.orientation == "input" else 1.0 / scores
+        return out
 
 
-def _changes(panel: Panel, periods: np.ndarray, efficiency: _Efficiencies,
+def _changes(panel: Panel, steps: IndexSteps, efficiency: _Efficiencies,
              settings: _MalmquistSettings) -> np.ndarray:
-    """(effch, techch, pech, sech, tfpch) of every row with a previous period; NaN elsewhere."""
-    rows, frontier = efficiency.rows, settings.frontier
+    """(effch, techch, pech, sech, tfpch) of every row with a row in the data's previous period; NaN elsewhere."""
+    rows, frontier, periods = efficiency.rows, settings.frontier, steps.periods
     own_crs = np.full(panel.nobs, np.nan)
     own_vrs = np.full(panel.nobs, np.nan)
     for t in periods:
         own_crs[rows[t]] = efficiency(rows[t], int(t), "crs")
         own_vrs[rows[t]] = efficiency(rows[t], int(t), "vrs")
     global_crs = efficiency(np.arange(panel.nobs), "pooled", "crs") if frontier == "global" else None
-    prev = panel.lag(1)
+    if global_crs is not None:
+        efficiency.global_crs = global_crs
+    prev = steps.lag
     changes = np.full((panel.nobs, 5), np.nan)
     for t0, t1 in zip(periods[:-1], periods[1:]):
         now = rows[t1][prev.valid[rows[t1]]]  # units observed in both periods

@@ -1,0 +1,112 @@
+"""The periods a chained productivity index compares: one rule for the Malmquist index, the
+Malmquist-Luenberger index and the Luenberger indicator.
+
+* Changes are between **consecutive periods of the data**: the sorted distinct values of the time
+  column, whatever their spacing (every year, every five years). Unevenly spaced periods (2000, 2001,
+  2003: no unit observed in 2002) are compared as given, with a :class:`~nqpf_tfp.errors.PanelWarning`
+  naming the step.
+* An entity's change into period ``t`` needs its rows in ``t`` and in the data's previous period. An
+  entity observed in ``t`` but not in the previous period (a gap) has a **missing change**: a NaN row
+  in ``changes``, counted in a warning that names an example, and its chained index is NaN from there
+  on, since the change across the gap is unknown.
+* On a **global frontier** the index is circular (Pastor and Lovell 2005; Oh 2010): the chained index
+  of period ``t`` is the ratio (or difference) of the global distances of ``t`` and of the entity's
+  first period, defined across a gap.
+* A unit-period whose good outputs are all zero has no distance (the output expansion is unbounded
+  or the input contraction reaches zero): its distances are NaN, so are the changes into and out of
+  it, with a warning naming the units, periods and columns.
+
+References
+----------
+Pastor, J. T. and Lovell, C. A. K. (2005). A global Malmquist productivity index. *Economics Letters*
+88(2), 266-271.
+Oh, D. (2010). A global Malmquist-Luenberger productivity index. *Journal of Productivity Analysis*
+34(3), 183-197.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import PanelError, PanelWarning, warn
+from ..panel import Lag, Panel, _plain, calendar_lag
+
+__all__ = ["IndexSteps", "circular_path", "index_steps", "zero_output_rows"]
+
+_SHOW = 3
+
+
+@dataclass(frozen=True)
+class IndexSteps:
+    """Which rows of a sorted panel have a change, and from which row."""
+
+    periods: np.ndarray
+    #: each row's row in the data's previous period (same entity), where it exists
+    lag: Lag
+    #: rows observed after a gap: their change is missing (NaN)
+    gap: np.ndarray
+    #: each row's entity's first row
+    starts: np.ndarray
+
+    @property
+    def reported(self) -> np.ndarray:
+        """Rows with a row in ``changes``: a computed change, or a missing one after a gap."""
+        return self.lag.valid | self.gap
+
+
+def _pairs(panel: Panel, rows: np.ndarray) -> str:
+    shown = [f"{_plain(panel.entity_labels[panel.entity_codes[r]])!r} in {_plain(panel.time_labels[r])}"
+             for r in rows[:_SHOW]]
+    return ", ".join(shown) + (", ..." if rows.size > _SHOW else "")
+
+
+def index_steps(panel: Panel, what: str) -> IndexSteps:
+    """The rule of the module docstring for ``panel``; ``what`` names the calling function in messages."""
+    periods = np.unique(panel.time)
+    if periods.size < 2:
+        raise PanelError(f"{what} needs at least two periods of {panel.time_name!r}; the data have "
+                         f"{periods.size}.")
+    steps = np.diff(periods)
+    if np.unique(steps).size > 1:
+        wide = np.flatnonzero(steps > steps.min())
+        label = {int(t): _plain(lab) for t, lab in zip(panel.time, panel.time_labels)}
+        shown = ", ".join(f"{label[int(periods[i])]} and {label[int(periods[i + 1])]}" for i in wide[:_SHOW])
+        warn(f"{what}: the periods of {panel.time_name!r} are unevenly spaced (no unit is observed between "
+             f"{shown}); each change compares consecutive periods of the data, so these changes span the "
+             "longer interval.", PanelWarning)
+    rank = np.searchsorted(periods, panel.time)
+    lag = calendar_lag(panel.entity_codes, rank, 1)
+    starts = panel.entity_start()
+    gap = ~lag.valid & (np.arange(panel.nobs) != starts)
+    if not lag.valid.any():
+        raise PanelError(f"{what} needs an entity observed in two consecutive periods of {panel.time_name!r}; "
+                         "no entity is.")
+    if gap.any():
+        rows = np.flatnonzero(gap)
+        warn(f"{what}: {rows.size} entity-period change(s) are missing because the entity is not observed in "
+             f"the previous period of {panel.time_name!r} (e.g. {_pairs(panel, rows)}); they are NaN in "
+             "`changes`, and each chained index is NaN after its gap (except on a global frontier, which is "
+             "circular). Drop or fill the gaps for a complete chain.", PanelWarning)
+    return IndexSteps(periods, lag, gap, starts)
+
+
+def zero_output_rows(panel: Panel, goods: np.ndarray, names: Sequence[str], what: str) -> np.ndarray:
+    """Rows whose good outputs (columns of ``goods``, named ``names``) are all zero, with a warning."""
+    zero = ~np.any(goods > 0, axis=1)
+    if zero.any():
+        rows = np.flatnonzero(zero)
+        columns = ", ".join(repr(n) for n in names)
+        warn(f"{what}: {rows.size} unit-period(s) have zero good output ({columns} all 0), e.g. "
+             f"{_pairs(panel, rows)}: their distances are undefined, so the changes into and out of those "
+             "periods are NaN.", PanelWarning)
+    return zero
+
+
+def circular_path(level: np.ndarray, starts: np.ndarray, ratio: bool) -> np.ndarray:
+    """A circular index chained from each entity's first row: ``level / level[first]`` (ratio) or
+    ``level - level[first]`` (difference), where ``level`` is a productivity level per row."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return level / level[starts] if ratio else level - level[starts]
