@@ -128,3 +128,93 @@ def test_unknown_method_and_column():
         _fit(HAND, "haltiwanger")
     with pytest.raises(SpecificationError, match="not in the data"):
         productivity_decomposition(HAND, "tfp", "x", entity="firm", time="year")
+
+
+# ---------------------------------------------------------------- every configuration of entry and exit
+DYNAMIC = sorted(EXPECTED)
+
+
+def _frame(rows):
+    """Rows (firm, year, w, x) as a frame."""
+    return pd.DataFrame(rows, columns=["firm", "year", "w", "x"])
+
+
+CONFIGURATIONS = {
+    # every firm replaced: no survivors
+    "no survivors": [("A", 2000, 1.0, 1.0), ("B", 2000, 2.0, 3.0), ("C", 2001, 4.0, 1.0), ("D", 2001, 1.0, 2.0)],
+    "no entrants": [("A", 2000, 1.0, 1.0), ("B", 2000, 2.0, 3.0), ("C", 2000, 3.0, 1.0), ("A", 2001, 2.0, 2.0),
+                    ("B", 2001, 2.5, 1.0)],
+    "no exiters": [("A", 2000, 1.0, 1.0), ("B", 2000, 2.0, 3.0), ("A", 2001, 2.0, 2.0), ("B", 2001, 2.5, 1.0),
+                   ("C", 2001, 0.5, 4.0)],
+    "survivors only": [("A", 2000, 1.0, 1.0), ("B", 2000, 2.0, 3.0), ("A", 2001, 2.0, 2.0), ("B", 2001, 2.5, 1.0)],
+    "one firm": [("A", 2000, 1.0, 1.0), ("A", 2001, 1.7, 2.0), ("A", 2002, 1.2, 5.0)],
+    # 2002 is not observed for any firm: 2001 -> 2003 is the change (with a warning)
+    "a period nobody is observed in": [("A", 2000, 1.0, 1.0), ("B", 2000, 2.0, 3.0), ("A", 2001, 2.0, 2.0),
+                                       ("B", 2001, 2.5, 1.0), ("A", 2003, 3.0, 1.0), ("C", 2003, 0.5, 1.0)],
+    "every fifth year": [("A", 2000, 1.0, 1.0), ("B", 2000, 2.0, 3.0), ("A", 2005, 2.0, 2.0), ("C", 2005, 2.5, 1.0),
+                         ("A", 2010, 3.0, 1.0), ("C", 2010, 0.5, 1.0)],
+}
+
+
+def _change_of_the_aggregate(res):
+    return res.aggregate.diff().iloc[1:]
+
+
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.PanelWarning")  # the uneven periods: tested below
+@pytest.mark.parametrize("method", DYNAMIC)
+@pytest.mark.parametrize("configuration", sorted(CONFIGURATIONS))
+def test_the_components_add_up_in_every_configuration_or_the_call_is_refused(configuration, method):
+    data = _frame(CONFIGURATIONS[configuration])
+    if configuration == "no survivors" and method == "melitz-polanec":
+        with pytest.raises(PanelError, match=r"2001 has no survivor .*method='fhk'"):
+            _fit(data, method)
+        return
+    res = _fit(data, method)
+    change = _change_of_the_aggregate(res)
+    assert len(change) == res.aggregate.size - 1 and change.abs().max() > 0.1  # the aggregate moves
+    np.testing.assert_allclose(res.components.total.reindex(change.index), change, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(res.components[EXPECTED[method].keys()].sum(axis=1).reindex(change.index), change,
+                               rtol=0, atol=1e-13)
+
+
+def test_without_survivors_the_change_is_entry_and_exit():
+    data = _frame(CONFIGURATIONS["no survivors"])  # W_2000 = 0.25 + 1.5 = 1.75, W_2001 = 4/3 + 2/3 = 2
+    for method in ("fhk", "griliches-regev", "bhc"):
+        row = _fit(data, method).components.loc[2001]
+        assert row["within"] == 0 and row["between"] == 0
+        assert row["entry"] + row["exit"] == pytest.approx(0.25, abs=1e-14)
+
+
+def test_a_period_nobody_is_observed_in_is_named_and_stepped_over():
+    data = _frame(CONFIGURATIONS["a period nobody is observed in"])
+    with pytest.warns(nt.errors.PanelWarning, match=r"'year' are unevenly spaced \(2000, 2001, 2003\)"):
+        res = _fit(data, "fhk")
+    assert list(res.components.index) == [2001, 2003]
+
+
+def test_a_group_without_firms_inside_its_span_is_named():
+    data = pd.concat([_frame(CONFIGURATIONS["one firm"]).assign(industry="steel"),
+                      _frame(CONFIGURATIONS["one firm"]).assign(industry="paper", firm="P")], ignore_index=True)
+    data = data[~((data.industry == "paper") & (data.year == 2001))]
+    with pytest.warns(nt.errors.PanelWarning, match="no firm is observed in group 'paper' in 2001"):
+        res = _fit(data, "bhc", group="industry")
+    assert ("paper", 2002) not in res.components.index and ("steel", 2002) in res.components.index
+
+
+def test_one_period_is_refused_for_a_change_and_weights_summing_to_zero_are_named():
+    with pytest.raises(PanelError, match="one period of 'year'.*olley-pakes"):
+        _fit(HAND[HAND.year == 2000], "fhk")
+    assert _fit(HAND[HAND.year == 2000], "olley-pakes").aggregate.iloc[0] == pytest.approx(2.25)
+    data = HAND.assign(industry=["a", "a", "b", "a", "a", "b"])
+    data.loc[data.industry == "b", "x"] = 0.0
+    with pytest.raises(PanelError, match="'x' sums to zero in group 'b' in 2000, group 'b' in 2001"):
+        _fit(data, "fhk", group="industry")
+
+
+def test_melitz_polanec_needs_survivors_with_positive_weight():
+    data = _frame(CONFIGURATIONS["no exiters"])
+    data.loc[data.firm.isin(["A", "B"]) & (data.year == 2001), "x"] = 0.0  # survivors weigh nothing in 2001
+    with pytest.raises(PanelError, match="2001 has no survivor .*positive weight"):
+        _fit(data, "melitz-polanec")
+    res = _fit(data, "fhk")  # adds up anyway
+    assert res.components.total.iloc[0] == pytest.approx(res.aggregate.diff().iloc[1], abs=1e-14)

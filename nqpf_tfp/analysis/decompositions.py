@@ -24,8 +24,13 @@ if it was present earlier (re-entry after a gap), and one present in 1 and absen
 * Baily, Hulten and Campbell (1992): ``within = sum_S s_i1 dw_i``, ``between = sum_S ds_i w_i2``,
   ``entry = sum_E s_i2 w_i2``, ``exit = -sum_X s_i1 w_i1``.
 
-Every decomposition adds up to ``dW`` exactly. All sums are vectorised group operations: one sort, no
-Python loop over groups, periods or firms.
+Every decomposition adds up to ``dW`` exactly. "Consecutive periods" are consecutive periods of the data
+(the sorted distinct values of the time column: years, or every fifth year); unevenly spaced periods and a
+group with no firm in a period inside its span are computed as described with a
+:class:`~nqpf_tfp.errors.PanelWarning` naming them (the group's changes into and out of that period are
+not reported). Melitz-Polanec's terms need survivors with positive weight in both periods: a (group,
+period) without them is an error naming it (the other dynamic methods add up without survivors). All sums
+are vectorised group operations: one sort, no Python loop over groups, periods or firms.
 
 References
 ----------
@@ -49,10 +54,10 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_name, finite_column, require_columns
-from ..errors import PanelError
+from ..errors import PanelError, PanelWarning, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
-from ..panel import key_columns, period_numbers, unique_keys
+from ..panel import _plain, key_columns, period_numbers, unique_keys
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -174,8 +179,12 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
     if method == "olley-pakes":
         components = pd.DataFrame({"unweighted_mean": mean, "covariance": aggregate - mean})
     else:
-        components, counts = _dynamic(panel, method)
-    n_groups, n_periods = panel.groups.size, int(np.unique(panel.t).size)
+        if panel.n_times < 2:
+            raise PanelError(f"method={method!r} decomposes changes between periods: the data have one period of "
+                             f"{names['time']!r}; method='olley-pakes' decomposes a single period.")
+        pair = panel.check_periods(names["time"], names.get("group"))
+        components, counts = _dynamic(panel, method, pair, names.get("group"))
+    n_groups, n_periods = panel.groups.size, panel.n_times
     components["total"] = components[COMPONENTS[method]].sum(axis=1)
     index_names = [names.get("group", "group"), names["time"]]
     aggregate.index.names = index_names
@@ -192,12 +201,13 @@ class _Sorted:
 
     g: np.ndarray  # group codes 0..G-1
     i: np.ndarray  # firm codes
-    t: np.ndarray  # periods
+    t: np.ndarray  # period positions 0..T-1 among the data's distinct periods
     y: np.ndarray
     s: np.ndarray  # shares within the cell
-    cell: np.ndarray  # g * n_times + (t - t0)
+    cell: np.ndarray  # g * n_times + t
     groups: np.ndarray  # group labels, sorted
-    t0: int
+    periods: np.ndarray  # the data's distinct periods (labels of the positions)
+    uneven: bool  # the periods' numbers are unevenly spaced
     n_times: int
     n_firms: int
     aggregate: pd.Series  # by (group label, period), present cells only
@@ -218,42 +228,75 @@ class _Sorted:
         i, firms = pd.factorize(data[names["entity"]], sort=False)
         order = np.lexsort((t, i, g))
         g, i, t, y, w = g[order], i[order], t[order], y[order], w[order]
-        t0, n_times = int(t.min()), int(t.max() - t.min() + 1)
-        cell = g * n_times + (t - t0)
+        labels = np.asarray(data[names["time"]])[order]
+        periods, first = np.unique(t, return_index=True)
+        period_labels = np.array([_plain(v) for v in labels[first]], dtype=object)
+        t = np.searchsorted(periods, t)
+        n_times = periods.size
+        cell = g * n_times + t
         size = len(groups) * n_times
         total_w = np.bincount(cell, w, minlength=size)
         count = np.bincount(cell, minlength=size)
         present = count > 0
-        if np.any(total_w[present] <= 0):
-            raise PanelError(f"weight column {names['weight']!r} sums to zero in some group and period.")
+        zero = np.flatnonzero(present & (total_w <= 0))
+        if zero.size:
+            raise PanelError(f"weight column {names['weight']!r} sums to zero in {_cells(groups, period_labels, zero)}"
+                             ": shares are undefined there; drop those rows or use a positive size variable.")
         share = w / total_w[cell]
         codes = np.flatnonzero(present)
-        index = pd.MultiIndex.from_arrays([np.asarray(groups)[codes // n_times], codes % n_times + t0],
+        index = pd.MultiIndex.from_arrays([np.asarray(groups)[codes // n_times], period_labels[codes % n_times]],
                                           names=["g", "t"])
         aggregate = pd.Series(np.bincount(cell, share * y, minlength=size)[codes], index=index)
         mean = pd.Series(np.bincount(cell, y, minlength=size)[codes] / count[codes], index=index)
-        return cls(g, i, t, y, share, cell, np.asarray(groups), t0, n_times, len(firms), aggregate, mean)
+        uneven = np.unique(np.diff(periods)).size > 1
+        return cls(g, i, t, y, share, cell, np.asarray(groups), period_labels, uneven, n_times, len(firms), aggregate,
+                   mean)
+
+    def check_periods(self, time_name: str, group_name: str | None) -> np.ndarray:
+        """Warn about uneven spacing and about groups without firms inside their span; the (group, t)
+        cells whose group is present in t - 1 and t."""
+        size = self.groups.size * self.n_times
+        present = (np.bincount(self.cell, minlength=size) > 0).reshape(self.groups.size, self.n_times)
+        if self.uneven:
+            warn(f"productivity_decomposition: the periods of {time_name!r} are unevenly spaced "
+                 f"({', '.join(str(p) for p in self.periods)}); each change compares consecutive periods of the "
+                 "data.", PanelWarning)
+        after_first = np.maximum.accumulate(present, axis=1)
+        before_last = np.maximum.accumulate(present[:, ::-1], axis=1)[:, ::-1]
+        holes = np.flatnonzero((after_first & before_last & ~present).ravel())
+        if holes.size:
+            where = _cells(self.groups if group_name else None, self.periods, holes)
+            warn(f"productivity_decomposition: no firm is observed in {where}, a period of {time_name!r} inside "
+                 "the group's span: its changes into and out of that period are not reported.", PanelWarning)
+        pair = np.zeros_like(present)
+        pair[:, 1:] = present[:, 1:] & present[:, :-1]
+        return pair.ravel()
 
 
-def _dynamic(panel: _Sorted, method: str) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The terms of ``W_t - W_{t-1}`` for every (group, t) whose group is present in t - 1 and t."""
+def _cells(groups: np.ndarray | None, periods: np.ndarray, codes: np.ndarray) -> str:
+    """(group, period) cells by code, a few of them, for messages."""
+    n_times = periods.size
+    shown = [(f"group {_plain(groups[c // n_times])!r} in " if groups is not None and groups.size > 1 else "")
+             + str(periods[c % n_times]) for c in codes[:3]]
+    return ", ".join(shown) + (f" and {codes.size - 3} more" if codes.size > 3 else "")
+
+
+def _dynamic(panel: _Sorted, method: str, pair: np.ndarray, group_name: str | None) -> tuple[pd.DataFrame,
+                                                                                          dict[str, int]]:
+    """The terms of ``W_t - W_{t-1}`` for every (group, t) cell in ``pair`` (the group present in t - 1 and t)."""
     g, t, y, sh, cell = panel.g, panel.t, panel.y, panel.s, panel.cell
     size = panel.groups.size * panel.n_times
-    count = np.bincount(cell, minlength=size)
     agg = np.bincount(cell, sh * y, minlength=size)
     # a firm's row in t - 1 is the row just before its row in t (sorted by group, firm, time)
     same_firm = (g[1:] == g[:-1]) & (panel.i[1:] == panel.i[:-1])
     has_next = np.r_[same_firm & (t[1:] == t[:-1] + 1), False]
     has_prev = np.r_[False, has_next[:-1]]
-    pair = np.zeros(size, dtype=bool)  # (g, t) cells with the group present in t - 1 and t
-    first_t = (np.arange(size) % panel.n_times) == 0
-    pair[~first_t] = (count[1:] > 0)[~first_t[1:]] & (count[:-1] > 0)[~first_t[1:]]
     idx = np.arange(g.size)
     surv, entr, exits = idx[has_next], idx[~has_prev], idx[~has_next]
     later = np.r_[cell[surv] + 1, cell[entr], cell[exits] + 1]  # each pair keyed by its later cell
     n_s, n_e = surv.size, entr.size
     kind = np.r_[np.zeros(n_s, np.int8), np.ones(n_e, np.int8), np.full(exits.size, 2, np.int8)]
-    last = (np.r_[t[exits]] - panel.t0) == panel.n_times - 1  # exiters in the last period: no later cell
+    last = t[exits] == panel.n_times - 1  # exiters in the last period: no later cell
     valid = np.r_[np.ones(n_s + n_e, dtype=bool), ~last]
     later = np.where(valid, later, 0)
     inside = valid & pair[later]
@@ -282,6 +325,12 @@ def _dynamic(panel: _Sorted, method: str) -> tuple[pd.DataFrame, dict[str, int]]
     codes = np.flatnonzero(pair)
     sums = pd.DataFrame({name: np.bincount(key, v, minlength=size)[codes] for name, v in terms.items()})
     if method == "melitz-polanec":
+        lacking = (sums.sS1.to_numpy() <= 0) | (sums.sS2.to_numpy() <= 0)
+        if lacking.any():
+            where = _cells(panel.groups if group_name else None, panel.periods, codes[lacking])
+            raise PanelError(f"melitz-polanec splits the survivors' change, but {where} has no survivor from the "
+                             "previous period with positive weight in both periods; method='fhk', "
+                             "'griliches-regev' or 'bhc' add up without survivors.")
         WS1, WS2 = sums.yS1 / sums.sS1, sums.yS2 / sums.sS2
         WE2 = (sums.yE2 / sums.sE2).where(sums.sE2 > 0, 0.0)
         WX1 = (sums.yX1 / sums.sX1).where(sums.sX1 > 0, 0.0)
@@ -290,6 +339,6 @@ def _dynamic(panel: _Sorted, method: str) -> tuple[pd.DataFrame, dict[str, int]]
                             "entry": sums.sE2 * (WE2 - WS2), "exit": sums.sX1 * (WS1 - WX1)})
     else:
         out = sums
-    out.index = pd.MultiIndex.from_arrays([panel.groups[codes // panel.n_times], codes % panel.n_times + panel.t0],
+    out.index = pd.MultiIndex.from_arrays([panel.groups[codes // panel.n_times], panel.periods[codes % panel.n_times]],
                                           names=["g", "t"])
-    return out.fillna(0.0), counts
+    return out, counts
