@@ -24,16 +24,20 @@ from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
 from .keywords import strict_class
 from .options import check_option
 
-__all__ = ["Panel", "Lag", "calendar_lag", "key_columns", "observation_index", "period_numbers", "unique_keys"]
+__all__ = ["Panel", "Lag", "calendar_lag", "key_columns", "observation_index", "period_numbers", "period_positions",
+           "plain", "unique_keys"]
 
 ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
 _SHOW = 5  # how many offending rows a message lists
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
     """numpy scalars as Python scalars, so messages read 10 and 'A', not np.int64(10)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+_plain = plain
 
 
 def _rows(labels: Sequence[Hashable] | np.ndarray) -> str:
@@ -119,6 +123,27 @@ def period_numbers(values: Any, name: Any) -> np.ndarray:
     their ordinals; anything else is a ``PanelError`` naming the column (the rule of :class:`Panel`)."""
     array = np.asarray(values)
     return Panel._time_to_int(array, name, np.arange(array.size))[0]
+
+
+def period_positions(numbers: np.ndarray, labels: Any, time_name: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's position among the data's distinct periods, and those periods' numbers.
+
+    The rule of every function that compares periods: consecutive periods are consecutive periods *of the
+    data* (years, or every fifth year). Unevenly spaced periods (2000, 2001, 2003) are compared as given,
+    with a :class:`~nqpf_tfp.errors.PanelWarning` naming the wider steps. ``numbers`` are
+    :func:`period_numbers`, ``labels`` the time values as the caller gave them.
+    """
+    from .errors import PanelWarning, warn
+
+    periods, first = np.unique(numbers, return_index=True)
+    steps = np.diff(periods)
+    if np.unique(steps).size > 1:
+        shown = np.asarray(labels)[first]
+        wide = np.flatnonzero(steps > steps.min())[:_SHOW]
+        pairs = ", ".join(f"{_plain(shown[i])} and {_plain(shown[i + 1])}" for i in wide)
+        warn(f"{what}: the periods of {time_name!r} are unevenly spaced (no row between {pairs}); consecutive "
+             "periods of the data are compared, so these steps span the longer interval.", PanelWarning)
+    return np.searchsorted(periods, numbers), periods
 
 
 def observation_index(data: pd.DataFrame, entity: Any = None, time: Any = None) -> pd.Index:

@@ -3,13 +3,15 @@ simulated AR(1) panel with known persistence (0.7) and stationary standard devia
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
 import nqpf_tfp as nt
-from nqpf_tfp.errors import PanelError, SpecificationError
+from nqpf_tfp.errors import PanelError, PanelWarning, SpecificationError, UndefinedStatisticWarning
 
 KW = {"entity": "firm", "time": "year"}
 
@@ -88,3 +90,65 @@ def test_bad_input_is_named(call, error, words):
     data = pd.DataFrame({"firm": [1, 1, 2, 2], "year": [1, 2, 1, 2], "w": [0.1, 0.2, 0.3, 0.4]})
     with pytest.raises(error, match=words):
         call(data)
+
+
+# --------------------------------------------------------------- too few firms, horizons, period spacing
+
+
+def test_a_cell_with_one_firm_has_no_dispersion():
+    data = pd.DataFrame({"industry": ["a", "a", "a", "b", "b"], "firm": [1, 2, 3, 4, 4],
+                         "year": [2000, 2000, 2001, 2000, 2001], "w": [0.1, 0.5, 0.3, 0.2, 0.9]})
+    with pytest.warns(UndefinedStatisticWarning, match="one firm only in group 'a' in 2001, group 'b' in 2000"):
+        out = nt.analysis.productivity_dispersion(data, "w", group="industry", **KW)
+    assert out.loc[("a", 2001)][["p90_p10", "p75_p25", "sd"]].isna().all() and out.loc[("a", 2001), "firms"] == 1
+    assert out.loc[("a", 2000), "sd"] == pytest.approx(np.std([0.1, 0.5], ddof=1))
+
+
+def test_persistence_without_variation_or_with_one_firm_is_nan_and_named():
+    flat = pd.DataFrame({"industry": ["a"] * 4 + ["b"] * 4, "firm": [1, 1, 2, 2, 3, 3, 3, 3],
+                         "year": [1, 2, 1, 2, 1, 2, 3, 4], "w": [0.5, 0.1, 0.5, 0.7, 0.1, 0.4, 0.2, 0.6]})
+    with pytest.warns(UndefinedStatisticWarning) as caught:
+        res = nt.analysis.productivity_persistence(flat, "w", group="industry", **KW)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "group(s) 'a', the lagged productivity does not vary" in messages
+    assert "group(s) 'b', the pairs come from one firm" in messages
+    assert np.isnan(res.params["a"]) and np.isnan(res.std_errors["b"]) and np.isfinite(res.params["b"])
+
+
+def test_transitions_need_as_many_firms_as_classes_in_every_cell(panel):
+    small = panel[(panel.industry == 0) | (panel.firm.isin(["1-1", "1-2", "1-3"]))]
+    with pytest.raises(PanelError, match=r"classes=5 .*group 1 in 2000.* fewer"):
+        nt.analysis.productivity_transitions(small, "w", group="industry", classes=5, **KW)
+
+
+@pytest.mark.parametrize("horizon, error, words", [
+    (6, SpecificationError, r"horizon=6 is not shorter than the panel: 'year' has 6 period\(s\), 2000 to 2005"),
+    (0, SpecificationError, "horizon=0"),
+    (-1, SpecificationError, "horizon must be a whole number >= 0, not -1"),
+    (1.5, SpecificationError, "horizon"),
+])
+def test_a_horizon_outside_the_panel_is_refused(panel, horizon, error, words):
+    with pytest.raises(error, match=words):
+        nt.analysis.productivity_transitions(panel, "w", horizon=horizon, **KW)
+
+
+def test_every_fifth_year_is_one_period_apart(panel):
+    yearly = panel[panel.industry == 0]
+    five = yearly.assign(year=2000 + 5 * (yearly.year - 2000))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PanelWarning)
+        pd.testing.assert_frame_equal(nt.analysis.productivity_transitions(five, "w", **KW),
+                                      nt.analysis.productivity_transitions(yearly, "w", **KW))
+        assert nt.analysis.productivity_persistence(five, "w", **KW).params["rho"] == pytest.approx(
+            nt.analysis.productivity_persistence(yearly, "w", **KW).params["rho"], rel=1e-12)
+    uneven = yearly[yearly.year != 2002]
+    with pytest.warns(PanelWarning, match="unevenly spaced .*between 2001 and 2003"):
+        nt.analysis.productivity_persistence(uneven, "w", **KW)
+
+
+def test_an_empty_frame_is_refused():
+    empty = pd.DataFrame({"firm": [], "year": [], "w": []})
+    for function in (nt.analysis.productivity_dispersion, nt.analysis.productivity_persistence,
+                     nt.analysis.productivity_transitions):
+        with pytest.raises(PanelError, match="no rows"):
+            function(empty, "w", **KW)

@@ -57,7 +57,7 @@ from ..arguments import column_name, finite_column, require_columns
 from ..errors import PanelError, PanelWarning, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
-from ..panel import _plain, key_columns, period_numbers, unique_keys
+from ..panel import key_columns, period_numbers, period_positions, plain, unique_keys
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -173,7 +173,7 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
     if group is not None:
         names["group"] = column_name(group, "group")
     require_columns(data, names)
-    panel = _Sorted.build(data, names)
+    panel = _Sorted.build(data, names, dynamic=method != "olley-pakes")
     aggregate, mean = panel.aggregate, panel.mean
     counts = {"survivors": 0, "entrants": 0, "exiters": 0}
     if method == "olley-pakes":
@@ -207,14 +207,13 @@ class _Sorted:
     cell: np.ndarray  # g * n_times + t
     groups: np.ndarray  # group labels, sorted
     periods: np.ndarray  # the data's distinct periods (labels of the positions)
-    uneven: bool  # the periods' numbers are unevenly spaced
     n_times: int
     n_firms: int
     aggregate: pd.Series  # by (group label, period), present cells only
     mean: pd.Series
 
     @classmethod
-    def build(cls, data: pd.DataFrame, names: dict[str, str]) -> _Sorted:
+    def build(cls, data: pd.DataFrame, names: dict[str, str], dynamic: bool) -> _Sorted:
         y, w = (finite_column(data, names[label], label) for label in ("tfp", "weight"))
         if (w < 0).any():
             raise PanelError(f"weight column {names['weight']!r} has negative values.")
@@ -229,10 +228,13 @@ class _Sorted:
         order = np.lexsort((t, i, g))
         g, i, t, y, w = g[order], i[order], t[order], y[order], w[order]
         labels = np.asarray(data[names["time"]])[order]
-        periods, first = np.unique(t, return_index=True)
-        period_labels = np.array([_plain(v) for v in labels[first]], dtype=object)
-        t = np.searchsorted(periods, t)
-        n_times = periods.size
+        if dynamic:
+            t = period_positions(t, labels, names["time"], "productivity_decomposition")[0]
+        else:  # one period at a time: the spacing does not matter
+            t = np.unique(t, return_inverse=True)[1].ravel()
+        first = np.unique(t, return_index=True)[1]
+        period_labels = np.array([plain(v) for v in labels[first]], dtype=object)
+        n_times = period_labels.size
         cell = g * n_times + t
         size = len(groups) * n_times
         total_w = np.bincount(cell, w, minlength=size)
@@ -248,19 +250,13 @@ class _Sorted:
                                           names=["g", "t"])
         aggregate = pd.Series(np.bincount(cell, share * y, minlength=size)[codes], index=index)
         mean = pd.Series(np.bincount(cell, y, minlength=size)[codes] / count[codes], index=index)
-        uneven = np.unique(np.diff(periods)).size > 1
-        return cls(g, i, t, y, share, cell, np.asarray(groups), period_labels, uneven, n_times, len(firms), aggregate,
-                   mean)
+        return cls(g, i, t, y, share, cell, np.asarray(groups), period_labels, n_times, len(firms), aggregate, mean)
 
     def check_periods(self, time_name: str, group_name: str | None) -> np.ndarray:
-        """Warn about uneven spacing and about groups without firms inside their span; the (group, t)
-        cells whose group is present in t - 1 and t."""
+        """Warn about groups without firms inside their span; the (group, t) cells whose group is present in
+        t - 1 and t."""
         size = self.groups.size * self.n_times
         present = (np.bincount(self.cell, minlength=size) > 0).reshape(self.groups.size, self.n_times)
-        if self.uneven:
-            warn(f"productivity_decomposition: the periods of {time_name!r} are unevenly spaced "
-                 f"({', '.join(str(p) for p in self.periods)}); each change compares consecutive periods of the "
-                 "data.", PanelWarning)
         after_first = np.maximum.accumulate(present, axis=1)
         before_last = np.maximum.accumulate(present[:, ::-1], axis=1)[:, ::-1]
         holes = np.flatnonzero((after_first & before_last & ~present).ravel())
@@ -276,7 +272,7 @@ class _Sorted:
 def _cells(groups: np.ndarray | None, periods: np.ndarray, codes: np.ndarray) -> str:
     """(group, period) cells by code, a few of them, for messages."""
     n_times = periods.size
-    shown = [(f"group {_plain(groups[c // n_times])!r} in " if groups is not None and groups.size > 1 else "")
+    shown = [(f"group {plain(groups[c // n_times])!r} in " if groups is not None and groups.size > 1 else "")
              + str(periods[c % n_times]) for c in codes[:3]]
     return ", ".join(shown) + (f" and {codes.size - 3} more" if codes.size > 3 else "")
 

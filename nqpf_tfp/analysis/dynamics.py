@@ -4,7 +4,7 @@
   the productivity column (for log TFP the gaps are log ratios: 90-10 = ln(TFP_90 / TFP_10); Syverson
   2004 finds about 1 in US manufacturing), with the number of firms.
 * Persistence by group: the OLS slope of ``w_it`` on ``w_i,t-1`` with a constant, over firms observed in
-  consecutive periods (the AR(1) coefficient of productivity), with its firm-clustered standard error.
+  consecutive periods of the data (the AR(1) coefficient of productivity), with its firm-clustered standard error.
 * Transitions: firms sorted into ``classes`` quantile classes of productivity within each group and
   period; the share of firms of class ``a`` in period ``t`` found in class ``b`` in period ``t + horizon``,
   with ``exit`` (absent then) and ``entry`` (absent in ``t``, present in ``t + horizon``) as states.
@@ -25,16 +25,19 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_name, finite_column, require_columns, whole_number
-from ..errors import PanelError, SpecificationError
+from ..errors import PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
-from ..panel import key_columns, period_numbers, unique_keys
+from ..panel import key_columns, period_numbers, period_positions, plain, unique_keys
 from .persistence_results import Persistence, PersistenceDiagnostics
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
 
 
-def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | None) -> pd.DataFrame:
-    """(g, i, t, y) checked: columns present, productivity finite, whole periods, unique keys; sorted."""
+def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | None,
+           what: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """(g, i, t, y) checked: columns present, productivity finite, whole periods, unique keys; sorted. ``t`` is
+    the period's position among the data's distinct periods (consecutive periods of the data are compared);
+    also returned: the time label of each position."""
     names = [column_name(tfp, "tfp"), column_name(entity, "entity"), column_name(time, "time")]
     if group is not None:
         names.append(column_name(group, "group"))
@@ -42,14 +45,31 @@ def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | No
     y = finite_column(data, tfp, "tfp")
     unique_keys(data, ([group] if group is not None else []) + [entity, time],
                 (["group"] if group is not None else []) + ["entity", "time"])
+    if len(data) == 0:
+        raise PanelError(f"{what}: the data have no rows.")
+    labels = data[time].to_numpy()
+    position, _ = period_positions(period_numbers(labels, time), labels, time, what)
+    first = np.unique(position, return_index=True)[1]
     out = pd.DataFrame({"g": data[group].to_numpy() if group is not None else 0, "i": data[entity].to_numpy(),
-                        "t": period_numbers(data[time], time), "y": y})
-    return out.sort_values(["g", "i", "t"], kind="stable").reset_index(drop=True)
+                        "t": position, "y": y})
+    return out.sort_values(["g", "i", "t"], kind="stable").reset_index(drop=True), labels[first]
 
 
-def _named(frame: pd.DataFrame, group: str | None, time: str) -> pd.DataFrame:
-    frame.index = frame.index.set_names([group or "group", time][-frame.index.nlevels:])
-    return frame.droplevel(0) if group is None and frame.index.nlevels == 2 else frame
+def _where(cells: list[tuple[Any, Any]], group: str | None) -> str:
+    """(group, period) cells for messages: "group 'a' in 2001" or "2001"; a few of them."""
+    shown = [(f"group {plain(g)!r} in " if group is not None else "") + str(plain(t)) for g, t in cells[:3]]
+    return ", ".join(shown) + (f" and {len(cells) - 3} more" if len(cells) > 3 else "")
+
+
+def _by_cell(frame: pd.DataFrame, group: str | None, time: str, labels: np.ndarray) -> pd.DataFrame:
+    """A (g, t)-indexed table labelled with the caller's group and time values (only time without groups)."""
+    g = frame.index.get_level_values(0)
+    t = np.array([plain(v) for v in labels[frame.index.get_level_values(1)]], dtype=object)
+    if group is None:
+        frame.index = pd.Index(t, name=time)
+    else:
+        frame.index = pd.MultiIndex.from_arrays([g, t], names=[group, time])
+    return frame
 
 
 @strict_keywords
@@ -58,7 +78,8 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None,
     """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period.
 
     A plain table is the whole answer here (no estimate, no inference): columns ``p90_p10``, ``p75_p25``,
-    ``sd``, ``firms``; rows (group and) period.
+    ``sd``, ``firms``; rows (group and) period. A (group, period) with one firm has no dispersion: its
+    statistics are NaN, with an :class:`~nqpf_tfp.errors.UndefinedStatisticWarning` naming it.
 
     Parameters
     ----------
@@ -72,19 +93,28 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None,
         Industry (or other grouping) column.
     """
     data, entity, time = key_columns(data, entity, time)
-    frame = _frame(data, tfp, entity, time, group)
+    frame, labels = _frame(data, tfp, entity, time, group, "productivity_dispersion")
     cells = frame.groupby(["g", "t"]).y
     q = cells.quantile(np.array([0.1, 0.25, 0.75, 0.9])).unstack()
     out = pd.DataFrame({"p90_p10": q[0.9] - q[0.1], "p75_p25": q[0.75] - q[0.25], "sd": cells.std(ddof=1),
                         "firms": cells.size()})
-    return _named(out, group, time)
+    alone = out["firms"].to_numpy() < 2
+    if alone.any():  # one firm has no spread: gaps of 0 would read as a measured absence of dispersion
+        out.loc[alone, ["p90_p10", "p75_p25", "sd"]] = np.nan
+        where = [(g, plain(labels[t])) for g, t in out.index[alone]]
+        warn(f"productivity_dispersion: one firm only in {_where(where, group)}: its dispersion is undefined "
+             "(NaN).", UndefinedStatisticWarning)
+    return _by_cell(out, group, time, labels)
 
 
 @strict_keywords
 def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
                              group: str | None = None) -> Persistence:
     """AR(1) slope of ``tfp`` on its previous period by group, OLS with a constant over consecutive
-    periods, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the pairs used.
+    periods of the data, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the
+    pairs used. A group whose lagged productivity does not vary has no slope, and one with pairs from a
+    single firm no clustered standard error: NaN, with an :class:`~nqpf_tfp.errors.UndefinedStatisticWarning`
+    naming the group.
 
     Parameters as :func:`productivity_dispersion`.
 
@@ -95,23 +125,33 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: Any = None
         ``std_error``, ``pairs``, ``firms`` by group), ``summary()``, ``plot()``.
     """
     data, entity, time = key_columns(data, entity, time)
-    frame = _frame(data, tfp, entity, time, group)
+    frame, _ = _frame(data, tfp, entity, time, group, "productivity_persistence")
     g, i, t, y = (frame[c].to_numpy() for c in ("g", "i", "t", "y"))
     follows = np.r_[False, (g[1:] == g[:-1]) & (i[1:] == i[:-1]) & (t[1:] == t[:-1] + 1)]
     now = np.flatnonzero(follows)
     pairs = pd.DataFrame({"g": g[now], "i": i[now], "x": y[now - 1], "y": y[now]})
     if pairs.empty:
-        raise PanelError("persistence needs firms observed in two consecutive periods; none is.")
+        raise PanelError(f"productivity_persistence needs firms observed in two consecutive periods of {time!r}; "
+                         "none is.")
     by = pairs.groupby("g")
     x_bar, y_bar = by.x.transform("mean"), by.y.transform("mean")
     dx, dy = pairs.x - x_bar, pairs.y - y_bar
     sxx = (dx * dx).groupby(pairs.g).sum()
-    slope = (dx * dy).groupby(pairs.g).sum() / sxx
+    flat = sxx.to_numpy() <= 1e-14 * np.maximum(1.0, (pairs.x**2).groupby(pairs.g).sum().to_numpy())
+    slope = ((dx * dy).groupby(pairs.g).sum() / sxx.where(~flat)).astype(float)
     resid = dy - slope.reindex(pairs.g).to_numpy() * dx
     score = (dx * resid).groupby([pairs.g, pairs.i]).sum()  # firm sums of the slope's score
     firms = score.groupby(level=0).size()
-    meat = (score**2).groupby(level=0).sum() * firms / (firms - 1)
-    out = pd.DataFrame({"rho": slope, "std_error": np.sqrt(meat) / sxx, "pairs": by.size(), "firms": firms})
+    single = firms.to_numpy() < 2
+    meat = (score**2).groupby(level=0).sum() * firms / (firms - 1).where(~single)
+    out = pd.DataFrame({"rho": slope, "std_error": np.sqrt(meat) / sxx.where(~flat), "pairs": by.size(),
+                        "firms": firms})
+    for mask, reason in ((flat, "the lagged productivity does not vary: no slope"),
+                         (single & ~flat, "the pairs come from one firm: no firm-clustered standard error")):
+        if mask.any():
+            names = ", ".join(repr(plain(v)) for v in out.index[mask][:3]) if group is not None else "the data"
+            warn(f"productivity_persistence: in {'group(s) ' if group is not None else ''}{names}, {reason} "
+                 "(NaN).", UndefinedStatisticWarning)
     out.index.name = group or "group"
     if group is None:
         out.index = pd.Index(["rho"], name=None)
@@ -122,20 +162,37 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: Any = None
 @strict_keywords
 def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
                              group: str | None = None, classes: int = 5, horizon: int = 1) -> pd.DataFrame:
-    """Transition shares between productivity quantile classes over ``horizon`` periods, pooled over
-    groups and periods, with ``entry`` and ``exit`` states (see the module docstring).
+    """Transition shares between productivity quantile classes over ``horizon`` periods of the data, pooled
+    over groups and periods, with ``entry`` and ``exit`` states (see the module docstring).
 
     A plain table is the whole answer (a matrix of shares, no estimate).
 
     Rows: the class in ``t`` (1 = lowest) and ``entry``; columns: the class in ``t + horizon`` and ``exit``;
-    each row sums to 1. Classes are quantiles of ``tfp`` within each group and period (ranks, ties by order).
+    each row sums to 1. Classes are quantiles of ``tfp`` within each group and period (ranks, ties by order),
+    so every (group, period) needs at least ``classes`` firms (an error names those that have fewer), and
+    ``horizon`` counts periods of the data (every fifth year: ``horizon=1`` is five years) and must be
+    shorter than the panel.
     """
     classes = whole_number(classes, "classes")
     horizon = whole_number(horizon, "horizon")
-    if classes < 2 or horizon < 1:
-        raise SpecificationError("classes must be at least 2 and horizon at least 1.")
+    if classes < 2:
+        raise SpecificationError(f"classes={classes}: quantile classes need at least 2.")
+    if horizon < 1:
+        raise SpecificationError(f"horizon={horizon}: transitions look at least 1 period ahead.")
     data, entity, time = key_columns(data, entity, time)
-    frame = _frame(data, tfp, entity, time, group)
+    frame, labels = _frame(data, tfp, entity, time, group, "productivity_transitions")
+    if horizon >= labels.size:
+        raise SpecificationError(f"horizon={horizon} is not shorter than the panel: {time!r} has {labels.size} "
+                                 f"period(s), {plain(labels[0])} to {plain(labels[-1])}; use horizon <= "
+                                 f"{labels.size - 1}.")
+    size = frame.groupby(["g", "t"]).size()
+    few = size[size < classes]
+    if len(few):
+        where = [(g, plain(labels[t])) for g, t in few.index]
+        raise PanelError(f"productivity_transitions: classes={classes} quantile classes need at least {classes} "
+                         f"firms in each group and period; {_where(where, group)} "
+                         f"{'has' if len(few) == 1 else 'have'} fewer ({int(few.min())} at least). Use fewer "
+                         "classes or drop those cells.")
     pct = frame.groupby(["g", "t"]).y.rank(method="first", pct=True)
     frame["c"] = np.minimum(np.ceil(pct * classes).astype(int), classes)
     later = frame.assign(t=frame.t - horizon)[["g", "i", "t", "c"]]
@@ -145,6 +202,9 @@ def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: Any = None
     lo, hi = periods["min"].reindex(both.g).to_numpy(), periods["max"].reindex(both.g).to_numpy()
     inside = (both.t.to_numpy() >= lo) & (both.t.to_numpy() + horizon <= hi)  # both periods in the data
     both = both[inside]
+    if both.empty:
+        raise PanelError(f"productivity_transitions: no group spans {horizon + 1} periods of {time!r}; use a "
+                         "shorter horizon.")
     start = both.c.astype("Int64").astype(str).where(both["_merge"] != "right_only", "entry")
     end = both.c_later.astype("Int64").astype(str).where(both["_merge"] != "left_only", "exit")
     table = pd.crosstab(start, end, normalize="index")

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PanelError, PanelWarning, warn
-from ..panel import Lag, Panel, _plain, calendar_lag
+from ..panel import Lag, Panel, calendar_lag, period_positions, plain
 
 __all__ = ["IndexSteps", "circular_path", "index_steps", "zero_output_rows"]
 
@@ -58,26 +58,16 @@ class IndexSteps:
 
 
 def _pairs(panel: Panel, rows: np.ndarray) -> str:
-    shown = [f"{_plain(panel.entity_labels[panel.entity_codes[r]])!r} in {_plain(panel.time_labels[r])}"
+    shown = [f"{plain(panel.entity_labels[panel.entity_codes[r]])!r} in {plain(panel.time_labels[r])}"
              for r in rows[:_SHOW]]
     return ", ".join(shown) + (", ..." if rows.size > _SHOW else "")
 
 
 def index_steps(panel: Panel, what: str) -> IndexSteps:
     """The rule of the module docstring for ``panel``; ``what`` names the calling function in messages."""
-    periods = np.unique(panel.time)
-    if periods.size < 2:
-        raise PanelError(f"{what} needs at least two periods of {panel.time_name!r}; the data have "
-                         f"{periods.size}.")
-    steps = np.diff(periods)
-    if np.unique(steps).size > 1:
-        wide = np.flatnonzero(steps > steps.min())
-        label = {int(t): _plain(lab) for t, lab in zip(panel.time, panel.time_labels)}
-        shown = ", ".join(f"{label[int(periods[i])]} and {label[int(periods[i + 1])]}" for i in wide[:_SHOW])
-        warn(f"{what}: the periods of {panel.time_name!r} are unevenly spaced (no unit is observed between "
-             f"{shown}); each change compares consecutive periods of the data, so these changes span the "
-             "longer interval.", PanelWarning)
-    rank = np.searchsorted(periods, panel.time)
+    if np.unique(panel.time).size < 2:
+        raise PanelError(f"{what} needs at least two periods of {panel.time_name!r}; the data have one.")
+    rank, periods = period_positions(panel.time, panel.time_labels, panel.time_name, what)
     lag = calendar_lag(panel.entity_codes, rank, 1)
     starts = panel.entity_start()
     gap = ~lag.valid & (np.arange(panel.nobs) != starts)
