@@ -242,8 +242,9 @@ class _Sorted:
         present = count > 0
         zero = np.flatnonzero(present & (total_w <= 0))
         if zero.size:
-            raise PanelError(f"weight column {names['weight']!r} sums to zero in {_cells(groups, period_labels, zero)}"
-                             ": shares are undefined there; drop those rows or use a positive size variable.")
+            where = _cells(np.asarray(groups), period_labels, zero)
+            raise PanelError(f"weight column {names['weight']!r} sums to zero in {where}: shares are undefined "
+                             "there; drop those rows or use a positive size variable.")
         share = w / total_w[cell]
         codes = np.flatnonzero(present)
         index = pd.MultiIndex.from_arrays([np.asarray(groups)[codes // n_times], period_labels[codes % n_times]],
