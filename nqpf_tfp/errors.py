@@ -27,6 +27,7 @@ __all__ = [
     "ModelWarning",
     "MarkupWarning",
     "IndexWarning",
+    "FrontierBoundaryWarning",
     "UndefinedStatisticWarning",
     "PanelWarning",
     "OveridentificationWarning",
@@ -115,6 +116,12 @@ class MarkupWarning(ModelWarning):
 
 class IndexWarning(ModelWarning):
     """The data speak against a composite index's weights (negative PCA or scatter-degree weights, KMO < 0.5)."""
+
+
+class FrontierBoundaryWarning(ModelWarning):
+    """A stochastic frontier's likelihood is maximised on the boundary of its parameters: the OLS residuals
+    have the wrong skewness (no inefficiency, gamma = 0), or the noise variance goes to zero (gamma = 1).
+    The limit is returned; the message says which standard errors are undefined."""
 
 
 class UndefinedStatisticWarning(NqpfTfpWarning):

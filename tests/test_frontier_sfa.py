@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
+from scipy.optimize import linprog, minimize
 
 import nqpf_tfp as nt
 from nqpf_tfp.errors import PanelError, SpecificationError
@@ -220,3 +222,90 @@ def test_translog_decomposition_elasticities_vary():
     assert dec.returns_to_scale.std() > 0.01 and dec.technical_change.std() > 0.001  # non-neutral
     parts = dec[["technical_change", "efficiency_change", "scale_change", "noise"]].sum(axis=1)
     np.testing.assert_allclose(parts, dec.tfp_growth, atol=1e-12)
+
+
+# ------------------------------------------------------------ identification, skewness, boundary maxima
+def _cross_section(seed=1, n=60, noise=0.005, sign=-1.0):
+    """y = 1 + 0.4 k + 0.5 l + sign * u + v with half-normal u (scale 0.4): sign=+1 skews the residuals
+    the wrong way (right) for a production frontier; a tiny noise puts the maximum at sigma_v -> 0."""
+    rng = np.random.default_rng(seed)
+    k, lab = rng.uniform(0, 2, n), rng.uniform(0, 2, n)
+    u = np.abs(rng.normal(0, 0.4, n))
+    return pd.DataFrame({"y": 1 + 0.4 * k + 0.5 * lab + sign * u + rng.normal(0, noise, n), "k": k, "l": lab})
+
+
+def test_the_frontier41_examples_say_they_converged():
+    for res in (nt.frontier.SFA(EG1, "output", ["capital", "labour"], take_logs=True).fit(),
+                nt.frontier.SFA(RICE, "PROD", RICE_INPUTS, entity="FMERCODE", time="YEARDUM", model="bc92",
+                                take_logs=True).fit()):
+        assert res.diagnostics.converged and res.diagnostics.boundary == ""
+        assert "NOT converge" not in res.summary().as_text()
+        assert res.diagnostics.ols_skewness < 0  # left-skewed OLS residuals: inefficiency
+
+
+@pytest.mark.parametrize("distribution, zero", [("half-normal", "gamma"), ("exponential", "sigma_u")])
+def test_wrong_skewness_gives_ols_with_the_message_frontier_gives(distribution, zero):
+    data = _cross_section(noise=0.1, sign=1.0)
+    with pytest.warns(nt.errors.FrontierBoundaryWarning, match=rf"skewed to the right .*{zero} = 0 .*no "
+                                                               "inefficiency or that the model is misspecified"):
+        res = nt.frontier.SFA(data, "y", ["k", "l"], distribution=distribution).fit()
+    ols = sm.OLS(data.y, sm.add_constant(data[["k", "l"]])).fit()
+    np.testing.assert_allclose(res.params.iloc[:3], ols.params, rtol=1e-10)
+    s2 = ols.ssr / len(data)  # the maximum-likelihood variance
+    noise = res.params["sigma2"] if distribution == "half-normal" else res.params["sigma_v"] ** 2
+    assert noise == pytest.approx(s2, rel=1e-12) and res.params[zero] == 0
+    np.testing.assert_allclose(res.std_errors.iloc[:3], np.sqrt(np.diag(s2 * np.linalg.inv(
+        ols.model.exog.T @ ols.model.exog))), rtol=1e-10)
+    assert np.isnan(res.std_errors[zero]) and (res.efficiency == 1).all()
+    assert res.loglik == pytest.approx(res.diagnostics.ols_loglik, abs=1e-12) and res.diagnostics.lr_statistic == 0
+    assert res.diagnostics.boundary.startswith(f"{zero} = 0") and "boundary" in res.summary().as_text()
+
+
+def test_a_maximum_at_no_noise_is_reached_half_normal():
+    # the supremum at sigma_v -> 0 is the deterministic half-normal frontier: min sum(e^2) subject to
+    # x'b >= y, then n ln 2 - n/2 ln(2 pi s) - n/2 with s = min sum(e^2) / n (solved here by SLSQP)
+    data = _cross_section()
+    x, y = sm.add_constant(data[["k", "l"]]).to_numpy(), data.y.to_numpy()
+    start = np.linalg.lstsq(x, y, rcond=None)[0]
+    start[0] += np.max(y - x @ start)
+    qp = minimize(lambda b: np.sum((x @ b - y) ** 2), start, jac=lambda b: 2 * x.T @ (x @ b - y), method="SLSQP",
+                  constraints=[{"type": "ineq", "fun": lambda b: x @ b - y, "jac": lambda b: x}],
+                  options={"ftol": 1e-15, "maxiter": 1000})
+    n, s = len(y), qp.fun / len(y)
+    supremum = n * np.log(2) - n / 2 * np.log(2 * np.pi * s) - n / 2
+    with pytest.warns(nt.errors.FrontierBoundaryWarning, match=r"boundary gamma -> 1 \(sigma_v\^2 -> 0\)"):
+        res = nt.frontier.SFA(data, "y", ["k", "l"]).fit()
+    assert res.loglik == pytest.approx(supremum, abs=1e-6) and res.loglik <= supremum + 1e-9
+    np.testing.assert_allclose(res.params.iloc[:3], qp.x, atol=1e-4)
+    assert res.params["sigma2"] == pytest.approx(s, rel=1e-4) and res.params["gamma"] > 1 - 1e-9
+    assert res.std_errors.isna().all() and res.diagnostics.converged
+
+
+def test_a_maximum_at_no_noise_is_reached_exponential():
+    # the deterministic exponential frontier: min sum(u) subject to u = x'b - y >= 0 (an LP), sigma_u = mean u
+    data = _cross_section()
+    x, y = sm.add_constant(data[["k", "l"]]).to_numpy(), data.y.to_numpy()
+    lp = linprog(x.sum(axis=0), A_ub=-x, b_ub=-y, bounds=[(None, None)] * 3)
+    su = np.mean(x @ lp.x - y)
+    supremum = -len(y) * (np.log(su) + 1)
+    with pytest.warns(nt.errors.FrontierBoundaryWarning, match="boundary sigma_v -> 0"):
+        res = nt.frontier.SFA(data, "y", ["k", "l"], distribution="exponential").fit()
+    assert res.loglik == pytest.approx(supremum, abs=1e-6) and res.loglik <= supremum + 1e-9
+    assert res.params["sigma_u"] == pytest.approx(su, rel=1e-5)
+
+
+@pytest.mark.parametrize("change, kwargs, error, words", [
+    (None, {"inputs": ["k", "y"]}, SpecificationError, "output column 'y' is also among the regressors"),
+    (lambda d: d.head(5), {}, PanelError, r"5 observation\(s\) for 5 parameters"),
+    (lambda d: d.assign(y=2.0), {}, PanelError, "output column 'y' is constant"),
+    (lambda d: d.assign(m=2 * d.k), {"inputs": ["k", "l", "m"]}, nt.errors.EstimationError, "collinear"),
+    (lambda d: d.assign(firm=np.arange(len(d)), year=2000), {"entity": "firm", "time": "year", "model": "bc92"},
+     PanelError, "one period of 'year'"),
+    (lambda d: d.assign(firm=np.arange(len(d)), year=2000 + np.arange(len(d)) % 2),
+     {"entity": "firm", "time": "year", "model": "bc92"}, PanelError, "no firm is observed in two periods"),
+])
+def test_a_frontier_the_data_cannot_identify_is_refused(change, kwargs, error, words):
+    data = _cross_section() if change is None else change(_cross_section())
+    arguments = {"inputs": ["k", "l"]} | kwargs
+    with pytest.raises(error, match=words):
+        nt.frontier.SFA(data, "y", **arguments)

@@ -19,8 +19,13 @@ firm's residuals, period by period), or Jondrow, Lovell, Materov and Schmidt (19
 
 Estimation: FRONTIER 4.1's route, a grid search over ``gamma`` from the OLS estimates (corrected
 constant and ``sigma2``) and a quasi-Newton ascent from the best grid point (here BFGS in unconstrained
-parameters, to a gradient of 1e-10). Standard errors: the inverse of the negative Hessian of the
-log-likelihood in the reported parameters (central differences).
+parameters, to a gradient of 1e-10). Maxima on the boundary (OLS residuals with the wrong skewness:
+``gamma = 0``; no noise: ``gamma -> 1``) are reached and reported with a
+:class:`~nqpf_tfp.errors.FrontierBoundaryWarning` (:mod:`nqpf_tfp.frontier.sfa_search`). Standard errors:
+the inverse of the negative Hessian of the log-likelihood in the reported parameters (central
+differences, kept inside the parameters' ranges). Models the data cannot identify are refused: fewer
+observations than parameters, a constant output, the output among the regressors, collinear regressors,
+BC92 without a firm observed in two periods.
 
 References
 ----------
@@ -39,10 +44,10 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.special import expit
 
 from ..arguments import column_name, column_names, require_columns, require_frame
-from ..errors import EstimationError, PanelError, SpecificationError
+from ..errors import ConvergenceWarning, EstimationError, FrontierBoundaryWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
@@ -51,48 +56,9 @@ from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .kumbhakar_lovell import decompose
 from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
+from .sfa_search import covariance, maximise, parameters_of_u
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
-
-def _hessian(f: Any, x: np.ndarray) -> np.ndarray:
-    """Central second differences of a scalar function."""
-    n = x.size
-    h = 1e-4 * np.maximum(1.0, np.abs(x))
-    out = np.empty((n, n))
-    for i in range(n):
-        for j in range(i, n):
-            ei, ej = np.eye(n)[i] * h[i], np.eye(n)[j] * h[j]
-            value = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h[i] * h[j])
-            out[i, j] = out[j, i] = value
-    return out
-
-
-def _newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
-    """Newton steps on ``f`` (to be maximised) from ``theta`` with central-difference derivatives.
-
-    BFGS stops where its own gradient estimate is small; along flat directions of the likelihood (an
-    inefficiency determinant with a standard error of 8, say) that leaves the optimum uncertain in the
-    fourth digit and dependent on the platform's floating point. A few Newton steps, each kept only if
-    the likelihood rises, put it where the gradient vanishes to the differences' precision.
-    """
-    current, value = theta.copy(), f(theta)
-    for _ in range(steps):
-        h = 1e-6 * np.maximum(1.0, np.abs(current))
-        grad = np.array([(f(current + e) - f(current - e)) / (2 * hi) for e, hi in zip(np.diag(h), h)])
-        hess = _hessian(f, current)
-        try:
-            step = np.linalg.solve(hess, -grad)
-        except np.linalg.LinAlgError:
-            break
-        candidate = current + step
-        new = f(candidate)
-        if not (np.isfinite(new) and new >= value):
-            break
-        current, value = candidate, new
-        if np.max(np.abs(step)) < 1e-10 * max(1.0, float(np.max(np.abs(current)))):
-            break
-    return current
-
 
 @strict_class
 @dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
@@ -112,6 +78,11 @@ class SFADiagnostics(Diagnostics):
     n_entities: int | None = None
     #: restrictions of the LR test (gamma and the parameters of u that vanish with it)
     lr_restrictions: int = 1
+    #: where the maximum lies on the boundary of the parameters ("" inside): "gamma = 0 (wrong skewness)"
+    #: or "gamma -> 1 (sigma_v^2 -> 0)" (exponential: "sigma_v -> 0")
+    boundary: str = ""
+    #: skewness of the OLS residuals (a production frontier's are skewed to the left: negative)
+    ols_skewness: float = float("nan")
 
 
 class SFAResults(ParameterEstimates, TFPResults):
@@ -184,6 +155,11 @@ class SFAResults(ParameterEstimates, TFPResults):
                  f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
                  "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "") + ").",
                  f"Mean technical efficiency ({self.efficiency_kind}): {self._eff.mean():.6f}."]
+        if d.boundary:
+            notes.append(f"The maximum is on the boundary: {d.boundary}; standard errors there are NaN.")
+        if not d.converged:
+            notes.append("The search did NOT converge: the gradient does not vanish or the Hessian is not negative "
+                         "definite at the estimate.")
         return SummaryTable(frame, "Stochastic frontier", notes, ".6f")
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
@@ -253,6 +229,9 @@ class SFA:
         if not self.inputs:
             raise SpecificationError("SFA needs at least one input (inputs=).")
         z_names = [] if inefficiency is None else list(column_names(inefficiency, "inefficiency"))
+        if self.output in [*self.inputs, *z_names]:
+            raise SpecificationError(f"the output column {self.output!r} is also among the regressors (inputs= or "
+                                     "inefficiency=): a frontier explains the output by other columns.")
         if z_names and self.model != "bc95":
             raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95'.")
         if self.model == "bc95" and not z_names and not inefficiency_constant:
@@ -270,6 +249,8 @@ class SFA:
         roles |= {k: w for k, w in zip(keys, ("entity", "time")) if k is not None}
         require_columns(data, [*columns, *z_names, *keys], roles)
         values = self._numeric(data, columns)
+        if len(data) and np.ptp(values[:, 0]) == 0:
+            raise PanelError(f"output column {self.output!r} is constant: there is no frontier to estimate.")
         if take_logs:
             if np.any(values <= 0):
                 bad = columns[int(np.flatnonzero((values <= 0).any(axis=0))[0])]
@@ -307,6 +288,17 @@ class SFA:
             firms, periods, n_firms = self._panel_keys(data, entity, time)
         self._firms = firms
         self._data = FrontierData(values[:, 0], x, self.model, self.distribution, z, firms, periods, n_firms)
+        n_params = x.shape[1] + (0 if z is None else z.shape[1]) + len(parameter_tail(self._data))
+        if len(data) <= n_params:
+            raise PanelError(f"SFA: {len(data)} observation(s) for {n_params} parameters ({', '.join(self._names())})"
+                             ": the likelihood needs more observations than parameters.")
+        if self.model == "bc92":
+            assert firms is not None and periods is not None
+            if np.unique(periods).size < 2 or np.bincount(firms).max() < 2:
+                lacking = (f"the data have one period of {time!r}" if np.unique(periods).size < 2
+                           else "no firm is observed in two periods")
+                raise PanelError(f"model='bc92' estimates eta from how a firm's inefficiency changes over time: "
+                                 f"{lacking}; use model='cross-section'.")
 
     @staticmethod
     def _numeric(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -369,37 +361,71 @@ class SFA:
             value = loglik(theta, d)
             return -value if np.isfinite(value) else 1e300
 
-        best = None
-        for start in self._starts(ols, s2_ols):
-            opt = minimize(negative, start, method="BFGS", options={"gtol": 1e-10, "maxiter": 10_000})
-            if best is None or opt.fun < best.fun:
-                best = opt
-        assert best is not None
-        theta = _newton_polish(lambda t: loglik(t, d), best.x)
-        value_polished = loglik(theta, d)
-        if value_polished >= -best.fun:
-            best.x, best.fun = theta, -value_polished
-        estimate = natural(best.x, d)
-        hess = _hessian(lambda p: loglik(unconstrained(p, d), d), estimate)
-        try:
-            cov = np.linalg.inv(-hess)
-        except np.linalg.LinAlgError as exc:
-            raise EstimationError("SFA: the information matrix is singular at the maximum.") from exc
+        skewness = float(np.mean(e_ols**3) / np.mean(e_ols**2) ** 1.5) if s2_ols > 0 else 0.0
+        optimum = maximise(d, self._starts(ols, s2_ols), try_boundary=n <= 5000)
+        estimate = natural(optimum.theta, d)
+        value, boundary = optimum.value, optimum.boundary
+        no_u = parameters_of_u(d)
+        if skewness > 0 and value <= ols_loglik + 1e-8:  # Waldman (1982): OLS, no inefficiency, is the maximum
+            boundary = "gamma = 0 (wrong skewness)" if dist != "exponential" else "sigma_u = 0 (wrong skewness)"
+            estimate, value = self._no_inefficiency(ols, s2_ols), float(ols_loglik)
+            cov = np.full((estimate.size, estimate.size), np.nan)
+            cov[:k, :k] = s2_ols * np.linalg.inv(x.T @ x)
+            noise = k + d.q + (1 if dist == "exponential" else 0)  # sigma2, or sigma_v
+            cov[noise, noise] = 2 * s2_ols**2 / n if dist != "exponential" else s2_ols / (2 * n)
+            warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production frontier's "
+                 "are skewed to the left), and the likelihood is highest with no inefficiency: the estimates are OLS "
+                 f"with {boundary.split(' (')[0]} (Waldman 1982). This usually indicates that there is no "
+                 "inefficiency or that the model is misspecified. Efficiency is 1; the standard errors of "
+                 f"{', '.join(n for n, m in zip(self._names(), no_u) if m)} are undefined (NaN).",
+                 FrontierBoundaryWarning)
+            eff = np.ones(n)
+        else:
+            if skewness > 0 and self.model != "bc92":  # BC92 identifies u_i from a firm's repeated rows
+                warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production "
+                     "frontier's are skewed to the left); the estimated inefficiency rests on the distributional "
+                     "assumption alone. This might indicate that there is no inefficiency or that the model is "
+                     "misspecified.", FrontierBoundaryWarning)
+            if boundary:  # the likelihood is not smooth in the limit: no curvature to invert
+                cov = np.full((estimate.size, estimate.size), np.nan)
+                warn(f"SFA: the likelihood rises all the way to the boundary {boundary}: the frontier is "
+                     "deterministic in the limit, which is returned (the supremum of the likelihood); the "
+                     "likelihood is not smooth there, so the standard errors are undefined (NaN).",
+                     FrontierBoundaryWarning)
+            else:
+                cov = covariance(estimate, d)
+                if not np.isfinite(np.diag(cov)).all():
+                    warn("SFA: the information matrix is singular or not positive definite at the estimate: the "
+                         "standard errors are NaN. The model may not be identified by these data.",
+                         ConvergenceWarning)
+            share = None if dist == "exponential" else float(expit(-optimum.theta[k + d.q + 1]))  # 1 - gamma
+            eff = efficiency(estimate, d, self.efficiency_kind, share)
+            if not optimum.converged:
+                warn("SFA: the maximum likelihood search did not converge (the gradient does not vanish or the "
+                     "Hessian is not negative definite at the estimate); see summary().", ConvergenceWarning)
         names = self._names()
         params = pd.Series(estimate, index=names, name="coef")
-        value = -float(best.fun)
         residual = y - x @ estimate[:k]
-        eff = efficiency(estimate, d, self.efficiency_kind)
         restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
         decomposition = None
         if self._firms is not None and self._periods is not None:
             decomposition = self._decomposition(estimate[1:k], np.log(eff))
-        diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(2 * (value - ols_loglik)),
-                              bool(best.success), int(best.nit), self.model, d.n_firms or None, restrictions)
+        diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
+                              bool(optimum.converged or boundary != ""), optimum.iterations, self.model,
+                              d.n_firms or None, restrictions, boundary, skewness)
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
                           decomposition)
+
+    def _no_inefficiency(self, ols: np.ndarray, s2_ols: float) -> np.ndarray:
+        """The reported parameters at OLS without inefficiency: gamma (sigma_u) 0, mu, eta and deltas NaN
+        (not identified without inefficiency)."""
+        d = self._data
+        if d.distribution == "exponential":
+            return np.r_[ols, 0.0, np.sqrt(s2_ols)]
+        tail = parameter_tail(d)
+        return np.r_[ols, np.full(d.q, np.nan), s2_ols, 0.0, np.full(len(tail) - 2, np.nan)]
 
     def _decomposition(self, coefficients: np.ndarray, log_te: np.ndarray) -> pd.DataFrame:
         """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant)."""

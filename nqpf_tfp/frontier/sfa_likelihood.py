@@ -46,7 +46,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import log_ndtr
+from scipy.special import expit, log_ndtr
 
 __all__ = ["FrontierData", "efficiency", "loglik", "natural", "parameter_tail", "unconstrained"]
 
@@ -106,8 +106,11 @@ def unconstrained(params: np.ndarray, data: FrontierData) -> np.ndarray:
     return np.r_[head, np.log(params[at]), np.log(gamma / (1.0 - gamma)), params[at + 2:]]
 
 
-def _pieces(params: np.ndarray, data: FrontierData) -> tuple[np.ndarray, float, float, np.ndarray, float]:
-    """``e``, ``sigma_u^2``, ``sigma_v^2``, the mean of the pre-truncation ``u`` (per row) and ``eta``."""
+def _pieces(params: np.ndarray, data: FrontierData,
+            noise_share: float | None = None) -> tuple[np.ndarray, float, float, np.ndarray, float]:
+    """``e``, ``sigma_u^2``, ``sigma_v^2``, the mean of the pre-truncation ``u`` (per row) and ``eta``.
+    ``noise_share`` is ``1 - gamma`` when known to full precision (from logit gamma: near gamma = 1,
+    ``1 - gamma`` computed from gamma loses every digit)."""
     k, q = data.k, data.q
     e = data.y - data.x @ params[:k]
     sigma2, gamma = params[k + q], params[k + q + 1]
@@ -119,7 +122,8 @@ def _pieces(params: np.ndarray, data: FrontierData) -> tuple[np.ndarray, float, 
         mu = np.full(1 if data.model == "bc92" else e.size, rest[0] if data.distribution == "truncated-normal"
                      else 0.0)
     eta = float(rest[-1]) if data.model == "bc92" else 0.0
-    return e, gamma * sigma2, (1.0 - gamma) * sigma2, mu, eta
+    share = 1.0 - gamma if noise_share is None else noise_share
+    return e, gamma * sigma2, share * sigma2, mu, eta
 
 
 def loglik(theta: np.ndarray, data: FrontierData) -> float:
@@ -130,7 +134,7 @@ def loglik(theta: np.ndarray, data: FrontierData) -> float:
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
         return float(np.sum(-np.log(su) + log_ndtr(-e / sv - sv / su) + e / su + sv**2 / (2 * su**2)))
-    e, su2, sv2, mu, eta = _pieces(params, data)
+    e, su2, sv2, mu, eta = _pieces(params, data, float(expit(-theta[data.k + data.q + 1])))
     if data.model != "bc92":
         sigma2 = su2 + sv2
         s_star = np.sqrt(su2 * sv2 / sigma2)
@@ -155,15 +159,16 @@ def loglik(theta: np.ndarray, data: FrontierData) -> float:
     return float(np.sum(value))
 
 
-def efficiency(params: np.ndarray, data: FrontierData, kind: str) -> np.ndarray:
-    """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e]))."""
+def efficiency(params: np.ndarray, data: FrontierData, kind: str, noise_share: float | None = None) -> np.ndarray:
+    """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e])); ``noise_share``
+    as in :func:`_pieces`."""
     if data.distribution == "exponential":
         k = data.k
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
         mu_star, s_star, h = -e - sv**2 / su, np.full(e.size, sv), np.ones(e.size)
     else:
-        e, su2, sv2, mu, eta = _pieces(params, data)
+        e, su2, sv2, mu, eta = _pieces(params, data, noise_share)
         if data.model == "bc92":
             assert data.firms is not None and data.periods_to_last is not None
             h = np.exp(-eta * data.periods_to_last)

@@ -1,0 +1,229 @@
+"""The maximum of a stochastic frontier's likelihood, on the boundary of its parameters included.
+
+The interior search is FRONTIER 4.1's route (a grid over ``gamma``, then a quasi-Newton ascent, here BFGS
+and a few Newton steps). Two maxima lie on the boundary, where that search only creeps towards them:
+
+* **Wrong skewness.** The likelihood always has a stationary point at the OLS estimates with no
+  inefficiency (``gamma = 0``); when the OLS residuals of a production frontier are skewed to the right,
+  that point is a local maximum and, in practice, the global one (Waldman 1982). The model then says
+  there is no inefficiency; ``gamma``, and the parameters of ``u`` that vanish with it (``mu``, ``eta``,
+  ``delta``), have no standard errors.
+* **No noise.** The likelihood can rise all the way to ``sigma_v^2 -> 0`` (``gamma -> 1``; exponential:
+  ``sigma_v -> 0``), where the model becomes a deterministic frontier. The supremum is the limit of the
+  maxima over the other parameters as the noise share shrinks; it is followed by continuation (the
+  noise share fixed at ``e^-8, e^-12, ...`` with the other parameters re-maximised from the previous
+  solution) and taken when it beats the interior maximum. ``gamma``'s standard error is then undefined;
+  the others are conditional on the limit.
+
+``converged`` describes the final optimum: the gradient of the log-likelihood in the unconstrained
+parameters vanishes (relative to the log-likelihood) and the Hessian is negative definite there.
+
+References
+----------
+Waldman, D. M. (1982). A stationary point for the stochastic frontier likelihood. *Journal of
+Econometrics* 18(2), 275-279.
+Coelli, T. J. (1996). A guide to FRONTIER version 4.1. CEPA working paper 96/07.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
+
+__all__ = ["Optimum", "boundary_limit", "covariance", "hessian", "maximise", "newton_polish", "parameters_of_u"]
+
+#: noise shares ``e^-level`` the continuation towards ``sigma_v -> 0`` passes through
+_LEVELS = tuple(float(v) for v in range(8, 81, 4))
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """Where the search ended: unconstrained parameters, log-likelihood, BFGS iterations, whether the final
+    point is a maximum (gradient ~ 0, negative definite Hessian), and the boundary it lies on ("" inside)."""
+
+    theta: np.ndarray
+    value: float
+    iterations: int
+    converged: bool
+    boundary: str = ""
+
+
+def hessian(f: Any, x: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
+    """Central second differences of a scalar function (steps ``h``, default ``1e-4 max(1, |x|)``)."""
+    n = x.size
+    h = 1e-4 * np.maximum(1.0, np.abs(x)) if h is None else h
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            ei, ej = np.eye(n)[i] * h[i], np.eye(n)[j] * h[j]
+            value = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h[i] * h[j])
+            out[i, j] = out[j, i] = value
+    return out
+
+
+def _gradient(f: Any, x: np.ndarray) -> np.ndarray:
+    h = 1e-6 * np.maximum(1.0, np.abs(x))
+    return np.array([(f(x + e) - f(x - e)) / (2 * hi) for e, hi in zip(np.diag(h), h)])
+
+
+def newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
+    """Newton steps on ``f`` (to be maximised) from ``theta`` with central-difference derivatives.
+
+    BFGS stops where its own gradient estimate is small; along flat directions of the likelihood (an
+    inefficiency determinant with a standard error of 8, say) that leaves the optimum uncertain in the
+    fourth digit and dependent on the platform's floating point. A few Newton steps, each kept only if
+    the likelihood rises, put it where the gradient vanishes to the differences' precision.
+    """
+    current, value = theta.copy(), f(theta)
+    for _ in range(steps):
+        grad = _gradient(f, current)
+        try:
+            step = np.linalg.solve(hessian(f, current), -grad)
+        except np.linalg.LinAlgError:
+            break
+        candidate = current + step
+        new = f(candidate)
+        if not (np.isfinite(new) and new >= value):
+            break
+        current, value = candidate, new
+        if np.max(np.abs(step)) < 1e-10 * max(1.0, float(np.max(np.abs(current)))):
+            break
+    return current
+
+
+def _is_maximum(f: Any, theta: np.ndarray, value: float) -> bool:
+    grad = _gradient(f, theta)
+    if not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > 1e-5 * max(1.0, abs(value)):
+        return False
+    curvature = -hessian(f, theta)
+    return bool(np.all(np.isfinite(curvature)) and np.linalg.eigvalsh(0.5 * (curvature + curvature.T)).min() > 0)
+
+
+def _negative(data: FrontierData) -> Any:
+    def negative(theta: np.ndarray) -> float:
+        value = loglik(theta, data)
+        return -value if np.isfinite(value) else 1e300
+    return negative
+
+
+def maximise(data: FrontierData, starts: list[np.ndarray], try_boundary: bool) -> Optimum:
+    """The interior maximum from ``starts`` (BFGS, then Newton steps), replaced by the no-noise limit
+    (:func:`boundary_limit`) when ``try_boundary`` and that limit is higher."""
+    negative = _negative(data)
+    best = None
+    for start in starts:
+        opt = minimize(negative, start, method="BFGS", options={"gtol": 1e-10, "maxiter": 10_000})
+        if best is None or opt.fun < best.fun:
+            best = opt
+    assert best is not None
+    theta, value = best.x, -float(best.fun)
+    polished = newton_polish(lambda t: loglik(t, data), theta)
+    if loglik(polished, data) >= value:
+        theta, value = polished, loglik(polished, data)
+    if try_boundary:
+        limit, limit_value = boundary_limit(data, theta, beat=value)
+        if limit_value > value + 1e-9:
+            what = "sigma_v -> 0" if data.distribution == "exponential" else "gamma -> 1 (sigma_v^2 -> 0)"
+            return Optimum(limit, limit_value, int(best.nit), True, what)
+    return Optimum(theta, value, int(best.nit), _is_maximum(lambda t: loglik(t, data), theta, value))
+
+
+def _noise_coordinate(data: FrontierData) -> int:
+    """Index of the noise share in the unconstrained parameters: logit gamma, or ln sigma_v."""
+    return data.k + data.q + 1
+
+
+def _set_noise(data: FrontierData, theta: np.ndarray, level: float) -> np.ndarray:
+    """``theta`` with the noise share at ``e^-level``: logit gamma = level; exponential: sigma_v / sigma_u =
+    e^(-level / 2)."""
+    out = theta.copy()
+    at = _noise_coordinate(data)
+    out[at] = out[at - 1] - level / 2 if data.distribution == "exponential" else level
+    return out
+
+
+def boundary_limit(data: FrontierData, theta: np.ndarray, beat: float = -np.inf) -> tuple[np.ndarray, float]:
+    """The supremum of the likelihood as the noise share goes to zero, by continuation from ``theta``.
+
+    Each level is maximised by BFGS, then Powell's method (the no-noise likelihood is steep along the
+    frontier's coefficients, where BFGS's line searches stall). The rise from level to level shrinks
+    geometrically; the continuation stops when it is below 1e-11, or as soon as twice the last rise
+    could not lift the value above ``beat`` (the interior maximum).
+    """
+    at = _noise_coordinate(data)
+    free = np.ones(theta.size, dtype=bool)
+    free[at] = False
+    current = theta.copy()
+    # start with every residual <= 0, where the no-noise likelihood is finite
+    current[0] += max(0.0, float(np.max(data.y - data.x @ current[:data.k])))
+    best_theta, best_value = current, -np.inf
+    for level in _LEVELS:
+        def negative(values: np.ndarray, level: float = level, base: np.ndarray = current) -> float:
+            trial = base.copy()
+            trial[free] = values
+            value = loglik(_set_noise(data, trial, level), data)
+            return -value if np.isfinite(value) else 1e300
+
+        opt = minimize(negative, current[free], method="BFGS", options={"gtol": 1e-9, "maxiter": 2_000})
+        opt = minimize(negative, opt.x, method="Powell", options={"xtol": 1e-12, "ftol": 1e-14, "maxiter": 20_000})
+        current[free] = opt.x
+        current = _set_noise(data, current, level)
+        value = -float(opt.fun)
+        rise = value - best_value
+        if rise < 1e-11:
+            break
+        best_theta, best_value = current.copy(), value
+        if np.isfinite(rise) and value + 2 * rise < beat:
+            break
+    return best_theta, best_value
+
+
+def _steps(params: np.ndarray, data: FrontierData) -> np.ndarray:
+    """Difference steps that keep every bounded parameter inside its range (sigma2 > 0, 0 < gamma < 1)."""
+    h = 1e-4 * np.maximum(1.0, np.abs(params))
+    at = data.k + data.q
+    if data.distribution == "exponential":
+        h[at:at + 2] = np.minimum(h[at:at + 2], 0.5 * params[at:at + 2])
+    else:
+        h[at] = min(h[at], 0.5 * params[at])
+        h[at + 1] = min(h[at + 1], 0.5 * min(params[at + 1], 1.0 - params[at + 1]))
+    return h
+
+
+def covariance(params: np.ndarray, data: FrontierData, fixed: np.ndarray | None = None) -> np.ndarray:
+    """Inverse of the negative Hessian of the log-likelihood in the reported parameters; parameters in
+    ``fixed`` (a boolean mask: on a boundary) are held at their values and get NaN rows and columns.
+    A singular or indefinite information matrix gives NaN (the caller warns)."""
+    fixed = np.zeros(params.size, dtype=bool) if fixed is None else fixed
+    free = ~fixed
+
+    def f(values: np.ndarray) -> float:
+        trial = params.copy()
+        trial[free] = values
+        return loglik(unconstrained(trial, data), data)
+
+    out = np.full((params.size, params.size), np.nan)
+    information = -hessian(f, params[free], _steps(params, data)[free])
+    try:
+        inverse = np.linalg.inv(information)
+    except np.linalg.LinAlgError:
+        return out
+    if np.all(np.isfinite(inverse)) and np.all(np.diag(inverse) > 0):
+        out[np.ix_(free, free)] = inverse
+    return out
+
+
+def parameters_of_u(data: FrontierData) -> np.ndarray:
+    """Mask of the parameters that vanish with inefficiency: gamma (sigma_u), mu, eta and BC95's deltas."""
+    names = parameter_tail(data)
+    mask = np.zeros(data.k + data.q + len(names), dtype=bool)
+    mask[data.k:data.k + data.q] = True
+    for i, name in enumerate(names):
+        mask[data.k + data.q + i] = name in ("gamma", "mu", "eta", "sigma_u")
+    return mask
+
