@@ -32,6 +32,10 @@ def require_frame(value: Any, keyword: str = "data") -> None:
     import pandas as pd
 
     if not isinstance(value, pd.DataFrame):
+        if type(value).__module__.split(".")[0] == "dask":
+            raise SpecificationError(f"{keyword} is a Dask DataFrame: this function works in memory, so pass "
+                                     f"{keyword}.compute() (a pandas DataFrame). The production estimators' fit() "
+                                     "also takes a Dask DataFrame partitioned by firm, out of core.")
         raise SpecificationError(f"{keyword} must be a pandas DataFrame, not {type(value).__name__}.")
 
 

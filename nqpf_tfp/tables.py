@@ -51,7 +51,7 @@ class SummaryTable:
 
     def _fmt(self, value: object) -> str:
         if isinstance(value, float):
-            return "" if pd.isna(value) else format(value, self.float_format)
+            return "" if pd.isna(value) else _number(value, self.float_format)
         return str(value)
 
     def as_text(self) -> str:
@@ -101,10 +101,16 @@ class SummaryTable:
     def as_html(self) -> str:
         """An HTML ``<table>`` with the title as its caption and the notes under it."""
         title = html.escape(self.title)
-        table = self._frame.to_html(float_format=lambda v: format(v, self.float_format))
+        table = self._frame.to_html(float_format=lambda v: _number(v, self.float_format))
         table = table.replace(">\n", f">\n  <caption>{title}</caption>\n", 1)  # right after the opening <table ...>
         notes = "".join(f"<p><small>{html.escape(n)}</small></p>" for n in self.notes)
         return f'<div class="nqpf-tfp-summary">{table}{notes}</div>'
 
     def _repr_html_(self) -> str:
         return self.as_html()
+
+
+def _number(value: float, spec: str) -> str:
+    """``value`` formatted, never as ``-0.000``: a score or change that rounds to zero has no sign."""
+    text = format(value, spec)
+    return text[1:] if text.startswith("-") and float(text) == 0 else text

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
@@ -44,7 +44,7 @@ from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver, has_highspy
 from .nonradial import NonRadialLP
 from .score_results import ScoreDiagnostics, ScoreResults
-from .variables import roles, values
+from .variables import check_reference_scales, roles, values
 
 __all__ = ["ReferenceSet", "ddf"]
 
@@ -183,7 +183,7 @@ def ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     evaluated = tuple(values(data, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     spanning = tuple(values(ref, c, w) for c, w in ((ins, "input"), (goods, "output"), (bads, "bad output")))
     reduced = ReferenceSet(spanning, rts, solver, bool(frame), None, check_n_jobs(n_jobs),
-                         check_option("backend", backend))
+                           check_option("backend", backend), (ins, goods, bads))
     g: Direction = direction if isinstance(direction, str) else _given_direction(
         data, direction, [ins, goods, bads], reduced.scales)
     status, distance = (reduced.own_distances(np.arange(len(data)), g) if reference is None
@@ -205,13 +205,14 @@ class ReferenceSet:
     (:mod:`~nqpf_tfp.frontier.frame`), built on first use. Both give the whole set's distances."""
 
     def __init__(self, spanning: tuple[np.ndarray, ...], rts: str, solver: str, frame: bool,
-                 weights: np.ndarray | None = None, n_jobs: int = 1, backend: str = "processes") -> None:
+                 weights: np.ndarray | None = None, n_jobs: int = 1, backend: str = "processes",
+                 names: tuple[list[str], ...] | None = None, where: str = "") -> None:
         """``weights``: the non-radial distance's (Zhou, Ang and Wang 2012); ``None``: the radial one.
-        ``n_jobs`` / ``backend``: the evaluated units are split into blocks run on the workers."""
+        ``n_jobs`` / ``backend``: the evaluated units are split into blocks run on the workers. ``names`` (the
+        columns by role) and ``where`` (which reference set) name a column that is 0 for every unit."""
         self.n_jobs, self.backend = n_jobs, backend
         self.scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in spanning]
-        if any(np.any(s <= 0) for s in self.scales):
-            raise PanelError("a variable is 0 for every reference unit.")
+        check_reference_scales(self.scales, names, where)
         self.arrays = tuple(v / s for v, s in zip(spanning, self.scales))
         self.rts, self.solver, self.frame, self.weights = rts, solver, frame, weights
         self._model: _DDF | NonRadialLP | None = None

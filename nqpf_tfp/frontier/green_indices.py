@@ -135,8 +135,9 @@ class _Frontiers:
         else:
             span = np.arange(self.nobs) if key == "pooled" else self.spans[int(key)]
         if key not in self._built:
+            where = {"pooled": " of the global frontier"}.get(str(key), f" of the frontier of period(s) {key}")
             self._built[key] = ReferenceSet(tuple(a[span] for a in self.arrays), s.rts, s.solver, True, s.weights,
-                                            s.n_jobs, s.backend)
+                                            s.n_jobs, s.backend, s.columns, where)
         out = np.full(evaluate.size, np.nan)  # a unit without good output has no distance
         keep = ~self.zero[evaluate]
         evaluate = evaluate[keep]

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
@@ -43,7 +43,7 @@ from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver
 from .score_results import ScoreDiagnostics, ScoreResults
-from .variables import roles, values
+from .variables import check_reference_scales, roles, values
 
 __all__ = ["NonRadialLP", "nonradial_ddf", "nonradial_weights", "slacks_based_weights"]
 
@@ -174,8 +174,7 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     ev = [values(data, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
     sp = [values(ref, c, what) for c, what in ((ins, "input"), (goods, "output"), (bads, "bad output"))]
     scales = [v.mean(axis=0) if v.size else np.ones(v.shape[1]) for v in sp]
-    if any(np.any(sc <= 0) for sc in scales):
-        raise PanelError("a variable is 0 for every reference unit.")
+    check_reference_scales(scales, (ins, goods, bads))
     x, y, b = (v / sc for v, sc in zip(ev, scales))
     xr, yr, br = (v / sc for v, sc in zip(sp, scales))
     if frame:

@@ -11,7 +11,7 @@ import pandas as pd
 from ..arguments import column_names, require_columns
 from ..errors import PanelError, SpecificationError
 
-__all__ = ["check_window", "period_reference", "roles", "values"]
+__all__ = ["check_reference_scales", "check_window", "period_reference", "roles", "values"]
 
 
 def roles(inputs: object, outputs: object, bad_outputs: object = None,
@@ -77,3 +77,17 @@ def check_window(frontier: str, window: object) -> int | None:
         raise SpecificationError(f"frontier='window' needs window= an odd whole number >= 1 (the periods of the "
                                  f"centred window), not {window!r}.")
     return int(window)
+
+
+def check_reference_scales(scales: Sequence[np.ndarray], names: Sequence[Sequence[str]] | None,
+                           where: str = "") -> None:
+    """A ``PanelError`` naming the column (and its role) that is 0 for every reference unit: the frontier
+    cannot scale it, and no reference unit shows how to produce or use it. ``scales`` are the reference
+    set's column means by role (inputs, good outputs, bad outputs), ``names`` their column names."""
+    for role, scale, columns in zip(("input", "output", "bad output"), scales,
+                                    names if names is not None else ((),) * len(scales)):
+        zero = np.flatnonzero(np.asarray(scale) <= 0)
+        if zero.size:
+            column = repr(columns[zero[0]]) if len(columns) > zero[0] else f"number {zero[0] + 1}"
+            raise PanelError(f"{role} column {column} is 0 for every reference unit{where}: no frontier can be "
+                             "built along it; drop the column or widen the reference set (e.g. frontier='global').")
