@@ -65,3 +65,46 @@ def test_a_number_that_rounds_to_zero_has_no_sign():
     text, html = table.as_text(), table.as_html()
     assert "-0.0000" not in text and "-0.0000" not in html and "-0.5000" in text
     assert text.count("0.0000") == 2
+
+
+# ------------------------------------------------------------------- spatial weights and unbalanced panels
+def _ring(n=6, years=3, seed=0):
+    rng = np.random.default_rng(seed)
+    units = [f"u{i}" for i in range(n)]
+    frame = pd.DataFrame([(u, 2000 + t, rng.normal()) for u in units for t in range(years)],
+                         columns=["unit", "year", "y"])
+    neighbours = {u: [units[(i - 1) % n], units[(i + 1) % n]] for i, u in enumerate(units)}
+    return frame, neighbours
+
+
+def test_a_neighbour_that_is_no_unit_and_no_key_is_a_typo():
+    frame, w = _ring()
+    w["u0"] = ["u1", "u9x"]
+    with pytest.raises(SpecificationError, match=r"neighbour\(s\) \['u9x'\] that are neither units of the data"):
+        nt.indices.moran(frame, "y", w, entity="unit", time="year")
+
+
+def test_weights_reduced_to_the_units_present_say_so():
+    frame, w = _ring(n=7)
+    present = frame[frame.unit != "u6"]
+    with pytest.warns(nt.errors.PanelWarning, match=r"reduced to the 6 units .*dropped \(\['u6'\]\); each row is "
+                                                    "re-standardised"):
+        reduced = nt.indices.moran(present, "y", w, entity="unit", time="year").statistics
+    # the same as weights written for the six units: u0 and u5 keep their one remaining neighbour
+    six = {u: [v for v in vs if v != "u6"] for u, vs in w.items() if u != "u6"}
+    np.testing.assert_allclose(reduced.to_numpy(dtype=float),
+                               nt.indices.moran(present, "y", six, entity="unit", time="year").statistics
+                               .to_numpy(dtype=float), rtol=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda d, w: nt.indices.moran(d, "y", w, entity="unit", time="year"),
+    lambda d, w: nt.indices.markov_chain(d, "y", entity="unit", time="year", classes=2),
+    lambda d, w: nt.indices.markov_chain(d, "y", entity="unit", time="year", classes=2, spatial_weights=w),
+])
+def test_an_unbalanced_panel_is_refused_with_what_to_do(call):
+    frame, w = _ring()
+    gapped = frame[~((frame.unit == "u2") & (frame.year == 2001))]
+    with pytest.raises(PanelError, match=r"unbalanced: 1 .*'u2' in 2001.*Drop the incomplete entities \(\['u2'\]\) "
+                                         "or fill"):
+        call(gapped, w)

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_name, finite_column, require_columns, require_frame
-from ..errors import PanelError, SpecificationError
-from ..panel import key_columns, unique_keys
+from ..errors import PanelError, PanelWarning, SpecificationError, warn
+from ..panel import key_columns, plain, unique_keys
 
 __all__ = ["Wide", "long_values", "spatial_matrix"]
 
@@ -36,8 +36,13 @@ class Wide:
         wide[e_codes, t_codes] = y
         holes = int(np.isnan(wide).sum())
         if holes:
-            raise PanelError(f"the panel of {value!r} is unbalanced: {holes} (entity, period) cells are missing; "
-                             "these analyses need every entity in every period.")
+            rows, cols = np.nonzero(np.isnan(wide))
+            shown = ", ".join(f"{plain(entities[r])!r} in {plain(periods[c])}" for r, c in zip(rows[:3], cols[:3]))
+            incomplete = [plain(e) for e in entities[np.unique(rows)][:5]]
+            raise PanelError(f"the panel of {value!r} is unbalanced: {holes} (entity, period) cell(s) are missing "
+                             f"(e.g. {shown}); Markov chains, spatial Markov chains and Moran's I here compare every "
+                             f"unit in every period. Drop the incomplete entities ({incomplete}"
+                             f"{', ...' if np.unique(rows).size > 5 else ''}) or fill the missing cells.")
         return cls(wide, pd.Index(entities, name=entity), pd.Index(periods, name=time))
 
 
@@ -62,6 +67,10 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
         if missing:
             raise SpecificationError(f"the weights miss unit(s) {missing[:5]} of the data.")
         position = {e: i for i, e in enumerate(entities)}
+        unknown = sorted({str(o) for e in neighbors for o in neighbors[e] if o not in position and o not in neighbors})
+        if unknown:
+            raise SpecificationError(f"the weights name neighbour(s) {unknown[:5]} that are neither units of the data "
+                                     "nor keys of the weights (a typo?): correct them or drop them.")
         w = np.zeros((len(entities), len(entities)))
         for e in entities:
             for k, other in enumerate(neighbors[e]):
@@ -69,6 +78,13 @@ def spatial_matrix(weights: Any, entities: pd.Index, *, transformation: str = "r
                     w[position[e], position[other]] = values[e][k] if values is not None else 1.0
     if not np.isfinite(w).all() or np.any(w < 0):
         raise SpecificationError("spatial weights must be finite and non-negative.")
+    keys = list(weights.index) if isinstance(weights, pd.DataFrame) else list(getattr(weights, "neighbors", weights))
+    dropped = [plain(k) for k in keys if k not in set(entities)]
+    if dropped:
+        warn(f"the spatial weights are reduced to the {len(entities)} units of the data: {len(dropped)} unit(s) "
+             f"without data dropped ({dropped[:5]}{', ...' if len(dropped) > 5 else ''})"
+             + ("; each row is re-standardised over the neighbours that remain." if transformation == "r" else "."),
+             PanelWarning)
     np.fill_diagonal(w, 0.0)
     islands = [entities[int(i)] for i in np.flatnonzero(w.sum(axis=1) == 0)]
     if islands:
