@@ -20,12 +20,12 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
 from .arguments import column_name, column_names, missing_columns_error, require_frame
-from .errors import DroppedRowsWarning, PanelError, SpecificationError, warn
+from .errors import DroppedRowsWarning, PanelError, PanelWarning, SpecificationError, warn
 from .keywords import strict_class
 from .options import check_option
 
-__all__ = ["Panel", "Lag", "calendar_lag", "key_columns", "observation_index", "period_numbers", "period_positions",
-           "plain", "unique_keys"]
+__all__ = ["Panel", "Lag", "PeriodPositions", "calendar_lag", "few", "key_columns", "observation_index",
+           "period_numbers", "period_positions", "plain", "unique_keys"]
 
 ArrayLike = np.ndarray | ExtensionArray | pd.Index
 
@@ -40,12 +40,15 @@ def plain(value: object) -> object:
 _plain = plain
 
 
+def few(texts: Sequence[str], show: int = 3) -> str:
+    """The first ``show`` of ``texts`` joined for a message, with how many more there are."""
+    more = f" and {len(texts) - show} more" if len(texts) > show else ""
+    return ", ".join(texts[:show]) + more
+
+
 def _rows(labels: Sequence[Hashable] | np.ndarray) -> str:
     """Describe offending rows by their index labels, a few of them."""
-    labels = [_plain(x) for x in labels]
-    shown = ", ".join(repr(x) for x in labels[:_SHOW])
-    more = f" and {len(labels) - _SHOW} more" if len(labels) > _SHOW else ""
-    return f"{len(labels)} row(s), index {shown}{more}"
+    return f"{len(labels)} row(s), index {few([repr(_plain(x)) for x in labels], _SHOW)}"
 
 
 def _unknown_column(name: object, role: str, columns: Iterable[object]) -> SpecificationError:
@@ -125,25 +128,33 @@ def period_numbers(values: Any, name: Any) -> np.ndarray:
     return Panel._time_to_int(array, name, np.arange(array.size))[0]
 
 
-def period_positions(numbers: np.ndarray, labels: Any, time_name: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's position among the data's distinct periods, and those periods' numbers.
+@dataclass(frozen=True)
+class PeriodPositions:
+    """Each row's position among the data's distinct periods (``positions``), those periods' numbers
+    (``periods``, sorted) and their labels as the caller wrote them (``labels``)."""
 
-    The rule of every function that compares periods: consecutive periods are consecutive periods *of the
-    data* (years, or every fifth year). Unevenly spaced periods (2000, 2001, 2003) are compared as given,
-    with a :class:`~nqpf_tfp.errors.PanelWarning` naming the wider steps. ``numbers`` are
-    :func:`period_numbers`, ``labels`` the time values as the caller gave them.
+    positions: np.ndarray
+    periods: np.ndarray
+    labels: np.ndarray
+
+
+def period_positions(numbers: np.ndarray, labels: Any, time_name: Any, what: str, *,
+                     warn_uneven: bool = True) -> PeriodPositions:
+    """The rule of every function that compares periods: consecutive periods are consecutive periods *of
+    the data* (years, or every fifth year). Unevenly spaced periods (2000, 2001, 2003) are compared as given,
+    with a :class:`~nqpf_tfp.errors.PanelWarning` naming the wider steps (unless ``warn_uneven=False``: a
+    function that looks at one period at a time). ``numbers`` are :func:`period_numbers`, ``labels`` the time
+    values as the caller gave them, ``what`` the calling function for the message.
     """
-    from .errors import PanelWarning, warn
-
     periods, first = np.unique(numbers, return_index=True)
+    shown = np.array([_plain(v) for v in np.asarray(labels)[first]], dtype=object)
     steps = np.diff(periods)
-    if np.unique(steps).size > 1:
-        shown = np.asarray(labels)[first]
-        wide = np.flatnonzero(steps > steps.min())[:_SHOW]
-        pairs = ", ".join(f"{_plain(shown[i])} and {_plain(shown[i + 1])}" for i in wide)
+    if warn_uneven and np.unique(steps).size > 1:
+        wide = np.flatnonzero(steps > steps.min())
+        pairs = few([f"{shown[i]} and {shown[i + 1]}" for i in wide], _SHOW)
         warn(f"{what}: the periods of {time_name!r} are unevenly spaced (no row between {pairs}); consecutive "
              "periods of the data are compared, so these steps span the longer interval.", PanelWarning)
-    return np.searchsorted(periods, numbers), periods
+    return PeriodPositions(np.searchsorted(periods, numbers), periods, shown)
 
 
 def observation_index(data: pd.DataFrame, entity: Any = None, time: Any = None) -> pd.Index:

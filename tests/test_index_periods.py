@@ -105,8 +105,8 @@ def test_zero_good_output_is_nan_with_a_warning_naming_unit_period_and_column(na
         res = INDICES[name](data, frontier=frontier)
     panel_warnings = [str(w.message) for w in caught if w.category is PanelWarning]
     assert any("zero good output ('y' all 0)" in m and "'f2' in 2011" in m for m in panel_warnings)
-    # the zero output is not blamed on the LPs
-    assert not any(issubclass(w.category, ConvergenceWarning) and "1 entity" in str(w.message) for w in caught)
+    if name != "luenberger":  # no bad output: every LP is feasible, so nothing may be blamed on the LPs
+        assert not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     changes = res.changes
     assert changes.loc[("f2", 2011)].isna().all() and changes.loc[("f2", 2012)].isna().all()
     values = changes.drop("f2", level=0).to_numpy()

@@ -57,7 +57,7 @@ from ..arguments import column_name, finite_column, require_columns
 from ..errors import PanelError, PanelWarning, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
-from ..panel import key_columns, period_numbers, period_positions, plain, unique_keys
+from ..panel import few, key_columns, period_numbers, period_positions, plain, unique_keys
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
@@ -227,13 +227,10 @@ class _Sorted:
         i, firms = pd.factorize(data[names["entity"]], sort=False)
         order = np.lexsort((t, i, g))
         g, i, t, y, w = g[order], i[order], t[order], y[order], w[order]
-        labels = np.asarray(data[names["time"]])[order]
-        if dynamic:
-            t = period_positions(t, labels, names["time"], "productivity_decomposition")[0]
-        else:  # one period at a time: the spacing does not matter
-            t = np.unique(t, return_inverse=True)[1].ravel()
-        first = np.unique(t, return_index=True)[1]
-        period_labels = np.array([plain(v) for v in labels[first]], dtype=object)
+        # one period at a time (Olley-Pakes), the spacing does not matter
+        positions = period_positions(t, np.asarray(data[names["time"]])[order], names["time"],
+                                     "productivity_decomposition", warn_uneven=dynamic)
+        t, period_labels = positions.positions, positions.labels
         n_times = period_labels.size
         cell = g * n_times + t
         size = len(groups) * n_times
@@ -273,9 +270,8 @@ class _Sorted:
 def _cells(groups: np.ndarray | None, periods: np.ndarray, codes: np.ndarray) -> str:
     """(group, period) cells by code, a few of them, for messages."""
     n_times = periods.size
-    shown = [(f"group {plain(groups[c // n_times])!r} in " if groups is not None and groups.size > 1 else "")
-             + str(periods[c % n_times]) for c in codes[:3]]
-    return ", ".join(shown) + (f" and {codes.size - 3} more" if codes.size > 3 else "")
+    return few([(f"group {plain(groups[c // n_times])!r} in " if groups is not None and groups.size > 1 else "")
+                + str(periods[c % n_times]) for c in codes])
 
 
 def _dynamic(panel: _Sorted, method: str, pair: np.ndarray, group_name: str | None) -> tuple[pd.DataFrame,

@@ -27,7 +27,7 @@ import pandas as pd
 from ..arguments import column_name, finite_column, require_columns, whole_number
 from ..errors import PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
-from ..panel import key_columns, period_numbers, period_positions, plain, unique_keys
+from ..panel import few, key_columns, period_numbers, period_positions, plain, unique_keys
 from .persistence_results import Persistence, PersistenceDiagnostics
 
 __all__ = ["productivity_dispersion", "productivity_persistence", "productivity_transitions"]
@@ -48,23 +48,21 @@ def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | No
     if len(data) == 0:
         raise PanelError(f"{what}: the data have no rows.")
     labels = data[time].to_numpy()
-    position, _ = period_positions(period_numbers(labels, time), labels, time, what)
-    first = np.unique(position, return_index=True)[1]
+    positions = period_positions(period_numbers(labels, time), labels, time, what)
     out = pd.DataFrame({"g": data[group].to_numpy() if group is not None else 0, "i": data[entity].to_numpy(),
-                        "t": position, "y": y})
-    return out.sort_values(["g", "i", "t"], kind="stable").reset_index(drop=True), labels[first]
+                        "t": positions.positions, "y": y})
+    return out.sort_values(["g", "i", "t"], kind="stable").reset_index(drop=True), positions.labels
 
 
 def _where(cells: list[tuple[Any, Any]], group: str | None) -> str:
     """(group, period) cells for messages: "group 'a' in 2001" or "2001"; a few of them."""
-    shown = [(f"group {plain(g)!r} in " if group is not None else "") + str(plain(t)) for g, t in cells[:3]]
-    return ", ".join(shown) + (f" and {len(cells) - 3} more" if len(cells) > 3 else "")
+    return few([(f"group {plain(g)!r} in " if group is not None else "") + str(plain(t)) for g, t in cells])
 
 
 def _by_cell(frame: pd.DataFrame, group: str | None, time: str, labels: np.ndarray) -> pd.DataFrame:
     """A (g, t)-indexed table labelled with the caller's group and time values (only time without groups)."""
     g = frame.index.get_level_values(0)
-    t = np.array([plain(v) for v in labels[frame.index.get_level_values(1)]], dtype=object)
+    t = labels[frame.index.get_level_values(1)]
     if group is None:
         frame.index = pd.Index(t, name=time)
     else:
@@ -101,7 +99,7 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None,
     alone = out["firms"].to_numpy() < 2
     if alone.any():  # one firm has no spread: gaps of 0 would read as a measured absence of dispersion
         out.loc[alone, ["p90_p10", "p75_p25", "sd"]] = np.nan
-        where = [(g, plain(labels[t])) for g, t in out.index[alone]]
+        where = [(g, labels[t]) for g, t in out.index[alone]]
         warn(f"productivity_dispersion: one firm only in {_where(where, group)}: its dispersion is undefined "
              "(NaN).", UndefinedStatisticWarning)
     return _by_cell(out, group, time, labels)
@@ -183,15 +181,15 @@ def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: Any = None
     frame, labels = _frame(data, tfp, entity, time, group, "productivity_transitions")
     if horizon >= labels.size:
         raise SpecificationError(f"horizon={horizon} is not shorter than the panel: {time!r} has {labels.size} "
-                                 f"period(s), {plain(labels[0])} to {plain(labels[-1])}; use horizon <= "
+                                 f"period(s), {labels[0]} to {labels[-1]}; use horizon <= "
                                  f"{labels.size - 1}.")
     size = frame.groupby(["g", "t"]).size()
-    few = size[size < classes]
-    if len(few):
-        where = [(g, plain(labels[t])) for g, t in few.index]
+    small = size[size < classes]
+    if len(small):
+        where = [(g, labels[t]) for g, t in small.index]
         raise PanelError(f"productivity_transitions: classes={classes} quantile classes need at least {classes} "
                          f"firms in each group and period; {_where(where, group)} "
-                         f"{'has' if len(few) == 1 else 'have'} fewer ({int(few.min())} at least). Use fewer "
+                         f"{'has' if len(small) == 1 else 'have'} fewer ({int(small.min())} at least). Use fewer "
                          "classes or drop those cells.")
     pct = frame.groupby(["g", "t"]).y.rank(method="first", pct=True)
     frame["c"] = np.minimum(np.ceil(pct * classes).astype(int), classes)

@@ -48,8 +48,8 @@ from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
 from .ddf import ReferenceSet
-from .index_periods import IndexSteps, circular_path, index_steps, zero_output_rows
-from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults, cumulate
+from .index_periods import IndexSteps, index_steps
+from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .lp import check_solver
 from .nonradial import nonradial_weights, slacks_based_weights
 from .variables import check_window, period_reference, roles
@@ -109,14 +109,14 @@ def _settings(form: str, inputs: object, outputs: object, bad_outputs: object, r
 class _Frontiers:
     """Distances against the reference sets an index needs, each set reduced to its frame once."""
 
-    def __init__(self, panel: Panel, settings: _IndexSettings) -> None:
+    def __init__(self, panel: Panel, settings: _IndexSettings, zero: np.ndarray) -> None:
         ins, goods, bads = settings.columns
         self.arrays = tuple(np.column_stack([panel[c] for c in cols]) if cols else np.empty((panel.nobs, 0))
                             for cols in (ins, goods, bads))
         for name, column in zip(ins + goods + bads, np.column_stack(self.arrays).T):
             if np.any(column < 0):
                 raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
-        self.zero = zero_output_rows(panel, self.arrays[1], goods, settings.name)
+        self.zero = zero  # rows without good output: no distance
         self.nobs, self.settings = panel.nobs, settings
         self.rows = period_reference(panel.time, "contemporaneous")
         # the period frontiers of the cross-period distances; with a global or biennial frontier the
@@ -135,7 +135,7 @@ class _Frontiers:
         else:
             span = np.arange(self.nobs) if key == "pooled" else self.spans[int(key)]
         if key not in self._built:
-            where = {"pooled": " of the global frontier"}.get(str(key), f" of the frontier of period(s) {key}")
+            where = " of the global frontier" if key == "pooled" else f" of the frontier of period(s) {key}"
             self._built[key] = ReferenceSet(tuple(a[span] for a in self.arrays), s.rts, s.solver, True, s.weights,
                                             s.n_jobs, s.backend, s.columns, where)
         out = np.full(evaluate.size, np.nan)  # a unit without good output has no distance
@@ -205,25 +205,20 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
                          weights, n_jobs, backend, window)
     panel = Panel(data, entity=entity, time=time, columns=[c for cols in settings.columns for c in cols],
                   missing="raise")
-    steps = index_steps(panel, settings.name)  # checked before any LP is solved
-    frontiers = _Frontiers(panel, settings)
-    result, glob = _changes(panel, steps, frontiers, settings)
-    reported, valid = steps.reported, steps.lag.valid
-    undefined = frontiers.zero | frontiers.zero[steps.lag.index]
-    bad = int((np.isnan(result[valid]).any(axis=1) & ~undefined[valid]).sum())
-    if bad:
-        warn(f"{settings.name}: {bad} entity-period change(s) are NaN (infeasible cross-period directional "
+    steps = index_steps(panel, settings.name, np.column_stack([panel[c] for c in settings.columns[1]]),
+                        settings.columns[1])
+    result, glob = _changes(panel, steps, _Frontiers(panel, settings, steps.zero), settings)
+    unsolved = steps.unsolved(result)
+    if unsolved:
+        warn(f"{settings.name}: {unsolved} entity-period change(s) are NaN (infeasible cross-period directional "
              "distances); frontier='global' or 'biennial' is always feasible.", ConvergenceWarning)
-    changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=reported)
-    if glob is not None:  # circular: defined across an entity's gaps (Oh 2010)
-        path = circular_path(1 / (1 + glob) if form == "ml" else -glob, steps.starts, form == "ml")
-    else:
-        path = cumulate(result[:, 0], reported, steps.starts, form == "ml")
-    cumulative = panel.series(path, "cumulative_tfp")
-    missing = int(np.isnan(result[reported]).any(axis=1).sum())
+    changes = panel.frame({"tfpch": result[:, 0], "tech": result[:, 1], "tecch": result[:, 2]}, mask=steps.reported)
+    # a global frontier's productivity level: 1 / (1 + D^G) for the ratio, -D^G for the difference (Oh 2010)
+    level = None if glob is None else (1 / (1 + glob) if form == "ml" else -glob)
+    cumulative = panel.series(steps.chain(result[:, 0], form == "ml", level), "cumulative_tfp")
     diagnostics = DirectionalIndexDiagnostics(
         "malmquist-luenberger" if form == "ml" else "luenberger", settings.frontier, settings.distance,
-        settings.direction, settings.rts, panel.n_entities, int(steps.periods.size), missing,
+        settings.direction, settings.rts, panel.n_entities, int(steps.periods.size), steps.missing(result),
         time_module.perf_counter() - start)
     if form == "ml":
         return MalmquistLuenbergerResults(changes, cumulative, diagnostics)

@@ -32,16 +32,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PanelError, PanelWarning, warn
-from ..panel import Lag, Panel, calendar_lag, period_positions, plain
+from ..panel import Lag, Panel, calendar_lag, few, period_positions, plain
+from .index_results import cumulate
 
-__all__ = ["IndexSteps", "circular_path", "index_steps", "zero_output_rows"]
+__all__ = ["IndexSteps", "index_steps"]
 
 _SHOW = 3
 
 
 @dataclass(frozen=True)
 class IndexSteps:
-    """Which rows of a sorted panel have a change, and from which row."""
+    """Which rows of a sorted panel have a change, from which row, and which rows have no distance."""
 
     periods: np.ndarray
     #: each row's row in the data's previous period (same entity), where it exists
@@ -50,25 +51,46 @@ class IndexSteps:
     gap: np.ndarray
     #: each row's entity's first row
     starts: np.ndarray
+    #: rows whose good outputs are all zero: no distance
+    zero: np.ndarray
 
     @property
     def reported(self) -> np.ndarray:
         """Rows with a row in ``changes``: a computed change, or a missing one after a gap."""
         return self.lag.valid | self.gap
 
+    def missing(self, changes: np.ndarray) -> int:
+        """Reported changes that are NaN, whatever the reason."""
+        return int(np.isnan(changes[self.reported]).any(axis=1).sum())
+
+    def unsolved(self, changes: np.ndarray) -> int:
+        """Computed changes that are NaN although both rows have a distance: LPs without an optimum."""
+        valid = self.lag.valid
+        undefined = (self.zero | self.zero[self.lag.index])[valid]
+        return int((np.isnan(changes[valid]).any(axis=1) & ~undefined).sum())
+
+    def chain(self, change: np.ndarray, ratio: bool, level: np.ndarray | None = None) -> np.ndarray:
+        """The chained index per row: from a global frontier's productivity ``level`` when given (circular,
+        defined across gaps: ``level / level[first]`` or ``level - level[first]``), else the running product
+        (``ratio``) or sum of ``change``, NaN after a missing change."""
+        if level is None:
+            return cumulate(change, self.reported, self.starts, ratio)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return level / level[self.starts] if ratio else level - level[self.starts]
+
 
 def _pairs(panel: Panel, rows: np.ndarray) -> str:
-    shown = [f"{plain(panel.entity_labels[panel.entity_codes[r]])!r} in {plain(panel.time_labels[r])}"
-             for r in rows[:_SHOW]]
-    return ", ".join(shown) + (", ..." if rows.size > _SHOW else "")
+    return few([f"{plain(panel.entity_labels[panel.entity_codes[r]])!r} in {plain(panel.time_labels[r])}"
+                for r in rows], _SHOW)
 
 
-def index_steps(panel: Panel, what: str) -> IndexSteps:
-    """The rule of the module docstring for ``panel``; ``what`` names the calling function in messages."""
-    if np.unique(panel.time).size < 2:
+def index_steps(panel: Panel, what: str, goods: np.ndarray, names: Sequence[str]) -> IndexSteps:
+    """The rule of the module docstring for ``panel``, whose good outputs are the columns of ``goods`` (named
+    ``names``); ``what`` names the calling function in messages. Checked before any LP is solved."""
+    positions = period_positions(panel.time, panel.time_labels, panel.time_name, what)
+    if positions.periods.size < 2:
         raise PanelError(f"{what} needs at least two periods of {panel.time_name!r}; the data have one.")
-    rank, periods = period_positions(panel.time, panel.time_labels, panel.time_name, what)
-    lag = calendar_lag(panel.entity_codes, rank, 1)
+    lag = calendar_lag(panel.entity_codes, positions.positions, 1)
     starts = panel.entity_start()
     gap = ~lag.valid & (np.arange(panel.nobs) != starts)
     if not lag.valid.any():
@@ -80,23 +102,10 @@ def index_steps(panel: Panel, what: str) -> IndexSteps:
              f"the previous period of {panel.time_name!r} (e.g. {_pairs(panel, rows)}); they are NaN in "
              "`changes`, and each chained index is NaN after its gap (except on a global frontier, which is "
              "circular). Drop or fill the gaps for a complete chain.", PanelWarning)
-    return IndexSteps(periods, lag, gap, starts)
-
-
-def zero_output_rows(panel: Panel, goods: np.ndarray, names: Sequence[str], what: str) -> np.ndarray:
-    """Rows whose good outputs (columns of ``goods``, named ``names``) are all zero, with a warning."""
-    zero = ~np.any(goods > 0, axis=1)
+    zero = np.all(goods == 0, axis=1)
     if zero.any():
         rows = np.flatnonzero(zero)
-        columns = ", ".join(repr(n) for n in names)
-        warn(f"{what}: {rows.size} unit-period(s) have zero good output ({columns} all 0), e.g. "
-             f"{_pairs(panel, rows)}: their distances are undefined, so the changes into and out of those "
+        warn(f"{what}: {rows.size} unit-period(s) have zero good output ({', '.join(repr(n) for n in names)} all "
+             f"0), e.g. {_pairs(panel, rows)}: their distances are undefined, so the changes into and out of those "
              "periods are NaN.", PanelWarning)
-    return zero
-
-
-def circular_path(level: np.ndarray, starts: np.ndarray, ratio: bool) -> np.ndarray:
-    """A circular index chained from each entity's first row: ``level / level[first]`` (ratio) or
-    ``level - level[first]`` (difference), where ``level`` is a productivity level per row."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return level / level[starts] if ratio else level - level[starts]
+    return IndexSteps(positions.periods, lag, gap, starts, zero)

@@ -46,8 +46,8 @@ from ..parallel import check_n_jobs
 from ..results import Diagnostics
 from ..tables import SummaryTable
 from .frame import build_frame
-from .index_periods import IndexSteps, circular_path, index_steps, zero_output_rows
-from .index_results import ChangeResults, cumulate
+from .index_periods import IndexSteps, index_steps
+from .index_results import ChangeResults
 from .lp import check_solver
 from .radial import radial_scores, scores_in_blocks
 from .variables import check_window, period_reference, roles, values
@@ -132,24 +132,18 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     settings = _settings(inputs, outputs, orientation, frontier, decomposition, solver, n_jobs, backend, window)
     ins, outs = settings.columns
     panel = Panel(data, entity=entity, time=time, columns=ins + outs, missing="raise")
-    steps = index_steps(panel, "malmquist")  # checked before any LP is solved
-    efficiency = _Efficiencies(panel, settings)
-    changes = _changes(panel, steps, efficiency, settings)
-    reported, valid = steps.reported, steps.lag.valid
-    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=reported)
-    undefined = efficiency.zero | efficiency.zero[steps.lag.index]
-    missing = int((np.isnan(changes[valid]).any(axis=1) & ~undefined[valid]).sum())
-    if missing:
-        warn(f"malmquist: {missing} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
+    steps = index_steps(panel, "malmquist", np.column_stack([panel[c] for c in outs]), outs)
+    efficiency = _Efficiencies(panel, settings, steps.zero)
+    changes, global_crs = _changes(panel, steps, efficiency, settings)
+    frame = panel.frame({c: changes[:, j] for j, c in enumerate(COLUMNS)}, mask=steps.reported)
+    unsolved = steps.unsolved(changes)
+    if unsolved:
+        warn(f"malmquist: {unsolved} entity-period change(s) are NaN (an LP without an optimal solution, e.g. an "
              "infeasible cross-period VRS problem); frontier='global' or 'biennial' is always feasible.",
              ConvergenceWarning)
-    if settings.frontier == "global":  # circular: defined across an entity's gaps
-        cumulative = circular_path(efficiency.global_crs, steps.starts, ratio=True)
-    else:
-        cumulative = cumulate(changes[:, 4], reported, steps.starts, ratio=True)
-    n_missing = int(np.isnan(changes[reported]).any(axis=1).sum())
+    cumulative = steps.chain(changes[:, 4], ratio=True, level=global_crs)
     diag = MalmquistDiagnostics(settings.frontier, settings.orientation, panel.n_entities, int(steps.periods.size),
-                                n_missing)
+                                steps.missing(changes))
     return MalmquistResults(frame, panel.series(cumulative, "cumulative_tfp"), diag)
 
 
@@ -190,19 +184,18 @@ def _settings(inputs: Any, outputs: Any, orientation: str, frontier: str, decomp
 class _Efficiencies:
     """Radial efficiencies against the reference sets an index needs, each reduced to its frame once."""
 
-    def __init__(self, panel: Panel, settings: _MalmquistSettings) -> None:
+    def __init__(self, panel: Panel, settings: _MalmquistSettings, zero: np.ndarray) -> None:
         ins, outs = settings.columns
         sorted_frame = pd.DataFrame({c: panel[c] for c in ins + outs})
         x, y = values(sorted_frame, ins, "input"), values(sorted_frame, outs, "output")
         self.x, self.y = x / x.mean(axis=0), y / y.mean(axis=0)  # common scale: units do not matter
         self.nobs, self.settings = panel.nobs, settings
-        self.zero = zero_output_rows(panel, y, outs, "malmquist")
+        self.zero = zero  # rows without output: no radial distance
         self.rows = period_reference(panel.time, "contemporaneous")
         # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
         global_like = settings.frontier in ("global", "biennial")
         self.spans = self.rows if global_like else period_reference(panel.time, settings.frontier, settings.window)
         self._frames: dict[tuple[object, str], np.ndarray] = {}
-        self.global_crs = np.full(self.nobs, np.nan)
 
     def __call__(self, evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:
         """Against period ``key``'s frontier, the pooled one (``key="pooled"``) or the biennial one of
@@ -229,8 +222,9 @@ class _Efficiencies:
 
 
 def _changes(panel: Panel, steps: IndexSteps, efficiency: _Efficiencies,
-             settings: _MalmquistSettings) -> np.ndarray:
-    """(effch, techch, pech, sech, tfpch) of every row with a row in the data's previous period; NaN elsewhere."""
+             settings: _MalmquistSettings) -> tuple[np.ndarray, np.ndarray | None]:
+    """(effch, techch, pech, sech, tfpch) of every row with a row in the data's previous period (NaN elsewhere),
+    and the efficiencies against the global frontier (with ``frontier="global"``)."""
     rows, frontier, periods = efficiency.rows, settings.frontier, steps.periods
     own_crs = np.full(panel.nobs, np.nan)
     own_vrs = np.full(panel.nobs, np.nan)
@@ -238,8 +232,6 @@ def _changes(panel: Panel, steps: IndexSteps, efficiency: _Efficiencies,
         own_crs[rows[t]] = efficiency(rows[t], int(t), "crs")
         own_vrs[rows[t]] = efficiency(rows[t], int(t), "vrs")
     global_crs = efficiency(np.arange(panel.nobs), "pooled", "crs") if frontier == "global" else None
-    if global_crs is not None:
-        efficiency.global_crs = global_crs
     prev = steps.lag
     changes = np.full((panel.nobs, 5), np.nan)
     for t0, t1 in zip(periods[:-1], periods[1:]):
@@ -268,4 +260,4 @@ def _changes(panel: Panel, steps: IndexSteps, efficiency: _Efficiencies,
                 techch = np.sqrt(vrs_next / own_vrs[now] * own_vrs[before] / vrs_before)
                 effch = tfpch / techch
         changes[now] = np.column_stack([effch, techch, pech, effch / pech, tfpch])
-    return changes
+    return changes, global_crs
