@@ -56,7 +56,7 @@ from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .kumbhakar_lovell import decompose
 from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
-from .sfa_search import covariance, maximise, parameters_of_u
+from .sfa_search import SMALL_SAMPLE, covariance, maximise, ols_limit, parameters_of_u
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
 
@@ -158,8 +158,8 @@ class SFAResults(ParameterEstimates, TFPResults):
         if d.boundary:
             notes.append(f"The maximum is on the boundary: {d.boundary}; standard errors there are NaN.")
         if not d.converged:
-            notes.append("The search did NOT converge: the gradient does not vanish or the Hessian is not negative "
-                         "definite at the estimate.")
+            notes.append("The search did NOT converge: the gradient does not vanish or the information matrix is "
+                         "not positive definite at the estimate.")
         return SummaryTable(frame, "Stochastic frontier", notes, ".6f")
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
@@ -338,7 +338,7 @@ class SFA:
         values = [loglik(t, d) for t in starts]
         best = int(np.nanargmax(values))
         chosen = [starts[best]]
-        if d.y.size <= 5000:
+        if d.y.size <= SMALL_SAMPLE:
             chosen += [starts[i] for i in (1, 5, 9, 13, 17) if i != best]
         return chosen
 
@@ -357,27 +357,18 @@ class SFA:
         s2_ols = float(e_ols @ e_ols / n)
         ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2_ols) + 1.0)
 
-        def negative(theta: np.ndarray) -> float:
-            value = loglik(theta, d)
-            return -value if np.isfinite(value) else 1e300
-
         skewness = float(np.mean(e_ols**3) / np.mean(e_ols**2) ** 1.5) if s2_ols > 0 else 0.0
-        optimum = maximise(d, self._starts(ols, s2_ols), try_boundary=n <= 5000)
-        estimate = natural(optimum.theta, d)
-        value, boundary = optimum.value, optimum.boundary
-        no_u = parameters_of_u(d)
+        optimum = maximise(d, self._starts(ols, s2_ols), try_boundary=n <= SMALL_SAMPLE)
+        estimate, value, boundary = natural(optimum.theta, d), optimum.value, optimum.boundary
+        converged = optimum.stationary or bool(boundary)
         if skewness > 0 and value <= ols_loglik + 1e-8:  # Waldman (1982): OLS, no inefficiency, is the maximum
-            boundary = "gamma = 0 (wrong skewness)" if dist != "exponential" else "sigma_u = 0 (wrong skewness)"
-            estimate, value = self._no_inefficiency(ols, s2_ols), float(ols_loglik)
-            cov = np.full((estimate.size, estimate.size), np.nan)
-            cov[:k, :k] = s2_ols * np.linalg.inv(x.T @ x)
-            noise = k + d.q + (1 if dist == "exponential" else 0)  # sigma2, or sigma_v
-            cov[noise, noise] = 2 * s2_ols**2 / n if dist != "exponential" else s2_ols / (2 * n)
+            estimate, cov, zero = ols_limit(ols, s2_ols, d)
+            value, boundary, converged = float(ols_loglik), f"{zero} = 0 (wrong skewness)", True
+            undefined = ", ".join(name for name, u in zip(self._names(), parameters_of_u(d)) if u)
             warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production frontier's "
                  "are skewed to the left), and the likelihood is highest with no inefficiency: the estimates are OLS "
-                 f"with {boundary.split(' (')[0]} (Waldman 1982). This usually indicates that there is no "
-                 "inefficiency or that the model is misspecified. Efficiency is 1; the standard errors of "
-                 f"{', '.join(n for n, m in zip(self._names(), no_u) if m)} are undefined (NaN).",
+                 f"with {zero} = 0 (Waldman 1982). This usually indicates that there is no inefficiency or that the "
+                 f"model is misspecified. Efficiency is 1; the standard errors of {undefined} are undefined (NaN).",
                  FrontierBoundaryWarning)
             eff = np.ones(n)
         else:
@@ -394,15 +385,13 @@ class SFA:
                      FrontierBoundaryWarning)
             else:
                 cov = covariance(estimate, d)
-                if not np.isfinite(np.diag(cov)).all():
-                    warn("SFA: the information matrix is singular or not positive definite at the estimate: the "
-                         "standard errors are NaN. The model may not be identified by these data.",
-                         ConvergenceWarning)
+                converged = converged and bool(np.isfinite(cov).all())
+                if not converged:
+                    warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
+                         "information matrix is not positive definite (standard errors NaN; the model may not be "
+                         "identified by these data). See summary().", ConvergenceWarning)
             share = None if dist == "exponential" else float(expit(-optimum.theta[k + d.q + 1]))  # 1 - gamma
             eff = efficiency(estimate, d, self.efficiency_kind, share)
-            if not optimum.converged:
-                warn("SFA: the maximum likelihood search did not converge (the gradient does not vanish or the "
-                     "Hessian is not negative definite at the estimate); see summary().", ConvergenceWarning)
         names = self._names()
         params = pd.Series(estimate, index=names, name="coef")
         residual = y - x @ estimate[:k]
@@ -411,21 +400,12 @@ class SFA:
         if self._firms is not None and self._periods is not None:
             decomposition = self._decomposition(estimate[1:k], np.log(eff))
         diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
-                              bool(optimum.converged or boundary != ""), optimum.iterations, self.model,
+                              converged, optimum.iterations, self.model,
                               d.n_firms or None, restrictions, boundary, skewness)
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
                           decomposition)
-
-    def _no_inefficiency(self, ols: np.ndarray, s2_ols: float) -> np.ndarray:
-        """The reported parameters at OLS without inefficiency: gamma (sigma_u) 0, mu, eta and deltas NaN
-        (not identified without inefficiency)."""
-        d = self._data
-        if d.distribution == "exponential":
-            return np.r_[ols, 0.0, np.sqrt(s2_ols)]
-        tail = parameter_tail(d)
-        return np.r_[ols, np.full(d.q, np.nan), s2_ols, 0.0, np.full(len(tail) - 2, np.nan)]
 
     def _decomposition(self, coefficients: np.ndarray, log_te: np.ndarray) -> pd.DataFrame:
         """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant)."""

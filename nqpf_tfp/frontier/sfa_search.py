@@ -16,7 +16,8 @@ and a few Newton steps). Two maxima lie on the boundary, where that search only 
   the others are conditional on the limit.
 
 ``converged`` describes the final optimum: the gradient of the log-likelihood in the unconstrained
-parameters vanishes (relative to the log-likelihood) and the Hessian is negative definite there.
+parameters vanishes (relative to the log-likelihood) and the information matrix that gives the standard
+errors is positive definite there (:func:`covariance`).
 
 References
 ----------
@@ -35,7 +36,11 @@ from scipy.optimize import minimize
 
 from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
 
-__all__ = ["Optimum", "boundary_limit", "covariance", "hessian", "maximise", "newton_polish", "parameters_of_u"]
+__all__ = ["SMALL_SAMPLE", "Optimum", "boundary_limit", "covariance", "hessian", "maximise", "newton_polish",
+           "ols_limit", "parameters_of_u"]
+
+#: up to this many observations the search tries more starting points and the no-noise limit
+SMALL_SAMPLE = 5000
 
 #: noise shares ``e^-level`` the continuation towards ``sigma_v -> 0`` passes through
 _LEVELS = tuple(float(v) for v in range(8, 81, 4))
@@ -43,13 +48,13 @@ _LEVELS = tuple(float(v) for v in range(8, 81, 4))
 
 @dataclass(frozen=True)
 class Optimum:
-    """Where the search ended: unconstrained parameters, log-likelihood, BFGS iterations, whether the final
-    point is a maximum (gradient ~ 0, negative definite Hessian), and the boundary it lies on ("" inside)."""
+    """Where the search ended: unconstrained parameters, log-likelihood, BFGS iterations, whether the
+    gradient vanishes there, and the boundary it lies on ("" inside)."""
 
     theta: np.ndarray
     value: float
     iterations: int
-    converged: bool
+    stationary: bool
     boundary: str = ""
 
 
@@ -96,12 +101,9 @@ def newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
     return current
 
 
-def _is_maximum(f: Any, theta: np.ndarray, value: float) -> bool:
+def _stationary(f: Any, theta: np.ndarray, value: float) -> bool:
     grad = _gradient(f, theta)
-    if not np.all(np.isfinite(grad)) or np.max(np.abs(grad)) > 1e-5 * max(1.0, abs(value)):
-        return False
-    curvature = -hessian(f, theta)
-    return bool(np.all(np.isfinite(curvature)) and np.linalg.eigvalsh(0.5 * (curvature + curvature.T)).min() > 0)
+    return bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) <= 1e-5 * max(1.0, abs(value)))
 
 
 def _negative(data: FrontierData) -> Any:
@@ -130,7 +132,7 @@ def maximise(data: FrontierData, starts: list[np.ndarray], try_boundary: bool) -
         if limit_value > value + 1e-9:
             what = "sigma_v -> 0" if data.distribution == "exponential" else "gamma -> 1 (sigma_v^2 -> 0)"
             return Optimum(limit, limit_value, int(best.nit), True, what)
-    return Optimum(theta, value, int(best.nit), _is_maximum(lambda t: loglik(t, data), theta, value))
+    return Optimum(theta, value, int(best.nit), _stationary(lambda t: loglik(t, data), theta, value))
 
 
 def _noise_coordinate(data: FrontierData) -> int:
@@ -195,27 +197,33 @@ def _steps(params: np.ndarray, data: FrontierData) -> np.ndarray:
     return h
 
 
-def covariance(params: np.ndarray, data: FrontierData, fixed: np.ndarray | None = None) -> np.ndarray:
-    """Inverse of the negative Hessian of the log-likelihood in the reported parameters; parameters in
-    ``fixed`` (a boolean mask: on a boundary) are held at their values and get NaN rows and columns.
-    A singular or indefinite information matrix gives NaN (the caller warns)."""
-    fixed = np.zeros(params.size, dtype=bool) if fixed is None else fixed
-    free = ~fixed
+def covariance(params: np.ndarray, data: FrontierData) -> np.ndarray:
+    """Inverse of the negative Hessian of the log-likelihood in the reported parameters; NaN when that
+    information matrix is not positive definite (not a maximum, or a model the data do not identify)."""
+    information = -hessian(lambda p: loglik(unconstrained(p, data), data), params, _steps(params, data))
+    information = 0.5 * (information + information.T)
+    if not np.all(np.isfinite(information)) or np.linalg.eigvalsh(information).min() <= 0:
+        return np.full((params.size, params.size), np.nan)
+    return np.linalg.inv(information)
 
-    def f(values: np.ndarray) -> float:
-        trial = params.copy()
-        trial[free] = values
-        return loglik(unconstrained(trial, data), data)
 
-    out = np.full((params.size, params.size), np.nan)
-    information = -hessian(f, params[free], _steps(params, data)[free])
-    try:
-        inverse = np.linalg.inv(information)
-    except np.linalg.LinAlgError:
-        return out
-    if np.all(np.isfinite(inverse)) and np.all(np.diag(inverse) > 0):
-        out[np.ix_(free, free)] = inverse
-    return out
+def ols_limit(ols: np.ndarray, s2_ols: float, data: FrontierData) -> tuple[np.ndarray, np.ndarray, str]:
+    """The maximum under wrong skewness (Waldman 1982): the OLS coefficients, the ML noise variance
+    ``s2_ols`` (``sigma2``, or ``sigma_v^2``) and no inefficiency (``gamma`` or ``sigma_u`` 0; ``mu``, ``eta``
+    and BC95's deltas, not identified without inefficiency, NaN). Returns the reported parameters, their
+    covariance (OLS's for the coefficients, ``2 s^4 / n`` for ``sigma2`` or ``s^2 / 2n`` for ``sigma_v``, NaN
+    for the parameters of ``u``) and the name of the parameter at zero."""
+    n, k, q = data.y.size, data.k, data.q
+    if data.distribution == "exponential":
+        params, noise, variance, zero = np.r_[ols, 0.0, np.sqrt(s2_ols)], k + 1, s2_ols / (2 * n), "sigma_u"
+    else:
+        tail = parameter_tail(data)
+        params = np.r_[ols, np.full(q, np.nan), s2_ols, 0.0, np.full(len(tail) - 2, np.nan)]
+        noise, variance, zero = k + q, 2 * s2_ols**2 / n, "gamma"
+    cov = np.full((params.size, params.size), np.nan)
+    cov[:k, :k] = s2_ols * np.linalg.inv(data.x.T @ data.x)
+    cov[noise, noise] = variance
+    return params, cov, zero
 
 
 def parameters_of_u(data: FrontierData) -> np.ndarray:
