@@ -10,6 +10,7 @@ import pandas as pd
 from ..keywords import strict_class
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
+from .variables import prefixed
 
 __all__ = ["DEADiagnostics", "DEAResults"]
 
@@ -69,12 +70,12 @@ class DEAResults(TFPResults):
     @property
     def slacks(self) -> pd.DataFrame:
         """Phase-two input excesses and output shortfalls (data units)."""
-        return self._frame[[c for c in self._frame if str(c).startswith("slack_")]].copy()
+        return prefixed(self._frame, "slack_")
 
     @property
     def targets(self) -> pd.DataFrame:
         """Projections onto the frontier: radial contraction (or expansion) less (plus) the slacks."""
-        return self._frame[[c for c in self._frame if str(c).startswith("target_")]].copy()
+        return prefixed(self._frame, "target_")
 
     @property
     def peers(self) -> pd.DataFrame:

@@ -147,8 +147,7 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     reference, solver, frame, n_jobs, backend
         As :func:`~nqpf_tfp.frontier.ddf`.
     entity, time : str, optional
-        Key columns: results are labelled by (entity, time), or by entity alone when ``time`` is not
-        given (each entity once); without them, by ``data``'s own index.
+        Key columns that label the results, as in :func:`~nqpf_tfp.frontier.ddf`.
 
     Returns
     -------

@@ -89,13 +89,10 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     frame : bool
         The LPs' columns are the frame of the technology (Dulá 2011, bad outputs entering like inputs):
         the same scores from smaller LPs.
-    n_jobs : int
-        Split the units into blocks on this many workers (the same scores).
-    backend : {"processes", "threads", "dask"}
-        Where the blocks run.
+    n_jobs, backend
+        As :func:`~nqpf_tfp.frontier.ddf`: blocks of units on workers, the same scores.
     entity, time : str, optional
-        Key columns: results are labelled by (entity, time), or by entity alone when ``time`` is not
-        given (each entity once); without them, by ``data``'s own index.
+        Key columns that label the results, as in :func:`~nqpf_tfp.frontier.ddf`.
 
     Returns
     -------

@@ -17,6 +17,7 @@ import pandas as pd
 from ..keywords import strict_class
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
+from .variables import prefixed
 
 __all__ = ["ScoreDiagnostics", "ScoreResults"]
 
@@ -76,12 +77,12 @@ class ScoreResults(TFPResults):
     @property
     def slacks(self) -> pd.DataFrame:
         """SBM slacks (data units)."""
-        return self._frame[[c for c in self._frame if str(c).startswith("slack_")]].copy()
+        return prefixed(self._frame, "slack_")
 
     @property
     def betas(self) -> pd.DataFrame:
         """Non-radial distance: the share by which each variable can improve."""
-        return self._frame[[c for c in self._frame if str(c).startswith("beta_")]].copy()
+        return prefixed(self._frame, "beta_")
 
     @property
     def super(self) -> pd.Series:

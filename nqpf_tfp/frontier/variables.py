@@ -11,7 +11,7 @@ import pandas as pd
 from ..arguments import column_names, require_columns
 from ..errors import PanelError, SpecificationError
 
-__all__ = ["check_reference_scales", "check_window", "period_reference", "roles", "values"]
+__all__ = ["check_reference_scales", "check_window", "period_reference", "prefixed", "roles", "values"]
 
 
 def roles(inputs: object, outputs: object, bad_outputs: object = None,
@@ -91,3 +91,8 @@ def check_reference_scales(scales: Sequence[np.ndarray], names: Sequence[Sequenc
             column = repr(columns[zero[0]]) if len(columns) > zero[0] else f"number {zero[0] + 1}"
             raise PanelError(f"{role} column {column} is 0 for every reference unit{where}: no frontier can be "
                              "built along it; drop the column or widen the reference set (e.g. frontier='global').")
+
+
+def prefixed(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """A copy of the columns of a score table named ``<prefix><column>`` (``slack_``, ``target_``, ``beta_``)."""
+    return frame[[c for c in frame if str(c).startswith(prefix)]].copy()
