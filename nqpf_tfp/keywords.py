@@ -125,7 +125,7 @@ def strict_keywords(func: F | None = None, *, forwards: Callable[..., Any] | Non
         if kwargs and renamed:
             kwargs = _renamed(kwargs, renamed, where(args))
         if flags:
-            _check_flags(flags, args, kwargs, where(args))
+            _check_flags(flags, args, kwargs, lambda: where(args))
         if kwargs:
             unknown = [k for k in kwargs if k not in accepts]
             if unknown:
@@ -158,7 +158,8 @@ def _flags(signature: inspect.Signature) -> dict[str, int | None]:
     return out
 
 
-def _check_flags(flags: dict[str, int | None], args: tuple[Any, ...], kwargs: dict[str, Any], where: str) -> None:
+def _check_flags(flags: dict[str, int | None], args: tuple[Any, ...], kwargs: dict[str, Any],
+                 where: Callable[[], str]) -> None:
     """A ``bool`` parameter takes True or False only: ``"no"`` or ``"False"`` would be taken as true."""
     for name, position in flags.items():
         if name in kwargs:
@@ -168,7 +169,7 @@ def _check_flags(flags: dict[str, int | None], args: tuple[Any, ...], kwargs: di
         else:
             continue
         if not isinstance(value, (bool, np.bool_)):
-            raise SpecificationError(f"{name} must be True or False, not {value!r} (in {where}).")
+            raise SpecificationError(f"{name} must be True or False, not {value!r} (in {where()}).")
 
 
 def _renamed(kwargs: dict[str, Any], renamed: dict[str, str], where: str) -> dict[str, Any]:
