@@ -71,9 +71,9 @@ class Persistence(ParameterEstimates, Results):
             _, ax = pyplot().subplots(figsize=(7, 4))
         ci = self.conf_int()
         x = np.arange(len(self._params))
-        rho = self._params.to_numpy()
-        errors = np.vstack([rho - ci["lower"].to_numpy(), ci["upper"].to_numpy() - rho])  # 2 x groups
-        ax.bar(x, rho, yerr=errors, capsize=3, **kwargs)
+        ax.bar(x, self._params.to_numpy(), **kwargs)
+        # intervals as lines: bar(yerr=) with one group trips a numpy deprecation in older matplotlib
+        ax.vlines(x, ci["lower"].to_numpy(), ci["upper"].to_numpy(), color="black", linewidth=1.2)
         ax.set_xticks(x)
         ax.set_xticklabels([str(g) for g in self._params.index])
         ax.set_ylabel("persistence (rho)")
