@@ -155,10 +155,12 @@ def _check_columns(x: np.ndarray, labels: list[str]) -> None:
     if np.any(scale == 0):
         raise SpecificationError(f"{labels[int(np.argmin(scale))]} does not vary (after the fixed effects, if any): "
                                  "the regression cannot estimate it; drop it.")
-    z = x / scale
-    for j in range(1, z.shape[1] + 1):
-        if np.linalg.matrix_rank(z[:, :j], tol=1e-10 * np.sqrt(z.shape[0])) < j:
-            raise SpecificationError(f"{labels[j - 1]} is (nearly) a linear combination of the regressors before it "
-                                     f"({', '.join(labels[:j - 1])}): beta and its standard error are not identified; "
-                                     "drop it.")
+    # one QR without pivoting: a column whose R diagonal vanishes is a combination of the columns before it
+    diagonal = np.abs(np.diag(np.linalg.qr(x / scale, mode="r")))
+    redundant = np.flatnonzero(diagonal <= 1e-10 * np.sqrt(x.shape[0]))
+    if redundant.size:
+        j = int(redundant[0])
+        raise SpecificationError(f"{labels[j]} is (nearly) a linear combination of the regressors before it "
+                                 f"({', '.join(labels[:j])}): beta and its standard error are not identified; "
+                                 "drop it.")
 

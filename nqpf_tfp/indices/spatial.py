@@ -31,6 +31,7 @@ from scipy.stats import norm
 from ..arguments import seed_sequence, whole_number
 from ..errors import PanelError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
+from ..panel import plain
 from .panel_arrays import Wide, spatial_matrix
 from .spatial_results import QUADRANTS, LocalMoran, Moran, MoranDiagnostics
 
@@ -74,7 +75,7 @@ def _constant_periods(wide: Wide, value: Any, what: str) -> set[int]:
     spread = v.max(axis=0) - v.min(axis=0)
     constant = {int(t) for t in np.flatnonzero(spread <= 1e-12 * np.maximum(1.0, np.abs(v).max(axis=0)))}
     if constant:
-        periods = [getattr(wide.periods[t], "item", lambda t=t: wide.periods[t])() for t in sorted(constant)]
+        periods = [plain(wide.periods[t]) for t in sorted(constant)]
         warn(f"{what}: {value!r} is the same for every unit in period(s) {periods}; with no variance the "
              "statistic is undefined there and is NaN (no quadrant, no p-value).", UndefinedStatisticWarning)
     return constant
@@ -133,7 +134,7 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any =
             continue
         stats = _global(z, w)
         if not np.isfinite(stats["z_norm"]) or not np.isfinite(stats["z_rand"]):
-            degenerate.append(getattr(wide.periods[t], "item", lambda t=t: wide.periods[t])())
+            degenerate.append(plain(wide.periods[t]))
         if rng is not None:
             draws = rng.permuted(np.tile(z, (permutations, 1)), axis=1)
             sims = z.size / w.sum() * np.einsum("pi,ij,pj->p", draws, w, draws) / (z @ z)
