@@ -28,7 +28,8 @@ def _is_name(value: object) -> bool:
 
 
 def require_frame(value: Any, keyword: str = "data") -> None:
-    """``value`` is a pandas DataFrame, or a ``SpecificationError`` naming ``keyword``."""
+    """``value`` is a pandas DataFrame with at least one row, or an error naming ``keyword`` (a
+    ``SpecificationError`` for another type, with what to do for a Dask frame; a ``PanelError`` when empty)."""
     import pandas as pd
 
     if not isinstance(value, pd.DataFrame):
@@ -37,6 +38,8 @@ def require_frame(value: Any, keyword: str = "data") -> None:
                                      f"{keyword}.compute() (a pandas DataFrame). The production estimators' fit() "
                                      "also takes a Dask DataFrame partitioned by firm, out of core.")
         raise SpecificationError(f"{keyword} must be a pandas DataFrame, not {type(value).__name__}.")
+    if len(value) == 0:
+        raise PanelError(f"{keyword} has no rows (was everything filtered out?): there is nothing to compute.")
 
 
 def column_name(value: Any, keyword: str, *, optional: bool = False) -> Any:

@@ -138,3 +138,30 @@ def test_one_period_is_refused_naming_the_time_column(name):
     data = _panel()
     with pytest.raises(PanelError, match="at least two periods of 'year'"):
         INDICES[name](data[data.year == 2010])
+
+
+def test_a_cross_period_distance_below_minus_one_is_named_not_a_leaked_sqrt_warning():
+    # under VRS with the bad output's equality rows, a period-2 unit with ten times the output lies so far
+    # beyond period 1's frontier that 1 + D^1(2) <= 0: the ratio index is undefined there
+    # (seed 3: one such unit whose other cross-period distance exists; others are infeasible, an LP fact
+    # reported by its own ConvergenceWarning)
+    rng = np.random.default_rng(3)
+    first = pd.DataFrame({"k": rng.uniform(1, 10, 5), "y": rng.uniform(1, 10, 5), "co2": rng.uniform(1, 10, 5)})
+    second = pd.DataFrame({"k": rng.uniform(1, 10, 5), "y": rng.uniform(1, 10, 5) * 10.0,
+                           "co2": rng.uniform(1, 10, 5) * rng.choice([0.5, 1, 2])})
+    data = pd.concat([first.assign(year=2010), second.assign(year=2011)], ignore_index=True)
+    data["firm"] = [f"f{i}" for i in range(5)] * 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = nt.frontier.malmquist_luenberger(data, "k", "y", "co2", rts="vrs", **KEYS)
+    undefined = [str(w.message) for w in caught if w.category is nt.errors.UndefinedStatisticWarning]
+    assert len(undefined) == 1 and "cross-period distance is -1 or below" in undefined[0] and "in 2011" in undefined[0]
+    assert not any(issubclass(w.category, RuntimeWarning) for w in caught)
+    n_beyond = int(undefined[0].split(": ")[1].split(" ")[0])
+    assert res.changes.tfpch.isna().sum() >= n_beyond >= 1
+    # the named unit's cross-period distances, computed directly: both exist and one is -1 or below
+    firm = undefined[0].split("e.g. '")[1].split("'")[0]
+    one, two = (data[data.year == y].set_index("firm") for y in (2010, 2011))
+    d_12 = nt.frontier.ddf(two.loc[[firm]], "k", "y", "co2", reference=one, rts="vrs", frame=False).distance.iloc[0]
+    d_21 = nt.frontier.ddf(one.loc[[firm]], "k", "y", "co2", reference=two, rts="vrs", frame=False).distance.iloc[0]
+    assert np.isfinite([d_12, d_21]).all() and min(d_12, d_21) <= -1

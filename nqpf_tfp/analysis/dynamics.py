@@ -45,8 +45,6 @@ def _frame(data: pd.DataFrame, tfp: str, entity: str, time: str, group: str | No
     y = finite_column(data, tfp, "tfp")
     unique_keys(data, ([group] if group is not None else []) + [entity, time],
                 (["group"] if group is not None else []) + ["entity", "time"])
-    if len(data) == 0:
-        raise PanelError(f"{what}: the data have no rows.")
     labels = data[time].to_numpy()
     positions = period_positions(period_numbers(labels, time), labels, time, what)
     out = pd.DataFrame({"g": data[group].to_numpy() if group is not None else 0, "i": data[entity].to_numpy(),

@@ -42,16 +42,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
 from .ddf import ReferenceSet
-from .index_periods import IndexSteps, index_steps
+from .index_periods import IndexSteps, describe_rows, index_steps
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .lp import check_solver
-from .nonradial import nonradial_weights, slacks_based_weights
+from .nonradial import nonradial_weights, slacks_based_weights, zero_direction
 from .variables import check_window, period_reference, roles
 
 __all__ = ["luenberger", "malmquist_luenberger"]
@@ -116,7 +116,18 @@ class _Frontiers:
         for name, column in zip(ins + goods + bads, np.column_stack(self.arrays).T):
             if np.any(column < 0):
                 raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
-        self.zero = zero  # rows without good output: no distance
+        # rows without a distance: no good output, or (non-radial) a zero direction for a weighted variable
+        self.undefined = np.zeros(panel.nobs, dtype=bool)
+        if settings.weights is not None:
+            x, y, b = self.arrays
+            g = np.column_stack([x if settings.direction == "all" else np.zeros_like(x), y, b])
+            self.undefined, reason = zero_direction(g, settings.weights, ins + goods + bads)
+            self.undefined &= ~zero
+            if self.undefined.any():
+                rows = np.flatnonzero(self.undefined)
+                warn(f"{settings.name}: for {rows.size} unit-period(s) (e.g. {describe_rows(panel, rows)}) {reason}; "
+                     "the changes into and out of those periods are NaN.", UndefinedStatisticWarning)
+        self.zero = zero | self.undefined
         self.nobs, self.settings = panel.nobs, settings
         self.rows = period_reference(panel.time, "contemporaneous")
         # the period frontiers of the cross-period distances; with a global or biennial frontier the
@@ -150,9 +161,10 @@ class _Frontiers:
 
 
 def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
-             settings: _IndexSettings) -> tuple[np.ndarray, np.ndarray | None]:
-    """(tfpch, tech, tecch) of every row with a row in the data's previous period (NaN elsewhere), and the
-    global distances (with a global frontier)."""
+             settings: _IndexSettings) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """(tfpch, tech, tecch) of every row with a row in the data's previous period (NaN elsewhere), the global
+    distances (with a global frontier), and the rows whose ratio index is undefined because a cross-period
+    distance is -1 or below (``1 + D <= 0``: the unit lies that far beyond the other period's frontier)."""
     rows, form, frontier, periods = frontiers.rows, settings.form, settings.frontier, steps.periods
     own = np.full(panel.nobs, np.nan)
     for t in periods:
@@ -160,6 +172,7 @@ def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
     glob = frontiers.distance(np.arange(panel.nobs), "pooled") if frontier == "global" else None
     prev = steps.lag
     result = np.full((panel.nobs, 3), np.nan)
+    beyond = np.zeros(panel.nobs, dtype=bool)
     for t0, t1 in zip(periods[:-1], periods[1:]):
         now = rows[t1][prev.valid[rows[t1]]]
         before = prev.index[now]
@@ -182,7 +195,13 @@ def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
                 tfpch = (1 + g_before) / (1 + g_now)
             else:
                 assert cross_next is not None and cross_before is not None
-                tfpch = np.sqrt((1 + own[before]) / (1 + cross_next) * (1 + cross_before) / (1 + own[now]))
+                # only where both distances exist: an infeasible one is an LP failure, reported as such
+                below = (((1 + cross_next <= 0) | (1 + cross_before <= 0))
+                         & np.isfinite(cross_next) & np.isfinite(cross_before))
+                beyond[now] = below
+                with np.errstate(invalid="ignore"):  # below -1 with an infeasible partner: NaN either way
+                    ratio = (1 + own[before]) / (1 + cross_next) * (1 + cross_before) / (1 + own[now])
+                    tfpch = np.where(below, np.nan, np.sqrt(np.where(below | (ratio < 0), np.nan, ratio)))
             result[now] = np.column_stack([tfpch, tech, tfpch / tech])
         else:
             tech = own[before] - own[now]
@@ -192,7 +211,7 @@ def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
                 assert cross_next is not None and cross_before is not None
                 tfpch = 0.5 * ((cross_before - own[now]) + (own[before] - cross_next))
             result[now] = np.column_stack([tfpch, tech, tfpch - tech])
-    return result, glob
+    return result, glob, beyond
 
 
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: Any, time: Any,
@@ -207,8 +226,14 @@ def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: obj
                   missing="raise")
     steps = index_steps(panel, settings.name, np.column_stack([panel[c] for c in settings.columns[1]]),
                         settings.columns[1])
-    result, glob = _changes(panel, steps, _Frontiers(panel, settings, steps.zero), settings)
-    unsolved = steps.unsolved(result)
+    frontiers = _Frontiers(panel, settings, steps.zero)
+    result, glob, beyond = _changes(panel, steps, frontiers, settings)
+    if beyond.any():
+        warn(f"{settings.name}: {int(beyond.sum())} entity-period change(s) are NaN because a cross-period "
+             f"distance is -1 or below (e.g. {describe_rows(panel, np.flatnonzero(beyond))}): the unit lies so far "
+             "beyond the other period's frontier that 1 + D <= 0, where the ratio index is undefined. The Luenberger "
+             "indicator (luenberger) or frontier='global' are defined there.", UndefinedStatisticWarning)
+    unsolved = steps.unsolved(result, beyond | frontiers.undefined | frontiers.undefined[steps.lag.index])
     if unsolved:
         warn(f"{settings.name}: {unsolved} entity-period change(s) are NaN (infeasible cross-period directional "
              "distances); frontier='global' or 'biennial' is always feasible.", ConvergenceWarning)

@@ -35,7 +35,7 @@ from ..errors import PanelError, PanelWarning, warn
 from ..panel import Lag, Panel, calendar_lag, few, period_positions, plain
 from .index_results import cumulate
 
-__all__ = ["IndexSteps", "index_steps"]
+__all__ = ["IndexSteps", "describe_rows", "index_steps"]
 
 _SHOW = 3
 
@@ -63,10 +63,12 @@ class IndexSteps:
         """Reported changes that are NaN, whatever the reason."""
         return int(np.isnan(changes[self.reported]).any(axis=1).sum())
 
-    def unsolved(self, changes: np.ndarray) -> int:
-        """Computed changes that are NaN although both rows have a distance: LPs without an optimum."""
+    def unsolved(self, changes: np.ndarray, explained: np.ndarray | None = None) -> int:
+        """Computed changes that are NaN although both rows have a distance (and no ``explained`` reason):
+        LPs without an optimum."""
         valid = self.lag.valid
-        undefined = (self.zero | self.zero[self.lag.index])[valid]
+        undefined = self.zero | self.zero[self.lag.index]
+        undefined = (undefined if explained is None else undefined | explained)[valid]
         return int((np.isnan(changes[valid]).any(axis=1) & ~undefined).sum())
 
     def chain(self, change: np.ndarray, ratio: bool, level: np.ndarray | None = None) -> np.ndarray:
@@ -79,7 +81,8 @@ class IndexSteps:
             return level / level[self.starts] if ratio else level - level[self.starts]
 
 
-def _pairs(panel: Panel, rows: np.ndarray) -> str:
+def describe_rows(panel: Panel, rows: np.ndarray) -> str:
+    """A few (entity, period) rows of a sorted panel for a message: "'A' in 2011, 'B' in 2012 and 3 more"."""
     return few([f"{plain(panel.entity_labels[panel.entity_codes[r]])!r} in {plain(panel.time_labels[r])}"
                 for r in rows], _SHOW)
 
@@ -99,13 +102,13 @@ def index_steps(panel: Panel, what: str, goods: np.ndarray, names: Sequence[str]
     if gap.any():
         rows = np.flatnonzero(gap)
         warn(f"{what}: {rows.size} entity-period change(s) are missing because the entity is not observed in "
-             f"the previous period of {panel.time_name!r} (e.g. {_pairs(panel, rows)}); they are NaN in "
+             f"the previous period of {panel.time_name!r} (e.g. {describe_rows(panel, rows)}); they are NaN in "
              "`changes`, and each chained index is NaN after its gap (except on a global frontier, which is "
              "circular). Drop or fill the gaps for a complete chain.", PanelWarning)
     zero = np.all(goods == 0, axis=1)
     if zero.any():
         rows = np.flatnonzero(zero)
         warn(f"{what}: {rows.size} unit-period(s) have zero good output ({', '.join(repr(n) for n in names)} all "
-             f"0), e.g. {_pairs(panel, rows)}: their distances are undefined, so the changes into and out of those "
-             "periods are NaN.", PanelWarning)
+             f"0), e.g. {describe_rows(panel, rows)}: their distances are undefined, so the changes into and out of "
+             "those periods are NaN.", PanelWarning)
     return IndexSteps(positions.periods, lag, gap, starts, zero)

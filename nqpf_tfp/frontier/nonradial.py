@@ -35,10 +35,10 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import ConvergenceWarning, SpecificationError, warn
+from ..errors import ConvergenceWarning, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import observation_index
+from ..panel import few, observation_index, plain
 from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver
@@ -58,6 +58,22 @@ def slacks_based_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outp
     so the two LPs have the same optimum)."""
     n_in, n_out = len(inputs), len(outputs) + len(bad_outputs)
     return np.r_[np.full(n_in, 0.5 / n_in), np.full(n_out, 0.5 / n_out)]
+
+
+#: the LP status of a unit whose direction is 0 for a variable with positive weight (see :func:`zero_direction`)
+UNDEFINED_DIRECTION = "zero direction"
+
+
+def zero_direction(g: np.ndarray, weights: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, str]:
+    """Rows of the direction ``g`` (units x variables) that are 0 for a variable with positive weight, and a
+    sentence for the warning. That variable's share ``beta`` multiplies 0 in its constraint, so it can grow
+    without bound: the distance is undefined (the LP is unbounded), not an LP failure."""
+    hit = (g == 0) & (weights > 0)
+    rows = hit.any(axis=1)
+    columns = [repr(names[int(j)]) for j in np.flatnonzero(hit.any(axis=0))]
+    return rows, (f"the direction is 0 for {', '.join(columns)} (a zero value), a variable with positive weight, so "
+                  "its share could grow without bound and the non-radial distance is undefined (NaN); give it "
+                  "weight 0 in direction_weights=, or use the radial distance")
 
 
 def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs: Sequence[str], direction: str,
@@ -108,11 +124,14 @@ class NonRadialLP:
         if rts == "vrs":
             a[-1, :n] = 1.0
             lower[-1] = upper[-1] = 1.0
+        self.weights = weights
         cost = np.r_[np.zeros(n), -weights]  # maximise w'beta
         self.lp = LPTemplate(cost, a, lower, upper, np.zeros(n + p), np.full(n + p, INF), solver=solver)
 
     def solve(self, x: np.ndarray, y: np.ndarray, b: np.ndarray, g: np.ndarray) -> tuple[str, float, np.ndarray]:
         lp, m, s, k, n = self.lp, self.m, self.s, self.k, self.n
+        if np.any((g == 0) & (self.weights > 0)):  # a weighted share with no direction: unbounded, say why
+            return UNDEFINED_DIRECTION, np.nan, np.full(m + s + k, np.nan)
         for i in range(m):  # X lambda + beta_i g_i <= x_i
             lp.set_coefficient(i, n + i, g[i])
             lp.set_row_bounds(i, -INF, x[i])
@@ -193,7 +212,11 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     for j, name in enumerate([*ins, *goods, *bads]):
         frame_out[f"beta_{name}"] = betas[:, j]
     frame_out["status"] = [st for st, _, _ in out]
-    bad = int((frame_out.status != "optimal").sum())
+    undefined, reason = zero_direction(g, w, [*ins, *goods, *bads])
+    if undefined.any():
+        shown = few([repr(plain(v)) for v in frame_out.index[undefined]])
+        warn(f"nonradial_ddf: for {int(undefined.sum())} unit(s) (e.g. {shown}) {reason}.", UndefinedStatisticWarning)
+    bad = int((frame_out.status != "optimal").sum()) - int(undefined.sum())
     if bad:
         warn(f"nonradial_ddf: {bad} unit(s) have no optimal LP; their distances are NaN (see status).",
              ConvergenceWarning)

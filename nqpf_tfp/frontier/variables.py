@@ -67,8 +67,6 @@ def period_reference(time: np.ndarray, frontier: str, window: int | None = None)
 
 def check_window(frontier: str, window: object) -> int | None:
     """The window width for ``frontier="window"``: an odd whole number >= 1 (centred windows)."""
-    from ..errors import SpecificationError
-
     if frontier != "window":
         if window is not None:
             raise SpecificationError(f"window={window!r} needs frontier='window'.")

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_name, column_names, finite_column, require_columns
-from ..errors import PanelError, SpecificationError
+from ..errors import PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import key_columns, period_numbers, unique_keys
+from ..panel import few, key_columns, period_numbers, plain, unique_keys
 from .convergence_results import BetaConvergence, ConvergenceDiagnostics, SigmaConvergence
 from .panel_arrays import long_values
 
@@ -61,6 +61,12 @@ def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any =
     out = pd.DataFrame({"sd": grouped["y"].std(), "cv": grouped["y"].std() / grouped["y"].mean(),
                         "sd_log": grouped["logy"].std(), "units": grouped["y"].size()})
     out.index = out.index.set_names([group, time] if group is not None else [time])
+    alone = out.index[out["units"].to_numpy() < 2]
+    if len(alone):  # one unit has no dispersion: NaN, said
+        where = few([f"group {plain(c[0])!r} in {plain(c[1])}" if group is not None else str(plain(c))
+                     for c in alone])
+        warn(f"sigma_convergence: one unit only in {where}: its dispersion is undefined (NaN).",
+             UndefinedStatisticWarning)
     diagnostics = ConvergenceDiagnostics("sigma", len(frame), int(len(frame)), int(frame["t"].nunique()),
                                          n_groups=None if group is None else int(frame["g"].nunique()))
     return SigmaConvergence(out, diagnostics)

@@ -193,6 +193,9 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any = None, time: An
     k = whole_number(classes, "classes", minimum=2)
     wide = Wide.build(data, value, entity=entity, time=time)
     y = wide.values
+    if y.shape[0] < k:
+        raise PanelError(f"markov_chain sorts units into classes={k} quantile classes of their distribution, but the "
+                         f"data have {y.shape[0]} unit(s): use at most {y.shape[0]} classes, or more units.")
     if y.shape[1] < 2:
         raise PanelError("a Markov chain needs at least two periods.")
     cls = _classes(y, k, bool(fixed))

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import PanelError, SpecificationError
+from ..errors import PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_class, strict_keywords
+from ..panel import few, plain
 from ..results import Diagnostics, Results
 from ..tables import SummaryTable
 from .panel_arrays import long_values
@@ -174,9 +175,19 @@ def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) 
         group_rows.append(out["group_gini"])
         between[period] = pd.DataFrame(out["between_gini"], index=labels, columns=labels)
     index = pd.Index(periods, name=time if time is not None else "period")
+    _no_inequality(pd.Series([r["gini"] for r in rows], index=index), "dagum_gini")
     diagnostics = InequalityDiagnostics("dagum", len(labels), len(periods), len(frame))
     return DagumGini(pd.DataFrame(rows, index=index), pd.DataFrame(group_rows, index=index, columns=labels), between,
                      diagnostics)
+
+
+def _no_inequality(total: pd.Series, what: str) -> None:
+    """Periods without inequality (one unit, or equal values): the index is 0, its shares 0/0, said."""
+    flat = total.index[total.to_numpy() <= 1e-15]
+    if len(flat):
+        warn(f"{what}: no inequality in period(s) {few([str(plain(p)) for p in flat])} (one unit, or every unit "
+             "equal): the index is 0 there and the shares of its parts are undefined (NaN).",
+             UndefinedStatisticWarning)
 
 
 @strict_keywords
@@ -186,20 +197,23 @@ def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> Th
     Returns a :class:`Theil` result: ``components`` (the table by period), ``summary()``, ``plot()``.
     """
     frame = long_values(data, value, group, time, positive=True)
-    out = []
-    for period, part in frame.groupby("t", sort=True):
-        y, mu, n = part["y"].to_numpy(), part["y"].mean(), len(part)
-        stats = part.groupby("g")["y"].agg(["mean", "size"])
-        p = stats["size"] / n
-        s = p * stats["mean"] / mu
-        t_g = part.groupby("g")["y"].apply(lambda v: float(np.mean(v / v.mean() * np.log(v / v.mean()))))
-        l_g = part.groupby("g")["y"].apply(lambda v: float(np.mean(np.log(v.mean() / v))))
-        out.append({"period": period, "theil_t": float(np.mean(y / mu * np.log(y / mu))),
-                    "t_within": float((s * t_g).sum()), "t_between": float((s * np.log(stats["mean"] / mu)).sum()),
-                    "theil_l": float(np.mean(np.log(mu / y))), "l_within": float((p * l_g).sum()),
-                    "l_between": float((p * np.log(mu / stats["mean"])).sum())})
-    result = pd.DataFrame(out).set_index("period")
+    y = frame["y"].to_numpy()
+    by_t, by_gt = frame.groupby("t", sort=True)["y"], frame.groupby(["t", "g"], sort=True)["y"]
+    mu_t, mu_gt = by_t.transform("mean").to_numpy(), by_gt.transform("mean").to_numpy()
+    n_t, n_gt = by_t.transform("size").to_numpy(), by_gt.transform("size").to_numpy()
+    first = ~frame.duplicated(["t", "g"]).to_numpy()  # one row per (period, group) carries the group's terms
+    s_g = n_gt / n_t * mu_gt / mu_t  # the group's share of the period's total
+    p_g = n_gt / n_t  # the group's share of the period's units
+    t_g = pd.Series(y / mu_gt * np.log(y / mu_gt)).groupby([frame["t"], frame["g"]]).transform("mean").to_numpy()
+    l_g = pd.Series(np.log(mu_gt / y)).groupby([frame["t"], frame["g"]]).transform("mean").to_numpy()
+    terms = pd.DataFrame({
+        "theil_t": y / mu_t * np.log(y / mu_t) / n_t, "t_within": np.where(first, s_g * t_g, 0.0),
+        "t_between": np.where(first, s_g * np.log(mu_gt / mu_t), 0.0), "theil_l": np.log(mu_t / y) / n_t,
+        "l_within": np.where(first, p_g * l_g, 0.0), "l_between": np.where(first, p_g * np.log(mu_t / mu_gt), 0.0)})
+    out = terms.groupby(frame["t"].to_numpy(), sort=True).sum().rename_axis("period").reset_index()
+    result = out.set_index("period")
     result.index.name = time if time is not None else "period"
+    _no_inequality(result["theil_t"], "theil")
     diagnostics = InequalityDiagnostics("theil", int(frame["g"].nunique()), len(result), len(frame))
     return Theil(result, diagnostics)
 

@@ -121,9 +121,9 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any =
     """
     permutations = whole_number(permutations, "permutations")
     wide = Wide.build(data, value, entity=entity, time=time)
+    _require_units(wide)
     w = spatial_matrix(spatial_weights, wide.entities, transformation=transformation)
     rng = np.random.default_rng(seed_sequence(seed)) if permutations else None
-    _require_units(wide)
     constant = _constant_periods(wide, value, "global Moran's I")
     rows = []
     degenerate = []
@@ -163,11 +163,11 @@ def local_moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity:
     """
     permutations = whole_number(permutations, "permutations")
     wide = Wide.build(data, value, entity=entity, time=time)
+    _require_units(wide)
     w = spatial_matrix(spatial_weights, wide.entities, transformation=transformation)
     n = w.shape[0]
     rng = np.random.default_rng(seed_sequence(seed)) if permutations else None
     k_max = int((w > 0).sum(axis=1).max())
-    _require_units(wide)
     constant = _constant_periods(wide, value, "local Moran's I")
     order = np.argsort(-w, axis=1, kind="stable")[:, :k_max]
     w_sorted = np.take_along_axis(w, order, axis=1)  # each unit's neighbour weights, largest first
