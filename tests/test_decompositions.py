@@ -218,3 +218,12 @@ def test_melitz_polanec_needs_survivors_with_positive_weight():
         _fit(data, "melitz-polanec")
     res = _fit(data, "fhk")  # adds up anyway
     assert res.components.total.iloc[0] == pytest.approx(res.aggregate.diff().iloc[1], abs=1e-14)
+
+
+@pytest.mark.parametrize("method", DYNAMIC)
+def test_an_empty_term_is_zero_not_minus_zero(method):
+    # survivors only: entry and exit are sums over no firm, 0 (a zero share times a negative gap is -0.0)
+    res = _fit(_frame(CONFIGURATIONS["survivors only"]), method)
+    values = res.components.to_numpy()
+    assert not np.signbit(values[values == 0]).any()
+    assert "-0.0000" not in res.summary().as_text()

@@ -213,3 +213,53 @@ def test_one_unit_gives_nan_where_the_statistic_is_undefined_and_says_so(name, w
     frame, ring = _units()
     with pytest.warns(nt.errors.UndefinedStatisticWarning, match=words):
         EVERY[name](frame[frame.unit == "u0"], ring)
+
+
+PANEL_FUNCTIONS = ["malmquist", "malmquist_luenberger", "luenberger", "productivity_decomposition",
+                   "productivity_dispersion", "productivity_persistence", "productivity_transitions", "moran",
+                   "local_moran", "markov_chain", "beta_convergence", "composite_index"]
+
+
+@pytest.mark.parametrize("name", PANEL_FUNCTIONS)
+def test_a_duplicated_entity_period_is_refused_by_every_panel_function(name):
+    frame, ring = _units()
+    twice = pd.concat([frame, frame.iloc[[5]]], ignore_index=True)
+    with pytest.raises(PanelError, match=r"duplicate \(unit, year\)"):
+        EVERY[name](twice, ring)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"classes": 1}, SpecificationError, "classes must be a whole number >= 2, not 1"),
+    ({"classes": 2.5}, SpecificationError, "classes must be a whole number"),
+    ({"lag_classes": 3}, SpecificationError, "lag_classes= .* pass spatial_weights="),
+    ({"lag_classes": 1, "spatial_weights": "ring"}, SpecificationError, "lag_classes must be a whole number >= 2"),
+])
+def test_markov_class_counts_are_checked(kwargs, error, words):
+    frame, ring = _units()
+    if kwargs.get("spatial_weights") == "ring":
+        kwargs = kwargs | {"spatial_weights": ring}
+    with pytest.raises(error, match=words):
+        nt.indices.markov_chain(frame, "y", **UK, **kwargs)
+
+
+def test_a_markov_chain_on_one_period_names_the_time_column():
+    frame, _ = _units()
+    with pytest.raises(PanelError, match="at least two periods of 'year'"):
+        nt.indices.markov_chain(frame[frame.year == 2000], "y", classes=2, **UK)
+
+
+@pytest.mark.parametrize("orientation, rts", [("input", "crs"), ("output", "crs"), ("output", "vrs")])
+def test_dea_names_a_unit_without_output_and_never_prints_minus_zero(orientation, rts):
+    data = _panel(years=1).reset_index(drop=True)
+    data.loc[3, "y"] = 0.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = nt.frontier.dea(data, ["k", "l"], "y", orientation=orientation, rts=rts)
+    messages = [str(w.message) for w in caught if w.category is nt.errors.PanelWarning]
+    assert len(messages) == 1 and "zero output ('y' all 0), e.g. 3" in messages[0]
+    assert not any(issubclass(w.category, nt.errors.ConvergenceWarning) for w in caught)  # not blamed on the LPs
+    if orientation == "input":
+        assert res.efficiency.iloc[3] == 0 and not np.signbit(res.efficiency.iloc[3])  # was -0.0
+    else:
+        assert np.isnan(res.efficiency.iloc[3]) and res.status.iloc[3] == "zero output"
+    assert "-0.000" not in res.summary().as_text() and res.efficiency.drop(3).notna().all()

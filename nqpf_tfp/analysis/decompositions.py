@@ -334,4 +334,4 @@ def _dynamic(panel: _Sorted, method: str, pair: np.ndarray, group_name: str | No
         out = sums
     out.index = pd.MultiIndex.from_arrays([panel.groups[codes // panel.n_times], panel.periods[codes % panel.n_times]],
                                           names=["g", "t"])
-    return out, counts
+    return out + 0.0, counts  # + 0.0: a zero share times a negative gap is -0.0, printed "-0.0000"

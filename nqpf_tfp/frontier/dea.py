@@ -44,16 +44,16 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..errors import ConvergenceWarning, PanelWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import observation_index
+from ..panel import few, observation_index, plain
 from ..parallel import check_n_jobs
 from .dea_results import DEADiagnostics, DEAResults
 from .frame import Frame, build_frame, parallel_frame
 from .lp import INF, LPTemplate, check_solver
 from .radial import radial_scores, scores_in_blocks
-from .variables import roles
+from .variables import check_reference_scales, roles
 from .variables import values as column_values
 
 __all__ = ["DEADiagnostics", "DEAResults", "dea"]  # the results classes live in dea_results
@@ -156,7 +156,20 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
             frame_out[name] = column
     rows, cols, weights = lambdas
     peers = pd.DataFrame({"dmu": d.labels[rows], "peer": d.ref_labels[cols], "lambda": weights})
-    not_optimal = int(sum(st != "optimal" for st in statuses))
+    numeric = frame_out.select_dtypes("number").columns
+    frame_out[numeric] = frame_out[numeric] + 0.0  # + 0.0: a score of -0.0 would print as "-0.000"
+    idle = np.all(d.y == 0, axis=1)  # units that produce nothing
+    if idle.any():
+        shown = few([repr(plain(v)) for v in d.labels[idle]])
+        if d.orientation == "input":
+            reason = ("their input-oriented efficiency compares inputs alone (under constant returns it is 0: every "
+                      "input can shrink to nothing)")
+        else:
+            frame_out.loc[idle, "status"] = "zero output"
+            reason = "their output expansion is unbounded, so the output-oriented efficiency is undefined (NaN)"
+        warn(f"DEA: {int(idle.sum())} unit(s) have zero output ({', '.join(repr(c) for c in d.names[1])} all 0), "
+             f"e.g. {shown}: {reason}.", PanelWarning)
+    not_optimal = int(sum(st not in ("optimal", "zero output") for st in frame_out["status"]))
     if not_optimal:
         warn(f"DEA: {not_optimal} unit(s) have no optimal LP ({sorted(set(statuses) - {'optimal'})}); their scores "
              "are NaN (see status). Super-efficiency under VRS and cross-period frontiers can be infeasible: use a "
@@ -217,9 +230,7 @@ class _DEAData:
         if x_ref.shape[0] == 0 or x.shape[0] == 0:
             raise SpecificationError("DEA needs at least one evaluated and one reference unit.")
         scale_x, scale_y = x_ref.mean(axis=0), y_ref.mean(axis=0)
-        for names, scale, what in ((ins, scale_x, "input"), (outs, scale_y, "output")):
-            if np.any(scale <= 0):
-                raise PanelError(f"{what} column {names[int(np.argmin(scale))]!r} is 0 for every reference unit.")
+        check_reference_scales((scale_x, scale_y), (ins, outs))
         use_frame = bool(frame) and not super_efficiency
         n_jobs = check_n_jobs(n_jobs)
         backend = check_option("backend", backend)

@@ -191,13 +191,16 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any = None, time: An
         Classes of the spatial lag (default ``classes``).
     """
     k = whole_number(classes, "classes", minimum=2)
+    if lag_classes is not None and spatial_weights is None:
+        raise SpecificationError("lag_classes= classes the spatial lag of the spatial Markov chain: pass "
+                                 "spatial_weights= too, or drop lag_classes=.")
     wide = Wide.build(data, value, entity=entity, time=time)
     y = wide.values
     if y.shape[0] < k:
         raise PanelError(f"markov_chain sorts units into classes={k} quantile classes of their distribution, but the "
                          f"data have {y.shape[0]} unit(s): use at most {y.shape[0]} classes, or more units.")
     if y.shape[1] < 2:
-        raise PanelError("a Markov chain needs at least two periods.")
+        raise PanelError(f"a Markov chain needs at least two periods of {wide.periods.name!r}; the data have one.")
     cls = _classes(y, k, bool(fixed))
     start, end = cls[:, :-1].ravel(), cls[:, 1:].ravel()
     counts, p = _transition(start, end, k)
