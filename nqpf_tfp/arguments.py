@@ -164,7 +164,8 @@ def require_columns(data: Any, names: Iterable[Any] | Mapping[str, Any], role: s
 
 def finite_column(data: Any, name: Any, label: str, *, positive: bool = False) -> np.ndarray:
     """A column of ``data`` as float64, ``PanelError`` naming it when a value is missing, non-numeric or
-    infinite (or, with ``positive``, not above zero)."""
+    infinite (or, with ``positive``, not above zero), or so large or small (beyond 1e150 or 1e-150) that its
+    squares overflow or vanish."""
     import pandas as pd
 
     require_columns(data, [name], label)
@@ -175,4 +176,13 @@ def finite_column(data: Any, name: Any, label: str, *, positive: bool = False) -
     if positive and np.any(values <= 0):
         raise PanelError(f"{label} column {name!r} has {int((values <= 0).sum())} non-positive values; it must be "
                          "positive (logs are taken or the measure needs positive values).")
+    size = np.abs(values[values != 0])
+    if size.size and (size.max() > _LARGEST or size.min() < 1 / _LARGEST):
+        extreme = size.max() if size.max() > _LARGEST else size.min()
+        raise PanelError(f"{label} column {name!r} has a value of magnitude {extreme:.3g}: its squares and products "
+                         "overflow or vanish in floating point; rescale the column (e.g. to thousands or millions).")
     return values
+
+
+#: magnitudes beyond which squares overflow (or, inverted, underflow) double precision
+_LARGEST = 1e150

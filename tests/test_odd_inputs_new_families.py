@@ -263,3 +263,64 @@ def test_dea_names_a_unit_without_output_and_never_prints_minus_zero(orientation
     else:
         assert np.isnan(res.efficiency.iloc[3]) and res.status.iloc[3] == "zero output"
     assert "-0.000" not in res.summary().as_text() and res.efficiency.drop(3).notna().all()
+
+
+# ------------------------------------------------------------------ the sweep: every function, odd frames
+def _odd_frames():
+    frame, _ = _units()
+    third = np.arange(len(frame)) == 3
+    return {
+        "constant output": frame.assign(y=5.0),
+        "constant input": frame.assign(k=5.0),
+        "one zero input": frame.assign(k=np.where(third, 0.0, frame.k)),
+        "one zero output": frame.assign(y=np.where(third, 0.0, frame.y)),
+        "one zero bad output": frame.assign(co2=np.where(third, 0.0, frame.co2)),
+        "one period": frame[frame.year == 2000],
+        "two units": frame[frame.unit.isin(["u0", "u1"])],
+        "huge values": frame.assign(y=frame.y * 1e300),
+        "tiny values": frame.assign(y=frame.y * 1e-300),
+        "negative values": frame.assign(y=-frame.y),
+        "a missing value": frame.assign(y=np.where(np.arange(len(frame)) == 2, np.nan, frame.y)),
+        "an infinite value": frame.assign(k=np.where(np.arange(len(frame)) == 2, np.inf, frame.k)),
+        "text values": frame.assign(y=frame.y.astype(str)),
+        "every fifth year": frame.assign(year=2000 + 5 * (frame.year - 2000)),
+        "an entity's gap": frame.drop(index=[5]),
+        "fractional years": frame.assign(year=frame.year + 0.5),
+        "a duplicated row": pd.concat([frame, frame.iloc[[3]]]),
+        "every value equal": frame.assign(y=1.0, k=1.0, l=1.0, co2=1.0),
+    }
+
+
+ODD_FRAMES = _odd_frames()
+
+
+@pytest.mark.parametrize("case", sorted(ODD_FRAMES))
+def test_every_function_answers_odd_frames_in_its_own_words(case):
+    """A result (with the library's warnings) or an nqpf_tfp error; never a foreign exception, a numpy
+    warning or a changed frame."""
+    _, ring = _units()
+    for name, call in EVERY.items():
+        frame = ODD_FRAMES[case].copy(deep=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                call(frame, ring)
+            except nt.errors.NqpfTfpError:
+                pass
+        foreign = [f"{w.category.__name__}: {w.message}" for w in caught
+                   if not issubclass(w.category, nt.errors.NqpfTfpWarning)]
+        assert not foreign, (name, foreign)
+        pd.testing.assert_frame_equal(frame, ODD_FRAMES[case], obj=name)
+
+
+def test_values_whose_squares_overflow_are_refused_naming_the_column():
+    frame, ring = _units()
+    with pytest.raises(PanelError, match=r"column 'y' has a value of magnitude 9.\d+e\+300.*rescale"):
+        nt.indices.moran(frame.assign(y=frame.y * 1e300), "y", ring, **UK)
+    with pytest.raises(PanelError, match=r"indicator column 'k' has a value of magnitude .*e-300"):
+        nt.indices.composite_index(frame.assign(k=frame.k * 1e-300), ["k", "l", "y"], **UK)
+
+
+def test_how_many_odd_inputs_the_sweeps_try():
+    # 18 odd frames x 21 functions (8 frontier, 4 analysis, 9 indices) in the sweep above
+    assert len(ODD_FRAMES) * len(EVERY) == 378

@@ -199,7 +199,7 @@ def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
                 below = (((1 + cross_next <= 0) | (1 + cross_before <= 0))
                          & np.isfinite(cross_next) & np.isfinite(cross_before))
                 beyond[now] = below
-                with np.errstate(invalid="ignore"):  # below -1 with an infeasible partner: NaN either way
+                with np.errstate(invalid="ignore", divide="ignore"):  # 1 + D <= 0: NaN either way (below)
                     ratio = (1 + own[before]) / (1 + cross_next) * (1 + cross_before) / (1 + own[now])
                     tfpch = np.where(below, np.nan, np.sqrt(np.where(below | (ratio < 0), np.nan, ratio)))
             result[now] = np.column_stack([tfpch, tech, tfpch / tech])

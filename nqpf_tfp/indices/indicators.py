@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_name, require_columns
-from ..errors import PanelError, SpecificationError
+from ..arguments import column_name, finite_column, require_columns
+from ..errors import SpecificationError
 from ..keywords import strict_class
 from ..panel import key_columns, unique_keys
 
@@ -166,13 +166,8 @@ class IndicatorData:
                         dict.fromkeys(system.columns, "indicator") | {entity: "entity", time: "time"})
         keys = unique_keys(data, [entity, time], ["entity", "time"])
         values = np.empty((len(data), len(system)))
-        for j, column in enumerate(system.columns):
-            x = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
-            bad = ~np.isfinite(x)
-            if bad.any():
-                raise PanelError(f"indicator {column!r} has {int(bad.sum())} missing, non-numeric or infinite "
-                                 "values; impute or drop them first (composite indices need every indicator).")
-            values[:, j] = x
+        for j, column in enumerate(system.columns):  # composite indices need every indicator
+            values[:, j] = finite_column(data, column, "indicator")
         period, periods = pd.factorize(data[time], sort=True)
         return cls(values, period.astype(np.int64), pd.Index(periods, name=time), data[entity].to_numpy(),
                    keys, system, entity, time)
