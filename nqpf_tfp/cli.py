@@ -215,7 +215,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # inside the try: a reader that has gone (``| head``) fails here, not at exit
+        return status
+    except BrokenPipeError:
+        # the reader closed the pipe: stop quietly, as a program killed by SIGPIPE would (status 128 + 13),
+        # with stdout pointed at devnull so that the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (CliError, NqpfTfpError, ImportError) as exc:
         print(f"nqpf-tfp: error: {exc}", file=sys.stderr)
         return 2

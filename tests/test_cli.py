@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -112,3 +113,15 @@ def test_user_mistakes_are_one_line_and_status_2(args, message, capsys, tmp_path
     assert re.match(r"^nqpf-tfp: error: " + message, err), err
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert captured.out == ""  # nothing printed before the mistake was found
+
+
+def test_a_closed_pipe_ends_quietly():
+    # `nqpf-tfp countries | head` with the reader gone before the first line: no traceback, SIGPIPE's status
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run([sys.executable, "-m", "nqpf_tfp.cli", "countries"], stdout=write,
+                             stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write)
+    assert run.returncode == 141 and run.stderr.decode() == ""
