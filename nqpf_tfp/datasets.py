@@ -11,6 +11,7 @@ from .data.bundled import (
     load_chilean,
     load_colombian_gnr,
     load_gnr_simulated,
+    load_gtfpch_provinces,
     load_pwt,
     load_pwt_legend,
 )
@@ -18,5 +19,5 @@ from .data.regions import china_contiguity, china_provinces
 from .data.simulate import simulate_acf, simulate_gnr, simulate_markups
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "china_contiguity", "china_provinces", "load_acf_dgp3", "load_chilean",
-           "load_colombian_gnr", "load_gnr_simulated", "load_pwt", "load_pwt_legend", "simulate_acf", "simulate_gnr",
-           "simulate_markups"]
+           "load_colombian_gnr", "load_gnr_simulated", "load_gtfpch_provinces", "load_pwt", "load_pwt_legend",
+           "simulate_acf", "simulate_gnr", "simulate_markups"]

@@ -1,7 +1,7 @@
 """Against Stata's ``teddf`` and ``gtfpch`` (Wang, Du and Zhang 2022, Stata Journal 22(1)) on their example data.
 
 Reference: the package's example logs ``ex1.log``-``ex4.log`` (GitHub ``kerrydu/gtfpch``, files dated
-2021-10-22, the runs printed in the article), on ``example.dta`` = docs/tutorials/data/gtfpch_example.csv
+2021-10-22, the runs printed in the article), on ``example.dta`` = ``nt.datasets.load_gtfpch_provinces()``
 (30 provinces, 2013-2015), inputs K and L, good output Y, bad output CO2; printed to 4 decimals, so
 compared to 5e-5 (every one of the 900 printed numbers agrees). Transcribed in
 tests/data/gtfpch_sj_examples.csv (provenance in tests/data/README.md):
@@ -25,7 +25,7 @@ import pytest
 import nqpf_tfp as nt
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = pd.read_csv(ROOT / "docs" / "tutorials" / "data" / "gtfpch_example.csv")
+DATA = nt.datasets.load_gtfpch_provinces()  # the bundled copy of example.dta, checked against its sha256
 PUBLISHED = pd.read_csv(Path(__file__).parent / "data" / "gtfpch_sj_examples.csv")
 
 

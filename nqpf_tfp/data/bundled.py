@@ -21,7 +21,7 @@ from ..errors import DataSourceError
 from ..keywords import strict_keywords
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "load_acf_dgp3", "load_chilean", "load_colombian_gnr", "load_gnr_simulated",
-           "load_pwt", "load_pwt_legend", "pwt_frame", "read_bundled", "verified_bytes"]
+           "load_gtfpch_provinces", "load_pwt", "load_pwt_legend", "pwt_frame", "read_bundled", "verified_bytes"]
 
 PWT_VERSION = "10.01"
 #: sha256 of the uncompressed pwt1001.csv, as recorded at bundling time
@@ -138,6 +138,14 @@ _PANELS = {
         "MIT",
         "Gandhi, A., Navarro, S. and Rivers, D. (2020), On the identification of gross output production "
         "functions, Journal of Political Economy 128(8), 2973-3016"),
+    "gtfpch_provinces": _Panel(
+        "gtfpch_provinces.csv.gz", "2b7d8722995635497ed2b0514d6c493e81fb24fc81a164f8e63aeebca5852bd6",
+        "the example data (example.dta) of the Stata package gtfpch by Kerry Du, GitHub kerrydu/gtfpch, "
+        "commit a0fa116; converted to CSV (float32 values in shortest round-trip form)",
+        "no licence file in the repository; distributed publicly with the Stata Journal article and the SSC "
+        "package, bundled to run the tutorials",
+        "Wang, D., Du, K. and Zhang, N. (2022), Measuring technical efficiency and total factor productivity "
+        "change with undesirable outputs in Stata, Stata Journal 22(1), 103-124"),
 }
 
 
@@ -203,3 +211,23 @@ def load_gnr_simulated() -> pd.DataFrame:
     intermediate share; keys ``id``, ``time``. Licence MIT (GNRProdEst.jl test data).
     """
     return _load_panel("gnr_simulated")
+
+
+@strict_keywords
+def load_gtfpch_provinces() -> pd.DataFrame:
+    """The example panel of Stata's ``gtfpch``: 30 Chinese provinces x 2013-2015 (90 rows).
+
+    Columns ``Province``, ``year``, ``K`` capital stock (100 million 1997 CNY), ``L`` employment (10,000
+    persons), ``E`` energy (million tonnes of standard coal), ``Y`` real GDP (100 million 1997 CNY) and
+    ``CO2`` emissions (kg, as the Stata variable label says). The data of the green-TFP examples of Wang, Du
+    and Zhang (2022, *Stata Journal* 22(1)), which the library's gtfpch tests reproduce; provenance and
+    licence in ``frame.attrs``.
+
+    Examples
+    --------
+    >>> import nqpf_tfp as nt
+    >>> provinces = nt.datasets.load_gtfpch_provinces()
+    >>> provinces.shape
+    (90, 7)
+    """
+    return _load_panel("gtfpch_provinces")
