@@ -105,6 +105,11 @@ class Results(ABC):
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """A picture of the results on ``ax`` (a new figure if ``None``); returns the Axes."""
 
+    def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
+        """The summary as a captioned LaTeX ``table`` for a paper (booktabs rules, notes under the table);
+        see :meth:`nqpf_tfp.tables.SummaryTable.to_latex`."""
+        return self.summary().to_latex(caption=caption, label=label)
+
     def _repr_html_(self) -> str:
         return self.summary().as_html()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -14,8 +15,9 @@ class SummaryTable:
     """A titled table with notes.
 
     ``str(table)`` is a plain-text rendering; :meth:`as_latex` a LaTeX
-    ``tabular``; :meth:`as_html` an HTML table (also what notebooks show);
-    :meth:`as_frame` the numbers as a DataFrame.
+    ``tabular`` and :meth:`to_latex` a captioned ``table`` for a paper;
+    :meth:`as_html` an HTML table (also what notebooks show); :meth:`as_frame`
+    the numbers as a DataFrame.
 
     Parameters
     ----------
@@ -68,29 +70,56 @@ class SummaryTable:
         return "\n".join(out)
 
     def as_latex(self) -> str:
-        """A LaTeX ``tabular`` (booktabs rules), title as a comment, notes below."""
-
-        def esc(text: str) -> str:
-            for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("_", r"\_"), ("#", r"\#")):
-                text = text.replace(a, b)
-            return text
-
+        """A LaTeX ``tabular`` with booktabs rules (``\\usepackage{booktabs}``): the title as a comment, text
+        columns left-aligned and numbers right-aligned, the notes as rows under the bottom rule (so they
+        appear in the PDF). :meth:`to_latex` wraps it in a ``table`` with a caption and a label."""
         header, body = self._cells()
         n_keys = self._frame.index.nlevels
-        spec = "l" * n_keys + "r" * (len(header) - n_keys)
-        rows = [" & ".join(esc(c) for c in r) + r" \\" for r in body]
-        lines = [
-            f"% {esc(self.title)}",
+        numeric = [pd.api.types.is_numeric_dtype(dtype) for dtype in self._frame.dtypes]
+        spec = "l" * n_keys + "".join("r" if is_number else "l" for is_number in numeric)
+        rows = [" & ".join(_latex(c) for c in r) + r" \\" for r in body]
+        notes = [rf"\multicolumn{{{len(header)}}}{{l}}{{\footnotesize {_latex(n)}}} \\" for n in self.notes]
+        return "\n".join([
+            f"% {_latex(self.title)} (needs \\usepackage{{booktabs}})",
             rf"\begin{{tabular}}{{{spec}}}",
             r"\toprule",
-            " & ".join(esc(c) for c in header) + r" \\",
+            " & ".join(_latex(c) for c in header) + r" \\",
             r"\midrule",
             *rows,
             r"\bottomrule",
+            *notes,
             r"\end{tabular}",
-        ]
-        lines += [f"% {esc(n)}" for n in self.notes]
-        return "\n".join(lines)
+        ])
+
+    def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
+        """A floating LaTeX ``table`` for a paper: ``\\caption`` (default: the title), ``\\label`` when
+        given, and the :meth:`as_latex` tabular with its notes under it (booktabs rules).
+
+        Parameters
+        ----------
+        caption : str, optional
+            The caption; default the table's title.
+        label : str, optional
+            A ``\\label`` for ``\\ref``, e.g. ``"tab:tfp"``.
+
+        Returns
+        -------
+        str
+            ``\\begin{table} ... \\end{table}``; needs ``\\usepackage{booktabs}``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from nqpf_tfp.tables import SummaryTable
+        >>> table = SummaryTable(pd.DataFrame({"tfp": [1.0, 1.1]}, index=[2000, 2001]), "TFP", ["Source: PWT."])
+        >>> print(table.to_latex(label="tab:tfp").splitlines()[3])
+        \\label{tab:tfp}
+        """
+        lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption{{{_latex(caption or self.title)}}}"]
+        if label:
+            lines.append(rf"\label{{{label}}}")
+        tabular = [line for line in self.as_latex().splitlines() if not line.startswith("%")]
+        return "\n".join([*lines, *tabular, r"\end{table}"])
 
     def __str__(self) -> str:
         return self.as_text()
@@ -114,3 +143,12 @@ def _number(value: float, spec: str) -> str:
     """``value`` formatted, never as ``-0.000``: a score or change that rounds to zero has no sign."""
     text = format(value, spec)
     return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "_": r"\_", "#": r"\#", "$": r"\$", "{": r"\{",
+          "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _latex(text: str) -> str:
+    """``text`` with LaTeX's special characters escaped (one pass: an escape is never escaped again)."""
+    return re.sub(r"[\\&%_#$\{\}~^]", lambda match: _LATEX[match.group()], text)

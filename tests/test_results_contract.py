@@ -172,3 +172,23 @@ def test_diagnostics_keep_the_mapping_access_of_0_1_0(results):
     with pytest.raises(KeyError):
         d["optima"]
     assert set(d.to_dict()) == set(d.keys())
+
+
+def test_a_table_for_a_paper_has_its_caption_label_notes_and_aligned_columns():
+    from nqpf_tfp.tables import SummaryTable
+
+    frame = pd.DataFrame({"region": ["east", "west_1"], "tfp": [1.0, 1.25]}, index=pd.Index([2000, 2001], name="year"))
+    table = SummaryTable(frame, "TFP by region", ["Source: PWT 10.01; 100% of units."], ".3f")
+    latex = table.to_latex(caption="TFP", label="tab:tfp")
+    lines = latex.splitlines()
+    assert lines[:4] == [r"\begin{table}[htbp]", r"\centering", r"\caption{TFP}", r"\label{tab:tfp}"]
+    assert r"\begin{tabular}{llr}" in latex  # the year key and the text column left, the number right
+    assert r"\multicolumn{3}{l}{\footnotesize Source: PWT 10.01; 100\% of units.} \\" in latex  # in the PDF
+    assert r"west\_1 & 1.250 \\" in latex and lines[-1] == r"\end{table}" and "%" not in latex.replace(r"\%", "")
+    assert table.to_latex().splitlines()[2] == r"\caption{TFP by region}"
+
+
+def test_every_result_writes_a_table_for_a_paper():
+    res = nt.frontier.dea(pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [1.0, 3.0, 2.0]}), "x", "y")
+    latex = res.to_latex(caption="DEA scores", label="tab:dea")
+    assert r"\caption{DEA scores}" in latex and r"\label{tab:dea}" in latex and r"\toprule" in latex
