@@ -147,15 +147,33 @@ class Comparison(Results):
         return SummaryTable(frame, "Comparison of fits", notes)
 
     def as_latex(self) -> str:
-        """The summary as a LaTeX ``tabular``."""
+        """The summary as a LaTeX ``tabular``.
+
+        Returns
+        -------
+        str
+            See :meth:`nqpf_tfp.tables.SummaryTable.as_latex`.
+        """
         return self.summary().as_latex()
 
     def as_html(self) -> str:
-        """The summary as an HTML table."""
+        """The summary as an HTML table.
+
+        Returns
+        -------
+        str
+            See :meth:`nqpf_tfp.tables.SummaryTable.as_html`.
+        """
         return self.summary().as_html()
 
     def plot(self, ax: Any = None, level: float = 0.95, **kwargs: Any) -> Any:
-        """Coefficient plot: each parameter's estimate and normal confidence interval, one marker per fit."""
+        """Coefficient plot: each parameter's estimate and normal confidence interval, one marker per fit.
+
+        Parameters
+        ----------
+        level : float
+            Coverage of the confidence intervals (default 0.95).
+        """
         from .arguments import confidence_level
         from .plotting import pyplot, style
         from .results import normal_quantile

@@ -147,6 +147,13 @@ def warn(message: str, category: type[NqpfTfpWarning]) -> None:
     A fixed ``stacklevel`` is right for one call path only; the same check (a
     Panel dropping rows, say) runs under many public functions at different
     depths. Frames are counted as :func:`warnings.warn` counts them.
+
+    Parameters
+    ----------
+    message : str
+        The warning's text.
+    category : type
+        A subclass of :class:`NqpfTfpWarning`.
     """
     frame = sys._getframe(0)
     level = 1

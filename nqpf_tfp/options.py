@@ -251,6 +251,11 @@ def check_option(option: str, value: object, keyword: str | None = None) -> str:
     keyword : str, optional
         The keyword the caller typed; by default ``KEYWORDS.get(option, option)``.
 
+    Returns
+    -------
+    str
+        The value, lower-cased where the option's values are.
+
     Raises
     ------
     SpecificationError

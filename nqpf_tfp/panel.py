@@ -455,11 +455,32 @@ class Panel:
 
         For auxiliary columns that are not validated (they may hold missing
         values); rows the panel dropped are left out.
+
+        Parameters
+        ----------
+        values : pandas.Series or numpy.ndarray
+            One value per row of the frame the panel was built from.
+
+        Returns
+        -------
+        numpy.ndarray
+            The values of the kept rows, sorted by (entity, time).
         """
         return np.asarray(values)[self._positions]
 
     def log(self, name: str) -> np.ndarray:
-        """Natural log of a column (validated positive only if listed in ``positive``)."""
+        """Natural log of a validated column.
+
+        Parameters
+        ----------
+        name : str
+            The column (validated positive only if listed in ``positive``).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``log(column)`` in panel order.
+        """
         return np.log(self[name])
 
     @property
@@ -488,7 +509,18 @@ class Panel:
         return self._time_kind
 
     def time_ordinal(self, label: object) -> int:
-        """The panel's internal time number of a period given as the caller writes it (2017, "2020Q1")."""
+        """The panel's internal time number of a period given as the caller writes it.
+
+        Parameters
+        ----------
+        label : int, str or pandas.Period
+            A year (2017) or a period ("2020Q1") of the time column.
+
+        Returns
+        -------
+        int
+            The period's ordinal, on the scale lags are taken on.
+        """
         if self._time_kind == "period":
             return int(pd.Period(label, freq=self._time_labels[0].freq).ordinal)  # type: ignore[arg-type]
         if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
@@ -507,6 +539,17 @@ class Panel:
 
         The row of entity *i* at time *t* points to the row of entity *i* at
         time *t - k*; where that row does not exist the lag is invalid.
+
+        Parameters
+        ----------
+        k : int
+            Periods back (negative: ahead).
+
+        Returns
+        -------
+        Lag
+            Row positions with a validity mask; ``take(values)`` gives the lagged
+            values, NaN where the lag does not exist.
         """
         k = int(k)
         if k not in self._lags:
@@ -514,11 +557,35 @@ class Panel:
         return self._lags[k]
 
     def diff(self, values: np.ndarray, k: int = 1) -> np.ndarray:
-        """``values - values`` lagged ``k`` periods; NaN where the lag does not exist."""
+        """``values`` minus ``values`` lagged ``k`` periods; NaN where the lag does not exist.
+
+        Parameters
+        ----------
+        values : numpy.ndarray
+            One value per panel row, in panel order.
+        k : int
+            Periods back.
+
+        Returns
+        -------
+        numpy.ndarray
+            The differences, in panel order.
+        """
         return values - self.lag(k).take(values)
 
     def require_consecutive(self, what: str) -> None:
-        """Raise unless at least one entity is observed in two consecutive periods."""
+        """Raise unless at least one entity is observed in two consecutive periods.
+
+        Parameters
+        ----------
+        what : str
+            The routine that needs them, named in the error.
+
+        Raises
+        ------
+        PanelError
+            When no entity is observed in two consecutive periods.
+        """
         if not self.lag(1).valid.any():
             raise PanelError(
                 f"{what} needs at least one entity observed in two consecutive periods "
@@ -527,24 +594,58 @@ class Panel:
 
     # ------------------------------------------------------ within-entity fill
     def entity_start(self) -> np.ndarray:
-        """Position of the first row of each row's entity."""
+        """Position of the first row of each row's entity.
+
+        Returns
+        -------
+        numpy.ndarray
+            One integer position per panel row.
+        """
         first = np.ones(self.nobs, dtype=bool)
         first[1:] = self.entity_codes[1:] != self.entity_codes[:-1]
         return np.maximum.accumulate(np.where(first, np.arange(self.nobs), 0))
 
     def previous_where(self, mask: np.ndarray) -> np.ndarray:
-        """For each row, the last row at or before it of the same entity where ``mask``; -1 if none."""
+        """For each row, the last row at or before it of the same entity where ``mask`` holds.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool
+            One flag per panel row.
+
+        Returns
+        -------
+        numpy.ndarray
+            Row positions; -1 where the entity has no such row yet.
+        """
         pos = np.maximum.accumulate(np.where(mask, np.arange(self.nobs), -1))
         return np.where(pos >= self.entity_start(), pos, -1)
 
     def entity_end(self) -> np.ndarray:
-        """Position of the last row of each row's entity."""
+        """Position of the last row of each row's entity.
+
+        Returns
+        -------
+        numpy.ndarray
+            One integer position per panel row.
+        """
         last = np.ones(self.nobs, dtype=bool)
         last[:-1] = self.entity_codes[:-1] != self.entity_codes[1:]
         return np.minimum.accumulate(np.where(last, np.arange(self.nobs), self.nobs)[::-1])[::-1]
 
     def next_where(self, mask: np.ndarray) -> np.ndarray:
-        """For each row, the first row at or after it of the same entity where ``mask``; -1 if none."""
+        """For each row, the first row at or after it of the same entity where ``mask`` holds.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool
+            One flag per panel row.
+
+        Returns
+        -------
+        numpy.ndarray
+            Row positions; -1 where the entity has no such row later.
+        """
         pos = np.minimum.accumulate(np.where(mask, np.arange(self.nobs), self.nobs)[::-1])[::-1]
         return np.where(pos <= self.entity_end(), pos, -1)
 
@@ -554,6 +655,16 @@ class Panel:
 
         Built from the codes the panel already holds (no re-factorising); the
         entity level keeps the dtype of the caller's entity column.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool, optional
+            Keep only these rows.
+
+        Returns
+        -------
+        pandas.MultiIndex
+            Levels named after the entity and time columns.
         """
         sel = slice(None) if mask is None else mask
         t0 = int(self.time.min()) if self.nobs else 0
@@ -587,6 +698,11 @@ class Panel:
         on : {"keys", "index"}
             ``"keys"``: indexed by (entity, time) in panel order. ``"index"``:
             on the caller's original index, in the caller's row order.
+
+        Returns
+        -------
+        pandas.Series
+            The labelled values.
         """
         sel = np.ones(self.nobs, dtype=bool) if mask is None else mask
         if on == "keys":
@@ -600,7 +716,20 @@ class Panel:
         raise SpecificationError(f"on={on!r} is not valid; use 'keys' or 'index'.")
 
     def frame(self, columns: dict[str, np.ndarray], *, mask: np.ndarray | None = None) -> pd.DataFrame:
-        """A DataFrame on (entity, time) keys from arrays in panel order."""
+        """A DataFrame on (entity, time) keys from arrays in panel order.
+
+        Parameters
+        ----------
+        columns : dict of str to numpy.ndarray
+            Column name to one value per panel row.
+        mask : numpy.ndarray of bool, optional
+            Keep only these rows.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (entity, time).
+        """
         sel = np.ones(self.nobs, dtype=bool) if mask is None else mask
         return pd.DataFrame({k: v[sel] for k, v in columns.items()}, index=self.keys(sel))
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from .docstrings import inherit_docstrings, mark_returned
 from .keywords import strict_class
 from .tables import SummaryTable
 
@@ -57,15 +58,46 @@ class Diagnostics:
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        inherit_docstrings(cls)
+        mark_returned(cls)
+
     def get(self, key: str, default: Any = None) -> Any:
+        """A field's value, or ``default`` when the field is not set (mapping-style access).
+
+        Parameters
+        ----------
+        key : str
+            The field's name.
+        default : object, optional
+            What to return when the field is unset or unknown.
+
+        Returns
+        -------
+        object
+            The field's value, or ``default``.
+        """
         return self[key] if key in self else default
 
     def keys(self) -> list[str]:
-        """The fields that are set."""
+        """The fields that are set.
+
+        Returns
+        -------
+        list of str
+            Their names, in the order of the dataclass's fields.
+        """
         return [n for n in self._names() if getattr(self, n) is not None]
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields that are set, as a plain dict."""
+        """The fields that are set, as a plain dict.
+
+        Returns
+        -------
+        dict
+            Field name to value.
+        """
         return {n: getattr(self, n) for n in self.keys()}
 
     @classmethod
@@ -86,28 +118,70 @@ class Results(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        inherit_docstrings(cls)  # an override that does what the base documents shares its docstring
+        mark_returned(cls)
         strict_class(cls)  # an unknown keyword to any public method is an ArgumentError with close matches
 
     @abstractmethod
     def to_frame(self) -> pd.DataFrame:
-        """The results' numbers in one DataFrame (every per-observation result, where there are observations)."""
+        """The results' numbers in one DataFrame (every per-observation result, where there are observations).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per observation (or per period, unit or parameter where
+            the result has no observations), one column per quantity.
+        """
 
     @abstractmethod
     def summary(self) -> SummaryTable:
-        """The table a paper would report."""
+        """The table a paper would report.
+
+        Returns
+        -------
+        SummaryTable
+            Printable as text, and as LaTeX or HTML (``as_latex()``,
+            ``to_latex()``, ``as_html()``).
+        """
 
     @property
     @abstractmethod
     def diagnostics(self) -> Diagnostics:
-        """Typed facts about the computation."""
+        """Typed facts about the computation (a frozen dataclass)."""
 
     @abstractmethod
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """A picture of the results on ``ax`` (a new figure if ``None``); returns the Axes."""
+        """A picture of the results (needs matplotlib).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure when ``None``.
+        **kwargs
+            Passed to matplotlib (colours, line widths, ...).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+        """
 
     def to_latex(self, caption: str | None = None, label: str | None = None) -> str:
-        """The summary as a captioned LaTeX ``table`` for a paper (booktabs rules, notes under the table);
-        see :meth:`nqpf_tfp.tables.SummaryTable.to_latex`."""
+        """The summary as a captioned LaTeX ``table`` for a paper (booktabs rules, notes under the table).
+
+        Parameters
+        ----------
+        caption : str, optional
+            The table's caption (LaTeX markup allowed).
+        label : str, optional
+            Its ``\\label`` for cross references.
+
+        Returns
+        -------
+        str
+            A ``table`` environment; the preamble needs ``\\usepackage{booktabs}``.
+            See :meth:`nqpf_tfp.tables.SummaryTable.to_latex`.
+        """
         return self.summary().to_latex(caption=caption, label=label)
 
     def _repr_html_(self) -> str:
@@ -149,14 +223,17 @@ class ParameterEstimates:
 
     @property
     def params(self) -> pd.Series:
+        """The estimated parameters."""
         return self._params.copy()
 
     @property
     def cov(self) -> pd.DataFrame:
+        """Their covariance matrix (analytic or bootstrap, as the fit says)."""
         return self._cov.copy()
 
     @property
     def std_errors(self) -> pd.Series:
+        """Standard errors: the square roots of the covariance's diagonal."""
         return pd.Series(np.sqrt(np.diag(self._cov.to_numpy())), index=self._params.index, name="std_error")
 
     @property
@@ -170,7 +247,18 @@ class ParameterEstimates:
         return pd.Series(_normal_sf2(self.tstats.to_numpy()), index=self._params.index, name="pvalue")
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Normal confidence intervals: columns ``lower`` and ``upper``."""
+        """Normal confidence intervals.
+
+        Parameters
+        ----------
+        level : float
+            Coverage, between 0 and 1 (default 0.95).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``lower`` and ``upper``, one row per parameter.
+        """
         from .arguments import confidence_level
 
         level = confidence_level(level, "level")

@@ -38,7 +38,13 @@ class SummaryTable:
         self.float_format = float_format
 
     def as_frame(self) -> pd.DataFrame:
-        """The table's numbers (a copy)."""
+        """The table's numbers (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per line of the table, one column per column.
+        """
         return self._frame.copy()
 
     def _cells(self) -> tuple[list[str], list[list[str]]]:
@@ -57,7 +63,13 @@ class SummaryTable:
         return str(value)
 
     def as_text(self) -> str:
-        """Plain-text rendering with aligned columns."""
+        """Plain-text rendering with aligned columns.
+
+        Returns
+        -------
+        str
+            The title, the table and its notes.
+        """
         header, body = self._cells()
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         n_keys = self._frame.index.nlevels
@@ -70,9 +82,17 @@ class SummaryTable:
         return "\n".join(out)
 
     def as_latex(self) -> str:
-        """A LaTeX ``tabular`` with booktabs rules (``\\usepackage{booktabs}``): the title as a comment, text
-        columns left-aligned and numbers right-aligned, the notes as rows under the bottom rule (so they
-        appear in the PDF). :meth:`to_latex` wraps it in a ``table`` with a caption and a label."""
+        r"""A LaTeX ``tabular`` with booktabs rules (``\usepackage{booktabs}``).
+
+        The title is a comment; text columns are left-aligned and numbers
+        right-aligned; the notes are rows under the bottom rule, so they appear in
+        the PDF. :meth:`to_latex` wraps it in a ``table`` with a caption and a label.
+
+        Returns
+        -------
+        str
+            The ``tabular`` environment.
+        """
         header, body = self._cells()
         n_keys = self._frame.index.nlevels
         numeric = [pd.api.types.is_numeric_dtype(dtype) for dtype in self._frame.dtypes]
@@ -128,7 +148,13 @@ class SummaryTable:
         return self.as_text()
 
     def as_html(self) -> str:
-        """An HTML ``<table>`` with the title as its caption and the notes under it."""
+        """An HTML ``<table>`` with the title as its caption and the notes under it.
+
+        Returns
+        -------
+        str
+            The HTML fragment (notebooks show it).
+        """
         title = html.escape(self.title)
         table = self._frame.to_html(float_format=lambda v: _number(v, self.float_format))
         table = table.replace(">\n", f">\n  <caption>{title}</caption>\n", 1)  # right after the opening <table ...>

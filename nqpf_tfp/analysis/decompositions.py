@@ -89,7 +89,7 @@ class DecompositionDiagnostics(Diagnostics):
 
 
 class DecompositionResults(TFPResults):
-    """Aggregate productivity by (group, period) and its components (see the module docstring).
+    """Aggregate productivity by (group, period) and its components (see :mod:`nqpf_tfp.analysis.decompositions`).
 
     ``tfp`` is the share-weighted aggregate ``W`` by (group, period), on the scale of the input column;
     ``components`` the terms (for the dynamic methods, of ``W_t - W_{t-1}``, indexed by the later period).
@@ -132,7 +132,13 @@ class DecompositionResults(TFPResults):
         return SummaryTable(by_period, f"Productivity decomposition ({d.method})", notes, ".4f")
 
     def plot(self, ax: Any = None, group: Any = None, **kwargs: Any) -> Any:
-        """The components over time (stacked bars) for one group (default: the mean over groups)."""
+        """The components over time (stacked bars) for one group.
+
+        Parameters
+        ----------
+        group : object, optional
+            The group to draw (default: the mean over groups).
+        """
         from ..plotting import pyplot, style
 
         style(kwargs, "bar")
@@ -149,7 +155,9 @@ class DecompositionResults(TFPResults):
 @strict_keywords
 def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, entity: Any = None, time: Any = None,
                                group: str | None = None, method: str = "melitz-polanec") -> DecompositionResults:
-    """Aggregate productivity and its decomposition by group and period (module docstring for the formulas).
+    """Aggregate productivity and its decomposition by group and period.
+
+    The formulas are in :mod:`nqpf_tfp.analysis.decompositions`.
 
     Parameters
     ----------
@@ -165,6 +173,12 @@ def productivity_decomposition(data: pd.DataFrame, tfp: str, weight: str, *, ent
     group : str, optional
         Industry column; default one group.
     method : {"olley-pakes", "melitz-polanec", "fhk", "griliches-regev", "bhc"}
+        The decomposition (formulas in :mod:`nqpf_tfp.analysis.decompositions`).
+
+    Returns
+    -------
+    DecompositionResults
+        The aggregate and its components by (group and) period.
     """
     method = check_option("decomposition_method", method, "method")
     data, entity, time = key_columns(data, entity, time)

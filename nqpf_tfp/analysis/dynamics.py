@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_name, finite_column, require_columns, whole_number
+from ..docstrings import parameters_from
 from ..errors import PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from ..panel import few, key_columns, period_numbers, period_positions, plain, unique_keys
@@ -73,9 +74,9 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None,
                             group: str | None = None) -> pd.DataFrame:
     """90-10 and 75-25 percentile gaps, standard deviation and firm count of ``tfp`` by group and period.
 
-    A plain table is the whole answer here (no estimate, no inference): columns ``p90_p10``, ``p75_p25``,
-    ``sd``, ``firms``; rows (group and) period. A (group, period) with one firm has no dispersion: its
-    statistics are NaN, with an :class:`~nqpf_tfp.errors.UndefinedStatisticWarning` naming it.
+    A plain table is the whole answer here (no estimate, no inference). A
+    (group, period) with one firm has no dispersion: its statistics are NaN,
+    with an :class:`~nqpf_tfp.errors.UndefinedStatisticWarning` naming it.
 
     Parameters
     ----------
@@ -87,6 +88,11 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None,
         Key columns; omit both when the data have a two-level (entity, time) index.
     group : str, optional
         Industry (or other grouping) column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``p90_p10``, ``p75_p25``, ``sd``, ``firms``; rows (group and) period.
     """
     data, entity, time = key_columns(data, entity, time)
     frame, labels = _frame(data, tfp, entity, time, group, "productivity_dispersion")
@@ -104,15 +110,16 @@ def productivity_dispersion(data: pd.DataFrame, tfp: str, *, entity: Any = None,
 
 
 @strict_keywords
+@parameters_from(productivity_dispersion)
 def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
                              group: str | None = None) -> Persistence:
-    """AR(1) slope of ``tfp`` on its previous period by group, OLS with a constant over consecutive
-    periods of the data, with its firm-clustered standard error (``G/(G-1)`` small-sample factor) and the
-    pairs used. A group whose lagged productivity does not vary has no slope, and one with pairs from a
-    single firm no clustered standard error: NaN, with an :class:`~nqpf_tfp.errors.UndefinedStatisticWarning`
-    naming the group.
+    """AR(1) slope of ``tfp`` on its previous period by group.
 
-    Parameters as :func:`productivity_dispersion`.
+    OLS with a constant over consecutive periods of the data, with its
+    firm-clustered standard error (``G/(G-1)`` small-sample factor) and the
+    pairs used. A group whose lagged productivity does not vary has no slope,
+    and one with pairs from a single firm no clustered standard error: NaN,
+    with an :class:`~nqpf_tfp.errors.UndefinedStatisticWarning` naming the group.
 
     Returns
     -------
@@ -156,18 +163,33 @@ def productivity_persistence(data: pd.DataFrame, tfp: str, *, entity: Any = None
 
 
 @strict_keywords
+@parameters_from(productivity_dispersion)
 def productivity_transitions(data: pd.DataFrame, tfp: str, *, entity: Any = None, time: Any = None,
                              group: str | None = None, classes: int = 5, horizon: int = 1) -> pd.DataFrame:
-    """Transition shares between productivity quantile classes over ``horizon`` periods of the data, pooled
-    over groups and periods, with ``entry`` and ``exit`` states (see the module docstring).
+    """Transition shares between productivity quantile classes over ``horizon`` periods of the data.
 
-    A plain table is the whole answer (a matrix of shares, no estimate).
+    Pooled over groups and periods, with ``entry`` and ``exit`` states (the
+    rules are in :mod:`nqpf_tfp.analysis.dynamics`). A plain table is the whole
+    answer (a matrix of shares, no estimate).
 
-    Rows: the class in ``t`` (1 = lowest) and ``entry``; columns: the class in ``t + horizon`` and ``exit``;
-    each row sums to 1. Classes are quantiles of ``tfp`` within each group and period (ranks, ties by order),
-    so every (group, period) needs at least ``classes`` firms (an error names those that have fewer), and
-    ``horizon`` counts periods of the data (every fifth year: ``horizon=1`` is five years) and must be
-    shorter than the panel.
+    Classes are quantiles of ``tfp`` within each group and period (ranks, ties
+    by order), so every (group, period) needs at least ``classes`` firms (an
+    error names those that have fewer), and ``horizon`` counts periods of the
+    data (every fifth year: ``horizon=1`` is five years) and must be shorter
+    than the panel.
+
+    Parameters
+    ----------
+    classes : int
+        Number of quantile classes (at least 2; default 5, quintiles).
+    horizon : int
+        Periods of the data between the two classifications (default 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: the class in ``t`` (1 = lowest) and ``entry``; columns: the class
+        in ``t + horizon`` and ``exit``; each row sums to 1.
     """
     classes = whole_number(classes, "classes")
     horizon = whole_number(horizon, "horizon")

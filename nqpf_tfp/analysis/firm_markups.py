@@ -79,7 +79,9 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
             group: str | None = None, correction: str = "dlw", value_added: bool | None = None,
             cost_weight: str | None = None, bootstrap: int = 0, seed: Any = None, n_jobs: int = 1,
             backend: str = "processes", on_failure: str = "raise", progress: bool = False) -> MarkupResults:
-    """Markups ``mu = theta / alpha`` per firm-year and their aggregates (module docstring for the formulas).
+    """Markups ``mu = theta / alpha`` per firm-year and their aggregates.
+
+    The formulas are in :mod:`nqpf_tfp.analysis.firm_markups`.
 
     Parameters
     ----------
@@ -122,6 +124,8 @@ def markups(data: pd.DataFrame, *, input: str, revenue: str, cost: str, results:
     Returns
     -------
     MarkupResults
+        Markups per firm-year, their aggregates by group and period and, with
+        a bootstrap, their standard errors.
     """
     settings = _Settings.check(correction, on_failure, backend, n_jobs, bootstrap, seed, progress, model)
     require_frame(data, "data")

@@ -30,7 +30,7 @@ class MarkupDiagnostics(Diagnostics):
     n_firms: int
     n_groups: int
     n_periods: int
-    #: whether the elasticities are of value added (see the module docstring)
+    #: whether the elasticities are of value added (see :mod:`nqpf_tfp.analysis.markup_results`)
     value_added: bool = False
     #: rows of the data without an estimate (outside the estimation sample), left out
     dropped: int = 0

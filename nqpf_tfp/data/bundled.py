@@ -23,6 +23,7 @@ from ..keywords import strict_keywords
 __all__ = ["PWT_SHA256", "PWT_VERSION", "load_acf_dgp3", "load_chilean", "load_colombian_gnr", "load_gnr_simulated",
            "load_gtfpch_provinces", "load_pwt", "load_pwt_legend", "pwt_frame", "read_bundled", "verified_bytes"]
 
+#: the Penn World Table release bundled with the package (Feenstra, Inklaar and Timmer 2015)
 PWT_VERSION = "10.01"
 #: sha256 of the uncompressed pwt1001.csv, as recorded at bundling time
 PWT_SHA256 = "678c0be8da21e7280ecdb5b4e1bc8cf85ec6d4db6a4e23a0c409fae434111ddc"
@@ -102,7 +103,13 @@ def load_pwt() -> pd.DataFrame:
 
 @strict_keywords
 def load_pwt_legend() -> pd.DataFrame:
-    """Variable labels of PWT 10.01 (one row per column of :func:`load_pwt`)."""
+    """Variable labels of PWT 10.01 (one row per column of :func:`load_pwt`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variable`` and ``label``.
+    """
     return pd.read_csv(io.BytesIO(read_bundled("pwt1001_legend.csv")))
 
 
@@ -172,6 +179,11 @@ def load_chilean() -> pd.DataFrame:
     input (proxy), ``inv`` investment (``cX`` is a duplicate of ``inv``);
     keys ``idvar``, ``timevar``. The data of Table 1 of the prodest
     vignette (v1.0.1). Licence GPL-3 (package data of prodest).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel, one row per plant-year.
     """
     return _load_panel("chilean")
 
@@ -185,6 +197,11 @@ def load_acf_dgp3() -> pd.DataFrame:
     ``period``, ``lny``, ``lnl``, ``lnk`` and ``lnm1``..``lnm4`` (the log
     intermediate-input proxy with measurement error 0, 0.1, 0.2, 0.5).
     Licence GPL-3 (from the prodest repository).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel, one row per firm-period.
     """
     return _load_panel("acf_dgp3")
 
@@ -198,6 +215,11 @@ def load_colombian_gnr() -> pd.DataFrame:
     intermediates, ``share`` log intermediate revenue share, keys ``id`` and
     ``year`` (two digits). 31 plant-year gaps. Licence GPL-3 (package data of
     gnrprod 1.1.2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel, one row per plant-year.
     """
     return _load_panel("colombian_gnr")
 
@@ -209,6 +231,11 @@ def load_gnr_simulated() -> pd.DataFrame:
     Truth: intermediate elasticity 0.65, capital 0.25. ``yg``, ``k``, ``i``,
     ``si`` are the logs of output, capital, intermediates and the
     intermediate share; keys ``id``, ``time``. Licence MIT (GNRProdEst.jl test data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel, one row per firm-period.
     """
     return _load_panel("gnr_simulated")
 
@@ -229,5 +256,10 @@ def load_gtfpch_provinces() -> pd.DataFrame:
     >>> provinces = nt.datasets.load_gtfpch_provinces()
     >>> provinces.shape
     (90, 7)
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel, one row per province-year.
     """
     return _load_panel("gtfpch_provinces")

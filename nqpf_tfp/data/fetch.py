@@ -42,7 +42,18 @@ _TIMEOUT = 60.0
 
 @strict_keywords
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Where downloads are kept (see :mod:`nqpf_tfp.data.fetch` for the order)."""
+    """Where downloads are kept (see :mod:`nqpf_tfp.data.fetch` for the order).
+
+    Parameters
+    ----------
+    override : str or path-like, optional
+        A directory to use instead of ``NQPF_TFP_CACHE`` or the user cache.
+
+    Returns
+    -------
+    pathlib.Path
+        The cache directory (created when needed).
+    """
     if override is not None:
         return Path(override)
     env = os.environ.get("NQPF_TFP_CACHE")
@@ -57,7 +68,19 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 @strict_keywords
 def is_offline(offline: bool | None = None) -> bool:
-    """``offline`` if given, else the environment variable ``NQPF_TFP_OFFLINE`` (1/true/yes)."""
+    """Whether downloads are refused (only the cache is read).
+
+    Parameters
+    ----------
+    offline : bool, optional
+        The answer when given; otherwise the environment variable
+        ``NQPF_TFP_OFFLINE`` (1/true/yes) decides.
+
+    Returns
+    -------
+    bool
+        True when offline.
+    """
     if offline is not None:
         return bool(offline)
     return os.environ.get("NQPF_TFP_OFFLINE", "").strip().lower() in ("1", "true", "yes")

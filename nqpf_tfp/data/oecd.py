@@ -37,6 +37,19 @@ def oecd_key(dimensions: Sequence[str] = PDB_DIMENSIONS, **values: str | Sequenc
     """An SDMX key from named dimensions: ``oecd_key(REF_AREA=["USA", "DEU"], MEASURE="GDPHRS")``.
 
     Dimensions not named take every value (an empty position).
+
+    Parameters
+    ----------
+    dimensions : sequence of str
+        The dataflow's dimensions in key order (default: the productivity
+        database's).
+    **values
+        A dimension's value or list of values.
+
+    Returns
+    -------
+    str
+        The dot-separated key.
     """
     unknown = sorted(set(values) - set(dimensions))
     if unknown:

@@ -37,7 +37,13 @@ def _table(which: tuple[str, str]) -> pd.DataFrame:
 
 @strict_keywords
 def china_provinces() -> pd.DataFrame:
-    """The 31 provinces: ``code``, ``name_zh``, ``name_pinyin``, ``name_en``, ``region``."""
+    """The 31 provinces: ``code``, ``name_zh``, ``name_pinyin``, ``name_en``, ``region``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per province, in the order of their statistical codes.
+    """
     frame = _table(_PROVINCES).copy()
     frame.attrs = {"source": "GB/T 2260 codes; regions: National Bureau of Statistics of China (east, central, "
                    "west, northeast)", "bundled": True}
@@ -47,7 +53,7 @@ def china_provinces() -> pd.DataFrame:
 @strict_keywords
 def china_contiguity(key: str = "name_en", *, island_links: Mapping[str, Sequence[str]] | None = None
                      ) -> pd.DataFrame:
-    """Binary contiguity matrix of the 31 provinces, labelled by ``key`` (module docstring).
+    """Binary contiguity matrix of the 31 provinces, labelled by ``key`` (see :mod:`nqpf_tfp.data.regions`).
 
     Parameters
     ----------
@@ -56,6 +62,11 @@ def china_contiguity(key: str = "name_en", *, island_links: Mapping[str, Sequenc
     island_links : dict, optional
         ``{province: [neighbours]}`` in English names, added to the land neighbours; default
         ``{"Hainan": ["Guangdong"]}``; ``{}`` leaves Hainan without neighbours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A symmetric 0/1 matrix, 31 by 31, with a zero diagonal.
     """
     if key not in _KEYS:
         raise SpecificationError(f"key must be one of {_KEYS}, not {key!r}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..docstrings import parameters_from
 from ..errors import SpecificationError
 from ..keywords import strict_keywords
 
@@ -108,6 +109,28 @@ def simulate_acf(
         Panel size (kept periods, after ``burn_in``).
     seed : int or SeedSequence
         Random state through ``numpy.random.SeedSequence``.
+    beta_l, beta_k : float
+        Output elasticities of labor and capital (the Cobb-Douglas part).
+    beta_ll, beta_lk, beta_kk : float
+        Translog coefficients of ``l^2``, ``l k`` and ``k^2`` (0: Cobb-Douglas).
+    rho : float
+        Persistence of productivity's AR(1).
+    sigma_xi : float
+        Standard deviation of productivity's innovation.
+    labor_timing : float
+        ``b`` in (0, 1): labor is chosen at ``t - b``.
+    rho_wage, sigma_wage : float
+        AR(1) coefficient and innovation standard deviation of the firm wage.
+    sigma_labor_error : float
+        Standard deviation of labor's optimisation error (0: none).
+    sigma_proxy_error : float
+        Standard deviation of the proxy's measurement error (0: none).
+    sigma_eps : float
+        Standard deviation of the output shock ``eps``.
+    exit_threshold : float, optional
+        A firm exits after the first period with ``omega`` below this (``None``: no exit).
+    burn_in : int
+        Periods simulated and dropped before the kept ones.
 
     Returns
     -------
@@ -143,6 +166,7 @@ def simulate_acf(
 
 
 @strict_keywords
+@parameters_from(simulate_acf)
 def simulate_gnr(
     n_firms: int = 500,
     n_periods: int = 10,
@@ -177,6 +201,13 @@ def simulate_gnr(
     -------
     pandas.DataFrame
         ``firm, year, y, l, k, m, share, omega`` (logs); ``attrs["truth"]`` holds the parameters.
+
+    Parameters
+    ----------
+    beta_l, beta_k, beta_m : float
+        Output elasticities of labor, capital and the intermediate input.
+    sigma_price : float
+        Standard deviation of the log intermediate price.
     """
     if n_firms < 1 or n_periods < 2:
         raise SpecificationError("simulate_gnr needs n_firms >= 1 and n_periods >= 2.")
@@ -206,6 +237,7 @@ def simulate_gnr(
 
 
 @strict_keywords
+@parameters_from(simulate_acf)
 def simulate_markups(
     n_firms: int = 1000,
     n_periods: int = 10,
@@ -271,6 +303,20 @@ def simulate_markups(
         ``firm, year``; ``y, l, k, m, inv`` (logs); ``sales`` and ``materials_cost`` (levels, with the
         measurement error in sales); ``share`` (log materials share of sales, for GNR); the truth:
         ``omega``, ``markup``, ``elasticity_m`` (``theta_m``), ``eps``. ``attrs["truth"]`` holds the parameters.
+
+    Parameters
+    ----------
+    beta_m : float
+        Output elasticity of the intermediate input.
+    beta_mm, beta_lm, beta_km : float
+        Translog coefficients of ``m^2``, ``l m`` and ``k m`` (0: Cobb-Douglas).
+    markup : float
+        The markup at ``omega = 0``.
+    markup_slope : float
+        How fast the markup rises with productivity.
+    rho_price, sigma_price : float
+        AR(1) coefficient and innovation standard deviation of the log
+        intermediate price.
     """
     if n_firms < 1 or n_periods < 2:
         raise SpecificationError("simulate_markups needs n_firms >= 1 and n_periods >= 2.")

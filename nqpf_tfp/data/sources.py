@@ -4,8 +4,8 @@ Every loader returns a tidy frame (entity codes, integer years, one value
 column, documented units) with provenance in ``df.attrs``: ``source``,
 ``version``, ``url``, ``retrieved`` (UTC), ``sha256`` (of the bytes read) and
 ``licence``. ``base_url`` points a loader at a mirror (tests use a server on
-127.0.0.1). One module per source: :mod:`.pwt`, :mod:`.wdi`, :mod:`.fred`,
-:mod:`.oecd`, :mod:`.bls`.
+127.0.0.1). One module per source: ``pwt``, ``wdi``, ``fred``,
+``oecd``, ``bls``.
 """
 
 from __future__ import annotations
@@ -28,12 +28,19 @@ from .wdi import WDI
 
 __all__ = ["SOURCES", "Source", "load", "sources"]
 
+#: the registered data sources by name (what :func:`load` accepts); :func:`sources` lists them as a table
 SOURCES: dict[str, Source] = {s.name: s for s in (PWT, WDI, FRED, OECD, BLS)}
 
 
 @strict_keywords
 def sources() -> pd.DataFrame:
-    """The registered sources: name, title, URL, licence, how they are fetched, units."""
+    """The registered sources: name, title, URL, licence, how they are fetched, units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source.
+    """
     return pd.DataFrame([{"name": s.name, "title": s.title, "url": s.url, "licence": s.licence,
                           "client": s.client, "units": s.units} for s in SOURCES.values()]).set_index("name")
 
@@ -45,6 +52,20 @@ def load(name: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
     Common keywords: ``cache`` (directory; default ``NQPF_TFP_CACHE`` or the
     user cache), ``offline`` (default ``NQPF_TFP_OFFLINE``), ``refresh``,
     ``progress`` (tqdm bar), ``base_url`` (a mirror). Unknown keywords are errors.
+
+    Parameters
+    ----------
+    name : str
+        The source (``nt.data.sources()`` lists them): ``"pwt"``, ``"wdi"``, ``"oecd"``, ...
+    *args
+        The source's positional arguments (an indicator code, say).
+    **kwargs
+        The source's keywords and the common ones above.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The data with its provenance in ``attrs``.
     """
     if not isinstance(name, str) or name not in SOURCES:
         raise SpecificationError(

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
+from ..docstrings import parameters_from
 from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
@@ -42,7 +43,7 @@ from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .column_generation import priced_distances
 from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver, has_highspy
-from .nonradial import NonRadialLP
+from .nonradial import NonRadialLP, nonradial_ddf
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import check_reference_scales, roles, values
 
@@ -306,3 +307,7 @@ def _clean(distance: np.ndarray) -> np.ndarray:
 
 def _uses_highspy(solver: str) -> bool:
     return solver == "highspy" or (solver == "auto" and has_highspy())
+
+
+# the non-radial distance takes the radial one's data and roles (its module is imported by this one)
+parameters_from(ddf)(nonradial_ddf)

@@ -101,7 +101,13 @@ class DEAResults(TFPResults):
         return SummaryTable(frame, "Data envelopment analysis", notes, ".4f")
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
-        """Histogram of the efficiency scores; returns the Axes."""
+        """Histogram of the efficiency scores.
+
+        Parameters
+        ----------
+        bins : int
+            Number of histogram bins.
+        """
         from ..plotting import plot_histogram
 
         return plot_histogram(self._frame["efficiency"], ax=ax, bins=bins, **kwargs)

@@ -170,7 +170,7 @@ def build_frame(x: np.ndarray, y: np.ndarray, rts: str, solver: str = "auto",
                 b: np.ndarray | None = None) -> Frame:
     """The frame of the technology spanned by the units ``(x, y[, b])`` (already scaled), Dulá's procedure.
 
-    See the module docstring. ``rts`` is one of "crs", "vrs", "nirs", "ndrs"; ``b`` are undesirable
+    See :mod:`nqpf_tfp.frontier.frame`. ``rts`` is one of "crs", "vrs", "nirs", "ndrs"; ``b`` are undesirable
     outputs under weak disposability (equality rows).
     """
     n, m = x.shape

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..docstrings import parameters_from
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from ..options import check_option
@@ -266,6 +267,42 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
     ("processes", "threads", "dask") split each reference set's evaluated units into blocks on workers.
     ``frontier="window"`` with ``window=h`` (odd): each period's frontier pools the ``h`` periods centred
     on it, in the contemporaneous formulas.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long panel, one row per (entity, time); never modified.
+    inputs, outputs : str or list of str
+        Input and good-output columns (non-negative).
+    bad_outputs : str or list of str, optional
+        Undesirable outputs (emissions), weakly disposable.
+    entity, time : str, optional
+        Key columns; omit both when the data have a two-level (entity, time) index.
+    rts : {"crs", "vrs"}
+        Returns to scale of the frontier.
+    frontier : {"contemporaneous", "sequential", "global", "biennial", "window"}
+        Which periods span each period's frontier (the rules of the index
+        periods are in :mod:`nqpf_tfp.frontier.index_periods`).
+    direction : {"outputs", "all"}
+        Expand good and contract bad outputs, or also contract inputs.
+    solver : {"auto", "highspy", "scipy"}
+        The LP solver.
+    distance : {"radial", "nonradial", "sbm"}
+        The directional distance the index is built on.
+    direction_weights : dict, optional
+        Weights of the non-radial distance, as :func:`~nqpf_tfp.frontier.nonradial_ddf`.
+    n_jobs : int
+        Workers that share each reference set's units.
+    backend : {"processes", "threads", "dask"}
+        Where the workers run.
+    window : int, optional
+        The window's width, with ``frontier="window"``.
+
+    Returns
+    -------
+    MalmquistLuenbergerResults
+        ``tfpch``, ``tech``, ``tecch`` per (entity, time), ``by_period()``,
+        ``by_entity()``, the cumulative index, ``summary()``, ``plot()``.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
                  distance, direction_weights, n_jobs, backend, window)
@@ -274,6 +311,7 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
 
 
 @strict_keywords
+@parameters_from(malmquist_luenberger)
 def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                bad_outputs: str | Sequence[str] | None = None, *, entity: Any = None, time: Any = None,
                rts: str = "crs",
@@ -285,6 +323,12 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
     ``distance="nonradial"`` uses the weighted non-radial directional distance
     (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``direction_weights`` as there), ``distance="sbm"`` Fukuyama and
     Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
+
+    Returns
+    -------
+    LuenbergerResults
+        ``tfpch``, ``tech``, ``tecch`` per (entity, time) (differences),
+        ``by_period()``, ``by_entity()``, ``summary()``, ``plot()``.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
                  distance, direction_weights, n_jobs, backend, window)

@@ -88,8 +88,8 @@ def describe_rows(panel: Panel, rows: np.ndarray) -> str:
 
 
 def index_steps(panel: Panel, what: str, goods: np.ndarray, names: Sequence[str]) -> IndexSteps:
-    """The rule of the module docstring for ``panel``, whose good outputs are the columns of ``goods`` (named
-    ``names``); ``what`` names the calling function in messages. Checked before any LP is solved."""
+    """The rule of :mod:`nqpf_tfp.frontier.index_periods` for ``panel``, whose good outputs are the columns of
+    ``goods`` (named ``names``); ``what`` names the calling function in messages. Checked before any LP is solved."""
     positions = period_positions(panel.time, panel.time_labels, panel.time_name, what)
     if positions.periods.size < 2:
         raise PanelError(f"{what} needs at least two periods of {panel.time_name!r}; the data have one.")

@@ -76,13 +76,25 @@ class ChangeResults(TFPResults):
         return frame.mean() if level is None else frame.groupby(level=level).mean()
 
     def by_period(self) -> pd.DataFrame:
-        """Means over entities per period (geometric for a ratio, arithmetic for a difference)."""
+        """Means over entities per period (geometric for a ratio, arithmetic for a difference).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per period, one column per component.
+        """
         out = self._mean(self._changes, 1)
         assert isinstance(out, pd.DataFrame)
         return out
 
     def by_entity(self) -> pd.DataFrame:
-        """Means over periods per entity (geometric for a ratio, arithmetic for a difference)."""
+        """Means over periods per entity (geometric for a ratio, arithmetic for a difference).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per entity, one column per component.
+        """
         out = self._mean(self._changes, 0)
         assert isinstance(out, pd.DataFrame)
         return out
@@ -98,7 +110,13 @@ class ChangeResults(TFPResults):
         return frame
 
     def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
-        """The cumulative index per entity; returns the Axes."""
+        """The cumulative index per entity.
+
+        Parameters
+        ----------
+        entities : sequence, optional
+            The entities to draw (default: all).
+        """
         from ..plotting import plot_index
 
         label = f"cumulative {self._title.lower()}"

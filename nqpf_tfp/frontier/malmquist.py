@@ -110,10 +110,13 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     data : pandas.DataFrame
         Long panel, one row per (entity, time); never modified.
     inputs, outputs : str or list of str
+        Input and output columns (positive).
     entity, time : str, optional
         Key columns; omit both when the data have a two-level (entity, time) index.
     orientation : {"input", "output"}
+        Distance functions that contract inputs or expand outputs.
     frontier : {"contemporaneous", "sequential", "global", "biennial", "window"}
+        Which periods span each period's frontier.
     window : int, optional
         With ``frontier="window"``: each period's frontier pools the ``window`` (odd) periods centred on
         it (Tulkens and van den Eeckaut 1995), used in place of the period's own in every formula.
@@ -125,9 +128,16 @@ def malmquist(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
         ``tfpch = effch x techch``, ``effch = pech x sech`` (``tfpch`` is the same). Cross-period VRS
         problems can be infeasible (NaN with a warning). Contemporaneous or sequential frontiers.
     solver : {"auto", "highspy", "scipy"}
+        The LP solver.
     n_jobs, backend
         Split the units scored against each frontier into blocks on ``n_jobs`` processes or threads, or
         the workers of the running ``dask.distributed`` client (``backend="dask"``); the same numbers.
+
+    Returns
+    -------
+    MalmquistResults
+        ``tfpch``, ``effch``, ``techch``, ``pech``, ``sech`` per (entity, time),
+        ``by_period()``, ``by_entity()``, the cumulative index, ``summary()``, ``plot()``.
     """
     settings = _settings(inputs, outputs, orientation, frontier, decomposition, solver, n_jobs, backend, window)
     ins, outs = settings.columns

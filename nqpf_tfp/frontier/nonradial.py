@@ -78,7 +78,7 @@ def zero_direction(g: np.ndarray, weights: np.ndarray, names: Sequence[str]) -> 
 
 def nonradial_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outputs: Sequence[str], direction: str,
                       weights: Mapping[str, float] | None = None) -> np.ndarray:
-    """The weights in the order inputs, good outputs, bad outputs (see the module docstring for the default).
+    """The weights in the order inputs, good outputs, bad outputs (the default: :mod:`nqpf_tfp.frontier.nonradial`).
 
     ``weights`` maps column names to non-negative numbers (missing columns: 0), used as given: Zhou, Ang
     and Wang's normalization sums them to 1, Stata's ``teddf``/``gtfpch`` default is 1 for every variable

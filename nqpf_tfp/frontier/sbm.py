@@ -82,7 +82,7 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     rts : {"crs", "vrs"}
         Constant or variable returns to scale.
     super_efficiency : bool
-        Efficient units get Tone's (2002) super-SBM score (>= 1; see the module docstring) and the column
+        Efficient units get Tone's (2002) super-SBM score (>= 1; see :mod:`nqpf_tfp.frontier.sbm`) and the column
         ``super`` says which did.
     solver : {"auto", "highspy", "scipy"}
         HiGHS through highspy when installed, else SciPy's linprog.
@@ -142,7 +142,7 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
 
 def _super_sbm(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray, rts: str,
                solver: str) -> tuple[np.ndarray, list[str]]:
-    """Tone's (2002) super-SBM of ``units`` (module docstring) by the Charnes-Cooper transformation:
+    """Tone's (2002) super-SBM of ``units`` (see :mod:`nqpf_tfp.frontier.sbm`) by the Charnes-Cooper transformation:
     ``min t + (1/m) sum S-_i / x_io`` with ``t - (sum Sg_r / yg_ro + sum Sb_k / yb_ko) / (s1 + s2) = 1``."""
     n, m, s1, s2 = x.shape[0], x.shape[1], yg.shape[1], yb.shape[1]
     n_cols = 1 + n + m + s1 + s2

@@ -116,7 +116,13 @@ class ScoreResults(TFPResults):
                                     "nonradial_ddf": "Non-radial directional distance"}[d.measure], notes, ".4f")
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
-        """Histogram of the efficiency levels; returns the Axes."""
+        """Histogram of the efficiency levels.
+
+        Parameters
+        ----------
+        bins : int
+            Number of histogram bins.
+        """
         from ..plotting import plot_histogram
 
         return plot_histogram(self.efficiency, ax=ax, bins=bins, **kwargs)

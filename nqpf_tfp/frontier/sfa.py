@@ -105,6 +105,11 @@ class SFAResults(ParameterEstimates, TFPResults):
         Columns ``tfp_growth = technical_change + efficiency_change + scale_change + noise`` (log
         points) and ``returns_to_scale``; see :mod:`nqpf_tfp.frontier.kumbhakar_lovell`. Technical
         change is zero without ``trend=True``. Needs ``entity=`` and ``time=``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per firm-year with a previous period, labelled by (entity, time).
         """
         if self._decomposition is None:
             raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
@@ -163,7 +168,13 @@ class SFAResults(ParameterEstimates, TFPResults):
         return SummaryTable(frame, "Stochastic frontier", notes, ".6f")
 
     def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
-        """Histogram of technical efficiency; returns the Axes."""
+        """Histogram of technical efficiency.
+
+        Parameters
+        ----------
+        bins : int
+            Number of histogram bins.
+        """
         from ..plotting import plot_histogram
 
         return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
@@ -347,7 +358,17 @@ class SFA:
                 f"{self.form}; {len(self._index)} rows>")
 
     def fit(self) -> SFAResults:
-        """Maximum likelihood from FRONTIER's grid of starting values (see the module docstring)."""
+        """Maximum likelihood from FRONTIER's grid of starting values.
+
+        The likelihood, the search and the boundary rules are in
+        :mod:`nqpf_tfp.frontier.sfa`.
+
+        Returns
+        -------
+        SFAResults
+            Coefficients with standard errors, technical efficiency per
+            observation and the diagnostics of the search.
+        """
         d, dist = self._data, self.distribution
         y, x = d.y, d.x
         k = x.shape[1]

@@ -56,6 +56,8 @@ class PimPreset:
     reference: str = ""
 
 
+#: named perpetual-inventory settings (initial stock rule, depreciation, deflator) of published
+#: capital-stock series: the preset's name is the ``preset=`` of :func:`perpetual_inventory`
 PIM_PRESETS: dict[str, PimPreset] = {
     "zhang2004": PimPreset(
         depreciation=0.096, initial="divide", divisor=0.10,

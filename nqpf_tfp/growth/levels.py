@@ -91,6 +91,8 @@ def level_accounting(
     Returns
     -------
     LevelAccounting
+        Levels, the factor-only prediction and TFP per observation;
+        ``relative()``, ``variance_decomposition()``, ``summary()``, ``plot()``.
     """
     form = check_option("level_form", form)
     output, capital, labor = (column_name(v, k) for k, v in (("output", output), ("capital", capital),
@@ -205,10 +207,18 @@ class LevelAccounting(TFPResults):
         return self._panel.series(np.exp(self._parts[:, 2]), "tfp")
 
     def relative(self, reference: object) -> pd.DataFrame:
-        """Levels relative to a reference entity in the same period (Hall & Jones, Table I).
+        """Levels relative to a reference entity in the same period (Hall and Jones 1999, Table I).
 
-        Columns ``y``, ``capital``, ``human_capital``, ``tfp``; in each row
-        ``y = capital * human_capital * tfp``. Periods without the reference are NaN.
+        Parameters
+        ----------
+        reference : object
+            The reference entity (e.g. ``"USA"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``y``, ``capital``, ``human_capital``, ``tfp``; in each row
+            ``y = capital * human_capital * tfp``. Periods without the reference are NaN.
         """
         panel = self._panel
         logs = np.column_stack([self._ln_y, self._parts])
@@ -229,6 +239,11 @@ class LevelAccounting(TFPResults):
         ``cov_capital``, ``cov_human_capital``, ``cov_tfp`` = cov(ln y, part) /
         var(ln y), which add up to one. Periods with fewer than two entities
         are left out.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per period, the columns above.
         """
         panel = self._panel
         years, code = np.unique(panel.time, return_inverse=True)

@@ -190,6 +190,12 @@ def pwt_growth_accounting(
         Output ``rgdpna`` or ``rdana``.
     reference, entity, time : str
         As in :func:`pwt_tfp`.
+
+    Returns
+    -------
+    GrowthAccounting
+        The accounting on PWT's coverage; its TFP index reproduces
+        ``rtfpna`` (or ``rwtfpna``).
     """
     measure = check_option("pwt_measure", measure)
     if measure not in ("rtfpna", "rwtfpna"):

@@ -259,7 +259,13 @@ class GrowthAccounting(TFPResults):
         return pd.concat(frames).iloc[np.argsort(np.concatenate(codes), kind="stable")]
 
     def summary(self, periods: Periods | None = None) -> SummaryTable:
-        """Average annual growth and its sources in per cent, by entity and period."""
+        """Average annual growth and its sources in per cent, by entity and period.
+
+        Parameters
+        ----------
+        periods : list of (start, end), optional
+            The periods averaged over (default: each entity's whole span).
+        """
         avg = self.averages(periods)
         pct = avg.drop(columns="years") * 100.0
         pct["years"] = avg["years"]
@@ -275,6 +281,11 @@ class GrowthAccounting(TFPResults):
         """All panel rows with growth rates, shares, contributions, TFP growth and index.
 
         Growth columns are NaN in an entity's first period and after a gap.
+
+        Parameters
+        ----------
+        base : period, optional
+            The period in which the TFP index is 1 (default: each entity's first).
         """
         panel = self._panel
         cols: dict[str, np.ndarray] = {f"dln_{self._output}": self._dln_output}
@@ -295,15 +306,19 @@ class GrowthAccounting(TFPResults):
 
         Parameters
         ----------
-        ax : matplotlib Axes, optional
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure when ``None``.
         entities : list, optional
             Entities to draw (default: all).
         base : period, optional
-            As :meth:`tfp_index`.
+            The period set to 1, as :meth:`tfp_index`.
         **kwargs
             Passed to ``Axes.plot``.
 
-        Returns the matplotlib Axes.
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
         """
         from ..plotting import plot_index
 

@@ -1,5 +1,5 @@
-"""A composite index in one call: normalize, weigh, score (see the modules :mod:`.normalization`,
-:mod:`.weights` and :mod:`.scores` for the formulas).
+"""A composite index in one call: normalize, weigh, score (see the modules :mod:`~nqpf_tfp.indices.normalization`,
+:mod:`~nqpf_tfp.indices.weights` and :mod:`~nqpf_tfp.indices.scores` for the formulas).
 
 Every choice that changes the numbers is a keyword with a default and a meaning in
 :data:`nqpf_tfp.OPTIONS`: normalization method and scope (panel-global or per period), the shift ``A``,
@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..docstrings import parameters_from
 from ..errors import IndexWarning, NqpfTfpDeprecationWarning, SpecificationError, warn
 from ..keywords import strict_keywords, unknown_keyword_error
 from ..options import check_option
@@ -35,10 +36,22 @@ __all__ = ["composite_index", "normalize"]
 def normalize(data: pd.DataFrame, indicators: IndicatorSystem | Mapping[Any, str] | Iterable[Any], *,
               entity: Any = None, time: Any = None, method: str = "minmax", scope: str = "panel",
               shift: float = 0.0) -> pd.DataFrame:
-    """The normalized indicators (larger is better), labelled by (entity, time); see :mod:`.normalization`.
+    """The normalized indicators (larger is better), labelled by (entity, time).
+
+    The formulas are in :mod:`nqpf_tfp.indices.normalization`.
 
     A plain table is the answer: the transformed data, to be weighted and scored by the caller (or use
     :func:`composite_index`, which returns them in ``normalized`` with the rest).
+
+    Parameters
+    ----------
+    method : {"minmax", "zscore", "vector"}
+        The normalization (``normalization=`` of :func:`composite_index`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per indicator, labelled by (entity, time).
     """
     method = check_option("index_normalization", method, "method")
     scope = check_option("index_scope", scope, "scope")
@@ -99,9 +112,15 @@ def composite_index(
         (:class:`IndexOptions`; its defaults when omitted). Passing these as keywords of their own
         (``combine=``, ``zeros=``, ...), as 0.2.0.dev did, still works with a deprecation warning.
 
+    **moved
+        The keywords that moved into ``options`` (``combine=``, ``zeros=``,
+        ...): still taken, with a deprecation warning.
+
     Returns
     -------
     CompositeIndex
+        Scores per (entity, time), weights, the normalized indicators,
+        dimension scores, obstacle degrees and diagnostics.
     """
     normalization = check_option("index_normalization", normalization, "normalization")
     scope = check_option("index_scope", scope, "scope")
@@ -238,3 +257,6 @@ def _check_weights(w: np.ndarray, names: list, pca_facts: list[wt.PCAWeights]) -
         if facts.kmo < 0.5:
             warn(f"KMO = {facts.kmo:.3f} < 0.5: the indicators share too little variance for principal components "
                  f"(Bartlett p = {facts.bartlett_pvalue:.3g}); PCA weights are not meaningful here.", IndexWarning)
+
+
+parameters_from(composite_index)(normalize)  # data, indicators and the keys mean what they mean there

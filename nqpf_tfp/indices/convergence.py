@@ -75,7 +75,7 @@ def sigma_convergence(data: pd.DataFrame, value: Any, *, time: Any, group: Any =
 @strict_keywords
 def beta_convergence(data: pd.DataFrame, value: Any, *, entity: Any = None, time: Any = None, effects: str = "none",
                      controls: Sequence[Any] | Any = None) -> BetaConvergence:
-    """Beta-convergence regression (module docstring).
+    """Beta-convergence regression (see :mod:`nqpf_tfp.indices.convergence`).
 
     Parameters
     ----------

@@ -177,10 +177,18 @@ class MarkovChain(Results):
 @strict_keywords
 def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any = None, time: Any = None, classes: int = 4,
                  fixed: bool = True, spatial_weights: Any = None, lag_classes: int | None = None) -> MarkovChain:
-    """Traditional (and, with ``spatial_weights``, spatial) Markov chain of ``value`` (module docstring).
+    """Traditional (and, with ``spatial_weights``, spatial) Markov chain of ``value``.
+
+    The estimators are in :mod:`nqpf_tfp.indices.distribution`.
 
     Parameters
     ----------
+    data : pandas.DataFrame
+        The panel, one row per (entity, time); balanced.
+    value : str
+        The column whose classes move.
+    entity, time : str, optional
+        Key columns; omit both when the data have a two-level (entity, time) index.
     classes : int
         Number of quantile classes ``k``.
     fixed : bool
@@ -189,6 +197,12 @@ def markov_chain(data: pd.DataFrame, value: Any, *, entity: Any = None, time: An
         Spatial weights (DataFrame, neighbour dict or libpysal W) for the spatial Markov chain.
     lag_classes : int, optional
         Classes of the spatial lag (default ``classes``).
+
+    Returns
+    -------
+    MarkovChain
+        Transition counts and probabilities (conditioned on the neighbours'
+        class for a spatial chain), the ergodic distribution and cut-offs.
     """
     k = whole_number(classes, "classes", minimum=2)
     if lag_classes is not None and spatial_weights is None:
@@ -236,6 +250,25 @@ def kernel_densities(data: pd.DataFrame, value: Any, *, time: Any, grid: np.ndar
     ``bandwidth``: ``"scott"``, ``"silverman"`` or a factor, as :class:`scipy.stats.gaussian_kde`. A plain
     table is the whole answer (densities on a grid, no estimate to summarise): rows the grid points, one
     column per period; plot it with ``frame.plot()``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The panel; never modified.
+    value : str
+        The column whose distribution is estimated.
+    time : str
+        The period column: one density per period.
+    grid : int or numpy.ndarray
+        Number of grid points over the pooled range (padded by three
+        bandwidths), or the grid itself.
+    bandwidth : {"scott", "silverman"} or float
+        Bandwidth rule or factor, as :class:`scipy.stats.gaussian_kde`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows the grid points, one column per period.
     """
     from scipy.stats import gaussian_kde
 

@@ -30,7 +30,17 @@ __all__ = ["Indicator", "IndicatorData", "IndicatorSystem"]
 @strict_class
 @dataclass(frozen=True)
 class Indicator:
-    """One indicator: a column, its direction and its place in the hierarchy of dimensions."""
+    """One indicator: a column, its direction and its place in the hierarchy of dimensions.
+
+    Parameters
+    ----------
+    column : object
+        The indicator's column in the data.
+    direction : {"+", "-"}
+        ``"+"``: larger is better (benefit); ``"-"``: smaller is better (cost).
+    dimension : tuple of str
+        Its dimensions from the top down (empty: none).
+    """
 
     column: Any
     direction: str = "+"
@@ -50,7 +60,7 @@ class Indicator:
 
 @strict_class
 class IndicatorSystem:
-    """An ordered set of indicators (see the module docstring).
+    """An ordered set of indicators (conventions in :mod:`nqpf_tfp.indices.indicators`).
 
     Parameters
     ----------
@@ -88,7 +98,20 @@ class IndicatorSystem:
     @classmethod
     def from_mapping(cls, directions: Mapping[Any, str], dimensions: Mapping[Any, str | Sequence[str]] | None = None
                      ) -> IndicatorSystem:
-        """From ``{column: "+" or "-"}`` and, optionally, ``{column: dimension or (dimension, sub-dimension)}``."""
+        """From ``{column: "+" or "-"}`` and, optionally, ``{column: dimension or (dimension, sub-dimension)}``.
+
+        Parameters
+        ----------
+        directions : mapping
+            Column to ``"+"`` (benefit) or ``"-"`` (cost).
+        dimensions : mapping, optional
+            Column to its dimension, or to a path of dimensions (top first).
+
+        Returns
+        -------
+        IndicatorSystem
+            The indicators in the mapping's order.
+        """
         if not isinstance(directions, Mapping):
             raise SpecificationError("directions must be a dict {column: '+' or '-'}, not "
                                      f"{type(directions).__name__}.")
@@ -103,7 +126,18 @@ class IndicatorSystem:
 
     @classmethod
     def from_frame(cls, table: pd.DataFrame) -> IndicatorSystem:
-        """From a table with columns ``indicator``, ``direction`` and optional ``dimension``, ``subdimension``, ..."""
+        """From a table with columns ``indicator``, ``direction`` and optional ``dimension``, ``subdimension``, ...
+
+        Parameters
+        ----------
+        table : pandas.DataFrame
+            One row per indicator; ``direction`` is ``"+"`` (benefit) or ``"-"`` (cost).
+
+        Returns
+        -------
+        IndicatorSystem
+            The indicators in the table's order.
+        """
         if not isinstance(table, pd.DataFrame) or not {"indicator", "direction"} <= set(table.columns):
             raise SpecificationError("the indicator table needs columns 'indicator' and 'direction' (and optionally "
                                      "'dimension', 'subdimension', ...).")
@@ -135,7 +169,18 @@ class IndicatorSystem:
         return len(self._items[0].dimension)
 
     def dimension_labels(self, level: int = 0) -> list[str]:
-        """The dimension of each indicator at ``level`` (0 = top), as ``"a/b"`` paths below the top."""
+        """The dimension of each indicator at ``level`` (0 = top), as ``"a/b"`` paths below the top.
+
+        Parameters
+        ----------
+        level : int
+            Depth in the hierarchy of dimensions (0: the top dimensions).
+
+        Returns
+        -------
+        list of str
+            One label per indicator, in the system's order.
+        """
         if not 0 <= level < self.depth:
             raise SpecificationError(f"the system has {self.depth} dimension level(s); level {level} does not exist.")
         return ["/".join(i.dimension[:level + 1]) for i in self._items]

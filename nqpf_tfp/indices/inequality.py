@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..docstrings import parameters_from
 from ..errors import PanelError, SpecificationError, UndefinedStatisticWarning, warn
 from ..keywords import strict_class, strict_keywords
 from ..panel import few, plain
@@ -125,7 +126,18 @@ class DagumGini(Results):
         return self._group.copy()
 
     def between_gini(self, period: Any) -> pd.DataFrame:
-        """The matrix of ``G_jh`` (diagonal ``G_jj``) in ``period``."""
+        """The matrix of between-group Gini coefficients ``G_jh`` (diagonal: within, ``G_jj``) in ``period``.
+
+        Parameters
+        ----------
+        period : object
+            A period of the time column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Groups by groups.
+        """
         if period not in self._between:
             raise SpecificationError(f"no period {period!r}; periods are {list(self._between)}.")
         return self._between[period].copy()
@@ -158,6 +170,23 @@ def dagum_gini(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) 
     """Dagum's Gini decomposition of ``value`` by ``group`` (e.g. region), per period of ``time``.
 
     Groups are ordered by label; every group must have units in every period.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The panel, one row per unit and period; never modified.
+    value : str
+        The column whose inequality is measured (positive values).
+    group : str
+        The column of groups (regions, say).
+    time : str, optional
+        The period column (one cross-section when omitted).
+
+    Returns
+    -------
+    DagumGini
+        The overall Gini, within- and between-group Ginis and the
+        contributions per period: ``to_frame()``, ``summary()``, ``plot()``.
     """
     frame = long_values(data, value, group, time, positive=True)
     labels = sorted(pd.unique(frame["g"]).tolist(), key=str)
@@ -191,10 +220,16 @@ def _no_inequality(total: pd.Series, what: str) -> None:
 
 
 @strict_keywords
+@parameters_from(dagum_gini)
 def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> Theil:
-    """Theil's T and L with their within- and between-group parts, per period (module docstring).
+    """Theil's T and L with their within- and between-group parts, per period (see :mod:`nqpf_tfp.indices.inequality`).
 
     Returns a :class:`Theil` result: ``components`` (the table by period), ``summary()``, ``plot()``.
+
+    Returns
+    -------
+    Theil
+        ``components`` (the table by period), ``summary()``, ``plot()``.
     """
     frame = long_values(data, value, group, time, positive=True)
     y = frame["y"].to_numpy()

@@ -59,7 +59,7 @@ def _reference_stats(x: np.ndarray, period: np.ndarray, n_periods: int, scope: s
 
 def normalize_values(x: np.ndarray, period: np.ndarray, n_periods: int, signs: np.ndarray, names: list,
                      *, method: str, scope: str, shift: float = 0.0, period_labels: object = None) -> np.ndarray:
-    """The normalized matrix (module docstring); ``names`` label the indicators in errors."""
+    """The normalized matrix (see :mod:`nqpf_tfp.indices.normalization`); ``names`` label the indicators in errors."""
     if not (isinstance(shift, (int, float)) and np.isfinite(shift) and shift >= 0):
         raise SpecificationError(f"shift must be a number >= 0, not {shift!r}.")
     if shift and method != "minmax":

@@ -86,13 +86,30 @@ class CompositeIndex(Results):
         return self._data.system
 
     def keys(self) -> pd.DataFrame:
-        """The (entity, period) of every row as columns, labelled by (entity, time)."""
+        """The (entity, period) of every row as columns, labelled by (entity, time).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Two columns, the entity and the period.
+        """
         return pd.DataFrame({self._data.entity_name: self._data.entity,
                              self._data.time_name: np.asarray(self._data.periods)[self._data.period]},
                             index=self._data.index)
 
     def dimension_scores(self, level: int = 0) -> pd.DataFrame:
-        """Contributions of each dimension: ``sum_{j in D} w_j z_j`` (they add up to a weighted-sum index)."""
+        """Contributions of each dimension: ``sum_{j in D} w_j z_j`` (they add up to a weighted-sum index).
+
+        Parameters
+        ----------
+        level : int
+            Depth in the hierarchy of dimensions (0: the top dimensions).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per dimension, labelled by (entity, time).
+        """
         labels = self._data.system.dimension_labels(level)
         contrib = self._z * (np.broadcast_to(self._w_rows, self._z.shape))
         dims = list(dict.fromkeys(labels))
@@ -100,7 +117,19 @@ class CompositeIndex(Results):
         return pd.DataFrame(columns, index=self._data.index)
 
     def obstacle_degree(self, level: int | None = None) -> pd.DataFrame:
-        """Obstacle degree of each indicator (or of each dimension at ``level``) per row; rows sum to 1."""
+        """Obstacle degree of each indicator (or of each dimension at ``level``) per row; rows sum to 1.
+
+        Parameters
+        ----------
+        level : int, optional
+            Aggregate the indicators' obstacle degrees to the dimensions at this
+            depth (``None``: per indicator).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per indicator (or dimension), labelled by (entity, time).
+        """
         if self._diagnostics.normalization != "minmax" or self._diagnostics.shift:
             raise SpecificationError("obstacle degrees need min-max normalization without a shift.")
         o = sc.obstacle_degree(self._z, self._w_rows)
@@ -119,7 +148,13 @@ class CompositeIndex(Results):
         return pd.concat(parts, axis=1)
 
     def by_period(self) -> pd.DataFrame:
-        """Mean, standard deviation, minimum and maximum of the index by period."""
+        """Mean, standard deviation, minimum and maximum of the index by period.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per period.
+        """
         frame = pd.DataFrame({"period": np.asarray(self._data.periods)[self._data.period], "index": self._scores})
         out = frame.groupby("period")["index"].agg(["mean", "std", "min", "max"])
         out.index.name = self._data.time_name

@@ -51,7 +51,7 @@ def weighted_sum(z: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def topsis(z: np.ndarray, w: np.ndarray, period: np.ndarray, n_periods: int, *, ideal: str = "panel",
            weighting: str = "inside") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Closeness, distance to the ideal and to the anti-ideal (module docstring)."""
+    """Closeness, distance to the ideal and to the anti-ideal (see :mod:`nqpf_tfp.indices.scores`)."""
     wr = _rows(w, z.shape[0])
     v = z * wr if weighting == "inside" else z
     hi, lo = _extremes(v, period, n_periods, ideal)
@@ -67,7 +67,7 @@ def topsis(z: np.ndarray, w: np.ndarray, period: np.ndarray, n_periods: int, *, 
 
 def grey_relational(z: np.ndarray, w: np.ndarray, period: np.ndarray, n_periods: int, *, ideal: str = "panel",
                     rho: float = 0.5) -> np.ndarray:
-    """Grey relational grades against the ideal (module docstring)."""
+    """Grey relational grades against the ideal (see :mod:`nqpf_tfp.indices.scores`)."""
     if not 0.0 < rho <= 1.0:
         raise SpecificationError(f"rho (the distinguishing coefficient) must lie in (0, 1], not {rho!r}.")
     hi, _ = _extremes(z, period, n_periods, ideal)

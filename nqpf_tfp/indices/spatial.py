@@ -29,6 +29,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..arguments import seed_sequence, whole_number
+from ..docstrings import parameters_from
 from ..errors import PanelError, UndefinedStatisticWarning, warn
 from ..keywords import strict_keywords
 from ..panel import plain
@@ -93,7 +94,7 @@ def _pseudo_p(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
 def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any = None, time: Any = None,
           transformation: str = "r",
           permutations: int = 0, seed: Any = None) -> Moran:
-    """Global Moran's I of ``value`` in every period (module docstring); a balanced panel.
+    """Global Moran's I of ``value`` in every period (see :mod:`nqpf_tfp.indices.spatial`); a balanced panel.
 
     Parameters
     ----------
@@ -149,9 +150,10 @@ def moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any =
 
 
 @strict_keywords
+@parameters_from(moran)
 def local_moran(data: pd.DataFrame, value: Any, spatial_weights: Any, *, entity: Any = None, time: Any = None,
                 transformation: str = "r", permutations: int = 0, seed: Any = None) -> LocalMoran:
-    """Local Moran's I of every unit in every period (module docstring); parameters as :func:`moran`.
+    """Local Moran's I of every unit in every period (see :mod:`nqpf_tfp.indices.spatial`); parameters as :func:`moran`.
 
     Returns
     -------

@@ -105,8 +105,21 @@ class LocalMoran(Results):
         return self._frame.copy()
 
     def clusters(self, alpha: float = 0.05) -> pd.Series:
-        """The cluster name of every unit-period whose permutation p-value is below ``alpha``, else
-        ``"not significant"`` (needs ``permutations``)."""
+        """The cluster name of every unit-period whose permutation p-value is below ``alpha``.
+
+        Needs ``permutations`` in :func:`~nqpf_tfp.indices.local_moran`.
+
+        Parameters
+        ----------
+        alpha : float
+            Significance level of the pseudo p-values (default 0.05).
+
+        Returns
+        -------
+        pandas.Series
+            ``"high-high"``, ``"low-high"``, ``"low-low"``, ``"high-low"`` or
+            ``"not significant"``, labelled by (entity, time).
+        """
         from ..arguments import confidence_level
 
         alpha = confidence_level(alpha, "alpha")
@@ -130,7 +143,13 @@ class LocalMoran(Results):
         return SummaryTable(counts[order], "Local Moran's I: units by quadrant", notes, ".0f")
 
     def plot(self, ax: Any = None, period: Any = None, **kwargs: Any) -> Any:
-        """The Moran scatterplot of one period (default the last): deviation against spatial lag."""
+        """The Moran scatterplot of one period: deviation against spatial lag.
+
+        Parameters
+        ----------
+        period : object, optional
+            The period to draw (default: the last).
+        """
         from ..plotting import pyplot, style
 
         style(kwargs, "scatter")

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..docstrings import mark_returned
 from ..errors import EstimationError, PanelError, SpecificationError
 from ..keywords import strict_class, strict_keywords
 
@@ -41,7 +42,7 @@ __all__ = ["PCAWeights", "combine_weights", "critic", "entropy", "pca", "scatter
 
 
 def entropy(z: np.ndarray, names: list, *, zeros: str = "convention") -> np.ndarray:
-    """Entropy weights of the columns of ``z`` (module docstring)."""
+    """Entropy weights of the columns of ``z`` (see :mod:`nqpf_tfp.indices.weights`)."""
     if np.any(z < 0):
         raise PanelError("entropy weights need non-negative normalized values; use min-max normalization.")
     totals = z.sum(axis=0)
@@ -67,7 +68,7 @@ def entropy(z: np.ndarray, names: list, *, zeros: str = "convention") -> np.ndar
 
 
 def critic(z: np.ndarray, names: list, *, correlation: str = "signed", contrast: str = "sd") -> np.ndarray:
-    """CRITIC weights of the columns of ``z`` (module docstring)."""
+    """CRITIC weights of the columns of ``z`` (see :mod:`nqpf_tfp.indices.weights`)."""
     if z.shape[0] < 3:
         raise PanelError("CRITIC weights need at least three rows (correlations).")
     sd = z.std(axis=0, ddof=1)
@@ -89,6 +90,7 @@ def critic(z: np.ndarray, names: list, *, correlation: str = "signed", contrast:
     return c / c.sum()
 
 
+@mark_returned
 @strict_class
 @dataclass(frozen=True)
 class PCAWeights:
@@ -105,7 +107,7 @@ class PCAWeights:
 
 
 def pca(z: np.ndarray, names: list, *, retain: str = "kaiser", variance: float = 0.85) -> PCAWeights:
-    """PCA weights (module docstring) with KMO and Bartlett's test; ``z`` is standardised here."""
+    """PCA weights (see :mod:`nqpf_tfp.indices.weights`) with KMO and Bartlett's test; ``z`` is standardised here."""
     from scipy.stats import chi2
 
     n, m = z.shape
@@ -162,7 +164,22 @@ def scatter_degree(z: np.ndarray, names: list) -> np.ndarray:
 @strict_keywords
 def combine_weights(*weights: np.ndarray, method: str = "multiplicative", alphas: np.ndarray | None = None
                     ) -> np.ndarray:
-    """Combined weights: multiplicative (normalized product) or additive (``alphas``, equal by default)."""
+    """Combined weights: multiplicative (normalized product) or additive (``alphas``, equal by default).
+
+    Parameters
+    ----------
+    *weights : numpy.ndarray
+        Weight vectors over the same indicators, each summing to 1.
+    method : {"multiplicative", "additive"}
+        Normalized product, or weighted average.
+    alphas : numpy.ndarray, optional
+        The additive combination's weights (equal by default).
+
+    Returns
+    -------
+    numpy.ndarray
+        The combined weights, summing to 1.
+    """
     if len(weights) < 2:
         raise SpecificationError("combine at least two weight vectors.")
     stack = np.vstack([np.asarray(w, dtype=float) for w in weights])

@@ -49,9 +49,16 @@ def map_tasks(task: Callable[[Any], T], inputs: Sequence[Any], *, backend: str =
     task : callable
         Picklable for ``backend="processes"`` on platforms without fork and for ``"dask"``.
     inputs : sequence
+        What ``task`` is applied to.
     backend : {"threads", "processes", "dask"}
+        Where the tasks run.
     n_jobs : int
         Threads or processes (ignored by ``"dask"``, which uses the client's workers).
+
+    Returns
+    -------
+    iterator
+        The results in the order of ``inputs``.
     """
     backend = check_option("backend", backend)
     n_jobs = check_n_jobs(n_jobs)

@@ -145,7 +145,20 @@ class GroupFits(Mapping[Any, Any], Results):
         return pd.concat([fit.to_frame().assign(**{self.group: key}) for key, fit in self._fits.items()])
 
     def compare(self, *, stars: bool = False, below: str = "std_errors") -> Comparison:
-        """The fits side by side (:func:`nqpf_tfp.compare`), one column per group."""
+        """The fits side by side (:func:`nqpf_tfp.compare`), one column per group.
+
+        Parameters
+        ----------
+        stars : bool
+            Mark coefficients with significance stars.
+        below : {"std_errors", "tstats"}
+            What is printed under each coefficient.
+
+        Returns
+        -------
+        Comparison
+            The table of the fits.
+        """
         return compare(self._fits, stars=stars, below=below)
 
     def summary(self) -> SummaryTable:

@@ -44,6 +44,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..docstrings import mark_returned
 from ..errors import (
     FunctionalDependenceWarning,
     ImplausibleTechnologyWarning,
@@ -139,6 +140,7 @@ class ModelChecks:
         object.__setattr__(self, "silence", tuple(check_option("model_check", n, "silence") for n in names))
 
 
+@mark_returned
 @strict_class
 @dataclasses.dataclass(frozen=True)
 class CheckOutcome:
@@ -213,7 +215,7 @@ def evaluate_checks(settings: ModelChecks, *, method: str, inputs: Sequence[str]
                     j_stat: float | None = None, j_df: int | None = None,
                     free: Sequence[str] = (), free_r2: Sequence[float] | None = None,
                     endogenous_f: Sequence[float] | None = None) -> tuple[CheckOutcome, ...]:
-    """Every check whose statistic the fit provides (see the module docstring), in a fixed order."""
+    """Every check whose statistic the fit provides (see :mod:`nqpf_tfp.production.model_checks`), in a fixed order."""
     out: list[CheckOutcome] = []
 
     def add(name: str, statistic: float, threshold: float | tuple[float, float], fired: bool, message: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
+from ..docstrings import mark_returned
 from ..keywords import strict_class
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
@@ -18,6 +19,7 @@ from .model_checks import CheckOutcome
 __all__ = ["Optimum", "ProductionDiagnostics", "ProductionResults"]
 
 
+@mark_returned
 @strict_class
 @dataclasses.dataclass(frozen=True)
 class Optimum:
@@ -107,7 +109,18 @@ class ProductionDiagnostics(Diagnostics):
 
     @classmethod
     def build(cls, values: Mapping[str, Any]) -> ProductionDiagnostics:
-        """From an estimator's facts; arrays become tuples, optima :class:`Optimum` objects."""
+        """From an estimator's facts; arrays become tuples, optima :class:`Optimum` objects.
+
+        Parameters
+        ----------
+        values : mapping
+            Field name to value (unknown names are an error).
+
+        Returns
+        -------
+        ProductionDiagnostics
+            The frozen diagnostics.
+        """
         known = set(cls._names())
         unknown = set(values) - known
         if unknown:
@@ -232,6 +245,11 @@ class ProductionResults(ParameterEstimates, TFPResults):
 
         Returns to scale are linear in the coefficients, ``r'b`` (``r`` = 1 on the
         inputs for Cobb-Douglas; for a translog, at the sample means of the inputs).
+
+        Returns
+        -------
+        tuple of float
+            The Wald statistic, chi-squared with 1 degree of freedom, and its p-value.
         """
         r = self._rts_weights.reindex(self._params.index).to_numpy()
         var = float(r @ self._cov.to_numpy() @ r)
@@ -278,7 +296,13 @@ class ProductionResults(ParameterEstimates, TFPResults):
         return pd.concat([self._tfp.rename("tfp"), frame], axis=1)
 
     def plot(self, ax: Any = None, bins: int = 50, **kwargs: Any) -> Any:
-        """Histogram of log TFP (needs matplotlib: ``pip install nqpf-tfp[plot]``); returns the Axes."""
+        """Histogram of log TFP (needs matplotlib: ``pip install nqpf-tfp[plot]``).
+
+        Parameters
+        ----------
+        bins : int
+            Number of histogram bins.
+        """
         from ..plotting import pyplot, style
 
         style(kwargs, "hist")

@@ -98,7 +98,9 @@ class ACF(ProductionEstimator):
     """Ackerberg, Caves and Frazer (2015) with a global search.
 
     The method (stages, instruments, the search and the rule for exact ties)
-    is described in :mod:`nqpf_tfp.production.estimators.acf`.
+    is described in :mod:`nqpf_tfp.production.estimators.acf`. ``form="translog"``
+    and gross output with the proxy as an input (``value_added=False,
+    proxy_input=True``) are supported.
 
     Parameters
     ----------
@@ -120,10 +122,6 @@ class ACF(ProductionEstimator):
     tie_tolerance : float
         Two distinct optima whose criteria differ by less than this are a tie
         (a ``ConvergenceWarning``).
-    **kwargs
-        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`;
-        ``form="translog"`` and gross output with the proxy as an input
-        (``value_added=False, proxy_input=True``) are supported.
     """
 
     method: ClassVar[str] = "ACF"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import time as _time
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -10,6 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ...docstrings import complete_docstring, inherit_docstrings
 from ...errors import ConvergenceWarning, DroppedRowsWarning, SpecificationError, warn
 from ...keywords import check_forwarded_keywords, open_keywords, strict_class
 from ...options import check_option
@@ -62,6 +64,8 @@ class ProductionEstimator:
     entity, time : str, optional
         Key columns; omit both to use a two-level (entity, time) MultiIndex.
     form : {"cobb-douglas", "translog"}
+        Functional form: log-linear in the inputs, or with their squares and
+        cross products as well (estimators that support it).
     value_added : bool
         Output is value added (default) or gross output (``False``). This
         says only what ``output`` measures; it never changes the inputs.
@@ -93,14 +97,17 @@ class ProductionEstimator:
     supports_proxy_input: ClassVar[bool] = False  # gross output with the proxy among the inputs
     default_cov: ClassVar[str] = "bootstrap"
     supports_dask: ClassVar[bool] = False  # fit() on a Dask DataFrame partitioned by firm
-    #: roles whose columns must vary within firms, and why (see :mod:`nqpf_tfp.production.checks`)
+    #: roles whose columns must vary within firms, and why (see :mod:`nqpf_tfp.production.checks`) :meta private:
     varies_within: ClassVar[tuple[str, ...]] = ("state", "proxy")
     within_reason: ClassVar[str] = ("the control-function estimators recover productivity from the state and proxy "
                                     "and identify the coefficients from its changes within firms.")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        inherit_docstrings(cls)
         strict_class(cls)  # unknown keywords of the constructor, fit() and from_formula() name the closest
+        # the shared keywords an estimator takes through **kwargs are documented on its own page
+        cls.__doc__ = complete_docstring(cls.__doc__ or "", ProductionEstimator.__doc__ or "", inspect.signature(cls))
 
     def __init__(
         self,
@@ -230,6 +237,27 @@ class ProductionEstimator:
         Each part is a formulaic right-hand side: ``"Y ~ fX1 + fX2 | sX | pX"``,
         and transformations such as ``np.log(K)`` are evaluated by formulaic.
         Estimators without a proxy take ``"output ~ free | state [| controls]"``.
+
+        Parameters
+        ----------
+        formula : str
+            The roles, separated by ``|``, with the output on the left of ``~``.
+        data : pandas.DataFrame
+            The panel the formula's names refer to; never modified.
+        **kwargs
+            The estimator's other constructor keywords (``entity=``, ``time=``,
+            ``form=``, ...); the roles come from the formula only.
+
+        Returns
+        -------
+        ProductionEstimator
+            The estimator, validated and ready to ``fit()``.
+
+        Examples
+        --------
+        >>> import nqpf_tfp as nt
+        >>> data = nt.datasets.load_chilean()
+        >>> est = nt.LevinsohnPetrin.from_formula("Y ~ fX1 + fX2 | sX | pX", data, entity="idvar", time="timevar")
         """
         from ..formula import parse_formula
 
@@ -292,6 +320,12 @@ class ProductionEstimator:
             A check that fires warns once, with its own category
             (:class:`~nqpf_tfp.errors.ModelWarning` subclasses), and is listed under
             "Warnings" in ``summary()``; all outcomes are in ``diagnostics.model_checks``.
+
+        Returns
+        -------
+        ProductionResults
+            Coefficients, standard errors, TFP per observation, elasticities,
+            returns to scale and the diagnostics of the fit.
         """
         settings = self._fit_settings(cov_type, bootstrap, seed, n_jobs, backend, on_failure, progress, checks)
         # the estimation runs on a shallow copy: what it caches for the bootstrap never changes this estimator
@@ -370,12 +404,18 @@ class ProductionEstimator:
 
     @property
     def model_data(self) -> ModelData:
-        """The validated estimation arrays, sorted by (entity, time) (see :class:`~..spec.ModelData`)."""
+        """The validated estimation arrays, sorted by (entity, time).
+
+        :meta private:
+        """
         self._require_in_memory("model_data")
         return self._data
 
     def point_estimates(self) -> pd.Series:
-        """The parameters alone, without standard errors: what each bootstrap replication computes."""
+        """The parameters alone, without standard errors: what each bootstrap replication computes.
+
+        :meta private:
+        """
         self._require_in_memory("point_estimates()")
         return pd.Series(self._estimate(self._data, "unadjusted").params, index=self._param_names(), name="coef")
 
@@ -387,6 +427,8 @@ class ProductionEstimator:
         with sufficient statistics reweight per-firm sums instead of copying
         rows; ``reweight=False`` copies the drawn firms' rows (each a new firm)
         and re-runs the whole estimation. The two agree to rounding.
+
+        :meta private:
         """
         self._require_in_memory("resample_params()")
         firms = self._check_firms(firms)
@@ -404,6 +446,8 @@ class ProductionEstimator:
         and time, as :attr:`panel` orders them), their output elasticities (rows x inputs, in the order
         of the results' ``inputs``) and first-stage residuals (``None`` for an estimator without a
         first stage). Markups re-estimate the production function this way in each bootstrap replication.
+
+        :meta private:
         """
         self._require_in_memory("resample_elasticities()")
         firms = self._check_firms(firms)

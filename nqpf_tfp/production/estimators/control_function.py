@@ -174,9 +174,6 @@ class OlleyPakes(_ControlFunction):
         indicator. The exit probability is a probit on the lagged first-stage
         polynomial in (state, proxy), and the productivity process becomes a
         polynomial in (omega_{t-1}, P_hat).
-    **kwargs
-        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`.
-
     Notes
     -----
     Investment must be positive for the inversion (zero-investment firm-years

@@ -136,8 +136,14 @@ class GNR(ProductionEstimator):
     starts : int
         Sobol points around the OLS start of the second stage (default 32);
         the best ``n_refine`` (default 4) and the OLS start are refined (at most 100 evaluations each).
-    entity, time, take_logs, missing
-        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`.
+    n_refine : int
+        How many of the best Sobol points are refined (default 4).
+    entity, time : str, optional
+        Key columns; omit both to use a two-level (entity, time) MultiIndex.
+    take_logs : bool
+        Variables are given in levels: take logs (each must be positive).
+    missing : {"drop", "raise"}
+        Rows with missing values: dropped with a warning, or an error.
     """
 
     method: ClassVar[str] = "GNR"

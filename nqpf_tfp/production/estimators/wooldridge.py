@@ -97,7 +97,13 @@ class _LinearSystem(ProductionEstimator):
 
     def linear_system(self) -> LinearSystem:
         """The estimating equations on the full sample as a :class:`~nqpf_tfp.production.gmm.linear.LinearSystem`
-        (the sums ``Z'X``, ``Z'y``, ``Z'Z`` accumulated in row chunks), for inspection."""
+        (the sums ``Z'X``, ``Z'y``, ``Z'Z`` accumulated in row chunks), for inspection.
+
+        Returns
+        -------
+        LinearSystem
+            The accumulated sums and the solver of the system.
+        """
         self._require_in_memory("linear_system()")
         return self._system(self._data)
 
@@ -171,8 +177,6 @@ class Wooldridge(_LinearSystem):
     Parameters
     ----------
     method : {"iv", "gmm", "prodest-gmm"}
-    **kwargs
-        As :class:`~nqpf_tfp.production.estimators.base.ProductionEstimator`.
     """
 
     method: ClassVar[str] = "Wooldridge"
@@ -287,7 +291,7 @@ class RobinsonWooldridge(_LinearSystem):
 
     ``y_t`` on ``w_t``, ``k_t`` and ``c(k_{t-1}, m_{t-1})`` with ``w_{t-1}``
     instrumenting ``w_t``; valid under ACF's timing, where the first
-    equation identifies nothing (see the module docstring of
+    equation identifies nothing (see :mod:`nqpf_tfp.production.estimators.wooldridge` of
     :mod:`nqpf_tfp.production.estimators.wooldridge`).
     """
 

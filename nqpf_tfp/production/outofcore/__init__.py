@@ -8,7 +8,7 @@ path does, and returns sums; the client adds them. Log TFP and elasticities
 come back as Dask collections, computed when asked. Firms must not be split
 across partitions (shuffle by firm first); a split firm is an error.
 
-This layer knows the estimation problems (:mod:`..gmm`), never the estimator
+This layer knows the estimation problems (``nqpf_tfp.production.gmm``), never the estimator
 classes: an estimator describes itself with a :class:`PartitionedModel`.
 """
 

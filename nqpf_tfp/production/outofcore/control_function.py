@@ -5,7 +5,7 @@
 2. those statistics (:class:`~..gmm.control_function.SecondStage`), with the
    common centre, added up; the second stage is minimised on the client, as in memory;
 3. the pieces of ``R = d rho / d gamma`` of the analytic sandwich;
-4. the sandwich's Jacobian and per-firm meat (:mod:`~..inference.two_stage`).
+4. the sandwich's Jacobian and per-firm meat (``nqpf_tfp.production.inference.two_stage``).
 
 The numbers equal the in-memory fit to rounding (tested on a 2-worker ``LocalCluster``).
 The exit correction (a probit of exit) is not available out of core.
