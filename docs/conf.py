@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nqpf_tfp
 from nqpf_tfp.docstrings import RETURNED
 
@@ -16,7 +18,15 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx_codeautolink",
 ]
+
+# Guide pages link what they mention into the API reference: names in code blocks through
+# sphinx-codeautolink (the blocks of a page share their imports, as the page's reader runs them),
+# inline code such as ``nt.frontier.sbm()`` through _link_inline_code below.
+codeautolink_concat_default = True
+codeautolink_warn_on_missing_inventory = False
+codeautolink_warn_on_failed_resolve = False
 
 # MyST pages and executed tutorials (myst-nb runs every code cell at build time, fresh each build)
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
@@ -173,7 +183,63 @@ def _shadowed_module(app, env, node, contnode):
     return None
 
 
+_INLINE = re.compile(r"^(?:(?:nt|nqpf_tfp)\.)?([A-Za-z_][\w.]*?)(?:\(.*\))?$")
+
+
+def _public_names() -> dict[str, str]:
+    """Every name the API reference lists (docs/api.md), by itself and by its last part when that is unique
+    and not an ordinary word: ``frontier.sbm`` and ``sbm`` -> ``nqpf_tfp.frontier.sbm``."""
+    from pathlib import Path
+
+    listed = re.findall(r"^   ([\w.]+)$", (Path(__file__).parent / "api.md").read_text(), re.M)
+    full = {name: f"nqpf_tfp.{name}" for name in listed}
+    last: dict[str, set[str]] = {}
+    for name in listed:
+        last.setdefault(name.rsplit(".", 1)[-1], set()).add(name)
+    for short, owners in last.items():
+        targets = {id(_resolve(f"nqpf_tfp.{o}")) for o in owners}
+        if len(targets) == 1 and short not in full and short not in ("warn", "load", "sources"):
+            full[short] = f"nqpf_tfp.{sorted(owners, key=len)[0]}"
+    return full
+
+
+def _resolve(path: str):
+    import importlib
+
+    obj = importlib.import_module("nqpf_tfp")
+    for part in path.split(".")[1:]:
+        obj = getattr(obj, part)
+    return obj
+
+
+PUBLIC_NAMES = _public_names()
+#: modules rendered on Methods in detail: inline code naming one links there
+RENDERED_MODULES = set(re.findall(r"^\.\. automodule:: ([\w.]+)$", (__import__("pathlib").Path(__file__).parent
+                                                                    / "methods.md").read_text(), re.M))
+
+
+def _link_inline_code(app, doctree):
+    """Inline code that names a public object (``nt.ACF``, ``nt.frontier.sbm(...)``, ``malmquist_luenberger``)
+    becomes a link to its page; anything else stays plain code."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    for literal in list(doctree.findall(nodes.literal)):
+        if isinstance(literal.parent, (nodes.reference, addnodes.pending_xref)):
+            continue
+        match = _INLINE.match(literal.astext().strip())
+        target = PUBLIC_NAMES.get(match.group(1)) if match else None
+        module = f"nqpf_tfp.{match.group(1)}" if match else ""
+        if target is None and module not in RENDERED_MODULES:
+            continue
+        xref = addnodes.pending_xref("", refdomain="py", reftype="obj" if target else "mod", reftarget=target or module,
+                                     refexplicit=True, refwarn=False, refdoc=app.env.docname)
+        literal.replace_self(xref)
+        xref += literal
+
+
 def setup(app):
+    app.connect("doctree-read", _link_inline_code)
     app.connect("missing-reference", _shadowed_module)
     app.connect("autodoc-process-docstring", _count_checked)
     app.connect("build-finished", _report_checked)

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-TUTORIALS = sorted((Path(__file__).resolve().parents[1] / "docs" / "tutorials").glob("*.md"))
+TUTORIALS = sorted(p for p in (Path(__file__).resolve().parents[1] / "docs" / "tutorials").glob("*.md")
+                   if p.stem != "index")  # the landing page lists them
 CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
 OPTIONS = re.compile(r"\A(?:---\n.*?\n---\n|(?::[\w-]+:[^\n]*\n)+)", re.S)  # MyST cell options
 

@@ -63,9 +63,74 @@ def test_index_renders_with_navigation(page, server):
     assert "nqpf_tfp" in page.title()
     headline = page.inner_text("article h1")
     assert "nqpf_tfp documentation" in headline
-    links = page.eval_on_selector_all("nav a", "els => els.map(e => e.textContent.trim().replace('\u2019', \"'\"))")
-    for name in ("China's TFP from the Penn World Table", "API reference", "Architecture"):
-        assert any(name in link for link in links), f"{name!r} not in the navigation"
+    # the header holds the site's four sections, in order, each a landing page
+    header = page.eval_on_selector_all(".bd-header .navbar-nav a.nav-link",
+                                       "els => els.map(e => [e.textContent.trim(), e.getAttribute('href')])")
+    assert [text for text, _ in header] == ["Tutorials", "User guide", "API reference", "Changelog"], header
+    for text, href in header:
+        _open(page, server, href.lstrip("./") if not href.startswith("http") else href)
+        assert text in page.inner_text("article h1"), (text, href)
+        assert len(page.eval_on_selector_all("article a", "els => els.map(e => e.href)")) >= 3 or \
+            text == "Changelog", f"the {text} landing page links nowhere"
+
+
+def _screenshot(page, name):
+    """Kept as an artefact of the test run (docs/tests/screenshots, or NQPF_TFP_SCREENSHOTS)."""
+    folder = Path(os.environ.get("NQPF_TFP_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("name, parameters", [
+    ("nqpf_tfp.frontier.sbm", ["inputs", "outputs", "bad_outputs", "super_efficiency", "entity, time"]),
+    ("nqpf_tfp.indices.moran", ["spatial_weights", "transformation", "permutations", "seed"]),
+    ("nqpf_tfp.ACF", ["moments", "starts", "tie_tolerance", "entity, time", "form", "value_added"]),
+])
+def test_api_pages_show_their_parameters(page, server, name, parameters):
+    _open(page, server, f"generated/{name}.html")
+    text = page.inner_text("article")
+    assert "Parameters" in text and "Returns" in text  # the class page: its fit() returns
+    missing = [p for p in parameters if p not in text]
+    assert not missing, f"{name}: {missing} not on the page"
+    for internal in ("point_estimates", "resample_params", "needs_lags"):
+        assert internal not in text, f"{name}: the internal {internal} is listed"
+    _screenshot(page, name)
+
+
+def test_the_decision_guide_covers_each_choice_and_links_into_the_api(page, server):
+    _open(page, server, "which-method.html")
+    text = page.inner_text("article")
+    for heading in ("Growth accounting, a production function or a frontier?", "OLS, fixed effects, Olley-Pakes",
+                    "DEA, SBM, a radial or non-radial directional distance, or SFA?", "Which frontier for an index?",
+                    "Entropy, CRITIC or PCA weights?"):
+        assert heading in text, heading
+    hrefs = page.eval_on_selector_all("article a", "els => els.map(e => e.getAttribute('href'))")
+    api = {h.split("#")[0] for h in hrefs if h and "generated/" in h}
+    assert len(api) >= 20, f"the guide links {len(api)} API pages"
+    _screenshot(page, "which-method")
+
+
+def test_guide_pages_link_the_functions_they_mention():
+    """Inline code that names a public object (``nt.frontier.sbm``) is a link on every guide page, and the
+    code blocks' calls link into the API (sphinx-codeautolink)."""
+    import html
+    import re
+
+    toctree = (SITE.parents[1] / "guide.md").read_text().split("```{toctree}")[1].split("```")[0]
+    pages = [f"{line.strip()}.html" for line in toctree.splitlines() if line.strip() and not line.startswith(":")]
+    unlinked, code_links = [], 0
+    for name in pages:
+        article = (SITE / name).read_text()
+        article = article[article.find("<article"):article.find("</article>")]
+        code_links += article.count("sphinx-codeautolink-a")
+        for m in re.finditer(r'(<a [^>]*>)?<code class="docutils literal notranslate"><span class="pre">([^<]*)</span>',
+                             article):
+            if re.match(r"^(nt|nqpf_tfp)\.\w", html.unescape(m.group(2))) and not m.group(1):
+                unlinked.append((name, html.unescape(m.group(2))))
+    assert len(pages) >= 20
+    assert not unlinked, f"inline code naming the API without a link: {unlinked}"
+    assert code_links >= 100, f"{code_links} links from code blocks into the API"
 
 
 def test_an_api_page_renders_the_numpydoc_sections(page, server):

@@ -189,8 +189,8 @@ def growth_accounting(
     >>> pwt = nt.datasets.load_pwt()
     >>> ga = nt.growth_accounting(pwt, output="rgdpna", capital="rkna", labor="emp",
     ...                           human_capital="hc", labor_share="labsh",
-    ...                           entity="countrycode", time="year")  # doctest: +SKIP
-    >>> ga.tfp_index(base=2017).loc["USA"]  # doctest: +SKIP
+    ...                           entity="countrycode", time="year")
+    >>> ga.tfp_index(base=2017).loc["USA"]
     """
     method = check_option("method", method)
     output = column_name(output, "output")
