@@ -180,6 +180,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "topsis": "TOPSIS closeness to the ideal point, D- / (D+ + D-)",
         "grey": "grey relational grade against the ideal point (distinguishing coefficient rho)",
     },
+    "density_plot": {
+        "ridgeline": "one filled density per period, stacked upwards (a joy plot)",
+        "surface": "a 3D surface over (value, period)",
+    },
     "weight_combination": {
         "multiplicative": "normalized product of the weight vectors",
         "additive": "weighted average of the weight vectors",

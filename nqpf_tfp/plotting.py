@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_histogram", "plot_index", "pyplot", "style"]
+__all__ = ["LEGIBLE_LINES", "plot_histogram", "plot_index", "pyplot", "style"]
 
 #: keywords of the plotting calls themselves, beside the artists' properties
 _CALL_KEYWORDS = {
@@ -51,28 +51,62 @@ def style(kwargs: dict[str, Any], artist: str) -> dict[str, Any]:
     return kwargs
 
 
+#: more lines than this are drawn in grey, with the cross-entity median, unless some are highlighted
+LEGIBLE_LINES = 12
+
+
 def plot_index(
-    index: pd.Series, *, entities: Iterable[Any] | None = None, ax: Any = None, ylabel: str = "index",
-    **kwargs: Any,
+    index: pd.Series, *, entities: Iterable[Any] | None = None, highlight: Iterable[Any] | None = None,
+    ax: Any = None, ylabel: str = "index", **kwargs: Any,
 ) -> Any:
-    """One line per entity of a Series on (entity, time); ``kwargs`` go to ``Axes.plot``; returns the Axes."""
+    """One line per entity of a Series on (entity, time), with a legend; returns the Axes.
+
+    Up to :data:`LEGIBLE_LINES` entities each get a colour and a legend entry. With more, every entity is a
+    thin grey line and the median across entities is drawn over them, unless ``highlight`` names the
+    entities to colour (and list in the legend) over the grey others. ``kwargs`` go to ``Axes.plot``.
+    """
+    from .errors import SpecificationError
+
     plt = pyplot()
     style(kwargs, "line")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
     wide = index.unstack(level=0)
     chosen = list(wide.columns) if entities is None else list(entities)
-    unknown = [e for e in chosen if e not in wide.columns]
+    marked = [] if highlight is None else list(highlight)
+    unknown = [e for e in [*chosen, *marked] if e not in wide.columns]
     if unknown:
-        raise KeyError(f"entities not in the results: {unknown}")
-    for name in chosen:
-        series = wide[name].dropna()
-        times = [p.to_timestamp() if isinstance(p, pd.Period) else p for p in series.index]
-        ax.plot(times, series.to_numpy(), label=str(name), **kwargs)
+        raise SpecificationError(f"entities not in the results: {unknown[:5]}; they are {list(wide.columns)[:8]}"
+                                 f"{' ...' if wide.shape[1] > 8 else ''}.")
+    times = [p.to_timestamp() if isinstance(p, pd.Period) else p for p in wide.index]
+
+    def draw(name: Any, **style_: Any) -> None:
+        series = wide[name]
+        keep = series.notna().to_numpy()
+        ax.plot([t for t, k in zip(times, keep) if k], series.to_numpy()[keep], **style_)
+
+    if not marked and len(chosen) <= LEGIBLE_LINES:
+        for name in chosen:
+            draw(name, label=str(name), **kwargs)
+    else:
+        background = [name for name in chosen if name not in marked]
+        for name in background:
+            draw(name, color="0.75", lw=0.8, zorder=1)
+        if marked:
+            for name in marked:
+                draw(name, label=str(name), lw=2.0, zorder=3, **kwargs)
+        else:
+            median = wide[chosen].median(axis=1)
+            ax.plot(times, median.to_numpy(), color="black", lw=2.2, zorder=3,
+                    label=f"median of the {len(chosen)} units of {wide.columns.name or 'entity'!s} (each in grey)",
+                    **kwargs)
     ax.set_xlabel(str(index.index.names[1]))
     ax.set_ylabel(ylabel)
-    if len(chosen) <= 12:
-        ax.legend(frameon=False)
+    if all(isinstance(t, (int, np.integer)) for t in times):  # years: no 2013.25 ticks
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=8, loc="best")
     ax.grid(alpha=0.3)
     return ax
 

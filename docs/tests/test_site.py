@@ -142,7 +142,8 @@ def test_an_api_page_renders_the_numpydoc_sections(page, server):
 
 
 @pytest.mark.parametrize("tutorial, figures", [("china-tfp", 1), ("prodest-table", 1),
-                                               ("acf-multiple-optima", 1), ("data-offline", 1)])
+                                               ("acf-multiple-optima", 1), ("data-offline", 1),
+                                               ("nqpf-index", 3)])
 def test_tutorials_render_with_their_figures(page, server, tutorial, figures):
     _open(page, server, f"tutorials/{tutorial}.html")
     images = _images(page)

@@ -109,18 +109,24 @@ class ChangeResults(TFPResults):
         frame["cumulative_tfp"] = self._cumulative
         return frame
 
-    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, **kwargs: Any) -> Any:
-        """The cumulative index per entity.
+    def plot(self, ax: Any = None, entities: Sequence[Any] | None = None, highlight: Sequence[Any] | None = None,
+             **kwargs: Any) -> Any:
+        """The cumulative index per entity, with a legend.
+
+        Up to twelve entities each get a colour; with more, all are grey with their median in black,
+        or the ``highlight`` ones in colour over the grey others.
 
         Parameters
         ----------
         entities : sequence, optional
             The entities to draw (default: all).
+        highlight : sequence, optional
+            Entities drawn in colour, and named in the legend, over the others in grey.
         """
         from ..plotting import plot_index
 
         label = f"cumulative {self._title.lower()}"
-        return plot_index(self._cumulative, entities=entities, ax=ax, ylabel=label, **kwargs)
+        return plot_index(self._cumulative, entities=entities, highlight=highlight, ax=ax, ylabel=label, **kwargs)
 
     def __repr__(self) -> str:
         return str(self.summary())

@@ -300,8 +300,8 @@ class GrowthAccounting(TFPResults):
         frame["tfp_index"] = self.tfp_index(base).to_numpy()
         return frame
 
-    def plot(self, ax: Any = None, *, entities: Iterable[Any] | None = None, base: Any = None,
-             **kwargs: Any) -> Any:
+    def plot(self, ax: Any = None, *, entities: Iterable[Any] | None = None, highlight: Iterable[Any] | None = None,
+             base: Any = None, **kwargs: Any) -> Any:
         """Line plot of the TFP index, one line per entity (needs matplotlib: ``pip install nqpf-tfp[plot]``).
 
         Parameters
@@ -310,6 +310,9 @@ class GrowthAccounting(TFPResults):
             Where to draw; a new figure when ``None``.
         entities : list, optional
             Entities to draw (default: all).
+        highlight : list, optional
+            Entities drawn in colour, and named in the legend, over the others in grey
+            (with more than twelve entities and none highlighted: their median over grey lines).
         base : period, optional
             The period set to 1, as :meth:`tfp_index`.
         **kwargs
@@ -322,6 +325,6 @@ class GrowthAccounting(TFPResults):
         """
         from ..plotting import plot_index
 
-        return plot_index(self.tfp_index(base), entities=entities, ax=ax,
+        return plot_index(self.tfp_index(base), entities=entities, highlight=highlight, ax=ax,
                           ylabel="TFP index" + (f" ({base} = 1)" if base is not None else ""), **kwargs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,27 +143,93 @@ class LocalMoran(Results):
                      if d.permutations else "All units counted (no permutation p-values).")
         return SummaryTable(counts[order], "Local Moran's I: units by quadrant", notes, ".0f")
 
-    def plot(self, ax: Any = None, period: Any = None, **kwargs: Any) -> Any:
-        """The Moran scatterplot of one period: deviation against spatial lag.
-
-        Parameters
-        ----------
-        period : object, optional
-            The period to draw (default: the last).
-        """
-        from ..plotting import pyplot, style
-
-        style(kwargs, "scatter")
+    def _period_rows(self, period: Any) -> tuple[Any, pd.DataFrame]:
         time = self._frame.index.get_level_values(1)
         period = time.max() if period is None else period
         rows = self._frame[time == period]
         if rows.empty:
             raise SpecificationError(f"no period {period!r}; periods are {sorted(set(time))}.")
+        return period, rows
+
+    def plot(self, ax: Any = None, period: Any = None, labels: bool = False, **kwargs: Any) -> Any:
+        """The Moran scatterplot of one period: spatial lag against deviation, by quadrant.
+
+        Each unit is a point coloured by its quadrant (:data:`CLUSTER_COLOURS`); the line through the
+        origin has the least-squares slope ``z'Wz / z'z``, Moran's I itself for row-standardised
+        weights (Anselin 1996).
+
+        Parameters
+        ----------
+        period : object, optional
+            The period to draw (default: the last).
+        labels : bool
+            Write each unit's name beside its point.
+        """
+        from ..plotting import pyplot, style
+        from .figures import CLUSTER_COLOURS
+
+        style(kwargs, "scatter")
+        if not isinstance(labels, bool):
+            raise SpecificationError(f"labels must be True or False, not {labels!r}.")
+        period, rows = self._period_rows(period)
         if ax is None:
             _, ax = pyplot().subplots(figsize=(5.5, 5))
-        ax.scatter(rows["deviation"], rows["lag"], **kwargs)
+        z, lag = rows["deviation"].to_numpy(dtype=float), rows["lag"].to_numpy(dtype=float)
+        colours = [CLUSTER_COLOURS.get(str(c), "#999999") for c in rows["cluster"]]
+        kwargs.setdefault("c", colours)
+        kwargs.setdefault("edgecolors", "0.3")
+        ax.scatter(z, lag, **kwargs)
+        zz = float(z @ z)
+        if zz > 0:
+            slope = float(z @ lag) / zz
+            edge = np.array([z.min(), z.max()])
+            name = "Moran's I" if self._diagnostics.transformation == "r" else "slope"
+            ax.plot(edge, slope * edge, color="black", lw=1.2, label=f"{name} = {slope:.3f}")
+            ax.legend(frameon=False, fontsize=8, loc="upper left")
+        if labels:
+            for unit, x, y in zip(rows.index.get_level_values(0), z, lag):
+                ax.annotate(str(unit), (x, y), fontsize=6, xytext=(2, 2), textcoords="offset points")
         ax.axhline(0.0, color="grey", lw=0.5)
         ax.axvline(0.0, color="grey", lw=0.5)
         ax.set_xlabel(f"deviation from the mean ({period})")
         ax.set_ylabel("spatial lag")
         return ax
+
+    def cluster_map(self, period: Any = None, alpha: float = 0.05, ax: Any = None, *, columns: int | None = None,
+                    positions: Mapping[Any, tuple[float, float]] | None = None) -> Any:
+        """A map of the local Moran clusters of one period: each unit a tile coloured by its cluster.
+
+        Without a geometry the units are a grid of labelled tiles, in the panel's order (``columns`` per
+        row) or at the given ``positions`` (a tile-grid map: one (column, row) per unit, row 0 on top).
+        Significance uses the permutation p-values when they were drawn; otherwise every unit shows its
+        quadrant and the title says so.
+
+        Parameters
+        ----------
+        period : object, optional
+            The period to draw (default: the last).
+        alpha : float
+            Significance level of the pseudo p-values (default 0.05).
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure when ``None``.
+        columns : int, optional
+            Tiles per row of the grid (default: about the square root of the number of units).
+        positions : mapping, optional
+            Unit to its (column, row) on the grid.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+        """
+        from .figures import plot_cluster_map
+
+        period, rows = self._period_rows(period)
+        if "p_sim" in self._frame:
+            labels = self.clusters(alpha)[rows.index]
+            title = f"Local Moran clusters, {period} (p < {alpha:g}, {self._diagnostics.permutations} permutations)"
+        else:
+            labels = rows["cluster"]
+            title = f"Moran scatterplot quadrants, {period} (no permutation p-values: all units shown)"
+        labels = pd.Series(labels.to_numpy(), index=rows.index.get_level_values(0))
+        return plot_cluster_map(labels, ax=ax, columns=columns, positions=positions, title=title)
