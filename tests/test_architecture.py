@@ -88,6 +88,7 @@ LAYERS = [
     *[(shared, FAMILIES + ["nqpf_tfp.cli", "nqpf_tfp.datasets"]) for shared in SHARED],
     ("nqpf_tfp.errors", ["nqpf_tfp."]),
     ("nqpf_tfp.docstrings", ["nqpf_tfp."]),  # documentation helpers import nothing of the package
+    ("nqpf_tfp.cli", ["nqpf_tfp.datasets"]),  # the command reads the bundled data through the data layer
     ("nqpf_tfp.numerics", ["nqpf_tfp.parallel", "nqpf_tfp.panel", "nqpf_tfp.data", "nqpf_tfp.results"]),
     ("nqpf_tfp.parallel", ["nqpf_tfp.panel", "nqpf_tfp.results", "nqpf_tfp.data"]),
     ("nqpf_tfp.panel", ["nqpf_tfp.parallel", "nqpf_tfp.results", "nqpf_tfp.data"]),

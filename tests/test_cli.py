@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -125,3 +127,114 @@ def test_a_closed_pipe_ends_quietly():
     finally:
         os.close(write)
     assert run.returncode == 141 and run.stderr.decode() == ""
+
+
+# ---------------------------------------------------------------- the jobs on a CSV file
+@pytest.fixture(scope="module")
+def csv_files(tmp_path_factory):
+    import nqpf_tfp as nt
+
+    folder = tmp_path_factory.mktemp("csv")
+    nt.datasets.load_chilean().to_csv(folder / "firms.csv", index=False)
+    provinces = nt.datasets.load_gtfpch_provinces()
+    provinces.assign(lp=provinces.Y / provinces.L, ei=provinces.E / provinces.Y).to_csv(folder / "prov.csv",
+                                                                                           index=False)
+    return folder
+
+
+LP = ["--method", "lp", "--output", "Y", "--free", "fX1", "fX2", "--state", "sX", "--proxy", "pX",
+      "--entity", "idvar", "--time", "timevar"]
+
+
+def test_production_prints_the_fit_and_writes_every_observation(csv_files, tmp_path, capsys):
+    import nqpf_tfp as nt
+
+    out = tmp_path / "tfp.csv"
+    assert main(["production", str(csv_files / "firms.csv"), *LP, "--format", "csv", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    table = pd.read_csv(io.StringIO(captured.out), index_col=0)
+    with pytest.warns(nt.errors.ImplausibleTechnologyWarning):  # returns to scale 0.48 on these data
+        direct = nt.LevinsohnPetrin(nt.datasets.load_chilean(), "Y", ["fX1", "fX2"], "sX", "pX", entity="idvar",
+                                    time="timevar").fit()
+    assert np.allclose(table.loc[["fX1", "fX2", "sX"], "coef"], direct.params[["fX1", "fX2", "sX"]], atol=5e-5)
+    assert "wrote" in captured.err and "nqpf-tfp: warning (ImplausibleTechnologyWarning)" in captured.err
+    frame = pd.read_csv(out)
+    assert len(frame) == direct.nobs and np.allclose(frame["tfp"], direct.tfp.to_numpy())
+
+
+def test_production_latex_table_and_gnr(csv_files, tmp_path, capsys):
+    assert main(["production", str(csv_files / "firms.csv"), *LP, "--format", "latex", "--caption",
+                 "Levinsohn-Petrin", "--label", "tab:lp"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("\\begin{table}") and "\\caption{Levinsohn-Petrin}" in out and "\\label{tab:lp}" in out
+    assert main(["production", str(csv_files / "firms.csv"), *LP, "--flexible", "pX"]) == 2
+    assert "GNR's" in capsys.readouterr().err
+    assert main(["production", str(csv_files / "firms.csv"), "--method", "gnr", "--output", "Y", "--entity",
+                 "idvar", "--time", "timevar"]) == 2
+    assert "--method gnr needs --state" in capsys.readouterr().err
+
+
+def test_frontier_index_and_scores(csv_files, capsys):
+    import nqpf_tfp as nt
+
+    assert main(["frontier", str(csv_files / "prov.csv"), "--method", "ml", "--inputs", "K", "L", "E", "--outputs",
+                 "Y", "--bad", "CO2", "--entity", "Province", "--time", "year", "--frontier", "global",
+                 "--format", "csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    direct = nt.frontier.malmquist_luenberger(nt.datasets.load_gtfpch_provinces(), ["K", "L", "E"], "Y", "CO2",
+                                              entity="Province", time="year", frontier="global")
+    assert np.allclose(table.loc[["2014", "2015"], "tfpch"], direct.by_period()["tfpch"])
+    assert main(["frontier", str(csv_files / "prov.csv"), "--method", "sbm", "--inputs", "K", "L", "E", "--outputs",
+                 "Y", "--bad", "CO2", "--entity", "Province", "--time", "year", "--period", "2015"]) == 0
+    assert "SBM" in capsys.readouterr().out
+    assert main(["frontier", str(csv_files / "prov.csv"), "--method", "ml", "--inputs", "K", "--outputs", "Y",
+                 "--entity", "Province", "--time", "year", "--period", "2015"]) == 2
+    assert "an index compares periods" in capsys.readouterr().err
+    assert main(["frontier", str(csv_files / "prov.csv"), "--method", "dea", "--inputs", "K", "--outputs", "Y",
+                 "--bad", "CO2", "--entity", "Province", "--time", "year"]) == 2
+    assert "dea has no undesirable outputs" in capsys.readouterr().err
+
+
+def test_composite_index_from_the_command_line(csv_files, tmp_path, capsys):
+    import nqpf_tfp as nt
+
+    out = tmp_path / "index.tex"
+    assert main(["index", str(csv_files / "prov.csv"), "--indicator", "lp:+:economy", "ei:-:green", "--entity",
+                 "Province", "--time", "year", "--weights", "critic", "--score", "topsis", "--out", str(out)]) == 0
+    assert "Composite index" in capsys.readouterr().out and out.read_text().startswith("\\begin{table}")
+    assert main(["index", str(csv_files / "prov.csv"), "--indicator", "lp:+", "ei:-", "--entity", "Province",
+                 "--time", "year", "--format", "csv"]) == 0
+    weights = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    data = pd.read_csv(csv_files / "prov.csv")
+    direct = nt.indices.composite_index(data, {"lp": "+", "ei": "-"}, entity="Province", time="year")
+    assert np.allclose(weights["weight"], direct.weights.to_numpy())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["production", "missing.csv", *LP], "missing.csv: no such file"),
+    (["production", "{empty}", *LP], "the file is empty"),
+    (["production", "{firms}", *LP[:-4], "--entity", "firm", "--time", "timevar"], "'firm'"),
+    (["production", "{firms}", *LP, "--out", "tfp.xlsx"], "give a .csv or a .tex file"),
+    (["frontier", "{prov}", "--method", "ml", "--inputs", "K", "--outputs", "Y", "--entity", "Province", "--time",
+      "year", "--frontier", "globl"], "frontier"),
+])
+def test_mistakes_in_the_jobs_are_one_line_and_status_2(csv_files, tmp_path, capsys, args, message):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    filled = [a.format(empty=empty, firms=csv_files / "firms.csv", prov=csv_files / "prov.csv") for a in args]
+    assert main(filled) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert err[-1].startswith("nqpf-tfp: error: ") and message in err[-1] and captured.out == ""
+
+
+def test_a_closed_pipe_ends_a_job_quietly(csv_files):
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run([sys.executable, "-m", "nqpf_tfp.cli", "frontier", str(csv_files / "prov.csv"),
+                              "--method", "sbm", "--inputs", "K", "L", "E", "--outputs", "Y", "--entity", "Province",
+                              "--time", "year", "--format", "csv"], stdout=write, stderr=subprocess.PIPE, timeout=120)
+    finally:
+        os.close(write)
+    assert run.returncode == 141 and "Traceback" not in run.stderr.decode()

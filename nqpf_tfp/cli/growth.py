@@ -1,34 +1,24 @@
-"""The ``nqpf-tfp`` command.
-
-``nqpf-tfp growth --country CHN`` prints a growth accounting of one country on
-the bundled Penn World Table 10.01, by PWT's own conventions, so the TFP index
-it prints is PWT's ``rtfpna`` (shown beside it).
-"""
+"""``nqpf-tfp growth`` and ``nqpf-tfp countries``: growth accounting of one country on the bundled Penn World
+Table 10.01, by PWT's own conventions, so the TFP index it prints is PWT's ``rtfpna`` (shown beside it)."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import os
-import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from . import __version__
-from .data.bundled import PWT_VERSION, load_pwt
-from .errors import NqpfTfpError
-from .growth.pwt import pwt_growth_accounting
-from .tables import SummaryTable
+from ..data.bundled import PWT_VERSION, load_pwt
+from ..growth.pwt import pwt_growth_accounting
+from ..tables import SummaryTable
+from .common import CliError, writable
 
-__all__ = ["main"]
+__all__ = ["add_countries", "add_growth"]
 
 _LABELS = {"labor": "employment", "hours": "hours", "human_capital": "human capital", "capital": "capital"}
-
-
-class CliError(Exception):
-    """A user error: printed without a traceback, exit status 2."""
 
 
 def _find_country(pwt: pd.DataFrame, wanted: str) -> str:
@@ -61,22 +51,9 @@ def _periods(start: int, end: int, breaks: Sequence[int] | None) -> list[tuple[i
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def _writable(path: str, option: str) -> Path:
-    """``path`` as a file we can create or overwrite, or a CliError naming the option."""
-    target = Path(path)
-    if target.is_dir():
-        raise CliError(f"{option} {path}: is a directory; give a file name, e.g. {target / 'out'}.")
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise CliError(f"{option} {path}: the folder {parent} does not exist.")
-    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise CliError(f"{option} {path}: not writable (permission denied).")
-    return target
-
-
 def _plot_format(path: str) -> None:
     """A format matplotlib can write, judged by the file's suffix (before any work is done)."""
-    from .plotting import pyplot
+    from ..plotting import pyplot
 
     supported = pyplot().figure().canvas.get_supported_filetypes()
     pyplot().close("all")
@@ -88,9 +65,9 @@ def _plot_format(path: str) -> None:
 
 def _growth(args: argparse.Namespace) -> int:
     if args.csv:
-        _writable(args.csv, "--csv")
+        writable(args.csv, "--csv")
     if args.plot:
-        _writable(args.plot, "--plot")
+        writable(args.plot, "--plot")
         _plot_format(args.plot)
     pwt = load_pwt()
     code = _find_country(pwt, args.country)
@@ -148,7 +125,7 @@ def _growth(args: argparse.Namespace) -> int:
             raise CliError(f"--csv {args.csv}: cannot write ({exc.strerror or exc}).") from exc
         print(f"\nwrote {args.csv} ({len(frame)} rows)")
     if args.plot:
-        from .plotting import plot_index, pyplot
+        from ..plotting import plot_index, pyplot
 
         plt = pyplot()
         series = pd.concat({code: index[in_range]}, names=["countrycode"])
@@ -173,13 +150,8 @@ def _countries(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="nqpf-tfp",
-        description="Total factor productivity from the bundled Penn World Table (offline).",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_growth(sub: Any) -> None:
+    """Register ``nqpf-tfp growth``."""
     growth = sub.add_parser(
         "growth",
         help="growth accounting of one country (PWT conventions)",
@@ -205,28 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     growth.add_argument("--csv", metavar="FILE", help="write the annual accounting and TFP index to a CSV file")
     growth.add_argument("--plot", metavar="FILE.png", help="draw the TFP index to an image (needs matplotlib)")
     growth.set_defaults(func=_growth)
+
+
+def add_countries(sub: Any) -> None:
+    """Register ``nqpf-tfp countries``."""
     countries = sub.add_parser("countries", help="list the countries with TFP in the bundled PWT")
     countries.set_defaults(func=_countries)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``nqpf-tfp``; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        status = int(args.func(args))
-        sys.stdout.flush()  # inside the try: a reader that has gone (``| head``) fails here, not at exit
-        return status
-    except BrokenPipeError:
-        # the reader closed the pipe: stop quietly, as a program killed by SIGPIPE would (status 128 + 13),
-        # with stdout pointed at devnull so that the interpreter's final flush does not fail again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-    except (CliError, NqpfTfpError, ImportError) as exc:
-        print(f"nqpf-tfp: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
