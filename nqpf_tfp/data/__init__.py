@@ -6,7 +6,8 @@ cache, offline mode and errors.
 """
 
 from .fetch import cache_dir, is_offline
+from .nbs import nbs_tree
 from .oecd import oecd_key
 from .sources import SOURCES, load, sources
 
-__all__ = ["SOURCES", "cache_dir", "is_offline", "load", "oecd_key", "sources"]
+__all__ = ["SOURCES", "cache_dir", "is_offline", "load", "nbs_tree", "oecd_key", "sources"]

@@ -5,7 +5,7 @@ column, documented units) with provenance in ``df.attrs``: ``source``,
 ``version``, ``url``, ``retrieved`` (UTC), ``sha256`` (of the bytes read) and
 ``licence``. ``base_url`` points a loader at a mirror (tests use a server on
 127.0.0.1). One module per source: ``pwt``, ``wdi``, ``fred``,
-``oecd``, ``bls``.
+``oecd``, ``bls``, ``nbs``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..keywords import strict_keywords
 from .bls import BLS
 from .fetch import FETCH_OPTIONS
 from .fred import FRED
+from .nbs import NBS
 from .oecd import OECD
 from .pwt import PWT
 from .response import Source, suggest
@@ -29,7 +30,7 @@ from .wdi import WDI
 __all__ = ["SOURCES", "Source", "load", "sources"]
 
 #: the registered data sources by name (what :func:`load` accepts); :func:`sources` lists them as a table
-SOURCES: dict[str, Source] = {s.name: s for s in (PWT, WDI, FRED, OECD, BLS)}
+SOURCES: dict[str, Source] = {s.name: s for s in (PWT, WDI, FRED, OECD, BLS, NBS)}
 
 
 @strict_keywords
