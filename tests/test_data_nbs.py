@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -51,20 +50,15 @@ class _NBS(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def nbs():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _NBS)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/easyquery.htm"
-    httpd.shutdown()
+def nbs(serve):
+    with serve(_NBS) as url:
+        yield f"{url}/easyquery.htm"
 
 
 @pytest.fixture()
-def cache(tmp_path, monkeypatch):
-    monkeypatch.delenv("NQPF_TFP_OFFLINE", raising=False)
-    monkeypatch.delenv("NQPF_TFP_CACHE", raising=False)
+def cache(download_cache):
     _NBS.requests = []
-    return tmp_path / "cache"
+    return download_cache
 
 
 def test_an_indicator_by_province_and_year_with_units_and_provenance(nbs, cache):

@@ -8,8 +8,7 @@ the internet.
 from __future__ import annotations
 
 import hashlib
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(serve):
     read = lambda name: (FILES / name).read_bytes()  # noqa: E731
     _Handler.routes = {
         WDI_PATH: (200, {"Content-Type": "application/json"}, read("wdi_gdp_chn_usa.json")),
@@ -84,19 +83,14 @@ def server():
         "/status/429": (429, {"Retry-After": "7"}, b"slow down"),
         "/status/500": (500, {}, b"oops"),
     }
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(_Handler) as url:
+        yield url
 
 
 @pytest.fixture()
-def cache(tmp_path, monkeypatch):
-    monkeypatch.delenv("NQPF_TFP_OFFLINE", raising=False)
-    monkeypatch.delenv("NQPF_TFP_CACHE", raising=False)
+def cache(download_cache):
     _Handler.requests = []
-    return tmp_path / "cache"
+    return download_cache
 
 
 def test_wdi_tidy_frame_provenance_and_cached_second_call(server, cache):
