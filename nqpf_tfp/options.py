@@ -180,6 +180,21 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "topsis": "TOPSIS closeness to the ideal point, D- / (D+ + D-)",
         "grey": "grey relational grade against the ideal point (distinguishing coefficient rho)",
     },
+    "metafrontier_distance": {
+        "dea": "radial DEA (Farrell efficiency; the distance's orientation and returns to scale)",
+        "sbm": "Tone's slacks-based measure (rho), with undesirable outputs",
+        "ddf": "radial directional distance D, efficiency 1 / (1 + D)",
+        "nonradial_ddf": "weighted non-radial directional distance D, efficiency 1 / (1 + D)",
+    },
+    "metafrontier_frontier": {
+        "global": "every period pooled: one frontier per group and one metafrontier",
+        "contemporaneous": "each period its own group frontiers and metafrontier",
+    },
+    "metafrontier_index_distance": {
+        "ddf": "radial directional distance D, efficiency 1 / (1 + D) (Chung, Fare and Grosskopf 1997)",
+        "nonradial_ddf": "weighted non-radial directional distance D, efficiency 1 / (1 + D)",
+        "dea": "radial DEA, Farrell efficiency (no bad outputs): a metafrontier Malmquist index",
+    },
     "density_plot": {
         "ridgeline": "one filled density per period, stacked upwards (a joy plot)",
         "surface": "a 3D surface over (value, period)",

@@ -90,6 +90,10 @@ def _factories() -> dict[type, object]:
             frontier, ["x0", "x1"], "y", "b", frontier="global", **keys),
         nt.frontier.LuenbergerResults: lambda: nt.frontier.luenberger(frontier, ["x0", "x1"], "y", "b",
                                                                       frontier="global", **keys),
+        nt.frontier.MetafrontierResults: lambda: nt.frontier.metafrontier(
+            frontier.assign(g=frontier.firm % 2), ["x0", "x1"], "y", group="g", **keys),
+        nt.frontier.MetafrontierIndexResults: lambda: nt.frontier.metafrontier_malmquist_luenberger(
+            frontier.assign(g=frontier.firm % 2), ["x0", "x1"], "y", "b", group="g", **keys),
         nt.frontier.SFAResults: lambda: nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True).fit(),
         nt.analysis.MarkupResults: lambda: nt.markups(firms, input="m", revenue="sales", cost="cost",
                                                       elasticity="theta", correction="none", **keys),

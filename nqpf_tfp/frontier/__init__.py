@@ -1,10 +1,11 @@
 """Frontier TFP: data envelopment analysis and the DEA-Malmquist index; SBM, super-SBM and directional
 distances with undesirable outputs, the Malmquist-Luenberger index and the Luenberger indicator; stochastic
-frontiers, cross-section and panel.
+frontiers, cross-section and panel; metafrontiers and technology gap ratios for groups of units.
 
 Every function returns a results object on the common contract (:class:`DEAResults`,
 :class:`MalmquistResults`, :class:`ScoreResults`, :class:`MalmquistLuenbergerResults`,
-:class:`LuenbergerResults`, :class:`SFAResults`). Reference sets are reduced to their frames (Dulá 2011)
+:class:`LuenbergerResults`, :class:`SFAResults`, :class:`MetafrontierResults`). Reference sets are reduced
+to their frames (Dulá 2011)
 and the small linear programs are built once in HiGHS (``highspy``, extra ``frontier``) and re-solved per
 unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
@@ -14,6 +15,13 @@ from .dea import DEADiagnostics, DEAResults, dea
 from .green_indices import luenberger, malmquist_luenberger
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
+from .metafrontier import metafrontier
+from .metafrontier_index import (
+    MetafrontierIndexDiagnostics,
+    MetafrontierIndexResults,
+    metafrontier_malmquist_luenberger,
+)
+from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .nonradial import nonradial_ddf
 from .sbm import sbm
 from .score_results import ScoreDiagnostics, ScoreResults
@@ -21,6 +29,8 @@ from .sfa import SFA, SFADiagnostics, SFAResults
 
 __all__ = [
     "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
-    "MalmquistLuenbergerResults", "MalmquistResults", "SFA", "SFADiagnostics", "SFAResults", "ScoreDiagnostics",
-    "ScoreResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger", "nonradial_ddf", "sbm",
+    "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics",
+    "MetafrontierIndexResults", "MetafrontierResults", "SFA",
+    "SFADiagnostics", "SFAResults", "ScoreDiagnostics", "ScoreResults", "ddf", "dea", "luenberger", "malmquist",
+    "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
 ]

@@ -1,0 +1,162 @@
+"""Metafrontiers and technology gap ratios (Battese, Rao and O'Donnell 2004; O'Donnell, Rao and Battese 2008):
+the group frontiers are the distance run on each group alone, the metafrontier the distance run on all
+groups, and meta efficiency = group efficiency x TGR with TGR in (0, 1]."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nqpf_tfp as nt
+from nqpf_tfp.errors import ArgumentError, SpecificationError
+
+KEYS = {"entity": "unit", "time": "year"}
+
+
+def _panel(seed: int, units: int = 24, years: int = 3) -> pd.DataFrame:
+    """Three groups whose technologies differ by a known shift in output (group c the best)."""
+    rng = np.random.default_rng(seed)
+    n = units * years
+    x1, x2 = rng.uniform(1, 10, n), rng.uniform(1, 10, n)
+    group = np.repeat(np.array(["a", "b", "c"])[np.arange(units) % 3], years)
+    shift = pd.Series(group).map({"a": 0.7, "b": 0.85, "c": 1.0}).to_numpy()
+    y = shift * x1**0.4 * x2**0.5 * np.exp(-np.abs(rng.normal(0, 0.3, n)))
+    bad = x1**0.6 * rng.uniform(0.8, 1.2, n)
+    return pd.DataFrame({"unit": np.repeat(np.arange(units), years), "year": np.tile(2001 + np.arange(years), units),
+                         "g": group, "x1": x1, "x2": x2, "y": y, "b": bad})
+
+
+@pytest.mark.parametrize("distance, bad, options", [
+    ("dea", None, {"rts": "vrs", "orientation": "output"}),
+    ("sbm", "b", {}),
+    ("ddf", "b", {"rts": "vrs"}),
+    ("nonradial_ddf", "b", {}),
+])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_identities_and_group_frontiers_equal_separate_calls(distance, bad, options, seed):
+    data = _panel(seed)
+    res = nt.frontier.metafrontier(data, ["x1", "x2"], "y", bad, group="g", distance=distance, **KEYS, **options)
+    frame = res.to_frame()
+    assert np.allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=0, atol=1e-10)
+    assert (frame.tgr <= 1 + 1e-9).all() and (frame.tgr > 0).all()
+    function = getattr(nt.frontier, distance)
+    extra = () if bad is None else (bad,)
+    pooled = function(data, ["x1", "x2"], "y", *extra, **options, **KEYS).efficiency
+    assert np.allclose(res.meta_efficiency.to_numpy(), pooled.reindex(frame.index).to_numpy(), atol=1e-10)
+    for label, rows in data.groupby("g"):
+        alone = function(rows, ["x1", "x2"], "y", *extra, **options, **KEYS).efficiency
+        ours = frame.loc[frame.group == label, "group_efficiency"]
+        assert np.allclose(ours.to_numpy(), alone.reindex(ours.index).to_numpy(), atol=1e-10)
+
+
+def test_the_best_group_spans_the_metafrontier_and_the_others_have_gaps():
+    res = nt.frontier.metafrontier(_panel(3, units=60), ["x1", "x2"], "y", group="g", **KEYS)
+    means = res.by_group()["tgr"]
+    assert means["c"] > means["b"] > means["a"]  # the output shifts 1 > 0.85 > 0.7
+    assert means["c"] > 0.97 and means["a"] < 0.85
+    assert res.by_group()["units"].sum() == 180 and (res.tfp == res.meta_efficiency).all()
+
+
+def test_contemporaneous_frontiers_are_the_global_machinery_period_by_period():
+    data = _panel(4)
+    res = nt.frontier.metafrontier(data, ["x1", "x2"], "y", "b", group="g", distance="sbm",
+                                   frontier="contemporaneous", **KEYS)
+    for year, rows in data.groupby("year"):
+        alone = nt.frontier.metafrontier(rows, ["x1", "x2"], "y", "b", group="g", distance="sbm", **KEYS)
+        assert np.allclose(res.tgr.xs(year, level="year", drop_level=False).to_numpy(), alone.tgr.to_numpy())
+    table = res.by_group()
+    assert table.index.names == ["g", "year"] and len(table) == 9
+    assert res.diagnostics.periods == 3 and "contemporaneous" in res.summary().as_text()
+
+
+def test_the_province_panel_by_region():
+    provinces = nt.datasets.load_gtfpch_provinces()
+    regions = nt.datasets.china_provinces().set_index("name_pinyin")["region"]
+    provinces["region"] = provinces["Province"].map(regions)
+    res = nt.frontier.metafrontier(provinces, ["K", "L", "E"], "Y", "CO2", group="region", distance="sbm",
+                                   entity="Province", time="year")
+    tgr = res.by_group()["tgr"]
+    assert tgr["east"] == pytest.approx(1.0) and (tgr.drop("east") < 1).all()
+    assert "Metafrontier" in res.summary().as_text() and res.to_latex(caption="TGR").startswith("\\begin{table}")
+
+
+def test_clear_errors():
+    data = _panel(5)
+    args = (data, ["x1", "x2"], "y")
+    with pytest.raises(SpecificationError, match="'G'.*did you mean 'g'"):
+        nt.frontier.metafrontier(*args, group="G", **KEYS)
+    with pytest.raises(SpecificationError, match="one group"):
+        nt.frontier.metafrontier(data.assign(g="a"), ["x1", "x2"], "y", group="g", **KEYS)
+    with pytest.raises(SpecificationError, match="missing in row"):
+        nt.frontier.metafrontier(data.assign(g=data.g.where(data.index != 4)), ["x1", "x2"], "y", group="g", **KEYS)
+    with pytest.raises(SpecificationError, match="no undesirable outputs"):
+        nt.frontier.metafrontier(*args, "b", group="g", **KEYS)
+    with pytest.raises(SpecificationError, match="distance"):
+        nt.frontier.metafrontier(*args, group="g", distance="ebm", **KEYS)
+    with pytest.raises(SpecificationError, match="pass time="):
+        nt.frontier.metafrontier(*args, group="g", frontier="contemporaneous", entity="unit")
+    with pytest.raises(ArgumentError, match="orientaton"):
+        nt.frontier.metafrontier(*args, group="g", orientaton="output", **KEYS)
+    with pytest.raises(SpecificationError, match="super_efficiency"):
+        nt.frontier.metafrontier(*args, "b", group="g", distance="sbm", super_efficiency=True, **KEYS)
+    with pytest.raises(SpecificationError, match="duplicate keys"):
+        nt.frontier.metafrontier(pd.concat([data, data.iloc[:1]]), ["x1", "x2"], "y", group="g", **KEYS)
+    before = data.copy()
+    nt.frontier.metafrontier(*args, group="g", **KEYS)
+    pd.testing.assert_frame_equal(data, before)
+
+
+# ------------------------------------------------------------ the metafrontier Malmquist-Luenberger index
+@pytest.fixture(scope="module")
+def provinces():
+    data = nt.datasets.load_gtfpch_provinces()
+    regions = nt.datasets.china_provinces().set_index("name_pinyin")["region"]
+    return data.assign(region=data["Province"].map(regions))
+
+
+PROVINCE_KEYS = {"entity": "Province", "time": "year"}
+
+
+@pytest.mark.parametrize("distance, options", [("ddf", {}), ("nonradial_ddf", {"rts": "vrs", "direction": "all"})])
+def test_the_index_is_the_global_index_and_the_product_of_its_parts(provinces, distance, options):
+    res = nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
+                                                        distance=distance, **PROVINCE_KEYS, **options)
+    changes = res.changes
+    assert np.allclose(changes.tfpch, changes.ec * changes.bpc * changes.tgc, rtol=1e-12)
+    kind = {"ddf": "radial", "nonradial_ddf": "nonradial"}[distance]
+    glob = nt.frontier.malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", frontier="global",
+                                            distance=kind, **PROVINCE_KEYS, **options)
+    assert np.allclose(changes.tfpch, glob.changes.tfpch.reindex(changes.index), rtol=1e-12)
+    assert np.allclose(res.tfp, glob.tfp.reindex(res.tfp.index), rtol=1e-12)
+    levels = res.levels
+    assert (levels.bpr <= 1 + 1e-9).all() and (levels.tgr <= 1 + 1e-9).all()
+    assert np.allclose(levels.te_global, levels.te_contemporaneous * levels.bpr * levels.tgr, rtol=1e-12)
+
+
+def test_efficiency_change_is_the_contemporaneous_index_of_each_group(provinces):
+    res = nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
+                                                        **PROVINCE_KEYS)
+    for region, rows in provinces.groupby("region"):
+        with pytest.warns(nt.errors.ConvergenceWarning):  # some cross-period LPs of a contemporaneous index
+            alone = nt.frontier.malmquist_luenberger(rows, ["K", "L", "E"], "Y", "CO2", **PROVINCE_KEYS)
+        assert np.allclose(res.changes.ec.reindex(alone.changes.index), alone.changes.tech, rtol=1e-12), region
+        within = nt.frontier.malmquist_luenberger(rows, ["K", "L", "E"], "Y", "CO2", frontier="global",
+                                                  **PROVINCE_KEYS)
+        ours = res.changes.reindex(within.changes.index)
+        assert np.allclose(ours.ec * ours.bpc, within.changes.tfpch, rtol=1e-12), region
+    assert "ec x bpc x tgc" in res.summary().as_text()
+
+
+def test_the_index_refuses_a_unit_that_changes_group_and_a_single_group(provinces):
+    moved = provinces.copy()
+    moved.loc[(moved.Province == "Anhui") & (moved.year == 2015), "region"] = "east"
+    with pytest.raises(SpecificationError, match="changes within entity 'Anhui'"):
+        nt.frontier.metafrontier_malmquist_luenberger(moved, ["K", "L", "E"], "Y", "CO2", group="region",
+                                                      **PROVINCE_KEYS)
+    with pytest.raises(SpecificationError, match="one group"):
+        nt.frontier.metafrontier_malmquist_luenberger(provinces.assign(region="all"), ["K", "L", "E"], "Y", "CO2",
+                                                      group="region", **PROVINCE_KEYS)
+    with pytest.raises(SpecificationError, match="no undesirable outputs"):
+        nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
+                                                      distance="dea", **PROVINCE_KEYS)
