@@ -93,7 +93,7 @@ def test_api_pages_show_their_parameters(page, server, name, parameters):
     assert "Parameters" in text and "Returns" in text  # the class page: its fit() returns
     missing = [p for p in parameters if p not in text]
     assert not missing, f"{name}: {missing} not on the page"
-    for internal in ("point_estimates", "resample_params", "needs_lags"):
+    for internal in ("point_estimates", "resample_params", "needs_lags", "varies_within"):
         assert internal not in text, f"{name}: the internal {internal} is listed"
     _screenshot(page, name)
 

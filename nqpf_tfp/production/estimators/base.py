@@ -97,7 +97,9 @@ class ProductionEstimator:
     supports_proxy_input: ClassVar[bool] = False  # gross output with the proxy among the inputs
     default_cov: ClassVar[str] = "bootstrap"
     supports_dask: ClassVar[bool] = False  # fit() on a Dask DataFrame partitioned by firm
-    #: roles whose columns must vary within firms, and why (see :mod:`nqpf_tfp.production.checks`) :meta private:
+    #: roles whose columns must vary within firms, and why (see :mod:`nqpf_tfp.production.checks`)
+    #:
+    #: :meta private:
     varies_within: ClassVar[tuple[str, ...]] = ("state", "proxy")
     within_reason: ClassVar[str] = ("the control-function estimators recover productivity from the state and proxy "
                                     "and identify the coefficients from its changes within firms.")
