@@ -176,6 +176,20 @@ def _report_checked(app, exception):
               f"{', '.join(sorted(numpydoc_validation_checks))})")
 
 
+def _public_bases(app, name, obj, options, bases):
+    """A class's page names documented bases only: an internal base (``_LeastSquares``, ``ChangeResults``) is
+    replaced by its nearest ancestor that the API reference documents (``ProductionEstimator``, ``TFPResults``);
+    bases outside the package (``Mapping``, ``Exception``) are kept."""
+    documented = {id(_resolve(path)) for path in PUBLIC_NAMES.values()}
+    shown = []
+    for base in bases:
+        while getattr(base, "__module__", "").startswith("nqpf_tfp") and id(base) not in documented:
+            base = base.__mro__[1]
+        if base is not object and base not in shown:
+            shown.append(base)
+    bases[:] = shown
+
+
 def _shadowed_module(app, env, node, contnode):
     label = _SHADOWED_MODULES.get(node.get("reftarget", "").lstrip("~"))
     if node.get("refdomain") == "py" and node.get("reftype") == "mod" and label:
@@ -242,6 +256,7 @@ def _link_inline_code(app, doctree):
 def setup(app):
     app.connect("doctree-read", _link_inline_code)
     app.connect("missing-reference", _shadowed_module)
+    app.connect("autodoc-process-bases", _public_bases)
     app.connect("autodoc-process-docstring", _count_checked)
     app.connect("build-finished", _report_checked)
     _tolerant_source()

@@ -86,6 +86,7 @@ def _screenshot(page, name):
     ("nqpf_tfp.frontier.sbm", ["inputs", "outputs", "bad_outputs", "super_efficiency", "entity, time"]),
     ("nqpf_tfp.indices.moran", ["spatial_weights", "transformation", "permutations", "seed"]),
     ("nqpf_tfp.ACF", ["moments", "starts", "tie_tolerance", "entity, time", "form", "value_added"]),
+    ("nqpf_tfp.OLS", ["Bases: ProductionEstimator", "entity, time", "cov_type"]),
 ])
 def test_api_pages_show_their_parameters(page, server, name, parameters):
     _open(page, server, f"generated/{name}.html")
@@ -93,7 +94,8 @@ def test_api_pages_show_their_parameters(page, server, name, parameters):
     assert "Parameters" in text and "Returns" in text  # the class page: its fit() returns
     missing = [p for p in parameters if p not in text]
     assert not missing, f"{name}: {missing} not on the page"
-    for internal in ("point_estimates", "resample_params", "needs_lags", "varies_within"):
+    for internal in ("point_estimates", "resample_params", "needs_lags", "varies_within", "_LeastSquares",
+                     "_ControlFunction"):
         assert internal not in text, f"{name}: the internal {internal} is listed"
     _screenshot(page, name)
 
