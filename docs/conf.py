@@ -239,6 +239,8 @@ def _link_inline_code(app, doctree):
     from docutils import nodes
     from sphinx import addnodes
 
+    if app.env.docname.startswith("generated/"):  # docstrings link with roles; their code may name other
+        return                                    # packages' objects (statsmodels' ``OLS``)
     for literal in list(doctree.findall(nodes.literal)):
         if isinstance(literal.parent, (nodes.reference, addnodes.pending_xref)):
             continue
