@@ -63,7 +63,7 @@ nitpick_ignore_regex = [(r"py:(class|func|meth|data|attr|obj|exc)", r".*")]
 # modules that share their name with the function they define (nqpf_tfp.frontier.sbm is both): the
 # module is rendered without an index entry, under a label that ":mod:" references are sent to
 _SHADOWED_MODULES = {f"nqpf_tfp.frontier.{m}": f"module-frontier-{m}"
-                     for m in ("dea", "ddf", "malmquist", "metafrontier", "sbm")}
+                     for m in ("dea", "ddf", "malmquist", "metafrontier", "sbm", "sfa_metafrontier")}
 
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "jupyter_execute", ".jupyter_cache"]
 templates_path = ["_templates"]

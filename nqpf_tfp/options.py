@@ -195,6 +195,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "nonradial_ddf": "weighted non-radial directional distance D, efficiency 1 / (1 + D)",
         "dea": "radial DEA, Farrell efficiency (no bad outputs): a metafrontier Malmquist index",
     },
+    "sfa_envelope": {
+        "lp": "the sum of the gaps between the envelope and the group frontiers (Battese, Rao and O'Donnell 2004)",
+        "qp": "the sum of the squared gaps, under the same constraints",
+    },
     "density_plot": {
         "ridgeline": "one filled density per period, stacked upwards (a joy plot)",
         "surface": "a 3D surface over (value, period)",

@@ -160,3 +160,51 @@ def test_the_index_refuses_a_unit_that_changes_group_and_a_single_group(province
     with pytest.raises(SpecificationError, match="no undesirable outputs"):
         nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
                                                       distance="dea", **PROVINCE_KEYS)
+
+
+# ------------------------------------------------------------ the envelope of stochastic group frontiers
+def _sfa_groups(seed: int, n: int = 150) -> pd.DataFrame:
+    """Three groups of Cobb-Douglas frontiers in logs, group a above the others, half-normal inefficiency."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for label, shift, beta_l in (("a", 0.0, 0.55), ("b", -0.3, 0.55), ("c", -0.5, 0.65)):
+        capital, labour = rng.uniform(0, 3, n), rng.uniform(0, 3, n)
+        y = 1 + shift + 0.35 * capital + beta_l * labour + rng.normal(0, 0.1, n) - np.abs(rng.normal(0, 0.3, n))
+        frames.append(pd.DataFrame({"g": label, "k": capital, "l": labour, "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("envelope", ["lp", "qp"])
+def test_the_sfa_envelope_lies_on_or_above_every_group_frontier(envelope):
+    data = _sfa_groups(7)
+    res = nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", envelope=envelope)
+    x = np.column_stack([np.ones(len(data)), data.k, data.l])
+    own = np.einsum("ij,ij->i", x, res.group_params[list(data.g)].to_numpy().T)
+    gaps = x @ res.meta_params.to_numpy() - own
+    assert gaps.min() > -1e-7
+    frame = res.to_frame()
+    assert np.allclose(frame.tgr, np.exp(-np.maximum(gaps, 0)), rtol=1e-12)
+    assert np.allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=1e-12)
+    for label, rows in data.groupby("g"):  # the group frontiers are SFA on each group alone
+        alone = nt.frontier.SFA(rows, "y", ["k", "l"]).fit()
+        assert np.allclose(res.group_params[label], alone.params.iloc[:3], rtol=1e-10)
+        assert np.allclose(frame.loc[rows.index, "group_efficiency"], alone.efficiency, rtol=1e-10)
+    # the LP minimises the sum of the gaps, the QP their squares: each is best on its own criterion
+    other = nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", envelope="qp" if envelope == "lp" else "lp")
+    other_gaps = x @ other.meta_params.to_numpy() - own
+    if envelope == "lp":
+        assert gaps.sum() <= other_gaps.sum() + 1e-7
+    else:
+        assert (gaps**2).sum() <= (other_gaps**2).sum() + 1e-7
+
+
+def test_the_highest_group_spans_the_sfa_envelope_where_it_dominates():
+    data = _sfa_groups(7)
+    res = nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g")
+    tgr = res.by_group()["tgr"]
+    assert tgr["a"] > tgr["b"] and tgr["a"] > 0.95 and tgr["b"] < 0.85
+    assert res.diagnostics.frontier == "lp envelope" and "sfa" in res.summary().as_text()
+    with pytest.raises(SpecificationError, match="envelope"):
+        nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", envelope="minimax")
+    with pytest.raises(ArgumentError, match="distributon"):
+        nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", distributon="exponential")

@@ -46,6 +46,17 @@ def _frontier_panel() -> pd.DataFrame:
                          "x0": x[:, 0], "x1": x[:, 1], "y": y, "b": y * rng.uniform(0.2, 0.4, n * periods)})
 
 
+def _two_technologies() -> pd.DataFrame:
+    """Two groups of log Cobb-Douglas frontiers with normal noise and half-normal inefficiency."""
+    rng = np.random.default_rng(11)
+    n = 120
+    group = np.repeat(["a", "b"], n)
+    k, labour = rng.uniform(0, 3, 2 * n), rng.uniform(0, 3, 2 * n)
+    y = 1 - 0.3 * (group == "b") + 0.35 * k + 0.55 * labour + rng.normal(0, 0.1, 2 * n) - np.abs(
+        rng.normal(0, 0.3, 2 * n))
+    return pd.DataFrame({"g": group, "k": k, "l": labour, "y": y})
+
+
 def _province_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
     provinces = nt.datasets.china_provinces()
     rng = np.random.default_rng(1)
@@ -94,6 +105,8 @@ def _factories() -> dict[type, object]:
             frontier.assign(g=frontier.firm % 2), ["x0", "x1"], "y", group="g", **keys),
         nt.frontier.MetafrontierIndexResults: lambda: nt.frontier.metafrontier_malmquist_luenberger(
             frontier.assign(g=frontier.firm % 2), ["x0", "x1"], "y", "b", group="g", **keys),
+        nt.frontier.SFAMetafrontierResults: lambda: nt.frontier.sfa_metafrontier(_two_technologies(), "y", ["k", "l"],
+                                                                                  group="g"),
         nt.frontier.SFAResults: lambda: nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True).fit(),
         nt.analysis.MarkupResults: lambda: nt.markups(firms, input="m", revenue="sales", cost="cost",
                                                       elasticity="theta", correction="none", **keys),

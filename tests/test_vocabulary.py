@@ -142,7 +142,7 @@ def test_every_function_with_optional_keys_is_checked_below():
                 if inspect.isfunction(CALLABLES[label]) and {"entity", "time"} <= set(sig.parameters)
                 and sig.parameters["entity"].default is None and sig.parameters["time"].default is None}
     cross_section = {"frontier.dea", "frontier.sbm", "frontier.ddf", "frontier.nonradial_ddf",
-                     "frontier.metafrontier"}  # keys label only
+                     "frontier.metafrontier", "frontier.sfa_metafrontier"}  # keys label only
     owned = {"growth_accounting", "level_accounting", "growth.growth_accounting", "growth.level_accounting",
              "growth.perpetual_inventory", "markups", "analysis.markups"}  # tested in their own modules
     assert optional - cross_section - owned == set(_key_calls(pd.DataFrame()))

@@ -26,11 +26,12 @@ from .nonradial import nonradial_ddf
 from .sbm import sbm
 from .score_results import ScoreDiagnostics, ScoreResults
 from .sfa import SFA, SFADiagnostics, SFAResults
+from .sfa_metafrontier import SFAMetafrontierResults, sfa_metafrontier
 
 __all__ = [
     "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
     "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics",
-    "MetafrontierIndexResults", "MetafrontierResults", "SFA",
-    "SFADiagnostics", "SFAResults", "ScoreDiagnostics", "ScoreResults", "ddf", "dea", "luenberger", "malmquist",
-    "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
+    "MetafrontierIndexResults", "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults",
+    "SFAResults", "ScoreDiagnostics", "ScoreResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger",
+    "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm", "sfa_metafrontier",
 ]

@@ -1,0 +1,169 @@
+"""A deterministic metafrontier over stochastic group frontiers (Battese, Rao and O'Donnell 2004).
+
+Each group's frontier ``ln y = x'beta_g + v - u`` is estimated by :class:`~nqpf_tfp.frontier.SFA` on that
+group's rows (``x`` the constant and the Cobb-Douglas or translog terms of the log inputs). The
+metafrontier ``x'beta*`` is the smallest function of the same form that envelops every group frontier
+at every observation:
+
+- ``envelope="lp"`` (BRO 2004, their LP): minimise ``sum_i (x_i'beta* - x_i'beta_g(i))`` subject to
+  ``x_i'beta* >= x_i'beta_g(i)`` for every observation ``i`` (the sum of absolute deviations, since every
+  deviation is non-negative);
+- ``envelope="qp"`` (their QP): minimise the sum of squared deviations under the same constraints.
+
+Then, per observation, the technology gap ratio ``TGR_i = exp(x_i'beta_g(i) - x_i'beta*)`` (in (0, 1]) and
+the metafrontier efficiency ``TE*_i = TE_i x TGR_i``, with ``TE_i`` the group frontier's technical
+efficiency. The envelope is deterministic: it has no standard errors (BRO suggest the bootstrap; not
+here).
+
+References
+----------
+Battese, G. E., Rao, D. S. P. and O'Donnell, C. J. (2004). A metafrontier production function for
+estimation of technical efficiencies and technology gaps for firms operating under different
+technologies. *Journal of Productivity Analysis* 21(1), 91-103.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog, minimize
+
+from ..arguments import require_frame
+from ..errors import EstimationError, SpecificationError
+from ..keywords import check_forwarded_keywords, strict_keywords
+from ..numerics.basis import production_terms
+from ..options import check_option
+from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
+from .sfa import SFA
+
+__all__ = ["SFAMetafrontierResults", "sfa_metafrontier"]
+
+_OWN = ("data", "output", "inputs", "form", "take_logs", "entity", "time", "trend")
+
+
+class SFAMetafrontierResults(MetafrontierResults):
+    """Group stochastic frontiers, their deterministic envelope and the technology gap ratios.
+
+    Attributes
+    ----------
+    group_params : pandas.DataFrame
+        The frontier coefficients of each group (one column per group).
+    meta_params : pandas.Series
+        The envelope's coefficients.
+    """
+
+    def __init__(self, frame: pd.DataFrame, diagnostics: MetafrontierDiagnostics, group_params: pd.DataFrame,
+                 meta_params: pd.Series) -> None:
+        super().__init__(frame, diagnostics)
+        self._group_params, self._meta_params = group_params.copy(), meta_params.copy()
+
+    group_params = property(lambda self: self._group_params.copy(), doc="Each group's frontier coefficients.")
+    meta_params = property(lambda self: self._meta_params.copy(), doc="The metafrontier's coefficients.")
+
+
+def _envelope(x: np.ndarray, group_fit: np.ndarray, envelope: str) -> np.ndarray:
+    """``beta*`` with ``x beta* >= group_fit`` row by row, minimising the sum (lp) or squares (qp) of the gaps."""
+    k = x.shape[1]
+    lp = linprog(x.sum(axis=0), A_ub=-x, b_ub=-group_fit, bounds=[(None, None)] * k, method="highs")
+    if lp.status != 0:
+        raise EstimationError(f"sfa_metafrontier: the envelope LP has no solution ({lp.message}).")
+    if envelope == "lp":
+        return np.asarray(lp.x, dtype=float)
+    # the QP from the LP's (feasible) solution: the same constraints, squared gaps (per observation, for scale)
+    n = x.shape[0]
+    qp = minimize(lambda b: 0.5 * float(np.sum((x @ b - group_fit) ** 2)) / n, lp.x,
+                  jac=lambda b: x.T @ (x @ b - group_fit) / n,
+                  constraints=[{"type": "ineq", "fun": lambda b: x @ b - group_fit, "jac": lambda b: x}],
+                  method="SLSQP", options={"ftol": 1e-14, "maxiter": 1000})
+    if not qp.success or np.min(x @ qp.x - group_fit) < -1e-7:
+        raise EstimationError(f"sfa_metafrontier: the envelope QP did not converge ({qp.message}); "
+                              "envelope='lp' always has a solution.")
+    return np.asarray(qp.x, dtype=float)
+
+
+@strict_keywords(open_keywords="SFA's own options (distribution, efficiency, model, ...), checked against it")
+def sfa_metafrontier(data: pd.DataFrame, output: str, inputs: str | Sequence[str], *, group: str,
+                     envelope: str = "lp", form: str = "cobb-douglas", take_logs: bool = False,
+                     entity: str | None = None, time: str | None = None, **options: Any) -> SFAMetafrontierResults:
+    """Stochastic group frontiers and their deterministic metafrontier (Battese, Rao and O'Donnell 2004).
+
+    The model, the envelope problems and the reference are in :mod:`nqpf_tfp.frontier.sfa_metafrontier`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per observation; never modified.
+    output : str
+        The output column (its log when ``take_logs`` is False).
+    inputs : str or list of str
+        The input columns (logs when ``take_logs`` is False).
+    group : str
+        The column of technology groups.
+    envelope : {"lp", "qp"}
+        The envelope's criterion: the sum of the gaps (LP) or of their squares (QP).
+    form : {"cobb-douglas", "translog"}
+        The frontiers' functional form.
+    take_logs : bool
+        The columns are levels: take logs.
+    entity, time : str, optional
+        Key columns (panel models of :class:`~nqpf_tfp.frontier.SFA`, and the results' labels).
+    **options
+        :class:`~nqpf_tfp.frontier.SFA`'s other options (``distribution``, ``efficiency``, ``model``, ...),
+        the same for every group.
+
+    Returns
+    -------
+    SFAMetafrontierResults
+        ``group_efficiency``, ``meta_efficiency``, ``tgr`` per observation, ``group_params``,
+        ``meta_params``, ``by_group()``, ``summary()``, ``plot()``.
+    """
+    require_frame(data, "data")
+    envelope = check_option("sfa_envelope", envelope, "envelope")
+    check_forwarded_keywords(options, SFA, "sfa_metafrontier()", exclude=_OWN)
+    if not isinstance(group, str) or group not in data.columns:
+        raise SpecificationError(f"group={group!r} is not a column of the data; give the column of technology "
+                                 "groups.")
+    if data[group].isna().any():
+        raise SpecificationError(f"group column {group!r} is missing in {int(data[group].isna().sum())} row(s): "
+                                 "every observation needs a group.")
+    names = [inputs] if isinstance(inputs, str) else list(inputs)
+    groups = data[group].to_numpy()
+    labels = list(pd.unique(groups))
+    if len(labels) < 2:
+        raise SpecificationError(f"group column {group!r} has one group: a metafrontier envelops two or more.")
+    fits = {}
+    for label in labels:
+        rows = data[groups == label]
+        fits[label] = SFA(rows, output, names, form=form, take_logs=take_logs, entity=entity, time=time,
+                          **options).fit()
+    levels = data[names].to_numpy(dtype=float)
+    logs = np.log(levels) if take_logs else levels
+    x = np.column_stack([np.ones(len(data)), production_terms(logs, check_option("form", form))])
+    k = x.shape[1]
+    coefficients = pd.DataFrame({label: fit.params.iloc[:k].to_numpy() for label, fit in fits.items()},
+                                index=fits[labels[0]].params.index[:k])
+    beta_g = coefficients[list(groups)].to_numpy().T  # each observation's own group's coefficients
+    group_fit = np.einsum("ij,ij->i", x, beta_g)
+    beta_star = _envelope(x, group_fit, envelope)
+    # the envelope holds to the solver's tolerance (1e-7 at most, checked): a gap of -1e-12 is a ratio of 1
+    tgr = np.exp(np.minimum(group_fit - x @ beta_star, 0.0))
+    keys = (pd.MultiIndex.from_arrays([data[entity].to_numpy(), data[time].to_numpy()], names=[entity, time])
+            if entity is not None and time is not None else
+            pd.Index(data[entity].to_numpy(), name=entity) if entity is not None else data.index.copy())
+    if keys.has_duplicates:
+        raise SpecificationError("the observations' labels repeat: give entity= and time= (one row each), or a "
+                                 "data index without duplicates.")
+    te = np.empty(len(data))
+    for label, fit in fits.items():
+        mask = groups == label
+        te[mask] = fit.efficiency.reindex(keys[mask]).to_numpy(dtype=float)  # by label, not by position
+    frame = pd.DataFrame({"group": groups, "group_efficiency": te, "meta_efficiency": te * tgr, "tgr": tgr},
+                         index=keys)
+    diagnostics = MetafrontierDiagnostics(distance="sfa", frontier=f"{envelope} envelope", group=group,
+                                          n_groups=len(labels), n_units=len(data),
+                                          not_optimal=int(np.isnan(te).sum()), periods=1)
+    return SFAMetafrontierResults(frame, diagnostics, coefficients, pd.Series(beta_star, index=coefficients.index,
+                                                                               name="meta"))
