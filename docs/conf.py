@@ -60,11 +60,6 @@ numpydoc_validation_overrides = {"PR01": [RETURNED], "PR02": [RETURNED]}
 # a reference to a module that is not is an error; other cross-references are not checked this way.
 nitpicky = True
 nitpick_ignore_regex = [(r"py:(class|func|meth|data|attr|obj|exc)", r".*")]
-# modules that share their name with the function they define (nqpf_tfp.frontier.sbm is both): the
-# module is rendered without an index entry, under a label that ":mod:" references are sent to
-_SHADOWED_MODULES = {f"nqpf_tfp.frontier.{m}": f"module-frontier-{m}"
-                     for m in ("dea", "ddf", "malmquist", "metafrontier", "sbm", "sfa_metafrontier")}
-
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "jupyter_execute", ".jupyter_cache"]
 templates_path = ["_templates"]
 
@@ -231,6 +226,11 @@ PUBLIC_NAMES = _public_names()
 #: modules rendered on Methods in detail: inline code naming one links there
 RENDERED_MODULES = set(re.findall(r"^\.\. automodule:: ([\w.]+)$", (__import__("pathlib").Path(__file__).parent
                                                                     / "methods.md").read_text(), re.M))
+# a module that shares its full name with the public function it defines (nqpf_tfp.frontier.sbm is both) is
+# rendered on methods.md with :no-index: under the label module-<path>, where ":mod:" references are sent
+# (_shadowed_module); a clash without that label is a duplicate-object or missing-reference error under -W
+_SHADOWED_MODULES = {m: "module-" + m.removeprefix("nqpf_tfp.").replace(".", "-")
+                     for m in RENDERED_MODULES if m in set(PUBLIC_NAMES.values())}
 
 
 def _link_inline_code(app, doctree):

@@ -73,9 +73,9 @@ def parameter_entries(doc: str) -> dict[str, str]:
     return entries
 
 
-def complete_docstring(doc: str, base_doc: str, signature: inspect.Signature) -> str:
+def complete_docstring(doc: str, base_doc: str, signature: inspect.Signature, *, returns: bool = True) -> str:
     """``doc`` with its Parameters section in ``signature``'s order (its own entry for a parameter
-    where it has one, else ``base_doc``'s) and ``base_doc``'s Returns section if it has none."""
+    where it has one, else ``base_doc``'s) and, with ``returns``, ``base_doc``'s Returns section if it has none."""
     doc = inspect.cleandoc(doc)
     own, base = parameter_entries(doc), parameter_entries(base_doc)
     entries: list[str] = []
@@ -93,7 +93,7 @@ def complete_docstring(doc: str, base_doc: str, signature: inspect.Signature) ->
         parameters = ("Parameters", "\n".join(entries))
         sections = [parameters, *(sec for sec in sections if sec[0] != "Parameters")]  # Parameters come first
         titles = [title for title, _ in sections]
-    base_returns = next((s for s in base_sections if s[0] == "Returns"), None)
+    base_returns = next((s for s in base_sections if s[0] == "Returns"), None) if returns else None
     if base_returns and "Returns" not in titles and "Yields" not in titles:
         after = [i for i, (title, _) in enumerate(sections) if title == "Parameters"]
         sections.insert(after[0] + 1 if after else 0, base_returns)
@@ -144,11 +144,9 @@ def inherit_docstrings(cls: type) -> type:
 
 def parameters_from(source: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a function whose parameters mean what they mean for ``source``: its docstring takes
-    ``source``'s entries for the parameters it does not describe itself."""
+    ``source``'s entries for the parameters it does not describe itself (it returns what it says it returns)."""
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        doc = complete_docstring(func.__doc__ or "", source.__doc__ or "", inspect.signature(func))
-        without_returns = re.sub(r"\n\nReturns\n-+\n.*?(?=\n\n[A-Z][A-Za-z ]+\n-{3,}\n|\Z)", "",
-                                 doc, flags=re.S) if "Returns" not in inspect.cleandoc(func.__doc__ or "") else doc
-        func.__doc__ = without_returns
+        func.__doc__ = complete_docstring(func.__doc__ or "", source.__doc__ or "", inspect.signature(func),
+                                          returns=False)
         return func
     return decorate

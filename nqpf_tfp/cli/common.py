@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["CliError", "add_output_options", "read_table", "write_results", "writable"]
+__all__ = ["FORMATS", "CliError", "add_output_options", "check_output", "read_table", "write_results", "writable"]
 
 #: how a result's table goes to standard output
 FORMATS = ("text", "csv", "latex")

@@ -50,7 +50,7 @@ from ..arguments import require_frame
 from ..errors import SpecificationError
 from ..keywords import check_forwarded_keywords, strict_keywords
 from ..options import check_option
-from ..panel import few, plain
+from ..panel import few, observation_index, plain
 from .ddf import ddf
 from .dea import dea
 from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
@@ -148,6 +148,7 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
     if labels.size < 2:
         raise SpecificationError(f"group column {group!r} has one group ({labels[0]!r}): a metafrontier compares "
                                  "the technologies of two groups or more.")
+    index = observation_index(data, entity, time)  # the keys are checked before any LP is solved
     periods = data[time].to_numpy() if frontier == "contemporaneous" else np.zeros(len(data), dtype=int)
     group_eff = np.full(len(data), np.nan)
     meta_eff = np.full(len(data), np.nan)
@@ -160,26 +161,12 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
             group_eff[members] = efficiency_at(distance, data.iloc[members], inputs, outputs, bad_outputs, options)
     with np.errstate(invalid="ignore", divide="ignore"):
         tgr = meta_eff / group_eff
-    index = _labels(data, entity, time)
-    if (entity is not None or time is not None) and index.has_duplicates:
-        twice = few([repr(plain(k)) for k in index[index.duplicated()].unique()])
-        raise SpecificationError(f"duplicate keys {twice}: one row per {entity!r}"
-                                 f"{f' and {time!r}' if time is not None else ''}.")
     frame = pd.DataFrame({"group": groups, "group_efficiency": group_eff, "meta_efficiency": meta_eff,
                           "tgr": tgr}, index=index)
+    if frontier == "contemporaneous":  # the period each frontier belongs to, whatever labels the rows
+        frame["period"] = periods
     diagnostics = MetafrontierDiagnostics(distance=distance, frontier=frontier, group=group,
                                           n_groups=int(labels.size), n_units=len(data),
                                           not_optimal=int(np.isnan(tgr).sum()),
                                           periods=int(pd.unique(periods).size))
     return MetafrontierResults(frame, diagnostics, time_name=time if frontier == "contemporaneous" else None)
-
-
-def _labels(data: pd.DataFrame, entity: Any, time: Any) -> pd.Index:
-    for role, name in (("entity", entity), ("time", time)):
-        if name is not None and name not in data.columns:
-            raise SpecificationError(f"{role}={name!r} is not a column of the data.")
-    if entity is not None and time is not None:
-        return pd.MultiIndex.from_arrays([data[entity].to_numpy(), data[time].to_numpy()], names=[entity, time])
-    if entity is not None:
-        return pd.Index(data[entity].to_numpy(), name=entity)
-    return data.index.copy()

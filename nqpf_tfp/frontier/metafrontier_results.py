@@ -70,7 +70,8 @@ class MetafrontierResults(TFPResults):
         return self._diagnostics
 
     def to_frame(self) -> pd.DataFrame:
-        """Per unit: ``group``, ``group_efficiency``, ``meta_efficiency``, ``tgr``."""
+        """Per unit: ``group``, ``group_efficiency``, ``meta_efficiency``, ``tgr`` (and, with contemporaneous
+        frontiers, the ``period`` whose frontiers scored it)."""
         return self._frame.copy()
 
     def by_group(self) -> pd.DataFrame:
@@ -82,16 +83,12 @@ class MetafrontierResults(TFPResults):
         pandas.DataFrame
             Columns ``group_efficiency``, ``meta_efficiency``, ``tgr``, ``units``.
         """
-        frame = self._frame.copy()
-        keys: list[Any] = ["group"]
-        if self._time is not None:
-            frame["period"] = frame.index.get_level_values(self._time)
-            keys = ["group", "period"]
-        cells = frame.groupby(keys, sort=True)
+        keys = ["group", "period"] if "period" in self._frame else ["group"]
+        cells = self._frame.groupby(keys, sort=True)
         out = cells[["group_efficiency", "meta_efficiency", "tgr"]].mean()
         out["units"] = cells.size()
-        if self._time is not None:
-            out.index = out.index.set_names([self._diagnostics.group, self._time])
+        if "period" in self._frame:
+            out.index = out.index.set_names([self._diagnostics.group, self._time or "period"])
         else:
             out.index.name = self._diagnostics.group
         return out

@@ -36,6 +36,7 @@ from ..errors import EstimationError, SpecificationError
 from ..keywords import check_forwarded_keywords, strict_keywords
 from ..numerics.basis import production_terms
 from ..options import check_option
+from ..panel import observation_index
 from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .sfa import SFA
 
@@ -134,6 +135,9 @@ def sfa_metafrontier(data: pd.DataFrame, output: str, inputs: str | Sequence[str
     labels = list(pd.unique(groups))
     if len(labels) < 2:
         raise SpecificationError(f"group column {group!r} has one group: a metafrontier envelops two or more.")
+    keys = observation_index(data, entity, time)  # checked before any frontier is fitted
+    if keys.has_duplicates:  # the data's own index, labels of the group fits' efficiencies
+        raise SpecificationError("the data's index repeats labels: give entity= (and time=), or reset the index.")
     fits = {}
     for label in labels:
         rows = data[groups == label]
@@ -150,12 +154,6 @@ def sfa_metafrontier(data: pd.DataFrame, output: str, inputs: str | Sequence[str
     beta_star = _envelope(x, group_fit, envelope)
     # the envelope holds to the solver's tolerance (1e-7 at most, checked): a gap of -1e-12 is a ratio of 1
     tgr = np.exp(np.minimum(group_fit - x @ beta_star, 0.0))
-    keys = (pd.MultiIndex.from_arrays([data[entity].to_numpy(), data[time].to_numpy()], names=[entity, time])
-            if entity is not None and time is not None else
-            pd.Index(data[entity].to_numpy(), name=entity) if entity is not None else data.index.copy())
-    if keys.has_duplicates:
-        raise SpecificationError("the observations' labels repeat: give entity= and time= (one row each), or a "
-                                 "data index without duplicates.")
     te = np.empty(len(data))
     for label, fit in fits.items():
         mask = groups == label

@@ -224,8 +224,6 @@ def _no_inequality(total: pd.Series, what: str) -> None:
 def theil(data: pd.DataFrame, value: Any, group: Any, *, time: Any = None) -> Theil:
     """Theil's T and L with their within- and between-group parts, per period (see :mod:`nqpf_tfp.indices.inequality`).
 
-    Returns a :class:`Theil` result: ``components`` (the table by period), ``summary()``, ``plot()``.
-
     Returns
     -------
     Theil
