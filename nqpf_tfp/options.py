@@ -199,6 +199,14 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "lp": "the sum of the gaps between the envelope and the group frontiers (Battese, Rao and O'Donnell 2004)",
         "qp": "the sum of the squared gaps, under the same constraints",
     },
+    "bootstrap_bandwidth": {
+        "normal_reference": "Silverman's robust normal-reference rule on the reflected scores, rescaled to them",
+        "lscv": "least-squares cross-validation on the reflected scores (Simar and Wilson 1998), rescaled to them",
+    },
+    "bootstrap_interval": {
+        "basic": "theta_hat minus the quantiles of (theta* - theta_hat): Simar and Wilson's interval, bias-aware",
+        "percentile": "the quantiles of theta* themselves (Efron's percentile interval; shifted by the bias)",
+    },
     "density_plot": {
         "ridgeline": "one filled density per period, stacked upwards (a joy plot)",
         "surface": "a 3D surface over (value, period)",
@@ -259,6 +267,8 @@ KEYWORDS: Mapping[str, str] = {
     "malmquist_frontier": "frontier",
     "ddf_direction": "direction",
     "ml_frontier": "frontier",
+    "bootstrap_bandwidth": "bandwidth",
+    "bootstrap_interval": "method",
 }
 
 

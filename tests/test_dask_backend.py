@@ -189,3 +189,12 @@ def test_malmquist_luenberger_blocks_on_the_dask_workers(client):
     serial = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
     remote = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", backend="dask", **kw)
     pd.testing.assert_frame_equal(remote.changes, serial.changes, rtol=0, atol=1e-9)
+
+
+def test_bootstrap_dea_replications_on_the_dask_workers_equal_the_serial_ones(client):
+    rng = np.random.default_rng(15)
+    x = rng.uniform(1, 10, (30, 2))
+    data = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": np.sqrt(x[:, 0] * x[:, 1]) * rng.uniform(0.5, 1, 30)})
+    serial = nt.frontier.bootstrap_dea(data, ["x1", "x2"], "y", replications=8, seed=3)
+    remote = nt.frontier.bootstrap_dea(data, ["x1", "x2"], "y", replications=8, seed=3, backend="dask")
+    pd.testing.assert_frame_equal(remote.draws, serial.draws)

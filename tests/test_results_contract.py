@@ -107,6 +107,10 @@ def _factories() -> dict[type, object]:
             frontier.assign(g=frontier.firm % 2), ["x0", "x1"], "y", "b", group="g", **keys),
         nt.frontier.SFAMetafrontierResults: lambda: nt.frontier.sfa_metafrontier(_two_technologies(), "y", ["k", "l"],
                                                                                   group="g"),
+        nt.frontier.BootstrapDEAResults: lambda: nt.frontier.bootstrap_dea(frontier, ["x0", "x1"], "y",
+                                                                           replications=20, seed=0),
+        nt.frontier.SimarWilsonResults: lambda: nt.frontier.simar_wilson(
+            frontier.assign(z=frontier.x0 / frontier.x1), ["x0", "x1"], "y", "z", replications=20, seed=0),
         nt.frontier.SFAResults: lambda: nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True).fit(),
         nt.analysis.MarkupResults: lambda: nt.markups(firms, input="m", revenue="sales", cost="cost",
                                                       elasticity="theta", correction="none", **keys),

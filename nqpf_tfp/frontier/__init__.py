@@ -1,6 +1,7 @@
 """Frontier TFP: data envelopment analysis and the DEA-Malmquist index; SBM, super-SBM and directional
 distances with undesirable outputs, the Malmquist-Luenberger index and the Luenberger indicator; stochastic
-frontiers, cross-section and panel; metafrontiers and technology gap ratios for groups of units.
+frontiers, cross-section and panel; metafrontiers and technology gap ratios for groups of units; the
+bootstrap of DEA scores and Simar and Wilson's second stage.
 
 Every function returns a results object on the common contract (:class:`DEAResults`,
 :class:`MalmquistResults`, :class:`ScoreResults`, :class:`MalmquistLuenbergerResults`,
@@ -10,6 +11,8 @@ and the small linear programs are built once in HiGHS (``highspy``, extra ``fron
 unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
+from .bootstrap_dea import bootstrap_dea
+from .bootstrap_results import BootstrapDEADiagnostics, BootstrapDEAResults
 from .ddf import ddf
 from .dea import DEADiagnostics, DEAResults, dea
 from .green_indices import luenberger, malmquist_luenberger
@@ -25,13 +28,17 @@ from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .nonradial import nonradial_ddf
 from .sbm import sbm
 from .score_results import ScoreDiagnostics, ScoreResults
+from .second_stage import simar_wilson
+from .second_stage_results import SimarWilsonDiagnostics, SimarWilsonResults
 from .sfa import SFA, SFADiagnostics, SFAResults
 from .sfa_metafrontier import SFAMetafrontierResults, sfa_metafrontier
 
 __all__ = [
-    "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
-    "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics",
-    "MetafrontierIndexResults", "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults",
-    "SFAResults", "ScoreDiagnostics", "ScoreResults", "ddf", "dea", "luenberger", "malmquist", "malmquist_luenberger",
-    "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm", "sfa_metafrontier",
+    "BootstrapDEADiagnostics", "BootstrapDEAResults", "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics",
+    "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults", "MalmquistResults",
+    "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "MetafrontierResults",
+    "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults",
+    "SimarWilsonDiagnostics", "SimarWilsonResults", "bootstrap_dea", "ddf", "dea", "luenberger", "malmquist",
+    "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
+    "sfa_metafrontier", "simar_wilson",
 ]

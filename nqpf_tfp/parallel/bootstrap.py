@@ -82,12 +82,15 @@ class BootstrapOutcome:
     failures: tuple[tuple[int, str], ...]
 
 
-def run_replications(replication: Replication, n_values: int, reps: int, seed: Any, *, n_jobs: int = 1,
-                     backend: str = "processes", progress: bool = False, label: str = "bootstrap",
+def run_replications(replication: Callable[[np.random.SeedSequence], np.ndarray | str], n_values: int, reps: int,
+                     seed: Any, *, n_jobs: int = 1, backend: str = "processes", progress: bool = False,
+                     label: str = "bootstrap",
                      ) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """The ``reps x n_values`` draws (a failed replication's row is NaN) and the failures that raised.
 
-    ``n_jobs``, ``backend`` as :func:`nqpf_tfp.parallel.map_tasks`; ``progress`` shows a tqdm bar.
+    ``replication`` maps a replication's own seed to its ``n_values`` numbers, or to the message of
+    its failure (a :class:`Replication`, or any picklable callable that does the same). ``n_jobs``,
+    ``backend`` as :func:`nqpf_tfp.parallel.map_tasks`; ``progress`` shows a tqdm bar.
     """
     seeds = spawn_seeds(seed, reps)
     outcomes: Any = map_tasks(replication, seeds, backend=backend, n_jobs=n_jobs)
