@@ -207,6 +207,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "basic": "theta_hat minus the quantiles of (theta* - theta_hat): Simar and Wilson's interval, bias-aware",
         "percentile": "the quantiles of theta* themselves (Efron's percentile interval; shifted by the bias)",
     },
+    "three_stage_distance": {
+        "dea": "input-oriented radial DEA; total slack = radial plus non-radial input slack",
+        "sbm": "the slacks-based measure; its input slacks",
+    },
     "density_plot": {
         "ridgeline": "one filled density per period, stacked upwards (a joy plot)",
         "surface": "a 3D surface over (value, period)",
@@ -269,6 +273,7 @@ KEYWORDS: Mapping[str, str] = {
     "ml_frontier": "frontier",
     "bootstrap_bandwidth": "bandwidth",
     "bootstrap_interval": "method",
+    "three_stage_distance": "distance",
 }
 
 

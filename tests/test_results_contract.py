@@ -57,6 +57,16 @@ def _two_technologies() -> pd.DataFrame:
     return pd.DataFrame({"g": group, "k": k, "l": labour, "y": y})
 
 
+def _wasteful_environment() -> pd.DataFrame:
+    """Units whose inputs carry managerial waste (half-normal), environmental waste (1.5 z) and noise."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(1.0, 10.0, (300, 2))
+    u = np.abs(rng.normal(0.0, 0.25, 300))
+    z = rng.uniform(0.0, 2.0, 300)
+    wasted = x * np.exp(u)[:, None] + 1.5 * z[:, None] + np.abs(rng.normal(0.0, 0.1, (300, 2)))
+    return pd.DataFrame({"x0": wasted[:, 0], "x1": wasted[:, 1], "y": np.sqrt(x[:, 0] * x[:, 1]), "z": z})
+
+
 def _province_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
     provinces = nt.datasets.china_provinces()
     rng = np.random.default_rng(1)
@@ -111,6 +121,8 @@ def _factories() -> dict[type, object]:
                                                                            replications=20, seed=0),
         nt.frontier.SimarWilsonResults: lambda: nt.frontier.simar_wilson(
             frontier.assign(z=frontier.x0 / frontier.x1), ["x0", "x1"], "y", "z", replications=20, seed=0),
+        nt.frontier.ThreeStageResults: lambda: nt.frontier.three_stage_dea(_wasteful_environment(), ["x0", "x1"], "y",
+                                                                           "z"),
         nt.frontier.SFAResults: lambda: nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True).fit(),
         nt.analysis.MarkupResults: lambda: nt.markups(firms, input="m", revenue="sales", cost="cost",
                                                       elasticity="theta", correction="none", **keys),

@@ -1,7 +1,7 @@
 """Frontier TFP: data envelopment analysis and the DEA-Malmquist index; SBM, super-SBM and directional
 distances with undesirable outputs, the Malmquist-Luenberger index and the Luenberger indicator; stochastic
 frontiers, cross-section and panel; metafrontiers and technology gap ratios for groups of units; the
-bootstrap of DEA scores and Simar and Wilson's second stage.
+bootstrap of DEA scores, Simar and Wilson's second stage and three-stage DEA.
 
 Every function returns a results object on the common contract (:class:`DEAResults`,
 :class:`MalmquistResults`, :class:`ScoreResults`, :class:`MalmquistLuenbergerResults`,
@@ -32,6 +32,8 @@ from .second_stage import simar_wilson
 from .second_stage_results import SimarWilsonDiagnostics, SimarWilsonResults
 from .sfa import SFA, SFADiagnostics, SFAResults
 from .sfa_metafrontier import SFAMetafrontierResults, sfa_metafrontier
+from .three_stage import three_stage_dea
+from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 
 __all__ = [
     "BootstrapDEADiagnostics", "BootstrapDEAResults", "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics",
@@ -40,5 +42,5 @@ __all__ = [
     "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults",
     "SimarWilsonDiagnostics", "SimarWilsonResults", "bootstrap_dea", "ddf", "dea", "luenberger", "malmquist",
     "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
-    "sfa_metafrontier", "simar_wilson",
+    "sfa_metafrontier", "simar_wilson", "ThreeStageDiagnostics", "ThreeStageResults", "three_stage_dea",
 ]
