@@ -21,7 +21,13 @@ from nqpf_tfp.errors import PanelWarning, SpecificationError
 from nqpf_tfp.frontier.batch import batch_radial_scores, undominated
 from nqpf_tfp.frontier.bootstrap_dea import PseudoFrontier
 from nqpf_tfp.frontier.radial import radial_scores
-from nqpf_tfp.frontier.smoothing import bandwidth, lscv_criterion, smoothed_draw
+from nqpf_tfp.frontier.smoothing import (
+    bandwidth,
+    lscv_criterion,
+    pair_bandwidth,
+    smoothed_draw,
+    smoothed_pair_draw,
+)
 
 
 def _cobb_douglas(n: int, seed: int, noise: float = 0.3) -> tuple[pd.DataFrame, np.ndarray]:
@@ -216,3 +222,74 @@ def test_bootstrap_errors_say_what_to_change():
     flat = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(SpecificationError, match="at least 3 distinct scores below 1"):
         nt.frontier.bootstrap_dea(flat, "x", "y")
+
+
+def _balanced_panel(n: int = 25, periods: int = 3, seed: int = 12) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for t in range(periods):
+        x = rng.uniform(1.0, 10.0, (n, 2))
+        u = np.abs(rng.normal(0.0, 0.3, n))
+        y = np.sqrt(x[:, 0] * x[:, 1]) * 1.03 ** t * np.exp(-u)
+        rows.append(pd.DataFrame({"firm": np.arange(n), "year": 2000 + t, "x1": x[:, 0], "x2": x[:, 1], "y": y}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_malmquist_bootstrap_estimates_are_the_malmquist_index():
+    panel = _balanced_panel()
+    boot = nt.frontier.bootstrap_malmquist(panel, ["x1", "x2"], "y", entity="firm", time="year", replications=5,
+                                           seed=0)
+    plain = nt.frontier.malmquist(panel, ["x1", "x2"], "y", entity="firm", time="year").changes.dropna()
+    for component in ("tfpch", "effch", "techch"):
+        pd.testing.assert_series_equal(getattr(boot, component), plain[component], rtol=1e-9, check_names=False)
+    pd.testing.assert_series_equal(boot.tfp, nt.frontier.malmquist(panel, ["x1", "x2"], "y", entity="firm",
+                                                                   time="year").tfp, rtol=1e-9, check_names=False)
+
+
+def test_a_malmquist_replication_uses_the_four_distances_against_the_pseudo_frontiers():
+    from nqpf_tfp.frontier.bootstrap_malmquist import PseudoPeriods
+
+    panel = _balanced_panel(n=20, periods=2)
+    x = np.stack([panel.loc[panel.year == t, ["x1", "x2"]].to_numpy() for t in (2000, 2001)])
+    y = np.stack([panel.loc[panel.year == t, ["y"]].to_numpy() for t in (2000, 2001)])
+    own = np.stack([nt.frontier.dea(panel[panel.year == t], ["x1", "x2"], "y").efficiency.to_numpy()
+                    for t in (2000, 2001)])
+    found = PseudoPeriods(x, y, own, (0.3,), "input", "auto")(np.random.SeedSequence(5)).reshape(3, -1)
+    draw = smoothed_pair_draw(np.random.default_rng(np.random.SeedSequence(5)), own.T, 0.3).T
+    frames = [pd.DataFrame({"x1": x[s][:, 0], "x2": x[s][:, 1], "y": y[s][:, 0]}) for s in (0, 1)]
+    pseudo = [f.assign(x1=f.x1 * own[s] / draw[s], x2=f.x2 * own[s] / draw[s]) for s, f in enumerate(frames)]
+
+    def e(frontier, period):
+        return nt.frontier.dea(frames[period], ["x1", "x2"], "y", reference=pseudo[frontier],
+                               slacks=False).efficiency.to_numpy()
+
+    effch = e(1, 1) / e(0, 0)
+    techch = np.sqrt(e(0, 1) / e(1, 1) * e(0, 0) / e(1, 0))
+    np.testing.assert_allclose(found, np.stack([effch * techch, effch, techch]), rtol=1e-8)
+
+
+def test_pair_draws_keep_the_correlation_of_the_two_periods():
+    rng = np.random.default_rng(6)
+    a = rng.uniform(0.3, 0.8, 20000)
+    pairs = np.c_[a, np.clip(a + rng.normal(0, 0.05, a.size), 0.05, 0.95)]
+    draw = smoothed_pair_draw(np.random.default_rng(1), pairs, pair_bandwidth(pairs.shape[0]))
+    assert np.all((draw > 0) & (draw <= 1))
+    assert abs(np.corrcoef(draw.T)[0, 1] - np.corrcoef(pairs.T)[0, 1]) < 0.02
+
+
+def test_malmquist_bootstrap_is_reproducible_and_checks_its_panel():
+    panel = _balanced_panel(n=15)
+    kw = {"entity": "firm", "time": "year", "replications": 6, "seed": 2}
+    serial = nt.frontier.bootstrap_malmquist(panel, ["x1", "x2"], "y", **kw)
+    parallel = nt.frontier.bootstrap_malmquist(panel, ["x1", "x2"], "y", n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(serial.draws, parallel.draws)
+    ci = serial.conf_int(0.9, component="effch")
+    assert (ci["lower"] <= ci["upper"]).all() and len(ci) == 30
+    with pytest.raises(SpecificationError, match="component"):
+        serial.conf_int(component="pech")
+    with pytest.raises(nt.errors.PanelError, match="balanced panel"):
+        nt.frontier.bootstrap_malmquist(panel.iloc[1:], ["x1", "x2"], "y", **kw)
+    with pytest.raises(nt.errors.PanelError, match="at least two periods"):
+        nt.frontier.bootstrap_malmquist(panel[panel.year == 2000], ["x1", "x2"], "y", **kw)
+    with pytest.raises(SpecificationError, match="bandwidth"):
+        nt.frontier.bootstrap_malmquist(panel, ["x1", "x2"], "y", bandwidth=0, **kw)

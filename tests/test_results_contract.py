@@ -119,6 +119,8 @@ def _factories() -> dict[type, object]:
                                                                                   group="g"),
         nt.frontier.BootstrapDEAResults: lambda: nt.frontier.bootstrap_dea(frontier, ["x0", "x1"], "y",
                                                                            replications=20, seed=0),
+        nt.frontier.BootstrapMalmquistResults: lambda: nt.frontier.bootstrap_malmquist(
+            frontier, ["x0", "x1"], "y", replications=10, seed=0, **keys),
         nt.frontier.SimarWilsonResults: lambda: nt.frontier.simar_wilson(
             frontier.assign(z=frontier.x0 / frontier.x1), ["x0", "x1"], "y", "z", replications=20, seed=0),
         nt.frontier.ThreeStageResults: lambda: nt.frontier.three_stage_dea(_wasteful_environment(), ["x0", "x1"], "y",

@@ -12,7 +12,13 @@ unit with warm starts; SciPy's ``linprog`` is the fallback.
 """
 
 from .bootstrap_dea import bootstrap_dea
-from .bootstrap_results import BootstrapDEADiagnostics, BootstrapDEAResults
+from .bootstrap_malmquist import bootstrap_malmquist
+from .bootstrap_results import (
+    BootstrapDEADiagnostics,
+    BootstrapDEAResults,
+    BootstrapMalmquistDiagnostics,
+    BootstrapMalmquistResults,
+)
 from .ddf import ddf
 from .dea import DEADiagnostics, DEAResults, dea
 from .green_indices import luenberger, malmquist_luenberger
@@ -36,11 +42,12 @@ from .three_stage import three_stage_dea
 from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 
 __all__ = [
-    "BootstrapDEADiagnostics", "BootstrapDEAResults", "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics",
-    "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults", "MalmquistResults",
-    "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "MetafrontierResults",
-    "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults",
-    "SimarWilsonDiagnostics", "SimarWilsonResults", "bootstrap_dea", "ddf", "dea", "luenberger", "malmquist",
-    "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
-    "sfa_metafrontier", "simar_wilson", "ThreeStageDiagnostics", "ThreeStageResults", "three_stage_dea",
+    "BootstrapDEADiagnostics", "BootstrapDEAResults", "BootstrapMalmquistDiagnostics", "BootstrapMalmquistResults",
+    "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
+    "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics",
+    "MetafrontierIndexResults", "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults",
+    "SFAResults", "ScoreDiagnostics", "ScoreResults", "SimarWilsonDiagnostics", "SimarWilsonResults",
+    "ThreeStageDiagnostics", "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "luenberger",
+    "malmquist", "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
+    "sfa_metafrontier", "simar_wilson", "three_stage_dea",
 ]

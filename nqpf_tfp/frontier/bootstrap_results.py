@@ -1,4 +1,5 @@
-"""Results of :func:`~nqpf_tfp.frontier.bootstrap_dea` (read-only): bias-corrected scores and intervals."""
+"""Results of :func:`~nqpf_tfp.frontier.bootstrap_dea` and :func:`~nqpf_tfp.frontier.bootstrap_malmquist`
+(read-only): bias-corrected estimates and their intervals."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import confidence_level
+from ..errors import SpecificationError
 from ..keywords import strict_class
 from ..options import check_option
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["BootstrapDEADiagnostics", "BootstrapDEAResults", "interval"]
+__all__ = ["BootstrapDEADiagnostics", "BootstrapDEAResults", "BootstrapMalmquistDiagnostics",
+           "BootstrapMalmquistResults", "interval"]
 
 
 def interval(estimate: np.ndarray, draws: np.ndarray, level: float, method: str) -> tuple[np.ndarray, np.ndarray]:
@@ -166,4 +169,163 @@ class BootstrapDEAResults(TFPResults):
         ax.set_xlabel("units, by bias-corrected efficiency")
         ax.set_ylabel("efficiency")
         ax.legend(frameon=False)
+        return ax
+
+
+@strict_class
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class BootstrapMalmquistDiagnostics(Diagnostics):
+    """Facts about a Malmquist bootstrap."""
+
+    orientation: str
+    n_entities: int
+    n_periods: int
+    replications: int
+    replications_used: int
+    #: the pairs' kernel bandwidth
+    bandwidth: float
+    level: float
+    method: str
+    seed_entropy: int | None
+    seconds: float
+
+
+class BootstrapMalmquistResults(TFPResults):
+    """Bootstrapped Malmquist indices per (entity, period), from each entity's second period on (see
+    :mod:`nqpf_tfp.frontier.bootstrap_malmquist`).
+
+    ``to_frame()`` holds, for ``tfpch``, ``effch`` and ``techch``, the estimate, its ``_bias_corrected``
+    value, the interval ``_lower`` and ``_upper`` and ``_significant`` (the interval excludes 1). ``tfp`` is
+    the cumulative TFP index of the estimates (first period = 1), as :class:`~nqpf_tfp.frontier.MalmquistResults`
+    reports it.
+    """
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
+
+    def __init__(self, estimate: pd.Series, draws: pd.DataFrame, keys: tuple[str, str], first_period: Any,
+                 diagnostics: BootstrapMalmquistDiagnostics) -> None:
+        self._first_period = first_period
+        self._estimate = estimate
+        self._draws = draws
+        self._keys = keys
+        self._diagnostics = diagnostics
+        self._frame = self._table(diagnostics.level, diagnostics.method)
+
+    def _table(self, level: float, method: str) -> pd.DataFrame:
+        entity, time = self._keys
+        est = self._estimate.to_numpy()
+        d = self._draws.to_numpy()
+        lower, upper = interval(est, d, level, method)
+        long = pd.DataFrame({"": est, "_bias_corrected": 2 * est - d.mean(axis=0), "_lower": lower, "_upper": upper},
+                            index=self._estimate.index)
+        long["_significant"] = (long["_lower"] > 1) | (long["_upper"] < 1)
+        wide = long.unstack("component")
+        wide.columns = [f"{component}{what}" for what, component in wide.columns]
+        wide = wide.reorder_levels([entity, time]).sort_index()
+        order = [f"{c}{w}" for c in ("tfpch", "effch", "techch")
+                 for w in ("", "_bias_corrected", "_lower", "_upper", "_significant")]
+        return wide[order]
+
+    def _component(self, name: str) -> pd.Series:
+        return self._frame[name].copy()
+
+    @property
+    def tfpch(self) -> pd.Series:
+        """The Malmquist TFP index per (entity, period)."""
+        return self._component("tfpch")
+
+    @property
+    def effch(self) -> pd.Series:
+        """Efficiency change."""
+        return self._component("effch")
+
+    @property
+    def techch(self) -> pd.Series:
+        """Technical change."""
+        return self._component("techch")
+
+    @property
+    def draws(self) -> pd.DataFrame:
+        """The replications: one row each, one column per (period, component, entity)."""
+        return self._draws.copy()
+
+    @property
+    def tfp(self) -> pd.Series:
+        entity, time = self._keys
+        cumulative = np.exp(np.log(self._frame["tfpch"]).groupby(level=entity).cumsum())
+        entities = self._frame.index.get_level_values(entity).unique()
+        start = pd.Series(1.0, index=pd.MultiIndex.from_product([entities, [self._first_period]],
+                                                                 names=[entity, time]))
+        return pd.concat([start, cumulative]).sort_index().rename("tfp_index")
+
+    @property
+    def diagnostics(self) -> BootstrapMalmquistDiagnostics:
+        return self._diagnostics
+
+    def conf_int(self, level: float = 0.95, method: str = "basic", component: str = "tfpch") -> pd.DataFrame:
+        """Bootstrap confidence intervals for one component per (entity, period).
+
+        Parameters
+        ----------
+        level : float
+            Coverage, strictly between 0 and 1.
+        method : {"basic", "percentile"}
+            Simar and Wilson's interval or Efron's percentile interval.
+        component : {"tfpch", "effch", "techch"}
+            Which index.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``lower`` and ``upper``.
+        """
+        level = confidence_level(level, "level")
+        method = check_option("bootstrap_interval", method, "method")
+        if component not in ("tfpch", "effch", "techch"):
+            raise SpecificationError(f"component must be 'tfpch', 'effch' or 'techch', not {component!r}.")
+        table = self._table(level, method)
+        return table[[f"{component}_lower", f"{component}_upper"]].set_axis(["lower", "upper"], axis=1)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self._frame.copy()
+
+    def summary(self) -> SummaryTable:
+        time = self._keys[1]
+        f = self._frame
+        rows = {}
+        for period, part in f.groupby(level=time):
+            row: dict[str, float] = {}
+            for c in ("tfpch", "effch", "techch"):
+                row[c] = float(np.exp(np.log(part[c]).mean()))
+            row["tfpch up"] = int((part["tfpch_significant"] & (part["tfpch"] > 1)).sum())
+            row["tfpch down"] = int((part["tfpch_significant"] & (part["tfpch"] < 1)).sum())
+            rows[period] = row
+        table = pd.DataFrame(rows).T
+        table = table.astype({"tfpch up": int, "tfpch down": int})
+        table.index.name = time
+        d = self._diagnostics
+        notes = [f"Simar-Wilson (1999) bootstrap of the CRS Malmquist index ({d.orientation}-oriented pseudo-data); "
+                 f"{d.n_entities} entities, {d.n_periods} periods, {d.replications_used} of {d.replications} "
+                 f"replications; geometric means by period.",
+                 f"'up' / 'down': entities whose {100 * d.level:g}% {d.method} interval of tfpch lies above / below 1."]
+        return SummaryTable(table, "Bootstrapped Malmquist index", notes, ".4f")
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The last period's ``tfpch`` per entity, sorted, with its interval and the line at 1."""
+        from ..plotting import pyplot, style
+
+        plt = pyplot()
+        style(kwargs, "line")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        time = self._keys[1]
+        newest = self._frame.index.get_level_values(time) == self._frame.index.get_level_values(time).max()
+        last = self._frame[newest].sort_values("tfpch").reset_index(drop=True)
+        ax.vlines(last.index, last["tfpch_lower"], last["tfpch_upper"], colors="0.6", linewidth=1)
+        ax.plot(last.index, last["tfpch"], "o", markersize=3, **kwargs)
+        ax.axhline(1.0, color="black", linewidth=0.8)
+        ax.set_xlabel("entities, by tfpch")
+        ax.set_ylabel("tfpch")
         return ax

@@ -19,7 +19,8 @@ Fried, Lovell, Schmidt and Yaisawarng (2002):
    (``+eps`` in both places: the production-frontier formula, with ``1 - Phi`` and ``-eps``, applies to ``-s``
    and gives the same number; writing the production formula with ``+eps`` is the published error the
    derivation avoids), and the noise is ``v_hat = s - f(z; beta_hat) - E[u | eps]``. The fit is the package's
-   :class:`~nqpf_tfp.frontier.SFA` on ``-s``, which is a production frontier with error ``-v - u``.
+   :class:`~nqpf_tfp.frontier.SFA` on ``-s``, which is a production frontier with error ``-v - u``; the
+   conditional mean is computed from its ``sigma2`` and ``gamma`` (:func:`conditional_inefficiency`).
 3. **Adjusted inputs** put every unit in the least favourable environment and the worst luck of the sample
    (eq. 8 of the paper):
 
@@ -64,7 +65,28 @@ from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 from .variables import roles
 from .variables import values as column_values
 
-__all__ = ["ThreeStageDiagnostics", "ThreeStageResults", "three_stage_dea"]
+__all__ = ["ThreeStageDiagnostics", "ThreeStageResults", "conditional_inefficiency", "three_stage_dea"]
+
+
+@strict_keywords
+def conditional_inefficiency(eps: np.ndarray, sigma2: float, gamma: float) -> np.ndarray:
+    """Jondrow et al.'s ``E[u | eps]`` for ``eps = v + u`` (errors above a frontier), half-normal ``u``.
+
+    ``sigma_u^2 = gamma sigma2`` and ``sigma_v^2 = (1 - gamma) sigma2`` (FRONTIER 4.1's parameters). In the
+    limits: no noise (``gamma = 1``) leaves ``u = max(eps, 0)``; no inefficiency (``gamma = 0``) ``u = 0``.
+    Evaluated in logs, so slacks in the thousands do not underflow.
+    """
+    from scipy.special import log_ndtr
+
+    sigma_u, sigma_v = np.sqrt(gamma * sigma2), np.sqrt(max(1.0 - gamma, 0.0) * sigma2)
+    if sigma_u == 0.0:
+        return np.zeros_like(eps)
+    if sigma_v == 0.0:
+        return np.maximum(eps, 0.0)
+    sigma = np.sqrt(sigma2)
+    a = eps * (sigma_u / sigma_v) / sigma
+    mills = np.exp(-0.5 * a * a - 0.5 * np.log(2.0 * np.pi) - log_ndtr(a))  # phi(a) / Phi(a)
+    return sigma_u * sigma_v / sigma * (mills + a)
 
 
 @strict_keywords
@@ -135,11 +157,11 @@ def three_stage_dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
             unadjusted.append(name)
             continue
         work["_minus_slack"] = -s
-        fit = SFA(work, "_minus_slack", env, efficiency="jlms").fit()
+        fit = SFA(work, "_minus_slack", env).fit()
         regressions[name] = fit
         residual = fit.to_frame()["residual"].to_numpy()  # -s - (fitted frontier of -s) = -(v + u)
-        managerial = -np.log(fit.efficiency.to_numpy())  # E[u | eps] (JLMS; exp(-E[u|e]) inverted)
-        environmental = -(-s - residual)  # f(z) of the slack frontier
+        environmental = s + residual  # f(z) of the slack frontier
+        managerial = conditional_inefficiency(-residual, float(fit.params["sigma2"]), float(fit.params["gamma"]))
         noise = s - environmental - managerial
         adjusted[:, k] = x[:, k] + (environmental.max() - environmental) + (noise.max() - noise)
         parts["environmental"][:, k], parts["managerial"][:, k], parts["noise"][:, k] = environmental, managerial, noise
