@@ -198,6 +198,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
     "sfa_envelope": {
         "lp": "the sum of the gaps between the envelope and the group frontiers (Battese, Rao and O'Donnell 2004)",
         "qp": "the sum of the squared gaps, under the same constraints",
+        "stochastic": "a second SFA of the fitted group frontiers on the inputs (Huang, Huang and Liu 2014)",
     },
     "bootstrap_bandwidth": {
         "normal_reference": "Silverman's robust normal-reference rule on the reflected scores, rescaled to them",

@@ -204,3 +204,37 @@ def test_the_highest_group_spans_the_sfa_envelope_where_it_dominates():
         nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", envelope="minimax")
     with pytest.raises(ArgumentError, match="distributon"):
         nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", distributon="exponential")
+
+
+def _six_technologies(seed: int = 0, n: int = 150) -> pd.DataFrame:
+    """Six groups of Cobb-Douglas frontiers below a common best practice by half-normal shifts, with slopes
+    of their own (so the gaps vary with the inputs), normal noise and half-normal inefficiency."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for g in range(6):
+        shift, beta_k, beta_l = -abs(rng.normal(0, 0.25)), 0.35 + rng.normal(0, 0.05), 0.55 + rng.normal(0, 0.05)
+        capital, labour = rng.uniform(0, 3, n), rng.uniform(0, 3, n)
+        y = 1 + shift + beta_k * capital + beta_l * labour + rng.normal(0, 0.1, n) - np.abs(rng.normal(0, 0.3, n))
+        frames.append(pd.DataFrame({"g": f"g{g}", "shift": shift, "k": capital, "l": labour, "y": y}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_the_stochastic_metafrontier_is_an_sfa_of_the_fitted_group_frontiers():
+    data = _six_technologies()
+    res = nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g", envelope="stochastic")
+    x = np.column_stack([np.ones(len(data)), data.k, data.l])
+    own = np.einsum("ij,ij->i", x, res.group_params[list(data.g)].to_numpy().T)
+    # the second stage, fitted here by hand on the fitted group frontiers (Huang, Huang and Liu 2014)
+    stage = nt.frontier.SFA(data.assign(fitted=own), "fitted", ["k", "l"]).fit()
+    pd.testing.assert_series_equal(res.meta_params, stage.params.rename("meta"), rtol=1e-10)
+    frame = res.to_frame()
+    np.testing.assert_allclose(frame.tgr, stage.efficiency, rtol=1e-10)
+    np.testing.assert_allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=1e-12)
+    assert res.meta_fit is not None and np.isfinite(res.meta_fit.std_errors).all()
+    # the groups' mean gaps rank them as the deterministic envelope's do (here g0 closest, g1 furthest)
+    deterministic = nt.frontier.sfa_metafrontier(data, "y", ["k", "l"], group="g")
+    tgr = res.by_group()["tgr"]
+    assert list(tgr.sort_values().index) == list(deterministic.by_group()["tgr"].sort_values().index)
+    assert res.diagnostics.frontier == "stochastic metafrontier"
+    assert "Huang, Huang and Liu 2014" in res.summary().as_text()
+    assert deterministic.meta_fit is None and "Battese, Rao and O'Donnell 2004" in deterministic.summary().as_text()

@@ -22,7 +22,8 @@ class MetafrontierDiagnostics(Diagnostics):
 
     #: "dea", "sbm", "ddf" or "nonradial_ddf"
     distance: str
-    #: "global" (all periods pooled) or "contemporaneous" (one set of frontiers per period)
+    #: "global" (all periods pooled) or "contemporaneous" (one set of frontiers per period); for stochastic
+    #: group frontiers the metafrontier: "lp envelope", "qp envelope" or "stochastic metafrontier"
     frontier: str
     #: the column of technology groups
     group: str
@@ -97,8 +98,13 @@ class MetafrontierResults(TFPResults):
         """Mean efficiencies and technology gap ratios by group."""
         d = self._diagnostics
         table = self.by_group()
-        notes = [f"Distance {d.distance}; {d.frontier} frontiers; {d.n_groups} groups of {d.group!r}, "
-                 f"{d.n_units} units.",
+        if d.distance == "sfa":
+            source = ("Huang, Huang and Liu 2014" if d.frontier == "stochastic metafrontier"
+                      else "Battese, Rao and O'Donnell 2004")
+            built = f"stochastic group frontiers (sfa); metafrontier: {d.frontier} ({source})"
+        else:
+            built = f"Distance {d.distance}; {d.frontier} frontiers"
+        notes = [f"{built}; {d.n_groups} groups of {d.group!r}, {d.n_units} units.",
                  "tgr = meta_efficiency / group_efficiency (Battese, Rao and O'Donnell 2004); 1 - tgr is the "
                  "technology gap."]
         if d.not_optimal:

@@ -1,4 +1,5 @@
-"""A deterministic metafrontier over stochastic group frontiers (Battese, Rao and O'Donnell 2004).
+"""Metafrontiers over stochastic group frontiers: Battese, Rao and O'Donnell's (2004) deterministic envelope
+and Huang, Huang and Liu's (2014) stochastic metafrontier.
 
 Each group's frontier ``ln y = x'beta_g + v - u`` is estimated by :class:`~nqpf_tfp.frontier.SFA` on that
 group's rows (``x`` the constant and the Cobb-Douglas or translog terms of the log inputs). The
@@ -15,11 +16,25 @@ the metafrontier efficiency ``TE*_i = TE_i x TGR_i``, with ``TE_i`` the group fr
 efficiency. The envelope is deterministic: it has no standard errors (BRO suggest the bootstrap; not
 here).
 
+``envelope="stochastic"`` (Huang, Huang and Liu 2014) treats the estimated group frontiers as data with
+an error of their own: a second stochastic frontier is fitted to every observation's fitted group frontier,
+
+.. math::
+
+    x_i'\hat\beta_{g(i)} = x_i'\beta^* + v^M_i - u^M_i,\qquad u^M_i \ge 0,
+
+where ``v^M`` absorbs the first stage's estimation error and ``u^M`` is the technology gap; ``TGR_i`` is the
+second stage's technical efficiency (Battese and Coelli's ``E[exp(-u^M) | e]`` by default, or the
+``efficiency=`` the caller gives) and ``TE*_i = TE_i x TGR_i`` as before. The metafrontier now has standard
+errors (the second stage's), and no observation is forced under it.
+
 References
 ----------
 Battese, G. E., Rao, D. S. P. and O'Donnell, C. J. (2004). A metafrontier production function for
 estimation of technical efficiencies and technology gaps for firms operating under different
 technologies. *Journal of Productivity Analysis* 21(1), 91-103.
+Huang, C. J., Huang, T.-H. and Liu, N.-H. (2014). A new approach to estimating the metafrontier production
+function based on a stochastic frontier framework. *Journal of Productivity Analysis* 42(3), 241-254.
 """
 
 from __future__ import annotations
@@ -38,7 +53,7 @@ from ..numerics.basis import production_terms
 from ..options import check_option
 from ..panel import observation_index
 from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
-from .sfa import SFA
+from .sfa import SFA, SFAResults
 
 __all__ = ["SFAMetafrontierResults", "sfa_metafrontier"]
 
@@ -53,13 +68,22 @@ class SFAMetafrontierResults(MetafrontierResults):
     group_params : pandas.DataFrame
         The frontier coefficients of each group (one column per group).
     meta_params : pandas.Series
-        The envelope's coefficients.
+        The envelope's coefficients (the stochastic metafrontier's also ``sigma2`` and ``gamma``).
+    meta_fit : SFAResults or None
+        The stochastic metafrontier's second-stage fit (standard errors, diagnostics); None for an envelope.
     """
 
     def __init__(self, frame: pd.DataFrame, diagnostics: MetafrontierDiagnostics, group_params: pd.DataFrame,
-                 meta_params: pd.Series) -> None:
+                 meta_params: pd.Series, meta_fit: SFAResults | None = None) -> None:
         super().__init__(frame, diagnostics)
         self._group_params, self._meta_params = group_params.copy(), meta_params.copy()
+        self._meta_fit = meta_fit
+
+    @property
+    def meta_fit(self) -> SFAResults | None:
+        """The stochastic metafrontier's second-stage :class:`~nqpf_tfp.frontier.SFAResults` (None for an
+        LP or QP envelope)."""
+        return self._meta_fit
 
     group_params = property(lambda self: self._group_params.copy(), doc="Each group's frontier coefficients.")
     meta_params = property(lambda self: self._meta_params.copy(), doc="The metafrontier's coefficients.")
@@ -103,8 +127,9 @@ def sfa_metafrontier(data: pd.DataFrame, output: str, inputs: str | Sequence[str
         The input columns (logs when ``take_logs`` is False).
     group : str
         The column of technology groups.
-    envelope : {"lp", "qp"}
-        The envelope's criterion: the sum of the gaps (LP) or of their squares (QP).
+    envelope : {"lp", "qp", "stochastic"}
+        The deterministic envelope's criterion, the sum of the gaps (LP) or of their squares (QP), or Huang,
+        Huang and Liu's stochastic metafrontier (a second SFA on the fitted group frontiers).
     form : {"cobb-douglas", "translog"}
         The frontiers' functional form.
     take_logs : bool
@@ -151,17 +176,26 @@ def sfa_metafrontier(data: pd.DataFrame, output: str, inputs: str | Sequence[str
                                 index=fits[labels[0]].params.index[:k])
     beta_g = coefficients[list(groups)].to_numpy().T  # each observation's own group's coefficients
     group_fit = np.einsum("ij,ij->i", x, beta_g)
-    beta_star = _envelope(x, group_fit, envelope)
-    # the envelope holds to the solver's tolerance (1e-7 at most, checked): a gap of -1e-12 is a ratio of 1
-    tgr = np.exp(np.minimum(group_fit - x @ beta_star, 0.0))
+    meta_fit = None
+    if envelope == "stochastic":
+        stage = pd.DataFrame(logs, columns=names).assign(_group_frontier=group_fit)
+        stage_options = {key: value for key, value in options.items() if key == "efficiency"}
+        meta_fit = SFA(stage, "_group_frontier", names, form=form, **stage_options).fit()
+        meta_params = meta_fit.params
+        tgr = meta_fit.efficiency.to_numpy(dtype=float)
+    else:
+        beta_star = _envelope(x, group_fit, envelope)
+        meta_params = pd.Series(beta_star, index=coefficients.index, name="meta")
+        # the envelope holds to the solver's tolerance (1e-7 at most, checked): a gap of -1e-12 is a ratio of 1
+        tgr = np.exp(np.minimum(group_fit - x @ beta_star, 0.0))
     te = np.empty(len(data))
     for label, fit in fits.items():
         mask = groups == label
         te[mask] = fit.efficiency.reindex(keys[mask]).to_numpy(dtype=float)  # by label, not by position
     frame = pd.DataFrame({"group": groups, "group_efficiency": te, "meta_efficiency": te * tgr, "tgr": tgr},
                          index=keys)
-    diagnostics = MetafrontierDiagnostics(distance="sfa", frontier=f"{envelope} envelope", group=group,
+    what = "stochastic metafrontier" if envelope == "stochastic" else f"{envelope} envelope"
+    diagnostics = MetafrontierDiagnostics(distance="sfa", frontier=what, group=group,
                                           n_groups=len(labels), n_units=len(data),
                                           not_optimal=int(np.isnan(te).sum()), periods=1)
-    return SFAMetafrontierResults(frame, diagnostics, coefficients, pd.Series(beta_star, index=coefficients.index,
-                                                                               name="meta"))
+    return SFAMetafrontierResults(frame, diagnostics, coefficients, meta_params.rename("meta"), meta_fit)
