@@ -21,7 +21,7 @@ an error of their own: a second stochastic frontier is fitted to every observati
 
 .. math::
 
-    x_i'\hat\beta_{g(i)} = x_i'\beta^* + v^M_i - u^M_i,\qquad u^M_i \ge 0,
+    x_i'\\hat\\beta_{g(i)} = x_i'\\beta^* + v^M_i - u^M_i,\\qquad u^M_i \\ge 0,
 
 where ``v^M`` absorbs the first stage's estimation error and ``u^M`` is the technology gap; ``TGR_i`` is the
 second stage's technical efficiency (Battese and Coelli's ``E[exp(-u^M) | e]`` by default, or the
