@@ -208,6 +208,15 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "basic": "theta_hat minus the quantiles of (theta* - theta_hat): Simar and Wilson's interval, bias-aware",
         "percentile": "the quantiles of theta* themselves (Efron's percentile interval; shifted by the bias)",
     },
+    "ebm_orientation": {
+        "input": "minimise theta - eps_x sum w s- / x_o (inputs contract)",
+        "output": "maximise eta + eps_y sum w s+ / y_o (outputs expand); the score is 1 / phi",
+        "non": "the ratio of the two (non-oriented), by the Charnes-Cooper transformation",
+    },
+    "ebm_projection": {
+        "observed": "the affinity of the observed inputs and outputs",
+        "ccr": "the affinity of their CCR projections with slacks",
+    },
     "three_stage_distance": {
         "dea": "input-oriented radial DEA; total slack = radial plus non-radial input slack",
         "sbm": "the slacks-based measure; its input slacks",

@@ -105,6 +105,7 @@ def _factories() -> dict[type, object]:
         nt.production.GroupFits: lambda: nt.fit_by(nt.OLS, chilean.assign(half=chilean.idvar % 2), "half", "Y",
                                                    ["fX1", "fX2"], "sX", **ckeys),
         nt.frontier.DEAResults: lambda: nt.frontier.dea(frontier, ["x0", "x1"], "y"),
+        nt.frontier.EBMResults: lambda: nt.frontier.ebm(frontier, ["x0", "x1"], "y"),
         nt.frontier.ScoreResults: lambda: nt.frontier.sbm(frontier, ["x0", "x1"], "y", "b"),
         nt.frontier.MalmquistResults: lambda: nt.frontier.malmquist(frontier, ["x0", "x1"], "y", **keys),
         nt.frontier.MalmquistLuenbergerResults: lambda: nt.frontier.malmquist_luenberger(

@@ -82,6 +82,12 @@ LP_CALLS = {
     "malmquist_luenberger": lambda d, **k: nt.frontier.malmquist_luenberger(d, "x", "y", "b", entity="firm",
                                                                             time="year", **k),
     "luenberger": lambda d, **k: nt.frontier.luenberger(d, "x", "y", "b", entity="firm", time="year", **k),
+    "ebm": lambda d, **k: nt.frontier.ebm(d, "x", "y", **k),
+    "bootstrap_dea": lambda d, **k: nt.frontier.bootstrap_dea(d, "x", "y", replications=2, **k),
+    "bootstrap_malmquist": lambda d, **k: nt.frontier.bootstrap_malmquist(d, "x", "y", entity="firm", time="year",
+                                                                          replications=2, **k),
+    "simar_wilson": lambda d, **k: nt.frontier.simar_wilson(d, "x", "y", "b", replications=2, **k),
+    "three_stage_dea": lambda d, **k: nt.frontier.three_stage_dea(d, "x", "y", "b", **k),
 }
 
 
@@ -141,8 +147,9 @@ def test_every_function_with_optional_keys_is_checked_below():
     optional = {label.removeprefix("nqpf_tfp.") for label, sig in SIGNATURES.items()
                 if inspect.isfunction(CALLABLES[label]) and {"entity", "time"} <= set(sig.parameters)
                 and sig.parameters["entity"].default is None and sig.parameters["time"].default is None}
-    cross_section = {"frontier.dea", "frontier.sbm", "frontier.ddf", "frontier.nonradial_ddf",
-                     "frontier.metafrontier", "frontier.sfa_metafrontier"}  # keys label only
+    cross_section = {"frontier.dea", "frontier.sbm", "frontier.ddf", "frontier.nonradial_ddf", "frontier.ebm",
+                     "frontier.metafrontier", "frontier.sfa_metafrontier", "frontier.bootstrap_dea",
+                     "frontier.simar_wilson", "frontier.three_stage_dea"}  # keys label only
     owned = {"growth_accounting", "level_accounting", "growth.growth_accounting", "growth.level_accounting",
              "growth.perpetual_inventory", "markups", "analysis.markups"}  # tested in their own modules
     assert optional - cross_section - owned == set(_key_calls(pd.DataFrame()))

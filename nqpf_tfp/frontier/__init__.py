@@ -1,7 +1,8 @@
 """Frontier TFP: data envelopment analysis and the DEA-Malmquist index; SBM, super-SBM and directional
-distances with undesirable outputs, the Malmquist-Luenberger index and the Luenberger indicator; stochastic
-frontiers, cross-section and panel; metafrontiers and technology gap ratios for groups of units; the
-bootstrap of DEA scores, Simar and Wilson's second stage and three-stage DEA.
+distances with undesirable outputs, the Malmquist-Luenberger index and the Luenberger indicator; the
+epsilon-based measure (EBM); stochastic frontiers, cross-section and panel; metafrontiers and technology gap
+ratios for groups of units; the bootstrap of DEA scores and of the Malmquist index, Simar and Wilson's
+second stage and three-stage DEA.
 
 Every function returns a results object on the common contract (:class:`DEAResults`,
 :class:`MalmquistResults`, :class:`ScoreResults`, :class:`MalmquistLuenbergerResults`,
@@ -21,6 +22,8 @@ from .bootstrap_results import (
 )
 from .ddf import ddf
 from .dea import DEADiagnostics, DEAResults, dea
+from .ebm import ebm
+from .ebm_results import EBMDiagnostics, EBMResults
 from .green_indices import luenberger, malmquist_luenberger
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
@@ -43,11 +46,12 @@ from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 
 __all__ = [
     "BootstrapDEADiagnostics", "BootstrapDEAResults", "BootstrapMalmquistDiagnostics", "BootstrapMalmquistResults",
-    "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistDiagnostics",
-    "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics",
-    "MetafrontierIndexResults", "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults",
-    "SFAResults", "ScoreDiagnostics", "ScoreResults", "SimarWilsonDiagnostics", "SimarWilsonResults",
-    "ThreeStageDiagnostics", "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "luenberger",
-    "malmquist", "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm",
-    "sfa_metafrontier", "simar_wilson", "three_stage_dea",
+    "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "EBMDiagnostics", "EBMResults",
+    "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults", "MalmquistResults",
+    "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "MetafrontierResults",
+    "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults",
+    "SimarWilsonDiagnostics", "SimarWilsonResults", "ThreeStageDiagnostics", "ThreeStageResults", "bootstrap_dea",
+    "bootstrap_malmquist", "ddf", "dea", "ebm", "luenberger", "malmquist", "malmquist_luenberger", "metafrontier",
+    "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson",
+    "three_stage_dea",
 ]

@@ -58,6 +58,7 @@ from ..errors import PanelWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from .dea import dea
+from .lp import check_solver
 from .sbm import sbm
 from .second_stage import environment_values
 from .sfa import SFA, SFAResults
@@ -122,6 +123,7 @@ def three_stage_dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
     """
     require_frame(data, "data")
     distance = check_option("three_stage_distance", distance, "distance")
+    solver = check_solver(solver)
     ins, outs, _ = roles(inputs, outputs, what="three-stage DEA")
     env = list(column_names(environment, "environment"))
     if not env:

@@ -1,0 +1,92 @@
+"""Results of :func:`~nqpf_tfp.frontier.ebm` (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..keywords import strict_class
+from ..results import Diagnostics
+from ..tables import SummaryTable
+from .score_results import ScoreResults
+
+__all__ = ["EBMDiagnostics", "EBMResults"]
+
+
+@strict_class
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class EBMDiagnostics(Diagnostics):
+    """Facts about an EBM run."""
+
+    #: "input", "output" or "non"
+    orientation: str
+    rts: str
+    n_dmus: int
+    #: reference units in the LPs (the frame)
+    n_reference: int
+    not_optimal: int
+    #: the epsilons of the inputs and of the outputs
+    epsilon_inputs: float
+    epsilon_outputs: float
+    #: the data of the affinity: "observed" or "ccr" (projected with slacks)
+    projection: str
+    #: whether the radial factors were bounded (theta <= 1, eta >= 1)
+    bounded: bool
+    #: whether epsilon was given rather than computed from the affinity
+    epsilon_given: bool
+
+
+class EBMResults(ScoreResults):
+    """EBM scores per unit (``tfp`` = ``efficiency``, a level in (0, 1]) with the radial parts ``theta`` and
+    ``eta``, the slacks, and the epsilon, weights and affinity matrices used (see :mod:`nqpf_tfp.frontier.ebm`)."""
+
+    def __init__(self, frame: pd.DataFrame, diagnostics: EBMDiagnostics, input_weights: pd.Series,
+                 output_weights: pd.Series, affinity: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+        self._frame = frame.copy()
+        self._ebm_diagnostics = diagnostics
+        self._weights = (input_weights.copy(), output_weights.copy())
+        self._affinity = (affinity[0].copy(), affinity[1].copy())
+
+    @property
+    def theta(self) -> pd.Series:
+        """The radial input factor (input and non-oriented models)."""
+        return self._frame["theta"].copy()
+
+    @property
+    def eta(self) -> pd.Series:
+        """The radial output factor (output and non-oriented models)."""
+        return self._frame["eta"].copy()
+
+    @property
+    def epsilon(self) -> pd.Series:
+        """``epsilon`` of the inputs and of the outputs."""
+        d = self._ebm_diagnostics
+        return pd.Series({"inputs": d.epsilon_inputs, "outputs": d.epsilon_outputs}, name="epsilon")
+
+    @property
+    def weights(self) -> pd.Series:
+        """The slack weights, each side summing to 1, labelled by column."""
+        return pd.concat(self._weights).rename("weight")
+
+    @property
+    def affinity(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The affinity matrices of the inputs and of the outputs."""
+        return self._affinity[0].copy(), self._affinity[1].copy()
+
+    @property
+    def diagnostics(self) -> EBMDiagnostics:  # type: ignore[override]
+        return self._ebm_diagnostics
+
+    def summary(self) -> SummaryTable:
+        d = self._ebm_diagnostics
+        table = self._frame[["efficiency"]].describe().T[["count", "mean", "std", "min", "max"]]
+        table["on frontier"] = int((self._frame["efficiency"] >= 1 - 1e-9).sum())
+        source = "given" if d.epsilon_given else f"from the affinity of the {d.projection} data"
+        notes = [f"Tone-Tsutsui (2010) EBM, {d.orientation}-oriented, {d.rts.upper()}"
+                 + (", radial factors bounded" if d.bounded else "") + f"; {d.n_dmus} units.",
+                 f"epsilon: inputs {d.epsilon_inputs:.4f}, outputs {d.epsilon_outputs:.4f} ({source}); weights: "
+                 + ", ".join(f"{k} {v:.3f}" for k, v in self.weights.items()) + "."]
+        if d.not_optimal:
+            notes.append(f"{d.not_optimal} unit(s) without an optimal LP (NaN).")
+        return SummaryTable(table, "EBM efficiency", notes, ".4f")
