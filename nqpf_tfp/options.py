@@ -185,6 +185,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "sbm": "Tone's slacks-based measure (rho), with undesirable outputs",
         "ddf": "radial directional distance D, efficiency 1 / (1 + D)",
         "nonradial_ddf": "weighted non-radial directional distance D, efficiency 1 / (1 + D)",
+        "ebm": "Tone and Tsutsui's epsilon-based measure (epsilon and weights of all units at every frontier)",
     },
     "metafrontier_frontier": {
         "global": "every period pooled: one frontier per group and one metafrontier",

@@ -293,3 +293,12 @@ def test_malmquist_bootstrap_is_reproducible_and_checks_its_panel():
         nt.frontier.bootstrap_malmquist(panel[panel.year == 2000], ["x1", "x2"], "y", **kw)
     with pytest.raises(SpecificationError, match="bandwidth"):
         nt.frontier.bootstrap_malmquist(panel, ["x1", "x2"], "y", bandwidth=0, **kw)
+
+
+def test_progress_bar_counts_the_replications(capsys):
+    data, _ = _cobb_douglas(15, 7)
+    quiet = nt.frontier.bootstrap_dea(data, ["x1", "x2"], "y", replications=4, seed=1)
+    shown = nt.frontier.bootstrap_dea(data, ["x1", "x2"], "y", replications=4, seed=1, progress=True)
+    err = capsys.readouterr().err
+    assert "bootstrap DEA" in err and "4/4" in err
+    pd.testing.assert_frame_equal(quiet.draws, shown.draws)

@@ -238,3 +238,20 @@ def test_the_stochastic_metafrontier_is_an_sfa_of_the_fitted_group_frontiers():
     assert res.diagnostics.frontier == "stochastic metafrontier"
     assert "Huang, Huang and Liu 2014" in res.summary().as_text()
     assert deterministic.meta_fit is None and "Battese, Rao and O'Donnell 2004" in deterministic.summary().as_text()
+
+
+def test_ebm_metafrontier_uses_one_epsilon_at_every_frontier():
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame(rng.uniform(1, 10, (60, 3)), columns=["x1", "x2", "y"]).assign(g=np.repeat(["a", "b"], 30))
+    res = nt.frontier.metafrontier(data, ["x1", "x2"], "y", group="g", distance="ebm")
+    pooled = nt.frontier.ebm(data, ["x1", "x2"], "y")
+    frame = res.to_frame()
+    np.testing.assert_allclose(frame.meta_efficiency, pooled.efficiency, rtol=1e-9)
+    kw = {"epsilon": tuple(pooled.epsilon), "weights": dict(pooled.weights)}
+    for label, rows in data.groupby("g"):  # the group frontiers: the EBM of each group alone, same epsilon
+        alone = nt.frontier.ebm(rows, ["x1", "x2"], "y", **kw)
+        np.testing.assert_allclose(frame.loc[rows.index, "group_efficiency"], alone.efficiency, rtol=1e-9)
+    np.testing.assert_allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=1e-12)
+    assert (frame.tgr <= 1 + 1e-9).all()
+    with pytest.raises(SpecificationError, match="undesirable"):
+        nt.frontier.metafrontier(data.assign(b=1.0), ["x1", "x2"], "y", "b", group="g", distance="ebm")

@@ -17,7 +17,10 @@ all groups at the unit's input-output mix; ``1 - TGR`` is the technology gap ine
 Distances: radial DEA (:func:`~nqpf_tfp.frontier.dea`, its Farrell efficiency), the slacks-based measure
 (:func:`~nqpf_tfp.frontier.sbm`, ``rho``) and the radial and non-radial directional distances
 (:func:`~nqpf_tfp.frontier.ddf`, :func:`~nqpf_tfp.frontier.nonradial_ddf`, efficiency
-``1 / (1 + D)``), with the distance's own options (``rts``, ``orientation``, ``direction``, ...).
+``1 / (1 + D)``) and the epsilon-based measure (:func:`~nqpf_tfp.frontier.ebm`), with the distance's own
+options (``rts``, ``orientation``, ``direction``, ...). The EBM's ``epsilon`` and weights, unless given,
+are computed once from all units and used at every frontier, so that the group and meta scores are the
+same measure and their ratio is a technology gap alone.
 
 Which units span a frontier (``frontier=``):
 
@@ -53,6 +56,7 @@ from ..options import check_option
 from ..panel import few, observation_index, plain
 from .ddf import ddf
 from .dea import dea
+from .ebm import ebm
 from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .nonradial import nonradial_ddf
 from .sbm import sbm
@@ -60,7 +64,7 @@ from .sbm import sbm
 __all__ = ["DISTANCES", "OWN_KEYWORDS", "efficiency_at", "metafrontier"]
 
 #: the distances a metafrontier can be measured with (each returns efficiencies in (0, 1])
-DISTANCES = {"dea": dea, "sbm": sbm, "ddf": ddf, "nonradial_ddf": nonradial_ddf}
+DISTANCES = {"dea": dea, "sbm": sbm, "ddf": ddf, "nonradial_ddf": nonradial_ddf, "ebm": ebm}
 #: the distance functions' keywords that the metafrontier functions set themselves
 OWN_KEYWORDS = ("data", "inputs", "outputs", "bad_outputs", "entity", "time", "reference")
 
@@ -70,7 +74,7 @@ def efficiency_at(distance: str, frame: pd.DataFrame, inputs: Any, outputs: Any,
     """The efficiency in (0, 1] of every row of ``frame`` against the frontier its rows span, in row order."""
     function = DISTANCES[distance]
     rows = frame.reset_index(drop=True)  # labelled by position: the scores come back in the rows' order
-    if distance == "dea":
+    if distance in ("dea", "ebm"):
         result = function(rows, inputs, outputs, **options)
     else:
         result = function(rows, inputs, outputs, bad, **options)
@@ -97,7 +101,7 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
         Undesirable outputs (``sbm``, ``ddf``, ``nonradial_ddf``; radial DEA has none).
     group : str
         The column of technology groups (regions, industries); every row needs one.
-    distance : {"dea", "sbm", "ddf", "nonradial_ddf"}
+    distance : {"dea", "sbm", "ddf", "nonradial_ddf", "ebm"}
         The distance used at both frontiers.
     frontier : {"global", "contemporaneous"}
         Pool every period (one frontier per group), or one set of frontiers per period (needs ``time``).
@@ -126,8 +130,8 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
     require_frame(data, "data")
     distance = check_option("metafrontier_distance", distance, "distance")
     frontier = check_option("metafrontier_frontier", frontier, "frontier")
-    if distance == "dea" and bad_outputs is not None:
-        raise SpecificationError("distance='dea' (radial DEA) has no undesirable outputs; use distance='sbm', "
+    if distance in ("dea", "ebm") and bad_outputs is not None:
+        raise SpecificationError(f"distance={distance!r} has no undesirable outputs here; use distance='sbm', "
                                  "'ddf' or 'nonradial_ddf' with bad_outputs.")
     check_forwarded_keywords(options, DISTANCES[distance], f"metafrontier(distance={distance!r})", exclude=OWN_KEYWORDS)
     if options.get("super_efficiency"):
@@ -149,6 +153,10 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
         raise SpecificationError(f"group column {group!r} has one group ({labels[0]!r}): a metafrontier compares "
                                  "the technologies of two groups or more.")
     index = observation_index(data, entity, time)  # the keys are checked before any LP is solved
+    if distance == "ebm" and ("epsilon" not in options or "weights" not in options):
+        # one EBM at every frontier: epsilon and the weights of all units, unless given
+        pooled = ebm(data.reset_index(drop=True), inputs, outputs, **options)
+        options = {"epsilon": tuple(pooled.epsilon), "weights": dict(pooled.weights), **options}
     periods = data[time].to_numpy() if frontier == "contemporaneous" else np.zeros(len(data), dtype=int)
     group_eff = np.full(len(data), np.nan)
     meta_eff = np.full(len(data), np.nan)
