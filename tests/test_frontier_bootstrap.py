@@ -302,3 +302,20 @@ def test_progress_bar_counts_the_replications(capsys):
     err = capsys.readouterr().err
     assert "bootstrap DEA" in err and "4/4" in err
     pd.testing.assert_frame_equal(quiet.draws, shown.draws)
+
+
+@pytest.mark.parametrize("rts", ["vrs", "nirs", "ndrs", "crs"])
+def test_scaled_counterparts_give_the_observed_units_scores(rts):
+    from nqpf_tfp.frontier.batch import scores_of_scaled_units
+
+    rng = np.random.default_rng(8)
+    x, y = rng.uniform(1, 10, (80, 2)), rng.uniform(1, 10, (80, 2))
+    scale = rng.uniform(0.5, 1.0, 80)
+    found, status = scores_of_scaled_units(x / scale[:, None], y, scale, rts)
+    expected, expected_status, _ = radial_scores(x, y, x / scale[:, None], y, rts, "input")
+    assert status == expected_status
+    np.testing.assert_allclose(found, expected, rtol=1e-9)
+    if rts == "crs":  # output efficiency 1 / phi of units whose counterparts' outputs are scaled up
+        found, _ = scores_of_scaled_units(x, y * scale[:, None], scale, rts)
+        phi, _, _ = radial_scores(x, y, x, y * scale[:, None], rts, "output")
+        np.testing.assert_allclose(found, 1 / phi, rtol=1e-9)

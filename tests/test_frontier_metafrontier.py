@@ -248,7 +248,7 @@ def test_ebm_metafrontier_uses_one_epsilon_at_every_frontier():
     frame = res.to_frame()
     np.testing.assert_allclose(frame.meta_efficiency, pooled.efficiency, rtol=1e-9)
     kw = {"epsilon": tuple(pooled.epsilon), "weights": dict(pooled.weights)}
-    for label, rows in data.groupby("g"):  # the group frontiers: the EBM of each group alone, same epsilon
+    for _, rows in data.groupby("g"):  # the group frontiers: the EBM of each group alone, same epsilon
         alone = nt.frontier.ebm(rows, ["x1", "x2"], "y", **kw)
         np.testing.assert_allclose(frame.loc[rows.index, "group_efficiency"], alone.efficiency, rtol=1e-9)
     np.testing.assert_allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=1e-12)

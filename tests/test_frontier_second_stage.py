@@ -137,3 +137,20 @@ def test_second_stage_errors_name_the_problem():
         nt.frontier.simar_wilson(*args, "z", algorithm=2, bias_replications=1)
     with pytest.raises(SpecificationError, match="environment"):
         nt.frontier.simar_wilson(*args, "zz")
+
+
+@pytest.mark.parametrize("rts", ["crs", "vrs"])
+def test_algorithm_two_replication_scores_the_observed_units_against_pseudo_data(rts):
+    from nqpf_tfp.frontier.second_stage import TruncatedPseudoFrontier
+
+    data = _environment_panel(40, 10)
+    x, y = data[["x1", "x2"]].to_numpy(), data[["y"]].to_numpy()
+    delta = 1 / nt.frontier.dea(data, ["x1", "x2"], "y", rts=rts).efficiency.to_numpy()
+    fitted = 1.2 + 0.1 * data["z"].to_numpy()
+    task = TruncatedPseudoFrontier(x / x.mean(axis=0), y / y.mean(axis=0), delta, fitted, 0.2, rts, "input", "auto")
+    found = task(np.random.SeedSequence(4))
+    rng = np.random.default_rng(np.random.SeedSequence(4))
+    draw = fitted + draw_truncated_errors(rng, 0.2, 1.0 - fitted)
+    pseudo = data.assign(x1=data.x1 * draw / delta, x2=data.x2 * draw / delta)
+    expected = nt.frontier.dea(data, ["x1", "x2"], "y", rts=rts, reference=pseudo, slacks=False).efficiency
+    np.testing.assert_allclose(found, 1 / expected.to_numpy(), rtol=1e-8)

@@ -32,7 +32,7 @@ from .frame import build_frame
 from .lp import has_highspy, quiet_highs
 from .radial import radial_scores
 
-__all__ = ["batch_radial_scores", "undominated"]
+__all__ = ["batch_radial_scores", "scores_of_scaled_units", "undominated"]
 
 #: units stacked into one LP; 100 was fastest on 1,000-unit VRS and CRS frontiers (25 to 250 tried)
 CHUNK = 100
@@ -105,6 +105,22 @@ def batch_radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: 
             statuses[rows] = words
         values[rows] = found
     return values, statuses
+
+
+def scores_of_scaled_units(x_ref: np.ndarray, y_ref: np.ndarray, scale: np.ndarray, rts: str,
+                           solver: str = "auto") -> tuple[np.ndarray, list[str]]:
+    """Efficiencies of observed units whose counterparts in the reference set are themselves rescaled, as in
+    the bootstrap's pseudo-data: unit ``i`` is ``(x_ref_i scale_i, y_ref_i)`` (input orientation, any returns
+    to scale) or ``(x_ref_i, y_ref_i / scale_i)`` (output orientation under CRS).
+
+    The radial input measure is homogeneous of degree -1 in the inputs, ``theta(c x, y) = theta(x, y) / c``,
+    so unit ``i``'s score is its counterpart's own score divided by ``scale_i``; output efficiency ``1 / phi``
+    is homogeneous of degree 1 in the outputs and equals ``theta`` under CRS. The counterparts' own scores are
+    the LPs that find the frame of the reference set (:mod:`~nqpf_tfp.frontier.frame`): one small LP per unit,
+    where scoring against the frame would take a second.
+    """
+    fr = build_frame(x_ref, y_ref, rts, solver)
+    return fr.theta / scale, fr.status
 
 
 def _stacked(x: np.ndarray, y: np.ndarray, xf: np.ndarray, yf: np.ndarray, rts: str,

@@ -23,8 +23,10 @@ Simar and Wilson (2000) advise reporting the bias-corrected score only where ``b
 (below that, the correction adds more variance than it removes bias); ``bias_ratio`` is that ratio.
 
 Each replication's scores come from :func:`~nqpf_tfp.frontier.batch.batch_radial_scores` (dominated units
-out, the frame, stacked LPs). Replication ``b`` draws from its own ``SeedSequence(seed).spawn(B)[b]``, so
-the numbers do not depend on ``n_jobs`` or the backend.
+out, the frame, stacked LPs) or, under input orientation with variable returns, from the LPs that find the
+pseudo-data's frame (:func:`~nqpf_tfp.frontier.batch.scores_of_scaled_units`: a pseudo unit is its observed
+unit with the inputs rescaled, and the radial score is homogeneous in them). Replication ``b`` draws from
+its own ``SeedSequence(seed).spawn(B)[b]``, so the numbers do not depend on ``n_jobs`` or the backend.
 
 References
 ----------
@@ -50,7 +52,7 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import few, plain
 from ..parallel.bootstrap import ReplicationSettings, report_failures, run_replications
-from .batch import batch_radial_scores
+from .batch import batch_radial_scores, scores_of_scaled_units
 from .bootstrap_results import BootstrapDEADiagnostics, BootstrapDEAResults
 from .dea import dea
 from .lp import check_solver
@@ -90,6 +92,9 @@ class PseudoFrontier:
             x_ref, y_ref = self.x * (self.efficiency / draw)[:, None], self.y
         else:
             x_ref, y_ref = self.x, self.y * (draw / self.efficiency)[:, None]
+        if self.rts != "crs" and self.orientation == "input":  # the frame's own LPs are the scores (VRS: 1.7x)
+            scores, _ = scores_of_scaled_units(x_ref, y_ref, draw / self.efficiency, self.rts, self.solver)
+            return scores
         radial, _ = batch_radial_scores(self.x, self.y, x_ref, y_ref, self.rts, self.orientation, self.solver)
         return radial if self.orientation == "input" else 1.0 / radial
 

@@ -48,7 +48,7 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import few, plain
 from ..parallel.bootstrap import ReplicationSettings, report_failures, run_replications
-from .batch import batch_radial_scores
+from .batch import batch_radial_scores, scores_of_scaled_units
 from .dea import dea
 from .lp import check_solver
 from .second_stage_results import SimarWilsonDiagnostics, SimarWilsonResults
@@ -105,6 +105,9 @@ class TruncatedPseudoFrontier:
         else:
             x_ref, y_ref = self.x, self.y * (self.delta / draw)[:, None]
         try:
+            if self.rts != "crs" and self.orientation == "input":  # the pseudo units are the observed, rescaled
+                theta, _ = scores_of_scaled_units(x_ref, y_ref, self.delta / draw, self.rts, self.solver)
+                return 1.0 / theta
             radial, _ = batch_radial_scores(self.x, self.y, x_ref, y_ref, self.rts, self.orientation, self.solver)
         except Exception as exc:  # noqa: BLE001 - reported with its replication by report_failures
             return f"{type(exc).__name__}: {exc}"
