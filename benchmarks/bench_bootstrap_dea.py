@@ -1,7 +1,7 @@
 """Bootstrap DEA: speed beside a plain HiGHS loop, and a Monte Carlo of coverage and bias reduction.
 
 Run:  python benchmarks/bench_bootstrap_dea.py [--units 1000] [--replications 2000] [--plain 40]
-                                               [--trials 100] [--mc-replications 400] [--mc-units 50 100]
+          [--rts crs vrs] [--trials 100] [--mc-replications 400] [--mc-units 50 100] [--skip-speed] [--skip-mc]
 
 Data: a constant-returns Cobb-Douglas frontier ``y = x1^0.5 x2^0.5`` with inputs uniform on [1, 10] and
 input inefficiency ``exp(u)``, ``u`` half-normal with scale 0.3, so the true input efficiency of a unit
@@ -55,12 +55,12 @@ def plain_replication(task: PseudoFrontier, seed: np.random.SeedSequence) -> np.
     return values
 
 
-def speed(n: int, reps: int, plain: int) -> None:
+def speed(n: int, reps: int, plain: int, kinds: list[str]) -> None:
     data, _ = sample(n, 0)
     print(f"Speed: n = {n} units (2 inputs, 1 output), B = {reps}, input orientation")
     print(f"{'rts':<5} {'library total':>14} {'per replication':>16} {'plain loop per rep.':>20} "
           f"{'plain loop x B (implied)':>25} {'ratio':>6}")
-    for rts in ("crs", "vrs"):
+    for rts in kinds:
         start = time.perf_counter()
         res = nt.frontier.bootstrap_dea(data, ["x1", "x2"], "y", rts=rts, replications=reps, seed=1)
         total = time.perf_counter() - start
@@ -112,12 +112,13 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--mc-replications", type=int, default=400)
     parser.add_argument("--mc-units", type=int, nargs="+", default=[50, 100])
+    parser.add_argument("--rts", nargs="+", choices=["crs", "vrs"], default=["crs", "vrs"])
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-mc", action="store_true")
     args = parser.parse_args()
     print(f"{platform.machine()}, CPython {platform.python_version()}, numpy {np.__version__}")
     if not args.skip_speed:
-        speed(args.units, args.replications, args.plain)
+        speed(args.units, args.replications, args.plain, args.rts)
     if not args.skip_mc:
         monte_carlo(args.mc_units, args.trials, args.mc_replications)
 

@@ -38,6 +38,8 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "bench_frontier.py": ([], ["--sizes", "500", "--scipy-max", "500", "--unreduced-max", "500",
                                "--sfa-firms", "1000"]),
     "bench_green_tfp.py": ([], ["--firms", "100", "--years", "3"]),
+    "bench_bootstrap_dea.py": ([], ["--units", "100", "--replications", "20", "--plain", "3", "--trials", "2",
+                                    "--mc-replications", "20", "--mc-units", "30"]),
     "bench_markups.py": ([], ["--cd", "3", "--translog", "0", "--bootstrap-panels", "1", "--bootstrap", "5"]),
     "bench_indices.py": ([], ["--rows", "10000", "--repeat", "1"]),
     # about 35 minutes (10^8 rows; the panels are written once and reused)

@@ -54,14 +54,14 @@ from ..panel import few, plain
 from ..parallel.bootstrap import ReplicationSettings, report_failures, run_replications
 from .batch import batch_radial_scores, scores_of_scaled_units
 from .bootstrap_results import BootstrapDEADiagnostics, BootstrapDEAResults
-from .dea import dea
+from .dea import DEAResults, dea
 from .lp import check_solver
 from .smoothing import bandwidth as bandwidth_of
 from .smoothing import smoothed_draw
 from .variables import roles
 from .variables import values as column_values
 
-__all__ = ["BootstrapDEADiagnostics", "BootstrapDEAResults", "bootstrap_dea"]
+__all__ = ["BootstrapDEADiagnostics", "BootstrapDEAResults", "bootstrap_dea", "positive_scores"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,21 @@ class PseudoFrontier:
             return scores
         radial, _ = batch_radial_scores(self.x, self.y, x_ref, y_ref, self.rts, self.orientation, self.solver)
         return radial if self.orientation == "input" else 1.0 / radial
+
+
+def positive_scores(data: pd.DataFrame, inputs: Any, outputs: Any, rts: str, orientation: str, solver: str,
+                    entity: Any, time: Any, what: str) -> DEAResults:
+    """The first-stage DEA of a bootstrap, every unit with a positive score (or an error naming those without:
+    a zero score cannot be resampled, a zero output has none)."""
+    first = dea(data, inputs, outputs, rts=rts, orientation=orientation, slacks=False, solver=solver,
+                entity=entity, time=time)
+    efficiency = first.efficiency.to_numpy()
+    bad = ~(np.isfinite(efficiency) & (efficiency > 0))
+    if bad.any():
+        shown = few([repr(plain(v)) for v in first.efficiency.index[bad]])
+        raise SpecificationError(f"{what} needs a positive DEA score for every unit; {int(bad.sum())} unit(s) have "
+                                 f"none (zero output or no optimal LP), e.g. {shown}. Drop them from data.")
+    return first
 
 
 @strict_keywords
@@ -158,16 +173,9 @@ def bootstrap_dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     level = confidence_level(level, "level")
     method = check_option("bootstrap_interval", method, "method")
     solver = check_solver(solver)
-    first = dea(data, inputs, outputs, rts=rts, orientation=orientation, slacks=False, solver=solver,
-                entity=entity, time=time)
+    first = positive_scores(data, inputs, outputs, rts, orientation, solver, entity, time, "bootstrap_dea")
     rts, orientation = first.diagnostics.rts, first.diagnostics.orientation
     efficiency = first.efficiency.to_numpy()
-    bad = ~(np.isfinite(efficiency) & (efficiency > 0))
-    if bad.any():
-        shown = few([repr(plain(v)) for v in first.efficiency.index[bad]])
-        raise SpecificationError(
-            f"bootstrap_dea needs a positive DEA score for every unit; {int(bad.sum())} unit(s) have none (zero "
-            f"output or no optimal LP), e.g. {shown}. Drop them from data.")
     h = bandwidth_of(efficiency, bandwidth)
     ins, outs, _ = roles(inputs, outputs, what="DEA")
     x, y = column_values(data, ins, "input"), column_values(data, outs, "output")

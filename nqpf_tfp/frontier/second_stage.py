@@ -42,17 +42,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names, confidence_level, seed_sequence, whole_number
-from ..errors import EstimationError, PanelError, PanelWarning, SpecificationError, warn
+from ..arguments import confidence_level, seed_sequence, whole_number
+from ..errors import EstimationError, PanelWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
-from ..panel import few, plain
 from ..parallel.bootstrap import ReplicationSettings, report_failures, run_replications
 from .batch import batch_radial_scores, scores_of_scaled_units
-from .dea import dea
+from .bootstrap_dea import positive_scores
 from .lp import check_solver
 from .second_stage_results import SimarWilsonDiagnostics, SimarWilsonResults
 from .truncated_regression import draw_truncated_errors, fit_truncated
+from .variables import environment as environment_columns
 from .variables import roles
 from .variables import values as column_values
 
@@ -184,22 +184,10 @@ def simar_wilson(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
     method = check_option("bootstrap_interval", method, "method")
     solver = check_solver(solver)
     ins, outs, _ = roles(inputs, outputs, what="DEA")
-    env = list(column_names(environment, "environment"))
-    if not env:
-        raise SpecificationError("simar_wilson needs at least one environmental variable (environment=).")
-    clash = sorted(set(env) & set(ins + outs))
-    if clash:
-        raise SpecificationError(f"{clash} are both DEA variables and environment=: a column has one role.")
-    z_values = environment_values(data, env)
-    first = dea(data, inputs, outputs, rts=rts, orientation=orientation, slacks=False, solver=solver,
-                entity=entity, time=time)
+    env, z_values = environment_columns(data, environment, ins + outs, "simar_wilson")
+    first = positive_scores(data, inputs, outputs, rts, orientation, solver, entity, time, "simar_wilson")
     rts, orientation = first.diagnostics.rts, first.diagnostics.orientation
     efficiency = first.efficiency.to_numpy()
-    bad = ~(np.isfinite(efficiency) & (efficiency > 0))
-    if bad.any():
-        shown = few([repr(plain(v)) for v in first.efficiency.index[bad]])
-        raise SpecificationError(f"simar_wilson needs a positive DEA score for every unit; {int(bad.sum())} unit(s) "
-                                 f"have none (zero output or no optimal LP), e.g. {shown}. Drop them from data.")
     delta = 1.0 / efficiency
     z = np.column_stack([np.ones(len(delta)), z_values])
     names = ["const", *env]
@@ -249,19 +237,6 @@ def simar_wilson(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
         _time.perf_counter() - start)
     return SimarWilsonResults(pd.Series(estimate, index=[*names, "sigma"], name="coef"),
                               pd.DataFrame(draws, columns=[*names, "sigma"]), units, diagnostics)
-
-
-def environment_values(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """Environmental variables: numeric and finite, of any sign."""
-    from ..arguments import require_columns
-
-    require_columns(data, columns, "environment")
-    out = data[columns].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    for j, name in enumerate(columns):
-        if not np.isfinite(out[:, j]).all():
-            raise PanelError(f"environment column {name!r} has {int((~np.isfinite(out[:, j])).sum())} missing, "
-                             "non-numeric or infinite values; the regression needs every value.")
-    return out
 
 
 def _fit_or_raise(delta: np.ndarray, z: np.ndarray, what: str) -> Any:

@@ -53,16 +53,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names, require_frame
+from ..arguments import require_frame
 from ..errors import PanelWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from .dea import dea
 from .lp import check_solver
 from .sbm import sbm
-from .second_stage import environment_values
 from .sfa import SFA, SFAResults
 from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
+from .variables import environment as environment_columns
 from .variables import roles
 from .variables import values as column_values
 
@@ -125,13 +125,7 @@ def three_stage_dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
     distance = check_option("three_stage_distance", distance, "distance")
     solver = check_solver(solver)
     ins, outs, _ = roles(inputs, outputs, what="three-stage DEA")
-    env = list(column_names(environment, "environment"))
-    if not env:
-        raise SpecificationError("three_stage_dea needs at least one environmental variable (environment=).")
-    clash = sorted(set(env) & set(ins + outs))
-    if clash:
-        raise SpecificationError(f"{clash} are both DEA variables and environment=: a column has one role.")
-    z = environment_values(data, env)
+    env, z = environment_columns(data, environment, ins + outs, "three_stage_dea")
     x = column_values(data, ins, "input")
 
     def stage(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:

@@ -11,7 +11,7 @@ import pandas as pd
 from ..arguments import column_names, require_columns
 from ..errors import PanelError, SpecificationError
 
-__all__ = ["check_reference_scales", "check_window", "period_reference", "prefixed", "roles", "values"]
+__all__ = ["check_reference_scales", "check_window", "environment", "period_reference", "prefixed", "roles", "values"]
 
 
 def roles(inputs: object, outputs: object, bad_outputs: object = None,
@@ -94,3 +94,22 @@ def check_reference_scales(scales: Sequence[np.ndarray], names: Sequence[Sequenc
 def prefixed(frame: pd.DataFrame, prefix: str) -> pd.DataFrame:
     """A copy of the columns of a score table named ``<prefix><column>`` (``slack_``, ``target_``, ``beta_``)."""
     return frame[[c for c in frame if str(c).startswith(prefix)]].copy()
+
+
+def environment(data: pd.DataFrame, environment: object, taken: Sequence[str], what: str
+                ) -> tuple[list[str], np.ndarray]:
+    """The environmental columns of a second stage and their values: at least one, none of them among the
+    model's other variables ``taken``, numeric and finite (any sign)."""
+    names = list(column_names(environment, "environment"))
+    if not names:
+        raise SpecificationError(f"{what} needs at least one environmental variable (environment=).")
+    clash = sorted(set(names) & set(taken))
+    if clash:
+        raise SpecificationError(f"{clash} are both DEA variables and environment=: a column has one role.")
+    require_columns(data, names, "environment")
+    out = data[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    for j, name in enumerate(names):
+        if not np.isfinite(out[:, j]).all():
+            raise PanelError(f"environment column {name!r} has {int((~np.isfinite(out[:, j])).sum())} missing, "
+                             "non-numeric or infinite values; the regression needs every value.")
+    return names, out
