@@ -92,7 +92,7 @@ def test_clear_errors():
     with pytest.raises(SpecificationError, match="no undesirable outputs"):
         nt.frontier.metafrontier(*args, "b", group="g", **KEYS)
     with pytest.raises(SpecificationError, match="distance"):
-        nt.frontier.metafrontier(*args, group="g", distance="ebm", **KEYS)
+        nt.frontier.metafrontier(*args, group="g", distance="hyperbolic", **KEYS)
     with pytest.raises(SpecificationError, match="pass time="):
         nt.frontier.metafrontier(*args, group="g", frontier="contemporaneous", entity="unit")
     with pytest.raises(ArgumentError, match="orientaton"):
