@@ -324,3 +324,10 @@ def test_a_search_that_stops_short_warns_and_says_so_in_the_summary(monkeypatch)
     with pytest.warns(nt.errors.ConvergenceWarning, match="did not converge"):
         res = nt.frontier.SFA(EG1, "output", ["capital", "labour"], take_logs=True).fit()
     assert not res.diagnostics.converged and "did NOT converge" in res.summary().as_text()
+
+
+def test_conditional_inefficiency_is_the_jlms_efficiency_in_logs():
+    eg1 = pd.read_csv(Path(__file__).parent / "data" / "front41_eg1.csv")
+    fit = nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True, efficiency="jlms").fit()
+    np.testing.assert_allclose(np.exp(-fit.inefficiency), fit.efficiency, rtol=1e-12)
+    assert (fit.inefficiency > 0).all()

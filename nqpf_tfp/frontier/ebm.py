@@ -225,7 +225,7 @@ class _EBMProgram:
         lam, sm, sp = slice(3, 3 + n), slice(3 + n, 3 + n + m), slice(3 + n + m, 3 + n + m + s)
         self.sm, self.sp = sm, sp
         n_cols = 3 + n + m + s
-        rows = 1 + m + s + 1 + 2
+        rows = 1 + m + s + 1 + 2  # rows a model does not use stay empty (0 = 0): one layout for every variant
         a = np.zeros((rows, n_cols))
         lower, upper = np.zeros(rows), np.zeros(rows)
         col_lower, col_upper = np.zeros(n_cols), np.full(n_cols, INF)
@@ -270,8 +270,6 @@ class _EBMProgram:
             col_upper[0] = col_upper[2] = 0.0
             if bounded:
                 col_lower[1] = 1.0
-        if orientation != "non" or rts != "vrs":
-            col_upper[2] = 0.0 if orientation != "non" else INF
         self.lp = LPTemplate(cost, a, lower, upper, col_lower, col_upper, solver=solver)
 
     def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, eps_x: float, w_x: np.ndarray, eps_y: float,

@@ -35,6 +35,8 @@ class EBMDiagnostics(Diagnostics):
     bounded: bool
     #: whether epsilon was given rather than computed from the affinity
     epsilon_given: bool
+    #: the measure, as ScoreDiagnostics names it
+    measure: str = "ebm"
 
 
 class EBMResults(ScoreResults):
@@ -44,7 +46,8 @@ class EBMResults(ScoreResults):
     def __init__(self, frame: pd.DataFrame, diagnostics: EBMDiagnostics, input_weights: pd.Series,
                  output_weights: pd.Series, affinity: tuple[pd.DataFrame, pd.DataFrame]) -> None:
         self._frame = frame.copy()
-        self._ebm_diagnostics = diagnostics
+        self._diagnostics = diagnostics  # type: ignore[assignment]  # ScoreResults' messages read its measure
+        self._ebm = diagnostics
         self._weights = (input_weights.copy(), output_weights.copy())
         self._affinity = (affinity[0].copy(), affinity[1].copy())
 
@@ -61,7 +64,7 @@ class EBMResults(ScoreResults):
     @property
     def epsilon(self) -> pd.Series:
         """``epsilon`` of the inputs and of the outputs."""
-        d = self._ebm_diagnostics
+        d = self._ebm
         return pd.Series({"inputs": d.epsilon_inputs, "outputs": d.epsilon_outputs}, name="epsilon")
 
     @property
@@ -76,10 +79,10 @@ class EBMResults(ScoreResults):
 
     @property
     def diagnostics(self) -> EBMDiagnostics:  # type: ignore[override]
-        return self._ebm_diagnostics
+        return self._ebm
 
     def summary(self) -> SummaryTable:
-        d = self._ebm_diagnostics
+        d = self._ebm
         table = self._frame[["efficiency"]].describe().T[["count", "mean", "std", "min", "max"]]
         table["on frontier"] = int((self._frame["efficiency"] >= 1 - 1e-9).sum())
         source = "given" if d.epsilon_given else f"from the affinity of the {d.projection} data"

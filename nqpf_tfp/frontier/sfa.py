@@ -55,7 +55,16 @@ from ..panel import observation_index, period_numbers, unique_keys
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 from .kumbhakar_lovell import decompose
-from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, loglik, natural, parameter_tail, unconstrained
+from .sfa_likelihood import (
+    LOG_2PI,
+    FrontierData,
+    efficiency,
+    inefficiency,
+    loglik,
+    natural,
+    parameter_tail,
+    unconstrained,
+)
 from .sfa_search import SMALL_SAMPLE, covariance, maximise, ols_limit, parameters_of_u
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
@@ -94,8 +103,9 @@ class SFAResults(ParameterEstimates, TFPResults):
 
     def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
                  diagnostics: SFADiagnostics, efficiency_kind: str,
-                 decomposition: pd.DataFrame | None = None) -> None:
+                 decomposition: pd.DataFrame | None = None, inefficiency: pd.Series | None = None) -> None:
         self._params, self._cov, self._eff, self._resid = params, cov, efficiency, residuals
+        self._u = inefficiency
         self._diagnostics, self.efficiency_kind = diagnostics, efficiency_kind
         self._decomposition = decomposition
 
@@ -138,6 +148,14 @@ class SFAResults(ParameterEstimates, TFPResults):
     def efficiency(self) -> pd.Series:
         """Technical efficiency per observation (Battese-Coelli 1988 unless ``efficiency="jlms"``)."""
         return self._eff.copy()
+
+    @property
+    def inefficiency(self) -> pd.Series:
+        """Jondrow et al.'s (1982) ``E[u | e]`` per observation, in the output's units (log points for a log
+        output); 0 where the fit has no inefficiency (wrong skewness)."""
+        if self._u is None:
+            raise AttributeError("this fit carries no conditional inefficiency.")
+        return self._u.copy()
 
     @property
     def tfp(self) -> pd.Series:
@@ -391,7 +409,7 @@ class SFA:
                  f"with {zero} = 0 (Waldman 1982). This usually indicates that there is no inefficiency or that the "
                  f"model is misspecified. Efficiency is 1; the standard errors of {undefined} are undefined (NaN).",
                  FrontierBoundaryWarning)
-            eff = np.ones(n)
+            eff, u_hat = np.ones(n), np.zeros(n)
         else:
             if skewness > 0 and self.model != "bc92":  # BC92 identifies u_i from a firm's repeated rows
                 warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production "
@@ -413,6 +431,7 @@ class SFA:
                          "identified by these data). See summary().", ConvergenceWarning)
             share = None if dist == "exponential" else float(expit(-optimum.theta[k + d.q + 1]))  # 1 - gamma
             eff = efficiency(estimate, d, self.efficiency_kind, share)
+            u_hat = inefficiency(estimate, d, share)
         names = self._names()
         params = pd.Series(estimate, index=names, name="coef")
         residual = y - x @ estimate[:k]
@@ -426,7 +445,7 @@ class SFA:
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
-                          decomposition)
+                          decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
 
     def _decomposition(self, coefficients: np.ndarray, log_te: np.ndarray) -> pd.DataFrame:
         """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant)."""

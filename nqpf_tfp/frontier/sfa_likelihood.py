@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, log_ndtr
 
-__all__ = ["FrontierData", "efficiency", "loglik", "natural", "parameter_tail", "unconstrained"]
+__all__ = ["FrontierData", "efficiency", "inefficiency", "loglik", "natural", "parameter_tail", "unconstrained"]
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -159,33 +159,44 @@ def loglik(theta: np.ndarray, data: FrontierData) -> float:
     return float(np.sum(value))
 
 
-def efficiency(params: np.ndarray, data: FrontierData, kind: str, noise_share: float | None = None) -> np.ndarray:
-    """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e])); ``noise_share``
-    as in :func:`_pieces`."""
+def _posterior(params: np.ndarray, data: FrontierData,
+               noise_share: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``u | e``: the mean ``mu_star`` and scale ``s_star`` of the truncated normal, and ``h`` (BC92's
+    time factor, else 1)."""
     if data.distribution == "exponential":
         k = data.k
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
-        mu_star, s_star, h = -e - sv**2 / su, np.full(e.size, sv), np.ones(e.size)
-    else:
-        e, su2, sv2, mu, eta = _pieces(params, data, noise_share)
-        if data.model == "bc92":
-            assert data.firms is not None and data.periods_to_last is not None
-            h = np.exp(-eta * data.periods_to_last)
-            n = data.n_firms
-            he = np.bincount(data.firms, weights=h * e, minlength=n)
-            hh = np.bincount(data.firms, weights=h * h, minlength=n)
-            denominator = sv2 + su2 * hh
-            mu_star = ((mu[0] * sv2 - su2 * he) / denominator)[data.firms]
-            s_star = np.sqrt(su2 * sv2 / denominator)[data.firms]
-        else:
-            sigma2 = su2 + sv2
-            mu_star = (mu * sv2 - e * su2) / sigma2
-            s_star = np.full(e.size, np.sqrt(su2 * sv2 / sigma2))
-            h = np.ones(e.size)
+        return -e - sv**2 / su, np.full(e.size, sv), np.ones(e.size)
+    e, su2, sv2, mu, eta = _pieces(params, data, noise_share)
+    if data.model == "bc92":
+        assert data.firms is not None and data.periods_to_last is not None
+        h = np.exp(-eta * data.periods_to_last)
+        n = data.n_firms
+        he = np.bincount(data.firms, weights=h * e, minlength=n)
+        hh = np.bincount(data.firms, weights=h * h, minlength=n)
+        denominator = sv2 + su2 * hh
+        mu_star = ((mu[0] * sv2 - su2 * he) / denominator)[data.firms]
+        return mu_star, np.sqrt(su2 * sv2 / denominator)[data.firms], h
+    sigma2 = su2 + sv2
+    return (mu * sv2 - e * su2) / sigma2, np.full(e.size, np.sqrt(su2 * sv2 / sigma2)), np.ones(e.size)
+
+
+def inefficiency(params: np.ndarray, data: FrontierData, noise_share: float | None = None) -> np.ndarray:
+    """Jondrow et al.'s (1982) ``E[u | e]`` of every row, the inverse Mills ratio in logs (no underflow for
+    residuals far in the tail); ``noise_share`` as in :func:`_pieces`."""
+    mu_star, s_star, h = _posterior(params, data, noise_share)
     z = mu_star / s_star
-    if kind == "bc":
-        return np.asarray(np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2))
     mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
-    return np.asarray(np.exp(-h * (mu_star + s_star * mills)))
+    return np.asarray(h * (mu_star + s_star * mills))
+
+
+def efficiency(params: np.ndarray, data: FrontierData, kind: str, noise_share: float | None = None) -> np.ndarray:
+    """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e])); ``noise_share``
+    as in :func:`_pieces`."""
+    if kind != "bc":
+        return np.asarray(np.exp(-inefficiency(params, data, noise_share)))
+    mu_star, s_star, h = _posterior(params, data, noise_share)
+    z = mu_star / s_star
+    return np.asarray(np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2))
 

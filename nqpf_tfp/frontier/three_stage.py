@@ -20,7 +20,8 @@ Fried, Lovell, Schmidt and Yaisawarng (2002):
    and gives the same number; writing the production formula with ``+eps`` is the published error the
    derivation avoids), and the noise is ``v_hat = s - f(z; beta_hat) - E[u | eps]``. The fit is the package's
    :class:`~nqpf_tfp.frontier.SFA` on ``-s``, which is a production frontier with error ``-v - u``; the
-   conditional mean is computed from its ``sigma2`` and ``gamma`` (:func:`conditional_inefficiency`).
+   conditional mean is its :attr:`~nqpf_tfp.frontier.SFAResults.inefficiency` (computed in logs, so slacks in
+   the thousands do not underflow as ``exp(-E[u | e])`` would).
 3. **Adjusted inputs** put every unit in the least favourable environment and the worst luck of the sample
    (eq. 8 of the paper):
 
@@ -66,30 +67,10 @@ from .variables import environment as environment_columns
 from .variables import roles
 from .variables import values as column_values
 
-__all__ = ["ThreeStageDiagnostics", "ThreeStageResults", "conditional_inefficiency", "three_stage_dea"]
+__all__ = ["ThreeStageDiagnostics", "ThreeStageResults", "three_stage_dea"]
 
 
 @strict_keywords
-def conditional_inefficiency(eps: np.ndarray, sigma2: float, gamma: float) -> np.ndarray:
-    """Jondrow et al.'s ``E[u | eps]`` for ``eps = v + u`` (errors above a frontier), half-normal ``u``.
-
-    ``sigma_u^2 = gamma sigma2`` and ``sigma_v^2 = (1 - gamma) sigma2`` (FRONTIER 4.1's parameters). In the
-    limits: no noise (``gamma = 1``) leaves ``u = max(eps, 0)``; no inefficiency (``gamma = 0``) ``u = 0``.
-    Evaluated in logs, so slacks in the thousands do not underflow.
-    """
-    from scipy.special import log_ndtr
-
-    sigma_u, sigma_v = np.sqrt(gamma * sigma2), np.sqrt(max(1.0 - gamma, 0.0) * sigma2)
-    if sigma_u == 0.0:
-        return np.zeros_like(eps)
-    if sigma_v == 0.0:
-        return np.maximum(eps, 0.0)
-    sigma = np.sqrt(sigma2)
-    a = eps * (sigma_u / sigma_v) / sigma
-    mills = np.exp(-0.5 * a * a - 0.5 * np.log(2.0 * np.pi) - log_ndtr(a))  # phi(a) / Phi(a)
-    return sigma_u * sigma_v / sigma * (mills + a)
-
-
 @strict_keywords
 def three_stage_dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
                     environment: str | Sequence[str], *, distance: str = "dea", rts: str = "vrs",
@@ -157,7 +138,7 @@ def three_stage_dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
         regressions[name] = fit
         residual = fit.to_frame()["residual"].to_numpy()  # -s - (fitted frontier of -s) = -(v + u)
         environmental = s + residual  # f(z) of the slack frontier
-        managerial = conditional_inefficiency(-residual, float(fit.params["sigma2"]), float(fit.params["gamma"]))
+        managerial = fit.inefficiency.to_numpy()  # E[u | eps]: -s = f - v - u has the same u
         noise = s - environmental - managerial
         adjusted[:, k] = x[:, k] + (environmental.max() - environmental) + (noise.max() - noise)
         parts["environmental"][:, k], parts["managerial"][:, k], parts["noise"][:, k] = environmental, managerial, noise
