@@ -215,8 +215,9 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "non": "the ratio of the two (non-oriented), by the Charnes-Cooper transformation",
     },
     "ebm_projection": {
+        "additive": "projected to the VRS frontier by the observation-normalised additive model (the paper's)",
+        "sbm": "projected to the VRS frontier by the non-oriented SBM's slacks",
         "observed": "the affinity of the observed inputs and outputs",
-        "ccr": "the affinity of their CCR projections with slacks",
     },
     "three_stage_distance": {
         "dea": "input-oriented radial DEA; total slack = radial plus non-radial input slack",

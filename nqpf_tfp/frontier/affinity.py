@@ -21,9 +21,8 @@ decide). When the largest eigenvalue is not simple (the affinity matrix is the i
 eigenvector is not determined; the weights are then equal (the SBM's), which the option ``ties="equal"``
 names.
 
-Which data enter is a choice the EBM leaves open: the observed values, or their CCR projections with slacks
-(``x* = theta x - s^-``, ``y* = phi y + s^+``). A radial projection alone changes no ratio ``b_j / a_j``, so only
-the slacks can make the two differ.
+Which data enter is the EBM's choice of ``projection``: the units projected to the VRS-efficient frontier
+(by the additive model or the SBM), or as observed; see :mod:`~nqpf_tfp.frontier.ebm_calibration`.
 
 References
 ----------

@@ -31,14 +31,21 @@ weights is Tone's (2001) SBM.
 
 The paper leaves three choices open; each is an option here:
 
-- ``projection``: the data the affinity is computed on, observed or CCR-projected with slacks;
-- ``bounded``: whether the radial factors are bounded, ``theta <= 1`` and ``eta >= 1``. Bounded (the
-  default), the EBM runs between its two poles as the paper describes: ``epsilon = 1`` gives the SBM
-  exactly. Free, ``epsilon = 1`` removes the dominance constraints altogether (``theta x_o >= X lambda`` holds
-  for a large enough ``theta``), and the score becomes a weighted ratio of the reference's inputs to its
-  outputs, far below the SBM; ``bounded=False`` is there to reproduce programs that leave them free;
+- ``projection``: the data the affinity is computed on, projected to the VRS frontier by the additive model
+  (the paper's examples, the default) or the SBM, or as observed (:mod:`~nqpf_tfp.frontier.ebm_calibration`);
+- ``bounded``: whether the radial factors are bounded, ``theta <= 1`` and ``eta >= 1``. Free (the default)
+  is the paper's model: its hospital example has ``theta = 1.016`` for hospital D, which gives up doctors
+  for nurses. Bounded is the variant of the Dearun program, which lies exactly between the two poles:
+  ``epsilon = 1`` gives the SBM. Free, ``epsilon = 1`` removes the dominance constraints altogether
+  (``theta x_o >= X lambda`` holds for a large enough ``theta``), and the input score becomes a weighted
+  ratio of the reference's inputs to the unit's, below the SBM;
 - ties: a repeated largest eigenvalue of the affinity matrix gives equal weights (see
-  :mod:`~nqpf_tfp.frontier.affinity`).
+  :mod:`~nqpf_tfp.frontier.affinity`), the weights the paper prints for its example 2.
+
+Super-efficiency (``super_efficiency=True``) leaves each unit out of its own reference set (Andersen and
+Petersen 1993), so an efficient unit scores above 1 and an inefficient one keeps its score; with
+``epsilon = 0`` it is their radial super-efficiency. It needs free radial factors (a bounded factor cannot
+score an efficient unit above 1), and under VRS an efficient unit's LP can be infeasible (status reported).
 
 Every input and output must be positive (the slacks are divided by the unit's own values, and the affinity
 takes logs). The reference set is reduced to its frame first (Dulá 2011): the same scores from smaller LPs.
@@ -47,6 +54,8 @@ References
 ----------
 Tone, K. and Tsutsui, M. (2010). An epsilon-based measure of efficiency in DEA - a third pole of technical
 efficiency. *European Journal of Operational Research* 207(3), 1554-1563.
+Andersen, P. and Petersen, N. C. (1993). A procedure for ranking efficient units in data envelopment
+analysis. *Management Science* 39(10), 1261-1264.
 Tone, K. (2001). A slacks-based measure of efficiency in data envelopment analysis. *European Journal of
 Operational Research* 130(3), 498-509.
 """
@@ -61,12 +70,12 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import ConvergenceWarning, PanelWarning, SpecificationError, warn
+from ..errors import ConvergenceWarning, SpecificationError, warn
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
 from .affinity import affinity_matrix, epsilon_and_weights
-from .dea import dea
+from .ebm_calibration import calibration_data
 from .ebm_results import EBMDiagnostics, EBMResults
 from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver
@@ -78,8 +87,9 @@ __all__ = ["EBMDiagnostics", "EBMResults", "ebm"]
 @strict_keywords
 def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
         orientation: str = "non", rts: str = "crs", epsilon: float | tuple[float, float] | None = None,
-        weights: Mapping[str, float] | None = None, projection: str = "observed", bounded: bool = True,
-        solver: str = "auto", frame: bool = True, entity: Any = None, time: Any = None) -> EBMResults:
+        weights: Mapping[str, float] | None = None, projection: str = "additive", bounded: bool = False,
+        super_efficiency: bool = False, solver: str = "auto", frame: bool = True, entity: Any = None,
+        time: Any = None) -> EBMResults:
     """The epsilon-based measure of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ebm`).
 
     Parameters
@@ -98,10 +108,15 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     weights : dict, optional
         Column -> weight (positive); each side's weights are rescaled to sum to 1. A side not given takes
         the affinity weights.
-    projection : {"observed", "ccr"}
-        The data the affinity is computed on: as observed, or CCR-projected with slacks.
+    projection : {"additive", "sbm", "observed"}
+        The data the affinity is computed on: projected to the VRS frontier by the additive model or the
+        SBM, or as observed.
     bounded : bool
-        Bound the radial factors, ``theta <= 1`` and ``eta >= 1`` (default), or leave them free.
+        Bound the radial factors, ``theta <= 1`` and ``eta >= 1``, or leave them free as the paper does
+        (default).
+    super_efficiency : bool
+        Leave each unit out of its own reference set (Andersen and Petersen 1993): efficient units score
+        above 1. Needs ``bounded=False``; the frame is not used.
     solver : {"auto", "highspy", "scipy"}
         The LP solver.
     frame : bool
@@ -113,7 +128,7 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     -------
     EBMResults
         ``efficiency``, ``theta`` and ``eta`` (the radial parts), ``slacks``, ``status``; ``epsilon``,
-        ``weights`` and the ``affinity`` matrices in the results.
+        ``weights``, the ``affinity`` matrices and the ``calibration`` data they come from.
     """
     require_frame(data, "data")
     orientation = check_option("ebm_orientation", orientation, "orientation")
@@ -121,13 +136,20 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if rts not in ("crs", "vrs"):
         raise SpecificationError(f"rts={rts!r}: the EBM takes 'crs' or 'vrs'.")
     projection = check_option("ebm_projection", projection, "projection")
+    for name, flag in (("bounded", bounded), ("super_efficiency", super_efficiency), ("frame", frame)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise SpecificationError(f"{name} must be True or False, not {flag!r}.")
+    if super_efficiency and bounded:
+        raise SpecificationError("super_efficiency=True scores efficient units above 1, which bounded radial "
+                                 "factors forbid: pass bounded=False.")
     solver = check_solver(solver)
     ins, outs, _ = roles(inputs, outputs, what="the EBM")
     x = values(data, ins, "input", positive=True)
     y = values(data, outs, "output", positive=True)
     labels = observation_index(data, entity, time)
     eps_given = _epsilons(epsilon)
-    affinity = _affinities(data, ins, outs, x, y, projection, solver)
+    x_bar, y_bar = calibration_data(data, ins, outs, x, y, projection, solver)
+    affinity = affinity_matrix(x_bar), affinity_matrix(y_bar)
     eps_x, w_x = epsilon_and_weights(affinity[0])
     eps_y, w_y = epsilon_and_weights(affinity[1])
     if eps_given is not None:
@@ -139,14 +161,16 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         raise SpecificationError(f"weights= names {unknown}, which are not among the inputs {ins} or outputs {outs}.")
     scale_x, scale_y = x.mean(axis=0), y.mean(axis=0)
     xs, ys = x / scale_x, y / scale_y
-    units = build_frame(xs, ys, rts, solver).units if frame else np.arange(xs.shape[0])
+    # leaving a frame unit out changes the technology, so super-efficiency keeps every unit as a column
+    units = build_frame(xs, ys, rts, solver).units if frame and not super_efficiency else np.arange(xs.shape[0])
     model = _EBMProgram(xs[units], ys[units], rts, orientation, bounded, solver)
     scores = np.full(xs.shape[0], np.nan)
     radial = np.full((xs.shape[0], 2), np.nan)
     slacks = np.full((xs.shape[0], xs.shape[1] + ys.shape[1]), np.nan)
     statuses = []
     for o in range(xs.shape[0]):
-        status, score, parts, slack = model.evaluate(xs[o], ys[o], eps_x, w_x, eps_y, w_y)
+        status, score, parts, slack = model.evaluate(xs[o], ys[o], eps_x, w_x, eps_y, w_y,
+                                                     leave_out=o if super_efficiency else None)
         statuses.append(status)
         if status == "optimal":
             scores[o], radial[o], slacks[o] = score, parts, slack
@@ -160,11 +184,13 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if not_optimal:
         warn(f"ebm: {not_optimal} unit(s) have no optimal LP; their scores are NaN (see status).", ConvergenceWarning)
     diagnostics = EBMDiagnostics(orientation, rts, xs.shape[0], int(units.size), not_optimal, float(eps_x),
-                                 float(eps_y), projection, bool(bounded), eps_given is not None)
+                                 float(eps_y), projection, bool(bounded), eps_given is not None,
+                                 bool(super_efficiency))
+    calibration = pd.DataFrame(np.c_[x_bar, y_bar], index=labels, columns=ins + outs)
     return EBMResults(table, diagnostics, pd.Series(w_x, index=ins, name="weight"),
                       pd.Series(w_y, index=outs, name="weight"),
                       (pd.DataFrame(affinity[0], index=ins, columns=ins),
-                       pd.DataFrame(affinity[1], index=outs, columns=outs)))
+                       pd.DataFrame(affinity[1], index=outs, columns=outs)), calibration)
 
 
 def _epsilons(epsilon: object) -> tuple[float, float] | None:
@@ -192,22 +218,6 @@ def _given_weights(weights: Mapping[str, float] | None, columns: list[str], defa
     if not (np.isfinite(chosen).all() and (chosen > 0).all()):
         raise SpecificationError(f"the {side} weights must be positive numbers, not {dict(zip(columns, chosen))}.")
     return chosen / chosen.sum()
-
-
-def _affinities(data: pd.DataFrame, ins: list[str], outs: list[str], x: np.ndarray, y: np.ndarray,
-                projection: str, solver: str) -> tuple[np.ndarray, np.ndarray]:
-    """The affinity matrices of the inputs and of the outputs, on the observed or CCR-projected data."""
-    if projection == "observed":
-        return affinity_matrix(x), affinity_matrix(y)
-    ccr_in = dea(data, ins, outs, rts="crs", orientation="input", solver=solver)
-    ccr_out = dea(data, ins, outs, rts="crs", orientation="output", solver=solver)
-    x_star = ccr_in.targets[[f"target_{c}" for c in ins]].to_numpy()
-    y_star = ccr_out.targets[[f"target_{c}" for c in outs]].to_numpy()
-    keep = (x_star > 1e-12 * x.mean(axis=0)).all(axis=1) & (y_star > 0).all(axis=1)
-    if not keep.all():
-        warn(f"ebm: {int((~keep).sum())} unit(s) have a zero CCR target (a slack as large as the input) and are "
-             "left out of the affinity (it takes logs).", PanelWarning)
-    return affinity_matrix(x_star[keep]), affinity_matrix(y_star[keep])
 
 
 class _EBMProgram:
@@ -273,9 +283,12 @@ class _EBMProgram:
         self.lp = LPTemplate(cost, a, lower, upper, col_lower, col_upper, solver=solver)
 
     def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, eps_x: float, w_x: np.ndarray, eps_y: float,
-                 w_y: np.ndarray) -> tuple[str, float, np.ndarray, np.ndarray]:
-        """Status, score, ``(theta, eta)`` and the slacks ``(s-, s+)`` (scaled data) of unit ``o``."""
+                 w_y: np.ndarray, leave_out: int | None = None) -> tuple[str, float, np.ndarray, np.ndarray]:
+        """Status, score, ``(theta, eta)`` and the slacks ``(s-, s+)`` (scaled data) of unit ``o``; the
+        reference column ``leave_out`` is shut for this unit (super-efficiency)."""
         lp, m, s = self.lp, self.m, self.s
+        if leave_out is not None:
+            lp.set_col_bounds(3 + leave_out, 0.0, 0.0)
         if self.orientation != "output":
             for i in range(m):
                 lp.set_coefficient(1 + i, 0, x_o[i])
@@ -294,6 +307,8 @@ class _EBMProgram:
             for r in range(s):
                 lp.set_row_bounds(1 + m + r, -INF, -y_o[r])
         sol = lp.solve()
+        if leave_out is not None:
+            lp.set_col_bounds(3 + leave_out, 0.0, INF)
         if sol.status != "optimal":
             return sol.status, np.nan, np.full(2, np.nan), np.full(m + s, np.nan)
         v = sol.values

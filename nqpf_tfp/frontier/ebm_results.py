@@ -29,12 +29,14 @@ class EBMDiagnostics(Diagnostics):
     #: the epsilons of the inputs and of the outputs
     epsilon_inputs: float
     epsilon_outputs: float
-    #: the data of the affinity: "observed" or "ccr" (projected with slacks)
+    #: the data of the affinity: "additive" or "sbm" (projected to the VRS frontier), or "observed"
     projection: str
     #: whether the radial factors were bounded (theta <= 1, eta >= 1)
     bounded: bool
     #: whether epsilon was given rather than computed from the affinity
     epsilon_given: bool
+    #: whether each unit was left out of its own reference set (Andersen-Petersen)
+    super_efficiency: bool = False
     #: the measure, as ScoreDiagnostics names it
     measure: str = "ebm"
 
@@ -44,12 +46,14 @@ class EBMResults(ScoreResults):
     ``eta``, the slacks, and the epsilon, weights and affinity matrices used (see :mod:`nqpf_tfp.frontier.ebm`)."""
 
     def __init__(self, frame: pd.DataFrame, diagnostics: EBMDiagnostics, input_weights: pd.Series,
-                 output_weights: pd.Series, affinity: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+                 output_weights: pd.Series, affinity: tuple[pd.DataFrame, pd.DataFrame],
+                 calibration: pd.DataFrame) -> None:
         self._frame = frame.copy()
         self._diagnostics = diagnostics  # type: ignore[assignment]  # ScoreResults' messages read its measure
         self._ebm = diagnostics
         self._weights = (input_weights.copy(), output_weights.copy())
         self._affinity = (affinity[0].copy(), affinity[1].copy())
+        self._calibration = calibration.copy()
 
     @property
     def theta(self) -> pd.Series:
@@ -78,6 +82,11 @@ class EBMResults(ScoreResults):
         return self._affinity[0].copy(), self._affinity[1].copy()
 
     @property
+    def calibration(self) -> pd.DataFrame:
+        """The inputs and outputs the affinity matrices were computed on (projected or observed), per unit."""
+        return self._calibration.copy()
+
+    @property
     def diagnostics(self) -> EBMDiagnostics:  # type: ignore[override]
         return self._ebm
 
@@ -87,7 +96,9 @@ class EBMResults(ScoreResults):
         table["on frontier"] = int((self._frame["efficiency"] >= 1 - 1e-9).sum())
         source = "given" if d.epsilon_given else f"from the affinity of the {d.projection} data"
         notes = [f"Tone-Tsutsui (2010) EBM, {d.orientation}-oriented, {d.rts.upper()}"
-                 + (", radial factors bounded" if d.bounded else "") + f"; {d.n_dmus} units.",
+                 + (", radial factors bounded" if d.bounded else "")
+                 + (", super-efficiency (each unit left out of its reference set)" if d.super_efficiency else "")
+                 + f"; {d.n_dmus} units.",
                  f"epsilon: inputs {d.epsilon_inputs:.4f}, outputs {d.epsilon_outputs:.4f} ({source}); weights: "
                  + ", ".join(f"{k} {v:.3f}" for k, v in self.weights.items()) + "."]
         if d.not_optimal:
