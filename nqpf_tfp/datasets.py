@@ -14,10 +14,11 @@ from .data.bundled import (
     load_gtfpch_provinces,
     load_pwt,
     load_pwt_legend,
+    load_usda_states,
 )
 from .data.regions import china_contiguity, china_provinces
 from .data.simulate import simulate_acf, simulate_gnr, simulate_markups
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "china_contiguity", "china_provinces", "load_acf_dgp3", "load_chilean",
            "load_colombian_gnr", "load_gnr_simulated", "load_gtfpch_provinces", "load_pwt", "load_pwt_legend",
-           "simulate_acf", "simulate_gnr", "simulate_markups"]
+           "load_usda_states", "simulate_acf", "simulate_gnr", "simulate_markups"]

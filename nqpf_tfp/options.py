@@ -209,6 +209,20 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "basic": "theta_hat minus the quantiles of (theta* - theta_hat): Simar and Wilson's interval, bias-aware",
         "percentile": "the quantiles of theta* themselves (Efron's percentile interval; shifted by the bias)",
     },
+    "index_formula": {
+        "tornqvist": "Törnqvist: log changes weighted by the two periods' mean value shares",
+        "fisher": "Fisher: the geometric mean of the Laspeyres and Paasche indices",
+        "laspeyres": "Laspeyres: base-period prices (base-period value shares)",
+        "paasche": "Paasche: current-period prices (current-period value shares)",
+    },
+    "index_base": {
+        "chained": "each period against the previous one, the links multiplied into a level",
+        "fixed": "each period against the entity's first period",
+    },
+    "multilateral_method": {
+        "ccd": "Caves-Christensen-Diewert: Törnqvist against the sample average (the GEKS on Törnqvist indices)",
+        "geks": "Gini-Eltetö-Köves-Szulc on bilateral Fisher indices",
+    },
     "ebm_orientation": {
         "input": "minimise theta - eps_x sum w s- / x_o (inputs contract)",
         "output": "maximise eta + eps_y sum w s+ / y_o (outputs expand); the score is 1 / phi",

@@ -106,6 +106,11 @@ def _factories() -> dict[type, object]:
                                                    ["fX1", "fX2"], "sX", **ckeys),
         nt.frontier.DEAResults: lambda: nt.frontier.dea(frontier, ["x0", "x1"], "y"),
         nt.frontier.EBMResults: lambda: nt.frontier.ebm(frontier, ["x0", "x1"], "y"),
+        nt.growth.IndexNumberTFP: lambda: nt.growth.tfp_index(frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], "y",
+                                                              input_shares=["w0", "w1"], **keys),
+        nt.growth.MultilateralTFP: lambda: nt.growth.multilateral_tfp(
+            frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], ["y", "b"], input_shares=["w0", "w1"],
+            output_prices=["x0", "x1"], **keys),
         nt.frontier.ScoreResults: lambda: nt.frontier.sbm(frontier, ["x0", "x1"], "y", "b"),
         nt.frontier.MalmquistResults: lambda: nt.frontier.malmquist(frontier, ["x0", "x1"], "y", **keys),
         nt.frontier.MalmquistLuenbergerResults: lambda: nt.frontier.malmquist_luenberger(

@@ -128,6 +128,8 @@ def _key_calls(w: pd.DataFrame) -> dict[str, object]:
             d, ["x0", "x1"], "y", "b", frontier="global", **k).tfp,
         "frontier.luenberger": lambda d, **k: nt.frontier.luenberger(d, ["x0", "x1"], "y", "b", frontier="global",
                                                                      **k).tfp,
+        "growth.tfp_index": lambda d, **k: nt.growth.tfp_index(d, ["x0", "x1"], "y", input_prices=["w", "green"],
+                                                               **k).tfp,
         "indices.composite_index": lambda d, **k: nt.indices.composite_index(d, {"y": "+", "green": "+"}, **k).scores,
         "indices.normalize": lambda d, **k: nt.indices.normalize(d, {"y": "+", "green": "-"}, **k),
         "indices.moran": lambda d, **k: nt.indices.moran(d, "y", w, **k).statistics,
@@ -149,7 +151,7 @@ def test_every_function_with_optional_keys_is_checked_below():
                 and sig.parameters["entity"].default is None and sig.parameters["time"].default is None}
     cross_section = {"frontier.dea", "frontier.sbm", "frontier.ddf", "frontier.nonradial_ddf", "frontier.ebm",
                      "frontier.metafrontier", "frontier.sfa_metafrontier", "frontier.bootstrap_dea",
-                     "frontier.simar_wilson", "frontier.three_stage_dea"}  # keys label only
+                     "frontier.simar_wilson", "frontier.three_stage_dea", "growth.multilateral_tfp"}  # keys label only
     owned = {"growth_accounting", "level_accounting", "growth.growth_accounting", "growth.level_accounting",
              "growth.perpetual_inventory", "markups", "analysis.markups"}  # tested in their own modules
     assert optional - cross_section - owned == set(_key_calls(pd.DataFrame()))

@@ -21,7 +21,8 @@ from ..errors import DataSourceError
 from ..keywords import strict_keywords
 
 __all__ = ["PWT_SHA256", "PWT_VERSION", "load_acf_dgp3", "load_chilean", "load_colombian_gnr", "load_gnr_simulated",
-           "load_gtfpch_provinces", "load_pwt", "load_pwt_legend", "pwt_frame", "read_bundled", "verified_bytes"]
+           "load_gtfpch_provinces", "load_pwt", "load_pwt_legend", "load_usda_states", "pwt_frame", "read_bundled",
+           "verified_bytes"]
 
 #: the Penn World Table release bundled with the package (Feenstra, Inklaar and Timmer 2015)
 PWT_VERSION = "10.01"
@@ -153,6 +154,15 @@ _PANELS = {
         "package, bundled to run the tutorials",
         "Wang, D., Du, K. and Zhang, N. (2022), Measuring technical efficiency and total factor productivity "
         "change with undesirable outputs in Stata, Stata Journal 22(1), 103-124"),
+    "usda_states": _Panel(
+        "usda_states.csv.gz", "0e573645e5906c6e0cb51fc3f834bbf00606891839d692b0919d44d91da17613",
+        "R package productivity 1.1.0 (CRAN), data set 'usagri', from the state-level farm production accounts "
+        "of the USDA Economic Research Service; converted to CSV, columns renamed (q.crop -> q_crop, States -> "
+        "state, Years -> year; States.num dropped)",
+        "GPL-3 (package data); the underlying USDA ERS accounts are a work of the US government",
+        "Dakpo, K. H., Desjeux, Y. and Latruffe, L. (2022), productivity: Indices of Productivity and "
+        "Profitability Using Data Envelopment Analysis (DEA), R package version 1.1.0; USDA ERS, Agricultural "
+        "Productivity in the U.S., state-level tables"),
 }
 
 
@@ -238,6 +248,31 @@ def load_gnr_simulated() -> pd.DataFrame:
         The panel, one row per firm-period.
     """
     return _load_panel("gnr_simulated")
+
+
+@strict_keywords
+def load_usda_states() -> pd.DataFrame:
+    """US farm production accounts of 48 states, 1995-2004 (480 rows): three outputs, four inputs, prices.
+
+    Columns ``state`` (postal code), ``year``; output quantities ``q_livestock``, ``q_crop``, ``q_other`` and
+    input quantities ``q_capital``, ``q_land``, ``q_labor``, ``q_materials`` (thousand 1996 US dollars);
+    their prices ``p_*`` relative to Alabama in 1996 (= 1). The example data of R's ``productivity``
+    package, from the USDA Economic Research Service's state-level accounts; provenance and licence in
+    ``frame.attrs``.
+
+    Examples
+    --------
+    >>> import nqpf_tfp as nt
+    >>> farms = nt.datasets.load_usda_states()
+    >>> farms.shape
+    (480, 16)
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel, one row per state-year.
+    """
+    return _load_panel("usda_states")
 
 
 @strict_keywords
