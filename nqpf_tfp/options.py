@@ -222,6 +222,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
     "multilateral_method": {
         "ccd": "Caves-Christensen-Diewert: Törnqvist against the sample average (the GEKS on Törnqvist indices)",
         "geks": "Gini-Eltetö-Köves-Szulc on bilateral Fisher indices",
+        "lowe": "Lowe: every row's quantities valued at the sample's mean prices (O'Donnell 2012)",
     },
     "ebm_orientation": {
         "input": "minimise theta - eps_x sum w s- / x_o (inputs contract)",

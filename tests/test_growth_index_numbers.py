@@ -190,6 +190,26 @@ def test_two_observations_give_the_bilateral_index(method, formula):
     assert levels.tfp.iloc[1] / levels.tfp.iloc[0] == pytest.approx(bilateral, rel=1e-13)
 
 
+def test_lowe_values_every_row_at_the_sample_mean_prices(farms):
+    found = nt.growth.multilateral_tfp(farms, IN, OUT, input_prices=IN_P, output_prices=OUT_P, entity="farm",
+                                       time="year", method="lowe")
+    p_bar, w_bar = farms[OUT_P].mean().to_numpy(), farms[IN_P].mean().to_numpy()
+    ratio = (farms[OUT].to_numpy() @ p_bar) / (farms[IN].to_numpy() @ w_bar)
+    np.testing.assert_allclose(found.tfp.to_numpy(), ratio / np.exp(np.log(ratio).mean()), rtol=1e-12)
+    # with the same prices in every row, Lowe, Laspeyres, Paasche and Fisher coincide
+    fixed = farms.assign(**{c: v for c, v in zip(OUT_P + IN_P, [1.5, 0.7, 2.0, 1.1, 0.4])})
+    lowe = nt.growth.multilateral_tfp(fixed, IN, OUT, input_prices=IN_P, output_prices=OUT_P, entity="farm",
+                                      time="year", method="lowe").tfp
+    for formula in ("laspeyres", "paasche", "fisher"):
+        chained = nt.growth.tfp_index(fixed, IN, OUT, input_prices=IN_P, output_prices=OUT_P, entity="farm",
+                                      time="year", formula=formula).tfp
+        expected = (lowe / lowe.groupby(level="farm").transform("first"))
+        np.testing.assert_allclose(chained, expected, rtol=1e-12)
+    with pytest.raises(SpecificationError, match="input_prices="):
+        nt.growth.multilateral_tfp(with_shares(farms), IN, OUT, input_shares=[f"s_{q}" for q in IN],
+                                   output_prices=OUT_P, method="lowe")
+
+
 def test_cross_section_levels_relative_to_a_unit(farms):
     year = farms[farms["year"] == 2003]
     found = nt.growth.multilateral_tfp(year, IN, OUT, input_prices=IN_P, output_prices=OUT_P, entity="farm")

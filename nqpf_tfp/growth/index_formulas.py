@@ -15,6 +15,8 @@ Multilateral levels, comparable between any two of the ``N`` observations (trans
 
 - CCD (Caves, Christensen and Diewert 1982): each observation against the sample's average one,
   ``ln Q_k = sum_j (s_jk + mean s_j) (ln q_jk - mean ln q_j) / 2``;
+- Lowe (O'Donnell 2012): every observation's quantities valued at the same representative prices
+  ``p_bar``, the mean prices of the sample: ``ln Q_k = ln(p_bar . q_k)``;
 - GEKS (Gini 1931; Eltetö and Köves 1964; Szulc 1964): ``ln Q_k = (1/N) sum_m ln Q_F(m -> k)``, so that
   ``Q_l / Q_k`` is the geometric mean over ``m`` of ``Q_F(k -> m) Q_F(m -> l)``. On Törnqvist bilateral
   indices the GEKS is the CCD up to a constant (the mean over ``m`` is linear in the logs); on Fisher
@@ -27,6 +29,8 @@ References
 Caves, D. W., Christensen, L. R. and Diewert, W. E. (1982). Multilateral comparisons of output, input, and
 productivity using superlative index numbers. *Economic Journal* 92(365), 73-86.
 Diewert, W. E. (1976). Exact and superlative index numbers. *Journal of Econometrics* 4(2), 115-145.
+O'Donnell, C. J. (2012). Nonparametric estimates of the components of productivity and profitability change
+in U.S. agriculture. *American Journal of Agricultural Economics* 94(4), 873-890.
 Balk, B. M. (2008). *Price and Quantity Index Numbers*. Cambridge University Press, chapters 3 and 7.
 """
 
@@ -34,7 +38,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bilateral_log_index", "ccd_log_levels", "geks_fisher_log_levels", "implicit_prices", "row_dot",
+__all__ = ["bilateral_log_index", "ccd_log_levels", "geks_fisher_log_levels", "implicit_prices", "lowe_log_levels",
+           "row_dot",
            "value_shares"]
 
 #: rows of the N x N value matrix computed at a time by the GEKS-Fisher levels
@@ -79,6 +84,12 @@ def ccd_log_levels(q: np.ndarray, s: np.ndarray) -> np.ndarray:
     """CCD log quantity levels (mean 0) of the rows of ``q`` with shares ``s``."""
     logs = np.log(q)
     levels = 0.5 * row_dot(s + s.mean(axis=0), logs - logs.mean(axis=0))
+    return levels - levels.mean()
+
+
+def lowe_log_levels(q: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Lowe log quantity levels (mean 0): the quantities valued at the sample's mean prices."""
+    levels = np.log(row_dot(np.broadcast_to(p.mean(axis=0), q.shape), q))
     return levels - levels.mean()
 
 

@@ -41,6 +41,7 @@ from .index_formulas import (
     ccd_log_levels,
     geks_fisher_log_levels,
     implicit_prices,
+    lowe_log_levels,
     row_dot,
     value_shares,
 )
@@ -63,6 +64,7 @@ class _Side:
     p: np.ndarray
     s: np.ndarray
     weighting: str  # "prices", "shares" or "single"
+    role: str  # "input" or "output"
 
 
 @strict_keywords
@@ -177,9 +179,9 @@ def multilateral_tfp(data: pd.DataFrame, inputs: str | Sequence[str], outputs: s
         The unit column (labels the results).
     time : str, optional
         The period column, for a panel (labels the results).
-    method : {"ccd", "geks"}
-        Caves-Christensen-Diewert (Törnqvist against the sample average; the GEKS on Törnqvist indices) or
-        GEKS on Fisher indices.
+    method : {"ccd", "geks", "lowe"}
+        Caves-Christensen-Diewert (Törnqvist against the sample average; the GEKS on Törnqvist indices),
+        GEKS on Fisher indices, or Lowe (quantities valued at the sample's mean prices; needs prices).
 
     Returns
     -------
@@ -209,6 +211,8 @@ def multilateral_tfp(data: pd.DataFrame, inputs: str | Sequence[str], outputs: s
         raise PanelError("multilateral_tfp compares units: data has one row.")
     if method == "ccd":
         log_out, log_in = ccd_log_levels(outs.q, outs.s), ccd_log_levels(ins.q, ins.s)
+    elif method == "lowe":
+        log_out, log_in = _lowe(outs), _lowe(ins)
     else:
         log_out, log_in = geks_fisher_log_levels(outs.q, outs.p), geks_fisher_log_levels(ins.q, ins.p)
     table = pd.DataFrame({"output_index": np.exp(log_out), "input_index": np.exp(log_in),
@@ -217,6 +221,17 @@ def multilateral_tfp(data: pd.DataFrame, inputs: str | Sequence[str], outputs: s
                                          int(data[entity].nunique()) if entity is not None else len(data),
                                          ins.weighting, outs.weighting)
     return MultilateralTFP(table, diagnostics, ins.names, outs.names)
+
+
+def _lowe(side: _Side) -> np.ndarray:
+    """Lowe log levels of one side: prices are needed (value shares fix no common price level)."""
+    if side.weighting == "shares":
+        raise SpecificationError(f"method='lowe' values every row at the sample's mean prices, which value "
+                                 f"shares do not give: pass {side.role}_prices= for {side.names}.")
+    if side.weighting == "single":
+        logs = np.log(side.q[:, 0])
+        return logs - logs.mean()
+    return lowe_log_levels(side.q, side.p)
 
 
 def _log_index(side: _Side, order: np.ndarray | None, previous: np.ndarray | None, first: np.ndarray,
@@ -249,7 +264,7 @@ def _side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights,
             raise SpecificationError(f"{len(names)} {side}s {names} need weights: give {side}_prices= (a price column "
                                      f"per {side}) or {side}_shares= (value shares summing to 1).")
         ones = np.ones_like(q)
-        return _Side(names, q, 1.0 / q, ones, "single")
+        return _Side(names, q, 1.0 / q, ones, "single", side)
     kind = "prices" if prices is not None else "shares"
     columns = _weight_columns(prices if prices is not None else shares, names, f"{side}_{kind}")
     w = np.column_stack([finite_column(data, c, f"{side} {kind[:-1]}") for c in columns])
@@ -261,14 +276,14 @@ def _side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights,
         if not (value > 0).all():
             raise PanelError(f"{int((value <= 0).sum())} row(s) have zero {side} value (every {side} price is 0): "
                              "their shares are undefined.")
-        return _Side(names, q, w, value_shares(q, w), "prices")
+        return _Side(names, q, w, value_shares(q, w), "prices", side)
     total = row_dot(w, np.ones_like(w))
     off = np.abs(total - 1.0) > SHARE_TOLERANCE
     if off.any():
         row = int(np.flatnonzero(off)[0])
         raise PanelError(f"the {side} shares {columns} sum to {total[row]:.6g}, not 1, in row {data.index[row]!r} "
                          f"({int(off.sum())} row(s) in all); value shares of all the {side}s sum to 1.")
-    return _Side(names, q, implicit_prices(q, w), w, "shares")
+    return _Side(names, q, implicit_prices(q, w), w, "shares", side)
 
 
 def _weight_columns(given: Any, names: list[str], keyword: str) -> list[str]:
