@@ -300,7 +300,7 @@ def test_a_maximum_at_no_noise_is_reached_exponential():
     (lambda d: d.assign(y=2.0), {}, PanelError, "output column 'y' is constant"),
     (lambda d: d.assign(m=2 * d.k), {"inputs": ["k", "l", "m"]}, nt.errors.EstimationError, "collinear"),
     (lambda d: d.assign(firm=np.arange(len(d)), year=2000), {"entity": "firm", "time": "year", "model": "bc92"},
-     PanelError, "one period of 'year'"),
+     PanelError, "needs 2 periods of 'year' or more"),
     (lambda d: d.assign(firm=np.arange(len(d)), year=2000 + np.arange(len(d)) % 2),
      {"entity": "firm", "time": "year", "model": "bc92"}, PanelError, "no firm is observed in two periods"),
 ])

@@ -1,10 +1,12 @@
-"""Stochastic frontier analysis: ``y = x'beta + v - u``, cross-section and panel (BC92, BC95).
+"""Stochastic frontier analysis: ``y = x'beta + v - u``, cross-section and panel.
 
 The models and their exact log-likelihoods are in :mod:`nqpf_tfp.frontier.sfa_likelihood`:
 the cross-section model with half-normal (Aigner, Lovell and Schmidt 1977), truncated-normal (Stevenson
-1980) or exponential (Meeusen and van den Broeck 1977) inefficiency; Battese and Coelli's (1992)
-time-varying panel model ``u_it = exp(-eta (t - T)) u_i``; Battese and Coelli's (1995) inefficiency
-effects ``u_it ~ N+(z_it'delta, sigma_u^2)``. The frontier is Cobb-Douglas or translog in the log inputs.
+1980) or exponential (Meeusen and van den Broeck 1977) inefficiency; the panel models ``u_it = h_it u_i``
+with a firm's ``u_i`` scaled by a time profile: time-invariant (Pitt and Lee 1981; Battese and Coelli
+1988), Battese and Coelli's (1992) ``exp(-eta (t - T))``, Kumbhakar's (1990) logistic profile and Lee and
+Schmidt's (1993) factor per period; Battese and Coelli's (1995) inefficiency effects
+``u_it ~ N+(z_it'delta, sigma_u^2)``. The frontier is Cobb-Douglas or translog in the log inputs.
 
 Parameters are reported as FRONTIER 4.1 reports them: ``sigma2 = sigma_u^2 + sigma_v^2`` and
 ``gamma = sigma_u^2 / sigma2`` (exponential: ``sigma_u`` and ``sigma_v``). The log-likelihood is exact,
@@ -39,9 +41,6 @@ restrictions. *Econometrica* 54(5), 1243-1248.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
-
 import numpy as np
 import pandas as pd
 from scipy.special import expit
@@ -52,153 +51,25 @@ from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
 from ..panel import observation_index, period_numbers, unique_keys
-from ..results import Diagnostics, ParameterEstimates, TFPResults
-from ..tables import SummaryTable
+from . import sfa_true_effects as tfe
 from .kumbhakar_lovell import decompose
 from .sfa_likelihood import (
     LOG_2PI,
+    PANEL_MODELS,
     FrontierData,
     efficiency,
     inefficiency,
     loglik,
     natural,
     parameter_tail,
+    tail_start,
     unconstrained,
 )
+from .sfa_results import SFADiagnostics, SFAResults
 from .sfa_search import SMALL_SAMPLE, covariance, maximise, ols_limit, parameters_of_u
+from .sfa_true_effects import TrueFixedEffects
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
-
-@strict_class
-@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
-class SFADiagnostics(Diagnostics):
-    """Facts about a stochastic frontier fit."""
-
-    distribution: str
-    nobs: int
-    #: log-likelihood of the frontier and of OLS (no inefficiency), and the LR statistic of gamma = 0
-    loglik: float
-    ols_loglik: float
-    lr_statistic: float
-    converged: bool
-    iterations: int
-    #: "cross-section", "bc92" or "bc95"; firms in a panel model
-    model: str = "cross-section"
-    n_entities: int | None = None
-    #: restrictions of the LR test (gamma and the parameters of u that vanish with it)
-    lr_restrictions: int = 1
-    #: where the maximum lies on the boundary of the parameters ("" inside): "gamma = 0 (wrong skewness)"
-    #: or "gamma -> 1 (sigma_v^2 -> 0)" (exponential: "sigma_v -> 0")
-    boundary: str = ""
-    #: skewness of the OLS residuals (a production frontier's are skewed to the left: negative)
-    ols_skewness: float = float("nan")
-
-
-class SFAResults(ParameterEstimates, TFPResults):
-    """A fitted stochastic frontier; ``tfp`` is technical efficiency (a level in (0, 1])."""
-
-    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
-
-    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "efficiency"
-
-    def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
-                 diagnostics: SFADiagnostics, efficiency_kind: str,
-                 decomposition: pd.DataFrame | None = None, inefficiency: pd.Series | None = None) -> None:
-        self._params, self._cov, self._eff, self._resid = params, cov, efficiency, residuals
-        self._u = inefficiency
-        self._diagnostics, self.efficiency_kind = diagnostics, efficiency_kind
-        self._decomposition = decomposition
-
-    def decomposition(self) -> pd.DataFrame:
-        """Kumbhakar-Lovell decomposition of TFP growth per firm-year with a previous period.
-
-        Columns ``tfp_growth = technical_change + efficiency_change + scale_change + noise`` (log
-        points) and ``returns_to_scale``; see :mod:`nqpf_tfp.frontier.kumbhakar_lovell`. Technical
-        change is zero without ``trend=True``. Needs ``entity=`` and ``time=``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per firm-year with a previous period, labelled by (entity, time).
-        """
-        if self._decomposition is None:
-            raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
-                                     "(and trend=True for technical change).")
-        return self._decomposition.copy()
-
-    @property
-    def loglik(self) -> float:
-        return self._diagnostics.loglik
-
-    @property
-    def method(self) -> str:
-        """``"SFA"`` with the model and the inefficiency distribution, e.g. ``"SFA (bc92, truncated-normal)"``."""
-        d = self._diagnostics
-        return f"SFA ({d.model}, {d.distribution})"
-
-    @property
-    def nobs(self) -> int:
-        """Observations in the likelihood."""
-        return int(self._diagnostics.nobs)
-
-    #: the covariance of ``params``: the inverse of the negative Hessian of the log-likelihood
-    cov_type = "inverse Hessian"
-
-    @property
-    def efficiency(self) -> pd.Series:
-        """Technical efficiency per observation (Battese-Coelli 1988 unless ``efficiency="jlms"``)."""
-        return self._eff.copy()
-
-    @property
-    def inefficiency(self) -> pd.Series:
-        """Jondrow et al.'s (1982) ``E[u | e]`` per observation, in the output's units (log points for a log
-        output); 0 where the fit has no inefficiency (wrong skewness)."""
-        if self._u is None:
-            raise AttributeError("this fit carries no conditional inefficiency.")
-        return self._u.copy()
-
-    @property
-    def tfp(self) -> pd.Series:
-        return self.efficiency
-
-    @property
-    def diagnostics(self) -> SFADiagnostics:
-        return self._diagnostics
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"efficiency": self._eff, "residual": self._resid})
-
-    def summary(self) -> SummaryTable:
-        se = self.std_errors
-        frame = pd.DataFrame({"coef": self._params, "std err": se, "t": self._params / se})
-        d = self._diagnostics
-        critical = {1: 2.706, 2: 5.138, 3: 7.045, 4: 8.761, 5: 10.371}.get(d.lr_restrictions)
-        notes = [f"{d.model} model, {d.distribution} inefficiency; {d.nobs} observations"
-                 + (f" of {d.n_entities} firms" if d.n_entities else "") + f"; log-likelihood {d.loglik:.6f}.",
-                 f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
-                 "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "") + ").",
-                 f"Mean technical efficiency ({self.efficiency_kind}): {self._eff.mean():.6f}."]
-        if d.boundary:
-            notes.append(f"The maximum is on the boundary: {d.boundary}; standard errors there are NaN.")
-        if not d.converged:
-            notes.append("The search did NOT converge: the gradient does not vanish or the information matrix is "
-                         "not positive definite at the estimate.")
-        return SummaryTable(frame, "Stochastic frontier", notes, ".6f")
-
-    def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
-        """Histogram of technical efficiency.
-
-        Parameters
-        ----------
-        bins : int
-            Number of histogram bins.
-        """
-        from ..plotting import plot_histogram
-
-        return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
-                              **kwargs)
-
-
 
 @strict_class
 class SFA:
@@ -213,12 +84,16 @@ class SFA:
     inputs : str or list of str
         Log inputs; a constant is added.
     entity, time : str, optional
-        Firm and period columns: needed by ``model="bc92"`` (periods are integers, e.g. years).
-    model : {"cross-section", "bc92", "bc95"}
-        Independent rows; Battese-Coelli (1992) time-varying inefficiency ``exp(-eta (t - T)) u_i``;
-        Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``.
+        Firm and period columns: needed by the panel models (periods are integers, e.g. years).
+    model : {"cross-section", "bc95", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", "true-fixed-effects"}
+        Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
+        or a panel model ``u_it = h_it u_i`` (:mod:`nqpf_tfp.frontier.sfa_likelihood`): time-invariant
+        (Pitt-Lee 1981; Battese-Coelli 1988 when truncated-normal), Battese-Coelli (1992)
+        ``exp(-eta (t - T))``, Kumbhakar (1990) ``1 / (1 + exp(b t + c t^2))``, Lee-Schmidt (1993) a
+        factor per period; Greene's (2005) true fixed effects ``alpha_i + x'beta + v - u_it`` (half-normal,
+        :mod:`nqpf_tfp.frontier.sfa_true_effects`).
     distribution : {"half-normal", "truncated-normal", "exponential"}, optional
-        Default half-normal; BC95 is truncated-normal by construction; BC92 takes the first two.
+        Default half-normal; BC95 is truncated-normal by construction; the panel models take the first two.
     efficiency : {"bc", "jlms"}
         Battese-Coelli ``E[exp(-u)|e]`` or JLMS ``exp(-E[u|e])``.
     inefficiency : str or list of str, optional
@@ -249,8 +124,11 @@ class SFA:
         if self.model == "bc95" and self.distribution != "truncated-normal":
             raise SpecificationError("model='bc95' has truncated-normal inefficiency with mean z'delta: omit "
                                      "distribution= or pass 'truncated-normal'.")
-        if self.model == "bc92" and self.distribution == "exponential":
-            raise SpecificationError("model='bc92' takes distribution='half-normal' or 'truncated-normal'.")
+        if self.model in PANEL_MODELS and self.distribution == "exponential":
+            raise SpecificationError(f"model={self.model!r} takes distribution='half-normal' or 'truncated-normal'.")
+        if self.model == "true-fixed-effects" and self.distribution != "half-normal":
+            raise SpecificationError("model='true-fixed-effects' is Greene's half-normal model: omit distribution= "
+                                     "or pass 'half-normal'.")
         self.efficiency_kind = check_option("sfa_efficiency", efficiency)
         self.form = check_option("form", form)
         self.output = column_name(output, "output")
@@ -269,8 +147,8 @@ class SFA:
         for key, what in ((entity, "entity"), (time, "time")):
             if key is not None:
                 column_name(key, what)
-        if self.model == "bc92" and (entity is None or time is None):
-            raise SpecificationError("model='bc92' needs entity= and time= columns (firm and period).")
+        if (self.model in PANEL_MODELS or self.model == "true-fixed-effects") and (entity is None or time is None):
+            raise SpecificationError(f"model={self.model!r} needs entity= and time= columns (firm and period).")
         if trend and time is None:
             raise SpecificationError("trend=True needs the time= column (periods).")
         columns = [self.output, *self.inputs]
@@ -311,23 +189,26 @@ class SFA:
             self.z_names = (["delta_const"] if inefficiency_constant else []) + [f"delta_{n}" for n in z_names]
             if np.linalg.matrix_rank(z) < z.shape[1]:
                 raise EstimationError(f"SFA: the inefficiency determinants {self.z_names} are collinear.")
-        firms = periods = None
+        firms = periods = codes = None
         n_firms = 0
+        labels: tuple[str, ...] = ()
         if entity is not None and time is not None:
-            firms, periods, n_firms = self._panel_keys(data, entity, time)
+            firms, periods, n_firms, codes, labels = self._panel_keys(data, entity, time)
         self._firms = firms
-        self._data = FrontierData(values[:, 0], x, self.model, self.distribution, z, firms, periods, n_firms)
+        self._data = FrontierData(values[:, 0], x, self.model, self.distribution, z, firms, periods, n_firms,
+                                  labels, codes)
         n_params = x.shape[1] + (0 if z is None else z.shape[1]) + len(parameter_tail(self._data))
         if len(data) <= n_params:
             raise PanelError(f"SFA: {len(data)} observation(s) for {n_params} parameters ({', '.join(self._names())})"
                              ": the likelihood needs more observations than parameters.")
-        if self.model == "bc92":
-            assert firms is not None and periods is not None
-            if np.unique(periods).size < 2 or np.bincount(firms).max() < 2:
-                lacking = (f"the data have one period of {time!r}" if np.unique(periods).size < 2
-                           else "no firm is observed in two periods")
-                raise PanelError(f"model='bc92' estimates eta from how a firm's inefficiency changes over time: "
-                                 f"{lacking}; use model='cross-section'.")
+        if self.model in PANEL_MODELS:
+            self._check_panel(firms, labels, time)
+        if self.model == "true-fixed-effects":
+            assert firms is not None
+            if np.bincount(firms).min() < 2 or len(data) <= n_params - 1 + n_firms:
+                raise PanelError(f"model='true-fixed-effects' estimates an intercept per firm: every firm needs two "
+                                 f"periods or more (the smallest has {int(np.bincount(firms).min())}), and the "
+                                 f"{len(data)} rows must outnumber the {n_params - 1 + n_firms} parameters.")
 
     @staticmethod
     def _numeric(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -337,13 +218,28 @@ class SFA:
             raise PanelError(f"column {bad!r} has missing, non-numeric or infinite values.")
         return values
 
+    def _check_panel(self, firms: np.ndarray | None, labels: tuple[str, ...], time: str | None) -> None:
+        """A panel model needs firms observed more than once, and its time profile enough periods."""
+        assert firms is not None
+        needed = {"kumbhakar1990": 3, "lee-schmidt": 2, "bc92": 2, "pitt-lee": 1}[self.model]
+        if len(labels) < needed:
+            raise PanelError(f"model={self.model!r} needs {needed} periods of {time!r} or more to identify its time "
+                             f"profile; the data have {len(labels)}.")
+        if np.bincount(firms).max() < 2:
+            raise PanelError(f"model={self.model!r} separates a firm's inefficiency from noise by its repeated rows: "
+                             "no firm is observed in two periods; use model='cross-section'.")
+
     @staticmethod
-    def _panel_keys(data: pd.DataFrame, entity: str, time: str) -> tuple[np.ndarray, np.ndarray, int]:
-        """Firm codes and ``t - T`` (periods before the last period of the data)."""
+    def _panel_keys(data: pd.DataFrame, entity: str,
+                    time: str) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, tuple[str, ...]]:
+        """Firm codes, ``t - T`` (periods before the last period of the data), the number of firms, each row's
+        period code and the periods' labels."""
         unique_keys(data, [entity, time], ["entity", "time"])
         t = period_numbers(data[time], time).astype(float)
         firms, uniques = pd.factorize(data[entity], sort=True)
-        return firms.astype(np.int64), t - t.max(), len(uniques)
+        codes, periods = pd.factorize(data[time], sort=True)
+        return (firms.astype(np.int64), t - t.max(), len(uniques), codes.astype(np.int64),
+                tuple(str(p) for p in periods))
 
     def _names(self) -> list[str]:
         return ["const", *self.terms, *self.z_names, *parameter_tail(self._data)]
@@ -353,7 +249,8 @@ class SFA:
         moments of the half-normal; the best grid point and, for small samples, four more."""
         d = self._data
         k, q = d.k, d.q
-        extra = len(parameter_tail(d)) - 2
+        profile = tail_start(d)
+        mu = np.zeros(len(parameter_tail(d)) - 2 - profile.size)
         starts = []
         for g in np.arange(0.05, 0.951, 0.05):
             if d.distribution == "exponential":
@@ -362,7 +259,7 @@ class SFA:
             else:
                 su = np.sqrt(g * s2_ols / (1 - 2 / np.pi))
                 nat = np.r_[ols + np.r_[np.sqrt(2 / np.pi) * su, np.zeros(k - 1)], np.zeros(q),
-                            s2_ols / (1 - 2 / np.pi * g), g, np.zeros(extra)]
+                            s2_ols / (1 - 2 / np.pi * g), g, mu, profile]
             starts.append(unconstrained(nat, d))
         values = [loglik(t, d) for t in starts]
         best = int(np.nanargmax(values))
@@ -374,6 +271,54 @@ class SFA:
     def __repr__(self) -> str:
         return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
                 f"{self.form}; {len(self._index)} rows>")
+
+    def _fit_true_fixed_effects(self) -> SFAResults:
+        """Greene's true fixed effects by the profile likelihood (:mod:`nqpf_tfp.frontier.sfa_true_effects`)."""
+        d = self._data
+        assert self._firms is not None
+        model = TrueFixedEffects(d.y, d.x[:, 1:], self._firms, d.n_firms)
+        start = tfe.starting_values(model)
+        k = model.x.shape[1]
+        within = d.y - model.x @ start[:k]
+        means = np.bincount(model.firms, weights=within, minlength=model.n_firms) / np.bincount(model.firms)
+        e_within = within - means[model.firms]
+        s2 = float(e_within @ e_within / e_within.size)
+        ols_loglik = -0.5 * e_within.size * (LOG_2PI + np.log(s2) + 1.0)
+        skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
+        if skewness > 0:
+            warn(f"SFA: the within residuals are skewed to the right (skewness {skewness:.4f}; a production "
+                 "frontier's are skewed to the left); the estimated inefficiency rests on the distributional "
+                 "assumption alone.", FrontierBoundaryWarning)
+        theta, value, converged, iterations = tfe.maximise(model, start)
+        params = np.r_[theta[:k], np.exp(theta[k]), expit(theta[k + 1])]
+        boundary = "gamma -> 1 (sigma_v^2 -> 0)" if params[k + 1] > 1 - 1e-6 else ""
+        if boundary:  # the incidental-parameter problem at its worst: a deterministic frontier per firm
+            cov, converged = np.full((k + 2, k + 2), np.nan), True
+            warn("SFA: the true fixed-effects likelihood rises all the way to gamma -> 1 (sigma_v -> 0): with "
+                 f"{d.y.size / d.n_firms:.1f} periods per firm the firm intercepts absorb the noise (the "
+                 "incidental-parameter problem of Greene's estimator in short panels); the limit is returned and "
+                 "its standard errors are undefined (NaN).", FrontierBoundaryWarning)
+        else:
+            cov = tfe.covariance(params, model)
+            converged = converged and bool(np.isfinite(cov).all())
+        if not converged:
+            warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
+                 "information matrix is not positive definite (standard errors NaN). See summary().",
+                 ConvergenceWarning)
+        alpha = tfe.within_alphas(model, params[:k], params[k], params[k + 1])
+        residual = d.y - model.x @ params[:k] - alpha[model.firms]
+        eff, u_hat = tfe.row_efficiency(residual, params[k], params[k + 1], self.efficiency_kind)
+        names = [*self.terms, "sigma2", "gamma"]
+        diag = SFADiagnostics(self.distribution, d.y.size, value, float(ols_loglik),
+                              float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, self.model,
+                              d.n_firms, 1, boundary, skewness)
+        decomposition = None
+        if self._periods is not None:
+            decomposition = self._decomposition(params[:k], np.log(eff))
+        return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
+                          pd.Series(eff, index=self._index, name="efficiency"),
+                          pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
+                          decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
 
     def fit(self) -> SFAResults:
         """Maximum likelihood from FRONTIER's grid of starting values.
@@ -387,6 +332,8 @@ class SFA:
             Coefficients with standard errors, technical efficiency per
             observation and the diagnostics of the search.
         """
+        if self.model == "true-fixed-effects":
+            return self._fit_true_fixed_effects()
         d, dist = self._data, self.distribution
         y, x = d.y, d.x
         k = x.shape[1]
@@ -411,7 +358,7 @@ class SFA:
                  FrontierBoundaryWarning)
             eff, u_hat = np.ones(n), np.zeros(n)
         else:
-            if skewness > 0 and self.model != "bc92":  # BC92 identifies u_i from a firm's repeated rows
+            if skewness > 0 and self.model not in PANEL_MODELS:  # a panel identifies u_i from a firm's rows
                 warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production "
                      "frontier's are skewed to the left); the estimated inefficiency rests on the distributional "
                      "assumption alone. This might indicate that there is no inefficiency or that the model is "

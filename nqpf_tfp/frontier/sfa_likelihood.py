@@ -5,12 +5,19 @@
 
 * ``cross-section``: ``u`` half-normal, truncated normal with mean ``mu`` (Stevenson 1980) or
   exponential with mean ``sigma_u`` (Meeusen and van den Broeck 1977); independent over rows.
-* ``bc92`` (Battese and Coelli 1992): panel, ``u_it = exp(-eta (t - T)) u_i`` with ``u_i`` half- or
-  truncated-normal and ``T`` the last period of the data; a firm's rows share ``u_i``.
+* panel models with ``u_it = h_it u_i``, ``u_i`` half- or truncated-normal and shared by a firm's rows,
+  and a time profile ``h_it`` (``T`` the last period of the data, ``t`` periods counted from 1 at the first):
+
+  - ``pitt-lee``: ``h = 1``, time-invariant inefficiency (Pitt and Lee 1981, half-normal; Battese and
+    Coelli 1988, truncated-normal);
+  - ``bc92`` (Battese and Coelli 1992): ``h = exp(-eta (t - T))``;
+  - ``kumbhakar1990``: ``h = 1 / (1 + exp(b t + c t^2))`` (Kumbhakar 1990);
+  - ``lee-schmidt``: ``h = lambda_t``, a free factor per period with ``lambda_T = 1`` (Lee and Schmidt
+    1993), estimated here by maximum likelihood with the half- or truncated-normal ``u_i``.
 * ``bc95`` (Battese and Coelli 1995): ``u_it`` truncated normal with mean ``z_it'delta``, independent
   over rows; ``delta`` are the inefficiency determinants.
 
-With ``e = y - x'beta`` and, for a firm of the BC92 model, ``h_it = exp(-eta (t - T))``:
+With ``e = y - x'beta`` and, for a firm of a panel model, its time profile ``h_it``:
 
 .. math::
 
@@ -39,6 +46,13 @@ Battese, G. E. and Coelli, T. J. (1992). Frontier production functions, technica
 data: with application to paddy farmers in India. *Journal of Productivity Analysis* 3(1), 153-169.
 Battese, G. E. and Coelli, T. J. (1995). A model for technical inefficiency effects in a stochastic
 frontier production function for panel data. *Empirical Economics* 20(2), 325-332.
+Pitt, M. M. and Lee, L.-F. (1981). The measurement and sources of technical inefficiency in the
+Indonesian weaving industry. *Journal of Development Economics* 9(1), 43-64.
+Kumbhakar, S. C. (1990). Production frontiers, panel data, and time-varying technical inefficiency.
+*Journal of Econometrics* 46(1-2), 201-211.
+Lee, Y. H. and Schmidt, P. (1993). A production frontier model with flexible temporal variation in
+technical efficiency. In Fried, H. O., Lovell, C. A. K. and Schmidt, S. S. (eds), *The Measurement of
+Productive Efficiency*, Oxford University Press, 237-255.
 """
 
 from __future__ import annotations
@@ -48,7 +62,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, log_ndtr
 
-__all__ = ["FrontierData", "efficiency", "inefficiency", "loglik", "natural", "parameter_tail", "unconstrained"]
+__all__ = ["PANEL_MODELS", "FrontierData", "efficiency", "inefficiency", "loglik", "natural", "parameter_tail",
+           "tail_start", "time_profile", "unconstrained"]
+
+#: the models whose firms share one ``u_i`` scaled by a time profile ``h_it``
+PANEL_MODELS = ("pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt")
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -59,12 +77,18 @@ class FrontierData:
 
     y: np.ndarray
     x: np.ndarray
-    model: str  # "cross-section", "bc92", "bc95"
+    model: str  # "cross-section", "bc95" or one of PANEL_MODELS
     distribution: str
     z: np.ndarray | None = None  # BC95 inefficiency determinants (with their constant, if any)
-    firms: np.ndarray | None = None  # BC92: firm codes 0..N-1
-    periods_to_last: np.ndarray | None = None  # BC92: t - T (<= 0)
+    firms: np.ndarray | None = None  # panel models: firm codes 0..N-1
+    periods_to_last: np.ndarray | None = None  # panel models: t - T (<= 0)
     n_firms: int = 0
+    period_labels: tuple[str, ...] = ()  # the periods, first to last (Lee-Schmidt's factors are named by them)
+    period_codes: np.ndarray | None = None  # each row's period: 0 .. len(period_labels) - 1
+
+    @property
+    def panel(self) -> bool:
+        return self.model in PANEL_MODELS
 
     @property
     def k(self) -> int:
@@ -84,7 +108,34 @@ def parameter_tail(data: FrontierData) -> list[str]:
         tail.append("mu")
     if data.model == "bc92":
         tail.append("eta")
+    elif data.model == "kumbhakar1990":
+        tail += ["k90_b", "k90_c"]
+    elif data.model == "lee-schmidt":
+        tail += [f"lambda_{label}" for label in data.period_labels[:-1]]
     return tail
+
+
+def tail_start(data: FrontierData) -> np.ndarray:
+    """Starting values of the time profile's parameters: ``h = 1`` (BC92's ``eta`` and Lee-Schmidt's factors),
+    ``h = 1/2`` (Kumbhakar's ``b = c = 0``)."""
+    if data.model == "lee-schmidt":
+        return np.ones(len(data.period_labels) - 1)
+    return np.zeros({"bc92": 1, "kumbhakar1990": 2}.get(data.model, 0))
+
+
+def time_profile(profile: np.ndarray, data: FrontierData) -> np.ndarray:
+    """``h_it`` of every row from the time profile's parameters (see the module)."""
+    assert data.periods_to_last is not None
+    back = data.periods_to_last
+    if data.model == "bc92":
+        return np.exp(-profile[0] * back)
+    if data.model == "kumbhakar1990":
+        t = back - back.min() + 1.0
+        return np.asarray(expit(-(profile[0] * t + profile[1] * t * t)))
+    if data.model == "lee-schmidt":
+        assert data.period_codes is not None
+        return np.asarray(np.r_[profile, 1.0][data.period_codes])
+    return np.ones(back.size)
 
 
 def natural(theta: np.ndarray, data: FrontierData) -> np.ndarray:
@@ -107,8 +158,9 @@ def unconstrained(params: np.ndarray, data: FrontierData) -> np.ndarray:
 
 
 def _pieces(params: np.ndarray, data: FrontierData,
-            noise_share: float | None = None) -> tuple[np.ndarray, float, float, np.ndarray, float]:
-    """``e``, ``sigma_u^2``, ``sigma_v^2``, the mean of the pre-truncation ``u`` (per row) and ``eta``.
+            noise_share: float | None = None) -> tuple[np.ndarray, float, float, np.ndarray, np.ndarray]:
+    """``e``, ``sigma_u^2``, ``sigma_v^2``, the mean of the pre-truncation ``u`` (per row) and ``h_it`` (ones
+    outside the panel models).
     ``noise_share`` is ``1 - gamma`` when known to full precision (from logit gamma: near gamma = 1,
     ``1 - gamma`` computed from gamma loses every digit)."""
     k, q = data.k, data.q
@@ -119,11 +171,11 @@ def _pieces(params: np.ndarray, data: FrontierData,
         assert data.z is not None
         mu = data.z @ params[k:k + q]
     else:
-        mu = np.full(1 if data.model == "bc92" else e.size, rest[0] if data.distribution == "truncated-normal"
-                     else 0.0)
-    eta = float(rest[-1]) if data.model == "bc92" else 0.0
+        mu = np.full(1 if data.panel else e.size, rest[0] if data.distribution == "truncated-normal" else 0.0)
+    profile = rest[1:] if data.distribution == "truncated-normal" else rest
+    h = time_profile(profile, data) if data.panel else np.ones(e.size)
     share = 1.0 - gamma if noise_share is None else noise_share
-    return e, gamma * sigma2, share * sigma2, mu, eta
+    return e, gamma * sigma2, share * sigma2, mu, h
 
 
 def loglik(theta: np.ndarray, data: FrontierData) -> float:
@@ -134,15 +186,14 @@ def loglik(theta: np.ndarray, data: FrontierData) -> float:
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
         return float(np.sum(-np.log(su) + log_ndtr(-e / sv - sv / su) + e / su + sv**2 / (2 * su**2)))
-    e, su2, sv2, mu, eta = _pieces(params, data, float(expit(-theta[data.k + data.q + 1])))
-    if data.model != "bc92":
+    e, su2, sv2, mu, h = _pieces(params, data, float(expit(-theta[data.k + data.q + 1])))
+    if not data.panel:
         sigma2 = su2 + sv2
         s_star = np.sqrt(su2 * sv2 / sigma2)
         mu_star = (mu * sv2 - e * su2) / sigma2
         return float(np.sum(-0.5 * (LOG_2PI + np.log(sigma2)) - 0.5 * (e + mu) ** 2 / sigma2
                             + log_ndtr(mu_star / s_star) - log_ndtr(mu / np.sqrt(su2))))
-    assert data.firms is not None and data.periods_to_last is not None
-    h = np.exp(-eta * data.periods_to_last)
+    assert data.firms is not None
     n = data.n_firms
     rows = np.bincount(data.firms, minlength=n).astype(float)
     he = np.bincount(data.firms, weights=h * e, minlength=n)
@@ -161,17 +212,16 @@ def loglik(theta: np.ndarray, data: FrontierData) -> float:
 
 def _posterior(params: np.ndarray, data: FrontierData,
                noise_share: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's ``u | e``: the mean ``mu_star`` and scale ``s_star`` of the truncated normal, and ``h`` (BC92's
-    time factor, else 1)."""
+    """Each row's ``u | e``: the mean ``mu_star`` and scale ``s_star`` of the truncated normal, and ``h`` (a panel
+    model's time profile, else 1)."""
     if data.distribution == "exponential":
         k = data.k
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
         return -e - sv**2 / su, np.full(e.size, sv), np.ones(e.size)
-    e, su2, sv2, mu, eta = _pieces(params, data, noise_share)
-    if data.model == "bc92":
-        assert data.firms is not None and data.periods_to_last is not None
-        h = np.exp(-eta * data.periods_to_last)
+    e, su2, sv2, mu, h = _pieces(params, data, noise_share)
+    if data.panel:
+        assert data.firms is not None
         n = data.n_firms
         he = np.bincount(data.firms, weights=h * e, minlength=n)
         hh = np.bincount(data.firms, weights=h * h, minlength=n)

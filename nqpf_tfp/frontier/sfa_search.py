@@ -227,11 +227,12 @@ def ols_limit(ols: np.ndarray, s2_ols: float, data: FrontierData) -> tuple[np.nd
 
 
 def parameters_of_u(data: FrontierData) -> np.ndarray:
-    """Mask of the parameters that vanish with inefficiency: gamma (sigma_u), mu, eta and BC95's deltas."""
+    """Mask of the parameters that vanish with inefficiency: gamma (sigma_u), mu, the time profile (eta, ...)
+    and BC95's deltas."""
     names = parameter_tail(data)
     mask = np.zeros(data.k + data.q + len(names), dtype=bool)
     mask[data.k:data.k + data.q] = True
     for i, name in enumerate(names):
-        mask[data.k + data.q + i] = name in ("gamma", "mu", "eta", "sigma_u")
+        mask[data.k + data.q + i] = name not in ("sigma2", "sigma_v")  # gamma or sigma_u, mu, the time profile
     return mask
 

@@ -1,0 +1,147 @@
+"""Results of :class:`~nqpf_tfp.frontier.SFA` (read-only): the estimates, technical efficiency and the
+diagnostics of the search (see :mod:`nqpf_tfp.frontier.sfa`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+import pandas as pd
+
+from ..errors import SpecificationError
+from ..keywords import strict_class
+from ..results import Diagnostics, ParameterEstimates, TFPResults
+from ..tables import SummaryTable
+
+__all__ = ["SFADiagnostics", "SFAResults"]
+
+
+@strict_class
+@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
+class SFADiagnostics(Diagnostics):
+    """Facts about a stochastic frontier fit."""
+
+    distribution: str
+    nobs: int
+    #: log-likelihood of the frontier and of OLS (no inefficiency), and the LR statistic of gamma = 0
+    loglik: float
+    ols_loglik: float
+    lr_statistic: float
+    converged: bool
+    iterations: int
+    #: "cross-section", "bc95", or a panel model ("pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt");
+    #: firms in a panel model
+    model: str = "cross-section"
+    n_entities: int | None = None
+    #: restrictions of the LR test (gamma and the parameters of u that vanish with it)
+    lr_restrictions: int = 1
+    #: where the maximum lies on the boundary of the parameters ("" inside): "gamma = 0 (wrong skewness)"
+    #: or "gamma -> 1 (sigma_v^2 -> 0)" (exponential: "sigma_v -> 0")
+    boundary: str = ""
+    #: skewness of the OLS residuals (a production frontier's are skewed to the left: negative)
+    ols_skewness: float = float("nan")
+
+
+class SFAResults(ParameterEstimates, TFPResults):
+    """A fitted stochastic frontier; ``tfp`` is technical efficiency (a level in (0, 1])."""
+
+    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
+
+    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "efficiency"
+
+    def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
+                 diagnostics: SFADiagnostics, efficiency_kind: str,
+                 decomposition: pd.DataFrame | None = None, inefficiency: pd.Series | None = None) -> None:
+        self._params, self._cov, self._eff, self._resid = params, cov, efficiency, residuals
+        self._u = inefficiency
+        self._diagnostics, self.efficiency_kind = diagnostics, efficiency_kind
+        self._decomposition = decomposition
+
+    def decomposition(self) -> pd.DataFrame:
+        """Kumbhakar-Lovell decomposition of TFP growth per firm-year with a previous period.
+
+        Columns ``tfp_growth = technical_change + efficiency_change + scale_change + noise`` (log
+        points) and ``returns_to_scale``; see :mod:`nqpf_tfp.frontier.kumbhakar_lovell`. Technical
+        change is zero without ``trend=True``. Needs ``entity=`` and ``time=``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per firm-year with a previous period, labelled by (entity, time).
+        """
+        if self._decomposition is None:
+            raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
+                                     "(and trend=True for technical change).")
+        return self._decomposition.copy()
+
+    @property
+    def loglik(self) -> float:
+        return self._diagnostics.loglik
+
+    @property
+    def method(self) -> str:
+        """``"SFA"`` with the model and the inefficiency distribution, e.g. ``"SFA (bc92, truncated-normal)"``."""
+        d = self._diagnostics
+        return f"SFA ({d.model}, {d.distribution})"
+
+    @property
+    def nobs(self) -> int:
+        """Observations in the likelihood."""
+        return int(self._diagnostics.nobs)
+
+    #: the covariance of ``params``: the inverse of the negative Hessian of the log-likelihood
+    cov_type = "inverse Hessian"
+
+    @property
+    def efficiency(self) -> pd.Series:
+        """Technical efficiency per observation (Battese-Coelli 1988 unless ``efficiency="jlms"``)."""
+        return self._eff.copy()
+
+    @property
+    def inefficiency(self) -> pd.Series:
+        """Jondrow et al.'s (1982) ``E[u | e]`` per observation, in the output's units (log points for a log
+        output); 0 where the fit has no inefficiency (wrong skewness)."""
+        if self._u is None:
+            raise AttributeError("this fit carries no conditional inefficiency.")
+        return self._u.copy()
+
+    @property
+    def tfp(self) -> pd.Series:
+        return self.efficiency
+
+    @property
+    def diagnostics(self) -> SFADiagnostics:
+        return self._diagnostics
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"efficiency": self._eff, "residual": self._resid})
+
+    def summary(self) -> SummaryTable:
+        se = self.std_errors
+        frame = pd.DataFrame({"coef": self._params, "std err": se, "t": self._params / se})
+        d = self._diagnostics
+        critical = {1: 2.706, 2: 5.138, 3: 7.045, 4: 8.761, 5: 10.371}.get(d.lr_restrictions)
+        notes = [f"{d.model} model, {d.distribution} inefficiency; {d.nobs} observations"
+                 + (f" of {d.n_entities} firms" if d.n_entities else "") + f"; log-likelihood {d.loglik:.6f}.",
+                 f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
+                 "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "") + ").",
+                 f"Mean technical efficiency ({self.efficiency_kind}): {self._eff.mean():.6f}."]
+        if d.boundary:
+            notes.append(f"The maximum is on the boundary: {d.boundary}; standard errors there are NaN.")
+        if not d.converged:
+            notes.append("The search did NOT converge: the gradient does not vanish or the information matrix is "
+                         "not positive definite at the estimate.")
+        return SummaryTable(frame, "Stochastic frontier", notes, ".6f")
+
+    def plot(self, ax: Any = None, bins: int = 20, **kwargs: Any) -> Any:
+        """Histogram of technical efficiency.
+
+        Parameters
+        ----------
+        bins : int
+            Number of histogram bins.
+        """
+        from ..plotting import plot_histogram
+
+        return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
+                              **kwargs)
