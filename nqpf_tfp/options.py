@@ -106,6 +106,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "kumbhakar1990": "panel, u_it = u_i / (1 + exp(b t + c t^2)) (Kumbhakar 1990)",
         "lee-schmidt": "panel, u_it = lambda_t u_i with a free factor per period, lambda_T = 1 (Lee and Schmidt 1993)",
         "true-fixed-effects": "panel, alpha_i + x'beta + v_it - u_it with half-normal u_it (Greene 2005)",
+        "wang-ho": "panel, alpha_i + x'beta + v_it - exp(z_it'delta) u_i*, within-transformed (Wang and Ho 2010)",
         "bc95": "u_it ~ N+(z_it'delta, sigma_u^2): inefficiency effects (Battese and Coelli 1995)",
     },
     "sfa_efficiency": {

@@ -198,3 +198,67 @@ def test_true_fixed_effects_say_what_is_missing():
                         distribution="truncated-normal")
     with pytest.raises(PanelError, match="two periods or more"):
         nt.frontier.SFA(data.iloc[3:], "y", ["x1", "x2"], entity="f", time="year", model="true-fixed-effects")
+
+
+def wang_ho_panel(n: int, t: int, seed: int, mu: float = 0.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    firm, year = np.repeat(np.arange(n), t), np.tile(np.arange(1, t + 1), n)
+    alpha = rng.normal(0, 0.5, n)
+    x1 = rng.normal(size=n * t) + 0.5 * alpha[firm]
+    x2 = rng.normal(size=n * t)
+    z = rng.normal(size=n * t)
+    u_star = stats.truncnorm(-mu / 0.6, np.inf, loc=mu, scale=0.6).rvs(n, random_state=rng)
+    y = alpha[firm] + 0.5 * x1 + 0.3 * x2 + rng.normal(0, 0.2, n * t) - np.exp(0.5 * z) * u_star[firm]
+    return pd.DataFrame({"f": firm, "year": year, "x1": x1, "x2": x2, "z": z, "y": y})
+
+
+@pytest.mark.parametrize("mu", [0.0, 0.4])
+def test_wang_ho_likelihood_equals_integration_on_the_within_space(mu):
+    from nqpf_tfp.frontier import sfa_wang_ho
+
+    data = wang_ho_panel(5, 4, seed=6).iloc[:-2]  # unbalanced: the last firm has two periods
+    firms = data["f"].to_numpy()
+    model = sfa_wang_ho.WangHo.build(data["y"].to_numpy(), data[["x1", "x2"]].to_numpy(), data[["z"]].to_numpy(),
+                                     firms, 5, truncated=bool(mu))
+    beta, delta, sigma2, gamma = np.array([0.45, 0.35]), 0.4, 0.5, 0.7
+    theta = np.r_[beta, delta, np.log(sigma2), np.log(gamma / (1 - gamma)), [mu] if mu else []]
+    su, sv = np.sqrt(gamma * sigma2), np.sqrt((1 - gamma) * sigma2)
+    density = stats.truncnorm(-mu / su, np.inf, loc=mu, scale=su)
+    expected = 0.0
+    for i in range(5):
+        rows = firms == i
+        t = int(rows.sum())
+        basis = np.linalg.qr(np.eye(t) - 1.0 / t)[0][:, : t - 1]  # orthonormal, orthogonal to the constant
+        e = basis.T @ (data["y"].to_numpy()[rows] - data[["x1", "x2"]].to_numpy()[rows] @ beta)
+        h = basis.T @ np.exp(delta * data["z"].to_numpy()[rows])
+
+        def integrand(u, e=e, h=h):
+            return np.prod(stats.norm.pdf(e + h * u, scale=sv)) * density.pdf(u)
+
+        expected += np.log(integrate.quad(integrand, 0, np.inf, epsabs=1e-300, epsrel=1e-12, limit=200)[0])
+    assert sfa_wang_ho.loglik(theta, model) == pytest.approx(expected, rel=1e-9)
+
+
+def test_wang_ho_recovers_a_simulated_panel_with_firm_effects():
+    data = wang_ho_panel(500, 6, seed=9)
+    res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model="wang-ho",
+                          inefficiency="z").fit()
+    truth = pd.Series({"x1": 0.5, "x2": 0.3, "delta_z": 0.5, "sigma2": 0.4, "gamma": 0.9})
+    gap = (res.params[truth.index] - truth).abs()
+    assert res.diagnostics.converged and (gap < 4 * res.std_errors[truth.index]).all(), gap
+    # dE[u_it]/dz = delta h_it E[u*], E[u*] = 0.6 sqrt(2/pi) for the half-normal: against the truth
+    true_effect = 0.5 * np.exp(0.5 * data["z"].to_numpy()) * 0.6 * np.sqrt(2 / np.pi)
+    assert res.marginal_effects["z"].mean() == pytest.approx(true_effect.mean(), rel=0.1)
+    assert np.corrcoef(res.inefficiency, np.exp(0.5 * data["z"]))[0, 1] > 0.3
+
+
+def test_wang_ho_says_what_is_missing():
+    data = wang_ho_panel(30, 4, seed=2)
+    with pytest.raises(SpecificationError, match="inefficiency="):
+        nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model="wang-ho")
+    with pytest.raises(SpecificationError, match="no constant"):
+        nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model="wang-ho", inefficiency="z",
+                        inefficiency_constant=True)
+    steady = data.assign(z=data.groupby("f")["z"].transform("mean"))
+    with pytest.raises(PanelError, match="constant within every firm"):
+        nt.frontier.SFA(steady, "y", ["x1", "x2"], entity="f", time="year", model="wang-ho", inefficiency="z")

@@ -43,7 +43,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
+from scipy.optimize import minimize
+from scipy.special import expit, log_ndtr
 
 from ..arguments import column_name, column_names, require_columns, require_frame
 from ..errors import ConvergenceWarning, EstimationError, FrontierBoundaryWarning, PanelError, SpecificationError, warn
@@ -52,6 +53,7 @@ from ..numerics.basis import production_term_names, production_terms, translog_e
 from ..options import check_option
 from ..panel import observation_index, period_numbers, unique_keys
 from . import sfa_true_effects as tfe
+from . import sfa_wang_ho as wang_ho
 from .kumbhakar_lovell import decompose
 from .sfa_likelihood import (
     LOG_2PI,
@@ -66,8 +68,17 @@ from .sfa_likelihood import (
     unconstrained,
 )
 from .sfa_results import SFADiagnostics, SFAResults
-from .sfa_search import SMALL_SAMPLE, covariance, maximise, ols_limit, parameters_of_u
+from .sfa_search import (
+    SMALL_SAMPLE,
+    covariance,
+    maximise,
+    natural_covariance,
+    newton_polish,
+    ols_limit,
+    parameters_of_u,
+)
 from .sfa_true_effects import TrueFixedEffects
+from .sfa_wang_ho import WangHo
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
 
@@ -85,21 +96,26 @@ class SFA:
         Log inputs; a constant is added.
     entity, time : str, optional
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
-    model : {"cross-section", "bc95", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", "true-fixed-effects"}
+    model : {"cross-section", "bc95", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", "true-fixed-effects", \
+"wang-ho"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
         or a panel model ``u_it = h_it u_i`` (:mod:`nqpf_tfp.frontier.sfa_likelihood`): time-invariant
         (Pitt-Lee 1981; Battese-Coelli 1988 when truncated-normal), Battese-Coelli (1992)
         ``exp(-eta (t - T))``, Kumbhakar (1990) ``1 / (1 + exp(b t + c t^2))``, Lee-Schmidt (1993) a
         factor per period; Greene's (2005) true fixed effects ``alpha_i + x'beta + v - u_it`` (half-normal,
-        :mod:`nqpf_tfp.frontier.sfa_true_effects`).
+        :mod:`nqpf_tfp.frontier.sfa_true_effects`); Wang and Ho's (2010) fixed effects with
+        ``u_it = exp(z_it'delta) u_i*``, the firm effects removed by the within transform
+        (:mod:`nqpf_tfp.frontier.sfa_wang_ho`; ``inefficiency=`` the columns ``z``).
     distribution : {"half-normal", "truncated-normal", "exponential"}, optional
         Default half-normal; BC95 is truncated-normal by construction; the panel models take the first two.
     efficiency : {"bc", "jlms"}
         Battese-Coelli ``E[exp(-u)|e]`` or JLMS ``exp(-E[u|e])``.
     inefficiency : str or list of str, optional
-        BC95's determinants ``z`` of mean inefficiency (used as given, not logged).
-    inefficiency_constant : bool
-        BC95: a constant ``delta_0`` in ``z'delta`` (R frontier's ``mu = TRUE`` / formula intercept).
+        BC95's determinants ``z`` of mean inefficiency, or Wang-Ho's scaling variables (used as given, not
+        logged).
+    inefficiency_constant : bool, optional
+        BC95: a constant ``delta_0`` in ``z'delta`` (R frontier's ``mu = TRUE`` / formula intercept; default
+        True). Wang-Ho has none.
     form : {"cobb-douglas", "translog"}
         Translog: the log inputs, their squares and cross products
         (``ln y = b_0 + sum_i b_i x_i + sum_{i<=j} b_ij x_i x_j``).
@@ -115,7 +131,7 @@ class SFA:
     def __init__(self, data: pd.DataFrame, output: str, inputs: str | list[str], *, entity: str | None = None,
                  time: str | None = None, model: str = "cross-section", distribution: str | None = None,
                  efficiency: str = "bc", inefficiency: str | list[str] | None = None,
-                 inefficiency_constant: bool = True, form: str = "cobb-douglas", take_logs: bool = False,
+                 inefficiency_constant: bool | None = None, form: str = "cobb-douglas", take_logs: bool = False,
                  trend: bool = False) -> None:
         require_frame(data, "data")
         self.model = check_option("sfa_model", model, "model")
@@ -126,6 +142,8 @@ class SFA:
                                      "distribution= or pass 'truncated-normal'.")
         if self.model in PANEL_MODELS and self.distribution == "exponential":
             raise SpecificationError(f"model={self.model!r} takes distribution='half-normal' or 'truncated-normal'.")
+        if self.model == "wang-ho" and self.distribution == "exponential":
+            raise SpecificationError("model='wang-ho' takes distribution='half-normal' or 'truncated-normal'.")
         if self.model == "true-fixed-effects" and self.distribution != "half-normal":
             raise SpecificationError("model='true-fixed-effects' is Greene's half-normal model: omit distribution= "
                                      "or pass 'half-normal'.")
@@ -139,15 +157,22 @@ class SFA:
         if self.output in [*self.inputs, *z_names]:
             raise SpecificationError(f"the output column {self.output!r} is also among the regressors (inputs= or "
                                      "inefficiency=): a frontier explains the output by other columns.")
-        if z_names and self.model != "bc95":
-            raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95'.")
+        if z_names and self.model not in ("bc95", "wang-ho"):
+            raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95' or 'wang-ho'.")
+        if self.model == "bc95" and inefficiency_constant is None:
+            inefficiency_constant = True
         if self.model == "bc95" and not z_names and not inefficiency_constant:
             raise SpecificationError("model='bc95' needs inefficiency= columns or inefficiency_constant=True.")
+        if self.model == "wang-ho" and (not z_names or inefficiency_constant):
+            raise SpecificationError("model='wang-ho' scales inefficiency by exp(z'delta): give the columns z as "
+                                     "inefficiency= (no constant: it would be a scale of u*, which sigma_u already "
+                                     "is; leave inefficiency_constant unset).")
         keys = [c for c in (entity, time) if c is not None]
         for key, what in ((entity, "entity"), (time, "time")):
             if key is not None:
                 column_name(key, what)
-        if (self.model in PANEL_MODELS or self.model == "true-fixed-effects") and (entity is None or time is None):
+        if (self.model in PANEL_MODELS or self.model in ("true-fixed-effects", "wang-ho")) and (entity is None
+                                                                                          or time is None):
             raise SpecificationError(f"model={self.model!r} needs entity= and time= columns (firm and period).")
         if trend and time is None:
             raise SpecificationError("trend=True needs the time= column (periods).")
@@ -183,6 +208,8 @@ class SFA:
             raise EstimationError(f"SFA: the terms {self.terms} are collinear (with the constant).")
         z = None
         self.z_names: list[str] = []
+        if self.model == "wang-ho":
+            self.z_names = [f"delta_{n}" for n in z_names]
         if self.model == "bc95":
             z_values = self._numeric(data, z_names) if z_names else np.empty((len(data), 0))
             z = np.column_stack([np.ones(len(data))] * bool(inefficiency_constant) + [z_values])
@@ -203,6 +230,19 @@ class SFA:
                              ": the likelihood needs more observations than parameters.")
         if self.model in PANEL_MODELS:
             self._check_panel(firms, labels, time)
+        self._z_wang_ho = self._numeric(data, z_names) if self.model == "wang-ho" else None
+        if self.model == "wang-ho":
+            assert firms is not None and self._z_wang_ho is not None
+            if np.bincount(firms).min() < 2:
+                raise PanelError("model='wang-ho' works on deviations from each firm's means: every firm needs two "
+                                 f"periods or more (the smallest has {int(np.bincount(firms).min())}).")
+            counts = np.bincount(firms)
+            for j, name in enumerate(z_names):
+                column = self._z_wang_ho[:, j]
+                means = np.bincount(firms, weights=column) / counts
+                if np.allclose(column, means[firms], rtol=0, atol=1e-12 * max(1.0, float(np.abs(column).max()))):
+                    raise PanelError(f"inefficiency column {name!r} is constant within every firm: the within "
+                                     "transform removes it with the firm effect (exp(z'delta) must vary over time).")
         if self.model == "true-fixed-effects":
             assert firms is not None
             if np.bincount(firms).min() < 2 or len(data) <= n_params - 1 + n_firms:
@@ -320,6 +360,62 @@ class SFA:
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
                           decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
 
+    def _fit_wang_ho(self) -> SFAResults:
+        """Wang and Ho's within-transformed model (:mod:`nqpf_tfp.frontier.sfa_wang_ho`)."""
+        d = self._data
+        assert self._firms is not None and self._z_wang_ho is not None
+        truncated = self.distribution == "truncated-normal"
+        model = WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms, truncated)
+        k, q = model.x.shape[1], model.z.shape[1]
+        beta, *_ = np.linalg.lstsq(model.x, model.y, rcond=None)
+        resid = model.y - model.x @ beta
+        s2 = float(resid @ resid / (resid.size - d.n_firms))
+        starts = [np.r_[beta, np.zeros(q), np.log(s2 / (1 - 2 / np.pi * g)), np.log(g / (1 - g)),
+                        [0.0] * truncated] for g in np.arange(0.05, 0.951, 0.05)]
+        start = max(starts, key=lambda t: wang_ho.loglik(t, model))
+
+        def negative(theta: np.ndarray) -> float:
+            value = wang_ho.loglik(theta, model)
+            return 1e300 if not np.isfinite(value) else -value
+
+        best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
+        theta = newton_polish(lambda t: wang_ho.loglik(t, model), best.x)
+        value = wang_ho.loglik(theta, model)
+        params = np.r_[theta[:k + q], np.exp(theta[k + q]), expit(theta[k + q + 1]), theta[k + q + 2:]]
+
+        def in_natural(p: np.ndarray) -> float:
+            return wang_ho.loglik(np.r_[p[:k + q], np.log(p[k + q]), np.log(p[k + q + 1] / (1 - p[k + q + 1])),
+                                        p[k + q + 2:]], model)
+
+        cov = natural_covariance(in_natural, params, k + q)
+        converged = bool(np.isfinite(cov).all())
+        if not converged:
+            warn("SFA: the maximum likelihood search did not converge: the information matrix is not positive "
+                 "definite at the estimate (standard errors NaN; the scaling variables may not identify delta).",
+                 ConvergenceWarning)
+        mu_star, s_star, h = wang_ho.posterior(theta, model)
+        z = mu_star / s_star
+        mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
+        u_hat = h * (mu_star + s_star * mills)
+        if self.efficiency_kind == "bc":
+            eff = np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2)
+        else:
+            eff = np.exp(-u_hat)
+        names = [*self.terms, *self.z_names, "sigma2", "gamma", *(["mu"] if truncated else [])]
+        e_within = model.y - model.x @ beta
+        ols_loglik = -0.5 * (resid.size - d.n_firms) * (LOG_2PI + np.log(s2) + 1.0)
+        skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
+        diag = SFADiagnostics(self.distribution, d.y.size, value, float(ols_loglik),
+                              float(max(0.0, 2 * (value - ols_loglik))), converged, int(best.nit), self.model,
+                              d.n_firms, 1 + q + truncated, "", skewness)
+        effects = pd.DataFrame(wang_ho.marginal_effects(theta, model), index=self._index,
+                               columns=[n.removeprefix("delta_") for n in self.z_names])
+        return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
+                          pd.Series(eff, index=self._index, name="efficiency"),
+                          pd.Series(model.y - model.x @ params[:k], index=self._index, name="residual"), diag,
+                          self.efficiency_kind, None, pd.Series(u_hat, index=self._index, name="inefficiency"),
+                          effects)
+
     def fit(self) -> SFAResults:
         """Maximum likelihood from FRONTIER's grid of starting values.
 
@@ -334,6 +430,8 @@ class SFA:
         """
         if self.model == "true-fixed-effects":
             return self._fit_true_fixed_effects()
+        if self.model == "wang-ho":
+            return self._fit_wang_ho()
         d, dist = self._data, self.distribution
         y, x = d.y, d.x
         k = x.shape[1]

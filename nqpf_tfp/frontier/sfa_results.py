@@ -51,9 +51,11 @@ class SFAResults(ParameterEstimates, TFPResults):
 
     def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
                  diagnostics: SFADiagnostics, efficiency_kind: str,
-                 decomposition: pd.DataFrame | None = None, inefficiency: pd.Series | None = None) -> None:
+                 decomposition: pd.DataFrame | None = None, inefficiency: pd.Series | None = None,
+                 marginal_effects: pd.DataFrame | None = None) -> None:
         self._params, self._cov, self._eff, self._resid = params, cov, efficiency, residuals
         self._u = inefficiency
+        self._marginal = marginal_effects
         self._diagnostics, self.efficiency_kind = diagnostics, efficiency_kind
         self._decomposition = decomposition
 
@@ -104,6 +106,14 @@ class SFAResults(ParameterEstimates, TFPResults):
         if self._u is None:
             raise AttributeError("this fit carries no conditional inefficiency.")
         return self._u.copy()
+
+    @property
+    def marginal_effects(self) -> pd.DataFrame:
+        """Wang-Ho: ``dE[u_it] / dz_it`` per observation and inefficiency variable (log points of output per
+        unit of ``z``; positive raises inefficiency)."""
+        if self._marginal is None:
+            raise AttributeError("marginal effects of inefficiency variables come with model='wang-ho'.")
+        return self._marginal.copy()
 
     @property
     def tfp(self) -> pd.Series:

@@ -37,7 +37,7 @@ from scipy.optimize import minimize
 from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
 
 __all__ = ["SMALL_SAMPLE", "Optimum", "boundary_limit", "covariance", "hessian", "maximise", "newton_polish",
-           "ols_limit", "parameters_of_u"]
+           "natural_covariance", "ols_limit", "parameters_of_u"]
 
 #: up to this many observations the search tries more starting points and the no-noise limit
 SMALL_SAMPLE = 5000
@@ -201,6 +201,19 @@ def covariance(params: np.ndarray, data: FrontierData) -> np.ndarray:
     """Inverse of the negative Hessian of the log-likelihood in the reported parameters; NaN when that
     information matrix is not positive definite (not a maximum, or a model the data do not identify)."""
     information = -hessian(lambda p: loglik(unconstrained(p, data), data), params, _steps(params, data))
+    information = 0.5 * (information + information.T)
+    if not np.all(np.isfinite(information)) or np.linalg.eigvalsh(information).min() <= 0:
+        return np.full((params.size, params.size), np.nan)
+    return np.linalg.inv(information)
+
+
+def natural_covariance(f: Any, params: np.ndarray, at: int) -> np.ndarray:
+    """Inverse of the negative Hessian of ``f`` (a log-likelihood in reported parameters with ``sigma2`` at
+    ``at`` and ``gamma`` at ``at + 1``), with steps kept inside their ranges; NaN when not positive definite."""
+    h = 1e-4 * np.maximum(1.0, np.abs(params))
+    h[at] = min(h[at], 0.5 * params[at])
+    h[at + 1] = min(h[at + 1], 0.5 * min(params[at + 1], 1.0 - params[at + 1]))
+    information = -hessian(f, params, h)
     information = 0.5 * (information + information.T)
     if not np.all(np.isfinite(information)) or np.linalg.eigvalsh(information).min() <= 0:
         return np.full((params.size, params.size), np.nan)

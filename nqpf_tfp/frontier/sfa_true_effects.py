@@ -40,6 +40,8 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_ndtr
 
+from .sfa_search import natural_covariance
+
 __all__ = ["TrueFixedEffects", "covariance", "maximise", "profile_loglik", "row_efficiency", "starting_values",
            "within_alphas"]
 
@@ -137,36 +139,14 @@ def _gradient(f: Callable[[np.ndarray], float], theta: np.ndarray, step: float =
 
 
 def covariance(params: np.ndarray, model: TrueFixedEffects) -> np.ndarray:
-    """Inverse of the negative Hessian of the profile likelihood in ``(beta, sigma2, gamma)`` (central
-    differences); NaN where it is not positive definite."""
+    """Inverse of the negative Hessian of the profile likelihood in ``(beta, sigma2, gamma)``; NaN where it is
+    not positive definite."""
     k = model.x.shape[1]
 
     def in_natural(p: np.ndarray) -> float:
-        if p[k] <= 0 or not 0 < p[k + 1] < 1:
-            return -np.inf
         return profile_loglik(np.r_[p[:k], np.log(p[k]), np.log(p[k + 1] / (1 - p[k + 1]))], model)
 
-    size = params.size
-    steps = 1e-4 * np.maximum(np.abs(params), 1e-2)
-    steps[k + 1] = min(steps[k + 1], 0.5 * min(params[k + 1], 1 - params[k + 1]))
-    hessian = np.empty((size, size))
-    for a in range(size):
-        for b in range(a, size):
-            def shifted(da: float, db: float, a: int = a, b: int = b) -> float:
-                p = params.copy()
-                p[a] += da
-                p[b] += db
-                return in_natural(p)
-            ha, hb = steps[a], steps[b]
-            value = (shifted(ha, hb) - shifted(ha, -hb) - shifted(-ha, hb) + shifted(-ha, -hb)) / (4 * ha * hb)
-            hessian[a, b] = hessian[b, a] = value
-    try:
-        cov = np.linalg.inv(-hessian)
-    except np.linalg.LinAlgError:
-        return np.full((size, size), np.nan)
-    if not (np.all(np.isfinite(cov)) and np.all(np.linalg.eigvalsh((cov + cov.T) / 2) > 0)):
-        return np.full((size, size), np.nan)
-    return (cov + cov.T) / 2
+    return natural_covariance(in_natural, params, k)
 
 
 def starting_values(model: TrueFixedEffects) -> np.ndarray:
