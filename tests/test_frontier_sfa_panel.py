@@ -262,3 +262,46 @@ def test_wang_ho_says_what_is_missing():
     steady = data.assign(z=data.groupby("f")["z"].transform("mean"))
     with pytest.raises(PanelError, match="constant within every firm"):
         nt.frontier.SFA(steady, "y", ["x1", "x2"], entity="f", time="year", model="wang-ho", inefficiency="z")
+
+
+# R frontier 0.997-14, tests/frontierTest.Rout.save, model dd1: the cost frontier of the rice data as a cross
+# section, lCost = log(LABOR * LABORP + NPK * NPKP) on the logs of PROD, AREA, LABORP and NPKP, with
+# ineffDecrease = FALSE (FRONTIER 4.1's cost function).
+def rice_costs() -> pd.DataFrame:
+    return RICE.assign(cost=RICE.LABOR * RICE.LABORP + RICE.NPK * RICE.NPKP)
+
+
+def test_cost_frontier_equals_frontier41():
+    res = nt.frontier.SFA(rice_costs(), "cost", ["PROD", "AREA", "LABORP", "NPKP"], take_logs=True, cost=True).fit()
+    np.testing.assert_allclose(res.params, [5.870429, 0.461678, 0.506498, 0.413795, 0.070512, 0.070379, 0.530293],
+                               atol=1e-5)
+    assert res.loglik == pytest.approx(39.931, abs=5e-4)
+    assert res.efficiency.mean() == pytest.approx(0.86317, abs=5e-6)  # "mean efficiency: 0.86317"
+    assert res.diagnostics.frontier == "cost" and "cost frontier" in res.summary().as_text()
+    # residuals in the caller's sign: y - x'beta, mostly above the frontier
+    logs = np.log(rice_costs()[["cost", "PROD", "AREA", "LABORP", "NPKP"]])
+    fitted = np.c_[np.ones(len(logs)), logs.iloc[:, 1:]] @ res.params[:5].to_numpy()
+    np.testing.assert_allclose(res.to_frame()["residual"], logs["cost"] - fitted, atol=1e-12)
+
+
+@pytest.mark.parametrize("model", ["bc92", "pitt-lee", "true-fixed-effects"])
+def test_a_cost_frontier_is_the_production_frontier_of_minus_the_data(model):
+    data = rice_costs()
+    logs = np.log(data[["cost", "PROD", "AREA"]]).assign(FMERCODE=data.FMERCODE, YEARDUM=data.YEARDUM)
+    flipped_data = logs.assign(cost=-logs.cost, PROD=-logs.PROD, AREA=-logs.AREA)
+    if model == "true-fixed-effects":  # the within residuals have the wrong skewness: both say so, each its way
+        with pytest.warns(nt.errors.FrontierBoundaryWarning, match="a cost frontier's are skewed to the right"):
+            cost = nt.frontier.SFA(logs, "cost", ["PROD", "AREA"], model=model, cost=True, **RICE_KEYS).fit()
+        with pytest.warns(nt.errors.FrontierBoundaryWarning, match="a production frontier's are skewed to the left"):
+            flipped = nt.frontier.SFA(flipped_data, "cost", ["PROD", "AREA"], model=model, **RICE_KEYS).fit()
+    else:
+        cost = nt.frontier.SFA(logs, "cost", ["PROD", "AREA"], model=model, cost=True, **RICE_KEYS).fit()
+        flipped = nt.frontier.SFA(flipped_data, "cost", ["PROD", "AREA"], model=model, **RICE_KEYS).fit()
+    assert cost.loglik == pytest.approx(flipped.loglik, abs=1e-8)
+    slopes = ["PROD", "AREA"]
+    np.testing.assert_allclose(cost.params[slopes], flipped.params[slopes], atol=1e-6)
+    np.testing.assert_allclose(cost.efficiency, flipped.efficiency, atol=1e-6)
+    if model != "true-fixed-effects":
+        assert cost.params["const"] == pytest.approx(-flipped.params["const"], abs=1e-6)
+        with pytest.raises(SpecificationError, match="cost frontier"):
+            cost.decomposition()

@@ -126,13 +126,17 @@ class SFA:
         Cobb-Douglas; for a translog also ``t^2`` and each input times ``t``, so technical change may be
         non-neutral. With ``entity=`` and ``time=``, ``results.decomposition()`` splits TFP growth
         (Kumbhakar and Lovell 2000; :mod:`nqpf_tfp.frontier.kumbhakar_lovell`).
+    cost : bool
+        A cost frontier ``y = x'beta + v + u`` (inefficiency raises cost), for every model: estimated as the
+        production frontier of ``(-y, -x)``, which has the same ``beta``. Efficiency is then cost efficiency
+        ``E[exp(-u) | e]`` (frontier cost over observed cost, in (0, 1]).
     """
 
     def __init__(self, data: pd.DataFrame, output: str, inputs: str | list[str], *, entity: str | None = None,
                  time: str | None = None, model: str = "cross-section", distribution: str | None = None,
                  efficiency: str = "bc", inefficiency: str | list[str] | None = None,
                  inefficiency_constant: bool | None = None, form: str = "cobb-douglas", take_logs: bool = False,
-                 trend: bool = False) -> None:
+                 trend: bool = False, cost: bool = False) -> None:
         require_frame(data, "data")
         self.model = check_option("sfa_model", model, "model")
         default = "truncated-normal" if self.model == "bc95" else "half-normal"
@@ -196,6 +200,11 @@ class SFA:
             if not np.isfinite(self._periods).all():
                 raise PanelError(f"time column {time!r} has missing or non-numeric values.")
         self.trend = bool(trend)
+        if not isinstance(cost, (bool, np.bool_)):
+            raise SpecificationError(f"cost must be True or False, not {cost!r}.")
+        self.cost = bool(cost)
+        self._sign = -1.0 if self.cost else 1.0  # a cost frontier is the production frontier of (-y, -x)
+        self._frontier = "cost" if self.cost else "production"
         variables, names = self._log_inputs, list(self.inputs)
         if self.trend:
             assert self._periods is not None
@@ -222,7 +231,8 @@ class SFA:
         if entity is not None and time is not None:
             firms, periods, n_firms, codes, labels = self._panel_keys(data, entity, time)
         self._firms = firms
-        self._data = FrontierData(values[:, 0], x, self.model, self.distribution, z, firms, periods, n_firms,
+        self._data = FrontierData(self._sign * values[:, 0], self._sign * x, self.model, self.distribution, z, firms,
+                                  periods, n_firms,
                                   labels, codes)
         n_params = x.shape[1] + (0 if z is None else z.shape[1]) + len(parameter_tail(self._data))
         if len(data) <= n_params:
@@ -326,9 +336,8 @@ class SFA:
         ols_loglik = -0.5 * e_within.size * (LOG_2PI + np.log(s2) + 1.0)
         skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
         if skewness > 0:
-            warn(f"SFA: the within residuals are skewed to the right (skewness {skewness:.4f}; a production "
-                 "frontier's are skewed to the left); the estimated inefficiency rests on the distributional "
-                 "assumption alone.", FrontierBoundaryWarning)
+            warn(f"SFA: the within residuals are {self._skew(skewness)}; the estimated inefficiency rests on the "
+                 "distributional assumption alone.", FrontierBoundaryWarning)
         theta, value, converged, iterations = tfe.maximise(model, start)
         params = np.r_[theta[:k], np.exp(theta[k]), expit(theta[k + 1])]
         boundary = "gamma -> 1 (sigma_v^2 -> 0)" if params[k + 1] > 1 - 1e-6 else ""
@@ -346,19 +355,19 @@ class SFA:
                  "information matrix is not positive definite (standard errors NaN). See summary().",
                  ConvergenceWarning)
         alpha = tfe.within_alphas(model, params[:k], params[k], params[k + 1])
-        residual = d.y - model.x @ params[:k] - alpha[model.firms]
+        residual = d.y - model.x @ params[:k] - alpha[model.firms]  # of the production side: -e for a cost frontier
         eff, u_hat = tfe.row_efficiency(residual, params[k], params[k + 1], self.efficiency_kind)
         names = [*self.terms, "sigma2", "gamma"]
         diag = SFADiagnostics(self.distribution, d.y.size, value, float(ols_loglik),
                               float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, self.model,
-                              d.n_firms, 1, boundary, skewness)
+                              d.n_firms, 1, boundary, skewness, frontier=self._frontier)
         decomposition = None
-        if self._periods is not None:
+        if self._periods is not None and not self.cost:
             decomposition = self._decomposition(params[:k], np.log(eff))
         return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
-                          pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
-                          decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
+                          pd.Series(self._sign * residual, index=self._index, name="residual"), diag,
+                          self.efficiency_kind, decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
 
     def _fit_wang_ho(self) -> SFAResults:
         """Wang and Ho's within-transformed model (:mod:`nqpf_tfp.frontier.sfa_wang_ho`)."""
@@ -407,12 +416,13 @@ class SFA:
         skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
         diag = SFADiagnostics(self.distribution, d.y.size, value, float(ols_loglik),
                               float(max(0.0, 2 * (value - ols_loglik))), converged, int(best.nit), self.model,
-                              d.n_firms, 1 + q + truncated, "", skewness)
+                              d.n_firms, 1 + q + truncated, "", skewness, frontier=self._frontier)
         effects = pd.DataFrame(wang_ho.marginal_effects(theta, model), index=self._index,
                                columns=[n.removeprefix("delta_") for n in self.z_names])
         return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
-                          pd.Series(model.y - model.x @ params[:k], index=self._index, name="residual"), diag,
+                          pd.Series(self._sign * (model.y - model.x @ params[:k]), index=self._index,
+                                    name="residual"), diag,
                           self.efficiency_kind, None, pd.Series(u_hat, index=self._index, name="inefficiency"),
                           effects)
 
@@ -449,18 +459,17 @@ class SFA:
             estimate, cov, zero = ols_limit(ols, s2_ols, d)
             value, boundary, converged = float(ols_loglik), f"{zero} = 0 (wrong skewness)", True
             undefined = ", ".join(name for name, u in zip(self._names(), parameters_of_u(d)) if u)
-            warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production frontier's "
-                 "are skewed to the left), and the likelihood is highest with no inefficiency: the estimates are OLS "
+            warn(f"SFA: the OLS residuals are {self._skew(skewness)}, and the likelihood is highest with no "
+                 "inefficiency: the estimates are OLS "
                  f"with {zero} = 0 (Waldman 1982). This usually indicates that there is no inefficiency or that the "
                  f"model is misspecified. Efficiency is 1; the standard errors of {undefined} are undefined (NaN).",
                  FrontierBoundaryWarning)
             eff, u_hat = np.ones(n), np.zeros(n)
         else:
             if skewness > 0 and self.model not in PANEL_MODELS:  # a panel identifies u_i from a firm's rows
-                warn(f"SFA: the OLS residuals are skewed to the right (skewness {skewness:.4f}; a production "
-                     "frontier's are skewed to the left); the estimated inefficiency rests on the distributional "
-                     "assumption alone. This might indicate that there is no inefficiency or that the model is "
-                     "misspecified.", FrontierBoundaryWarning)
+                warn(f"SFA: the OLS residuals are {self._skew(skewness)}; the estimated inefficiency rests on the "
+                     "distributional assumption alone. This might indicate that there is no inefficiency or that the "
+                     "model is misspecified.", FrontierBoundaryWarning)
             if boundary:  # the likelihood is not smooth in the limit: no curvature to invert
                 cov = np.full((estimate.size, estimate.size), np.nan)
                 warn(f"SFA: the likelihood rises all the way to the boundary {boundary}: the frontier is "
@@ -479,18 +488,24 @@ class SFA:
             u_hat = inefficiency(estimate, d, share)
         names = self._names()
         params = pd.Series(estimate, index=names, name="coef")
-        residual = y - x @ estimate[:k]
+        residual = self._sign * (y - x @ estimate[:k])  # y - x'beta in the caller's sign
         restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
         decomposition = None
-        if self._firms is not None and self._periods is not None:
+        if self._firms is not None and self._periods is not None and not self.cost:
             decomposition = self._decomposition(estimate[1:k], np.log(eff))
         diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
                               converged, optimum.iterations, self.model,
-                              d.n_firms or None, restrictions, boundary, skewness)
+                              d.n_firms or None, restrictions, boundary, skewness, frontier=self._frontier)
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
                           decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
+
+    def _skew(self, skewness: float) -> str:
+        """The wrong skewness in words, in the frontier's own direction (``skewness`` of the production side)."""
+        if self.cost:
+            return f"skewed to the left (skewness {-skewness:.4f}; a cost frontier's are skewed to the right)"
+        return f"skewed to the right (skewness {skewness:.4f}; a production frontier's are skewed to the left)"
 
     def _decomposition(self, coefficients: np.ndarray, log_te: np.ndarray) -> pd.DataFrame:
         """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant)."""

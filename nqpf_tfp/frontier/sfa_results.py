@@ -38,8 +38,11 @@ class SFADiagnostics(Diagnostics):
     #: where the maximum lies on the boundary of the parameters ("" inside): "gamma = 0 (wrong skewness)"
     #: or "gamma -> 1 (sigma_v^2 -> 0)" (exponential: "sigma_v -> 0")
     boundary: str = ""
-    #: skewness of the OLS residuals (a production frontier's are skewed to the left: negative)
+    #: skewness of the OLS residuals on the production side (a production frontier's are skewed to the left:
+    #: negative; for a cost frontier, of minus the residuals)
     ols_skewness: float = float("nan")
+    #: "production" (y = x'beta + v - u) or "cost" (y = x'beta + v + u)
+    frontier: str = "production"
 
 
 class SFAResults(ParameterEstimates, TFPResults):
@@ -71,6 +74,9 @@ class SFAResults(ParameterEstimates, TFPResults):
         pandas.DataFrame
             One row per firm-year with a previous period, labelled by (entity, time).
         """
+        if self._diagnostics.frontier == "cost":
+            raise SpecificationError("the Kumbhakar-Lovell decomposition splits the growth of a production "
+                                     "frontier's TFP; this is a cost frontier.")
         if self._decomposition is None:
             raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
                                      "(and trend=True for technical change).")
@@ -131,7 +137,8 @@ class SFAResults(ParameterEstimates, TFPResults):
         frame = pd.DataFrame({"coef": self._params, "std err": se, "t": self._params / se})
         d = self._diagnostics
         critical = {1: 2.706, 2: 5.138, 3: 7.045, 4: 8.761, 5: 10.371}.get(d.lr_restrictions)
-        notes = [f"{d.model} model, {d.distribution} inefficiency; {d.nobs} observations"
+        notes = [f"{d.model} model" + (" (cost frontier: inefficiency raises cost)" if d.frontier == "cost" else "")
+                 + f", {d.distribution} inefficiency; {d.nobs} observations"
                  + (f" of {d.n_entities} firms" if d.n_entities else "") + f"; log-likelihood {d.loglik:.6f}.",
                  f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
                  "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "") + ").",
