@@ -43,8 +43,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import expit, log_ndtr
+from scipy.special import expit
 
 from ..arguments import column_name, column_names, require_columns, require_frame
 from ..errors import ConvergenceWarning, EstimationError, FrontierBoundaryWarning, PanelError, SpecificationError, warn
@@ -67,13 +66,11 @@ from .sfa_likelihood import (
     tail_start,
     unconstrained,
 )
-from .sfa_results import SFADiagnostics, SFAResults
+from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_search import (
     SMALL_SAMPLE,
     covariance,
     maximise,
-    natural_covariance,
-    newton_polish,
     ols_limit,
     parameters_of_u,
 )
@@ -322,109 +319,13 @@ class SFA:
         return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
                 f"{self.form}; {len(self._index)} rows>")
 
-    def _fit_true_fixed_effects(self) -> SFAResults:
-        """Greene's true fixed effects by the profile likelihood (:mod:`nqpf_tfp.frontier.sfa_true_effects`)."""
-        d = self._data
-        assert self._firms is not None
-        model = TrueFixedEffects(d.y, d.x[:, 1:], self._firms, d.n_firms)
-        start = tfe.starting_values(model)
-        k = model.x.shape[1]
-        within = d.y - model.x @ start[:k]
-        means = np.bincount(model.firms, weights=within, minlength=model.n_firms) / np.bincount(model.firms)
-        e_within = within - means[model.firms]
-        s2 = float(e_within @ e_within / e_within.size)
-        ols_loglik = -0.5 * e_within.size * (LOG_2PI + np.log(s2) + 1.0)
-        skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
-        if skewness > 0:
-            warn(f"SFA: the within residuals are {self._skew(skewness)}; the estimated inefficiency rests on the "
-                 "distributional assumption alone.", FrontierBoundaryWarning)
-        theta, value, converged, iterations = tfe.maximise(model, start)
-        params = np.r_[theta[:k], np.exp(theta[k]), expit(theta[k + 1])]
-        boundary = "gamma -> 1 (sigma_v^2 -> 0)" if params[k + 1] > 1 - 1e-6 else ""
-        if boundary:  # the incidental-parameter problem at its worst: a deterministic frontier per firm
-            cov, converged = np.full((k + 2, k + 2), np.nan), True
-            warn("SFA: the true fixed-effects likelihood rises all the way to gamma -> 1 (sigma_v -> 0): with "
-                 f"{d.y.size / d.n_firms:.1f} periods per firm the firm intercepts absorb the noise (the "
-                 "incidental-parameter problem of Greene's estimator in short panels); the limit is returned and "
-                 "its standard errors are undefined (NaN).", FrontierBoundaryWarning)
-        else:
-            cov = tfe.covariance(params, model)
-            converged = converged and bool(np.isfinite(cov).all())
-        if not converged:
-            warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-                 "information matrix is not positive definite (standard errors NaN). See summary().",
-                 ConvergenceWarning)
-        alpha = tfe.within_alphas(model, params[:k], params[k], params[k + 1])
-        residual = d.y - model.x @ params[:k] - alpha[model.firms]  # of the production side: -e for a cost frontier
-        eff, u_hat = tfe.row_efficiency(residual, params[k], params[k + 1], self.efficiency_kind)
-        names = [*self.terms, "sigma2", "gamma"]
-        diag = SFADiagnostics(self.distribution, d.y.size, value, float(ols_loglik),
-                              float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, self.model,
-                              d.n_firms, 1, boundary, skewness, frontier=self._frontier)
-        decomposition = None
+    def _context(self) -> FitContext:
+        """What the fitting routines of the fixed-effects models need from this frontier."""
+        decompose_growth = None
         if self._periods is not None and not self.cost:
-            decomposition = self._decomposition(params[:k], np.log(eff))
-        return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
-                          pd.Series(eff, index=self._index, name="efficiency"),
-                          pd.Series(self._sign * residual, index=self._index, name="residual"), diag,
-                          self.efficiency_kind, decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
-
-    def _fit_wang_ho(self) -> SFAResults:
-        """Wang and Ho's within-transformed model (:mod:`nqpf_tfp.frontier.sfa_wang_ho`)."""
-        d = self._data
-        assert self._firms is not None and self._z_wang_ho is not None
-        truncated = self.distribution == "truncated-normal"
-        model = WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms, truncated)
-        k, q = model.x.shape[1], model.z.shape[1]
-        beta, *_ = np.linalg.lstsq(model.x, model.y, rcond=None)
-        resid = model.y - model.x @ beta
-        s2 = float(resid @ resid / (resid.size - d.n_firms))
-        starts = [np.r_[beta, np.zeros(q), np.log(s2 / (1 - 2 / np.pi * g)), np.log(g / (1 - g)),
-                        [0.0] * truncated] for g in np.arange(0.05, 0.951, 0.05)]
-        start = max(starts, key=lambda t: wang_ho.loglik(t, model))
-
-        def negative(theta: np.ndarray) -> float:
-            value = wang_ho.loglik(theta, model)
-            return 1e300 if not np.isfinite(value) else -value
-
-        best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
-        theta = newton_polish(lambda t: wang_ho.loglik(t, model), best.x)
-        value = wang_ho.loglik(theta, model)
-        params = np.r_[theta[:k + q], np.exp(theta[k + q]), expit(theta[k + q + 1]), theta[k + q + 2:]]
-
-        def in_natural(p: np.ndarray) -> float:
-            return wang_ho.loglik(np.r_[p[:k + q], np.log(p[k + q]), np.log(p[k + q + 1] / (1 - p[k + q + 1])),
-                                        p[k + q + 2:]], model)
-
-        cov = natural_covariance(in_natural, params, k + q)
-        converged = bool(np.isfinite(cov).all())
-        if not converged:
-            warn("SFA: the maximum likelihood search did not converge: the information matrix is not positive "
-                 "definite at the estimate (standard errors NaN; the scaling variables may not identify delta).",
-                 ConvergenceWarning)
-        mu_star, s_star, h = wang_ho.posterior(theta, model)
-        z = mu_star / s_star
-        mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
-        u_hat = h * (mu_star + s_star * mills)
-        if self.efficiency_kind == "bc":
-            eff = np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2)
-        else:
-            eff = np.exp(-u_hat)
-        names = [*self.terms, *self.z_names, "sigma2", "gamma", *(["mu"] if truncated else [])]
-        e_within = model.y - model.x @ beta
-        ols_loglik = -0.5 * (resid.size - d.n_firms) * (LOG_2PI + np.log(s2) + 1.0)
-        skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
-        diag = SFADiagnostics(self.distribution, d.y.size, value, float(ols_loglik),
-                              float(max(0.0, 2 * (value - ols_loglik))), converged, int(best.nit), self.model,
-                              d.n_firms, 1 + q + truncated, "", skewness, frontier=self._frontier)
-        effects = pd.DataFrame(wang_ho.marginal_effects(theta, model), index=self._index,
-                               columns=[n.removeprefix("delta_") for n in self.z_names])
-        return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
-                          pd.Series(eff, index=self._index, name="efficiency"),
-                          pd.Series(self._sign * (model.y - model.x @ params[:k]), index=self._index,
-                                    name="residual"), diag,
-                          self.efficiency_kind, None, pd.Series(u_hat, index=self._index, name="inefficiency"),
-                          effects)
+            decompose_growth = self._decomposition
+        return FitContext(self._index, list(self.terms), list(self.z_names), self.model, self.distribution,
+                          self.efficiency_kind, self._sign, self._frontier, self._skew, decompose_growth)
 
     def fit(self) -> SFAResults:
         """Maximum likelihood from FRONTIER's grid of starting values.
@@ -438,11 +339,15 @@ class SFA:
             Coefficients with standard errors, technical efficiency per
             observation and the diagnostics of the search.
         """
+        d = self._data
         if self.model == "true-fixed-effects":
-            return self._fit_true_fixed_effects()
+            assert self._firms is not None
+            return tfe.fit(self._context(), TrueFixedEffects(d.y, d.x[:, 1:], self._firms, d.n_firms))
         if self.model == "wang-ho":
-            return self._fit_wang_ho()
-        d, dist = self._data, self.distribution
+            assert self._firms is not None and self._z_wang_ho is not None
+            return wang_ho.fit(self._context(), WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms,
+                                                              self.distribution == "truncated-normal"))
+        dist = self.distribution
         y, x = d.y, d.x
         k = x.shape[1]
         n = y.size

@@ -3,9 +3,11 @@ diagnostics of the search (see :mod:`nqpf_tfp.frontier.sfa`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 
 from ..errors import SpecificationError
@@ -13,7 +15,7 @@ from ..keywords import strict_class
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["SFADiagnostics", "SFAResults"]
+__all__ = ["FitContext", "SFADiagnostics", "SFAResults"]
 
 
 @strict_class
@@ -162,3 +164,35 @@ class SFAResults(ParameterEstimates, TFPResults):
 
         return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
                               **kwargs)
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What a model's fitting routine needs from :class:`~nqpf_tfp.frontier.SFA`, and how it labels results."""
+
+    index: pd.Index
+    terms: list[str]
+    z_names: list[str]
+    model: str
+    distribution: str
+    efficiency_kind: str
+    #: -1 for a cost frontier (estimated on (-y, -x)), else 1
+    sign: float
+    frontier: str
+    #: the wrong skewness in words, from the production side's skewness
+    skew: Callable[[float], str]
+    #: the Kumbhakar-Lovell decomposition from (slope coefficients, log efficiency), if it applies
+    decompose_growth: Callable[[np.ndarray, np.ndarray], pd.DataFrame] | None
+
+    def results(self, params: np.ndarray, names: list[str], cov: np.ndarray, efficiency: np.ndarray,
+                residual: np.ndarray, diagnostics: SFADiagnostics, inefficiency: np.ndarray,
+                marginal_effects: pd.DataFrame | None = None) -> SFAResults:
+        """The results object; ``residual`` is on the production side (the caller's sign is restored)."""
+        decomposition = None
+        if self.decompose_growth is not None and marginal_effects is None:
+            decomposition = self.decompose_growth(params[:len(self.terms)], np.log(efficiency))
+        return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
+                          pd.Series(efficiency, index=self.index, name="efficiency"),
+                          pd.Series(self.sign * residual, index=self.index, name="residual"), diagnostics,
+                          self.efficiency_kind, decomposition,
+                          pd.Series(inefficiency, index=self.index, name="inefficiency"), marginal_effects)

@@ -40,9 +40,11 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_ndtr
 
+from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_search import natural_covariance
 
-__all__ = ["TrueFixedEffects", "covariance", "maximise", "profile_loglik", "row_efficiency", "starting_values",
+__all__ = ["TrueFixedEffects", "covariance", "fit", "maximise", "profile_loglik", "row_efficiency", "starting_values",
            "within_alphas"]
 
 LOG_2PI = np.log(2.0 * np.pi)
@@ -188,3 +190,42 @@ def row_efficiency(e: np.ndarray, sigma2: float, gamma: float, kind: str) -> tup
     if kind == "bc":
         return np.exp(log_ndtr(z - s_star) - log_ndtr(z) - mu_star + 0.5 * s_star**2), u_hat
     return np.exp(-u_hat), u_hat
+
+
+def fit(context: FitContext, model: TrueFixedEffects) -> SFAResults:
+    """Greene's true fixed effects by the profile likelihood: estimates, covariance, efficiency."""
+    start = starting_values(model)
+    k = model.x.shape[1]
+    within = model.y - model.x @ start[:k]
+    means = np.bincount(model.firms, weights=within, minlength=model.n_firms) / np.bincount(model.firms)
+    e_within = within - means[model.firms]
+    s2 = float(e_within @ e_within / e_within.size)
+    ols_loglik = -0.5 * e_within.size * (LOG_2PI + np.log(s2) + 1.0)
+    skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
+    if skewness > 0:
+        warn(f"SFA: the within residuals are {context.skew(skewness)}; the estimated inefficiency rests on the "
+             "distributional assumption alone.", FrontierBoundaryWarning)
+    theta, value, converged, iterations = maximise(model, start)
+    params = np.r_[theta[:k], np.exp(theta[k]), expit(theta[k + 1])]
+    boundary = "gamma -> 1 (sigma_v^2 -> 0)" if params[k + 1] > 1 - 1e-6 else ""
+    if boundary:  # the incidental-parameter problem at its worst: a deterministic frontier per firm
+        cov, converged = np.full((k + 2, k + 2), np.nan), True
+        warn("SFA: the true fixed-effects likelihood rises all the way to gamma -> 1 (sigma_v -> 0): with "
+             f"{model.y.size / model.n_firms:.1f} periods per firm the firm intercepts absorb the noise (the "
+             "incidental-parameter problem of Greene's estimator in short panels); the limit is returned and "
+             "its standard errors are undefined (NaN).", FrontierBoundaryWarning)
+    else:
+        cov = covariance(params, model)
+        converged = converged and bool(np.isfinite(cov).all())
+    if not converged:
+        warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
+             "information matrix is not positive definite (standard errors NaN). See summary().",
+             ConvergenceWarning)
+    alpha = within_alphas(model, params[:k], params[k], params[k + 1])
+    residual = model.y - model.x @ params[:k] - alpha[model.firms]  # of the production side: -e for a cost frontier
+    eff, u_hat = row_efficiency(residual, params[k], params[k + 1], context.efficiency_kind)
+    names = [*context.terms, "sigma2", "gamma"]
+    diag = SFADiagnostics(context.distribution, model.y.size, value, float(ols_loglik),
+                          float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, context.model,
+                          model.n_firms, 1, boundary, skewness, frontier=context.frontier)
+    return context.results(params, names, cov, eff, residual, diag, u_hat)

@@ -40,9 +40,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
 from scipy.special import expit, log_ndtr
 
-__all__ = ["WangHo", "loglik", "marginal_effects", "posterior"]
+from ..errors import ConvergenceWarning, warn
+from .sfa_results import FitContext, SFADiagnostics, SFAResults
+from .sfa_search import natural_covariance, newton_polish
+
+__all__ = ["WangHo", "fit", "loglik", "marginal_effects", "posterior"]
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -119,3 +125,54 @@ def marginal_effects(theta: np.ndarray, model: WangHo) -> np.ndarray:
     mean_u = mu + s_u * np.exp(-0.5 * (mu / s_u) ** 2 - 0.5 * LOG_2PI - log_ndtr(mu / s_u))
     h = np.exp(model.z @ theta[k:k + q])
     return np.outer(h * mean_u, delta)
+
+
+def fit(context: FitContext, model: WangHo) -> SFAResults:
+    """Maximum likelihood of the within-transformed model: estimates, covariance, efficiency, marginal
+    effects."""
+    truncated = model.truncated
+    k, q = model.x.shape[1], model.z.shape[1]
+    beta, *_ = np.linalg.lstsq(model.x, model.y, rcond=None)
+    resid = model.y - model.x @ beta
+    s2 = float(resid @ resid / (resid.size - model.n_firms))
+    starts = [np.r_[beta, np.zeros(q), np.log(s2 / (1 - 2 / np.pi * g)), np.log(g / (1 - g)),
+                    [0.0] * truncated] for g in np.arange(0.05, 0.951, 0.05)]
+    start = max(starts, key=lambda t: loglik(t, model))
+
+    def negative(theta: np.ndarray) -> float:
+        value = loglik(theta, model)
+        return 1e300 if not np.isfinite(value) else -value
+
+    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
+    theta = newton_polish(lambda t: loglik(t, model), best.x)
+    value = loglik(theta, model)
+    params = np.r_[theta[:k + q], np.exp(theta[k + q]), expit(theta[k + q + 1]), theta[k + q + 2:]]
+
+    def in_natural(p: np.ndarray) -> float:
+        return loglik(np.r_[p[:k + q], np.log(p[k + q]), np.log(p[k + q + 1] / (1 - p[k + q + 1])),
+                                    p[k + q + 2:]], model)
+
+    cov = natural_covariance(in_natural, params, k + q)
+    converged = bool(np.isfinite(cov).all())
+    if not converged:
+        warn("SFA: the maximum likelihood search did not converge: the information matrix is not positive "
+             "definite at the estimate (standard errors NaN; the scaling variables may not identify delta).",
+             ConvergenceWarning)
+    mu_star, s_star, h = posterior(theta, model)
+    z = mu_star / s_star
+    mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
+    u_hat = h * (mu_star + s_star * mills)
+    if context.efficiency_kind == "bc":
+        eff = np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2)
+    else:
+        eff = np.exp(-u_hat)
+    names = [*context.terms, *context.z_names, "sigma2", "gamma", *(["mu"] if truncated else [])]
+    e_within = model.y - model.x @ beta
+    ols_loglik = -0.5 * (resid.size - model.n_firms) * (LOG_2PI + np.log(s2) + 1.0)
+    skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
+    diag = SFADiagnostics(context.distribution, model.y.size, value, float(ols_loglik),
+                          float(max(0.0, 2 * (value - ols_loglik))), converged, int(best.nit), context.model,
+                          model.n_firms, 1 + q + truncated, "", skewness, frontier=context.frontier)
+    effects = pd.DataFrame(marginal_effects(theta, model), index=context.index,
+                           columns=[n.removeprefix("delta_") for n in context.z_names])
+    return context.results(params, names, cov, eff, model.y - model.x @ params[:k], diag, u_hat, effects)
