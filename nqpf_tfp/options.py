@@ -102,10 +102,14 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
     "sfa_model": {
         "cross-section": "independent observations",
         "bc92": "panel, u_it = exp(-eta (t - T)) u_i (Battese and Coelli 1992; FRONTIER 4.1's error components)",
+        "heteroskedastic": "u ~ N+(z'delta, exp(w_u'gamma_u)), v ~ N(0, exp(w_v'gamma_v)) (Caudill, Ford and "
+                           "Gropper 1995; Wang 2002)",
         "pitt-lee": "panel, time-invariant u_i (Pitt and Lee 1981; Battese and Coelli 1988 when truncated-normal)",
         "kumbhakar1990": "panel, u_it = u_i / (1 + exp(b t + c t^2)) (Kumbhakar 1990)",
         "lee-schmidt": "panel, u_it = lambda_t u_i with a free factor per period, lambda_T = 1 (Lee and Schmidt 1993)",
         "true-fixed-effects": "panel, alpha_i + x'beta + v_it - u_it with half-normal u_it (Greene 2005)",
+        "true-random-effects": "panel, alpha + w_i + x'beta + v_it - u_it, w_i normal, by simulated likelihood "
+                               "(Greene 2005)",
         "wang-ho": "panel, alpha_i + x'beta + v_it - exp(z_it'delta) u_i*, within-transformed (Wang and Ho 2010)",
         "bc95": "u_it ~ N+(z_it'delta, sigma_u^2): inefficiency effects (Battese and Coelli 1995)",
     },

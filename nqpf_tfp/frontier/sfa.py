@@ -41,19 +41,24 @@ restrictions. *Econometrica* 54(5), 1243-1248.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from ..arguments import column_name, column_names, require_columns, require_frame
+from ..arguments import column_name, column_names, require_columns, require_frame, seed_sequence, whole_number
 from ..errors import ConvergenceWarning, EstimationError, FrontierBoundaryWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
 from ..panel import observation_index, period_numbers, unique_keys
+from . import sfa_heteroskedastic as heteroskedastic
 from . import sfa_true_effects as tfe
+from . import sfa_true_random_effects as tre
 from . import sfa_wang_ho as wang_ho
 from .kumbhakar_lovell import decompose
+from .sfa_heteroskedastic import Heteroskedastic
 from .sfa_likelihood import (
     LOG_2PI,
     PANEL_MODELS,
@@ -75,9 +80,13 @@ from .sfa_search import (
     parameters_of_u,
 )
 from .sfa_true_effects import TrueFixedEffects
+from .sfa_true_random_effects import TrueRandomEffects
 from .sfa_wang_ho import WangHo
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
+
+#: models with a firm effect beside inefficiency; they need entity= and time=
+FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho")
 
 @strict_class
 class SFA:
@@ -93,16 +102,19 @@ class SFA:
         Log inputs; a constant is added.
     entity, time : str, optional
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
-    model : {"cross-section", "bc95", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", "true-fixed-effects", \
-"wang-ho"}
+    model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", \
+"true-fixed-effects", "true-random-effects", "wang-ho"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
+        determinants of the mean and of the variances of ``u`` and ``v`` (Caudill-Ford-Gropper 1995, Wang
+        2002; :mod:`nqpf_tfp.frontier.sfa_heteroskedastic`);
         or a panel model ``u_it = h_it u_i`` (:mod:`nqpf_tfp.frontier.sfa_likelihood`): time-invariant
         (Pitt-Lee 1981; Battese-Coelli 1988 when truncated-normal), Battese-Coelli (1992)
         ``exp(-eta (t - T))``, Kumbhakar (1990) ``1 / (1 + exp(b t + c t^2))``, Lee-Schmidt (1993) a
         factor per period; Greene's (2005) true fixed effects ``alpha_i + x'beta + v - u_it`` (half-normal,
         :mod:`nqpf_tfp.frontier.sfa_true_effects`); Wang and Ho's (2010) fixed effects with
         ``u_it = exp(z_it'delta) u_i*``, the firm effects removed by the within transform
-        (:mod:`nqpf_tfp.frontier.sfa_wang_ho`; ``inefficiency=`` the columns ``z``).
+        (:mod:`nqpf_tfp.frontier.sfa_wang_ho`; ``inefficiency=`` the columns ``z``); Greene's true random
+        effects by simulated likelihood (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`).
     distribution : {"half-normal", "truncated-normal", "exponential"}, optional
         Default half-normal; BC95 is truncated-normal by construction; the panel models take the first two.
     efficiency : {"bc", "jlms"}
@@ -123,6 +135,14 @@ class SFA:
         Cobb-Douglas; for a translog also ``t^2`` and each input times ``t``, so technical change may be
         non-neutral. With ``entity=`` and ``time=``, ``results.decomposition()`` splits TFP growth
         (Kumbhakar and Lovell 2000; :mod:`nqpf_tfp.frontier.kumbhakar_lovell`).
+    inefficiency_scale, noise_scale : str or list of str, optional
+        ``model="heteroskedastic"``: the columns ``w_u`` and ``w_v`` of ``ln sigma_u^2 = w_u'gamma_u`` and
+        ``ln sigma_v^2 = w_v'gamma_v`` (each with a constant); ``inefficiency=`` gives the mean
+        ``z'delta`` (truncated normal) and ``results.marginal_effects`` their effects on ``E[u]``.
+    draws : int
+        ``model="true-random-effects"``: scrambled Halton draws of the firm effect per firm (default 200).
+    seed : int, SeedSequence or Generator, optional
+        Scrambles the Halton draws (``numpy.random.SeedSequence``): the same seed gives the same estimates.
     cost : bool
         A cost frontier ``y = x'beta + v + u`` (inefficiency raises cost), for every model: estimated as the
         production frontier of ``(-y, -x)``, which has the same ``beta``. Efficiency is then cost efficiency
@@ -133,10 +153,12 @@ class SFA:
                  time: str | None = None, model: str = "cross-section", distribution: str | None = None,
                  efficiency: str = "bc", inefficiency: str | list[str] | None = None,
                  inefficiency_constant: bool | None = None, form: str = "cobb-douglas", take_logs: bool = False,
-                 trend: bool = False, cost: bool = False) -> None:
+                 trend: bool = False, cost: bool = False, inefficiency_scale: str | list[str] | None = None,
+                 noise_scale: str | list[str] | None = None, draws: int = 200, seed: Any = None) -> None:
         require_frame(data, "data")
         self.model = check_option("sfa_model", model, "model")
-        default = "truncated-normal" if self.model == "bc95" else "half-normal"
+        means_given = self.model == "heteroskedastic" and inefficiency is not None
+        default = "truncated-normal" if self.model == "bc95" or means_given else "half-normal"
         self.distribution = check_option("sfa_distribution", default if distribution is None else distribution)
         if self.model == "bc95" and self.distribution != "truncated-normal":
             raise SpecificationError("model='bc95' has truncated-normal inefficiency with mean z'delta: omit "
@@ -145,9 +167,11 @@ class SFA:
             raise SpecificationError(f"model={self.model!r} takes distribution='half-normal' or 'truncated-normal'.")
         if self.model == "wang-ho" and self.distribution == "exponential":
             raise SpecificationError("model='wang-ho' takes distribution='half-normal' or 'truncated-normal'.")
-        if self.model == "true-fixed-effects" and self.distribution != "half-normal":
-            raise SpecificationError("model='true-fixed-effects' is Greene's half-normal model: omit distribution= "
-                                     "or pass 'half-normal'.")
+        if self.model in ("true-fixed-effects", "true-random-effects") and self.distribution != "half-normal":
+            raise SpecificationError(f"model={self.model!r} is Greene's half-normal model: omit distribution= or "
+                                     "pass 'half-normal'.")
+        self.draws = whole_number(draws, "draws", minimum=10)
+        self._seed = seed_sequence(seed)
         self.efficiency_kind = check_option("sfa_efficiency", efficiency)
         self.form = check_option("form", form)
         self.output = column_name(output, "output")
@@ -158,8 +182,26 @@ class SFA:
         if self.output in [*self.inputs, *z_names]:
             raise SpecificationError(f"the output column {self.output!r} is also among the regressors (inputs= or "
                                      "inefficiency=): a frontier explains the output by other columns.")
-        if z_names and self.model not in ("bc95", "wang-ho"):
-            raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95' or 'wang-ho'.")
+        if z_names and self.model not in ("bc95", "wang-ho", "heteroskedastic"):
+            raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95', 'wang-ho' or "
+                                     "'heteroskedastic'.")
+        u_names = [] if inefficiency_scale is None else list(column_names(inefficiency_scale, "inefficiency_scale"))
+        v_names = [] if noise_scale is None else list(column_names(noise_scale, "noise_scale"))
+        if (u_names or v_names) and self.model != "heteroskedastic":
+            raise SpecificationError("inefficiency_scale= and noise_scale= (heteroskedasticity) need "
+                                     "model='heteroskedastic'.")
+        if self.model == "heteroskedastic":
+            if not (z_names or u_names or v_names):
+                raise SpecificationError("model='heteroskedastic' needs inefficiency= (the mean of u), "
+                                         "inefficiency_scale= (its variance) or noise_scale= (the variance of v); "
+                                         "without them it is model='cross-section'.")
+            if self.distribution != ("truncated-normal" if z_names else "half-normal"):
+                raise SpecificationError("model='heteroskedastic' is truncated-normal with inefficiency= (mean "
+                                         "z'delta) and half-normal without: omit distribution=.")
+            if inefficiency_constant is None:
+                inefficiency_constant = bool(z_names)
+            if inefficiency_constant and not z_names:
+                raise SpecificationError("inefficiency_constant=True gives u a mean: pass inefficiency= columns too.")
         if self.model == "bc95" and inefficiency_constant is None:
             inefficiency_constant = True
         if self.model == "bc95" and not z_names and not inefficiency_constant:
@@ -172,15 +214,15 @@ class SFA:
         for key, what in ((entity, "entity"), (time, "time")):
             if key is not None:
                 column_name(key, what)
-        if (self.model in PANEL_MODELS or self.model in ("true-fixed-effects", "wang-ho")) and (entity is None
-                                                                                          or time is None):
+        if (self.model in PANEL_MODELS or self.model in FIRM_EFFECTS) and (entity is None or time is None):
             raise SpecificationError(f"model={self.model!r} needs entity= and time= columns (firm and period).")
         if trend and time is None:
             raise SpecificationError("trend=True needs the time= column (periods).")
         columns = [self.output, *self.inputs]
         roles = {self.output: "output"} | dict.fromkeys(self.inputs, "input") | dict.fromkeys(z_names, "inefficiency")
         roles |= {k: w for k, w in zip(keys, ("entity", "time")) if k is not None}
-        require_columns(data, [*columns, *z_names, *keys], roles)
+        roles |= dict.fromkeys(u_names, "inefficiency_scale") | dict.fromkeys(v_names, "noise_scale")
+        require_columns(data, [*columns, *z_names, *u_names, *v_names, *keys], roles)
         values = self._numeric(data, columns)
         if len(data) and np.ptp(values[:, 0]) == 0:
             raise PanelError(f"output column {self.output!r} is constant: there is no frontier to estimate.")
@@ -238,6 +280,9 @@ class SFA:
         if self.model in PANEL_MODELS:
             self._check_panel(firms, labels, time)
         self._z_wang_ho = self._numeric(data, z_names) if self.model == "wang-ho" else None
+        self._scales: tuple[Heteroskedastic, list[str], list[str], list[str], list[str]] | None = None
+        if self.model == "heteroskedastic":
+            self._scales = self._heteroskedastic(data, z_names, u_names, v_names, bool(inefficiency_constant))
         if self.model == "wang-ho":
             assert firms is not None and self._z_wang_ho is not None
             if np.bincount(firms).min() < 2:
@@ -319,6 +364,27 @@ class SFA:
         return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
                 f"{self.form}; {len(self._index)} rows>")
 
+    def _heteroskedastic(self, data: pd.DataFrame, z_names: list[str], u_names: list[str], v_names: list[str],
+                         constant: bool) -> tuple[Heteroskedastic, list[str], list[str], list[str], list[str]]:
+        """The heteroskedastic model's arrays, its parameter names, the columns of z and w_u, and the variables
+        whose marginal effects on mean inefficiency are reported."""
+        ones = np.ones((len(data), 1))
+        z = np.column_stack([ones] * constant + [self._numeric(data, z_names)] * bool(z_names)) if (
+            constant or z_names) else np.empty((len(data), 0))
+        w_u = np.column_stack([ones] + [self._numeric(data, u_names)] * bool(u_names))
+        w_v = np.column_stack([ones] + [self._numeric(data, v_names)] * bool(v_names))
+        for matrix, what in ((z, "inefficiency"), (w_u, "inefficiency_scale"), (w_v, "noise_scale")):
+            if matrix.shape[1] and np.linalg.matrix_rank(matrix) < matrix.shape[1]:
+                raise EstimationError(f"SFA: the {what}= columns are collinear (with the constant).")
+        d = self._data
+        model = Heteroskedastic(d.y, d.x, z, w_u, w_v)
+        z_columns = ["const"] * constant + z_names
+        names = (["const", *self.terms] + [f"delta_{c}" for c in z_columns]
+                 + [f"ln_sigma_u2_{c}" for c in ["const", *u_names]]
+                 + [f"ln_sigma_v2_{c}" for c in ["const", *v_names]])
+        effects = list(dict.fromkeys(z_names + u_names))
+        return model, names, z_columns, ["const", *u_names], effects
+
     def _context(self) -> FitContext:
         """What the fitting routines of the fixed-effects models need from this frontier."""
         decompose_growth = None
@@ -343,6 +409,13 @@ class SFA:
         if self.model == "true-fixed-effects":
             assert self._firms is not None
             return tfe.fit(self._context(), TrueFixedEffects(d.y, d.x[:, 1:], self._firms, d.n_firms))
+        if self.model == "heteroskedastic":
+            assert self._scales is not None
+            return heteroskedastic.fit(self._context(), *self._scales)
+        if self.model == "true-random-effects":
+            assert self._firms is not None
+            normals = tre.halton_normals(d.n_firms, self.draws, self._seed)
+            return tre.fit(self._context(), TrueRandomEffects(d.y, d.x, self._firms, d.n_firms, normals))
         if self.model == "wang-ho":
             assert self._firms is not None and self._z_wang_ho is not None
             return wang_ho.fit(self._context(), WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms,

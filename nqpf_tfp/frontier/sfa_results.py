@@ -186,11 +186,12 @@ class FitContext:
 
     def results(self, params: np.ndarray, names: list[str], cov: np.ndarray, efficiency: np.ndarray,
                 residual: np.ndarray, diagnostics: SFADiagnostics, inefficiency: np.ndarray,
-                marginal_effects: pd.DataFrame | None = None) -> SFAResults:
-        """The results object; ``residual`` is on the production side (the caller's sign is restored)."""
+                marginal_effects: pd.DataFrame | None = None, slopes: np.ndarray | None = None) -> SFAResults:
+        """The results object; ``residual`` is on the production side (the caller's sign is restored); with the
+        frontier's ``slopes`` (its coefficients but the constant), the Kumbhakar-Lovell decomposition."""
         decomposition = None
-        if self.decompose_growth is not None and marginal_effects is None:
-            decomposition = self.decompose_growth(params[:len(self.terms)], np.log(efficiency))
+        if self.decompose_growth is not None and slopes is not None:
+            decomposition = self.decompose_growth(slopes, np.log(efficiency))
         return SFAResults(pd.Series(params, index=names, name="coef"), pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(efficiency, index=self.index, name="efficiency"),
                           pd.Series(self.sign * residual, index=self.index, name="residual"), diagnostics,

@@ -36,8 +36,8 @@ from scipy.optimize import minimize
 
 from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
 
-__all__ = ["SMALL_SAMPLE", "Optimum", "boundary_limit", "covariance", "hessian", "maximise", "newton_polish",
-           "natural_covariance", "ols_limit", "parameters_of_u"]
+__all__ = ["SMALL_SAMPLE", "Optimum", "boundary_limit", "covariance", "gradient", "hessian", "maximise",
+           "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u"]
 
 #: up to this many observations the search tries more starting points and the no-noise limit
 SMALL_SAMPLE = 5000
@@ -71,7 +71,8 @@ def hessian(f: Any, x: np.ndarray, h: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def _gradient(f: Any, x: np.ndarray) -> np.ndarray:
+def gradient(f: Any, x: np.ndarray) -> np.ndarray:
+    """Central first differences of a scalar function (steps ``1e-6 max(1, |x|)``)."""
     h = 1e-6 * np.maximum(1.0, np.abs(x))
     return np.array([(f(x + e) - f(x - e)) / (2 * hi) for e, hi in zip(np.diag(h), h)])
 
@@ -86,7 +87,7 @@ def newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
     """
     current, value = theta.copy(), f(theta)
     for _ in range(steps):
-        grad = _gradient(f, current)
+        grad = gradient(f, current)
         try:
             step = np.linalg.solve(hessian(f, current), -grad)
         except np.linalg.LinAlgError:
@@ -102,7 +103,7 @@ def newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
 
 
 def _stationary(f: Any, theta: np.ndarray, value: float) -> bool:
-    grad = _gradient(f, theta)
+    grad = gradient(f, theta)
     return bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) <= 1e-5 * max(1.0, abs(value)))
 
 

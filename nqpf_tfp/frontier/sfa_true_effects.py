@@ -33,7 +33,6 @@ frontier model. *Journal of Econometrics* 181(2), 65-76.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +41,7 @@ from scipy.special import expit, log_ndtr
 
 from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import natural_covariance
+from .sfa_search import gradient, natural_covariance
 
 __all__ = ["TrueFixedEffects", "covariance", "fit", "maximise", "profile_loglik", "row_efficiency", "starting_values",
            "within_alphas"]
@@ -125,19 +124,9 @@ def maximise(model: TrueFixedEffects, start: np.ndarray) -> tuple[np.ndarray, fl
 
     best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000})
     theta = best.x
-    gradient = _gradient(lambda t: profile_loglik(t, model), theta)
-    converged = bool(np.max(np.abs(gradient)) < 1e-4 * max(1.0, abs(best.fun)) ** 0.5)
+    slope = gradient(lambda t: profile_loglik(t, model), theta)
+    converged = bool(np.max(np.abs(slope)) < 1e-4 * max(1.0, abs(best.fun)) ** 0.5)
     return theta, -float(best.fun), converged, int(best.nit)
-
-
-def _gradient(f: Callable[[np.ndarray], float], theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
-    out = np.empty(theta.size)
-    for j in range(theta.size):
-        up, down = theta.copy(), theta.copy()
-        up[j] += step
-        down[j] -= step
-        out[j] = (f(up) - f(down)) / (2 * step)
-    return out
 
 
 def covariance(params: np.ndarray, model: TrueFixedEffects) -> np.ndarray:
@@ -228,4 +217,4 @@ def fit(context: FitContext, model: TrueFixedEffects) -> SFAResults:
     diag = SFADiagnostics(context.distribution, model.y.size, value, float(ols_loglik),
                           float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, context.model,
                           model.n_firms, 1, boundary, skewness, frontier=context.frontier)
-    return context.results(params, names, cov, eff, residual, diag, u_hat)
+    return context.results(params, names, cov, eff, residual, diag, u_hat, slopes=params[:k])
