@@ -38,12 +38,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import log_ndtr
 
-from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from ..errors import ConvergenceWarning, warn
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import gradient, hessian, newton_polish
+from .sfa_search import ascend, gradient, hessian, pooled_ols
 
 __all__ = ["Heteroskedastic", "fit", "loglik", "marginal_effects", "moments"]
 
@@ -122,15 +121,8 @@ def fit(context: FitContext, model: Heteroskedastic, names: list[str], z_columns
     """Maximum likelihood from the homoskedastic half-normal fit's grid: estimates, covariance, efficiency and
     the marginal effects on mean inefficiency."""
     k, q, a, b = model.sizes
-    ols, *_ = np.linalg.lstsq(model.x, model.y, rcond=None)
-    resid = model.y - model.x @ ols
+    ols, resid, s2, ols_loglik, skewness = pooled_ols(model.y, model.x, context.skew)
     n = resid.size
-    s2 = float(resid @ resid / n)
-    ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2) + 1.0)
-    skewness = float(np.mean(resid**3) / np.mean(resid**2) ** 1.5)
-    if skewness > 0:
-        warn(f"SFA: the OLS residuals are {context.skew(skewness)}; the estimated inefficiency rests on the "
-             "distributional assumption alone.", FrontierBoundaryWarning)
     starts = []
     for g in np.arange(0.05, 0.951, 0.05):
         su2 = g * s2 / (1 - 2 / np.pi)
@@ -139,13 +131,7 @@ def fit(context: FitContext, model: Heteroskedastic, names: list[str], z_columns
                             np.log(max((1 - g) * s2, 1e-8)), np.zeros(b - 1)])
     start = max(starts, key=lambda t: loglik(t, model))
 
-    def negative(theta: np.ndarray) -> float:
-        value = loglik(theta, model)
-        return 1e300 if not np.isfinite(value) else -value
-
-    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
-    theta = newton_polish(lambda t: loglik(t, model), best.x)
-    value = loglik(theta, model)
+    theta, value, iterations = ascend(lambda t: loglik(t, model), start)
     information = -hessian(lambda t: loglik(t, model), theta)
     information = 0.5 * (information + information.T)
     slope = gradient(lambda t: loglik(t, model), theta)
@@ -164,7 +150,7 @@ def fit(context: FitContext, model: Heteroskedastic, names: list[str], z_columns
     else:
         eff = np.exp(-u_hat)
     diag = SFADiagnostics(context.distribution, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
-                          converged, int(best.nit), context.model, None, q + a, "", skewness,
+                          converged, iterations, context.model, None, q + a, "", skewness,
                           frontier=context.frontier)
     effects = pd.DataFrame(marginal_effects(theta, model, z_columns, u_columns, effect_names), index=context.index,
                            columns=effect_names)

@@ -34,10 +34,11 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
+from ..errors import FrontierBoundaryWarning, warn
 from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
 
-__all__ = ["SMALL_SAMPLE", "Optimum", "boundary_limit", "covariance", "gradient", "hessian", "maximise",
-           "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u"]
+__all__ = ["SMALL_SAMPLE", "Optimum", "ascend", "boundary_limit", "covariance", "gradient", "hessian", "maximise",
+           "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u", "pooled_ols"]
 
 #: up to this many observations the search tries more starting points and the no-noise limit
 SMALL_SAMPLE = 5000
@@ -206,6 +207,33 @@ def covariance(params: np.ndarray, data: FrontierData) -> np.ndarray:
     if not np.all(np.isfinite(information)) or np.linalg.eigvalsh(information).min() <= 0:
         return np.full((params.size, params.size), np.nan)
     return np.linalg.inv(information)
+
+
+def ascend(f: Any, start: np.ndarray, polish: bool = True) -> tuple[np.ndarray, float, int]:
+    """The maximum of ``f`` from ``start`` by BFGS (a non-finite value counts as minus infinity), then, with
+    ``polish``, Newton steps (:func:`newton_polish`): ``(theta, value, iterations)``."""
+
+    def negative(theta: np.ndarray) -> float:
+        value = f(theta)
+        return 1e300 if not np.isfinite(value) else -value
+
+    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8 if polish else 1e-6, "maxiter": 5000})
+    theta = newton_polish(f, best.x) if polish else best.x
+    return theta, float(f(theta)), int(best.nit)
+
+
+def pooled_ols(y: np.ndarray, x: np.ndarray, skew: Any) -> tuple[np.ndarray, np.ndarray, float, float, float]:
+    """OLS of the frontier without inefficiency: coefficients, residuals, the ML variance, the log-likelihood
+    and the residuals' skewness, warning (in ``skew``'s words) when it has the wrong sign."""
+    ols, *_ = np.linalg.lstsq(x, y, rcond=None)
+    resid = y - x @ ols
+    s2 = float(resid @ resid / resid.size)
+    ols_loglik = -0.5 * resid.size * (np.log(2.0 * np.pi) + np.log(s2) + 1.0)
+    skewness = float(np.mean(resid**3) / np.mean(resid**2) ** 1.5)
+    if skewness > 0:
+        warn(f"SFA: the OLS residuals are {skew(skewness)}; the estimated inefficiency rests on the "
+             "distributional assumption alone.", FrontierBoundaryWarning)
+    return ols, resid, s2, float(ols_loglik), skewness
 
 
 def natural_covariance(f: Any, params: np.ndarray, at: int) -> np.ndarray:

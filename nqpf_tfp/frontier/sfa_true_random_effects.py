@@ -35,13 +35,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import expit, log_ndtr, logsumexp, ndtri
 from scipy.stats import qmc
 
-from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from ..errors import ConvergenceWarning, warn
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import natural_covariance
+from .sfa_search import ascend, natural_covariance, pooled_ols
 
 __all__ = ["TrueRandomEffects", "fit", "halton_normals", "simulated_loglik"]
 
@@ -107,15 +106,8 @@ def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
     """Maximum simulated likelihood from the pooled half-normal frontier's grid: estimates, covariance and
     efficiency."""
     k = model.x.shape[1]
-    ols, *_ = np.linalg.lstsq(model.x, model.y, rcond=None)
-    resid = model.y - model.x @ ols
+    ols, resid, s2, ols_loglik, skewness = pooled_ols(model.y, model.x, context.skew)
     n = resid.size
-    s2 = float(resid @ resid / n)
-    ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2) + 1.0)
-    skewness = float(np.mean(resid**3) / np.mean(resid**2) ** 1.5)
-    if skewness > 0:
-        warn(f"SFA: the OLS residuals are {context.skew(skewness)}; the estimated inefficiency rests on the "
-             "distributional assumption alone.", FrontierBoundaryWarning)
     firm_means = np.bincount(model.firms, weights=resid, minlength=model.n_firms) / np.bincount(model.firms)
     sigma_w = max(float(np.std(firm_means)), 1e-3)
     starts = []
@@ -125,12 +117,8 @@ def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
         starts.append(np.r_[ols + shift, np.log(sigma2), np.log(g / (1 - g)), np.log(sigma_w)])
     start = max(starts, key=lambda t: simulated_loglik(t, model))
 
-    def negative(theta: np.ndarray) -> float:
-        value = simulated_loglik(theta, model)
-        return 1e300 if not np.isfinite(value) else -value
-
-    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-6, "maxiter": 5000})
-    theta, value = best.x, -float(best.fun)  # each evaluation sums rows x draws: no Newton polish here
+    # each evaluation sums rows x draws: no Newton polish here
+    theta, value, iterations = ascend(lambda t: simulated_loglik(t, model), start, polish=False)
     params = np.r_[theta[:k], np.exp(theta[k]), expit(theta[k + 1]), np.exp(theta[k + 2])]
 
     def in_natural(p: np.ndarray) -> float:
@@ -148,6 +136,6 @@ def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
     eff, u_hat = _efficiency(theta, model, context.efficiency_kind)
     names = ["const", *context.terms, "sigma2", "gamma", "sigma_w"]
     diag = SFADiagnostics(context.distribution, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
-                          converged, int(best.nit), context.model, model.n_firms, 1, "", skewness,
+                          converged, iterations, context.model, model.n_firms, 1, "", skewness,
                           frontier=context.frontier)
     return context.results(params, names, cov, eff, model.y - model.x @ params[:k], diag, u_hat, slopes=params[1:k])

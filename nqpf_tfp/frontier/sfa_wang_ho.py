@@ -41,12 +41,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 from scipy.special import expit, log_ndtr
 
 from ..errors import ConvergenceWarning, warn
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import natural_covariance, newton_polish
+from .sfa_search import ascend, natural_covariance
 
 __all__ = ["WangHo", "fit", "loglik", "marginal_effects", "posterior"]
 
@@ -139,13 +138,7 @@ def fit(context: FitContext, model: WangHo) -> SFAResults:
                     [0.0] * truncated] for g in np.arange(0.05, 0.951, 0.05)]
     start = max(starts, key=lambda t: loglik(t, model))
 
-    def negative(theta: np.ndarray) -> float:
-        value = loglik(theta, model)
-        return 1e300 if not np.isfinite(value) else -value
-
-    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 5000})
-    theta = newton_polish(lambda t: loglik(t, model), best.x)
-    value = loglik(theta, model)
+    theta, value, iterations = ascend(lambda t: loglik(t, model), start)
     params = np.r_[theta[:k + q], np.exp(theta[k + q]), expit(theta[k + q + 1]), theta[k + q + 2:]]
 
     def in_natural(p: np.ndarray) -> float:
@@ -171,7 +164,7 @@ def fit(context: FitContext, model: WangHo) -> SFAResults:
     ols_loglik = -0.5 * (resid.size - model.n_firms) * (LOG_2PI + np.log(s2) + 1.0)
     skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)
     diag = SFADiagnostics(context.distribution, model.y.size, value, float(ols_loglik),
-                          float(max(0.0, 2 * (value - ols_loglik))), converged, int(best.nit), context.model,
+                          float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, context.model,
                           model.n_firms, 1 + q + truncated, "", skewness, frontier=context.frontier)
     effects = pd.DataFrame(marginal_effects(theta, model), index=context.index,
                            columns=[n.removeprefix("delta_") for n in context.z_names])
