@@ -115,8 +115,8 @@ def test_chained_levels_multiply_the_links_and_fixed_base_compares_with_the_firs
     assert not np.allclose(fixed.tfp.xs(2007, level="year"), chained.tfp.xs(2007, level="year"), rtol=1e-6)
     laspeyres = nt.growth.tfp_index(farms, IN, OUT, **{**kwargs, "formula": "laspeyres"}, base="fixed")
     f0 = farms[farms["farm"] == "f0"].set_index("year")
-    values_at_base_prices = [(f0[OUT] * f0.loc[2000, OUT_P].to_numpy()).sum(axis=1),
-                             (f0[IN] * f0.loc[2000, IN_P].to_numpy()).sum(axis=1)]
+    values_at_base_prices = [(f0[OUT] * f0.loc[2000, OUT_P].to_numpy(dtype=float)).sum(axis=1),
+                             (f0[IN] * f0.loc[2000, IN_P].to_numpy(dtype=float)).sum(axis=1)]
     expected = (values_at_base_prices[0] / values_at_base_prices[0][2000]) / (
         values_at_base_prices[1] / values_at_base_prices[1][2000])
     np.testing.assert_allclose(laspeyres.tfp.xs("f0", level="farm"), expected, rtol=1e-12)

@@ -179,7 +179,15 @@ def _pieces(params: np.ndarray, data: FrontierData,
 
 
 def loglik(theta: np.ndarray, data: FrontierData) -> float:
-    """Exact log-likelihood (constants included) at the unconstrained parameters ``theta``."""
+    """Exact log-likelihood (constants included) at the unconstrained parameters ``theta``; minus infinity
+    where it overflows (a search's trial point far out, e.g. a time profile ``exp(-eta (t - T))`` beyond the
+    floating-point range)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = _loglik(theta, data)
+    return value if np.isfinite(value) else -np.inf
+
+
+def _loglik(theta: np.ndarray, data: FrontierData) -> float:
     params = natural(theta, data)
     if data.distribution == "exponential":
         k = data.k

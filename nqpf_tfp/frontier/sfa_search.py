@@ -214,7 +214,8 @@ def ascend(f: Any, start: np.ndarray, polish: bool = True) -> tuple[np.ndarray, 
     ``polish``, Newton steps (:func:`newton_polish`): ``(theta, value, iterations)``."""
 
     def negative(theta: np.ndarray) -> float:
-        value = f(theta)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # trial points far out overflow
+            value = f(theta)
         return 1e300 if not np.isfinite(value) else -value
 
     best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8 if polish else 1e-6, "maxiter": 5000})

@@ -119,7 +119,8 @@ def maximise(model: TrueFixedEffects, start: np.ndarray) -> tuple[np.ndarray, fl
     cache: list[np.ndarray] = []
 
     def negative(theta: np.ndarray) -> float:
-        value = profile_loglik(theta, model, cache)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # trial points far out overflow
+            value = profile_loglik(theta, model, cache)
         return 1e300 if not np.isfinite(value) else -value
 
     best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000})
