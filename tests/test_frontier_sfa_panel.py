@@ -337,7 +337,7 @@ def test_simulated_likelihood_approaches_the_integral_over_the_firm_effect():
     errors = []
     for draws in (500, 50000):
         normals = tre.halton_normals(6, draws, np.random.SeedSequence(0))
-        model = tre.TrueRandomEffects(y, x, firms, 6, normals)
+        model = tre.TrueRandomEffects.build(y, x, firms, 6, normals)
         errors.append(abs(tre.simulated_loglik(theta, model) - exact))
     # measured: 0.025 with 500 draws, 2e-4 with 50,000 (the log-likelihood of six firms)
     assert errors[1] < 1e-3 and errors[1] < errors[0]

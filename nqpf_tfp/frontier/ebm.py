@@ -148,10 +148,7 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     y = values(data, outs, "output", positive=True)
     labels = observation_index(data, entity, time)
     eps_given = _epsilons(epsilon)
-    x_bar, y_bar = calibration_data(data, ins, outs, x, y, projection, solver)
-    affinity = affinity_matrix(x_bar), affinity_matrix(y_bar)
-    eps_x, w_x = epsilon_and_weights(affinity[0])
-    eps_y, w_y = epsilon_and_weights(affinity[1])
+    x_bar, y_bar, affinity, (eps_x, w_x), (eps_y, w_y) = _calibrate(data, ins, outs, x, y, projection, solver)
     if eps_given is not None:
         eps_x, eps_y = eps_given
     w_x = _given_weights(weights, ins, w_x, "input")
@@ -191,6 +188,28 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
                       pd.Series(w_y, index=outs, name="weight"),
                       (pd.DataFrame(affinity[0], index=ins, columns=ins),
                        pd.DataFrame(affinity[1], index=outs, columns=outs)), calibration)
+
+
+def pooled_parameters(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
+                      projection: str = "additive",
+                      solver: str = "auto") -> tuple[tuple[float, float], dict[str, float]]:
+    """``(epsilon_inputs, epsilon_outputs)`` and the weights (column -> weight) that :func:`ebm` computes from
+    the affinity of ``data``, without solving its LPs (a metafrontier uses them at every frontier)."""
+    projection = check_option("ebm_projection", projection, "projection")
+    solver = check_solver(solver)
+    ins, outs, _ = roles(inputs, outputs, what="the EBM")
+    x, y = values(data, ins, "input", positive=True), values(data, outs, "output", positive=True)
+    *_, (eps_x, w_x), (eps_y, w_y) = _calibrate(data, ins, outs, x, y, projection, solver)
+    return (eps_x, eps_y), dict(zip(ins, map(float, w_x))) | dict(zip(outs, map(float, w_y)))
+
+
+def _calibrate(data: pd.DataFrame, ins: list[str], outs: list[str], x: np.ndarray, y: np.ndarray, projection: str,
+               solver: str) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], tuple[float, np.ndarray],
+                                     tuple[float, np.ndarray]]:
+    """The calibration data, their affinity matrices, and (epsilon, weights) of the inputs and of the outputs."""
+    x_bar, y_bar = calibration_data(data, ins, outs, x, y, projection, solver)
+    affinity = affinity_matrix(x_bar), affinity_matrix(y_bar)
+    return x_bar, y_bar, affinity, epsilon_and_weights(affinity[0]), epsilon_and_weights(affinity[1])
 
 
 def _epsilons(epsilon: object) -> tuple[float, float] | None:

@@ -56,7 +56,7 @@ from ..options import check_option
 from ..panel import few, observation_index, plain
 from .ddf import ddf
 from .dea import dea
-from .ebm import ebm
+from .ebm import ebm, pooled_parameters
 from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .nonradial import nonradial_ddf
 from .sbm import sbm
@@ -155,8 +155,9 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
     index = observation_index(data, entity, time)  # the keys are checked before any LP is solved
     if distance == "ebm" and ("epsilon" not in options or "weights" not in options):
         # one EBM at every frontier: epsilon and the weights of all units, unless given
-        pooled = ebm(data.reset_index(drop=True), inputs, outputs, **options)
-        options = {"epsilon": tuple(pooled.epsilon), "weights": dict(pooled.weights), **options}
+        epsilon, weights = pooled_parameters(data, inputs, outputs, projection=options.get("projection", "additive"),
+                                             solver=options.get("solver", "auto"))
+        options = {"epsilon": epsilon, "weights": weights, **options}
     periods = data[time].to_numpy() if frontier == "contemporaneous" else np.zeros(len(data), dtype=int)
     group_eff = np.full(len(data), np.nan)
     meta_eff = np.full(len(data), np.nan)

@@ -415,7 +415,7 @@ class SFA:
         if self.model == "true-random-effects":
             assert self._firms is not None
             normals = tre.halton_normals(d.n_firms, self.draws, self._seed)
-            return tre.fit(self._context(), TrueRandomEffects(d.y, d.x, self._firms, d.n_firms, normals))
+            return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals))
         if self.model == "wang-ho":
             assert self._firms is not None and self._z_wang_ho is not None
             return wang_ho.fit(self._context(), WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms,

@@ -41,12 +41,12 @@ import pandas as pd
 from scipy.special import log_ndtr
 
 from ..errors import ConvergenceWarning, warn
+from .sfa_likelihood import LOG_2PI, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_search import ascend, gradient, hessian, pooled_ols
 
 __all__ = ["Heteroskedastic", "fit", "loglik", "marginal_effects", "moments"]
 
-LOG_2PI = np.log(2.0 * np.pi)
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,6 @@ def loglik(theta: np.ndarray, model: Heteroskedastic) -> float:
                         + log_ndtr(mu_star / s_star) - log_ndtr(mu / np.sqrt(su2))))
 
 
-def _mills(z: np.ndarray) -> np.ndarray:
-    return np.exp(-0.5 * z * z - 0.5 * LOG_2PI - log_ndtr(z))
-
-
 def marginal_effects(theta: np.ndarray, model: Heteroskedastic, z_columns: list[str], u_columns: list[str],
                      names: list[str]) -> np.ndarray:
     """``dE[u_i] / ds`` per row and variable ``s`` of ``names`` (see the module); ``z_columns`` and
@@ -98,7 +94,7 @@ def marginal_effects(theta: np.ndarray, model: Heteroskedastic, z_columns: list[
     _, mu, su2, _ = moments(theta, model)
     su = np.sqrt(su2)
     lam = mu / su
-    m = _mills(lam)
+    m = mills_ratio(lam)
     through_mean = 1.0 - lam * m - m * m
     through_scale = 0.5 * su * m * (1.0 + lam * lam + lam * m)
     out = np.zeros((model.y.size, len(names)))
@@ -143,12 +139,7 @@ def fit(context: FitContext, model: Heteroskedastic, names: list[str], z_columns
              "information matrix is not positive definite (standard errors NaN; the scale or mean variables may "
              "not be identified by these data).", ConvergenceWarning)
     mu_star, s_star = _posterior(theta, model)
-    zeta = mu_star / s_star
-    u_hat = mu_star + s_star * _mills(zeta)
-    if context.efficiency_kind == "bc":
-        eff = np.exp(log_ndtr(zeta - s_star) - log_ndtr(zeta) - mu_star + 0.5 * s_star**2)
-    else:
-        eff = np.exp(-u_hat)
+    eff, u_hat = posterior_efficiency(mu_star, s_star, 1.0, context.efficiency_kind)
     diag = SFADiagnostics(context.distribution, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
                           converged, iterations, context.model, None, q + a, "", skewness,
                           frontier=context.frontier)

@@ -62,8 +62,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, log_ndtr
 
-__all__ = ["PANEL_MODELS", "FrontierData", "efficiency", "inefficiency", "loglik", "natural", "parameter_tail",
-           "tail_start", "time_profile", "unconstrained"]
+__all__ = ["PANEL_MODELS", "FrontierData", "demean_by_firm", "efficiency", "half_normal_logdensity", "inefficiency",
+           "loglik", "mills_ratio", "natural", "parameter_tail", "posterior_efficiency", "tail_start", "time_profile",
+           "unconstrained"]
 
 #: the models whose firms share one ``u_i`` scaled by a time profile ``h_it``
 PANEL_MODELS = ("pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt")
@@ -240,21 +241,46 @@ def _posterior(params: np.ndarray, data: FrontierData,
     return (mu * sv2 - e * su2) / sigma2, np.full(e.size, np.sqrt(su2 * sv2 / sigma2)), np.ones(e.size)
 
 
-def inefficiency(params: np.ndarray, data: FrontierData, noise_share: float | None = None) -> np.ndarray:
-    """Jondrow et al.'s (1982) ``E[u | e]`` of every row, the inverse Mills ratio in logs (no underflow for
-    residuals far in the tail); ``noise_share`` as in :func:`_pieces`."""
-    mu_star, s_star, h = _posterior(params, data, noise_share)
+def mills_ratio(z: np.ndarray) -> np.ndarray:
+    """``phi(z) / Phi(z)``, in logs (no underflow far in the tail)."""
+    return np.asarray(np.exp(-0.5 * z * z - 0.5 * LOG_2PI - log_ndtr(z)))
+
+
+def posterior_efficiency(mu_star: np.ndarray, s_star: np.ndarray, h: np.ndarray | float,
+                         kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Efficiency and Jondrow et al.'s (1982) ``E[u | e]`` when ``u = h u*`` and ``u* | e`` is a normal with mean
+    ``mu_star`` and scale ``s_star`` truncated at zero: ``kind`` "bc" gives Battese and Coelli's (1988)
+    ``E[exp(-u) | e]``, "jlms" ``exp(-E[u | e])``."""
     z = mu_star / s_star
-    mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
-    return np.asarray(h * (mu_star + s_star * mills))
+    u_hat = np.asarray(h * (mu_star + s_star * mills_ratio(z)))
+    if kind == "bc":
+        hs = h * s_star
+        return np.asarray(np.exp(log_ndtr(z - hs) - log_ndtr(z) - h * mu_star + 0.5 * hs**2)), u_hat
+    return np.asarray(np.exp(-u_hat)), u_hat
+
+
+def half_normal_logdensity(e: np.ndarray, sigma2: float, lam: float) -> np.ndarray:
+    """The half-normal frontier's log-density of the composed residual ``e = v - u`` (Aigner, Lovell and
+    Schmidt 1977), ``lambda = sigma_u / sigma_v``."""
+    return np.asarray(np.log(2.0) - 0.5 * (LOG_2PI + np.log(sigma2)) - 0.5 * e * e / sigma2
+                      + log_ndtr(-lam * e / np.sqrt(sigma2)))
+
+
+def demean_by_firm(values: np.ndarray, firms: np.ndarray, n_firms: int) -> np.ndarray:
+    """Deviations from each firm's means (a vector, or the columns of a matrix)."""
+    counts = np.bincount(firms, minlength=n_firms)
+    if values.ndim == 1:
+        return values - (np.bincount(firms, weights=values, minlength=n_firms) / counts)[firms]
+    means = np.stack([np.bincount(firms, weights=c, minlength=n_firms) for c in values.T], axis=1) / counts[:, None]
+    return values - means[firms]
+
+
+def inefficiency(params: np.ndarray, data: FrontierData, noise_share: float | None = None) -> np.ndarray:
+    """Jondrow et al.'s (1982) ``E[u | e]`` of every row; ``noise_share`` as in :func:`_pieces`."""
+    return posterior_efficiency(*_posterior(params, data, noise_share), kind="jlms")[1]
 
 
 def efficiency(params: np.ndarray, data: FrontierData, kind: str, noise_share: float | None = None) -> np.ndarray:
     """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e])); ``noise_share``
     as in :func:`_pieces`."""
-    if kind != "bc":
-        return np.asarray(np.exp(-inefficiency(params, data, noise_share)))
-    mu_star, s_star, h = _posterior(params, data, noise_share)
-    z = mu_star / s_star
-    return np.asarray(np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2))
-
+    return posterior_efficiency(*_posterior(params, data, noise_share), kind=kind)[0]

@@ -209,16 +209,19 @@ def covariance(params: np.ndarray, data: FrontierData) -> np.ndarray:
     return np.linalg.inv(information)
 
 
-def ascend(f: Any, start: np.ndarray, polish: bool = True) -> tuple[np.ndarray, float, int]:
-    """The maximum of ``f`` from ``start`` by BFGS (a non-finite value counts as minus infinity), then, with
-    ``polish``, Newton steps (:func:`newton_polish`): ``(theta, value, iterations)``."""
+def ascend(f: Any, start: np.ndarray, polish: bool = True, gtol: float | None = None) -> tuple[np.ndarray, float, int]:
+    """The maximum of ``f`` from ``start`` by BFGS to the gradient norm ``gtol`` (default 1e-8 with ``polish``,
+    1e-6 without; a non-finite value counts as minus infinity), then, with ``polish``, Newton steps
+    (:func:`newton_polish`): ``(theta, value, iterations)``."""
 
     def negative(theta: np.ndarray) -> float:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # trial points far out overflow
             value = f(theta)
         return 1e300 if not np.isfinite(value) else -value
 
-    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8 if polish else 1e-6, "maxiter": 5000})
+    if gtol is None:
+        gtol = 1e-8 if polish else 1e-6
+    best = minimize(negative, start, method="BFGS", options={"gtol": gtol, "maxiter": 5000})
     theta = newton_polish(f, best.x) if polish else best.x
     return theta, float(f(theta)), int(best.nit)
 

@@ -36,17 +36,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.special import expit, log_ndtr
+from scipy.special import expit
 
 from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from .sfa_likelihood import LOG_2PI, demean_by_firm, half_normal_logdensity, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import gradient, natural_covariance
+from .sfa_search import ascend, gradient, natural_covariance
 
 __all__ = ["TrueFixedEffects", "covariance", "fit", "maximise", "profile_loglik", "row_efficiency", "starting_values",
            "within_alphas"]
 
-LOG_2PI = np.log(2.0 * np.pi)
 #: Newton steps for the firm intercepts, and the step size below which they stop
 NEWTON_STEPS, NEWTON_TOL = 50, 1e-12
 
@@ -59,17 +58,6 @@ class TrueFixedEffects:
     x: np.ndarray
     firms: np.ndarray
     n_firms: int
-
-
-def _mills(z: np.ndarray) -> np.ndarray:
-    """phi(z) / Phi(z), computed in logs."""
-    return np.exp(-0.5 * z * z - 0.5 * LOG_2PI - log_ndtr(z))
-
-
-def _row_loglik(e: np.ndarray, sigma2: float, lam: float) -> np.ndarray:
-    """Half-normal frontier log-density of the composed residual ``e = v - u``."""
-    sigma = np.sqrt(sigma2)
-    return np.log(2.0) - 0.5 * (LOG_2PI + np.log(sigma2)) - 0.5 * e * e / sigma2 + log_ndtr(-lam * e / sigma)
 
 
 def within_alphas(model: TrueFixedEffects, beta: np.ndarray, sigma2: float, gamma: float,
@@ -87,7 +75,7 @@ def within_alphas(model: TrueFixedEffects, beta: np.ndarray, sigma2: float, gamm
     for _ in range(NEWTON_STEPS):
         e = partial - alpha[model.firms]
         z = -lam * e / sigma
-        m = _mills(z)
+        m = mills_ratio(z)
         first = e / sigma2 + (lam / sigma) * m  # d loglik / d alpha, per row
         second = -1.0 / sigma2 - (lam / sigma) ** 2 * m * (z + m)  # d2 loglik / d alpha2 (< 0)
         step = np.bincount(model.firms, weights=first, minlength=model.n_firms) / np.bincount(
@@ -111,23 +99,17 @@ def profile_loglik(theta: np.ndarray, model: TrueFixedEffects,
     if alphas is not None:
         alphas[:] = [alpha]
     e = model.y - model.x @ beta - alpha[model.firms]
-    return float(np.sum(_row_loglik(e, sigma2, np.sqrt(gamma / (1.0 - gamma)))))
+    return float(np.sum(half_normal_logdensity(e, sigma2, np.sqrt(gamma / (1.0 - gamma)))))
 
 
 def maximise(model: TrueFixedEffects, start: np.ndarray) -> tuple[np.ndarray, float, bool, int]:
     """The profile likelihood's maximum from ``start``: ``(theta, value, converged, iterations)``."""
-    cache: list[np.ndarray] = []
-
-    def negative(theta: np.ndarray) -> float:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # trial points far out overflow
-            value = profile_loglik(theta, model, cache)
-        return 1e300 if not np.isfinite(value) else -value
-
-    best = minimize(negative, start, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000})
-    theta = best.x
+    cache: list[np.ndarray] = []  # the firm intercepts of the last evaluation: a warm start for the next
+    # no Newton polish: near gamma -> 1 (short panels) its steps leave the likelihood's domain
+    theta, value, iterations = ascend(lambda t: profile_loglik(t, model, cache), start, polish=False, gtol=1e-8)
     slope = gradient(lambda t: profile_loglik(t, model), theta)
-    converged = bool(np.max(np.abs(slope)) < 1e-4 * max(1.0, abs(best.fun)) ** 0.5)
-    return theta, -float(best.fun), converged, int(best.nit)
+    converged = bool(np.max(np.abs(slope)) < 1e-4 * max(1.0, abs(value)) ** 0.5)
+    return theta, value, converged, iterations
 
 
 def covariance(params: np.ndarray, model: TrueFixedEffects) -> np.ndarray:
@@ -144,14 +126,8 @@ def covariance(params: np.ndarray, model: TrueFixedEffects) -> np.ndarray:
 def starting_values(model: TrueFixedEffects) -> np.ndarray:
     """``(beta, ln sigma2, logit gamma)`` to start from: the within (dummy-variable) regression and the best
     point of a grid over ``gamma`` with ``sigma2`` matched to the within residuals' variance."""
-    counts = np.bincount(model.firms, minlength=model.n_firms)
-
-    def demean(values: np.ndarray) -> np.ndarray:
-        means = np.stack([np.bincount(model.firms, weights=c, minlength=model.n_firms) for c in values.T], axis=1)
-        return values - (means / counts[:, None])[model.firms]
-
-    x_within = demean(model.x)
-    y_within = demean(model.y[:, None])[:, 0]
+    x_within = demean_by_firm(model.x, model.firms, model.n_firms)
+    y_within = demean_by_firm(model.y, model.firms, model.n_firms)
     beta, *_ = np.linalg.lstsq(x_within, y_within, rcond=None)
     resid = y_within - x_within @ beta
     s2 = float(resid @ resid / resid.size)
@@ -166,29 +142,18 @@ def starting_values(model: TrueFixedEffects) -> np.ndarray:
     return best
 
 
-def conditional_u(e: np.ndarray, sigma2: float, gamma: float) -> tuple[np.ndarray, np.ndarray]:
-    """The mean and scale of ``u | e`` (a normal truncated at zero) for the half-normal frontier."""
-    su2, sv2 = gamma * sigma2, (1.0 - gamma) * sigma2
-    return -e * su2 / sigma2, np.full(e.size, np.sqrt(su2 * sv2 / sigma2))
-
-
 def row_efficiency(e: np.ndarray, sigma2: float, gamma: float, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Battese-Coelli (``kind="bc"``) or JLMS efficiency, and JLMS's ``E[u | e]``, of every row."""
-    mu_star, s_star = conditional_u(e, sigma2, gamma)
-    z = mu_star / s_star
-    u_hat = mu_star + s_star * _mills(z)
-    if kind == "bc":
-        return np.exp(log_ndtr(z - s_star) - log_ndtr(z) - mu_star + 0.5 * s_star**2), u_hat
-    return np.exp(-u_hat), u_hat
+    """Battese-Coelli (``kind="bc"``) or JLMS efficiency, and JLMS's ``E[u | e]``, of every row: ``u | e`` is a
+    normal with mean ``-e sigma_u^2 / sigma2`` and scale ``sigma_u sigma_v / sigma`` truncated at zero."""
+    su2, sv2 = gamma * sigma2, (1.0 - gamma) * sigma2
+    return posterior_efficiency(-e * su2 / sigma2, np.full(e.size, np.sqrt(su2 * sv2 / sigma2)), 1.0, kind)
 
 
 def fit(context: FitContext, model: TrueFixedEffects) -> SFAResults:
     """Greene's true fixed effects by the profile likelihood: estimates, covariance, efficiency."""
     start = starting_values(model)
     k = model.x.shape[1]
-    within = model.y - model.x @ start[:k]
-    means = np.bincount(model.firms, weights=within, minlength=model.n_firms) / np.bincount(model.firms)
-    e_within = within - means[model.firms]
+    e_within = demean_by_firm(model.y - model.x @ start[:k], model.firms, model.n_firms)
     s2 = float(e_within @ e_within / e_within.size)
     ols_loglik = -0.5 * e_within.size * (LOG_2PI + np.log(s2) + 1.0)
     skewness = float(np.mean(e_within**3) / np.mean(e_within**2) ** 1.5)

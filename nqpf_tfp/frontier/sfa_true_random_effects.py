@@ -35,16 +35,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, log_ndtr, logsumexp, ndtri
+from scipy import sparse
+from scipy.special import expit, logsumexp, ndtri
 from scipy.stats import qmc
 
 from ..errors import ConvergenceWarning, warn
+from .sfa_likelihood import half_normal_logdensity, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_search import ascend, natural_covariance, pooled_ols
 
 __all__ = ["TrueRandomEffects", "fit", "halton_normals", "simulated_loglik"]
 
-LOG_2PI = np.log(2.0 * np.pi)
 
 
 def halton_normals(n_firms: int, draws: int, seed: np.random.SeedSequence) -> np.ndarray:
@@ -55,28 +56,32 @@ def halton_normals(n_firms: int, draws: int, seed: np.random.SeedSequence) -> np
 
 @dataclass(frozen=True)
 class TrueRandomEffects:
-    """The output, the regressors with the constant, firm codes and the normal draws per firm."""
+    """The output, the regressors with the constant, firm codes, each row's normal draws (its firm's) and the
+    sparse firms x rows matrix that sums rows into firms."""
 
     y: np.ndarray
     x: np.ndarray
     firms: np.ndarray
     n_firms: int
-    normals: np.ndarray  # n_firms x draws
+    row_normals: np.ndarray  # rows x draws
+    summer: sparse.csr_matrix
 
-
-def _row_logdensity(e: np.ndarray, sigma2: float, lam: float) -> np.ndarray:
-    return np.log(2.0) - 0.5 * (LOG_2PI + np.log(sigma2)) - 0.5 * e * e / sigma2 + log_ndtr(-lam * e / np.sqrt(sigma2))
+    @classmethod
+    def build(cls, y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int,
+              normals: np.ndarray) -> TrueRandomEffects:
+        """From the ``n_firms x draws`` normals; the gather and the summing matrix are made once, not per
+        likelihood evaluation."""
+        summer = sparse.csr_matrix((np.ones(firms.size), (firms, np.arange(firms.size))), shape=(n_firms, firms.size))
+        return cls(y, x, firms, n_firms, normals[firms], summer)
 
 
 def _firm_draw_logs(theta: np.ndarray, model: TrueRandomEffects) -> tuple[np.ndarray, np.ndarray, float, float]:
     """``log prod_t f`` per firm and draw, the rows' residuals at each draw, ``sigma2`` and ``gamma``."""
     k = model.x.shape[1]
     sigma2, gamma, sigma_w = float(np.exp(theta[k])), float(expit(theta[k + 1])), float(np.exp(theta[k + 2]))
-    e = (model.y - model.x @ theta[:k])[:, None] - sigma_w * model.normals[model.firms]  # rows x draws
-    rows = _row_logdensity(e, sigma2, np.sqrt(gamma / (1.0 - gamma)))
-    per_firm = np.zeros((model.n_firms, model.normals.shape[1]))
-    np.add.at(per_firm, model.firms, rows)
-    return per_firm, e, sigma2, gamma
+    e = (model.y - model.x @ theta[:k])[:, None] - sigma_w * model.row_normals  # rows x draws
+    rows = half_normal_logdensity(e, sigma2, np.sqrt(gamma / (1.0 - gamma)))
+    return np.asarray(model.summer @ rows), e, sigma2, gamma
 
 
 def simulated_loglik(theta: np.ndarray, model: TrueRandomEffects) -> float:
@@ -91,15 +96,9 @@ def _efficiency(theta: np.ndarray, model: TrueRandomEffects, kind: str) -> tuple
     per_firm, e, sigma2, gamma = _firm_draw_logs(theta, model)
     weights = np.exp(per_firm - logsumexp(per_firm, axis=1, keepdims=True))[model.firms]  # rows x draws
     su2, sv2 = gamma * sigma2, (1.0 - gamma) * sigma2
-    mu_star, s_star = -e * su2 / sigma2, np.sqrt(su2 * sv2 / sigma2)
-    z = mu_star / s_star
-    mills = np.exp(-0.5 * z * z - 0.5 * LOG_2PI - log_ndtr(z))
-    u_hat = np.sum(weights * (mu_star + s_star * mills), axis=1)
-    if kind == "bc":
-        eff = np.sum(weights * np.exp(log_ndtr(z - s_star) - log_ndtr(z) - mu_star + 0.5 * s_star**2), axis=1)
-    else:
-        eff = np.exp(-u_hat)
-    return eff, u_hat
+    eff, u_hat = posterior_efficiency(-e * su2 / sigma2, np.full(e.shape, np.sqrt(su2 * sv2 / sigma2)), 1.0, "bc")
+    u_hat = np.sum(weights * u_hat, axis=1)
+    return (np.sum(weights * eff, axis=1) if kind == "bc" else np.exp(-u_hat)), u_hat
 
 
 def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:

@@ -44,12 +44,12 @@ import pandas as pd
 from scipy.special import expit, log_ndtr
 
 from ..errors import ConvergenceWarning, warn
+from .sfa_likelihood import LOG_2PI, demean_by_firm, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_search import ascend, natural_covariance
 
 __all__ = ["WangHo", "fit", "loglik", "marginal_effects", "posterior"]
 
-LOG_2PI = np.log(2.0 * np.pi)
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,7 @@ class WangHo:
     @classmethod
     def build(cls, y: np.ndarray, x: np.ndarray, z: np.ndarray, firms: np.ndarray, n_firms: int,
               truncated: bool) -> WangHo:
-        return cls(_demean(y, firms, n_firms), _demean(x, firms, n_firms), z, firms, n_firms, truncated)
-
-
-def _demean(values: np.ndarray, firms: np.ndarray, n_firms: int) -> np.ndarray:
-    counts = np.bincount(firms, minlength=n_firms)
-    if values.ndim == 1:
-        return values - (np.bincount(firms, weights=values, minlength=n_firms) / counts)[firms]
-    means = np.stack([np.bincount(firms, weights=c, minlength=n_firms) for c in values.T], axis=1) / counts[:, None]
-    return values - means[firms]
+        return cls(demean_by_firm(y, firms, n_firms), demean_by_firm(x, firms, n_firms), z, firms, n_firms, truncated)
 
 
 def _split(theta: np.ndarray, model: WangHo) -> tuple[np.ndarray, np.ndarray, float, float, float]:
@@ -90,7 +82,7 @@ def _firm_sums(theta: np.ndarray, model: WangHo) -> tuple[np.ndarray, ...]:
     beta, delta, su2, sv2, mu = _split(theta, model)
     e = model.y - model.x @ beta
     h = np.exp(model.z @ delta)
-    h_dot = _demean(h, model.firms, model.n_firms)
+    h_dot = demean_by_firm(h, model.firms, model.n_firms)
     n = model.n_firms
     ee = np.bincount(model.firms, weights=e * e, minlength=n)
     eh = np.bincount(model.firms, weights=e * h_dot, minlength=n)
@@ -121,7 +113,7 @@ def marginal_effects(theta: np.ndarray, model: WangHo) -> np.ndarray:
     k, q = model.x.shape[1], model.z.shape[1]
     _, delta, su2, _, mu = _split(theta, model)
     s_u = np.sqrt(su2)
-    mean_u = mu + s_u * np.exp(-0.5 * (mu / s_u) ** 2 - 0.5 * LOG_2PI - log_ndtr(mu / s_u))
+    mean_u = mu + s_u * mills_ratio(np.asarray(mu / s_u))
     h = np.exp(model.z @ theta[k:k + q])
     return np.outer(h * mean_u, delta)
 
@@ -151,14 +143,7 @@ def fit(context: FitContext, model: WangHo) -> SFAResults:
         warn("SFA: the maximum likelihood search did not converge: the information matrix is not positive "
              "definite at the estimate (standard errors NaN; the scaling variables may not identify delta).",
              ConvergenceWarning)
-    mu_star, s_star, h = posterior(theta, model)
-    z = mu_star / s_star
-    mills = np.exp(-0.5 * z**2 - 0.5 * LOG_2PI - log_ndtr(z))
-    u_hat = h * (mu_star + s_star * mills)
-    if context.efficiency_kind == "bc":
-        eff = np.exp(log_ndtr(z - h * s_star) - log_ndtr(z) - h * mu_star + 0.5 * (h * s_star) ** 2)
-    else:
-        eff = np.exp(-u_hat)
+    eff, u_hat = posterior_efficiency(*posterior(theta, model), kind=context.efficiency_kind)
     names = [*context.terms, *context.z_names, "sigma2", "gamma", *(["mu"] if truncated else [])]
     e_within = model.y - model.x @ beta
     ols_loglik = -0.5 * (resid.size - model.n_firms) * (LOG_2PI + np.log(s2) + 1.0)
