@@ -111,6 +111,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "true-random-effects": "panel, alpha + w_i + x'beta + v_it - u_it, w_i normal, by simulated likelihood "
                                "(Greene 2005)",
         "wang-ho": "panel, alpha_i + x'beta + v_it - exp(z_it'delta) u_i*, within-transformed (Wang and Ho 2010)",
+        "filippini-greene": "panel, four components: alpha + (w_i - h_i) + x'beta + (v_it - u_it), persistent h_i and "
+                            "transient u_it half-normal, by simulated likelihood (Filippini and Greene 2016)",
+        "chen-schmidt-wang": "panel, Greene's true fixed effects by the within likelihood, no incidental parameters "
+                             "(Chen, Schmidt and Wang 2014)",
         "bc95": "u_it ~ N+(z_it'delta, sigma_u^2): inefficiency effects (Battese and Coelli 1995)",
     },
     "sfa_efficiency": {

@@ -53,11 +53,13 @@ from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
 from ..panel import observation_index, period_numbers, unique_keys
+from . import sfa_chen_schmidt_wang as csw
 from . import sfa_heteroskedastic as heteroskedastic
 from . import sfa_true_effects as tfe
 from . import sfa_true_random_effects as tre
 from . import sfa_wang_ho as wang_ho
 from .kumbhakar_lovell import decompose
+from .sfa_chen_schmidt_wang import ChenSchmidtWang
 from .sfa_heteroskedastic import Heteroskedastic
 from .sfa_likelihood import (
     LOG_2PI,
@@ -86,7 +88,9 @@ from .sfa_wang_ho import WangHo
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
 
 #: models with a firm effect beside inefficiency; they need entity= and time=
-FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho")
+FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho", "chen-schmidt-wang", "filippini-greene")
+#: Greene's half-normal models and their consistent and four-component versions: no other distribution
+HALF_NORMAL_ONLY = ("true-fixed-effects", "true-random-effects", "chen-schmidt-wang", "filippini-greene")
 
 @strict_class
 class SFA:
@@ -103,7 +107,7 @@ class SFA:
     entity, time : str, optional
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
     model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", \
-"true-fixed-effects", "true-random-effects", "wang-ho"}
+"true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", "wang-ho"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
         determinants of the mean and of the variances of ``u`` and ``v`` (Caudill-Ford-Gropper 1995, Wang
         2002; :mod:`nqpf_tfp.frontier.sfa_heteroskedastic`);
@@ -113,8 +117,12 @@ class SFA:
         factor per period; Greene's (2005) true fixed effects ``alpha_i + x'beta + v - u_it`` (half-normal,
         :mod:`nqpf_tfp.frontier.sfa_true_effects`); Wang and Ho's (2010) fixed effects with
         ``u_it = exp(z_it'delta) u_i*``, the firm effects removed by the within transform
-        (:mod:`nqpf_tfp.frontier.sfa_wang_ho`; ``inefficiency=`` the columns ``z``); Greene's true random
-        effects by simulated likelihood (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`).
+        (:mod:`nqpf_tfp.frontier.sfa_wang_ho`; ``inefficiency=`` the columns ``z``); Chen, Schmidt and Wang's
+        (2014) within likelihood of Greene's fixed-effects model, free of incidental parameters
+        (:mod:`nqpf_tfp.frontier.sfa_chen_schmidt_wang`); Greene's true random effects, and the four-component
+        model with persistent and transient inefficiency (Filippini and Greene 2016;
+        ``results.efficiency_components``), by simulated likelihood
+        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`).
     distribution : {"half-normal", "truncated-normal", "exponential"}, optional
         Default half-normal; BC95 is truncated-normal by construction; the panel models take the first two.
     efficiency : {"bc", "jlms"}
@@ -140,7 +148,8 @@ class SFA:
         ``ln sigma_v^2 = w_v'gamma_v`` (each with a constant); ``inefficiency=`` gives the mean
         ``z'delta`` (truncated normal) and ``results.marginal_effects`` their effects on ``E[u]``.
     draws : int
-        ``model="true-random-effects"``: scrambled Halton draws of the firm effect per firm (default 200).
+        ``model="true-random-effects"`` or ``"filippini-greene"``: scrambled Halton draws of the firm effect per
+        firm (default 200).
     seed : int, SeedSequence or Generator, optional
         Scrambles the Halton draws (``numpy.random.SeedSequence``): the same seed gives the same estimates.
     cost : bool
@@ -167,7 +176,7 @@ class SFA:
             raise SpecificationError(f"model={self.model!r} takes distribution='half-normal' or 'truncated-normal'.")
         if self.model == "wang-ho" and self.distribution == "exponential":
             raise SpecificationError("model='wang-ho' takes distribution='half-normal' or 'truncated-normal'.")
-        if self.model in ("true-fixed-effects", "true-random-effects") and self.distribution != "half-normal":
+        if self.model in HALF_NORMAL_ONLY and self.distribution != "half-normal":
             raise SpecificationError(f"model={self.model!r} is Greene's half-normal model: omit distribution= or "
                                      "pass 'half-normal'.")
         self.draws = whole_number(draws, "draws", minimum=10)
@@ -283,11 +292,13 @@ class SFA:
         self._scales: tuple[Heteroskedastic, list[str], list[str], list[str], list[str]] | None = None
         if self.model == "heteroskedastic":
             self._scales = self._heteroskedastic(data, z_names, u_names, v_names, bool(inefficiency_constant))
+        if self.model in ("wang-ho", "chen-schmidt-wang"):
+            assert firms is not None
+            if np.bincount(firms).min() < 2:
+                raise PanelError(f"model={self.model!r} works on deviations from each firm's means: every firm "
+                                 f"needs two periods or more (the smallest has {int(np.bincount(firms).min())}).")
         if self.model == "wang-ho":
             assert firms is not None and self._z_wang_ho is not None
-            if np.bincount(firms).min() < 2:
-                raise PanelError("model='wang-ho' works on deviations from each firm's means: every firm needs two "
-                                 f"periods or more (the smallest has {int(np.bincount(firms).min())}).")
             counts = np.bincount(firms)
             for j, name in enumerate(z_names):
                 column = self._z_wang_ho[:, j]
@@ -412,10 +423,15 @@ class SFA:
         if self.model == "heteroskedastic":
             assert self._scales is not None
             return heteroskedastic.fit(self._context(), *self._scales)
-        if self.model == "true-random-effects":
+        if self.model in ("true-random-effects", "filippini-greene"):
             assert self._firms is not None
-            normals = tre.halton_normals(d.n_firms, self.draws, self._seed)
-            return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals))
+            persistent = self.model == "filippini-greene"
+            normals = tre.halton_normals(d.n_firms, self.draws, self._seed, 1 + persistent)
+            return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals,
+                                                                    persistent))
+        if self.model == "chen-schmidt-wang":
+            assert self._firms is not None
+            return csw.fit(self._context(), ChenSchmidtWang.build(d.y, d.x[:, 1:], self._firms, d.n_firms))
         if self.model == "wang-ho":
             assert self._firms is not None and self._z_wang_ho is not None
             return wang_ho.fit(self._context(), WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms,

@@ -31,7 +31,7 @@ class SFADiagnostics(Diagnostics):
     lr_statistic: float
     converged: bool
     iterations: int
-    #: "cross-section", "bc95", or a panel model ("pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt");
+    #: the ``model=`` of :class:`~nqpf_tfp.frontier.SFA` ("cross-section", "bc95", "pitt-lee", "bc92", ...);
     #: firms in a panel model
     model: str = "cross-section"
     n_entities: int | None = None
@@ -57,8 +57,9 @@ class SFAResults(ParameterEstimates, TFPResults):
     def __init__(self, params: pd.Series, cov: pd.DataFrame, efficiency: pd.Series, residuals: pd.Series,
                  diagnostics: SFADiagnostics, efficiency_kind: str,
                  decomposition: pd.DataFrame | None = None, inefficiency: pd.Series | None = None,
-                 marginal_effects: pd.DataFrame | None = None) -> None:
+                 marginal_effects: pd.DataFrame | None = None, components: pd.DataFrame | None = None) -> None:
         self._params, self._cov, self._eff, self._resid = params, cov, efficiency, residuals
+        self._components = components
         self._u = inefficiency
         self._marginal = marginal_effects
         self._diagnostics, self.efficiency_kind = diagnostics, efficiency_kind
@@ -124,6 +125,14 @@ class SFAResults(ParameterEstimates, TFPResults):
         return self._marginal.copy()
 
     @property
+    def efficiency_components(self) -> pd.DataFrame:
+        """Four-component model: ``persistent``, ``transient`` and ``overall`` efficiency per observation
+        (``efficiency`` is the overall one)."""
+        if self._components is None:
+            raise AttributeError("persistent and transient efficiency come with model='filippini-greene'.")
+        return self._components.copy()
+
+    @property
     def tfp(self) -> pd.Series:
         return self.efficiency
 
@@ -186,7 +195,8 @@ class FitContext:
 
     def results(self, params: np.ndarray, names: list[str], cov: np.ndarray, efficiency: np.ndarray,
                 residual: np.ndarray, diagnostics: SFADiagnostics, inefficiency: np.ndarray,
-                marginal_effects: pd.DataFrame | None = None, slopes: np.ndarray | None = None) -> SFAResults:
+                marginal_effects: pd.DataFrame | None = None, slopes: np.ndarray | None = None,
+                components: pd.DataFrame | None = None) -> SFAResults:
         """The results object; ``residual`` is on the production side (the caller's sign is restored); with the
         frontier's ``slopes`` (its coefficients but the constant), the Kumbhakar-Lovell decomposition."""
         decomposition = None
@@ -196,4 +206,5 @@ class FitContext:
                           pd.Series(efficiency, index=self.index, name="efficiency"),
                           pd.Series(self.sign * residual, index=self.index, name="residual"), diagnostics,
                           self.efficiency_kind, decomposition,
-                          pd.Series(inefficiency, index=self.index, name="inefficiency"), marginal_effects)
+                          pd.Series(inefficiency, index=self.index, name="inefficiency"), marginal_effects,
+                          components)
