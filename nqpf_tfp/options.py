@@ -113,6 +113,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "wang-ho": "panel, alpha_i + x'beta + v_it - exp(z_it'delta) u_i*, within-transformed (Wang and Ho 2010)",
         "filippini-greene": "panel, four components: alpha + (w_i - h_i) + x'beta + (v_it - u_it), persistent h_i and "
                             "transient u_it half-normal, by simulated likelihood (Filippini and Greene 2016)",
+        "schmidt-sickles-fixed": "panel, time-invariant u_i as a fixed firm effect by the within regression, "
+                                 "against the best firm (Schmidt and Sickles 1984)",
+        "schmidt-sickles-random": "panel, time-invariant u_i as a random firm effect by GLS (Swamy-Arora), against "
+                                  "the best firm (Schmidt and Sickles 1984)",
         "chen-schmidt-wang": "panel, Greene's true fixed effects by the within likelihood, no incidental parameters "
                              "(Chen, Schmidt and Wang 2014)",
         "bc95": "u_it ~ N+(z_it'delta, sigma_u^2): inefficiency effects (Battese and Coelli 1995)",

@@ -55,6 +55,7 @@ from ..options import check_option
 from ..panel import observation_index, period_numbers, unique_keys
 from . import sfa_chen_schmidt_wang as csw
 from . import sfa_heteroskedastic as heteroskedastic
+from . import sfa_schmidt_sickles as schmidt_sickles
 from . import sfa_true_effects as tfe
 from . import sfa_true_random_effects as tre
 from . import sfa_wang_ho as wang_ho
@@ -87,8 +88,11 @@ from .sfa_wang_ho import WangHo
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
 
-#: models with a firm effect beside inefficiency; they need entity= and time=
-FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho", "chen-schmidt-wang", "filippini-greene")
+#: Schmidt and Sickles's (1984) least-squares panel frontiers: no distribution for u
+SCHMIDT_SICKLES = ("schmidt-sickles-fixed", "schmidt-sickles-random")
+#: models with a firm effect beside (or as) inefficiency; they need entity= and time=
+FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho", "chen-schmidt-wang", "filippini-greene",
+                *SCHMIDT_SICKLES)
 #: Greene's half-normal models and their consistent and four-component versions: no other distribution
 HALF_NORMAL_ONLY = ("true-fixed-effects", "true-random-effects", "chen-schmidt-wang", "filippini-greene")
 
@@ -107,7 +111,8 @@ class SFA:
     entity, time : str, optional
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
     model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", \
-"true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", "wang-ho"}
+"true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", "wang-ho", \
+"schmidt-sickles-fixed", "schmidt-sickles-random"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
         determinants of the mean and of the variances of ``u`` and ``v`` (Caudill-Ford-Gropper 1995, Wang
         2002; :mod:`nqpf_tfp.frontier.sfa_heteroskedastic`);
@@ -122,9 +127,12 @@ class SFA:
         (:mod:`nqpf_tfp.frontier.sfa_chen_schmidt_wang`); Greene's true random effects, and the four-component
         model with persistent and transient inefficiency (Filippini and Greene 2016;
         ``results.efficiency_components``), by simulated likelihood
-        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`).
+        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`); Schmidt and Sickles's (1984) time-invariant
+        inefficiency as a fixed or random firm effect, by least squares, measured against the best firm
+        (:mod:`nqpf_tfp.frontier.sfa_schmidt_sickles`).
     distribution : {"half-normal", "truncated-normal", "exponential"}, optional
-        Default half-normal; BC95 is truncated-normal by construction; the panel models take the first two.
+        Default half-normal; BC95 is truncated-normal by construction; the panel models take the first two;
+        Schmidt and Sickles's models take none.
     efficiency : {"bc", "jlms"}
         Battese-Coelli ``E[exp(-u)|e]`` or JLMS ``exp(-E[u|e])``.
     inefficiency : str or list of str, optional
@@ -168,7 +176,11 @@ class SFA:
         self.model = check_option("sfa_model", model, "model")
         means_given = self.model == "heteroskedastic" and inefficiency is not None
         default = "truncated-normal" if self.model == "bc95" or means_given else "half-normal"
-        self.distribution = check_option("sfa_distribution", default if distribution is None else distribution)
+        if self.model in SCHMIDT_SICKLES and distribution is not None:
+            raise SpecificationError(f"model={self.model!r} estimates inefficiency as a firm effect by least squares, "
+                                     "without a distribution: omit distribution=.")
+        self.distribution = "distribution-free" if self.model in SCHMIDT_SICKLES else check_option(
+            "sfa_distribution", default if distribution is None else distribution)
         if self.model == "bc95" and self.distribution != "truncated-normal":
             raise SpecificationError("model='bc95' has truncated-normal inefficiency with mean z'delta: omit "
                                      "distribution= or pass 'truncated-normal'.")
@@ -292,7 +304,7 @@ class SFA:
         self._scales: tuple[Heteroskedastic, list[str], list[str], list[str], list[str]] | None = None
         if self.model == "heteroskedastic":
             self._scales = self._heteroskedastic(data, z_names, u_names, v_names, bool(inefficiency_constant))
-        if self.model in ("wang-ho", "chen-schmidt-wang"):
+        if self.model in ("wang-ho", "chen-schmidt-wang", *SCHMIDT_SICKLES):
             assert firms is not None
             if np.bincount(firms).min() < 2:
                 raise PanelError(f"model={self.model!r} works on deviations from each firm's means: every firm "
@@ -429,6 +441,10 @@ class SFA:
             normals = tre.halton_normals(d.n_firms, self.draws, self._seed, 1 + persistent)
             return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals,
                                                                     persistent))
+        if self.model in SCHMIDT_SICKLES:
+            assert self._firms is not None
+            return schmidt_sickles.fit(self._context(), d.y, d.x, self._firms, d.n_firms,
+                                       self.model == "schmidt-sickles-random")
         if self.model == "chen-schmidt-wang":
             assert self._firms is not None
             return csw.fit(self._context(), ChenSchmidtWang.build(d.y, d.x[:, 1:], self._firms, d.n_firms))

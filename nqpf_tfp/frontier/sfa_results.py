@@ -147,13 +147,20 @@ class SFAResults(ParameterEstimates, TFPResults):
         se = self.std_errors
         frame = pd.DataFrame({"coef": self._params, "std err": se, "t": self._params / se})
         d = self._diagnostics
-        critical = {1: 2.706, 2: 5.138, 3: 7.045, 4: 8.761, 5: 10.371}.get(d.lr_restrictions)
-        notes = [f"{d.model} model" + (" (cost frontier: inefficiency raises cost)" if d.frontier == "cost" else "")
-                 + f", {d.distribution} inefficiency; {d.nobs} observations"
-                 + (f" of {d.n_entities} firms" if d.n_entities else "") + f"; log-likelihood {d.loglik:.6f}.",
-                 f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
-                 "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "") + ").",
-                 f"Mean technical efficiency ({self.efficiency_kind}): {self._eff.mean():.6f}."]
+        head = (f"{d.model} model" + (" (cost frontier: inefficiency raises cost)" if d.frontier == "cost" else "")
+                + f", {d.distribution} inefficiency; {d.nobs} observations"
+                + (f" of {d.n_entities} firms" if d.n_entities else ""))
+        if np.isnan(d.loglik):  # Schmidt-Sickles: least squares, no likelihood
+            notes = [head + "; least squares, no likelihood. The constant is the best firm's intercept (no "
+                     "standard error); efficiency is measured against that firm.",
+                     f"Mean technical efficiency: {self._eff.mean():.6f}."]
+        else:
+            critical = {1: 2.706, 2: 5.138, 3: 7.045, 4: 8.761, 5: 10.371}.get(d.lr_restrictions)
+            notes = [head + f"; log-likelihood {d.loglik:.6f}.",
+                     f"LR test of no inefficiency ({d.lr_restrictions} restriction(s)): {d.lr_statistic:.4f} (mixed "
+                     "chi-squared" + (f"; 5% critical value {critical}, Kodde and Palm 1986" if critical else "")
+                     + ").",
+                     f"Mean technical efficiency ({self.efficiency_kind}): {self._eff.mean():.6f}."]
         if d.boundary:
             notes.append(f"The maximum is on the boundary: {d.boundary}; standard errors there are NaN.")
         if not d.converged:
