@@ -52,7 +52,7 @@ from ..errors import ConvergenceWarning, EstimationError, FrontierBoundaryWarnin
 from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
-from ..panel import observation_index, period_numbers, unique_keys
+from ..panel import observation_index
 from . import sfa_chen_schmidt_wang as csw
 from . import sfa_heteroskedastic as heteroskedastic
 from . import sfa_schmidt_sickles as schmidt_sickles
@@ -82,19 +82,21 @@ from .sfa_search import (
     ols_limit,
     parameters_of_u,
 )
+from .sfa_specification import (
+    FIRM_EFFECTS,
+    SCHMIDT_SICKLES,
+    check_firm_rows,
+    check_inefficiency_columns,
+    check_time_profile,
+    check_varies_within,
+    distribution_of,
+    panel_keys,
+)
 from .sfa_true_effects import TrueFixedEffects
 from .sfa_true_random_effects import TrueRandomEffects
 from .sfa_wang_ho import WangHo
 
 __all__ = ["SFA", "SFADiagnostics", "SFAResults"]
-
-#: Schmidt and Sickles's (1984) least-squares panel frontiers: no distribution for u
-SCHMIDT_SICKLES = ("schmidt-sickles-fixed", "schmidt-sickles-random")
-#: models with a firm effect beside (or as) inefficiency; they need entity= and time=
-FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho", "chen-schmidt-wang", "filippini-greene",
-                *SCHMIDT_SICKLES)
-#: Greene's half-normal models and their consistent and four-component versions: no other distribution
-HALF_NORMAL_ONLY = ("true-fixed-effects", "true-random-effects", "chen-schmidt-wang", "filippini-greene")
 
 @strict_class
 class SFA:
@@ -175,22 +177,7 @@ class SFA:
         require_frame(data, "data")
         self.model = check_option("sfa_model", model, "model")
         means_given = self.model == "heteroskedastic" and inefficiency is not None
-        default = "truncated-normal" if self.model == "bc95" or means_given else "half-normal"
-        if self.model in SCHMIDT_SICKLES and distribution is not None:
-            raise SpecificationError(f"model={self.model!r} estimates inefficiency as a firm effect by least squares, "
-                                     "without a distribution: omit distribution=.")
-        self.distribution = "distribution-free" if self.model in SCHMIDT_SICKLES else check_option(
-            "sfa_distribution", default if distribution is None else distribution)
-        if self.model == "bc95" and self.distribution != "truncated-normal":
-            raise SpecificationError("model='bc95' has truncated-normal inefficiency with mean z'delta: omit "
-                                     "distribution= or pass 'truncated-normal'.")
-        if self.model in PANEL_MODELS and self.distribution == "exponential":
-            raise SpecificationError(f"model={self.model!r} takes distribution='half-normal' or 'truncated-normal'.")
-        if self.model == "wang-ho" and self.distribution == "exponential":
-            raise SpecificationError("model='wang-ho' takes distribution='half-normal' or 'truncated-normal'.")
-        if self.model in HALF_NORMAL_ONLY and self.distribution != "half-normal":
-            raise SpecificationError(f"model={self.model!r} is Greene's half-normal model: omit distribution= or "
-                                     "pass 'half-normal'.")
+        self.distribution = distribution_of(self.model, distribution, means_given)
         self.draws = whole_number(draws, "draws", minimum=10)
         self._seed = seed_sequence(seed)
         self.efficiency_kind = check_option("sfa_efficiency", efficiency)
@@ -203,34 +190,10 @@ class SFA:
         if self.output in [*self.inputs, *z_names]:
             raise SpecificationError(f"the output column {self.output!r} is also among the regressors (inputs= or "
                                      "inefficiency=): a frontier explains the output by other columns.")
-        if z_names and self.model not in ("bc95", "wang-ho", "heteroskedastic"):
-            raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95', 'wang-ho' or "
-                                     "'heteroskedastic'.")
         u_names = [] if inefficiency_scale is None else list(column_names(inefficiency_scale, "inefficiency_scale"))
         v_names = [] if noise_scale is None else list(column_names(noise_scale, "noise_scale"))
-        if (u_names or v_names) and self.model != "heteroskedastic":
-            raise SpecificationError("inefficiency_scale= and noise_scale= (heteroskedasticity) need "
-                                     "model='heteroskedastic'.")
-        if self.model == "heteroskedastic":
-            if not (z_names or u_names or v_names):
-                raise SpecificationError("model='heteroskedastic' needs inefficiency= (the mean of u), "
-                                         "inefficiency_scale= (its variance) or noise_scale= (the variance of v); "
-                                         "without them it is model='cross-section'.")
-            if self.distribution != ("truncated-normal" if z_names else "half-normal"):
-                raise SpecificationError("model='heteroskedastic' is truncated-normal with inefficiency= (mean "
-                                         "z'delta) and half-normal without: omit distribution=.")
-            if inefficiency_constant is None:
-                inefficiency_constant = bool(z_names)
-            if inefficiency_constant and not z_names:
-                raise SpecificationError("inefficiency_constant=True gives u a mean: pass inefficiency= columns too.")
-        if self.model == "bc95" and inefficiency_constant is None:
-            inefficiency_constant = True
-        if self.model == "bc95" and not z_names and not inefficiency_constant:
-            raise SpecificationError("model='bc95' needs inefficiency= columns or inefficiency_constant=True.")
-        if self.model == "wang-ho" and (not z_names or inefficiency_constant):
-            raise SpecificationError("model='wang-ho' scales inefficiency by exp(z'delta): give the columns z as "
-                                     "inefficiency= (no constant: it would be a scale of u*, which sigma_u already "
-                                     "is; leave inefficiency_constant unset).")
+        inefficiency_constant = check_inefficiency_columns(self.model, self.distribution, z_names, u_names, v_names,
+                                                           inefficiency_constant)
         keys = [c for c in (entity, time) if c is not None]
         for key, what in ((entity, "entity"), (time, "time")):
             if key is not None:
@@ -289,7 +252,7 @@ class SFA:
         n_firms = 0
         labels: tuple[str, ...] = ()
         if entity is not None and time is not None:
-            firms, periods, n_firms, codes, labels = self._panel_keys(data, entity, time)
+            firms, periods, n_firms, codes, labels = panel_keys(data, entity, time)
         self._firms = firms
         self._data = FrontierData(self._sign * values[:, 0], self._sign * x, self.model, self.distribution, z, firms,
                                   periods, n_firms,
@@ -299,31 +262,17 @@ class SFA:
             raise PanelError(f"SFA: {len(data)} observation(s) for {n_params} parameters ({', '.join(self._names())})"
                              ": the likelihood needs more observations than parameters.")
         if self.model in PANEL_MODELS:
-            self._check_panel(firms, labels, time)
+            assert firms is not None
+            check_time_profile(self.model, firms, labels, time)
+        if firms is not None:
+            check_firm_rows(self.model, firms, len(data), n_params, n_firms)
         self._z_wang_ho = self._numeric(data, z_names) if self.model == "wang-ho" else None
+        if self._z_wang_ho is not None:
+            assert firms is not None
+            check_varies_within(self._z_wang_ho, z_names, firms)
         self._scales: tuple[Heteroskedastic, list[str], list[str], list[str], list[str]] | None = None
         if self.model == "heteroskedastic":
             self._scales = self._heteroskedastic(data, z_names, u_names, v_names, bool(inefficiency_constant))
-        if self.model in ("wang-ho", "chen-schmidt-wang", *SCHMIDT_SICKLES):
-            assert firms is not None
-            if np.bincount(firms).min() < 2:
-                raise PanelError(f"model={self.model!r} works on deviations from each firm's means: every firm "
-                                 f"needs two periods or more (the smallest has {int(np.bincount(firms).min())}).")
-        if self.model == "wang-ho":
-            assert firms is not None and self._z_wang_ho is not None
-            counts = np.bincount(firms)
-            for j, name in enumerate(z_names):
-                column = self._z_wang_ho[:, j]
-                means = np.bincount(firms, weights=column) / counts
-                if np.allclose(column, means[firms], rtol=0, atol=1e-12 * max(1.0, float(np.abs(column).max()))):
-                    raise PanelError(f"inefficiency column {name!r} is constant within every firm: the within "
-                                     "transform removes it with the firm effect (exp(z'delta) must vary over time).")
-        if self.model == "true-fixed-effects":
-            assert firms is not None
-            if np.bincount(firms).min() < 2 or len(data) <= n_params - 1 + n_firms:
-                raise PanelError(f"model='true-fixed-effects' estimates an intercept per firm: every firm needs two "
-                                 f"periods or more (the smallest has {int(np.bincount(firms).min())}), and the "
-                                 f"{len(data)} rows must outnumber the {n_params - 1 + n_firms} parameters.")
 
     @staticmethod
     def _numeric(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -332,29 +281,6 @@ class SFA:
             bad = columns[int(np.flatnonzero(~np.isfinite(values).all(axis=0))[0])]
             raise PanelError(f"column {bad!r} has missing, non-numeric or infinite values.")
         return values
-
-    def _check_panel(self, firms: np.ndarray | None, labels: tuple[str, ...], time: str | None) -> None:
-        """A panel model needs firms observed more than once, and its time profile enough periods."""
-        assert firms is not None
-        needed = {"kumbhakar1990": 3, "lee-schmidt": 2, "bc92": 2, "pitt-lee": 1}[self.model]
-        if len(labels) < needed:
-            raise PanelError(f"model={self.model!r} needs {needed} periods of {time!r} or more to identify its time "
-                             f"profile; the data have {len(labels)}.")
-        if np.bincount(firms).max() < 2:
-            raise PanelError(f"model={self.model!r} separates a firm's inefficiency from noise by its repeated rows: "
-                             "no firm is observed in two periods; use model='cross-section'.")
-
-    @staticmethod
-    def _panel_keys(data: pd.DataFrame, entity: str,
-                    time: str) -> tuple[np.ndarray, np.ndarray, int, np.ndarray, tuple[str, ...]]:
-        """Firm codes, ``t - T`` (periods before the last period of the data), the number of firms, each row's
-        period code and the periods' labels."""
-        unique_keys(data, [entity, time], ["entity", "time"])
-        t = period_numbers(data[time], time).astype(float)
-        firms, uniques = pd.factorize(data[entity], sort=True)
-        codes, periods = pd.factorize(data[time], sort=True)
-        return (firms.astype(np.int64), t - t.max(), len(uniques), codes.astype(np.int64),
-                tuple(str(p) for p in periods))
 
     def _names(self) -> list[str]:
         return ["const", *self.terms, *self.z_names, *parameter_tail(self._data)]
