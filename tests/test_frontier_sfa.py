@@ -331,3 +331,24 @@ def test_conditional_inefficiency_is_the_jlms_efficiency_in_logs():
     fit = nt.frontier.SFA(eg1, "output", ["capital", "labour"], take_logs=True, efficiency="jlms").fit()
     np.testing.assert_allclose(np.exp(-fit.inefficiency), fit.efficiency, rtol=1e-12)
     assert (fit.inefficiency > 0).all()
+
+
+def test_a_translog_on_raw_log_inputs_reaches_the_maximum_of_the_centred_one():
+    # the search runs on standardised regressors: a translog in raw logs of inputs in the tens of thousands
+    # (squares near 100) is a reparametrisation of the translog in centred logs, so both reach the same
+    # maximum, with a vanishing gradient, and the same efficiency
+    rng = np.random.default_rng(11)
+    n = 400
+    logs = rng.normal(size=(n, 2)) * 0.5
+    y = 1 + logs @ [0.4, 0.5] + 0.1 * logs[:, 0] * logs[:, 1] + rng.normal(0, 0.2, n) - np.abs(rng.normal(0, 0.3, n))
+    raw = pd.DataFrame({"y": y + 20, "k": logs[:, 0] + 10, "l": logs[:, 1] + 9})
+    centred = pd.DataFrame({"y": y, "k": logs[:, 0], "l": logs[:, 1]})
+    res = nt.frontier.SFA(raw, "y", ["k", "l"], form="translog").fit()
+    ref = nt.frontier.SFA(centred, "y", ["k", "l"], form="translog").fit()
+    assert res.diagnostics.converged and ref.diagnostics.converged
+    assert res.loglik == pytest.approx(ref.loglik, abs=1e-7)
+    np.testing.assert_allclose(res.efficiency, ref.efficiency, atol=1e-6)
+    # the second-order terms do not depend on the centring
+    for term in ("k^2", "l^2", "k*l"):
+        assert res.params[term] == pytest.approx(ref.params[term], abs=1e-5)
+        assert res.std_errors[term] == pytest.approx(ref.std_errors[term], rel=1e-4)

@@ -21,13 +21,16 @@ firm's residuals, period by period), or Jondrow, Lovell, Materov and Schmidt (19
 
 Estimation: FRONTIER 4.1's route, a grid search over ``gamma`` from the OLS estimates (corrected
 constant and ``sigma2``) and a quasi-Newton ascent from the best grid point (here BFGS in unconstrained
-parameters, to a gradient of 1e-10). Maxima on the boundary (OLS residuals with the wrong skewness:
+parameters, to a gradient of 1e-10), on the regressors divided by their standard deviations (a
+translog's squared raw log inputs are in the hundreds, where quasi-Newton steps stall; the coefficients
+and their covariance are reported in the data's units). Every model's ``converged`` requires the gradient
+of its log-likelihood to vanish at the estimate. Maxima on the boundary (OLS residuals with the wrong skewness:
 ``gamma = 0``; no noise: ``gamma -> 1``) are reached and reported with a
 :class:`~nqpf_tfp.errors.FrontierBoundaryWarning` (:mod:`nqpf_tfp.frontier.sfa_search`). Standard errors:
 the inverse of the negative Hessian of the log-likelihood in the reported parameters (central
-differences, kept inside the parameters' ranges). Models the data cannot identify are refused: fewer
-observations than parameters, a constant output, the output among the regressors, collinear regressors,
-BC92 without a firm observed in two periods.
+differences with steps ``1e-5 max(1, |parameter|)``, kept inside the parameters' ranges). Models the data
+cannot identify are refused: fewer observations than parameters, a constant output, the output among the
+regressors, collinear regressors, BC92 without a firm observed in two periods.
 
 References
 ----------
@@ -238,6 +241,10 @@ class SFA:
         x = np.column_stack([np.ones(len(data)), production_terms(variables, self.form)])
         if np.linalg.matrix_rank(x) < x.shape[1]:
             raise EstimationError(f"SFA: the terms {self.terms} are collinear (with the constant).")
+        # the optimiser works on regressors divided by their standard deviations (a translog's squares of raw
+        # log inputs are in the hundreds, and quasi-Newton steps stall on such scales); fit() scales back
+        self._scale = np.r_[1.0, x[:, 1:].std(axis=0)]
+        x = x / self._scale
         z = None
         self.z_names: list[str] = []
         if self.model == "wang-ho":
@@ -346,7 +353,9 @@ class SFA:
         """Maximum likelihood from FRONTIER's grid of starting values.
 
         The likelihood, the search and the boundary rules are in
-        :mod:`nqpf_tfp.frontier.sfa`.
+        :mod:`nqpf_tfp.frontier.sfa`. The search runs on the frontier's
+        regressors divided by their standard deviations; the coefficients
+        and their covariance are reported in the data's units.
 
         Returns
         -------
@@ -354,6 +363,10 @@ class SFA:
             Coefficients with standard errors, technical efficiency per
             observation and the diagnostics of the search.
         """
+        return self._fit()._rescaled(pd.Series(self._scale[1:], index=self.terms))
+
+    def _fit(self) -> SFAResults:
+        """The fit on the standardised regressors (coefficients in their units)."""
         d = self._data
         if self.model == "true-fixed-effects":
             assert self._firms is not None
@@ -444,7 +457,9 @@ class SFA:
         return f"skewed to the right (skewness {skewness:.4f}; a production frontier's are skewed to the left)"
 
     def _decomposition(self, coefficients: np.ndarray, log_te: np.ndarray) -> pd.DataFrame:
-        """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant)."""
+        """Kumbhakar-Lovell's split of TFP growth at the estimated frontier (``coefficients`` without the constant,
+        on the standardised regressors)."""
+        coefficients = coefficients / self._scale[1:]
         n_vars = self._variables.shape[1]
         if self.form == "translog":
             grad = translog_elasticities(self._variables, coefficients[:n_vars], coefficients[n_vars:])

@@ -85,6 +85,27 @@ class SFAResults(ParameterEstimates, TFPResults):
                                      "(and trend=True for technical change).")
         return self._decomposition.copy()
 
+    def _rescaled(self, scales: pd.Series) -> SFAResults:
+        """These results with the coefficients named in ``scales`` divided by it, and their covariance by the
+        outer product: a fit on regressors ``x_j / s_j`` reported in the units of ``x_j``.
+
+        Parameters
+        ----------
+        scales : pandas.Series
+            ``s_j`` by coefficient name; coefficients not named are unchanged.
+
+        Returns
+        -------
+        SFAResults
+            A new results object; efficiency, residuals and diagnostics are the same.
+        """
+        factors = pd.Series(1.0, index=self._params.index)
+        factors[scales.index] = scales.to_numpy()
+        f = factors.to_numpy()
+        cov = pd.DataFrame(self._cov.to_numpy() / np.outer(f, f), index=self._cov.index, columns=self._cov.columns)
+        return SFAResults(self._params / f, cov, self._eff, self._resid, self._diagnostics, self.efficiency_kind,
+                          self._decomposition, self._u, self._marginal, self._components)
+
     @property
     def loglik(self) -> float:
         return self._diagnostics.loglik

@@ -38,7 +38,7 @@ from ..errors import FrontierBoundaryWarning, warn
 from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
 
 __all__ = ["SMALL_SAMPLE", "Optimum", "ascend", "boundary_limit", "covariance", "gradient", "hessian", "maximise",
-           "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u", "pooled_ols"]
+           "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u", "pooled_ols", "stationary"]
 
 #: up to this many observations the search tries more starting points and the no-noise limit
 SMALL_SAMPLE = 5000
@@ -103,7 +103,10 @@ def newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
     return current
 
 
-def _stationary(f: Any, theta: np.ndarray, value: float) -> bool:
+def stationary(f: Any, theta: np.ndarray, value: float) -> bool:
+    """Whether the gradient of ``f`` (central differences) vanishes at ``theta``: every element within
+    ``1e-5 max(1, |f(theta)|)``, which confirms that the search ended at a maximum and not where the
+    quasi-Newton steps stalled."""
     grad = gradient(f, theta)
     return bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) <= 1e-5 * max(1.0, abs(value)))
 
@@ -134,7 +137,7 @@ def maximise(data: FrontierData, starts: list[np.ndarray], try_boundary: bool) -
         if limit_value > value + 1e-9:
             what = "sigma_v -> 0" if data.distribution == "exponential" else "gamma -> 1 (sigma_v^2 -> 0)"
             return Optimum(limit, limit_value, int(best.nit), True, what)
-    return Optimum(theta, value, int(best.nit), _stationary(lambda t: loglik(t, data), theta, value))
+    return Optimum(theta, value, int(best.nit), stationary(lambda t: loglik(t, data), theta, value))
 
 
 def _noise_coordinate(data: FrontierData) -> int:
@@ -189,7 +192,7 @@ def boundary_limit(data: FrontierData, theta: np.ndarray, beat: float = -np.inf)
 
 def _steps(params: np.ndarray, data: FrontierData) -> np.ndarray:
     """Difference steps that keep every bounded parameter inside its range (sigma2 > 0, 0 < gamma < 1)."""
-    h = 1e-4 * np.maximum(1.0, np.abs(params))
+    h = 1e-5 * np.maximum(1.0, np.abs(params))
     at = data.k + data.q
     if data.distribution == "exponential":
         h[at:at + 2] = np.minimum(h[at:at + 2], 0.5 * params[at:at + 2])

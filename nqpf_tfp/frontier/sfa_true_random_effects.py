@@ -66,7 +66,7 @@ from scipy.stats import qmc
 from ..errors import ConvergenceWarning, warn
 from .sfa_likelihood import half_normal_logdensity, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, natural_covariance, pooled_ols
+from .sfa_search import ascend, natural_covariance, pooled_ols, stationary
 
 __all__ = ["TrueRandomEffects", "fit", "halton_normals", "simulated_loglik"]
 
@@ -181,10 +181,11 @@ def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
                                 model)
 
     cov = natural_covariance(in_natural, params, k)
-    converged = bool(np.isfinite(cov).all())
+    converged = bool(np.isfinite(cov).all()) and stationary(lambda t: simulated_loglik(t, model), theta, value)
     if not converged:
-        warn("SFA: the maximum simulated likelihood search did not converge: the information matrix is not "
-             "positive definite at the estimate (standard errors NaN; sigma_w"
+        warn("SFA: the maximum simulated likelihood search did not converge: the gradient does not vanish, "
+             "or the information matrix is not positive definite at the estimate (then the standard errors are "
+             "NaN; sigma_w"
              + (" or sigma_h" if extra else "") + " may be zero or not identified).", ConvergenceWarning)
     eff, u_hat, components = _efficiency(theta, model, context.efficiency_kind)
     names = ["const", *context.terms, "sigma2", "gamma", "sigma_w", *(["sigma_h"] * extra)]

@@ -46,7 +46,7 @@ from scipy.special import expit, log_ndtr
 from ..errors import ConvergenceWarning, warn
 from .sfa_likelihood import LOG_2PI, demean_by_firm, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, natural_covariance
+from .sfa_search import ascend, natural_covariance, stationary
 
 __all__ = ["WangHo", "fit", "loglik", "marginal_effects", "posterior"]
 
@@ -138,10 +138,11 @@ def fit(context: FitContext, model: WangHo) -> SFAResults:
                                     p[k + q + 2:]], model)
 
     cov = natural_covariance(in_natural, params, k + q)
-    converged = bool(np.isfinite(cov).all())
+    converged = bool(np.isfinite(cov).all()) and stationary(lambda t: loglik(t, model), theta, value)
     if not converged:
-        warn("SFA: the maximum likelihood search did not converge: the information matrix is not positive "
-             "definite at the estimate (standard errors NaN; the scaling variables may not identify delta).",
+        warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
+             "information matrix is not positive definite at the estimate (then the standard errors are NaN; the "
+             "scaling variables may not identify delta).",
              ConvergenceWarning)
     eff, u_hat = posterior_efficiency(*posterior(theta, model), kind=context.efficiency_kind)
     names = [*context.terms, *context.z_names, "sigma2", "gamma", *(["mu"] if truncated else [])]
