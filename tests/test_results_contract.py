@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import pickle
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -44,6 +45,13 @@ def _frontier_panel() -> pd.DataFrame:
     y = (x[:, 0] ** 0.4 * x[:, 1] ** 0.5) * rng.uniform(0.6, 1.0, n * periods)
     return pd.DataFrame({"firm": np.repeat(np.arange(n), periods), "year": np.tile([2000, 2001, 2002], n),
                          "x0": x[:, 0], "x1": x[:, 1], "y": y, "b": y * rng.uniform(0.2, 0.4, n * periods)})
+
+
+def _quietly(function, *args, **kwargs):
+    """Call without ConvergenceWarning: random panels leave some cross-period VRS programs infeasible (NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nt.errors.ConvergenceWarning)
+        return function(*args, **kwargs)
 
 
 def _two_technologies() -> pd.DataFrame:
@@ -111,6 +119,9 @@ def _factories() -> dict[type, object]:
         nt.growth.MultilateralTFP: lambda: nt.growth.multilateral_tfp(
             frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], ["y", "b"], input_shares=["w0", "w1"],
             output_prices=["x0", "x1"], **keys),
+        nt.frontier.TFPIndexDecomposition: lambda: _quietly(
+            nt.frontier.index_decomposition, frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], "y",
+            input_shares=["w0", "w1"], **keys),
         nt.frontier.ScoreResults: lambda: nt.frontier.sbm(frontier, ["x0", "x1"], "y", "b"),
         nt.frontier.MalmquistResults: lambda: nt.frontier.malmquist(frontier, ["x0", "x1"], "y", **keys),
         nt.frontier.MalmquistLuenbergerResults: lambda: nt.frontier.malmquist_luenberger(

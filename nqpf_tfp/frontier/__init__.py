@@ -41,17 +41,18 @@ from .second_stage import simar_wilson
 from .second_stage_results import SimarWilsonDiagnostics, SimarWilsonResults
 from .sfa import SFA, SFADiagnostics, SFAResults
 from .sfa_metafrontier import SFAMetafrontierResults, sfa_metafrontier
+from .tfp_index_decomposition import IndexDecompositionDiagnostics, TFPIndexDecomposition, index_decomposition
 from .three_stage import three_stage_dea
 from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 
 __all__ = [
     "BootstrapDEADiagnostics", "BootstrapDEAResults", "BootstrapMalmquistDiagnostics", "BootstrapMalmquistResults",
     "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "EBMDiagnostics", "EBMResults",
-    "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults", "MalmquistResults",
-    "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "MetafrontierResults",
-    "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults",
-    "SimarWilsonDiagnostics", "SimarWilsonResults", "ThreeStageDiagnostics", "ThreeStageResults", "bootstrap_dea",
-    "bootstrap_malmquist", "ddf", "dea", "ebm", "luenberger", "malmquist", "malmquist_luenberger", "metafrontier",
-    "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson",
-    "three_stage_dea",
+    "IndexDecompositionDiagnostics", "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults",
+    "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults",
+    "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics",
+    "ScoreResults", "SimarWilsonDiagnostics", "SimarWilsonResults", "TFPIndexDecomposition", "ThreeStageDiagnostics",
+    "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "ebm", "index_decomposition",
+    "luenberger", "malmquist", "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger",
+    "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson", "three_stage_dea",
 ]

@@ -47,7 +47,7 @@ from .index_formulas import (
 )
 from .index_results import IndexNumberDiagnostics, IndexNumberTFP, MultilateralTFP
 
-__all__ = ["multilateral_tfp", "tfp_index"]
+__all__ = ["QuantitySide", "multilateral_tfp", "tfp_index", "validated_side"]
 
 Weights = Sequence[str] | Mapping[str, str] | str | None
 
@@ -56,7 +56,7 @@ SHARE_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
-class _Side:
+class QuantitySide:
     """One side (inputs or outputs): quantities, the implicit prices and the value shares, in row order."""
 
     names: list[str]
@@ -122,8 +122,8 @@ def tfp_index(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     require_frame(data, "data")
     formula = check_option("index_formula", formula, "formula")
     base = check_option("index_base", base, "base")
-    outs = _side(data, outputs, output_prices, output_shares, "output")
-    ins = _side(data, inputs, input_prices, input_shares, "input")
+    outs = validated_side(data, outputs, output_prices, output_shares, "output")
+    ins = validated_side(data, inputs, input_prices, input_shares, "input")
     panel = Panel(data, entity=entity, time=time)
     order = panel.positions
     sorted_already = bool(np.array_equal(order, np.arange(order.size)))
@@ -204,8 +204,8 @@ def multilateral_tfp(data: pd.DataFrame, inputs: str | Sequence[str], outputs: s
     """
     require_frame(data, "data")
     method = check_option("multilateral_method", method, "method")
-    outs = _side(data, outputs, output_prices, output_shares, "output")
-    ins = _side(data, inputs, input_prices, input_shares, "input")
+    outs = validated_side(data, outputs, output_prices, output_shares, "output")
+    ins = validated_side(data, inputs, input_prices, input_shares, "input")
     index = observation_index(data, entity, time)  # labels, and duplicate keys are an error
     if len(data) < 2:
         raise PanelError("multilateral_tfp compares units: data has one row.")
@@ -223,7 +223,7 @@ def multilateral_tfp(data: pd.DataFrame, inputs: str | Sequence[str], outputs: s
     return MultilateralTFP(table, diagnostics, ins.names, outs.names)
 
 
-def _lowe(side: _Side) -> np.ndarray:
+def _lowe(side: QuantitySide) -> np.ndarray:
     """Lowe log levels of one side: prices are needed (value shares fix no common price level)."""
     if side.weighting == "shares":
         raise SpecificationError(f"method='lowe' values every row at the sample's mean prices, which value "
@@ -234,7 +234,7 @@ def _lowe(side: _Side) -> np.ndarray:
     return lowe_log_levels(side.q, side.p)
 
 
-def _log_index(side: _Side, order: np.ndarray | None, previous: np.ndarray | None, first: np.ndarray,
+def _log_index(side: QuantitySide, order: np.ndarray | None, previous: np.ndarray | None, first: np.ndarray,
                formula: str) -> np.ndarray:
     """The log quantity index of each panel row from its ``previous`` row (panel order; ``None``: the row
     above, an entity's first row compared with itself). ``order`` puts the caller's rows in panel order
@@ -249,7 +249,7 @@ def _log_index(side: _Side, order: np.ndarray | None, previous: np.ndarray | Non
     return bilateral_log_index(q_a, q, s_a, s, formula)
 
 
-def _side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights, side: str) -> _Side:
+def validated_side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights, side: str) -> QuantitySide:
     """Validated quantities of one side with their implicit prices and shares."""
     names = list(column_names(quantities, f"{side}s"))
     if not names:
@@ -264,7 +264,7 @@ def _side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights,
             raise SpecificationError(f"{len(names)} {side}s {names} need weights: give {side}_prices= (a price column "
                                      f"per {side}) or {side}_shares= (value shares summing to 1).")
         ones = np.ones_like(q)
-        return _Side(names, q, 1.0 / q, ones, "single", side)
+        return QuantitySide(names, q, 1.0 / q, ones, "single", side)
     kind = "prices" if prices is not None else "shares"
     columns = _weight_columns(prices if prices is not None else shares, names, f"{side}_{kind}")
     w = np.column_stack([finite_column(data, c, f"{side} {kind[:-1]}") for c in columns])
@@ -276,14 +276,14 @@ def _side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights,
         if not (value > 0).all():
             raise PanelError(f"{int((value <= 0).sum())} row(s) have zero {side} value (every {side} price is 0): "
                              "their shares are undefined.")
-        return _Side(names, q, w, value_shares(q, w), "prices", side)
+        return QuantitySide(names, q, w, value_shares(q, w), "prices", side)
     total = row_dot(w, np.ones_like(w))
     off = np.abs(total - 1.0) > SHARE_TOLERANCE
     if off.any():
         row = int(np.flatnonzero(off)[0])
         raise PanelError(f"the {side} shares {columns} sum to {total[row]:.6g}, not 1, in row {data.index[row]!r} "
                          f"({int(off.sum())} row(s) in all); value shares of all the {side}s sum to 1.")
-    return _Side(names, q, implicit_prices(q, w), w, "shares", side)
+    return QuantitySide(names, q, implicit_prices(q, w), w, "shares", side)
 
 
 def _weight_columns(given: Any, names: list[str], keyword: str) -> list[str]:
