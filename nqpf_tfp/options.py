@@ -232,6 +232,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "laspeyres": "Laspeyres: base-period prices (base-period value shares)",
         "paasche": "Paasche: current-period prices (current-period value shares)",
     },
+    "indicator_formula": {
+        "bennet-bowley": "Bennet-Bowley: prices normalised by the value of the entity's mean bundle (unit-free)",
+        "bennet": "Bennet: prices as they are, the indicator in money units",
+    },
     "index_base": {
         "chained": "each period against the previous one, the links multiplied into a level",
         "fixed": "each period against the entity's first period",

@@ -116,6 +116,9 @@ def _factories() -> dict[type, object]:
         nt.frontier.EBMResults: lambda: nt.frontier.ebm(frontier, ["x0", "x1"], "y"),
         nt.growth.IndexNumberTFP: lambda: nt.growth.tfp_index(frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], "y",
                                                               input_shares=["w0", "w1"], **keys),
+        nt.growth.TFPIndicator: lambda: nt.growth.tfp_indicator(
+            frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], "y", input_prices=["w0", "w1"], output_prices="w0",
+            **keys),
         nt.growth.MultilateralTFP: lambda: nt.growth.multilateral_tfp(
             frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], ["y", "b"], input_shares=["w0", "w1"],
             output_prices=["x0", "x1"], **keys),

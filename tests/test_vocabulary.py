@@ -138,6 +138,8 @@ def _key_calls(w: pd.DataFrame) -> dict[str, object]:
                                                                      **k).tfp,
         "frontier.index_decomposition": lambda d, **k: _quietly(
             nt.frontier.index_decomposition, d, ["x0", "x1"], "y", input_prices=["w", "green"], **k).tfp,
+        "growth.tfp_indicator": lambda d, **k: nt.growth.tfp_indicator(
+            d, ["x0", "x1"], "y", input_prices=["w", "green"], output_prices="w", **k).tfp,
         "growth.tfp_index": lambda d, **k: nt.growth.tfp_index(d, ["x0", "x1"], "y", input_prices=["w", "green"],
                                                                **k).tfp,
         "indices.composite_index": lambda d, **k: nt.indices.composite_index(d, {"y": "+", "green": "+"}, **k).scores,

@@ -23,7 +23,8 @@ _FORMULAS = {"tornqvist": "Törnqvist", "fisher": "Fisher", "laspeyres": "Laspey
 class IndexNumberDiagnostics(Diagnostics):
     """Facts about an index-number TFP computation."""
 
-    #: the formula: "tornqvist", "fisher", "laspeyres", "paasche" (bilateral), "ccd" or "geks" (multilateral)
+    #: the formula: "tornqvist", "fisher", "laspeyres", "paasche" (bilateral), "ccd", "geks" or "lowe"
+    #: (multilateral), "bennet" or "bennet-bowley" (additive indicators)
     formula: str
     #: "chained" or "fixed" (bilateral), "multilateral"
     base: str
