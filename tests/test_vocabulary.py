@@ -136,6 +136,7 @@ def _key_calls(w: pd.DataFrame) -> dict[str, object]:
             d, ["x0", "x1"], "y", "b", frontier="global", **k).tfp,
         "frontier.luenberger": lambda d, **k: nt.frontier.luenberger(d, ["x0", "x1"], "y", "b", frontier="global",
                                                                      **k).tfp,
+        "frontier.hicks_moorsteen": lambda d, **k: nt.frontier.hicks_moorsteen(d, ["x0", "x1"], "y", **k).tfp,
         "frontier.index_decomposition": lambda d, **k: _quietly(
             nt.frontier.index_decomposition, d, ["x0", "x1"], "y", input_prices=["w", "green"], **k).tfp,
         "growth.tfp_indicator": lambda d, **k: nt.growth.tfp_indicator(

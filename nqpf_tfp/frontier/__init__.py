@@ -25,6 +25,7 @@ from .dea import DEADiagnostics, DEAResults, dea
 from .ebm import ebm
 from .ebm_results import EBMDiagnostics, EBMResults
 from .green_indices import luenberger, malmquist_luenberger
+from .hicks_moorsteen_index import hicks_moorsteen
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .metafrontier import metafrontier
@@ -52,7 +53,8 @@ __all__ = [
     "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults",
     "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics",
     "ScoreResults", "SimarWilsonDiagnostics", "SimarWilsonResults", "TFPIndexDecomposition", "ThreeStageDiagnostics",
-    "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "ebm", "index_decomposition",
+    "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "ebm", "hicks_moorsteen",
+    "index_decomposition",
     "luenberger", "malmquist", "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger",
     "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson", "three_stage_dea",
 ]

@@ -40,7 +40,6 @@ productivity indices. *Computers & Operations Research* 115, 104853.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -55,7 +54,7 @@ from ..options import check_option
 from ..panel import Panel, observation_index
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
-from .dea import dea
+from .cross_period import link_scores
 
 __all__ = ["IndexDecompositionDiagnostics", "TFPIndexDecomposition", "index_decomposition"]
 
@@ -186,37 +185,16 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
         raise PanelError("index_decomposition compares consecutive periods: no entity is observed in two "
                          "consecutive periods.")
     before = now - 1  # the panel is sorted by entity and period: the previous period is the row above
-    periods = panel.time[now]
     # the Törnqvist index of each link and the shares' geometric indices of each period's shares
     log_y, log_x = np.log(y[now] / y[before]), np.log(x[now] / x[before])
     ly = {0: np.sum(sy[before] * log_y, axis=1), 1: np.sum(sy[now] * log_y, axis=1)}
     lx = {0: np.sum(sx[before] * log_x, axis=1), 1: np.sum(sx[now] * log_x, axis=1)}
     log_tfp = 0.5 * (ly[0] + ly[1] - lx[0] - lx[1])
-    names_x = [f"x{i}" for i in range(x.shape[1])]
-    names_y = [f"y{j}" for j in range(y.shape[1])]
-    # score[tau][(a, b)]: the efficiency of (x_a, y_b) against period tau's technology, for every link
-    score: dict[int, dict[tuple[int, int], np.ndarray]] = {0: {}, 1: {}}
-    for tau in (0, 1):
-        for a in (0, 1):
-            for b in (0, 1):
-                score[tau][(a, b)] = np.full(now.size, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # infeasible cross-period programs: counted below
-        for period in np.unique(periods):
-            links = np.flatnonzero(periods == period)
-            rows = {0: before[links], 1: now[links]}
-            for tau, frame_rows in ((0, np.flatnonzero(panel.time == period - 1)),
-                                    (1, np.flatnonzero(panel.time == period))):
-                reference = pd.DataFrame(np.column_stack([x[frame_rows], y[frame_rows]]),
-                                         columns=names_x + names_y)
-                for a in (0, 1):
-                    for b in (0, 1):
-                        evaluated = pd.DataFrame(np.column_stack([x[rows[a]], y[rows[b]]]),
-                                                 columns=names_x + names_y)
-                        found = dea(evaluated, names_x, names_y, rts="vrs", orientation=orientation,
-                                    reference=reference, slacks=False, frame=False)
-                        value = found.efficiency.to_numpy()  # theta; output orientation: 1 / phi
-                        score[tau][(a, b)][links] = value if orientation == "input" else 1.0 / value
+    points = [(tau, a, b) for tau in (0, 1) for a in (0, 1) for b in (0, 1)]
+    found = link_scores(x, y, panel.time, before, now, points, orientation, "vrs")
+    # theta (input orientation) or phi = 1 / (output distance) of (x_a, y_b) against period tau's technology
+    score = {tau: {(a, b): found[tau, a, b] if orientation == "input" else 1.0 / found[tau, a, b]
+                   for a in (0, 1) for b in (0, 1)} for tau in (0, 1)}
     s = score
     if orientation == "input":
         log_ec = np.log(s[1][(1, 1)] / s[0][(0, 0)])

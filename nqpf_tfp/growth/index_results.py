@@ -15,7 +15,8 @@ from ..tables import SummaryTable
 __all__ = ["IndexNumberDiagnostics", "IndexNumberTFP", "MultilateralTFP"]
 
 _FORMULAS = {"tornqvist": "Törnqvist", "fisher": "Fisher", "laspeyres": "Laspeyres", "paasche": "Paasche",
-             "ccd": "CCD (Caves-Christensen-Diewert)", "geks": "GEKS on Fisher indices"}
+             "ccd": "CCD (Caves-Christensen-Diewert)", "geks": "GEKS on Fisher indices",
+             "lowe": "Lowe (sample-mean prices)", "hicks-moorsteen": "Hicks-Moorsteen (DEA distance functions)"}
 
 
 @strict_class
@@ -24,13 +25,13 @@ class IndexNumberDiagnostics(Diagnostics):
     """Facts about an index-number TFP computation."""
 
     #: the formula: "tornqvist", "fisher", "laspeyres", "paasche" (bilateral), "ccd", "geks" or "lowe"
-    #: (multilateral), "bennet" or "bennet-bowley" (additive indicators)
+    #: (multilateral), "bennet" or "bennet-bowley" (additive indicators), "hicks-moorsteen" (DEA)
     formula: str
     #: "chained" or "fixed" (bilateral), "multilateral"
     base: str
     nobs: int
     n_entities: int
-    #: how each side is weighted: "prices", "shares" or "single" (one quantity)
+    #: how each side is weighted: "prices", "shares", "single" (one quantity) or "technology" (DEA distances)
     input_weighting: str
     output_weighting: str
 
