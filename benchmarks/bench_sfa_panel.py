@@ -14,7 +14,10 @@ same panels, which has no incidental parameters. Last, the four-component model 
 (Filippini and Greene 2016; 100 Halton draws) on panels of ``--four-firms`` x ``--four-years`` with
 persistent ``w_i ~ N(0, 0.3^2)``, ``h_i`` half-normal (sigma_h 0.4), transient ``u_it`` half-normal (sigma_u
 0.3) and noise sigma_v 0.15: bias and RMSE, and the mean correlation of the estimated persistent and
-transient efficiencies with their truths. Seeds come from ``numpy.random.SeedSequence``.
+transient efficiencies with their truths. Then Wang and Ho's (2010) fixed effects (firm intercepts
+correlated with ``x1``, ``u_it = exp(0.5 z_it) u_i*``, sigma_u 0.6, sigma_v 0.2) and Greene's true random
+effects (``w_i ~ N(0, 0.3^2)``, sigma_u 0.4, sigma_v 0.2; 100 Halton draws) on panels of ``--firms`` x
+``--years``: bias and RMSE. Seeds come from ``numpy.random.SeedSequence``.
 """
 
 from __future__ import annotations
@@ -89,6 +92,7 @@ def main() -> None:
                             "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
     true_fixed_effects(args.panels, args.firms, args.tfe_years)
     four_components(args.panels, args.four_firms, args.four_years)
+    firm_effects(args.panels, args.firms, args.years)
 
 
 def true_fixed_effects(panels: int, firms: int, lengths: list[int]) -> None:
@@ -164,6 +168,46 @@ def four_components(panels: int, firms: int, years: int) -> None:
           f"{mean_corr[0]:.3f}, transient {mean_corr[1]:.3f}")
     print(pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
                         "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
+
+
+def firm_effects(panels: int, firms: int, years: int) -> None:
+    """Bias and RMSE of Wang-Ho's within-transformed model and of Greene's true random effects."""
+    rng = np.random.default_rng(np.random.SeedSequence(23))
+    truths = {"wang-ho": pd.Series({"x1": 0.5, "x2": 0.3, "delta_z": 0.5, "sigma2": 0.4, "gamma": 0.9}),
+              "true-random-effects": pd.Series({"const": 1.0, "x1": 0.5, "x2": 0.3, "sigma2": 0.2, "gamma": 0.8,
+                                                "sigma_w": 0.3})}
+    rows: dict[str, list[pd.Series]] = {m: [] for m in truths}
+    times: dict[str, list[float]] = {m: [] for m in truths}
+    converged = dict.fromkeys(truths, 0)
+    for _ in range(panels):
+        firm = np.repeat(np.arange(firms), years)
+        alpha = rng.normal(0, 0.5, firms)
+        x1 = rng.normal(size=firm.size) + 0.5 * alpha[firm]
+        x2, z = rng.normal(size=firm.size), rng.normal(size=firm.size)
+        u_star = np.abs(rng.normal(0, 0.6, firms))
+        wang_ho = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), firms), "x1": x1, "x2": x2, "z": z,
+                                "y": alpha[firm] + 0.5 * x1 + 0.3 * x2 + rng.normal(0, 0.2, firm.size)
+                                - np.exp(0.5 * z) * u_star[firm]})
+        x1r = rng.normal(size=firm.size)
+        random = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), firms), "x1": x1r, "x2": x2,
+                               "y": 1 + rng.normal(0, 0.3, firms)[firm] + 0.5 * x1r + 0.3 * x2
+                               + rng.normal(0, 0.2, firm.size) - np.abs(rng.normal(0, 0.4, firm.size))})
+        for model, data, extra in (("wang-ho", wang_ho, {"inefficiency": "z"}),
+                                   ("true-random-effects", random, {"draws": 100, "seed": int(rng.integers(2**31))})):
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model, **extra).fit()
+            times[model].append(time.perf_counter() - start)
+            converged[model] += bool(res.diagnostics.converged)
+            rows[model].append(res.params[truths[model].index])
+    for model, truth in truths.items():
+        table = pd.DataFrame(rows[model])
+        error = table - truth
+        print(f"\n{model}, {firms} firms x {years} years: {converged[model]}/{panels} converged; median fit "
+              f"{statistics.median(times[model]):.3f} s")
+        print(pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
+                            "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def test_the_import_graph_has_no_cycle():
 FAMILIES = ["nqpf_tfp.growth", "nqpf_tfp.production", "nqpf_tfp.frontier", "nqpf_tfp.analysis", "nqpf_tfp.indices"]
 SHARED = ["nqpf_tfp.errors", "nqpf_tfp.options", "nqpf_tfp.arguments", "nqpf_tfp.keywords", "nqpf_tfp.deprecations",
           "nqpf_tfp.tables", "nqpf_tfp.plotting", "nqpf_tfp.results", "nqpf_tfp.comparison", "nqpf_tfp.panel",
-          "nqpf_tfp.numerics", "nqpf_tfp.parallel", "nqpf_tfp.data"]
+          "nqpf_tfp.numerics", "nqpf_tfp.parallel", "nqpf_tfp.data", "nqpf_tfp.quantities", "nqpf_tfp.index_tables"]
 LAYERS = [
     ("nqpf_tfp.production.numerics", ["nqpf_tfp.production.gmm", "nqpf_tfp.production.inference",
                                       "nqpf_tfp.production.outofcore", "nqpf_tfp.production.estimators"]),

@@ -40,7 +40,7 @@ import pandas as pd
 
 from ..arguments import column_names, finite_column, require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
-from ..growth.index_results import IndexNumberDiagnostics, IndexNumberTFP
+from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index

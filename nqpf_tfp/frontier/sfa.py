@@ -77,7 +77,7 @@ from .sfa_likelihood import (
     tail_start,
     unconstrained,
 )
-from .sfa_results import FitContext, SFADiagnostics, SFAResults
+from .sfa_results import FitContext, SFADiagnostics, SFAResults, rescaled
 from .sfa_search import (
     SMALL_SAMPLE,
     covariance,
@@ -363,7 +363,7 @@ class SFA:
             Coefficients with standard errors, technical efficiency per
             observation and the diagnostics of the search.
         """
-        return self._fit()._rescaled(pd.Series(self._scale[1:], index=self.terms))
+        return rescaled(self._fit(), pd.Series(self._scale[1:], index=self.terms))
 
     def _fit(self) -> SFAResults:
         """The fit on the standardised regressors (coefficients in their units)."""

@@ -15,7 +15,7 @@ from ..keywords import strict_class
 from ..results import Diagnostics, ParameterEstimates, TFPResults
 from ..tables import SummaryTable
 
-__all__ = ["FitContext", "SFADiagnostics", "SFAResults"]
+__all__ = ["FitContext", "SFADiagnostics", "SFAResults", "rescaled"]
 
 
 @strict_class
@@ -84,27 +84,6 @@ class SFAResults(ParameterEstimates, TFPResults):
             raise SpecificationError("the decomposition of TFP growth needs a panel: pass entity= and time= "
                                      "(and trend=True for technical change).")
         return self._decomposition.copy()
-
-    def _rescaled(self, scales: pd.Series) -> SFAResults:
-        """These results with the coefficients named in ``scales`` divided by it, and their covariance by the
-        outer product: a fit on regressors ``x_j / s_j`` reported in the units of ``x_j``.
-
-        Parameters
-        ----------
-        scales : pandas.Series
-            ``s_j`` by coefficient name; coefficients not named are unchanged.
-
-        Returns
-        -------
-        SFAResults
-            A new results object; efficiency, residuals and diagnostics are the same.
-        """
-        factors = pd.Series(1.0, index=self._params.index)
-        factors[scales.index] = scales.to_numpy()
-        f = factors.to_numpy()
-        cov = pd.DataFrame(self._cov.to_numpy() / np.outer(f, f), index=self._cov.index, columns=self._cov.columns)
-        return SFAResults(self._params / f, cov, self._eff, self._resid, self._diagnostics, self.efficiency_kind,
-                          self._decomposition, self._u, self._marginal, self._components)
 
     @property
     def loglik(self) -> float:
@@ -201,6 +180,20 @@ class SFAResults(ParameterEstimates, TFPResults):
 
         return plot_histogram(self._eff, ax=ax, bins=bins, xlabel="technical efficiency", ylabel="observations",
                               **kwargs)
+
+
+def rescaled(results: SFAResults, scales: pd.Series) -> SFAResults:
+    """``results`` with the coefficients named in ``scales`` divided by it, and their covariance by the outer
+    product: a fit on regressors ``x_j / s_j`` reported in the units of ``x_j`` (coefficients not named are
+    unchanged; efficiency, residuals and diagnostics are the same)."""
+    factors = pd.Series(1.0, index=results._params.index)
+    factors[scales.index] = scales.to_numpy()
+    f = factors.to_numpy()
+    cov = pd.DataFrame(results._cov.to_numpy() / np.outer(f, f), index=results._cov.index,
+                       columns=results._cov.columns)
+    return SFAResults(results._params / f, cov, results._eff, results._resid, results._diagnostics,
+                      results.efficiency_kind, results._decomposition, results._u, results._marginal,
+                      results._components)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from ..errors import ConvergenceWarning, PanelError, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
+from ..quantities import validated_side
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .cross_period import link_scores
@@ -171,8 +172,6 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
         ``tfp_change``, ``efficiency_change``, ``technical_change``, ``scale_effect`` and ``mix_effect`` per
         (entity, period) with a previous period.
     """
-    from ..growth.index_numbers import validated_side
-
     require_frame(data, "data")
     orientation = check_option("dea_orientation", orientation, "orientation")
     outs = validated_side(data, outputs, output_prices, output_shares, "output")

@@ -1,9 +1,7 @@
 """Quantity index formulas: bilateral (Laspeyres, Paasche, Fisher, Törnqvist) and multilateral (CCD, GEKS).
 
 Observations are rows of a quantity matrix ``q`` (``n x k``, positive) with, per row, either prices ``p`` or
-value shares ``s`` (summing to 1). Every formula below depends on a row's prices only up to a factor, so
-the implicit prices ``s / q`` (value 1 per row) stand for the prices when only shares are known, and the
-shares ``p q / sum(p q)`` for the shares when prices are. From observation ``a`` to ``b``:
+value shares ``s`` (summing to 1), validated by :mod:`nqpf_tfp.quantities`. From observation ``a`` to ``b``:
 
 .. math::
 
@@ -38,31 +36,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["bilateral_log_index", "ccd_log_levels", "geks_fisher_log_levels", "implicit_prices", "lowe_log_levels",
-           "row_dot",
-           "value_shares"]
+from ..quantities import row_dot
+
+__all__ = ["bilateral_log_index", "ccd_log_levels", "geks_fisher_log_levels", "lowe_log_levels"]
 
 #: rows of the N x N value matrix computed at a time by the GEKS-Fisher levels
 BLOCK = 2048
-
-
-def row_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``sum_j a[:, j] * b[:, j]``, a column at a time (a reduction along a short row axis is slow in numpy)."""
-    out = a[:, 0] * b[:, 0]
-    for j in range(1, a.shape[1]):
-        out += a[:, j] * b[:, j]
-    return out
-
-
-def value_shares(q: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Value shares ``p q / sum(p q)`` per row."""
-    value = p * q
-    return value / row_dot(p, q)[:, None]
-
-
-def implicit_prices(q: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Prices ``s / q`` that give each row the value 1 and the shares ``s``."""
-    return s / q
 
 
 def bilateral_log_index(q_a: np.ndarray, q_b: np.ndarray, s_a: np.ndarray, s_b: np.ndarray,

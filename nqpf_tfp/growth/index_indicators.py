@@ -43,18 +43,17 @@ import pandas as pd
 
 from ..arguments import require_frame
 from ..errors import PanelError, SpecificationError
+from ..index_tables import IndexNumberDiagnostics, IndexTable
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
+from ..quantities import row_dot, validated_side
 from ..tables import SummaryTable
-from .index_formulas import row_dot
-from .index_numbers import validated_side
-from .index_results import IndexNumberDiagnostics, _IndexTable
 
 __all__ = ["TFPIndicator", "tfp_indicator"]
 
 
-class TFPIndicator(_IndexTable):
+class TFPIndicator(IndexTable):
     """Additive TFP indicators of each entity over time (see :mod:`nqpf_tfp.growth.index_indicators`):
     ``tfp_change`` per period (a difference), ``tfp`` its cumulative sum (0 in each entity's first period)."""
 

@@ -24,47 +24,23 @@ and Productivity Analysis*, 2nd ed. Springer, chapters 4 and 5.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..arguments import column_names, finite_column, require_frame
+from ..arguments import require_frame
 from ..errors import PanelError, SpecificationError
+from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
-from .index_formulas import (
-    bilateral_log_index,
-    ccd_log_levels,
-    geks_fisher_log_levels,
-    implicit_prices,
-    lowe_log_levels,
-    row_dot,
-    value_shares,
-)
-from .index_results import IndexNumberDiagnostics, IndexNumberTFP, MultilateralTFP
+from ..quantities import QuantitySide, Weights, validated_side
+from .index_formulas import bilateral_log_index, ccd_log_levels, geks_fisher_log_levels, lowe_log_levels
+from .index_results import MultilateralTFP
 
-__all__ = ["QuantitySide", "multilateral_tfp", "tfp_index", "validated_side"]
-
-Weights = Sequence[str] | Mapping[str, str] | str | None
-
-#: shares must sum to 1 within this
-SHARE_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class QuantitySide:
-    """One side (inputs or outputs): quantities, the implicit prices and the value shares, in row order."""
-
-    names: list[str]
-    q: np.ndarray
-    p: np.ndarray
-    s: np.ndarray
-    weighting: str  # "prices", "shares" or "single"
-    role: str  # "input" or "output"
+__all__ = ["multilateral_tfp", "tfp_index"]
 
 
 @strict_keywords
@@ -249,55 +225,3 @@ def _log_index(side: QuantitySide, order: np.ndarray | None, previous: np.ndarra
     return bilateral_log_index(q_a, q, s_a, s, formula)
 
 
-def validated_side(data: pd.DataFrame, quantities: Any, prices: Weights, shares: Weights, side: str) -> QuantitySide:
-    """Validated quantities of one side with their implicit prices and shares."""
-    names = list(column_names(quantities, f"{side}s"))
-    if not names:
-        raise SpecificationError(f"give at least one {side} column ({side}s=).")
-    if len(set(names)) < len(names):
-        raise SpecificationError(f"{side}s= names a column twice: {names}.")
-    q = np.column_stack([finite_column(data, c, side, positive=True) for c in names])
-    if prices is not None and shares is not None:
-        raise SpecificationError(f"give {side}_prices= or {side}_shares=, not both.")
-    if prices is None and shares is None:
-        if len(names) > 1:
-            raise SpecificationError(f"{len(names)} {side}s {names} need weights: give {side}_prices= (a price column "
-                                     f"per {side}) or {side}_shares= (value shares summing to 1).")
-        ones = np.ones_like(q)
-        return QuantitySide(names, q, 1.0 / q, ones, "single", side)
-    kind = "prices" if prices is not None else "shares"
-    columns = _weight_columns(prices if prices is not None else shares, names, f"{side}_{kind}")
-    w = np.column_stack([finite_column(data, c, f"{side} {kind[:-1]}") for c in columns])
-    if (w < 0).any():
-        col = columns[int(np.flatnonzero((w < 0).any(axis=0))[0])]
-        raise PanelError(f"{side} {kind[:-1]} column {col!r} has negative values.")
-    if kind == "prices":
-        value = row_dot(w, q)
-        if not (value > 0).all():
-            raise PanelError(f"{int((value <= 0).sum())} row(s) have zero {side} value (every {side} price is 0): "
-                             "their shares are undefined.")
-        return QuantitySide(names, q, w, value_shares(q, w), "prices", side)
-    total = row_dot(w, np.ones_like(w))
-    off = np.abs(total - 1.0) > SHARE_TOLERANCE
-    if off.any():
-        row = int(np.flatnonzero(off)[0])
-        raise PanelError(f"the {side} shares {columns} sum to {total[row]:.6g}, not 1, in row {data.index[row]!r} "
-                         f"({int(off.sum())} row(s) in all); value shares of all the {side}s sum to 1.")
-    return QuantitySide(names, q, implicit_prices(q, w), w, "shares", side)
-
-
-def _weight_columns(given: Any, names: list[str], keyword: str) -> list[str]:
-    """The price or share columns in the order of ``names``: a list in that order or a mapping."""
-    if isinstance(given, Mapping):
-        missing = [n for n in names if n not in given]
-        extra = [k for k in given if k not in names]
-        if missing or extra:
-            raise SpecificationError(f"{keyword}= must map each of {names} to a column"
-                                     + (f"; missing {missing}" if missing else "")
-                                     + (f"; {extra} are not among them" if extra else "") + ".")
-        return [given[n] for n in names]
-    columns = list(column_names(given, keyword))
-    if len(columns) != len(names):
-        raise SpecificationError(f"{keyword}= gives {len(columns)} column(s) for the {len(names)} quantities {names}: "
-                                 "one per quantity, in their order, or a dict {quantity: column}.")
-    return columns

@@ -1,117 +1,20 @@
-"""Results of :func:`~nqpf_tfp.growth.tfp_index` and :func:`~nqpf_tfp.growth.multilateral_tfp` (read-only)."""
+"""Results of :func:`~nqpf_tfp.growth.multilateral_tfp` (read-only); the bilateral indices' results are in
+:mod:`nqpf_tfp.index_tables`, shared with the DEA-based indices."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import pandas as pd
 
 from ..errors import SpecificationError
-from ..keywords import strict_class
-from ..results import Diagnostics, TFPResults
+from ..index_tables import IndexTable
 from ..tables import SummaryTable
 
-__all__ = ["IndexNumberDiagnostics", "IndexNumberTFP", "MultilateralTFP"]
-
-_FORMULAS = {"tornqvist": "Törnqvist", "fisher": "Fisher", "laspeyres": "Laspeyres", "paasche": "Paasche",
-             "ccd": "CCD (Caves-Christensen-Diewert)", "geks": "GEKS on Fisher indices",
-             "lowe": "Lowe (sample-mean prices)", "hicks-moorsteen": "Hicks-Moorsteen (DEA distance functions)"}
+__all__ = ["MultilateralTFP"]
 
 
-@strict_class
-@dataclass(frozen=True, repr=False)  # the short repr of Diagnostics
-class IndexNumberDiagnostics(Diagnostics):
-    """Facts about an index-number TFP computation."""
-
-    #: the formula: "tornqvist", "fisher", "laspeyres", "paasche" (bilateral), "ccd", "geks" or "lowe"
-    #: (multilateral), "bennet" or "bennet-bowley" (additive indicators), "hicks-moorsteen" (DEA)
-    formula: str
-    #: "chained" or "fixed" (bilateral), "multilateral"
-    base: str
-    nobs: int
-    n_entities: int
-    #: how each side is weighted: "prices", "shares", "single" (one quantity) or "technology" (DEA distances)
-    input_weighting: str
-    output_weighting: str
-
-
-class _IndexTable(TFPResults):
-    """The common part: a per-row table, the quantities' names and the diagnostics."""
-
-    tfp_scale: ClassVar[Literal["log", "level"]] = "level"
-
-    def __init__(self, frame: pd.DataFrame, diagnostics: IndexNumberDiagnostics, inputs: list[str],
-                 outputs: list[str]) -> None:
-        self._frame = frame.copy()
-        self._diagnostics = diagnostics
-        self.inputs, self.outputs = list(inputs), list(outputs)
-
-    @property
-    def output_index(self) -> pd.Series:
-        """The output quantity index."""
-        return self._frame["output_index"].copy()
-
-    @property
-    def input_index(self) -> pd.Series:
-        """The input quantity index."""
-        return self._frame["input_index"].copy()
-
-    @property
-    def tfp(self) -> pd.Series:
-        return self._frame["tfp"].copy()
-
-    @property
-    def diagnostics(self) -> IndexNumberDiagnostics:
-        return self._diagnostics
-
-    def to_frame(self) -> pd.DataFrame:
-        return self._frame.copy()
-
-    def _notes(self) -> list[str]:
-        d = self._diagnostics
-        return [f"{_FORMULAS[d.formula]} quantity indices; outputs {self.outputs} ({d.output_weighting}), inputs "
-                f"{self.inputs} ({d.input_weighting}); TFP = output index / input index."]
-
-
-class IndexNumberTFP(_IndexTable):
-    """Bilateral index-number TFP of each entity over time (see :mod:`nqpf_tfp.growth.index_numbers`):
-    ``tfp`` is the level, 1 in each entity's first period; ``tfp_change`` the index against the previous
-    period (chained) or the base (fixed)."""
-
-    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
-
-    @property
-    def tfp_change(self) -> pd.Series:
-        """TFP change against the previous period (chained) or the entity's first (fixed base); NaN in the
-        first period."""
-        return self._frame["tfp_change"].copy()
-
-    def summary(self) -> SummaryTable:
-        d = self._diagnostics
-        table = self._frame[["output_index", "input_index", "tfp_change"]].describe().T[
-            ["count", "mean", "std", "min", "max"]]
-        what = ("links between consecutive periods" if d.base == "chained"
-                else "comparisons with each entity's first period")
-        return SummaryTable(table, "Index-number TFP", self._notes() + [
-            f"{d.base.capitalize()}: {what}; {d.nobs} observations of {d.n_entities} entities."], ".4f")
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The TFP level of each entity over time (see :func:`nqpf_tfp.plotting.plot_index`).
-
-        Parameters
-        ----------
-        ax : matplotlib.axes.Axes, optional
-            Where to draw.
-        **kwargs
-            Passed to ``Axes.plot``.
-        """
-        from ..plotting import plot_index
-
-        return plot_index(self.tfp, ax=ax, ylabel="TFP (first period = 1)", **kwargs)
-
-
-class MultilateralTFP(_IndexTable):
+class MultilateralTFP(IndexTable):
     """Transitive TFP levels of every row (see :mod:`nqpf_tfp.growth.index_formulas`): their logs average 0,
     and the ratio of two is the multilateral comparison of the two rows."""
 
