@@ -7,13 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 
+from .errors import PanelError
 from .keywords import strict_class
+from .panel import Panel
 from .results import Diagnostics, TFPResults
 from .tables import SummaryTable
 
-__all__ = ["IndexNumberDiagnostics", "IndexNumberTFP", "IndexTable"]
+__all__ = ["IndexNumberDiagnostics", "IndexNumberTFP", "IndexTable", "consecutive_links", "cumulate"]
 
 _FORMULAS = {"tornqvist": "Törnqvist", "fisher": "Fisher", "laspeyres": "Laspeyres", "paasche": "Paasche",
              "ccd": "CCD (Caves-Christensen-Diewert)", "geks": "GEKS on Fisher indices",
@@ -80,6 +83,9 @@ class IndexNumberTFP(IndexTable):
     ``tfp`` is the level, 1 in each entity's first period; ``tfp_change`` the index against the previous
     period (chained) or the base (fixed)."""
 
+    #: the axis label of the level in :meth:`plot`
+    level_label: ClassVar[str] = "TFP (first period = 1)"
+
     tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
 
     @property
@@ -98,7 +104,8 @@ class IndexNumberTFP(IndexTable):
             f"{d.base.capitalize()}: {what}; {d.nobs} observations of {d.n_entities} entities."], ".4f")
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The TFP level of each entity over time (see :func:`nqpf_tfp.plotting.plot_index`).
+        """The TFP level of each entity over time (see :func:`nqpf_tfp.plotting.plot_index`), labelled by
+        :attr:`level_label`.
 
         Parameters
         ----------
@@ -109,6 +116,33 @@ class IndexNumberTFP(IndexTable):
         """
         from .plotting import plot_index
 
-        return plot_index(self.tfp, ax=ax, ylabel="TFP (first period = 1)", **kwargs)
+        return plot_index(self.tfp, ax=ax, ylabel=self.level_label, **kwargs)
 
 
+def consecutive_links(panel: Panel, what: str, remedy: str = "Fill the gap.") -> np.ndarray:
+    """Each entity's first row of the sorted ``panel`` (a mask), after checking that every other row follows
+    the entity's previous period: a gap is a :class:`~nqpf_tfp.errors.PanelError` saying that ``what`` links
+    consecutive periods, and ``remedy``."""
+    first = np.r_[True, panel.entity_codes[1:] != panel.entity_codes[:-1]]
+    broken = ~first & ~panel.lag(1).valid
+    if broken.any():
+        row = int(np.flatnonzero(broken)[0])
+        raise PanelError(f"entity {panel.entities[row]!r} has a gap before {panel.time_labels[row]!r}: {what} links "
+                         f"consecutive periods. {remedy}")
+    return first
+
+
+def cumulate(changes: np.ndarray, valid: np.ndarray, starts: np.ndarray, ratio: bool) -> np.ndarray:
+    """Running product (ratio, from 1) or sum (difference, from 0) of the changes within each entity.
+
+    ``changes`` per sorted row (NaN where there is no previous period), ``valid`` where there is one,
+    ``starts`` each row's entity's first row. A NaN change makes the rest of that entity's path NaN.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        steps = np.where(valid, np.log(changes) if ratio else changes, 0.0)
+    broken = np.isnan(steps)
+    steps[broken] = 0.0
+    running, breaks = np.cumsum(steps), np.cumsum(broken)
+    path = running - running[starts] + steps[starts]
+    path[(breaks - breaks[starts] + broken[starts]) > 0] = np.nan  # after a missing change: unknown
+    return np.exp(path) if ratio else path

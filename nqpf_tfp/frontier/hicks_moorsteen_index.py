@@ -40,7 +40,7 @@ import pandas as pd
 
 from ..arguments import column_names, finite_column, require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
-from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP
+from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP, consecutive_links, cumulate
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
@@ -86,12 +86,7 @@ def hicks_moorsteen(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
     order = panel.positions
     x = np.column_stack([finite_column(data, c, "input", positive=True) for c in names_x])[order]
     y = np.column_stack([finite_column(data, c, "output", positive=True) for c in names_y])[order]
-    first = np.r_[True, panel.entity_codes[1:] != panel.entity_codes[:-1]]
-    broken = ~first & ~panel.lag(1).valid
-    if broken.any():
-        row = int(np.flatnonzero(broken)[0])
-        raise PanelError(f"entity {panel.entities[row]!r} has a gap before {panel.time_labels[row]!r}: the index "
-                         "links consecutive periods. Fill the gap.")
+    first = consecutive_links(panel, "the Hicks-Moorsteen index")
     now = np.flatnonzero(~first)
     if now.size == 0:
         raise PanelError("hicks_moorsteen compares consecutive periods: no entity is observed twice.")
@@ -110,10 +105,7 @@ def hicks_moorsteen(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
     columns = {name: np.full(n, np.nan) for name in ("output_index", "input_index", "tfp_change")}
     columns["output_index"][now], columns["input_index"][now] = np.exp(log_out), np.exp(log_in)
     columns["tfp_change"][now] = np.exp(log_out - log_in)
-    log_change = np.where(first, 0.0, np.log(columns["tfp_change"]))
-    cumulative = np.cumsum(log_change)
-    groups = np.cumsum(first) - 1
-    level = np.exp(cumulative - cumulative[np.flatnonzero(first)][groups])
+    level = cumulate(columns["tfp_change"], ~first, np.flatnonzero(first)[np.cumsum(first) - 1], ratio=True)
     table = pd.DataFrame(columns | {"tfp": level}, index=observation_index(data, entity, time)[order])
     diagnostics = IndexNumberDiagnostics("hicks-moorsteen", "chained", panel.nobs, int(first.sum()), "technology",
                                          "technology")

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import PanelError, PanelWarning, warn
+from ..index_tables import cumulate
 from ..panel import Lag, Panel, calendar_lag, few, period_positions, plain
-from .index_results import cumulate
 
 __all__ = ["IndexSteps", "describe_rows", "index_steps"]
 

@@ -20,7 +20,7 @@ from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 
 __all__ = ["ChangeResults", "DirectionalIndexDiagnostics", "LuenbergerResults", "MalmquistLuenbergerResults",
-           "cumulate"]
+]
 
 COLUMNS = ["tfpch", "tech", "tecch"]
 
@@ -184,19 +184,3 @@ class LuenbergerResults(_IndexResults):
     tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
     _ratio: ClassVar[bool] = False
     _title: ClassVar[str] = "Luenberger indicator"
-
-
-def cumulate(changes: np.ndarray, valid: np.ndarray, starts: np.ndarray, ratio: bool) -> np.ndarray:
-    """Running product (ratio, from 1) or sum (difference, from 0) of the changes within each entity.
-
-    ``changes`` per sorted row (NaN where there is no previous period), ``valid`` where there is one,
-    ``starts`` each row's entity's first row. A NaN change makes the rest of that entity's path NaN.
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        steps = np.where(valid, np.log(changes) if ratio else changes, 0.0)
-    broken = np.isnan(steps)
-    steps[broken] = 0.0
-    running, breaks = np.cumsum(steps), np.cumsum(broken)
-    path = running - running[starts] + steps[starts]
-    path[(breaks - breaks[starts] + broken[starts]) > 0] = np.nan  # after a missing change: unknown
-    return np.exp(path) if ratio else path

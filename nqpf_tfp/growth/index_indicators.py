@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import PanelError, SpecificationError
-from ..index_tables import IndexNumberDiagnostics, IndexTable
+from ..errors import SpecificationError
+from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP, consecutive_links, cumulate
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
@@ -53,17 +53,12 @@ from ..tables import SummaryTable
 __all__ = ["TFPIndicator", "tfp_indicator"]
 
 
-class TFPIndicator(IndexTable):
+class TFPIndicator(IndexNumberTFP):
     """Additive TFP indicators of each entity over time (see :mod:`nqpf_tfp.growth.index_indicators`):
     ``tfp_change`` per period (a difference), ``tfp`` its cumulative sum (0 in each entity's first period)."""
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "log"  # a change by difference, like the Luenberger indicator
-    tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "index"
-
-    @property
-    def tfp_change(self) -> pd.Series:
-        """The TFP indicator against the previous period; NaN in the first."""
-        return self._frame["tfp_change"].copy()
+    level_label: ClassVar[str] = "cumulative TFP indicator (first period = 0)"
 
     @property
     def output_index(self) -> pd.Series:
@@ -86,20 +81,6 @@ class TFPIndicator(IndexTable):
             f"inputs {self.inputs}; TFP indicator = output indicator - input indicator.",
             f"{d.nobs} observations of {d.n_entities} entities; profit change = TFP indicator + price effect."],
             ".4f")
-
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
-        """The cumulative TFP indicator of each entity over time (see :func:`nqpf_tfp.plotting.plot_index`).
-
-        Parameters
-        ----------
-        ax : matplotlib.axes.Axes, optional
-            Where to draw.
-        **kwargs
-            Passed to ``Axes.plot``.
-        """
-        from ..plotting import plot_index
-
-        return plot_index(self.tfp, ax=ax, ylabel="cumulative TFP indicator (first period = 0)", **kwargs)
 
 
 @strict_keywords
@@ -141,12 +122,7 @@ def tfp_indicator(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     panel = Panel(data, entity=entity, time=time)
     order = panel.positions
     y, p, x, w = outs.q[order], outs.p[order], ins.q[order], ins.p[order]
-    first = np.r_[True, panel.entity_codes[1:] != panel.entity_codes[:-1]]
-    broken = ~first & ~panel.lag(1).valid
-    if broken.any():
-        row = int(np.flatnonzero(broken)[0])
-        raise PanelError(f"entity {panel.entities[row]!r} has a gap before {panel.time_labels[row]!r}: indicators "
-                         "link consecutive periods. Fill the gap.")
+    first = consecutive_links(panel, "an indicator")
     b = np.flatnonzero(~first)
     a = b - 1  # sorted by entity and period: the previous period is the row above
     if formula == "bennet-bowley":
@@ -167,10 +143,7 @@ def tfp_indicator(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     for name, values in (("output_indicator", out_q), ("input_indicator", in_q), ("tfp_change", out_q - in_q),
                          ("price_effect", price), ("profit_change", profit)):
         columns[name][b] = values
-    change = np.where(first, 0.0, columns["tfp_change"])
-    cumulative = np.cumsum(change)
-    groups = np.cumsum(first) - 1
-    level = cumulative - cumulative[np.flatnonzero(first)][groups]
+    level = cumulate(columns["tfp_change"], ~first, np.flatnonzero(first)[np.cumsum(first) - 1], ratio=False)
     table = pd.DataFrame(columns | {"tfp": level}, index=observation_index(data, entity, time)[order])
     diagnostics = IndexNumberDiagnostics(formula, "chained", panel.nobs, int(first.sum()), "prices", "prices")
     return TFPIndicator(table, diagnostics, ins.names, outs.names)

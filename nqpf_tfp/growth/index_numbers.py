@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..arguments import require_frame
 from ..errors import PanelError, SpecificationError
-from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP
+from ..index_tables import IndexNumberDiagnostics, IndexNumberTFP, consecutive_links, cumulate
 from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
@@ -103,28 +103,18 @@ def tfp_index(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Se
     panel = Panel(data, entity=entity, time=time)
     order = panel.positions
     sorted_already = bool(np.array_equal(order, np.arange(order.size)))
-    first = np.r_[True, panel.entity_codes[1:] != panel.entity_codes[:-1]]
     if base == "chained":
-        broken = ~first & ~panel.lag(1).valid
-        if broken.any():
-            row = int(np.flatnonzero(broken)[0])
-            raise PanelError(f"entity {panel.entities[row]!r} has a gap before {panel.time_labels[row]!r}: a chained "
-                             "index links consecutive periods. Fill the gap, or pass base='fixed'.")
+        first = consecutive_links(panel, "a chained index", "Fill the gap, or pass base='fixed'.")
         previous = None  # the row above (an entity's first row is compared with itself)
     else:
+        first = np.r_[True, panel.entity_codes[1:] != panel.entity_codes[:-1]]
         starts = np.flatnonzero(first)
         previous = starts[np.cumsum(first) - 1]  # each row's entity's first row
     log_out = _log_index(outs, None if sorted_already else order, previous, first, formula)
     log_in = _log_index(ins, None if sorted_already else order, previous, first, formula)
     log_change = log_out - log_in
-    if base == "chained":
-        groups = np.cumsum(first) - 1
-        log_level = log_change.copy()
-        log_level[first] = 0.0
-        cumulative = np.cumsum(log_level)
-        log_level = cumulative - cumulative[np.flatnonzero(first)][groups]
-    else:
-        log_level = log_change
+    starts = np.flatnonzero(first)[np.cumsum(first) - 1]  # each row's entity's first row
+    log_level = cumulate(log_change, ~first, starts, ratio=False) if base == "chained" else log_change
     index = observation_index(data, entity, time)[order]
     table = pd.DataFrame({"output_index": np.exp(log_out), "input_index": np.exp(log_in),
                           "tfp_change": np.exp(log_change), "tfp": np.exp(log_level)}, index=index)
