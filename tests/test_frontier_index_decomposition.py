@@ -50,17 +50,32 @@ def random_panel(seed: int, units: int = 30, periods: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.mark.parametrize("formula", ["tornqvist", "fisher"])
 @pytest.mark.parametrize("orientation", ["input", "output"])
-def test_components_multiply_to_the_tornqvist_index(orientation):
+def test_components_multiply_to_the_index(orientation, formula):
     data = random_panel(1)
     with pytest.warns(ConvergenceWarning, match="infeasible cross-period"):
-        found = nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], orientation=orientation, **KEYS)
+        found = nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], orientation=orientation,
+                                                formula=formula, **KEYS)
     table = found.to_frame()
-    index = nt.growth.tfp_index(data, ["x1", "x2"], ["y1", "y2"], **KEYS).tfp_change.dropna()
+    index = nt.growth.tfp_index(data, ["x1", "x2"], ["y1", "y2"], formula=formula, **KEYS).tfp_change.dropna()
     np.testing.assert_allclose(table["tfp_change"], index.loc[table.index], rtol=1e-13)
     complete = table.dropna()
     assert 0 < found.diagnostics.infeasible < len(table) and len(complete) == len(table) - found.diagnostics.infeasible
     np.testing.assert_allclose(complete.iloc[:, 1:].prod(axis=1), complete["tfp_change"], rtol=1e-12)
+
+
+def test_fisher_and_tornqvist_share_efficiency_and_technical_change():
+    # EC and TC come from the distance functions alone; only the scale and mix effects carry the formula
+    data = random_panel(3, periods=2)
+    with pytest.warns(ConvergenceWarning):
+        tornqvist = nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], **KEYS).to_frame()
+    with pytest.warns(ConvergenceWarning):
+        fisher = nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], formula="fisher",
+                                                 **KEYS).to_frame()
+    pd.testing.assert_frame_equal(tornqvist[["efficiency_change", "technical_change"]],
+                                  fisher[["efficiency_change", "technical_change"]])
+    assert not np.allclose(tornqvist["mix_effect"].dropna(), fisher["mix_effect"].dropna())
 
 
 def test_efficiency_change_equals_separate_dea_runs():
@@ -79,5 +94,7 @@ def test_decomposition_says_what_is_missing():
         nt.frontier.index_decomposition(data[data.t == 0], ["x1", "x2"], ["y1", "y2"], **KEYS)
     with pytest.raises(SpecificationError, match="orientation"):
         nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], orientation="graph", **KEYS)
+    with pytest.raises(SpecificationError, match="pass 'tornqvist' or 'fisher'"):
+        nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], formula="laspeyres", **KEYS)
     with pytest.raises(SpecificationError, match="need weights"):
         nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], entity="unit", time="t")

@@ -1,5 +1,5 @@
-"""The Törnqvist TFP index decomposed with DEA: efficiency change, technical change, a scale effect and a
-mix effect (Balk and Zofío 2018, "complete" decomposition).
+"""The Törnqvist and Fisher TFP indices decomposed with DEA: efficiency change, technical change, a scale
+effect and a mix effect (Balk and Zofío 2018, "complete" decomposition).
 
 The Törnqvist index of an entity from period 0 to period 1 is the geometric mean of the geometric
 Laspeyres and Paasche indices, ``G_tau = prod_j (y_1j / y_0j)^{r_j,tau} / prod_i (x_1i / x_0i)^{s_i,tau}``
@@ -27,8 +27,13 @@ output-mix effect ``[phi^tau(x_1, y_1) / phi^tau(x_1, y_0) . phi^tau(x_0, y_1) /
 Y_tau``. In both orientations ``Törnqvist = EC x TC x scale x mix`` exactly (the distance functions
 cancel), and EC x TC is the VRS Malmquist index of the same orientation.
 
+The Fisher index (``formula="fisher"``) is the geometric mean of the Laspeyres and Paasche indices, and
+splits the same way with ``Y_tau = p_tau . y_1 / p_tau . y_0`` and ``X_tau = w_tau . x_1 / w_tau . x_0``,
+the quantity indices at period ``tau``'s prices, in place of the geometric ones (Balk and Zofío's
+"price-weighted" index; with value shares only, the prices they imply).
+
 Cross-period VRS programs can be infeasible; the components of that entity and period are then NaN (with
-a warning), while ``tfp_change``, the Törnqvist index itself, is always given.
+a warning), while ``tfp_change``, the index itself, is always given.
 
 References
 ----------
@@ -48,11 +53,11 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import require_frame
-from ..errors import ConvergenceWarning, PanelError, warn
+from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
-from ..quantities import validated_side
+from ..quantities import row_dot, validated_side
 from ..results import Diagnostics, TFPResults
 from ..tables import SummaryTable
 from .cross_period import link_scores
@@ -69,6 +74,8 @@ class IndexDecompositionDiagnostics(Diagnostics):
 
     #: "input" or "output": the distance functions, and so the mix effect
     orientation: str
+    #: "tornqvist" or "fisher": the index decomposed
+    formula: str
     #: entity-periods with a previous period (the rows of the results)
     links: int
     #: of them, those with an infeasible cross-period program (NaN components)
@@ -76,7 +83,7 @@ class IndexDecompositionDiagnostics(Diagnostics):
 
 
 class TFPIndexDecomposition(TFPResults):
-    """A Törnqvist TFP index and its DEA decomposition per (entity, period) with a previous period (see
+    """A Törnqvist or Fisher TFP index and its DEA decomposition per (entity, period) with a previous period (see
     :mod:`nqpf_tfp.frontier.tfp_index_decomposition`): ``tfp_change = efficiency_change x technical_change x
     scale_effect x mix_effect`` (the mix of inputs under input orientation, of outputs under output
     orientation)."""
@@ -94,7 +101,7 @@ class TFPIndexDecomposition(TFPResults):
 
     @property
     def tfp(self) -> pd.Series:
-        """The Törnqvist TFP index against the previous period."""
+        """The TFP index (Törnqvist or Fisher) against the previous period."""
         return self._frame["tfp_change"].copy()
 
     def to_frame(self) -> pd.DataFrame:
@@ -104,7 +111,8 @@ class TFPIndexDecomposition(TFPResults):
         table = self._frame.describe().T[["count", "mean", "std", "min", "max"]]
         d = self._diagnostics
         mix = "inputs" if d.orientation == "input" else "outputs"
-        return SummaryTable(table, "Törnqvist TFP index decomposed", [
+        name = "Törnqvist" if d.formula == "tornqvist" else "Fisher"
+        return SummaryTable(table, f"{name} TFP index decomposed", [
             f"{d.orientation.capitalize()}-oriented, VRS technology of each period (Balk and Zofio 2018); the "
             f"mix effect is that of the {mix}; tfp_change = efficiency_change x technical_change x scale_effect x "
             f"mix_effect.", f"{d.links} entity-periods; {d.infeasible} with infeasible cross-period "
@@ -144,13 +152,13 @@ class TFPIndexDecomposition(TFPResults):
 def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
                         input_prices: Any = None, output_prices: Any = None, input_shares: Any = None,
                         output_shares: Any = None, entity: Any = None, time: Any = None,
-                        orientation: str = "input") -> TFPIndexDecomposition:
-    """The chained Törnqvist TFP index of every entity, decomposed with DEA (see
+                        orientation: str = "input", formula: str = "tornqvist") -> TFPIndexDecomposition:
+    """The chained Törnqvist or Fisher TFP index of every entity, decomposed with DEA (see
     :mod:`nqpf_tfp.frontier.tfp_index_decomposition`).
 
     .. math::
 
-        \\text{Törnqvist} = EC \\times TC \\times \\text{scale effect} \\times \\text{mix effect}
+        \\text{TFP index} = EC \\times TC \\times \\text{scale effect} \\times \\text{mix effect}
 
     Parameters
     ----------
@@ -165,6 +173,8 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
     orientation : {"input", "output"}
         The distance functions: input orientation gives an input-mix effect, output orientation an
         output-mix effect.
+    formula : {"tornqvist", "fisher"}
+        The index decomposed (the other bilateral formulas have no two-period decomposition here).
 
     Returns
     -------
@@ -174,6 +184,11 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
     """
     require_frame(data, "data")
     orientation = check_option("dea_orientation", orientation, "orientation")
+    formula = check_option("index_formula", formula, "formula")
+    if formula not in ("tornqvist", "fisher"):
+        raise SpecificationError(f"formula={formula!r}: the decomposition splits the Törnqvist or the Fisher index "
+                                 "(geometric means over the two periods' technologies); pass 'tornqvist' or "
+                                 "'fisher'.")
     outs = validated_side(data, outputs, output_prices, output_shares, "output")
     ins = validated_side(data, inputs, input_prices, input_shares, "input")
     panel = Panel(data, entity=entity, time=time)
@@ -184,10 +199,15 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
         raise PanelError("index_decomposition compares consecutive periods: no entity is observed in two "
                          "consecutive periods.")
     before = now - 1  # the panel is sorted by entity and period: the previous period is the row above
-    # the Törnqvist index of each link and the shares' geometric indices of each period's shares
-    log_y, log_x = np.log(y[now] / y[before]), np.log(x[now] / x[before])
-    ly = {0: np.sum(sy[before] * log_y, axis=1), 1: np.sum(sy[now] * log_y, axis=1)}
-    lx = {0: np.sum(sx[before] * log_x, axis=1), 1: np.sum(sx[now] * log_x, axis=1)}
+    # each period's quantity indices of the link: geometric (Törnqvist) or at that period's prices (Fisher)
+    if formula == "tornqvist":
+        log_y, log_x = np.log(y[now] / y[before]), np.log(x[now] / x[before])
+        ly = {0: np.sum(sy[before] * log_y, axis=1), 1: np.sum(sy[now] * log_y, axis=1)}
+        lx = {0: np.sum(sx[before] * log_x, axis=1), 1: np.sum(sx[now] * log_x, axis=1)}
+    else:
+        py, px = outs.p[order], ins.p[order]
+        ly = {t: np.log(row_dot(py[r], y[now]) / row_dot(py[r], y[before])) for t, r in ((0, before), (1, now))}
+        lx = {t: np.log(row_dot(px[r], x[now]) / row_dot(px[r], x[before])) for t, r in ((0, before), (1, now))}
     log_tfp = 0.5 * (ly[0] + ly[1] - lx[0] - lx[1])
     points = [(tau, a, b) for tau in (0, 1) for a in (0, 1) for b in (0, 1)]
     found = link_scores(x, y, panel.time, before, now, points, orientation, "vrs")
@@ -214,5 +234,5 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
     if infeasible:
         warn(f"index_decomposition: {infeasible} of {len(table)} entity-period(s) have an infeasible cross-period "
              "VRS program (a unit outside the other period's technology); their components are NaN, their "
-             "tfp_change is the Törnqvist index.", ConvergenceWarning)
-    return TFPIndexDecomposition(table, IndexDecompositionDiagnostics(orientation, len(table), infeasible))
+             "tfp_change is the index.", ConvergenceWarning)
+    return TFPIndexDecomposition(table, IndexDecompositionDiagnostics(orientation, formula, len(table), infeasible))
