@@ -27,6 +27,7 @@ from .ebm_results import EBMDiagnostics, EBMResults
 from .green_indices import luenberger, malmquist_luenberger
 from .hicks_moorsteen_index import hicks_moorsteen
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
+from .lowe_decomposition import LoweEfficiency, LoweEfficiencyDiagnostics, lowe_efficiency
 from .malmquist import MalmquistDiagnostics, MalmquistResults, malmquist
 from .metafrontier import metafrontier
 from .metafrontier_index import (
@@ -49,12 +50,12 @@ from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 __all__ = [
     "BootstrapDEADiagnostics", "BootstrapDEAResults", "BootstrapMalmquistDiagnostics", "BootstrapMalmquistResults",
     "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "EBMDiagnostics", "EBMResults",
-    "IndexDecompositionDiagnostics", "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults",
-    "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults",
-    "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics",
-    "ScoreResults", "SimarWilsonDiagnostics", "SimarWilsonResults", "TFPIndexDecomposition", "ThreeStageDiagnostics",
-    "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "ebm", "hicks_moorsteen",
-    "index_decomposition",
+    "IndexDecompositionDiagnostics", "LoweEfficiency", "LoweEfficiencyDiagnostics", "LuenbergerResults",
+    "MalmquistDiagnostics", "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics",
+    "MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "MetafrontierResults", "SFA", "SFADiagnostics",
+    "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults", "SimarWilsonDiagnostics",
+    "SimarWilsonResults", "TFPIndexDecomposition", "ThreeStageDiagnostics", "ThreeStageResults", "bootstrap_dea",
+    "bootstrap_malmquist", "ddf", "dea", "ebm", "hicks_moorsteen", "index_decomposition", "lowe_efficiency",
     "luenberger", "malmquist", "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger",
     "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson", "three_stage_dea",
 ]
