@@ -94,6 +94,9 @@ def test_decomposition_says_what_is_missing():
         nt.frontier.index_decomposition(data[data.t == 0], ["x1", "x2"], ["y1", "y2"], **KEYS)
     with pytest.raises(SpecificationError, match="orientation"):
         nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], orientation="graph", **KEYS)
+    gap = random_panel(4)
+    with pytest.raises(PanelError, match="has a gap before"):
+        nt.frontier.index_decomposition(gap[~((gap.unit == 3) & (gap.t == 2001))], ["x1", "x2"], ["y1", "y2"], **KEYS)
     with pytest.raises(SpecificationError, match="pass 'tornqvist' or 'fisher'"):
         nt.frontier.index_decomposition(data, ["x1", "x2"], ["y1", "y2"], formula="laspeyres", **KEYS)
     with pytest.raises(SpecificationError, match="need weights"):

@@ -254,5 +254,5 @@ def lowe_efficiency(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
                           "technical_efficiency": technical, "mix_efficiency": mix,
                           "residual_scale_efficiency": residual},
                          index=observation_index(data, entity, time)[order])
-    diagnostics = LoweEfficiencyDiagnostics(orientation, rts, n, int(np.unique(panel.entity_codes).size), failed)
+    diagnostics = LoweEfficiencyDiagnostics(orientation, rts, n, panel.n_entities, failed)
     return LoweEfficiency(table, diagnostics)

@@ -54,6 +54,7 @@ import pandas as pd
 
 from ..arguments import require_frame
 from ..errors import ConvergenceWarning, PanelError, SpecificationError, warn
+from ..index_tables import consecutive_links
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
@@ -194,7 +195,7 @@ def index_decomposition(data: pd.DataFrame, inputs: str | Sequence[str], outputs
     panel = Panel(data, entity=entity, time=time)
     order = panel.positions
     x, y, sx, sy = ins.q[order], outs.q[order], ins.s[order], outs.s[order]
-    now = np.flatnonzero(panel.lag(1).valid)  # panel rows with the previous period
+    now = np.flatnonzero(~consecutive_links(panel, "the decomposition"))  # rows with the previous period
     if now.size == 0:
         raise PanelError("index_decomposition compares consecutive periods: no entity is observed in two "
                          "consecutive periods.")
