@@ -31,6 +31,10 @@ trust-region Newton method, then Newton steps to the gradient's rounding floor
 firm-cluster bootstrap re-estimates both stages with firm weights (per-firm
 first-stage cross-products, weighted sums), starting from the full-sample
 optimum. The exit correction evaluates row by row (L-BFGS-B) and copies rows.
+The analytic standard errors (the default) are the firm-clustered sandwich of
+the stacked estimating equations, the exit probit's included
+(:mod:`nqpf_tfp.production.inference.two_stage`,
+:mod:`nqpf_tfp.production.inference.exit_sandwich`).
 
 References
 ----------
@@ -55,6 +59,7 @@ from ...errors import EstimationError, PanelError, SpecificationError
 from ...numerics.basis import polynomial
 from ..estimate import Estimate
 from ..gmm.control_function import SecondStage, direct_criterion, first_stage, minimize_second_stage
+from ..inference.exit_sandwich import exit_sandwich
 from ..inference.two_stage import TwoStageProblem, two_stage_sandwich
 from ..numerics.linalg import EntityCrossProducts, collinearity_r2
 from ..outofcore.control_function import PartitionedControlFunction, fit_control_function_partitioned
@@ -74,12 +79,9 @@ class _ControlFunction(ProductionEstimator):
         return fit_control_function_partitioned(cf, ddf, cov_type, self.method)
 
     def _cov_types(self) -> tuple[str, ...]:
-        return ("bootstrap",) if self._corrects_exit() else ("cluster",)
+        return ("cluster",)
 
-    def _default_cov(self) -> str:
-        return "bootstrap" if self._corrects_exit() else "cluster"
-
-    def _exit_probability(self, data: ModelData) -> np.ndarray | None:
+    def _exit_probability(self, data: ModelData) -> tuple[np.ndarray, np.ndarray] | None:
         return None
 
     def _corrects_exit(self) -> bool:
@@ -89,7 +91,8 @@ class _ControlFunction(ProductionEstimator):
         fs = first_stage(data, self.spec.poly_degree)
         lag = data.lag(1)
         use = lag.valid.copy()
-        p_exit = self._exit_probability(data)
+        probit = self._exit_probability(data)
+        p_exit = None if probit is None else probit[0]
         if p_exit is not None:
             use &= np.isfinite(p_exit)
         if use.sum() <= data.state.shape[1] + self.spec.markov_degree + 1:
@@ -107,10 +110,13 @@ class _ControlFunction(ProductionEstimator):
         gamma = opt.x
         params = np.r_[fs.beta_free, gamma, fs.delta_controls]
         cov = None
-        if cov_type == "cluster":  # p_exit is None: the exit correction has bootstrap errors only
+        if cov_type == "cluster":
             problem = TwoStageProblem(fs.design, data.y, data.state, rows, prev, data.codes, fs.n_free,
                                       fs.n_controls, self.spec.markov_degree)
-            cov = two_stage_sandwich(problem, fs.coef, gamma, second.stats.markov_fit(gamma))
+            if probit is None:
+                cov = two_stage_sandwich(problem, fs.coef, gamma, second.stats.markov_fit(gamma))
+            else:
+                cov = exit_sandwich(problem, fs.coef, gamma, probit[1], data.extra["_exit"])
         diag: dict[str, Any] = {
             "first_stage_nobs": data.n, "second_stage_nobs": int(rows.size), "converged": bool(opt.success),
             "objective": float(opt.fun) * rows.size, "iterations": int(opt.nit), "start": fs.gamma_start.tolist(),
@@ -155,8 +161,10 @@ class _ControlFunction(ProductionEstimator):
 class LevinsohnPetrin(_ControlFunction):
     """Levinsohn and Petrin (2003): an intermediate input (materials, energy) as the proxy.
 
-    Standard errors by firm-cluster bootstrap (``fit(bootstrap=B, seed=...)``),
-    as in R and Stata prodest. See :mod:`nqpf_tfp.production.estimators.control_function` for the two stages.
+    Standard errors: by default the firm-clustered sandwich of the two stages stacked
+    (:mod:`nqpf_tfp.production.inference.two_stage`); the firm-cluster bootstrap of R and Stata
+    prodest with ``fit(bootstrap=B, seed=...)``. See :mod:`nqpf_tfp.production.estimators.control_function`
+    for the two stages.
     """
 
     method: ClassVar[str] = "LevinsohnPetrin"
@@ -173,7 +181,10 @@ class OlleyPakes(_ControlFunction):
         the data (R prodest's ``exit=TRUE``). A column name: a 0/1 exit
         indicator. The exit probability is a probit on the lagged first-stage
         polynomial in (state, proxy), and the productivity process becomes a
-        polynomial in (omega_{t-1}, P_hat).
+        polynomial in (omega_{t-1}, P_hat). The analytic standard errors stack
+        the probit's score equations with the two stages, so the probit's
+        estimation error is accounted for.
+
     Notes
     -----
     Investment must be positive for the inversion (zero-investment firm-years
@@ -214,7 +225,8 @@ class OlleyPakes(_ControlFunction):
             raise PanelError("exit: no firm exits the sample (or every firm does); estimate without exit.")
         d.extra["_exit"] = flag
 
-    def _exit_probability(self, data: ModelData) -> np.ndarray | None:
+    def _exit_probability(self, data: ModelData) -> tuple[np.ndarray, np.ndarray] | None:
+        """The probit probability of exit at every row (NaN without a previous year) and its coefficients."""
         if not self._corrects_exit():
             return None
         import statsmodels.api as sm
@@ -228,4 +240,4 @@ class OlleyPakes(_ControlFunction):
         fit = sm.Probit(flag, x).fit(disp=0)
         out = np.full(data.n, np.nan)
         out[ok] = fit.predict(x)
-        return out
+        return out, np.asarray(fit.params)

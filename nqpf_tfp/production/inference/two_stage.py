@@ -16,9 +16,19 @@ The estimator solves three sets of estimating equations, row by row:
 Treating the polynomial sieves as parametric, the estimate is a just-identified
 M-estimator (Ackerberg, Chen and Hahn 2012), so its covariance is the
 firm-clustered sandwich ``H^-1 S H^-T G/(G-1)``: ``H`` the Jacobian of the
-summed equations (exact, by complex step), ``S`` the sum over firms of the
-outer products of their summed equations. First-stage estimation error is
-accounted for.
+summed equations, ``S`` the sum over firms of the outer products of their
+summed equations. First-stage estimation error is accounted for.
+
+Everything comes from one pass over the rows (:func:`sandwich_pieces`). The
+Jacobian is analytic, by the chain rule through ``phi`` and ``omega_{t-1}``:
+with ``W = d omega_{t-1} / d theta = [X_phi,p, 0, -k_{t-1}]`` (``X_phi`` the
+first-stage columns that enter ``phi``), ``B'`` and ``B''`` the derivatives of
+the basis in ``omega_{t-1}``, ``g' = B' rho`` and ``g'' = B'' rho``, every block
+is a product of a few row-wise factors with ``X``, ``k`` or ``B``. ``R``
+enters the third block linearly (``psi3 = xi d - xi B R``), so the pass keeps
+the parts that multiply ``R`` apart and ``R`` itself, from the second block's
+Jacobian (``B'B R = d(B'eta)/d gamma``), is solved afterwards: out of core the
+sandwich is a single pass over the partitions.
 
 References
 ----------
@@ -37,9 +47,10 @@ import numpy as np
 
 from ..numerics.linalg import cluster_sums, n_clusters
 
-__all__ = ["TwoStageProblem", "response_parts", "sandwich_from_parts", "sandwich_parts", "two_stage_sandwich"]
+__all__ = ["SandwichPieces", "TwoStageProblem", "markov_terms", "sandwich_from_pieces", "sandwich_pieces",
+           "two_stage_sandwich"]
 
-_STEP = 1e-30  # complex step: exact derivatives of the (analytic) summed equations
+BLOCK_ROWS = 1 << 19  # rows of whole firms per block: bounded temporaries, same sums
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class TwoStageProblem:
 
     ``x`` columns: constant, ``n_free`` free inputs, ``n_ctrl`` controls, then the
     polynomial in (state, proxy); ``rows``/``prev`` the firm-years with a previous
-    year and that year; ``codes`` the firm of every row.
+    year and that year (sorted); ``codes`` the firm of every row (rows sorted by firm).
     """
 
     x: np.ndarray
@@ -66,83 +77,140 @@ class TwoStageProblem:
         return 1 + self.n_free + self.n_ctrl
 
 
-def _basis(u: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:
-    """``[1, u, ..., u^d]`` and its derivative in u."""
-    powers = np.stack([u**j for j in range(degree + 1)], axis=1)
-    derivative = np.stack([j * u ** (j - 1) if j else np.zeros_like(u) for j in range(degree + 1)], axis=1)
-    return powers, derivative
-
-
-def _equations(pr: TwoStageProblem, theta: np.ndarray, centre: tuple[float, float],
-               r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row contributions of the three blocks at ``theta = (b, rho, gamma)`` (``R`` held fixed)."""
-    p1, q = pr.x.shape[1], pr.degree + 1
-    b, rho, gamma = theta[:p1], theta[p1:p1 + q], theta[p1 + q:]
-    mu, s = centre
-    first = pr.first
-    phi = b[0] + pr.x[:, first:] @ b[first:]
-    k_t, k_p = pr.state[pr.rows], pr.state[pr.prev]
-    om_t = phi[pr.rows] - k_t @ gamma
-    basis, d_basis = _basis((phi[pr.prev] - k_p @ gamma - mu) / s, pr.degree)
-    psi1 = pr.x * (pr.y - pr.x @ b)[:, None]
-    psi2 = basis * (om_t - basis @ rho)[:, None]
-    rest = pr.x[pr.rows, 1:first] @ b[1:first]  # w'beta + c'delta
-    xi = pr.y[pr.rows] - rest - k_t @ gamma - basis @ rho
-    slope = (d_basis @ rho) / s  # g'(omega_{t-1})
-    d_xi = -k_t + slope[:, None] * k_p
-    psi3 = xi[:, None] * (d_xi - basis @ r)
-    return psi1, psi2, psi3
-
-
 Fit = tuple[float, float, np.ndarray]  # g: (mu, s, rho), g(w) = sum_j rho_j ((w - mu) / s)^j
 
 
-def response_parts(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit) -> tuple[np.ndarray, np.ndarray]:
-    """``B'B`` and the right-hand side of ``R = d rho / d gamma`` (additive over blocks of rows).
+@dataclass(frozen=True)
+class SandwichPieces:
+    """Sums over rows (and over firms, for the meat) that :func:`sandwich_from_pieces` assembles.
 
-    From the normal equations ``B'(omega_t - B rho) = 0``:
-    ``(B'B) R = (dB/d gamma)' eta + B' (d omega_t / d gamma - (dB/d gamma) rho)``.
+    With ``theta = (b, rho, gamma)``: ``xx = X'X``; ``j2`` the Jacobian of the
+    ``rho`` equations; ``j3a`` and ``j3b`` that of the ``gamma`` equations,
+    which is ``j3a - R' j3b``; ``meat`` the sum over firms of ``s s'`` with
+    ``s`` the firm's sums of ``(psi1, psi2, xi d, xi B)``; ``firms`` the number
+    of firms present. All add up over samples of whole firms (blocks, partitions).
     """
+
+    xx: np.ndarray
+    j2: np.ndarray
+    j3a: np.ndarray
+    j3b: np.ndarray
+    meat: np.ndarray
+    firms: int
+
+    @classmethod
+    def total(cls, parts: list[SandwichPieces]) -> SandwichPieces:
+        def add(name: str) -> np.ndarray:
+            return np.sum([getattr(p, name) for p in parts], axis=0)
+
+        return cls(add("xx"), add("j2"), add("j3a"), add("j3b"), add("meat"), sum(p.firms for p in parts))
+
+
+def markov_terms(u: np.ndarray, p: np.ndarray | None, degree: int) -> tuple[np.ndarray, ...]:
+    """The basis of ``g``: the monomials ``u^a p^c`` (``a + c <= degree``; ``c = 0`` without ``p``), and
+    their derivatives in ``u``, ``u`` twice, ``p`` and ``u`` and ``p``."""
+    pairs = [(a, c) for total in range(degree + 1) for c in range(total + 1) for a in [total - c]
+             if p is not None or c == 0]
+    a = np.array([e[0] for e in pairs], dtype=float)
+    c = np.array([e[1] for e in pairs], dtype=float)
+    up = np.vander(u, degree + 1, increasing=True)
+    pp = np.ones((u.size, degree + 1)) if p is None else np.vander(p, degree + 1, increasing=True)
+
+    def term(da: int, dc: int) -> np.ndarray:
+        coef = np.ones(a.size)
+        for j in range(da):
+            coef *= a - j
+        for j in range(dc):
+            coef *= c - j
+        ia, ic = np.maximum(a - da, 0).astype(int), np.maximum(c - dc, 0).astype(int)
+        return up[:, ia] * pp[:, ic] * coef
+
+    return term(0, 0), term(1, 0), term(2, 0), term(0, 1), term(1, 1)
+
+
+def sandwich_pieces(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit) -> SandwichPieces:
+    """The pieces of the sandwich at ``(b, rho, gamma)`` from one pass, in blocks of whole firms."""
+    firm_starts = np.flatnonzero(np.r_[True, pr.codes[1:] != pr.codes[:-1]])
+    cuts = np.unique(np.r_[firm_starts[np.searchsorted(firm_starts, np.arange(0, pr.codes.size, BLOCK_ROWS))],
+                           pr.codes.size])
+    phi = b[0] + pr.x[:, pr.first:] @ b[pr.first:]
+    parts = [_block(pr, b, gamma, fit, phi, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    return SandwichPieces.total(parts)
+
+
+def _block(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit, phi: np.ndarray, lo: int,
+           hi: int) -> SandwichPieces:
+    """:func:`sandwich_pieces` of the data rows ``lo:hi`` (whole firms) and their moment rows."""
     mu, s, rho = fit
-    first = pr.first
-    k_t, k_p = pr.state[pr.rows], pr.state[pr.prev]
-    phi = b[0] + pr.x[:, first:] @ b[first:]
-    basis, d_basis = _basis((phi[pr.prev] - k_p @ gamma - mu) / s, pr.degree)
-    eta = phi[pr.rows] - k_t @ gamma - basis @ rho
-    slope = (d_basis @ rho) / s
-    rhs = (d_basis / s * eta[:, None]).T @ (-k_p) + basis.T @ (-k_t + slope[:, None] * k_p)
-    return basis.T @ basis, rhs
+    m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
+    rows, prev = pr.rows[m_lo:m_hi] - lo, pr.prev[m_lo:m_hi] - lo
+    x, y, state, codes = pr.x[lo:hi], pr.y[lo:hi], pr.state[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
+    phi = phi[lo:hi]
+    first, p1, q, ns = pr.first, x.shape[1], rho.size, gamma.size
+    k_t, k_p = state[rows], state[prev]
+    basis, d1, d2 = markov_terms((phi[prev] - k_p @ gamma - mu) / s, None, pr.degree)[:3]
+    d1 /= s  # derivatives in omega_{t-1}
+    d2 /= s * s
+    slope, curv = d1 @ rho, d2 @ rho  # g', g''
+    g = basis @ rho
+    eta = phi[rows] - k_t @ gamma - g  # the rho equations' residual
+    xi = y[rows] - x[rows, 1:first] @ b[1:first] - k_t @ gamma - g
+    d = -k_t + slope[:, None] * k_p  # d xi / d gamma at fixed rho
+    a2 = d1 * eta[:, None] - basis * slope[:, None]
+    a3 = (xi * curv)[:, None] * k_p - d * slope[:, None]
+    b3 = d1 * xi[:, None] - basis * slope[:, None]
+    # the b columns: products with X at the moment rows (phi's columns) and at their previous years
+    on_prev = np.column_stack([a2, a3, b3]).T @ x[prev]
+    on_rows = np.column_stack([basis, d]).T @ x[rows]
+    phi_cols = np.r_[0, first:p1]
+    rest_cols = np.arange(1, first)
+    nth = p1 + q + ns
+    j2, j3a, j3b = np.zeros((q, nth)), np.zeros((ns, nth)), np.zeros((q, nth))
+    j2[:, phi_cols] = on_prev[:q, phi_cols] + on_rows[:q, phi_cols]
+    j3a[:, phi_cols] = on_prev[q:q + ns, phi_cols]
+    j3a[:, rest_cols] = -on_rows[q:, rest_cols]
+    j3b[:, phi_cols] = on_prev[q + ns:, phi_cols]
+    j3b[:, rest_cols] = -on_rows[:q, rest_cols]
+    btb = basis.T @ basis
+    rho_c, gam_c = slice(p1, p1 + q), slice(p1 + q, nth)
+    j2[:, rho_c] = -btb
+    j3a[:, rho_c] = -d.T @ basis + (xi[:, None] * k_p).T @ d1
+    j3b[:, rho_c] = -btb
+    j2[:, gam_c] = -a2.T @ k_p - basis.T @ k_t
+    j3a[:, gam_c] = d.T @ d - ((xi * curv)[:, None] * k_p).T @ k_p
+    j3b[:, gam_c] = basis.T @ d - (d1 * xi[:, None]).T @ k_p
+    n_g = int(codes[-1]) + 1
+    sums = np.column_stack([
+        cluster_sums(x * (y - x @ b)[:, None], codes, n_g),
+        cluster_sums(np.column_stack([basis * eta[:, None], d * xi[:, None], basis * xi[:, None]]), codes[rows],
+                     n_g),
+    ])
+    return SandwichPieces(x.T @ x, j2, j3a, j3b, sums.T @ sums, n_clusters(codes))
 
 
-def sandwich_parts(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit,
-                   r: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """The Jacobian of the summed equations (exact, by complex step) and the meat ``sum_g s_g s_g'`` of a
-    sample of whole firms, and the number of firms present; all additive over such samples."""
-    mu, s, rho = fit
-    theta = np.r_[b, rho, gamma]
+def sandwich_from_pieces(pieces: SandwichPieces, n_free: int, n_ctrl: int) -> np.ndarray:
+    """``H^-1 S H^-T G/(G-1)``: the covariance of (free, state, control coefficients).
 
-    def totals(t: np.ndarray) -> np.ndarray:
-        return np.concatenate([block.sum(axis=0) for block in _equations(pr, t, (mu, s), r)])
-
-    jac = np.column_stack([totals(theta + 1j * _STEP * e).imag / _STEP for e in np.eye(theta.size)])
-    psi1, psi2, psi3 = _equations(pr, theta, (mu, s), r)
-    groups = int(pr.codes.max()) + 1
-    scores = np.column_stack([cluster_sums(psi1, pr.codes, groups),
-                              cluster_sums(np.column_stack([psi2, psi3]), pr.codes[pr.rows], groups)])
-    return jac, scores.T @ scores, n_clusters(pr.codes)
-
-
-def sandwich_from_parts(parts: list[tuple[np.ndarray, np.ndarray, int]], n_free: int, n_ctrl: int, n_state: int,
-                        degree: int) -> np.ndarray:
-    """``H^-1 S H^-T G/(G-1)``, the block of (free, state, control coefficients)."""
-    jac = np.sum([p[0] for p in parts], axis=0)
-    meat = np.sum([p[1] for p in parts], axis=0)
-    g = sum(p[2] for p in parts)
+    ``R = (B'B)^-1 d(B'eta)/d gamma`` comes from the ``rho`` equations' Jacobian
+    (``-B'B`` and ``d(B'eta)/d gamma`` are two of its blocks).
+    """
+    p1, q, ns = pieces.xx.shape[0], pieces.j2.shape[0], pieces.j3a.shape[0]
+    rho_c, gam_c = slice(p1, p1 + q), slice(p1 + q, p1 + q + ns)
+    r = np.linalg.solve(-pieces.j2[:, rho_c], pieces.j2[:, gam_c])
+    head = p1 + q + ns
+    jac = np.zeros((head, head))
+    jac[:p1, :p1] = -pieces.xx
+    jac[p1:p1 + q] = pieces.j2
+    jac[p1 + q:] = pieces.j3a - r.T @ pieces.j3b
+    transform = np.zeros((head, head + q))  # (s1, s2, s3a, s3b) -> (s1, s2, s3a - R's3b)
+    transform[:, :head] = np.eye(head)
+    transform[p1 + q:, head:] = -r.T
+    meat = transform @ pieces.meat @ transform.T
     bread = np.linalg.inv(jac)
+    g = pieces.firms
     cov = bread @ meat @ bread.T * g / (g - 1)
-    p1 = jac.shape[0] - (degree + 1) - n_state
     first = 1 + n_free + n_ctrl
-    keep = np.r_[np.arange(1, 1 + n_free), p1 + degree + 1 + np.arange(n_state), np.arange(1 + n_free, first)]
+    keep = np.r_[np.arange(1, 1 + n_free), np.arange(p1 + q, head), np.arange(1 + n_free, first)]
     return cov[np.ix_(keep, keep)]
 
 
@@ -152,7 +220,4 @@ def two_stage_sandwich(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fi
     ``b`` the first-stage coefficients, ``gamma`` the state coefficients, ``fit`` the process ``g`` at
     ``gamma`` (:meth:`~nqpf_tfp.production.gmm.moments.MarkovMoments.markov_fit`).
     """
-    btb, rhs = response_parts(pr, b, gamma, fit)
-    r = np.linalg.solve(btb, rhs)
-    return sandwich_from_parts([sandwich_parts(pr, b, gamma, fit, r)], pr.n_free, pr.n_ctrl, pr.state.shape[1],
-                               pr.degree)
+    return sandwich_from_pieces(sandwich_pieces(pr, b, gamma, fit), pr.n_free, pr.n_ctrl)

@@ -1,11 +1,12 @@
-"""Olley-Pakes and Levinsohn-Petrin on a Dask DataFrame partitioned by firm: four passes of sums.
+"""Olley-Pakes and Levinsohn-Petrin on a Dask DataFrame partitioned by firm: three passes of sums.
 
 1. the first stage's ``X'X`` and ``X'y`` and the column sums that centre the
    second stage's sufficient statistics;
 2. those statistics (:class:`~..gmm.control_function.SecondStage`), with the
    common centre, added up; the second stage is minimised on the client, as in memory;
-3. the pieces of ``R = d rho / d gamma`` of the analytic sandwich;
-4. the sandwich's Jacobian and per-firm meat (``nqpf_tfp.production.inference.two_stage``).
+3. the pieces of the analytic sandwich: its Jacobian, with the parts that multiply
+   ``R = d rho / d gamma`` kept apart, and the per-firm meat
+   (``nqpf_tfp.production.inference.two_stage``); ``R`` is solved on the client.
 
 The numbers equal the in-memory fit to rounding (tested on a 2-worker ``LocalCluster``).
 The exit correction (a probit of exit) is not available out of core.
@@ -23,7 +24,7 @@ from ...errors import EstimationError
 from ...panel import Panel
 from ..estimate import Estimate
 from ..gmm.control_function import SecondStage, first_stage_design, minimize_second_stage
-from ..inference.two_stage import TwoStageProblem, response_parts, sandwich_from_parts, sandwich_parts
+from ..inference.two_stage import SandwichPieces, TwoStageProblem, sandwich_from_pieces, sandwich_pieces
 from ..numerics.linalg import collinearity_r2
 from ..spec import ModelData
 from .common import PartitionedModel, Passes, constant_elasticities, model_frame, totals
@@ -69,14 +70,9 @@ def _statistics_pass(pdf: pd.DataFrame, cf: PartitionedControlFunction, b: np.nd
                        centre=centre)
 
 
-def _response_pass(pdf: pd.DataFrame, cf: PartitionedControlFunction, b: np.ndarray, gamma: np.ndarray,
-                   fit: Any) -> tuple[np.ndarray, np.ndarray]:
-    return response_parts(_problem(pdf, cf)[2], b, gamma, fit)
-
-
 def _sandwich_pass(pdf: pd.DataFrame, cf: PartitionedControlFunction, b: np.ndarray, gamma: np.ndarray,
-                   fit: Any, r: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    return sandwich_parts(_problem(pdf, cf)[2], b, gamma, fit, r)
+                   fit: Any) -> SandwichPieces:
+    return sandwich_pieces(_problem(pdf, cf)[2], b, gamma, fit)
 
 
 def _tfp(pdf: pd.DataFrame, cf: PartitionedControlFunction, params: np.ndarray) -> pd.Series:
@@ -105,11 +101,8 @@ def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, c
     params = np.r_[b[1:1 + n_free], gamma, b[1 + n_free:first]]
     cov = None
     if cov_type == "cluster":
-        fit = second.stats.markov_fit(gamma)
-        pieces = passes.run(_response_pass, cf, b, gamma, fit)
-        r = np.linalg.solve(sum(p[0] for p in pieces), sum(p[1] for p in pieces))
-        cov = sandwich_from_parts(passes.run(_sandwich_pass, cf, b, gamma, fit, r), n_free, n_ctrl,
-                                  n_state, cf.markov_degree)
+        pieces = passes.run(_sandwich_pass, cf, b, gamma, second.stats.markov_fit(gamma))
+        cov = sandwich_from_pieces(SandwichPieces.total(pieces), n_free, n_ctrl)
     inputs = cf.model.input_names
     tfp = ddf.map_partitions(_tfp, cf, params, meta=pd.Series(dtype=float, name="tfp"))
     meta = pd.DataFrame({name: pd.Series(dtype=float) for name in inputs})
