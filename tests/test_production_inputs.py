@@ -67,9 +67,10 @@ def test_unknown_cov_type_and_fit_options(chilean):
         model.fit(cov_type="prodest")
     with pytest.raises(SpecificationError, match=r"on_failure='ignore'.*'raise'.*'warn'"):
         model.fit(on_failure="ignore")
-    # the exit-corrected Olley-Pakes (and GNR) have bootstrap standard errors only
+    # GNR has bootstrap standard errors only
     with pytest.raises(SpecificationError, match="no analytic standard errors: pass bootstrap=B"):
-        nt.OlleyPakes(chilean, "Y", FREE, "sX", "inv", exit=True, **KW).fit()
+        nt.GNR(nt.datasets.simulate_gnr(50, 5, seed=0), "y", ["l", "k"], "m", "share", entity="firm",
+               time="year").fit()
 
 
 def test_no_firm_observed_twice(chilean):
