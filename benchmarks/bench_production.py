@@ -12,10 +12,10 @@ memory allocated during the fit. Per estimator it also prints the growth exponen
 output on the degree-3 polynomial of (l, k, m) over the same rows (the yardstick: a fit
 should cost a small multiple of it).
 
-Every estimator is timed with the standard errors its ``fit()`` gives by default (Olley-Pakes and
-Levinsohn-Petrin: the analytic firm-clustered sandwich), except GNR, whose point estimate alone is
-timed (its standard errors are bootstrapped). GNR runs on ``nt.datasets.simulate_gnr`` panels (gross
-output, labor and capital fixed, intermediates flexible, their revenue share).
+Every estimator is timed with the analytic standard errors its ``fit()`` gives by default (for OP,
+LP, ACF and GNR the firm-clustered sandwich of their stacked estimating equations). GNR runs on
+``nt.datasets.simulate_gnr`` panels (gross output, labor and capital fixed, intermediates flexible,
+their revenue share).
 Olley-Pakes uses the intermediate input as its proxy here (simulate_acf has no investment
 column); the timing does not depend on which monotone proxy is used. Timing lives here, not in
 the tests.
@@ -60,8 +60,6 @@ def _case(name: str, n_rows: int, repeat: int, bootstrap: int, queue: mp.Queue,
             model = cls(panel, *args, **kw)  # construction (validation, sorting) is part of the time
             if bootstrap:
                 model.fit(bootstrap=bootstrap, seed=0, n_jobs=parallel[0], backend=parallel[1])
-            elif name == "GNR":
-                model.point_estimates()  # the point estimate alone (no analytic SE)
             else:
                 model.fit()  # with the analytic (clustered) standard errors
 

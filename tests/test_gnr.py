@@ -124,8 +124,8 @@ def test_simulate_gnr_truth_is_recovered():
 def test_gnr_validates_its_inputs(colombian):
     with pytest.raises(nt.errors.SpecificationError, match="one flexible input"):
         nt.GNR(colombian, "RGO", ["L", "K"], ["RI", "share"], "share", entity="id", time="row")
-    with pytest.raises(nt.errors.SpecificationError, match="bootstrap"):
-        nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row").fit()
+    with pytest.raises(nt.errors.SpecificationError, match="cov_type='robust' is not available for GNR"):
+        nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row").fit(cov_type="robust")
     with pytest.raises(nt.errors.SpecificationError, match="'nope'.* is not in the data"):
         nt.GNR(colombian, "RGO", ["L", "K"], "RI", "nope", entity="id", time="row")
     with pytest.raises(nt.errors.SpecificationError, match="no formula interface"):

@@ -67,10 +67,10 @@ def test_unknown_cov_type_and_fit_options(chilean):
         model.fit(cov_type="prodest")
     with pytest.raises(SpecificationError, match=r"on_failure='ignore'.*'raise'.*'warn'"):
         model.fit(on_failure="ignore")
-    # GNR has bootstrap standard errors only
+    # GNR's reproduction of gnrprod (not a root of the moments) has bootstrap standard errors only
     with pytest.raises(SpecificationError, match="no analytic standard errors: pass bootstrap=B"):
         nt.GNR(nt.datasets.simulate_gnr(50, 5, seed=0), "y", ["l", "k"], "m", "share", entity="firm",
-               time="year").fit()
+               time="year", second_stage="gnrprod").fit()
 
 
 def test_no_firm_observed_twice(chilean):

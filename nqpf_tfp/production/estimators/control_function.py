@@ -33,8 +33,8 @@ first-stage cross-products, weighted sums), starting from the full-sample
 optimum. The exit correction evaluates row by row (L-BFGS-B) and copies rows.
 The analytic standard errors (the default) are the firm-clustered sandwich of
 the stacked estimating equations, the exit probit's included
-(:mod:`nqpf_tfp.production.inference.two_stage`,
-:mod:`nqpf_tfp.production.inference.exit_sandwich`).
+(``nqpf_tfp.production.inference.two_stage``,
+``nqpf_tfp.production.inference.exit_sandwich``).
 
 References
 ----------
@@ -162,7 +162,7 @@ class LevinsohnPetrin(_ControlFunction):
     """Levinsohn and Petrin (2003): an intermediate input (materials, energy) as the proxy.
 
     Standard errors: by default the firm-clustered sandwich of the two stages stacked
-    (:mod:`nqpf_tfp.production.inference.two_stage`); the firm-cluster bootstrap of R and Stata
+    (``nqpf_tfp.production.inference.two_stage``); the firm-cluster bootstrap of R and Stata
     prodest with ``fit(bootstrap=B, seed=...)``. See :mod:`nqpf_tfp.production.estimators.control_function`
     for the two stages.
     """

@@ -30,9 +30,14 @@ The fixed inputs' elasticities are ``dC/dx + d(int D/E dm)/dx`` per
 observation. ``params`` are the **mean elasticities** (fixed inputs, then the
 flexible one), as gnrprod reports them; the polynomial coefficients are in
 ``diagnostics``. Log TFP is ``y - int D/E dm - C(x) = omega + eps``. Standard
-errors: firm-cluster bootstrap of both stages (``fit(bootstrap=B, seed=...)``);
-each replication weights the drawn firms' rows by their multiplicity instead
-of copying them (the same numbers, at less cost).
+errors: by default the firm-clustered sandwich of the stacked estimating
+equations (share regression, scale, Markov fit, second-stage moments, mean
+elasticities; ``nqpf_tfp.production.inference.gnr_sandwich``), which accounts
+for the first stage's estimation error; or the firm-cluster bootstrap of both
+stages (``fit(bootstrap=B, seed=...)``), each replication weighting the drawn
+firms' rows by their multiplicity instead of copying them (the same numbers,
+at less cost). With ``second_stage="gnrprod"`` (not a root of the moments) only
+the bootstrap applies.
 
 References
 ----------
@@ -58,6 +63,7 @@ from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
 from ..gmm.markov import distinct_optima, refine
 from ..gmm.moments import MarkovMoments, Reparametrised
+from ..inference.gnr_sandwich import GNRProblem, gnr_sandwich
 from ..numerics.linalg import least_squares
 from ..spec import ModelData
 from .base import ProductionEstimator
@@ -201,11 +207,19 @@ class GNR(ProductionEstimator):
         return self.spec.proxy[0]
 
     # --------------------------------------------------------- estimate
-    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
-        return self._stages(data)
+    def _cov_types(self) -> tuple[str, ...]:
+        # gnrprod's BFGS stops short of a root of the moments, where the sandwich does not apply
+        return ("cluster",) if self.second_stage == "gmm" else ("bootstrap",)
 
-    def _stages(self, data: ModelData, weights: np.ndarray | None = None) -> Estimate:
-        """Both stages on all rows, or on the rows of positive ``weights`` weighted by them."""
+    def _default_cov(self) -> str:
+        return "cluster" if self.second_stage == "gmm" else "bootstrap"
+
+    def _estimate(self, data: ModelData, cov_type: str) -> Estimate:
+        return self._stages(data, cov=cov_type == "cluster")
+
+    def _stages(self, data: ModelData, weights: np.ndarray | None = None, cov: bool = False) -> Estimate:
+        """Both stages on all rows, or on the rows of positive ``weights`` weighted by them; with ``cov``
+        (all rows), the analytic firm-clustered covariance of the mean elasticities."""
         drawn = slice(None) if weights is None else np.flatnonzero(weights)
         w = None if weights is None else np.asarray(weights, dtype=float)[drawn]
         share = data.extra[self.share_column][drawn]
@@ -252,6 +266,13 @@ class GNR(ProductionEstimator):
         ])
         elasticities = np.column_stack([fixed_el, flex_elasticity])
         tfp = y - integral - c_terms @ alpha
+        covariance = None
+        if cov:
+            problem_arrays = GNRProblem(
+                design, divisors, [polynomial_derivative(inputs, degree, v) for v in range(n_fixed)], share, y,
+                flex, c_terms, [polynomial_derivative(fixed, self.constant_degree, v) for v in range(n_fixed)],
+                rows, prev, data.codes, self.spec.markov_degree)
+            covariance = gnr_sandwich(problem_arrays, gamma * scale, scale, alpha)
         diag: dict[str, Any] = {
             "share_coefficients": gamma, "share_iterations": iterations,
             "share_ssr": float(np.sum(eps**2 if w is None else w * eps**2)), "mean_exp_eps": scale,
@@ -263,7 +284,8 @@ class GNR(ProductionEstimator):
         if np.any(flex_elasticity <= 0):
             warn.append(f"GNR: the flexible input's elasticity is not positive in {int(np.sum(flex_elasticity <= 0))} "
                         "rows; the share polynomial may be too flexible.")
-        return Estimate(np.average(elasticities, axis=0, weights=w), tfp, data.n, None, elasticities=elasticities,
+        return Estimate(np.average(elasticities, axis=0, weights=w), tfp, data.n, covariance,
+                        elasticities=elasticities,
                         first_stage_residuals=eps, diagnostics=diag, warnings=warn)
 
     def _second_stage(self, big_y: np.ndarray, c_terms: np.ndarray, rows: np.ndarray, prev: np.ndarray,

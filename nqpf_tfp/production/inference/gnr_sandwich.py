@@ -1,0 +1,141 @@
+"""Analytic standard errors of GNR: the firm-clustered sandwich of its stacked estimating equations.
+
+The estimator of Gandhi, Navarro and Rivers (2020) solves, with ``G`` the share
+polynomial's terms, ``D = G'gamma`` (``gamma`` the share regression's raw
+coefficients), ``eps = ln D - s`` and ``E`` the mean of ``exp(eps)``:
+
+1. the share regression's normal equations: ``(G / D)(s - ln D) = 0``;
+2. ``exp(eps) - E = 0``;
+3. with ``Y = y - eps - m (G / a)'gamma / E`` (the integral of the flexible
+   elasticity ``D / E`` over ``m``; ``a`` one plus the power of ``m`` in each
+   term) and ``omega = Y - C'alpha``: the least squares of ``omega_t`` on the
+   basis ``B`` of ``g`` in ``omega_{t-1}``, ``B (omega_t - B'rho) = 0``, and the
+   just-identified moments ``C_t xi = 0``, ``xi = omega_t - B'rho``;
+4. the mean elasticities, ``el(gamma, E, alpha) - mu = 0`` (fixed inputs:
+   ``dC/dx alpha + m (dG/dx / a)'gamma / E``; flexible: ``D / E``).
+
+Treating the polynomials as parametric (Ackerberg, Chen and Hahn 2012), the
+covariance of ``mu`` is the firm-clustered sandwich ``H^-1 S H^-T G/(G-1)``
+(``H`` the Jacobian of the summed equations, ``S`` the sum over firms of the
+outer products of their summed equations): the share regression's and the
+scale's estimation error are accounted for in the elasticities. ``H`` is
+analytic: every block is a product of a few row-wise factors with ``G``,
+``C`` or ``B``; the blocks through ``omega`` are formed as one product of
+``G`` with the factors of the current and previous years scattered back onto
+their rows.
+
+References
+----------
+Gandhi, A., Navarro, S. and Rivers, D. A. (2020). On the identification of
+gross output production functions. *Journal of Political Economy* 128(8),
+2973-3016.
+Ackerberg, D., Chen, X. and Hahn, J. (2012). A practical asymptotic variance
+estimator for two-step semiparametric estimators. *Review of Economics and
+Statistics* 94(2), 481-498.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..numerics.linalg import cluster_sums, n_clusters
+from .two_stage import markov_terms
+
+__all__ = ["GNRProblem", "gnr_sandwich"]
+
+
+@dataclass(frozen=True)
+class GNRProblem:
+    """The arrays of a GNR estimate, rows sorted by firm.
+
+    ``design`` the share polynomial's terms (constant first), ``divisors`` one plus the power of the
+    flexible input in each, ``fixed_slopes[v]`` the derivatives of its non-constant terms in fixed input
+    ``v``; ``c_terms`` the terms of ``C`` and ``c_slopes[v]`` their derivatives; ``rows``/``prev`` the
+    firm-years with a previous year and that year; ``codes`` the firm of every row.
+    """
+
+    design: np.ndarray
+    divisors: np.ndarray
+    fixed_slopes: list[np.ndarray]
+    share: np.ndarray
+    y: np.ndarray
+    flexible: np.ndarray
+    c_terms: np.ndarray
+    c_slopes: list[np.ndarray]
+    rows: np.ndarray
+    prev: np.ndarray
+    codes: np.ndarray
+    markov_degree: int
+
+
+def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.ndarray) -> np.ndarray:
+    """Firm-clustered covariance of the mean elasticities (fixed inputs, then the flexible one).
+
+    ``gamma_raw`` the share regression's coefficients (before division by ``scale``, the mean of
+    ``exp(eps)``), ``alpha`` the coefficients of ``C`` at a root of the second-stage moments.
+    """
+    g, flex, c = pr.design, pr.flexible, pr.c_terms
+    n, ng, na = g.shape[0], g.shape[1], c.shape[1]
+    nfix = len(pr.fixed_slopes)
+    d = g @ gamma_raw
+    resid = pr.share - np.log(d)  # s - ln D = -eps
+    g_d = g / d[:, None]
+    e_eps = np.exp(-resid)
+    integral = flex * (g @ (gamma_raw / pr.divisors)) / scale
+    omega = pr.y + resid - integral - c @ alpha
+    om_t, om_p = omega[pr.rows], omega[pr.prev]
+    mu, sd = float(om_p.mean()), float(om_p.std()) or 1.0
+    basis, d1 = markov_terms((om_p - mu) / sd, None, pr.markov_degree)[:2]
+    d1 = d1 / sd
+    rho = np.linalg.solve(basis.T @ basis, basis.T @ om_t)
+    xi = om_t - basis @ rho
+    slope = d1 @ rho
+    nq = rho.size
+    z = c[pr.rows]
+    # elasticities per row
+    slopes_gamma = [s @ (gamma_raw[1:] / pr.divisors[1:]) for s in pr.fixed_slopes]
+    fixed_el = [cs @ alpha + flex * sg / scale for cs, sg in zip(pr.c_slopes, slopes_gamma)]
+    el = np.column_stack([*fixed_el, d / scale])
+    mean_el = el.mean(axis=0)
+
+    # parameters (gamma, E, alpha, rho, mu); equations in the same order
+    o_g, o_e, o_a, o_r, o_m = 0, ng, ng + 1, ng + 1 + na, ng + 1 + na + nq
+    size = o_m + nfix + 1
+    jac = np.zeros((size, size))
+    jac[o_g:o_e, o_g:o_e] = -(g_d * (1.0 + resid)[:, None]).T @ g_d
+    jac[o_e, o_g:o_e] = e_eps @ g_d
+    jac[o_e, o_e] = -n
+    # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma
+    # + integral / E dE - C d alpha, at the moment rows (factor on_t) and their previous years (on_p)
+    on_t = np.column_stack([z, basis])
+    on_p = np.column_stack([-z * slope[:, None], d1 * xi[:, None] - basis * slope[:, None]])
+    scattered = np.zeros((n, na + nq))
+    scattered[pr.rows] = on_t
+    scattered[pr.prev] += on_p
+    through = slice(o_a, o_m)
+    jac[through, o_g:o_e] = -scattered.T @ g_d - ((scattered * flex[:, None]).T @ g) / (pr.divisors * scale)
+    jac[through, o_e] = scattered.T @ (integral / scale)
+    jac[through, o_a:o_r] = -scattered.T @ c
+    jac[o_a:o_r, o_r:o_m] = -z.T @ basis
+    jac[o_r:o_m, o_r:o_m] = -basis.T @ basis
+    # the mean elasticities
+    for v, (s_v, cs) in enumerate(zip(pr.fixed_slopes, pr.c_slopes)):
+        jac[o_m + v, o_g + 1:o_e] = (flex @ s_v) / (pr.divisors[1:] * scale)
+        jac[o_m + v, o_e] = -(flex @ slopes_gamma[v]) / scale**2
+        jac[o_m + v, o_a:o_r] = cs.sum(axis=0)
+    jac[o_m + nfix, o_g:o_e] = g.sum(axis=0) / scale
+    jac[o_m + nfix, o_e] = -d.sum() / scale**2
+    jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
+
+    groups = int(pr.codes.max()) + 1
+    sums = np.column_stack([
+        cluster_sums(np.column_stack([g_d * resid[:, None], e_eps - scale]), pr.codes, groups),
+        cluster_sums(np.column_stack([z * xi[:, None], basis * xi[:, None]]), pr.codes[pr.rows], groups),
+        cluster_sums(el - mean_el, pr.codes, groups),
+    ])
+    bread = np.linalg.inv(jac)
+    firms = n_clusters(pr.codes)
+    cov = bread @ (sums.T @ sums) @ bread.T * firms / (firms - 1)
+    return cov[o_m:, o_m:]
