@@ -116,3 +116,19 @@ def test_gnrprod_mode_keeps_bootstrap_errors():
                    **KW)
     with pytest.raises(nt.errors.SpecificationError, match="no analytic standard errors: pass bootstrap=B"):
         model.fit()
+
+
+@pytest.mark.parametrize("n_vars, degree", [(2, 3), (3, 2), (3, 3)])
+def test_derivative_maps_give_the_derivatives_from_the_monomials(n_vars, degree):
+    # the elasticities and the sandwich take the derivatives of the polynomial terms as monomials @ map
+    from nqpf_tfp.numerics.basis import derivative_map
+
+    x = np.random.default_rng(n_vars + degree).normal(size=(40, n_vars))
+    exponents = monomial_table(n_vars, degree)[0][1:]  # the non-constant terms, in polynomial()'s order
+    np.testing.assert_allclose(polynomial(x, degree), np.prod(x[:, None, :] ** exponents, axis=2), rtol=1e-13)
+    for v in range(n_vars):
+        lowered = exponents.copy()
+        lowered[:, v] = np.maximum(lowered[:, v] - 1, 0)
+        by_hand = exponents[:, v] * np.prod(x[:, None, :] ** lowered, axis=2)  # e_v x_v^(e_v - 1) * the rest
+        np.testing.assert_allclose(monomials(x, degree) @ derivative_map(n_vars, degree, v), by_hand,
+                                   rtol=1e-12, atol=1e-12)

@@ -8,7 +8,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 
 __all__ = [
-    "markov_basis", "markov_powers", "monomial_table", "monomials", "polynomial", "polynomial_derivative",
+    "derivative_map", "markov_basis", "markov_powers", "monomial_table", "monomials", "polynomial",
+    "polynomial_derivative",
     "polynomial_names", "production_term_names", "production_terms", "translog_elasticities", "translog_rts_weights",
 ]
 
@@ -78,6 +79,18 @@ def polynomial_derivative(x: np.ndarray, degree: int, var: int) -> np.ndarray:
     """``d/dx_var`` of each column of :func:`polynomial` (rows x monomials)."""
     exponents, _, _, lowered = monomial_table(x.shape[1], degree)
     return monomials(x, degree)[:, lowered[var, 1:]] * exponents[1:, var]
+
+
+def derivative_map(n_vars: int, degree: int, var: int) -> np.ndarray:
+    """``M`` with ``polynomial_derivative(x, degree, var) == monomials(x, degree) @ M`` (monomials x terms).
+
+    The derivative of each non-constant monomial is a multiple of a lower one, so derivatives (and
+    their products with coefficients) come from the monomials already built, with no new columns.
+    """
+    exponents, _, _, lowered = monomial_table(n_vars, degree)
+    out = np.zeros((exponents.shape[0], exponents.shape[0] - 1))
+    out[lowered[var, 1:], np.arange(exponents.shape[0] - 1)] = exponents[1:, var]
+    return out
 
 
 def markov_powers(omega_lag: np.ndarray, degree: int) -> tuple[np.ndarray, np.ndarray]:

@@ -57,7 +57,7 @@ from scipy.stats import qmc
 
 from ...errors import EstimationError, SpecificationError
 from ...keywords import open_keywords
-from ...numerics.basis import monomial_table, monomials, polynomial, polynomial_derivative
+from ...numerics.basis import derivative_map, monomial_table, monomials, polynomial
 from ...options import check_option
 from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
@@ -258,21 +258,21 @@ class GNR(ProductionEstimator):
         else:
             alpha, objective, distinct = self._solve(problem, start)
 
-        # elasticities per observation
+        # elasticities per observation, from the monomials already built (derivative maps, no new columns)
+        c_full = np.column_stack([np.ones(y.size), c_terms])  # the monomials of C's polynomial, constant first
+        fixed_maps = [derivative_map(n_fixed + 1, degree, v) for v in range(n_fixed)]
+        c_maps = [derivative_map(n_fixed, self.constant_degree, v) for v in range(n_fixed)]
         fixed_el = np.column_stack([
-            polynomial_derivative(fixed, self.constant_degree, v) @ alpha
-            + flex * (polynomial_derivative(inputs, degree, v) @ (gamma / divisors)[1:])  # the constant's is 0
+            c_full @ (c_maps[v] @ alpha) + flex * (design @ (fixed_maps[v] @ (gamma / divisors)[1:]))
             for v in range(n_fixed)
         ])
         elasticities = np.column_stack([fixed_el, flex_elasticity])
         tfp = y - integral - c_terms @ alpha
         covariance = None
         if cov:
-            problem_arrays = GNRProblem(
-                design, divisors, [polynomial_derivative(inputs, degree, v) for v in range(n_fixed)], share, y,
-                flex, c_terms, [polynomial_derivative(fixed, self.constant_degree, v) for v in range(n_fixed)],
-                rows, prev, data.codes, self.spec.markov_degree)
-            covariance = gnr_sandwich(problem_arrays, gamma * scale, scale, alpha)
+            arrays = GNRProblem(design, divisors, fixed_maps, share, y, flex, c_full, c_maps, rows, prev,
+                                data.codes, self.spec.markov_degree)
+            covariance = gnr_sandwich(arrays, gamma * scale, scale, alpha)
         diag: dict[str, Any] = {
             "share_coefficients": gamma, "share_iterations": iterations,
             "share_ssr": float(np.sum(eps**2 if w is None else w * eps**2)), "mean_exp_eps": scale,

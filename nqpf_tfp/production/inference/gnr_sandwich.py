@@ -45,25 +45,28 @@ from .two_stage import markov_terms
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
 
+BLOCK_ROWS = 1 << 16  # rows of whole firms per block
+
 
 @dataclass(frozen=True)
 class GNRProblem:
     """The arrays of a GNR estimate, rows sorted by firm.
 
     ``design`` the share polynomial's terms (constant first), ``divisors`` one plus the power of the
-    flexible input in each, ``fixed_slopes[v]`` the derivatives of its non-constant terms in fixed input
-    ``v``; ``c_terms`` the terms of ``C`` and ``c_slopes[v]`` their derivatives; ``rows``/``prev`` the
-    firm-years with a previous year and that year; ``codes`` the firm of every row.
+    flexible input in each, ``fixed_maps[v]`` the map from ``design`` to the derivatives of its
+    non-constant terms in fixed input ``v`` (:func:`~nqpf_tfp.numerics.basis.derivative_map`);
+    ``c_full`` the constant and the terms of ``C``, ``c_maps[v]`` its derivative maps;
+    ``rows``/``prev`` the firm-years with a previous year and that year; ``codes`` the firm of every row.
     """
 
     design: np.ndarray
     divisors: np.ndarray
-    fixed_slopes: list[np.ndarray]
+    fixed_maps: list[np.ndarray]
     share: np.ndarray
     y: np.ndarray
     flexible: np.ndarray
-    c_terms: np.ndarray
-    c_slopes: list[np.ndarray]
+    c_full: np.ndarray
+    c_maps: list[np.ndarray]
     rows: np.ndarray
     prev: np.ndarray
     codes: np.ndarray
@@ -76,12 +79,12 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     ``gamma_raw`` the share regression's coefficients (before division by ``scale``, the mean of
     ``exp(eps)``), ``alpha`` the coefficients of ``C`` at a root of the second-stage moments.
     """
-    g, flex, c = pr.design, pr.flexible, pr.c_terms
+    g, flex, c = pr.design, pr.flexible, pr.c_full[:, 1:]
     n, ng, na = g.shape[0], g.shape[1], c.shape[1]
-    nfix = len(pr.fixed_slopes)
+    nfix = len(pr.fixed_maps)
     d = g @ gamma_raw
     resid = pr.share - np.log(d)  # s - ln D = -eps
-    g_d = g / d[:, None]
+    inv_d = 1.0 / d
     e_eps = np.exp(-resid)
     integral = flex * (g @ (gamma_raw / pr.divisors)) / scale
     omega = pr.y + resid - integral - c @ alpha
@@ -94,9 +97,10 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     slope = d1 @ rho
     nq = rho.size
     z = c[pr.rows]
-    # elasticities per row
-    slopes_gamma = [s @ (gamma_raw[1:] / pr.divisors[1:]) for s in pr.fixed_slopes]
-    fixed_el = [cs @ alpha + flex * sg / scale for cs, sg in zip(pr.c_slopes, slopes_gamma)]
+    # elasticities per row: the fixed inputs' through the derivative maps of the terms already built
+    gamma_m = gamma_raw / pr.divisors
+    slopes_gamma = [g @ (m @ gamma_m[1:]) for m in pr.fixed_maps]
+    fixed_el = [pr.c_full @ (cm @ alpha) + flex * sg / scale for cm, sg in zip(pr.c_maps, slopes_gamma)]
     el = np.column_stack([*fixed_el, d / scale])
     mean_el = el.mean(axis=0)
 
@@ -104,38 +108,48 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     o_g, o_e, o_a, o_r, o_m = 0, ng, ng + 1, ng + 1 + na, ng + 1 + na + nq
     size = o_m + nfix + 1
     jac = np.zeros((size, size))
-    jac[o_g:o_e, o_g:o_e] = -(g_d * (1.0 + resid)[:, None]).T @ g_d
-    jac[o_e, o_g:o_e] = e_eps @ g_d
     jac[o_e, o_e] = -n
-    # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma
-    # + integral / E dE - C d alpha, at the moment rows (factor on_t) and their previous years (on_p)
-    on_t = np.column_stack([z, basis])
-    on_p = np.column_stack([-z * slope[:, None], d1 * xi[:, None] - basis * slope[:, None]])
-    scattered = np.zeros((n, na + nq))
-    scattered[pr.rows] = on_t
-    scattered[pr.prev] += on_p
-    through = slice(o_a, o_m)
-    jac[through, o_g:o_e] = -scattered.T @ g_d - ((scattered * flex[:, None]).T @ g) / (pr.divisors * scale)
-    jac[through, o_e] = scattered.T @ (integral / scale)
-    jac[through, o_a:o_r] = -scattered.T @ c
     jac[o_a:o_r, o_r:o_m] = -z.T @ basis
     jac[o_r:o_m, o_r:o_m] = -basis.T @ basis
-    # the mean elasticities
-    for v, (s_v, cs) in enumerate(zip(pr.fixed_slopes, pr.c_slopes)):
-        jac[o_m + v, o_g + 1:o_e] = (flex @ s_v) / (pr.divisors[1:] * scale)
+    flex_g, c_sums = flex @ g, pr.c_full.sum(axis=0)
+    for v, (m, cm) in enumerate(zip(pr.fixed_maps, pr.c_maps)):
+        jac[o_m + v, o_g + 1:o_e] = (flex_g @ m) / (pr.divisors[1:] * scale)
         jac[o_m + v, o_e] = -(flex @ slopes_gamma[v]) / scale**2
-        jac[o_m + v, o_a:o_r] = cs.sum(axis=0)
+        jac[o_m + v, o_a:o_r] = c_sums @ cm
     jac[o_m + nfix, o_g:o_e] = g.sum(axis=0) / scale
     jac[o_m + nfix, o_e] = -d.sum() / scale**2
     jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
-
-    groups = int(pr.codes.max()) + 1
-    sums = np.column_stack([
-        cluster_sums(np.column_stack([g_d * resid[:, None], e_eps - scale]), pr.codes, groups),
-        cluster_sums(np.column_stack([z * xi[:, None], basis * xi[:, None]]), pr.codes[pr.rows], groups),
-        cluster_sums(el - mean_el, pr.codes, groups),
-    ])
+    whole_eqs = np.column_stack([e_eps - scale, el - mean_el])
+    # the rest in blocks of whole firms: bounded temporaries that stay in cache, the same sums
+    firm_starts = np.flatnonzero(np.r_[True, pr.codes[1:] != pr.codes[:-1]])
+    cuts = np.unique(np.r_[firm_starts[np.searchsorted(firm_starts, np.arange(0, n, BLOCK_ROWS))], n])
+    meat = np.zeros((size, size))
+    # meat in the order of the equations: (share, E, alpha, rho, mu) from (share, E, mu, alpha, rho)
+    order = np.r_[np.arange(ng + 1), ng + 1 + nfix + 1 + np.arange(na + nq), ng + 1 + np.arange(nfix + 1)]
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
+        g_b, inv_b, codes = g[lo:hi], inv_d[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
+        # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma
+        # + integral / E dE - C d alpha, at the moment rows (factor on_t) and their previous years (on_p)
+        z_b, b_b, xi_b, sl_b = z[m_lo:m_hi], basis[m_lo:m_hi], xi[m_lo:m_hi, None], slope[m_lo:m_hi, None]
+        on_t = np.column_stack([z_b, b_b])
+        jac[o_g:o_e, o_g:o_e] -= (g_b.T * ((1.0 + resid[lo:hi]) * inv_b**2)) @ g_b
+        jac[o_e, o_g:o_e] += (e_eps[lo:hi] * inv_b) @ g_b
+        scattered = np.zeros((hi - lo, na + nq))
+        scattered[pr.rows[m_lo:m_hi] - lo] = on_t
+        scattered[pr.prev[m_lo:m_hi] - lo] += np.column_stack([-z_b * sl_b, d1[m_lo:m_hi] * xi_b - b_b * sl_b])
+        jac[o_a:o_m, o_g:o_e] -= ((scattered.T * inv_b) @ g_b
+                                  + ((scattered.T * flex[lo:hi]) @ g_b) / (pr.divisors * scale))
+        jac[o_a:o_m, o_e] += scattered.T @ (integral[lo:hi] / scale)
+        jac[o_a:o_m, o_a:o_r] -= scattered.T @ c[lo:hi]
+        groups = int(codes[-1]) + 1
+        sums = np.column_stack([
+            cluster_sums(g_b * (resid[lo:hi] * inv_b)[:, None], codes, groups),
+            cluster_sums(whole_eqs[lo:hi], codes, groups),
+            cluster_sums(on_t * xi_b, pr.codes[pr.rows[m_lo:m_hi]] - pr.codes[lo], groups),
+        ])[:, order]
+        meat += sums.T @ sums
     bread = np.linalg.inv(jac)
     firms = n_clusters(pr.codes)
-    cov = bread @ (sums.T @ sums) @ bread.T * firms / (firms - 1)
+    cov = bread @ meat @ bread.T * firms / (firms - 1)
     return cov[o_m:, o_m:]
