@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..numerics.linalg import cluster_sums, n_clusters
+from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 from .two_stage import markov_terms
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
@@ -121,12 +121,10 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
     whole_eqs = np.column_stack([e_eps - scale, el - mean_el])
     # the rest in blocks of whole firms: bounded temporaries that stay in cache, the same sums
-    firm_starts = np.flatnonzero(np.r_[True, pr.codes[1:] != pr.codes[:-1]])
-    cuts = np.unique(np.r_[firm_starts[np.searchsorted(firm_starts, np.arange(0, n, BLOCK_ROWS))], n])
     meat = np.zeros((size, size))
     # meat in the order of the equations: (share, E, alpha, rho, mu) from (share, E, mu, alpha, rho)
     order = np.r_[np.arange(ng + 1), ng + 1 + nfix + 1 + np.arange(na + nq), ng + 1 + np.arange(nfix + 1)]
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
+    for lo, hi in whole_firm_blocks(pr.codes, BLOCK_ROWS):
         m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
         g_b, inv_b, codes = g[lo:hi], inv_d[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
         # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma

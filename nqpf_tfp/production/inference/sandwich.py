@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..numerics.linalg import cluster_sums, n_clusters
+from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 
 __all__ = ["sandwich_from_parts", "sandwich_parts", "stacked_sandwich"]
 
@@ -48,10 +48,8 @@ def sandwich_parts(problem: Any, theta: np.ndarray, fit: tuple[float, float, np.
     parts of its partitions.
     """
     data = problem.data
-    starts = data.entity_blocks()[0]
-    cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, data.n, BLOCK_ROWS))], data.n])
     phi = problem.phi(problem.b)  # x_fs b without the controls' part: d phi / d b = x_fs with those columns zero
-    parts = [_block_parts(problem, theta, fit, phi, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    parts = [_block_parts(problem, theta, fit, phi, lo, hi) for lo, hi in whole_firm_blocks(data.codes, BLOCK_ROWS)]
     return _total([p[0] for p in parts]), _total([p[1] for p in parts]), sum(p[2] for p in parts)
 
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..numerics.linalg import cluster_sums, n_clusters
+from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 
 __all__ = ["SandwichPieces", "TwoStageProblem", "markov_terms", "sandwich_from_pieces", "sandwich_pieces",
            "two_stage_sandwich"]
@@ -130,11 +130,8 @@ def markov_terms(u: np.ndarray, p: np.ndarray | None, degree: int) -> tuple[np.n
 
 def sandwich_pieces(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit) -> SandwichPieces:
     """The pieces of the sandwich at ``(b, rho, gamma)`` from one pass, in blocks of whole firms."""
-    firm_starts = np.flatnonzero(np.r_[True, pr.codes[1:] != pr.codes[:-1]])
-    cuts = np.unique(np.r_[firm_starts[np.searchsorted(firm_starts, np.arange(0, pr.codes.size, BLOCK_ROWS))],
-                           pr.codes.size])
     phi = b[0] + pr.x[:, pr.first:] @ b[pr.first:]
-    parts = [_block(pr, b, gamma, fit, phi, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])]
+    parts = [_block(pr, b, gamma, fit, phi, lo, hi) for lo, hi in whole_firm_blocks(pr.codes, BLOCK_ROWS)]
     return SandwichPieces.total(parts)
 
 

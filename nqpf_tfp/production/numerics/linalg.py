@@ -16,7 +16,7 @@ from ...errors import EstimationError
 
 __all__ = [
     "EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "collinearity_r2",
-    "least_squares", "ols",
+    "least_squares", "ols", "whole_firm_blocks",
 ]
 
 
@@ -71,6 +71,17 @@ def cluster_sums(scores: np.ndarray, clusters: np.ndarray, n_groups: int | None 
     elif clusters.size:
         np.add.at(sums, clusters, scores)
     return sums
+
+
+def whole_firm_blocks(codes: np.ndarray, block_rows: int) -> list[tuple[int, int]]:
+    """Row ranges ``(lo, hi)`` of about ``block_rows`` rows that never split a firm (``codes`` sorted).
+
+    Sums over rows and over firms computed block by block then add up to the whole sample's, with
+    temporaries bounded by the block (they stay in cache and reuse the same memory).
+    """
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, codes.size, block_rows))], codes.size])
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
 def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
