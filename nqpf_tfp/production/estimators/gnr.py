@@ -57,7 +57,7 @@ from scipy.stats import qmc
 
 from ...errors import EstimationError, SpecificationError
 from ...keywords import open_keywords
-from ...numerics.basis import derivative_map, monomial_table, monomials, polynomial
+from ...numerics.basis import derivative_map, monomial_table, monomials
 from ...options import check_option
 from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
@@ -242,7 +242,8 @@ class GNR(ProductionEstimator):
         big_y = y - eps - integral
 
         # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C; from sufficient statistics
-        c_terms = polynomial(fixed, self.constant_degree)
+        c_full = monomials(fixed, self.constant_degree)  # the constant, then C's terms
+        c_terms = np.ascontiguousarray(c_full[:, 1:])  # row-major: the second stage gathers rows
         rows, prev = self._lag_rows(data, weights)
         if rows.size <= c_terms.shape[1] + self.spec.markov_degree + 1:
             raise EstimationError(f"GNR: only {rows.size} firm-years with a previous year.")
@@ -259,7 +260,6 @@ class GNR(ProductionEstimator):
             alpha, objective, distinct = self._solve(problem, start)
 
         # elasticities per observation, from the monomials already built (derivative maps, no new columns)
-        c_full = np.column_stack([np.ones(y.size), c_terms])  # the monomials of C's polynomial, constant first
         fixed_maps = [derivative_map(n_fixed + 1, degree, v) for v in range(n_fixed)]
         c_maps = [derivative_map(n_fixed, self.constant_degree, v) for v in range(n_fixed)]
         fixed_el = np.column_stack([

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...numerics.basis import markov_powers
 from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
-from .two_stage import markov_terms
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
 
@@ -89,9 +89,7 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     integral = flex * (g @ (gamma_raw / pr.divisors)) / scale
     omega = pr.y + resid - integral - c @ alpha
     om_t, om_p = omega[pr.rows], omega[pr.prev]
-    mu, sd = float(om_p.mean()), float(om_p.std()) or 1.0
-    basis, d1 = markov_terms((om_p - mu) / sd, None, pr.markov_degree)[:2]
-    d1 = d1 / sd
+    basis, d1 = markov_powers(om_p, pr.markov_degree)  # d1: the derivative in omega_{t-1}
     rho = np.linalg.solve(basis.T @ basis, basis.T @ om_t)
     xi = om_t - basis @ rho
     slope = d1 @ rho

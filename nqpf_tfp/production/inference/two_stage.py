@@ -106,26 +106,19 @@ class SandwichPieces:
         return cls(add("xx"), add("j2"), add("j3a"), add("j3b"), add("meat"), sum(p.firms for p in parts))
 
 
-def markov_terms(u: np.ndarray, p: np.ndarray | None, degree: int) -> tuple[np.ndarray, ...]:
+def markov_terms(u: np.ndarray, p: np.ndarray | None, degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The basis of ``g``: the monomials ``u^a p^c`` (``a + c <= degree``; ``c = 0`` without ``p``), and
-    their derivatives in ``u``, ``u`` twice, ``p`` and ``u`` and ``p``."""
+    their first and second derivatives in ``u``."""
     pairs = [(a, c) for total in range(degree + 1) for c in range(total + 1) for a in [total - c]
              if p is not None or c == 0]
-    a = np.array([e[0] for e in pairs], dtype=float)
-    c = np.array([e[1] for e in pairs], dtype=float)
+    a = np.array([e[0] for e in pairs])
+    c = np.array([e[1] for e in pairs])
     up = np.vander(u, degree + 1, increasing=True)
-    pp = np.ones((u.size, degree + 1)) if p is None else np.vander(p, degree + 1, increasing=True)
-
-    def term(da: int, dc: int) -> np.ndarray:
-        coef = np.ones(a.size)
-        for j in range(da):
-            coef *= a - j
-        for j in range(dc):
-            coef *= c - j
-        ia, ic = np.maximum(a - da, 0).astype(int), np.maximum(c - dc, 0).astype(int)
-        return up[:, ia] * pp[:, ic] * coef
-
-    return term(0, 0), term(1, 0), term(2, 0), term(0, 1), term(1, 1)
+    p_part = 1.0 if p is None else np.vander(p, degree + 1, increasing=True)[:, c]
+    basis = up[:, a] * p_part
+    first = up[:, np.maximum(a - 1, 0)] * p_part * a
+    second = up[:, np.maximum(a - 2, 0)] * p_part * (a * (a - 1))
+    return basis, first, second
 
 
 def sandwich_pieces(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit) -> SandwichPieces:
@@ -145,20 +138,21 @@ def _block(pr: TwoStageProblem, b: np.ndarray, gamma: np.ndarray, fit: Fit, phi:
     phi = phi[lo:hi]
     first, p1, q, ns = pr.first, x.shape[1], rho.size, gamma.size
     k_t, k_p = state[rows], state[prev]
-    basis, d1, d2 = markov_terms((phi[prev] - k_p @ gamma - mu) / s, None, pr.degree)[:3]
+    basis, d1, d2 = markov_terms((phi[prev] - k_p @ gamma - mu) / s, None, pr.degree)
     d1 /= s  # derivatives in omega_{t-1}
     d2 /= s * s
     slope, curv = d1 @ rho, d2 @ rho  # g', g''
     g = basis @ rho
     eta = phi[rows] - k_t @ gamma - g  # the rho equations' residual
-    xi = y[rows] - x[rows, 1:first] @ b[1:first] - k_t @ gamma - g
+    x_t = x[rows]
+    xi = y[rows] - x_t[:, 1:first] @ b[1:first] - k_t @ gamma - g
     d = -k_t + slope[:, None] * k_p  # d xi / d gamma at fixed rho
     a2 = d1 * eta[:, None] - basis * slope[:, None]
     a3 = (xi * curv)[:, None] * k_p - d * slope[:, None]
     b3 = d1 * xi[:, None] - basis * slope[:, None]
     # the b columns: products with X at the moment rows (phi's columns) and at their previous years
     on_prev = np.column_stack([a2, a3, b3]).T @ x[prev]
-    on_rows = np.column_stack([basis, d]).T @ x[rows]
+    on_rows = np.column_stack([basis, d]).T @ x_t
     phi_cols = np.r_[0, first:p1]
     rest_cols = np.arange(1, first)
     nth = p1 + q + ns
