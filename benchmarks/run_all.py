@@ -38,6 +38,9 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "bench_frontier.py": ([], ["--sizes", "500", "--scipy-max", "500", "--unreduced-max", "500",
                                "--sfa-firms", "1000"]),
     "bench_green_tfp.py": ([], ["--firms", "100", "--years", "3"]),
+    # about 15 minutes (the plain loops run on a share of the units)
+    "bench_frontier_distances.py": ([], ["--units", "300", "--firms", "60", "--years", "3", "--loop-share", "0.3",
+                                         "--panel-loop-share", "0.3"]),
     "bench_bootstrap_dea.py": ([], ["--units", "100", "--replications", "20", "--plain", "3", "--trials", "2",
                                     "--mc-replications", "20", "--mc-units", "30"]),
     "bench_sfa_panel.py": ([], ["--panels", "3", "--firms", "100", "--tfe-years", "10", "--four-firms", "100"]),

@@ -63,8 +63,9 @@ def test_acf_on_a_dask_dataframe_equals_the_in_memory_fit(client, form):
         memory = nt.ACF(panel, "y", "l", "k", "m", **kw).fit()
         remote = nt.ACF(ddf, "y", "l", "k", "m", **kw).fit()
     assert ddf.npartitions == 3 and remote.diagnostics["partitions"] == 3
-    # each pass over the partitions is timed, in the order run
-    assert [what for what, _ in remote.diagnostics["passes"]] == ["first", "statistics", "response", "sandwich"]
+    # each pass over the partitions is timed, in the order run; the partitions are read and validated once
+    assert [what for what, _ in remote.diagnostics["passes"]] == ["read", "first", "statistics", "response",
+                                                                 "sandwich"]
     assert all(seconds > 0 for _, seconds in remote.diagnostics["passes"])
     np.testing.assert_allclose(remote.params, memory.params, rtol=0, atol=1e-10)
     np.testing.assert_allclose(remote.cov, memory.cov, rtol=1e-8, atol=1e-14)
@@ -124,6 +125,35 @@ def test_control_function_on_a_dask_dataframe_equals_the_in_memory_fit(client, c
     assert [(c.name, c.fired) for c in remote.diagnostics.model_checks] == \
         [(c.name, c.fired) for c in memory.diagnostics.model_checks]
     assert memory.diagnostics.model_checks[0].fired  # functional dependence
+
+
+def _load_partition(panel: pd.DataFrame, firms: np.ndarray, log: str) -> pd.DataFrame:
+    with open(log, "a") as f:  # one line per read, whichever worker process reads
+        f.write(f"{int(firms[0])}\n")
+    part = panel[panel["firm"].isin(firms)]
+    return part.set_index(part["firm"].rename("fid"))
+
+
+@pytest.mark.filterwarnings("ignore::nqpf_tfp.errors.ModelWarning")  # the subject is not the model checks
+@pytest.mark.parametrize("cls", [nt.LevinsohnPetrin, nt.ACF, nt.Wooldridge])
+def test_each_partition_is_read_once_per_fit(client, cls, tmp_path):
+    import dask.dataframe as dd
+    from dask import delayed
+
+    panel = nt.datasets.simulate_acf(300, 6, seed=2)
+    log = tmp_path / "reads.txt"
+    log.touch()
+    groups = np.array_split(np.unique(panel["firm"]), 4)
+    meta = _load_partition(panel, groups[0], str(tmp_path / "meta.txt")).iloc[:0]
+    ddf = dd.from_delayed([delayed(_load_partition)(panel, g, str(log)) for g in groups], meta=meta)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = cls(ddf, "y", "l", "k", "m", entity="firm", time="year").fit()
+        memory = cls(panel, "y", "l", "k", "m", entity="firm", time="year").fit()
+    passes = [what for what, _ in fit.diagnostics["passes"]]
+    assert passes[0] == "read" and len(passes) >= 3  # two passes or more over the partitions...
+    assert sorted(int(v) for v in log.read_text().split()) == sorted(int(g[0]) for g in groups)  # ...one read each
+    np.testing.assert_allclose(fit.params, memory.params, rtol=0, atol=1e-10)
 
 
 def test_dask_dataframe_errors(client, chilean):

@@ -129,12 +129,22 @@ def test_super_sbm_with_undesirable_outputs_matches_an_independent_solution(rts)
 
 
 @pytest.mark.parametrize("rts", ["crs", "vrs"])
-def test_the_frame_and_blocks_give_the_same_sbm(rts):
-    # the SBM's technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
+@pytest.mark.parametrize("super_efficiency", [False, True])
+def test_column_generation_and_blocks_give_the_full_lps_sbm(rts, super_efficiency):
+    # by default each unit's LP gathers its reference columns by pricing; frame=False solves the LP over all
+    # units, and the SciPy route scores against the frame (the technology {X lam <= x, Y lam >= y, B lam <= b}
+    # is spanned by its frame, bad outputs as inputs)
     rng = np.random.default_rng(21)
     data = pd.DataFrame(rng.uniform(1, 10, (300, 5)), columns=["k", "l", "y1", "y2", "co2"])
-    full = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", rts=rts, frame=False)
-    reduced = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", rts=rts)
-    blocks = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", rts=rts, n_jobs=2)
-    np.testing.assert_allclose(reduced.efficiency, full.efficiency, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(blocks.efficiency, full.efficiency, rtol=0, atol=1e-9)
+    kw = {"rts": rts, "super_efficiency": super_efficiency}
+    full = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", frame=False, **kw).to_frame()
+    priced = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", **kw).to_frame()
+    blocks = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", n_jobs=2, **kw)
+    framed = nt.frontier.sbm(data, ["k", "l"], ["y1", "y2"], "co2", solver="scipy", **kw)
+    assert (priced.status == "optimal").all() and (full.status == "optimal").all()
+    assert not super_efficiency or priced["super"].sum() >= 10
+    for other in (priced.efficiency, blocks.efficiency, framed.efficiency):
+        np.testing.assert_allclose(other, full.efficiency, rtol=0, atol=1e-9)
+    # the slacks, too (unique here: checked against the full LP's)
+    slacks = [c for c in full.columns if c.startswith("slack_")]
+    np.testing.assert_allclose(priced[slacks], full[slacks], rtol=0, atol=1e-7)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .frame import build_frame
-from .lp import has_highspy, quiet_highs
+from .lp import quiet_highs, uses_highspy
 from .radial import radial_scores
 
 __all__ = ["batch_radial_scores", "scores_of_scaled_units", "undominated"]
@@ -92,7 +92,7 @@ def batch_radial_scores(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, y_ref: 
     candidates = undominated(x_ref, y_ref, rts, by=np.argsort(-ratio, kind="stable")[:_DOMINATORS])
     frame = candidates[build_frame(x_ref[candidates], y_ref[candidates], rts, solver).units]
     xf, yf = x_ref[frame], y_ref[frame]
-    if frame.size > STACK_FRAME or not (solver == "highspy" or (solver == "auto" and has_highspy())):
+    if frame.size > STACK_FRAME or not uses_highspy(solver):
         values, statuses, _ = radial_scores(x, y, xf, yf, rts, orientation, False, solver)
         return values, statuses
     values = np.full(x.shape[0], np.nan)

@@ -40,10 +40,10 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
 from ..parallel import check_n_jobs, map_tasks, split_blocks
-from .column_generation import priced_distances
+from .column_generation import priced_distances_in_blocks
 from .frame import build_frame
-from .lp import INF, LPTemplate, check_solver, has_highspy
-from .nonradial import NonRadialLP, nonradial_ddf
+from .lp import INF, LPTemplate, check_solver, uses_highspy
+from .nonradial import UNDEFINED_DIRECTION, NonRadialLP, nonradial_ddf
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import check_reference_scales, roles, values
 
@@ -242,17 +242,21 @@ class ReferenceSet:
     def own_distances(self, positions: np.ndarray, direction: Direction) -> tuple[list[str], np.ndarray]:
         """Distances of the reference set's own units at ``positions``."""
         own = tuple(a[positions] for a in self.arrays)
-        if self.weights is not None or not self.frame or self._model is not None or not _uses_highspy(self.solver):
+        if not self.frame or self._model is not None or not uses_highspy(self.solver):
             return self._solve(own, direction)
         x, y, b = self.arrays
         g = np.column_stack(_direction(direction, *own))
-        blocks = self._blocks(positions.size)
-        if len(blocks) == 1:
-            status, distance = priced_distances(x, y, b, g, self.rts, positions)
-            return status, _clean(distance)
-        tasks = [(x, y, b, g[rows], self.rts, positions[rows]) for rows in blocks]
-        parts = list(map_tasks(_priced_block, tasks, backend=self.backend, n_jobs=self.n_jobs))
-        return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
+        status = [UNDEFINED_DIRECTION] * positions.size
+        distance = np.full(positions.size, np.nan)
+        # a weighted share with no direction is unbounded: not solved (see nonradial.zero_direction)
+        solvable = np.ones(positions.size, dtype=bool) if self.weights is None else \
+            ~np.any((g == 0) & (self.weights > 0), axis=1)
+        rows = np.flatnonzero(solvable)
+        words, distance[rows], _ = priced_distances_in_blocks(x, y, b, g[rows], self.rts, positions[rows],
+                                                              self.weights, self.n_jobs, self.backend)
+        for row, word in zip(rows, words):
+            status[row] = word
+        return status, _clean(distance)
 
     def _blocks(self, n: int) -> list[np.ndarray]:
         return split_blocks(n, self.n_jobs, self.backend) or [np.arange(n)]
@@ -269,11 +273,6 @@ class ReferenceSet:
             return [st for p in parts for st in p[0]], _clean(np.concatenate([p[1] for p in parts]))
         status, distance = _evaluate(self.model, (x, y, b), g)
         return status, _clean(distance)
-
-
-def _priced_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
-    x, y, b, g, rts, positions = task
-    return priced_distances(x, y, b, g, rts, positions)
 
 
 def _build_model(spanning: tuple[np.ndarray, ...], rts: str, solver: str,
@@ -303,10 +302,6 @@ def _clean(distance: np.ndarray) -> np.ndarray:
     """Frontier units: exact zeros, without signed rounding noise."""
     distance[np.abs(distance) < 1e-10] = 0.0
     return distance
-
-
-def _uses_highspy(solver: str) -> bool:
-    return solver == "highspy" or (solver == "auto" and has_highspy())
 
 
 # the non-radial distance takes the radial one's data and roles (its module is imported by this one)

@@ -51,7 +51,7 @@ from ..panel import few, observation_index, plain
 from ..parallel import check_n_jobs
 from .dea_results import DEADiagnostics, DEAResults
 from .frame import Frame, build_frame, parallel_frame
-from .lp import INF, LPTemplate, check_solver
+from .lp import INF, LPTemplate, check_solver, uses_highspy
 from .radial import radial_scores, scores_in_blocks
 from .variables import check_reference_scales, roles
 from .variables import values as column_values
@@ -175,7 +175,7 @@ def dea(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
              "are NaN (see status). Super-efficiency under VRS and cross-period frontiers can be infeasible: use a "
              "global or biennial reference set.", ConvergenceWarning)
     diagnostics = DEADiagnostics(d.rts, d.orientation, d.xs.shape[0], d.xrs.shape[0], not_optimal,
-                                 "highspy" if _uses_highspy(d.solver) else "scipy", d.super_efficiency,
+                                 "highspy" if uses_highspy(d.solver) else "scipy", d.super_efficiency,
                                  _time.perf_counter() - start,
                                  int(scorer.frame_units[d.rts].size) if d.use_frame else None)
     return DEAResults(frame_out, peers, diagnostics)
@@ -306,8 +306,3 @@ def _slack_columns(d: _DEAData, scorer: _Scorer, values: np.ndarray, statuses: l
     for j, name in enumerate(outs):
         out[f"target_{name}"] = radial_y[:, j] + out[f"slack_{name}"]
     return out
-
-def _uses_highspy(solver: str) -> bool:
-    from .lp import has_highspy
-
-    return solver == "highspy" or (solver == "auto" and has_highspy())

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lp import INF, has_highspy, quiet_highs
+from .lp import INF, quiet_highs, uses_highspy
 from .radial import scores_in_blocks
 
 __all__ = ["Frame", "build_frame", "parallel_frame"]
@@ -78,7 +78,7 @@ class _GrowingLP:
         self.rows = m + s + k + (rts != "crs")
         self.columns: list[np.ndarray] = []
         self.highs = None
-        if solver == "highspy" or (solver == "auto" and has_highspy()):
+        if uses_highspy(solver):
             import highspy
 
             h = quiet_highs()

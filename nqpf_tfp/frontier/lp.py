@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LPSolution", "LPTemplate", "check_solver", "has_highspy", "quiet_highs"]
+__all__ = ["LPSolution", "LPTemplate", "check_solver", "has_highspy", "quiet_highs", "uses_highspy"]
 
 INF = np.inf
 
@@ -31,6 +31,11 @@ def has_highspy() -> bool:
     except ImportError:
         return False
     return True
+
+
+def uses_highspy(solver: str) -> bool:
+    """Whether the checked ``solver`` option ("auto", "highspy" or "scipy") runs HiGHS through highspy."""
+    return solver == "highspy" or (solver == "auto" and has_highspy())
 
 
 def quiet_highs() -> Any:

@@ -45,7 +45,7 @@ from ..panel import Panel
 from ..parallel import check_n_jobs
 from ..results import Diagnostics
 from ..tables import SummaryTable
-from .frame import build_frame
+from .frame import Frame, build_frame
 from .index_periods import IndexSteps, index_steps
 from .index_results import ChangeResults
 from .lp import check_solver
@@ -205,7 +205,7 @@ class _Efficiencies:
         # global: efficiency change is measured against each period's own frontier (Pastor and Lovell 2005)
         global_like = settings.frontier in ("global", "biennial")
         self.spans = self.rows if global_like else period_reference(panel.time, settings.frontier, settings.window)
-        self._frames: dict[tuple[object, str], np.ndarray] = {}
+        self._frames: dict[tuple[object, str], tuple[np.ndarray, Frame]] = {}
 
     def __call__(self, evaluate: np.ndarray, key: int | str | tuple[int, int], rts: str) -> np.ndarray:
         """Against period ``key``'s frontier, the pooled one (``key="pooled"``) or the biennial one of
@@ -216,10 +216,15 @@ class _Efficiencies:
                 span = np.sort(np.r_[self.rows[key[0]], self.rows[key[1]]])
             else:
                 span = np.arange(self.nobs) if key == "pooled" else self.spans[int(key)]
-            self._frames[key, rts] = span[build_frame(x[span], y[span], rts, s.solver).units]
-        ref = self._frames[key, rts]
+            self._frames[key, rts] = span, build_frame(x[span], y[span], rts, s.solver)
+        span, frame = self._frames[key, rts]
+        ref = span[frame.units]
         out = np.full(evaluate.size, np.nan)  # a unit without output has no radial distance
         keep = ~self.zero[evaluate]
+        if s.orientation == "input" and np.array_equal(evaluate, span):
+            # the frame's own LPs are its units' input-oriented scores against the whole set (frame.py)
+            out[keep] = frame.theta[keep]
+            return out
         evaluate = evaluate[keep]
         if s.parallel:
             scores = scores_in_blocks(x[evaluate], y[evaluate], x, y, ref, rts, s.orientation, s.solver, s.n_jobs,

@@ -40,8 +40,9 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import few, observation_index, plain
 from ..parallel import check_n_jobs, map_tasks, split_blocks
+from .column_generation import priced_distances_in_blocks
 from .frame import build_frame
-from .lp import INF, LPTemplate, check_solver
+from .lp import INF, LPTemplate, check_solver, uses_highspy
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import check_reference_scales, roles, values
 
@@ -195,15 +196,18 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     check_reference_scales(scales, (ins, goods, bads))
     x, y, b = (v / sc for v, sc in zip(ev, scales))
     xr, yr, br = (v / sc for v, sc in zip(sp, scales))
-    if frame:
-        units = build_frame(xr, yr, rts, solver, br).units
-        xr, yr, br = xr[units], yr[units], br[units]
     g = np.column_stack([x if direction == "all" else np.zeros_like(x), y, b])
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
-    blocks = split_blocks(len(data), n_jobs, backend)
-    tasks = [((xr, yr, br), w, rts, solver, (x[r], y[r], b[r]), g[r]) for r in blocks]
-    parts = list(map_tasks(_nonradial_block, tasks, backend=backend, n_jobs=n_jobs))
-    out = [row for part in parts for row in part]
+    if reference is None and frame and uses_highspy(solver):
+        out = _own_distances((x, y, b), g, w, rts, n_jobs, backend)
+    else:
+        if frame:
+            units = build_frame(xr, yr, rts, solver, br).units
+            xr, yr, br = xr[units], yr[units], br[units]
+        blocks = split_blocks(len(data), n_jobs, backend)
+        tasks = [((xr, yr, br), w, rts, solver, (x[r], y[r], b[r]), g[r]) for r in blocks]
+        parts = list(map_tasks(_nonradial_block, tasks, backend=backend, n_jobs=n_jobs))
+        out = [row for part in parts for row in part]
     distance = np.array([d for _, d, _ in out])
     distance[np.abs(distance) < 1e-10] = 0.0
     betas = np.array([bt for _, _, bt in out]).reshape(len(data), -1)
@@ -221,6 +225,19 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
         warn(f"nonradial_ddf: {bad} unit(s) have no optimal LP; their distances are NaN (see status).",
              ConvergenceWarning)
     return ScoreResults(frame_out, ScoreDiagnostics("nonradial_ddf", rts, len(data), len(ref), bad, direction))
+
+
+def _own_distances(arrays: tuple[np.ndarray, np.ndarray, np.ndarray], g: np.ndarray, weights: np.ndarray, rts: str,
+                   n_jobs: int, backend: str) -> list[tuple[str, float, np.ndarray]]:
+    """Every unit's distance to the technology of all units, by column generation (one small LP each)."""
+    n = g.shape[0]
+    out: list[tuple[str, float, np.ndarray]] = [(UNDEFINED_DIRECTION, np.nan, np.full(g.shape[1], np.nan))] * n
+    rows = np.flatnonzero(~np.any((g == 0) & (weights > 0), axis=1))  # the others are unbounded: not solved
+    x, y, b = arrays
+    words, distance, betas = priced_distances_in_blocks(x, y, b, g[rows], rts, rows, weights, n_jobs, backend)
+    for j, row in enumerate(rows):
+        out[row] = (words[j], float(distance[j]), betas[j])
+    return out
 
 
 def _nonradial_block(task: tuple[Any, ...]) -> list[tuple[str, float, np.ndarray]]:

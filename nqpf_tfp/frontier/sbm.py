@@ -56,8 +56,9 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
 from ..parallel import check_n_jobs, map_tasks, split_blocks
+from .column_generation import PricedLP, locality_order
 from .frame import build_frame
-from .lp import INF, LPTemplate, check_solver
+from .lp import INF, LPTemplate, check_solver, uses_highspy
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import roles, values
 
@@ -113,10 +114,15 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     x, yg, yb = (v / s if v.size else v for v, s in zip((x, yg, yb), scale))
     n, s2 = x.shape[0], yb.shape[1]
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
-    # the technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
-    units = build_frame(np.column_stack([x, yb]), yg, rts, solver).units if frame else np.arange(n)
-    tasks = [(x, yg, yb, units, rows, rts, solver) for rows in split_blocks(n, n_jobs, backend)]
-    parts = list(map_tasks(_sbm_block, tasks, backend=backend, n_jobs=n_jobs))
+    priced = bool(frame) and uses_highspy(solver)
+    if priced:  # every unit against all units by column generation: one small LP each
+        priced_tasks = [(x, yg, yb, rows, rts) for rows in split_blocks(n, n_jobs, backend)]
+        parts = list(map_tasks(_sbm_priced_block, priced_tasks, backend=backend, n_jobs=n_jobs))
+    else:
+        # the technology {X lam <= x, Y lam >= y, B lam <= b} is spanned by its frame (bad outputs as inputs)
+        units = build_frame(np.column_stack([x, yb]), yg, rts, solver).units if frame else np.arange(n)
+        tasks = [(x, yg, yb, units, rows, rts, solver) for rows in split_blocks(n, n_jobs, backend)]
+        parts = list(map_tasks(_sbm_block, tasks, backend=backend, n_jobs=n_jobs))
     rho = np.concatenate([p[0] for p in parts])
     statuses = [st for p in parts for st in p[1]]
     slacks = np.vstack([p[2] for p in parts])
@@ -128,7 +134,7 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if super_efficiency:
         efficient = np.flatnonzero(rho >= 1.0 - 1e-9)
         if efficient.size:
-            delta, words = _super_sbm(x, yg, yb, efficient, rts, solver)
+            delta, words = (_super_sbm_priced if priced else _super_sbm)(x, yg, yb, efficient, rts, solver)
             rho[efficient] = delta
             for j, unit in enumerate(efficient.tolist()):
                 statuses[unit] = words[j]
@@ -226,3 +232,91 @@ def _sbm_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], np.ndarray
             rho[j] = sol.objective
             slacks[j] = sol.values[1 + n:] / sol.values[0]  # back from the Charnes-Cooper variables
     return rho, statuses, slacks
+
+
+def _sbm_columns(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, rts: str, bound_rows: int = 0) -> np.ndarray:
+    """Each unit's lambda column in the Charnes-Cooper rows: normalization (0), inputs, goods, bads, then
+    ``bound_rows`` rows without lambdas and the VRS row."""
+    n = x.shape[0]
+    parts = [np.zeros((n, 1)), x, yg, yb, np.zeros((n, bound_rows))] + ([np.ones((n, 1))] if rts == "vrs" else [])
+    return np.column_stack(parts)
+
+
+def _sbm_priced_block(task: tuple[Any, ...]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """SBM of the units ``rows`` against all units by column generation (:class:`~.column_generation.PricedLP`);
+    the LP of :func:`_sbm_block` with the reference columns priced in."""
+    x, yg, yb, rows, rts = task
+    m, s1, s2 = x.shape[1], yg.shape[1], yb.shape[1]
+    p = m + s1 + s2
+    # fixed columns t, S- (m), Sg (s1), Sb (s2); rows: normalization, inputs, goods, bads[, VRS]; all equalities
+    a = np.zeros((1 + p + (rts == "vrs"), 1 + p))
+    a[0, 0] = 1.0
+    a[1 + np.arange(p), 1 + np.arange(p)] = np.r_[np.ones(m), -np.ones(s1), np.ones(s2)]
+    if rts == "vrs":
+        a[-1, 0] = -1.0
+    bounds = np.zeros(a.shape[0])
+    bounds[0] = 1.0
+    lp = PricedLP(_sbm_columns(x, yg, yb, rts), np.r_[1.0, np.zeros(p)], a, np.r_[1e-12, np.zeros(p)],
+                  np.full(1 + p, INF), bounds, bounds)
+    rho = np.full(rows.size, np.nan)
+    statuses = [""] * rows.size
+    slacks = np.full((rows.size, p), np.nan)
+    for j in locality_order(np.column_stack([x[rows], yg[rows], yb[rows]])):
+        o = rows[j]
+        _set_unit(lp, x[o], yg[o], yb[o], sign=1.0)
+        word, objective, values = lp.solve(own=int(o))
+        statuses[j] = word
+        if word == "optimal":
+            rho[j] = objective
+            slacks[j] = values[1:] / values[0]  # back from the Charnes-Cooper variables
+    return rho, statuses, slacks
+
+
+def _set_unit(lp: PricedLP, x_o: np.ndarray, yg_o: np.ndarray, yb_o: np.ndarray, sign: float,
+              bound_start: int | None = None) -> None:
+    """Unit o's entries in the SBM (``sign`` 1) or super-SBM (``sign`` -1) LP: the costs of S-, the
+    normalization row's goods and bads, t's column."""
+    m, s1, s2 = x_o.size, yg_o.size, yb_o.size
+    for i in range(m):
+        lp.change_cost(1 + i, -sign / (m * x_o[i]))
+        lp.change_coefficient(1 + i, 0, -x_o[i])
+    for r in range(s1):
+        lp.change_coefficient(0, 1 + m + r, sign / ((s1 + s2) * yg_o[r]))
+        lp.change_coefficient(1 + m + r, 0, -yg_o[r])
+        if bound_start is not None:
+            lp.change_coefficient(bound_start + r, 0, -yg_o[r])
+    for k in range(s2):
+        lp.change_coefficient(0, 1 + m + s1 + k, sign / ((s1 + s2) * yb_o[k]))
+        lp.change_coefficient(1 + m + s1 + k, 0, -yb_o[k])
+
+
+def _super_sbm_priced(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.ndarray, rts: str,
+                      solver: str) -> tuple[np.ndarray, list[str]]:
+    """:func:`_super_sbm` by column generation: each unit against all the others, the reference columns
+    priced in (the unit itself never)."""
+    m, s1, s2 = x.shape[1], yg.shape[1], yb.shape[1]
+    p = m + s1 + s2
+    # fixed columns t, S-, Sg, Sb; rows: normalization (= 1), inputs (<= 0), goods (>= 0), bads (<= 0),
+    # goods' bound Sg <= t yg_o (<= 0)[, VRS (= 0)]
+    a = np.zeros((1 + p + s1 + (rts == "vrs"), 1 + p))
+    a[0, 0] = 1.0
+    a[1 + np.arange(p), 1 + np.arange(p)] = np.r_[-np.ones(m), np.ones(s1), -np.ones(s2)]
+    bound = 1 + p
+    a[bound + np.arange(s1), 1 + m + np.arange(s1)] = 1.0
+    lower = np.r_[1.0, np.full(m, -INF), np.zeros(s1), np.full(s2, -INF), np.full(s1, -INF)]
+    upper = np.r_[1.0, np.zeros(m), np.full(s1, INF), np.zeros(s2), np.zeros(s1)]
+    if rts == "vrs":
+        a[-1, 0] = -1.0
+        lower, upper = np.r_[lower, 0.0], np.r_[upper, 0.0]
+    lp = PricedLP(_sbm_columns(x, yg, yb, rts, bound_rows=s1), np.r_[1.0, np.zeros(p)], a,
+                  np.r_[1e-12, np.zeros(p)], np.full(1 + p, INF), lower, upper)
+    delta = np.full(units.size, np.nan)
+    words = []
+    words = [""] * units.size
+    for j in locality_order(np.column_stack([x[units], yg[units], yb[units]])):
+        o = units[j]
+        _set_unit(lp, x[o], yg[o], yb[o], sign=-1.0, bound_start=bound)
+        words[j], objective, _ = lp.solve(exclude=int(o))
+        if words[j] == "optimal":
+            delta[j] = objective
+    return delta, words

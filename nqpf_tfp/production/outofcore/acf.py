@@ -1,5 +1,6 @@
 """ACF on a Dask DataFrame partitioned by firm: five passes of sums, the search on the client.
 
+0. every partition read and validated once, kept on its worker (:class:`~.common.Passes`);
 1. first-stage cross-products ``X'X``, ``X'y`` (and the OLS start's), the
    means the sufficient statistics are centred on, ``Z'Z``;
 2. the sufficient statistics of the second stage
@@ -30,7 +31,7 @@ from ..gmm.acf import ACFProblem, ACFSettings, labor_t, solve_acf
 from ..gmm.markov import GMMCriterion
 from ..gmm.moments import MarkovMoments
 from ..inference.sandwich import sandwich_from_parts, sandwich_parts
-from .common import PartitionedModel, Passes, model_frame, totals
+from .common import Partition, PartitionedModel, Passes, model_frame, totals
 
 __all__ = ["PartitionedACF", "fit_acf_partitioned"]
 
@@ -50,14 +51,19 @@ def _block(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray | None = None,
     return panel, ACFProblem(acf.settings, data, b=b, block=True, centre=centre)
 
 
-def _first_pass(pdf: pd.DataFrame, acf: PartitionedACF) -> dict[str, Any]:
-    panel, pr = _block(pdf, acf)
+def _problem(part: Partition, acf: PartitionedACF, b: np.ndarray | None = None, centre: Any = None) -> ACFProblem:
+    """The ACF problem of a validated partition (first-stage coefficients ``b``)."""
+    return ACFProblem(acf.settings, part.data, b=b, block=True, centre=centre)
+
+
+def _first_pass(part: Partition, acf: PartitionedACF) -> dict[str, Any]:
+    pr = _problem(part, acf)
     x_fs, y, rows, prev = pr.x_fs, pr.data.y, pr.rows, pr.prev
     no_ctrl = x_fs.copy()
     no_ctrl[:, 1:1 + pr.n_ctrl] = 0.0  # phi = x_fs b without the controls' part
     x1 = np.column_stack([np.ones(y.size), pr.x])
     return {
-        "labels": panel.entity_labels, "rows": len(pdf), "kept": panel.nobs, "firms": panel.n_entities,
+        **part.first_counts,
         "xx": x_fs.T @ x_fs, "xy": x_fs.T @ y, "ols_xx": x1.T @ x1, "ols_xy": x1.T @ y,
         "fs_p": no_ctrl[prev].sum(axis=0), "fs_t": no_ctrl[rows].sum(axis=0),
         "x_p": pr.x_p.sum(axis=0), "x_t": pr.x_t.sum(axis=0), "n": rows.size,
@@ -65,19 +71,19 @@ def _first_pass(pdf: pd.DataFrame, acf: PartitionedACF) -> dict[str, Any]:
     }
 
 
-def _statistics_pass(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray, centre: Any) -> MarkovMoments:
-    return _block(pdf, acf, b, centre)[1].fast
+def _statistics_pass(part: Partition, acf: PartitionedACF, b: np.ndarray, centre: Any) -> MarkovMoments:
+    return _problem(part, acf, b, centre).fast
 
 
-def _response_pass(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray, thetas: list[np.ndarray],
+def _response_pass(part: Partition, acf: PartitionedACF, b: np.ndarray, thetas: list[np.ndarray],
                    fits: list[Any], free_mean: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    problem = _block(pdf, acf, b)[1]
+    problem = _problem(part, acf, b)
     return [problem.labor_response_parts(t, f, free_mean) for t, f in zip(thetas, fits)]
 
 
-def _sandwich_pass(pdf: pd.DataFrame, acf: PartitionedACF, b: np.ndarray, theta: np.ndarray,
+def _sandwich_pass(part: Partition, acf: PartitionedACF, b: np.ndarray, theta: np.ndarray,
                    fit: Any) -> tuple[np.ndarray, np.ndarray, int]:
-    return sandwich_parts(_block(pdf, acf, b)[1], theta, fit)
+    return sandwich_parts(_problem(part, acf, b), theta, fit)
 
 
 def _tfp_partition(pdf: pd.DataFrame, acf: PartitionedACF, theta: np.ndarray, delta: np.ndarray) -> pd.Series:
@@ -98,7 +104,7 @@ class _Blocks(GMMCriterion):
     """The ACF problem of a partitioned panel: what :func:`solve_acf` needs, from summed passes."""
 
     def __init__(self, acf: PartitionedACF, ddf: Any) -> None:
-        self.acf, self.passes = acf, Passes(ddf)
+        self.acf, self.passes = acf, Passes(ddf, acf.model)
         total = totals(self._map(_first_pass), acf.model.spec.entity)
         if total["n"] <= total["zz"].shape[0] + acf.settings.markov_degree + 1:
             raise EstimationError(f"ACF: only {total['n']} firm-years with the lags the moments need.")
@@ -142,6 +148,7 @@ def fit_acf_partitioned(acf: PartitionedACF, ddf: Any) -> Estimate:
     solution = solve_acf(acf.settings, problem)
     theta = solution.theta
     cov = problem.sandwich(theta)
+    problem.passes.close()
     tfp = ddf.map_partitions(_tfp_partition, acf, theta, problem.ctrl_coef, meta=pd.Series(dtype=float, name="tfp"))
     meta = pd.DataFrame({n: pd.Series(dtype=float) for n in acf.model.input_names})
     elasticities = ddf.map_partitions(_elasticity_partition, acf, theta, meta=meta)

@@ -1,5 +1,6 @@
 """Olley-Pakes and Levinsohn-Petrin on a Dask DataFrame partitioned by firm: three passes of sums.
 
+0. every partition read and validated once, kept on its worker (:class:`~.common.Passes`);
 1. the first stage's ``X'X`` and ``X'y`` and the column sums that centre the
    second stage's sufficient statistics;
 2. those statistics (:class:`~..gmm.control_function.SecondStage`), with the
@@ -21,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from ...errors import EstimationError
-from ...panel import Panel
 from ..estimate import Estimate
 from ..gmm.control_function import SecondStage, first_stage_design, minimize_second_stage
 from ..inference.two_stage import SandwichPieces, TwoStageProblem, sandwich_from_pieces, sandwich_pieces
 from ..numerics.linalg import collinearity_r2
 from ..spec import ModelData
-from .common import PartitionedModel, Passes, constant_elasticities, model_frame, totals
+from .common import Partition, PartitionedModel, Passes, constant_elasticities, model_frame, totals
 
 __all__ = ["PartitionedControlFunction", "fit_control_function_partitioned"]
 
@@ -41,20 +41,19 @@ class PartitionedControlFunction:
     markov_degree: int
 
 
-def _problem(pdf: pd.DataFrame, cf: PartitionedControlFunction) -> tuple[Panel, ModelData, TwoStageProblem]:
-    panel, data = model_frame(pdf, cf.model)
+def _problem(data: ModelData, cf: PartitionedControlFunction) -> TwoStageProblem:
     x = first_stage_design(data, cf.poly_degree)
     lag = data.lag(1)
     rows = np.flatnonzero(lag.valid)
-    problem = TwoStageProblem(x, data.y, data.state, rows, lag.index[rows], data.codes, data.free.shape[1],
-                              data.controls.shape[1], cf.markov_degree)
-    return panel, data, problem
+    return TwoStageProblem(x, data.y, data.state, rows, lag.index[rows], data.codes, data.free.shape[1],
+                           data.controls.shape[1], cf.markov_degree)
 
 
-def _first_pass(pdf: pd.DataFrame, cf: PartitionedControlFunction) -> dict[str, Any]:
-    panel, data, pr = _problem(pdf, cf)
+def _first_pass(part: Partition, cf: PartitionedControlFunction) -> dict[str, Any]:
+    data = part.data
+    pr = _problem(data, cf)
     x = pr.x
-    return {"labels": panel.entity_labels, "rows": len(pdf), "kept": panel.nobs, "firms": panel.n_entities,
+    return {**part.first_counts,
             "xx": x.T @ x, "xy": x.T @ data.y, "x_t": x[pr.rows].sum(axis=0), "x_p": x[pr.prev].sum(axis=0),
             "k_t": data.state[pr.rows].sum(axis=0), "k_p": data.state[pr.prev].sum(axis=0), "n": pr.rows.size}
 
@@ -63,16 +62,17 @@ def _phi(pr: TwoStageProblem, b: np.ndarray) -> np.ndarray:
     return b[0] + pr.x[:, pr.first:] @ b[pr.first:]
 
 
-def _statistics_pass(pdf: pd.DataFrame, cf: PartitionedControlFunction, b: np.ndarray,
+def _statistics_pass(part: Partition, cf: PartitionedControlFunction, b: np.ndarray,
                      centre: tuple[np.ndarray, np.ndarray]) -> SecondStage:
-    _, data, pr = _problem(pdf, cf)
+    data = part.data
+    pr = _problem(data, cf)
     return SecondStage(_phi(pr, b), data.y - pr.x @ b, data.state, pr.rows, pr.prev, cf.markov_degree,
                        centre=centre)
 
 
-def _sandwich_pass(pdf: pd.DataFrame, cf: PartitionedControlFunction, b: np.ndarray, gamma: np.ndarray,
+def _sandwich_pass(part: Partition, cf: PartitionedControlFunction, b: np.ndarray, gamma: np.ndarray,
                    fit: Any) -> SandwichPieces:
-    return sandwich_pieces(_problem(pdf, cf)[2], b, gamma, fit)
+    return sandwich_pieces(_problem(part.data, cf), b, gamma, fit)
 
 
 def _tfp(pdf: pd.DataFrame, cf: PartitionedControlFunction, params: np.ndarray) -> pd.Series:
@@ -83,7 +83,7 @@ def _tfp(pdf: pd.DataFrame, cf: PartitionedControlFunction, params: np.ndarray) 
 def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, cov_type: str,
                                      method: str) -> Estimate:
     """OP / LP estimate and analytic standard errors from passes over the partitions of ``ddf``."""
-    passes = Passes(ddf)
+    passes = Passes(ddf, cf.model)
     spec = cf.model.spec
     total = totals(passes.run(_first_pass, cf), spec.entity)
     n_state, n_free, n_ctrl = len(spec.state), len(spec.free), len(spec.controls)
@@ -103,6 +103,7 @@ def fit_control_function_partitioned(cf: PartitionedControlFunction, ddf: Any, c
     if cov_type == "cluster":
         pieces = passes.run(_sandwich_pass, cf, b, gamma, second.stats.markov_fit(gamma))
         cov = sandwich_from_pieces(SandwichPieces.total(pieces), n_free, n_ctrl)
+    passes.close()
     inputs = cf.model.input_names
     tfp = ddf.map_partitions(_tfp, cf, params, meta=pd.Series(dtype=float, name="tfp"))
     meta = pd.DataFrame({name: pd.Series(dtype=float) for name in inputs})

@@ -18,7 +18,7 @@ from ..estimate import Estimate
 from ..gmm.linear import LinearSystem, gmm_from_sums
 from ..numerics.linalg import collinearity_r2, n_clusters
 from ..spec import ModelData
-from .common import PartitionedModel, Passes, constant_elasticities, model_frame, totals
+from .common import Partition, PartitionedModel, Passes, constant_elasticities, model_frame, totals
 
 __all__ = ["PartitionedLinearModel", "fit_linear_partitioned"]
 
@@ -36,16 +36,14 @@ class PartitionedLinearModel:
     dependence_block: int | None = None
 
 
-def _first(pdf: pd.DataFrame, lin: PartitionedLinearModel) -> dict[str, Any]:
-    panel, data = model_frame(pdf, lin.model)
-    system = lin.system(data)
-    return {"labels": panel.entity_labels, "rows": len(pdf), "kept": panel.nobs, "firms": panel.n_entities,
-            "zx": system.zx, "zy": system.zy, "zz": system.zz, "n": system.n,
+def _first(part: Partition, lin: PartitionedLinearModel) -> dict[str, Any]:
+    system = lin.system(part.data)
+    return {**part.first_counts, "zx": system.zx, "zy": system.zy, "zz": system.zz, "n": system.n,
             "present": n_clusters(system.clusters) if system.n else 0}
 
 
-def _meat(pdf: pd.DataFrame, lin: PartitionedLinearModel, params: np.ndarray) -> tuple[np.ndarray, float]:
-    sums, uu = lin.system(model_frame(pdf, lin.model)[1]).cluster_scores(params)
+def _meat(part: Partition, lin: PartitionedLinearModel, params: np.ndarray) -> tuple[np.ndarray, float]:
+    sums, uu = lin.system(part.data).cluster_scores(params)
     return sums.T @ sums, uu
 
 
@@ -56,7 +54,7 @@ def _tfp(pdf: pd.DataFrame, lin: PartitionedLinearModel, params: np.ndarray) -> 
 
 def fit_linear_partitioned(lin: PartitionedLinearModel, ddf: Any, cov_type: str) -> Estimate:
     """The system's estimate from passes over the partitions of ``ddf``."""
-    passes = Passes(ddf)
+    passes = Passes(ddf, lin.model)
     spec = lin.model.spec
     total = totals(passes.run(_first, lin), spec.entity)
 
@@ -67,6 +65,7 @@ def fit_linear_partitioned(lin: PartitionedLinearModel, ddf: Any, cov_type: str)
     fit = gmm_from_sums(total["zx"], total["zy"], total["zz"], meat, efficient=lin.efficient,
                         cov_type=cov_type, n_rows=int(total["n"]) * lin.n_equations, n_units=int(total["n"]),
                         n_groups=int(total["present"]))
+    passes.close()
     k = 1 + len(spec.free) + len(spec.state) + len(spec.controls)
     params, cov = fit.params[1:k], fit.cov[1:k, 1:k]
     inputs = lin.model.input_names
