@@ -40,10 +40,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from bench_green_tfp import BADS, GOODS, INPUTS, panel_data  # the green-TFP benchmark's panel and columns
 
 import nqpf_tfp as nt
 
-INPUTS, GOODS, BADS = ["x1", "x2", "x3"], ["y1", "y2"], ["b"]
 _RTS_ROW = {"vrs": (1.0, 1.0), "nirs": (-np.inf, 1.0), "ndrs": (1.0, np.inf)}
 
 
@@ -53,18 +53,6 @@ def _units(n: int, seed: int = 0) -> pd.DataFrame:
     y1 = np.prod(x, axis=1) ** 0.3 * np.exp(-np.abs(rng.normal(0.0, 0.3, n)))
     return pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "x3": x[:, 2], "y1": y1,
                          "y2": y1 * np.exp(rng.normal(0.0, 0.2, n)), "b": y1 * np.exp(rng.normal(0.0, 0.3, n))})
-
-
-def _panel(firms: int, years: int) -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    n = firms * years
-    trend = np.tile(np.arange(years), firms)
-    frame = pd.DataFrame(rng.uniform(1, 10, (n, 6)), columns=INPUTS + GOODS + BADS)
-    frame[GOODS] = frame[GOODS].to_numpy() * (1.02 ** trend)[:, None]
-    frame["b"] = frame["b"] * 0.99 ** trend
-    frame.insert(0, "year", 2000 + trend)
-    frame.insert(0, "firm", np.repeat(np.arange(firms), years))
-    return frame
 
 
 # ------------------------------------------------------------------ the plain loop, written directly
@@ -321,7 +309,7 @@ def cross_section(n: int, share: float, only: list[str] | None) -> None:
 
 
 def panel_indices(firms: int, years: int, share: float, only: list[str] | None) -> None:
-    panel = _panel(firms, years)
+    panel = panel_data(firms, years)
     n = len(panel)
     # whole firms, so the loop's distances give index values to check
     firms_drawn = np.random.default_rng(1).choice(firms, max(1, int(share * firms)), replace=False)

@@ -158,12 +158,15 @@ class PricedLP:
         """The columns to bring in when the LP is infeasible, or None when the whole set is infeasible."""
         if own is not None:
             return [own] if self.position[own] < 0 else None
-        missing = [j for j in range(self.columns.shape[0]) if self.position[j] < 0 and j != exclude]
-        if not missing:
+        missing = self.position < 0
+        if exclude is not None:
+            missing[exclude] = False
+        entering = np.flatnonzero(missing).tolist()
+        if not entering:
             return None
         if len(self.gathered) - (exclude is not None and self.position[exclude] >= 0) == 0:
-            return missing[:1]
-        return missing
+            return entering[:1]
+        return entering
 
 
 def priced_distances(x: np.ndarray, y: np.ndarray, b: np.ndarray, g: np.ndarray, rts: str,
