@@ -369,10 +369,10 @@ def main() -> None:
                         help="share of the firms whose pooled-frontier LPs the plain loop solves in the panel cases")
     parser.add_argument("--only", nargs="+", default=None, help="cases whose label contains one of these words")
     args = parser.parse_args()
-    import highspy
+    from importlib.metadata import version
 
     print(f"machine: {platform.machine()}, CPython {platform.python_version()}, numpy {np.__version__}, "
-          f"highspy {getattr(highspy, '__version__', '')}".rstrip(", "))
+          f"highspy {version('highspy')}")
     warm = _units(200, seed=2)
     nt.frontier.sbm(warm, INPUTS, GOODS, BADS, super_efficiency=True)
     loop_sbm(warm, warm.iloc[:5], "crs")

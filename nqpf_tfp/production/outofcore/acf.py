@@ -1,6 +1,6 @@
 """ACF on a Dask DataFrame partitioned by firm: five passes of sums, the search on the client.
 
-0. every partition read and validated once, kept on its worker (:class:`~.common.Passes`);
+0. every partition read and validated once, kept on its worker (``Passes`` in ``outofcore/common.py``);
 1. first-stage cross-products ``X'X``, ``X'y`` (and the OLS start's), the
    means the sufficient statistics are centred on, ``Z'Z``;
 2. the sufficient statistics of the second stage

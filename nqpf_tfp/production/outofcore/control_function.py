@@ -1,6 +1,6 @@
 """Olley-Pakes and Levinsohn-Petrin on a Dask DataFrame partitioned by firm: three passes of sums.
 
-0. every partition read and validated once, kept on its worker (:class:`~.common.Passes`);
+0. every partition read and validated once, kept on its worker (``Passes`` in ``outofcore/common.py``);
 1. the first stage's ``X'X`` and ``X'y`` and the column sums that centre the
    second stage's sufficient statistics;
 2. those statistics (:class:`~..gmm.control_function.SecondStage`), with the

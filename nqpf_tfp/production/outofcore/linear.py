@@ -1,7 +1,8 @@
 """Wooldridge / Robinson-Wooldridge systems on a Dask DataFrame: summed ``Z'X``, ``Z'y``, ``Z'Z``.
 
 One pass for the cross-products, one (two for two-step GMM) for the
-firm-clustered meat at the estimate; then the same linear GMM as in memory
+firm-clustered meat at the estimate, on partitions read and validated once
+(``Passes`` in ``outofcore/common.py``); then the same linear GMM as in memory
 (:func:`..gmm.linear.gmm_from_sums`).
 """
 
