@@ -88,8 +88,10 @@ def sbm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     solver : {"auto", "highspy", "scipy"}
         HiGHS through highspy when installed, else SciPy's linprog.
     frame : bool
-        The LPs' columns are the frame of the technology (Dulá 2011, bad outputs entering like inputs):
-        the same scores from smaller LPs.
+        Small LPs with the same scores: with highspy, each unit's LP gathers its reference columns by
+        column generation (:mod:`nqpf_tfp.frontier.column_generation`); with SciPy, the LPs' columns are the
+        frame of the technology (Dulá 2011, bad outputs entering like inputs). ``False``: every LP over all
+        units.
     n_jobs, backend
         As :func:`~nqpf_tfp.frontier.ddf`: blocks of units on workers, the same scores.
     entity, time : str, optional
@@ -311,7 +313,6 @@ def _super_sbm_priced(x: np.ndarray, yg: np.ndarray, yb: np.ndarray, units: np.n
     lp = PricedLP(_sbm_columns(x, yg, yb, rts, bound_rows=s1), np.r_[1.0, np.zeros(p)], a,
                   np.r_[1e-12, np.zeros(p)], np.full(1 + p, INF), lower, upper)
     delta = np.full(units.size, np.nan)
-    words = []
     words = [""] * units.size
     for j in locality_order(np.column_stack([x[units], yg[units], yb[units]])):
         o = units[j]
