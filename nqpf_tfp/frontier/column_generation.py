@@ -32,10 +32,13 @@ import numpy as np
 from ..parallel import map_tasks, split_blocks
 from .lp import INF, quiet_highs
 
-__all__ = ["PRICING", "PricedLP", "locality_order", "priced_distances", "priced_distances_in_blocks"]
+__all__ = ["PRICING", "UNDEFINED_DIRECTION", "PricedLP", "locality_order", "priced_distances",
+           "priced_distances_in_blocks"]
 
 #: a column enters when it prices above this (variables are scaled to mean 1)
 PRICING = 1e-9
+#: the status of a unit whose direction is 0 for a variable with positive weight (not solved: unbounded)
+UNDEFINED_DIRECTION = "zero direction"
 #: units per leaf of :func:`locality_order`
 _LEAF = 16
 
@@ -232,11 +235,20 @@ def priced_distances_in_blocks(x: np.ndarray, y: np.ndarray, b: np.ndarray, g: n
                                evaluate: np.ndarray, weights: np.ndarray | None, n_jobs: int, backend: str
                                ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """:func:`priced_distances` of blocks of ``evaluate`` on the workers (each block gathers its own columns;
-    the distances are the same)."""
-    blocks = split_blocks(evaluate.size, n_jobs, backend) or [np.arange(evaluate.size)]
-    if len(blocks) == 1:
-        return priced_distances(x, y, b, g, rts, evaluate, weights)
+    the distances are the same). A unit whose direction is 0 for a variable with positive weight is not
+    solved: that share could grow without bound, so its status is :data:`UNDEFINED_DIRECTION` and its
+    distance NaN."""
+    status = [UNDEFINED_DIRECTION] * evaluate.size
+    distance = np.full(evaluate.size, np.nan)
+    betas = np.full(g.shape, np.nan)
+    solvable = np.flatnonzero(~np.any((g == 0) & (weights > 0), axis=1)) if weights is not None \
+        else np.arange(evaluate.size)
+    blocks = [solvable[rows] for rows in split_blocks(solvable.size, n_jobs, backend)] or [solvable]
     tasks = [(x, y, b, g[rows], rts, evaluate[rows], weights) for rows in blocks]
-    parts = list(map_tasks(_priced_block, tasks, backend=backend, n_jobs=n_jobs))
-    return ([st for p in parts for st in p[0]], np.concatenate([p[1] for p in parts]),
-            np.vstack([p[2] for p in parts]))
+    parts = [_priced_block(tasks[0])] if len(tasks) == 1 else list(
+        map_tasks(_priced_block, tasks, backend=backend, n_jobs=n_jobs))
+    for rows, (words, values, shares) in zip(blocks, parts):
+        distance[rows], betas[rows] = values, shares
+        for row, word in zip(rows.tolist(), words):
+            status[row] = word
+    return status, distance, betas

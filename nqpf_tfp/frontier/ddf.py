@@ -43,7 +43,7 @@ from ..parallel import check_n_jobs, map_tasks, split_blocks
 from .column_generation import priced_distances_in_blocks
 from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver, uses_highspy
-from .nonradial import UNDEFINED_DIRECTION, NonRadialLP, nonradial_ddf
+from .nonradial import NonRadialLP, nonradial_ddf
 from .score_results import ScoreDiagnostics, ScoreResults
 from .variables import check_reference_scales, roles, values
 
@@ -246,16 +246,8 @@ class ReferenceSet:
             return self._solve(own, direction)
         x, y, b = self.arrays
         g = np.column_stack(_direction(direction, *own))
-        status = [UNDEFINED_DIRECTION] * positions.size
-        distance = np.full(positions.size, np.nan)
-        # a weighted share with no direction is unbounded: not solved (see nonradial.zero_direction)
-        solvable = np.ones(positions.size, dtype=bool) if self.weights is None else \
-            ~np.any((g == 0) & (self.weights > 0), axis=1)
-        rows = np.flatnonzero(solvable)
-        words, distance[rows], _ = priced_distances_in_blocks(x, y, b, g[rows], self.rts, positions[rows],
-                                                              self.weights, self.n_jobs, self.backend)
-        for row, word in zip(rows, words):
-            status[row] = word
+        status, distance, _ = priced_distances_in_blocks(x, y, b, g, self.rts, positions, self.weights, self.n_jobs,
+                                                         self.backend)
         return status, _clean(distance)
 
     def _blocks(self, n: int) -> list[np.ndarray]:

@@ -40,7 +40,7 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import few, observation_index, plain
 from ..parallel import check_n_jobs, map_tasks, split_blocks
-from .column_generation import priced_distances_in_blocks
+from .column_generation import UNDEFINED_DIRECTION, priced_distances_in_blocks
 from .frame import build_frame
 from .lp import INF, LPTemplate, check_solver, uses_highspy
 from .score_results import ScoreDiagnostics, ScoreResults
@@ -61,8 +61,6 @@ def slacks_based_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outp
     return np.r_[np.full(n_in, 0.5 / n_in), np.full(n_out, 0.5 / n_out)]
 
 
-#: the LP status of a unit whose direction is 0 for a variable with positive weight (see :func:`zero_direction`)
-UNDEFINED_DIRECTION = "zero direction"
 
 
 def zero_direction(g: np.ndarray, weights: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, str]:
@@ -199,7 +197,9 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     g = np.column_stack([x if direction == "all" else np.zeros_like(x), y, b])
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     if reference is None and frame and uses_highspy(solver):
-        out = _own_distances((x, y, b), g, w, rts, n_jobs, backend)
+        # every unit against all units by column generation (one small LP each)
+        words, dist, shares = priced_distances_in_blocks(x, y, b, g, rts, np.arange(len(data)), w, n_jobs, backend)
+        out = [(words[o], float(dist[o]), shares[o]) for o in range(len(data))]
     else:
         if frame:
             units = build_frame(xr, yr, rts, solver, br).units
@@ -225,19 +225,6 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
         warn(f"nonradial_ddf: {bad} unit(s) have no optimal LP; their distances are NaN (see status).",
              ConvergenceWarning)
     return ScoreResults(frame_out, ScoreDiagnostics("nonradial_ddf", rts, len(data), len(ref), bad, direction))
-
-
-def _own_distances(arrays: tuple[np.ndarray, np.ndarray, np.ndarray], g: np.ndarray, weights: np.ndarray, rts: str,
-                   n_jobs: int, backend: str) -> list[tuple[str, float, np.ndarray]]:
-    """Every unit's distance to the technology of all units, by column generation (one small LP each)."""
-    n = g.shape[0]
-    out: list[tuple[str, float, np.ndarray]] = [(UNDEFINED_DIRECTION, np.nan, np.full(g.shape[1], np.nan))] * n
-    rows = np.flatnonzero(~np.any((g == 0) & (weights > 0), axis=1))  # the others are unbounded: not solved
-    x, y, b = arrays
-    words, distance, betas = priced_distances_in_blocks(x, y, b, g[rows], rts, rows, weights, n_jobs, backend)
-    for j, row in enumerate(rows):
-        out[row] = (words[j], float(distance[j]), betas[j])
-    return out
 
 
 def _nonradial_block(task: tuple[Any, ...]) -> list[tuple[str, float, np.ndarray]]:
