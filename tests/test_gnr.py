@@ -18,7 +18,8 @@ import nqpf_tfp as nt
 from nqpf_tfp.numerics.basis import monomial_table, polynomial
 from nqpf_tfp.production.estimators.gnr import share_regression
 from nqpf_tfp.production.gmm.markov import MarkovGMM
-from nqpf_tfp.production.gmm.moments import MarkovMoments, Reparametrised
+from nqpf_tfp.production.gmm.moments import LaggedRows, MarkovMoments, Reparametrised
+from nqpf_tfp.production.gmm.product_basis import LaggedProductBasis
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +158,14 @@ def _second_stage_rows(model: nt.GNR) -> tuple[np.ndarray, ...]:
     return big_y, polynomial(fixed, 3), np.flatnonzero(lag.valid), lag.index[lag.valid], data.codes
 
 
-@pytest.mark.parametrize("gram", [False, True])  # degree-6 sums row by row, or as a Gram matrix of degree-3 ones
-def test_gnr_sufficient_statistics_equal_the_row_by_row_moments(colombian, gram):
+@pytest.mark.parametrize("route", ["rows", "gram", "basis"])
+def test_gnr_sufficient_statistics_equal_the_row_by_row_moments(colombian, route):
     # the second stage reads the rows once: its moments and Jacobian at any alpha, from sums of monomials of
     # (Y, C(x)), equal the row-by-row ones. Finding: on the raw terms of C (log capital cubed, ...) the
     # expansions of (omega_{t-1})^6 cancel digits (5e-6 relative error here); GNR builds them on the terms
     # centred and whitened, (q - mean) R^-1 with R'R their covariance, and maps the criterion back.
+    # Routes: the degree-6 sums row by row, as the Gram matrix of the degree-3 monomials, or through a
+    # basis of (Y, L, K) that spans those monomials (the estimator's route)
     model = nt.GNR(colombian, "RGO", ["L", "K"], "RI", "share", entity="id", time="row")
     big_y, c_terms, rows, prev, codes = _second_stage_rows(model)
     direct = MarkovGMM(big_y[rows], big_y[prev], c_terms[rows], c_terms[prev], c_terms[rows], 3, codes[rows],
@@ -170,8 +173,17 @@ def test_gnr_sufficient_statistics_equal_the_row_by_row_moments(colombian, gram)
     centred = c_terms[rows] - c_terms[rows].mean(axis=0)
     r = np.linalg.cholesky(centred.T @ centred / rows.size).T
     white = np.linalg.solve(r.T, (c_terms - c_terms[rows].mean(axis=0)).T).T
-    fast = Reparametrised(MarkovMoments(big_y[rows], big_y[prev], white[rows], white[prev], white[rows], 3,
-                                        gram=gram), r)
+    if route == "basis":
+        v = np.column_stack([big_y, white])
+        source = LaggedRows(rows.size, lambda sel: (v[rows[sel]], v[rows[sel], 1:]), lambda sel: v[prev[sel]],
+                            v[prev].mean(axis=0), v[rows].mean(axis=0))
+        basis = LaggedProductBasis(big_y, model.model_data.state, 3, 3, index=prev)
+        inner = MarkovMoments.from_rows(source, 3, basis=basis)
+        assert inner.through_basis and basis.size == 94  # 94 functions span the 286 monomials
+    else:
+        inner = MarkovMoments(big_y[rows], big_y[prev], white[rows], white[prev], white[rows], 3,
+                              gram=route == "gram")
+    fast = Reparametrised(inner, r)
     fast.set_weight(direct.weight)
     start = np.linalg.lstsq(np.column_stack([np.ones(big_y.size), c_terms]), big_y, rcond=None)[0][1:]
     rng = np.random.default_rng(0)

@@ -62,13 +62,19 @@ from ...options import check_option
 from ..compat.r_optim import r_optim_bfgs
 from ..estimate import Estimate
 from ..gmm.markov import distinct_optima, refine
-from ..gmm.moments import MarkovMoments, Reparametrised
+from ..gmm.moments import LaggedRows, MarkovMoments, Reparametrised
+from ..gmm.product_basis import DegenerateBasis, LaggedProductBasis
 from ..inference.gnr_sandwich import GNRProblem, gnr_sandwich
 from ..numerics.linalg import least_squares
 from ..spec import ModelData
 from .base import ProductionEstimator
 
 __all__ = ["GNR", "share_regression"]
+
+
+BLOCK_ROWS = 1 << 14  # rows per block of the passes over all rows (the block stays in cache)
+FIT_TOL = 1e-10  # the share regression has converged when a step moves ln D by less (root mean square)
+FULL_STEP = 1e-6  # ... and takes Gauss-Newton steps this small in full, without a line search
 
 
 def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, max_iter: int = 500,
@@ -78,8 +84,17 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
     Starts from the OLS of ``share`` on ``design`` with the constant raised so
     that ``D > 0`` everywhere (as gnrprod does). ``weights`` (e.g. bootstrap
     multiplicities) weight the squared residuals, as repeating the rows would.
+    Each step solves the normal equations of the linearised problem,
+    ``(G/D)'(G/D) step = (G/D)'(s - ln D)``, column-scaled, by Cholesky (the
+    step's rounding does not move the fixed point, where the gradient
+    vanishes); one pass over the rows, in blocks, gives the sum of squares at
+    a trial point and, if the trial is kept, the next step's normal equations.
+    Converged when a step would move ``ln D`` by less than ``FIT_TOL`` (root
+    mean square) or the coefficients by less than ``tol`` relative.
     Returns ``gamma`` and the number of iterations.
     """
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
     root = None if weights is None else np.sqrt(np.asarray(weights, dtype=float))
 
     def weighted(a: np.ndarray) -> np.ndarray:
@@ -89,25 +104,53 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
     fitted = design[:, 1:] @ gamma[1:]
     gamma[0] = 0.1 - fitted.min()
 
-    def ssr(g: np.ndarray) -> float:
-        d = design @ g
-        return float(np.sum(weighted(share - np.log(d)) ** 2)) if np.all(d > 0) else np.inf
+    def evaluate(g: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """Sum of squared residuals at ``g`` (inf where some ``D <= 0``) and the normal equations there."""
+        k = design.shape[1]
+        ssr, gram, rhs = 0.0, np.zeros((k, k)), np.zeros(k)
+        for lo in range(0, share.size, BLOCK_ROWS):
+            block = design[lo:lo + BLOCK_ROWS]
+            d = block @ g
+            if not np.all(d > 0):
+                return np.inf, gram, rhs
+            resid = share[lo:lo + BLOCK_ROWS] - np.log(d)
+            scale = 1.0 / d if root is None else root[lo:lo + BLOCK_ROWS] / d
+            if root is not None:
+                resid = resid * root[lo:lo + BLOCK_ROWS]
+            scaled = block * scale[:, None]
+            ssr += float(resid @ resid)
+            gram += scaled.T @ scaled
+            rhs += scaled.T @ resid
+        return ssr, gram, rhs
 
-    current = ssr(gamma)
+    current, gram, rhs = evaluate(gamma)
+    rows = float(share.size if weights is None else np.sum(weights))
     for it in range(1, max_iter + 1):
-        d = design @ gamma
-        step = least_squares(weighted(design / d[:, None]), weighted(share - np.log(d)))[0]
+        norm = np.sqrt(np.diag(gram).copy())
+        norm[norm == 0] = 1.0
+        try:
+            step = cho_solve(cho_factor(gram / np.outer(norm, norm), check_finite=False), rhs / norm,
+                             check_finite=False) / norm
+        except LinAlgError:  # numerically singular normal equations: the orthogonal route, on all rows
+            d = design @ gamma
+            step = np.linalg.lstsq(weighted(design / d[:, None]), weighted(share - np.log(d)), rcond=None)[0]
+        # the step's root-mean-square change of ln D, ||(G/D) step|| / sqrt(n): below FIT_TOL the fit has
+        # converged (a criterion on the sum of squares alone stops while ln D still moves by ~sqrt(tol)); below
+        # FULL_STEP the full step is taken (the sum of squares can no longer tell such steps apart)
+        change = np.sqrt(max(float(step @ rhs), 0.0) / rows)
+        if change <= FIT_TOL:
+            return gamma + step, it
         factor = 1.0
         while factor > 1e-10:
             trial = gamma + factor * step
-            value = ssr(trial)
-            if value <= current:
+            value, trial_gram, trial_rhs = evaluate(trial)
+            if value <= current or (change <= FULL_STEP and np.isfinite(value)):
                 break
             factor /= 2.0
         else:
             return gamma, it  # no decrease possible: a minimum to machine precision
-        converged = np.all(np.abs(trial - gamma) <= tol * (np.abs(trial) + 1e-3)) or current - value <= tol * current
-        gamma, current = trial, value
+        converged = np.all(np.abs(trial - gamma) <= tol * (np.abs(trial) + 1e-3))
+        gamma, current, gram, rhs = trial, value, trial_gram, trial_rhs
         if converged:
             return gamma, it
     raise EstimationError(f"GNR share regression did not converge in {max_iter} Gauss-Newton iterations.")
@@ -230,12 +273,13 @@ class GNR(ProductionEstimator):
 
         # 1. share regression: s = ln D - eps
         degree = self.spec.poly_degree
-        design = np.ascontiguousarray(monomials(inputs, degree))  # constant first
+        design = monomials(inputs, degree)  # constant first; column-major (the passes read blocks of rows)
         gamma, iterations = share_regression(share, design, weights=w)
-        eps = np.log(design @ gamma) - share
+        d = design @ gamma
+        eps = np.log(d) - share
         scale = float(np.average(np.exp(eps), weights=w))
         gamma = gamma / scale
-        flex_elasticity = design @ gamma
+        flex_elasticity = d / scale
         # 2. integral of the elasticity over ln m, and Y = y - eps - integral = C(x) + omega
         divisors = monomial_table(n_fixed + 1, degree)[0][:, -1] + 1.0  # power of m in each term, + 1
         integral = (design @ (gamma / divisors)) * flex
@@ -248,9 +292,8 @@ class GNR(ProductionEstimator):
         if rows.size <= c_terms.shape[1] + self.spec.markov_degree + 1:
             raise EstimationError(f"GNR: only {rows.size} firm-years with a previous year.")
         w_rows = None if w is None else w[rows]
-        problem = self._second_stage(big_y, c_terms, rows, prev, w_rows)
-        x1 = np.column_stack([np.ones(y.size), c_terms])
-        start = least_squares(x1 if w is None else x1 * np.sqrt(w)[:, None],
+        problem = self._second_stage(big_y, c_terms, fixed, rows, prev, w_rows)
+        start = least_squares(c_full if w is None else c_full * np.sqrt(w)[:, None],
                               big_y if w is None else big_y * np.sqrt(w))[0][1:]
         if self.second_stage == "gnrprod":
             problem.set_weight(np.eye(start.size) / rows.size)  # criterion = sum of squared mean moments
@@ -288,8 +331,8 @@ class GNR(ProductionEstimator):
                         elasticities=elasticities,
                         first_stage_residuals=eps, diagnostics=diag, warnings=warn)
 
-    def _second_stage(self, big_y: np.ndarray, c_terms: np.ndarray, rows: np.ndarray, prev: np.ndarray,
-                      w_rows: np.ndarray | None) -> Reparametrised:
+    def _second_stage(self, big_y: np.ndarray, c_terms: np.ndarray, fixed: np.ndarray, rows: np.ndarray,
+                      prev: np.ndarray, w_rows: np.ndarray | None) -> Reparametrised:
         """The second-stage criterion in ``alpha``, read from sufficient statistics (one pass over the rows).
 
         The statistics are sums of powers of ``omega_{t-1}``, expanded in the
@@ -301,14 +344,37 @@ class GNR(ProductionEstimator):
         the centred instruments' cross-products (the moments are those of the
         centred terms, as the innovation has mean zero).
         """
-        z = c_terms[rows]
-        mean = np.average(z, axis=0, weights=w_rows)
-        centred = z - mean
-        cross = centred.T @ (centred if w_rows is None else centred * w_rows[:, None])
-        r = cholesky(cross / (rows.size if w_rows is None else w_rows.sum()), lower=False)  # cov = R'R
-        white = solve_triangular(r, (c_terms - mean).T, trans="T").T  # (q - mean) R^-1
-        inner = MarkovMoments(big_y[rows], big_y[prev], white[rows], white[prev], white[rows],
-                              self.spec.markov_degree, weights=w_rows)
+        n = big_y.size
+        on_rows, on_prev = np.zeros(n), np.zeros(n)  # each row's weight as a moment row, as a previous year
+        on_rows[rows] = 1.0 if w_rows is None else w_rows
+        on_prev[prev] = on_rows[rows]
+        total = on_rows.sum()
+        mean = (on_rows @ c_terms) / total
+        cross = np.zeros((mean.size, mean.size))
+        for lo in range(0, n, BLOCK_ROWS):  # blocks: no full-size temporary
+            centred = c_terms[lo:lo + BLOCK_ROWS] - mean
+            cross += centred.T @ (centred * on_rows[lo:lo + BLOCK_ROWS, None])
+        r = cholesky(cross / total, lower=False)  # cov = R'R
+        r_inv = solve_triangular(r, np.eye(r.shape[0]))
+
+        def points(at: np.ndarray) -> np.ndarray:
+            """``(Y, (q - mean) R^-1)`` at the rows ``at``."""
+            return np.column_stack([big_y[at], (c_terms[at] - mean) @ r_inv])
+
+        def current(sel: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            v = points(rows[sel])
+            return v, v[:, 1:]
+
+        source = LaggedRows(rows.size, current, lambda sel: points(prev[sel]),
+                            np.r_[(on_prev @ big_y) / total, ((on_prev @ c_terms) / total - mean) @ r_inv],
+                            np.r_[(on_rows @ big_y) / total, np.zeros(mean.size)], z_is_centred_x=True)
+        # C's terms are polynomials in the fixed inputs: the statistics go through a basis in (Y, x)
+        try:
+            basis: LaggedProductBasis | None = LaggedProductBasis(big_y, fixed, self.constant_degree,
+                                                                  self.spec.markov_degree, index=prev)
+        except DegenerateBasis:  # too few distinct values: the monomials themselves
+            basis = None
+        inner = MarkovMoments.from_rows(source, self.spec.markov_degree, w_rows, basis)
         problem = Reparametrised(inner, r)
         problem.set_weight(np.linalg.inv(cross))
         return problem

@@ -40,12 +40,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...numerics.basis import markov_powers
 from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
 
-BLOCK_ROWS = 1 << 16  # rows of whole firms per block
+BLOCK_ROWS = 1 << 13  # rows of whole firms per block (measured: 8,192 beats 4,096 and 65,536)
 
 
 @dataclass(frozen=True)
@@ -79,71 +78,88 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     ``gamma_raw`` the share regression's coefficients (before division by ``scale``, the mean of
     ``exp(eps)``), ``alpha`` the coefficients of ``C`` at a root of the second-stage moments.
     """
-    g, flex, c = pr.design, pr.flexible, pr.c_full[:, 1:]
-    n, ng, na = g.shape[0], g.shape[1], c.shape[1]
+    g, flex, c_full = pr.design, pr.flexible, pr.c_full
+    n, ng, na = g.shape[0], g.shape[1], c_full.shape[1] - 1
     nfix = len(pr.fixed_maps)
-    d = g @ gamma_raw
-    resid = pr.share - np.log(d)  # s - ln D = -eps
-    inv_d = 1.0 / d
-    e_eps = np.exp(-resid)
-    integral = flex * (g @ (gamma_raw / pr.divisors)) / scale
-    omega = pr.y + resid - integral - c @ alpha
-    om_t, om_p = omega[pr.rows], omega[pr.prev]
-    basis, d1 = markov_powers(om_p, pr.markov_degree)  # d1: the derivative in omega_{t-1}
-    rho = np.linalg.solve(basis.T @ basis, basis.T @ om_t)
-    xi = om_t - basis @ rho
-    slope = d1 @ rho
-    nq = rho.size
-    z = c[pr.rows]
-    # elasticities per row: the fixed inputs' through the derivative maps of the terms already built
     gamma_m = gamma_raw / pr.divisors
-    slopes_gamma = [g @ (m @ gamma_m[1:]) for m in pr.fixed_maps]
-    fixed_el = [pr.c_full @ (cm @ alpha) + flex * sg / scale for cm, sg in zip(pr.c_maps, slopes_gamma)]
-    el = np.column_stack([*fixed_el, d / scale])
-    mean_el = el.mean(axis=0)
+    # one product over the share terms gives, per row, D, the integral's polynomial and the slopes of the
+    # integral in the fixed inputs (through the derivative maps of the terms already built)
+    gw = g @ np.column_stack([gamma_raw, gamma_m, *[m @ gamma_m[1:] for m in pr.fixed_maps]])
+    d = gw[:, 0]
+    resid = pr.share - np.log(d)  # s - ln D = -eps
+    integral = flex * gw[:, 1] / scale
+    omega = pr.y + resid - integral - c_full @ np.r_[0.0, alpha]
+    om_t, om_p = omega[pr.rows], omega[pr.prev]
+    # g's least squares on the standardised powers of omega_{t-1} (as markov_powers), from power sums
+    degree = pr.markov_degree
+    sd = float(om_p.std())
+    sd = sd if sd > 0 else 1.0
+    u = (om_p - om_p.mean()) / sd
+    power = np.ones_like(u)
+    sums_u, sums_t = np.zeros(2 * degree + 1), np.zeros(degree + 1)
+    for k in range(2 * degree + 1):
+        sums_u[k] = power.sum()
+        if k <= degree:
+            sums_t[k] = power @ om_t
+        power = power * u
+    rho = np.linalg.solve(sums_u[np.add.outer(np.arange(degree + 1), np.arange(degree + 1))], sums_t)
+    nq = rho.size
+    c_slopes = np.column_stack([cm @ alpha for cm in pr.c_maps])  # dC/dx_v = c_full @ c_slopes[:, v]
+    flex_g, c_sums, flex_slopes = flex @ g, c_full.sum(axis=0), flex @ gw[:, 2:]
+    # mean elasticities from sums (fixed inputs: dC/dx + m d(integral)/dx; flexible: D / E)
+    mean_el = np.r_[(c_sums @ c_slopes + flex_slopes / scale) / n, d.sum() / (scale * n)]
 
     # parameters (gamma, E, alpha, rho, mu); equations in the same order
     o_g, o_e, o_a, o_r, o_m = 0, ng, ng + 1, ng + 1 + na, ng + 1 + na + nq
     size = o_m + nfix + 1
     jac = np.zeros((size, size))
     jac[o_e, o_e] = -n
-    jac[o_a:o_r, o_r:o_m] = -z.T @ basis
-    jac[o_r:o_m, o_r:o_m] = -basis.T @ basis
-    flex_g, c_sums = flex @ g, pr.c_full.sum(axis=0)
-    for v, (m, cm) in enumerate(zip(pr.fixed_maps, pr.c_maps)):
+    for v, m in enumerate(pr.fixed_maps):
         jac[o_m + v, o_g + 1:o_e] = (flex_g @ m) / (pr.divisors[1:] * scale)
-        jac[o_m + v, o_e] = -(flex @ slopes_gamma[v]) / scale**2
-        jac[o_m + v, o_a:o_r] = c_sums @ cm
+        jac[o_m + v, o_e] = -flex_slopes[v] / scale**2
+        jac[o_m + v, o_a:o_r] = c_sums @ pr.c_maps[v]
     jac[o_m + nfix, o_g:o_e] = g.sum(axis=0) / scale
     jac[o_m + nfix, o_e] = -d.sum() / scale**2
     jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
-    whole_eqs = np.column_stack([e_eps - scale, el - mean_el])
     # the rest in blocks of whole firms: bounded temporaries that stay in cache, the same sums
     meat = np.zeros((size, size))
-    # meat in the order of the equations: (share, E, alpha, rho, mu) from (share, E, mu, alpha, rho)
-    order = np.r_[np.arange(ng + 1), ng + 1 + nfix + 1 + np.arange(na + nq), ng + 1 + np.arange(nfix + 1)]
+    through_m = 1.0 / (pr.divisors * scale)  # d integral / d gamma = m G / (a E)
     for lo, hi in whole_firm_blocks(pr.codes, BLOCK_ROWS):
         m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
-        g_b, inv_b, codes = g[lo:hi], inv_d[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
+        at_t, at_p = pr.rows[m_lo:m_hi] - lo, pr.prev[m_lo:m_hi] - lo  # moment rows, previous years, in the block
+        g_b, codes = g[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
+        inv_b, resid_b = 1.0 / d[lo:hi], resid[lo:hi]
+        b_b = np.empty((m_hi - m_lo, nq))  # g's basis at the moment rows, and its derivative in omega_{t-1}
+        b_b[:, 0] = 1.0
+        for k in range(1, nq):
+            b_b[:, k] = b_b[:, k - 1] * u[m_lo:m_hi]
+        d1_b = np.zeros_like(b_b)
+        d1_b[:, 1:] = b_b[:, :-1] * (np.arange(1, nq) / sd)
+        xi_b, sl_b = (om_t[m_lo:m_hi] - b_b @ rho)[:, None], (d1_b @ rho)[:, None]
+        z_b = c_full[pr.rows[m_lo:m_hi], 1:]
+        jac[o_a:o_r, o_r:o_m] -= z_b.T @ b_b
+        jac[o_r:o_m, o_r:o_m] -= b_b.T @ b_b
+        jac[o_g:o_e, o_g:o_e] -= (g_b.T * ((1.0 + resid_b) * inv_b**2)) @ g_b
+        e_eps = np.exp(-resid_b)
+        jac[o_e, o_g:o_e] += (e_eps * inv_b) @ g_b
         # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma
-        # + integral / E dE - C d alpha, at the moment rows (factor on_t) and their previous years (on_p)
-        z_b, b_b, xi_b, sl_b = z[m_lo:m_hi], basis[m_lo:m_hi], xi[m_lo:m_hi, None], slope[m_lo:m_hi, None]
-        on_t = np.column_stack([z_b, b_b])
-        jac[o_g:o_e, o_g:o_e] -= (g_b.T * ((1.0 + resid[lo:hi]) * inv_b**2)) @ g_b
-        jac[o_e, o_g:o_e] += (e_eps[lo:hi] * inv_b) @ g_b
+        # + integral / E dE - C d alpha, at the moment rows (factor (C, B)) and their previous years
         scattered = np.zeros((hi - lo, na + nq))
-        scattered[pr.rows[m_lo:m_hi] - lo] = on_t
-        scattered[pr.prev[m_lo:m_hi] - lo] += np.column_stack([-z_b * sl_b, d1[m_lo:m_hi] * xi_b - b_b * sl_b])
-        jac[o_a:o_m, o_g:o_e] -= ((scattered.T * inv_b) @ g_b
-                                  + ((scattered.T * flex[lo:hi]) @ g_b) / (pr.divisors * scale))
+        scattered[at_t, :na], scattered[at_t, na:] = z_b, b_b
+        scattered[at_p, :na] -= z_b * sl_b
+        scattered[at_p, na:] += d1_b * xi_b - b_b * sl_b
+        jac[o_a:o_m, o_g:o_e] -= scattered.T @ (g_b * (inv_b[:, None] + flex[lo:hi, None] * through_m))
         jac[o_a:o_m, o_e] += scattered.T @ (integral[lo:hi] / scale)
-        jac[o_a:o_m, o_a:o_r] -= scattered.T @ c[lo:hi]
-        groups = int(codes[-1]) + 1
-        sums = np.column_stack([
-            cluster_sums(g_b * (resid[lo:hi] * inv_b)[:, None], codes, groups),
-            cluster_sums(whole_eqs[lo:hi], codes, groups),
-            cluster_sums(on_t * xi_b, pr.codes[pr.rows[m_lo:m_hi]] - pr.codes[lo], groups),
-        ])[:, order]
+        jac[o_a:o_m, o_a:o_r] -= scattered.T @ c_full[lo:hi, 1:]
+        # every estimating equation of every row of the block, in the parameters' order; summed by firm
+        eqs = np.zeros((hi - lo, size))
+        np.multiply(g_b, (resid_b * inv_b)[:, None], out=eqs[:, o_g:o_e])
+        eqs[:, o_e] = e_eps - scale
+        eqs[at_t, o_a:o_r], eqs[at_t, o_r:o_m] = z_b * xi_b, b_b * xi_b
+        eqs[:, o_m:o_m + nfix] = c_full[lo:hi] @ c_slopes + flex[lo:hi, None] * gw[lo:hi, 2:] / scale
+        eqs[:, o_m + nfix] = d[lo:hi] / scale
+        eqs[:, o_m:] -= mean_el
+        sums = cluster_sums(eqs, codes, int(codes[-1]) + 1)
         meat += sums.T @ sums
     bread = np.linalg.inv(jac)
     firms = n_clusters(pr.codes)
