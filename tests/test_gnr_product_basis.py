@@ -104,3 +104,20 @@ def test_share_regression_reaches_scipys_least_squares():
     # and the gradient vanishes
     grad = (design / (design @ gamma)[:, None]).T @ resid(gamma)
     assert np.all(np.abs(grad) <= 1e-9 * np.abs(design / (design @ gamma)[:, None]).sum(axis=0))
+
+
+def test_gnr_fit_is_the_same_through_the_basis(monkeypatch):
+    # the estimator takes the basis route from 50,000 moment rows; forced on a small panel, it gives the
+    # estimates and standard errors of the monomial route
+    import nqpf_tfp.production.estimators.gnr as gnr_module
+
+    panel = nt.datasets.simulate_gnr(1500, 6, seed=8)
+    plain = nt.GNR(panel, "y", ["l", "k"], "m", "share", entity="firm", time="year").fit()
+    monkeypatch.setattr(gnr_module, "BASIS_MIN_ROWS", 0)
+    through = nt.GNR(panel, "y", ["l", "k"], "m", "share", entity="firm", time="year").fit()
+    assert plain.diagnostics["second_stage_statistics"] == "monomials"
+    assert through.diagnostics["second_stage_statistics"] == "product basis"
+    np.testing.assert_allclose(through.params, plain.params, rtol=1e-9)
+    np.testing.assert_allclose(through.std_errors, plain.std_errors, rtol=1e-8)
+    np.testing.assert_allclose(through.diagnostics["constant_coefficients"],
+                               plain.diagnostics["constant_coefficients"], rtol=1e-7, atol=1e-9)

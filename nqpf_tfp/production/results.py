@@ -95,6 +95,9 @@ class ProductionDiagnostics(Diagnostics):
     mean_exp_eps: float | None = None
     #: GNR: coefficients of the constant of integration (the fixed inputs' polynomial)
     constant_coefficients: tuple[float, ...] | None = None
+    #: GNR: how the second stage's sums were accumulated, ``"product basis"`` (from 50,000 rows) or
+    #: ``"monomials"``: the same sums, at different cost
+    second_stage_statistics: Literal["product basis", "monomials"] | None = None
     #: OP / LP / Wooldridge: R² of each free input on the other first-stage regressors (functional dependence)
     free_input_r2: tuple[float, ...] | None = None
     #: Robinson-Wooldridge: firm-clustered Sanderson-Windmeijer first-stage F of each free input
