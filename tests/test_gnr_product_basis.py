@@ -121,3 +121,44 @@ def test_gnr_fit_is_the_same_through_the_basis(monkeypatch):
     np.testing.assert_allclose(through.std_errors, plain.std_errors, rtol=1e-8)
     np.testing.assert_allclose(through.diagnostics["constant_coefficients"],
                                plain.diagnostics["constant_coefficients"], rtol=1e-7, atol=1e-9)
+
+
+def test_share_regression_warm_start_reaches_the_same_fit(monkeypatch):
+    # from WARM_START_ROWS rows the Gauss-Newton steps on all rows start from a subsample's fit; a start
+    # with D <= 0 somewhere falls back to the OLS start. Either way the fixed point is the same
+    import nqpf_tfp.production.estimators.gnr as gnr_module
+
+    panel = nt.datasets.simulate_gnr(3000, 8, seed=6)
+    design = monomials(panel[["l", "k", "m"]].to_numpy(), 3)
+    share = panel["share"].to_numpy()
+    cold, cold_iterations = share_regression(share, design)
+    monkeypatch.setattr(gnr_module, "WARM_START_ROWS", 1000)
+    warm, warm_iterations = share_regression(share, design)
+    assert warm_iterations < cold_iterations
+    np.testing.assert_allclose(np.log(design @ warm), np.log(design @ cold), atol=1e-9)
+    bad = np.zeros(design.shape[1])
+    bad[0] = -1.0  # D = -1 everywhere
+    fallback, _ = share_regression(share, design, start=bad)
+    np.testing.assert_allclose(np.log(design @ fallback), np.log(design @ cold), atol=1e-9)
+
+
+def test_gnr_gives_the_same_numbers_on_any_number_of_threads(monkeypatch):
+    # the passes over row blocks (share regression, second-stage statistics through the basis, sandwich)
+    # run on as many threads as BLAS may use, with BLAS on one thread meanwhile; block partial sums are
+    # added in block order, so with BLAS on one thread (as under threadpool_limits(1), where the fit takes
+    # one thread) the numbers are identical to the last bit
+    from threadpoolctl import threadpool_limits
+
+    import nqpf_tfp.production.estimators.gnr as gnr_module
+
+    panel = nt.datasets.simulate_gnr(9000, 7, seed=12)  # 54,000 moment rows: the basis route
+    fits = []
+    with threadpool_limits(1):
+        assert gnr_module.block_threads() == 1
+        fits.append(nt.GNR(panel, "y", ["l", "k"], "m", "share", entity="firm", time="year").fit())
+        monkeypatch.setattr(gnr_module, "block_threads", lambda: 3)
+        fits.append(nt.GNR(panel, "y", ["l", "k"], "m", "share", entity="firm", time="year").fit())
+    assert fits[0].diagnostics["second_stage_statistics"] == "product basis"
+    np.testing.assert_array_equal(fits[0].params, fits[1].params)
+    np.testing.assert_array_equal(fits[0].std_errors, fits[1].std_errors)
+    np.testing.assert_array_equal(fits[0].tfp, fits[1].tfp)

@@ -29,6 +29,7 @@ from math import factorial
 import numpy as np
 
 from ...numerics.basis import monomial_table, monomials
+from ...parallel.blocks import map_blocks
 from .markov import GMMCriterion
 from .product_basis import DegenerateBasis, LaggedProductBasis
 
@@ -131,7 +132,7 @@ class MarkovMoments(GMMCriterion):
 
     @classmethod
     def from_rows(cls, source: LaggedRows, degree: int, weights: np.ndarray | None = None,
-                  basis: LaggedProductBasis | None = None) -> MarkovMoments:
+                  basis: LaggedProductBasis | None = None, threads: int = 1) -> MarkovMoments:
         """From moment rows given block by block, through ``basis`` when the data support it.
 
         ``basis``: functions of the rows whose span holds the degree-``D``
@@ -142,7 +143,8 @@ class MarkovMoments(GMMCriterion):
         of the flops, and no row of the monomials is ever built. Without a
         basis, or when the data do not support it
         (:class:`~.product_basis.DegenerateBasis`), the monomials are built
-        as :meth:`from_points` does.
+        as :meth:`from_points` does. ``threads``: the chunks of rows are spread
+        over that many threads (the same sums on any number).
         """
         out = cls.__new__(cls)
         coords = None
@@ -158,7 +160,7 @@ class MarkovMoments(GMMCriterion):
             out._accumulate(v_t, source.previous(slice(None)), z, degree, weights, (source.centre, source.centre_t),
                             None)
         else:
-            out._accumulate_on_basis(source, degree, weights, basis, coords)
+            out._accumulate_on_basis(source, degree, weights, basis, coords, threads)
         return out
 
     def _accumulate(self, v_t: np.ndarray, v_p: np.ndarray, z: np.ndarray, degree: int,
@@ -209,35 +211,43 @@ class MarkovMoments(GMMCriterion):
         self.set_weight(np.eye(z.shape[1]))
 
     def _accumulate_on_basis(self, source: LaggedRows, degree: int, weights: np.ndarray | None,
-                             basis: LaggedProductBasis, coords: np.ndarray) -> None:
+                             basis: LaggedProductBasis, coords: np.ndarray, threads: int = 1) -> None:
         """The sums through the basis: ``F'F`` and ``F'(v_t, z)`` block by block, then mapped by ``T``."""
         w8 = None if weights is None else np.asarray(weights, dtype=float)
         self.through_basis = True
         self.n = float(source.n_rows if w8 is None else w8.sum())
         self.centre, self.centre_t = source.centre, source.centre_t
         size, q = basis.size, source.centre.size
-        gram_f = np.zeros((size, size))
-        cross = None
-        self.vv = np.zeros((q, q))
         shared = source.z_is_centred_x
         chunk = max(1024, _GRAM_CELLS // size)
-        buffer = np.empty((min(chunk, source.n_rows), size), order="F")
-        for start in range(0, source.n_rows, chunk):
+
+        def chunk_sums(start: int) -> tuple[np.ndarray, ...]:
             sl = slice(start, min(start + chunk, source.n_rows))
-            f = basis.values(sl, buffer)
+            f = basis.values(sl)
             v_t, z = source.current(sl)
             vt = v_t - self.centre_t
             wvt = vt if w8 is None else vt * w8[sl, None]
             scaled = f if w8 is None else f * np.sqrt(w8[sl, None])
-            gram_f += scaled.T @ scaled
-            self.vv += wvt.T @ vt
             if shared:
-                both = f.T @ wvt
+                return scaled.T @ scaled, wvt.T @ vt, f.T @ wvt
+            wz = z if w8 is None else z * w8[sl, None]
+            return scaled.T @ scaled, wvt.T @ vt, f.T @ np.column_stack([wvt, wz]), wz.T @ vt
+
+        gram_f = np.zeros((size, size))
+        self.vv = np.zeros((q, q))
+        cross: np.ndarray | None = None
+        # added in chunk order: the same sums on any number of threads
+        for part in map_blocks(chunk_sums, range(0, source.n_rows, chunk), threads):
+            gram_f += part[0]
+            self.vv += part[1]
+            if cross is None:  # the first chunk fixes the number of instruments
+                cross = part[2].copy()
+                if not shared:
+                    self.zv = part[3].copy()
             else:
-                wz = z if w8 is None else z * w8[sl, None]
-                both = f.T @ np.column_stack([wvt, wz])
-                self.zv = wz.T @ vt + (self.zv if cross is not None else 0.0)
-            cross = both if cross is None else cross + both
+                cross += part[2]
+                if not shared:
+                    self.zv += part[3]
         assert cross is not None
         self.m_all = (coords @ gram_f @ coords.T)[_gram_pairs(q, degree)]
         both = coords @ cross

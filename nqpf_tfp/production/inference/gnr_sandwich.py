@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...parallel.blocks import map_blocks
 from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
@@ -72,11 +73,13 @@ class GNRProblem:
     markov_degree: int
 
 
-def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.ndarray) -> np.ndarray:
+def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.ndarray,
+                 threads: int = 1) -> np.ndarray:
     """Firm-clustered covariance of the mean elasticities (fixed inputs, then the flexible one).
 
     ``gamma_raw`` the share regression's coefficients (before division by ``scale``, the mean of
-    ``exp(eps)``), ``alpha`` the coefficients of ``C`` at a root of the second-stage moments.
+    ``exp(eps)``), ``alpha`` the coefficients of ``C`` at a root of the second-stage moments;
+    ``threads`` for the blocks of firms (the same numbers on any number).
     """
     g, flex, c_full = pr.design, pr.flexible, pr.c_full
     n, ng, na = g.shape[0], g.shape[1], c_full.shape[1] - 1
@@ -121,10 +124,13 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     jac[o_m + nfix, o_g:o_e] = g.sum(axis=0) / scale
     jac[o_m + nfix, o_e] = -d.sum() / scale**2
     jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
-    # the rest in blocks of whole firms: bounded temporaries that stay in cache, the same sums
-    meat = np.zeros((size, size))
+    # the rest in blocks of whole firms (bounded temporaries that stay in cache), spread over ``threads``;
+    # each block's part of the Jacobian and of the meat, added in block order (the same sums on any threads)
     through_m = 1.0 / (pr.divisors * scale)  # d integral / d gamma = m G / (a E)
-    for lo, hi in whole_firm_blocks(pr.codes, BLOCK_ROWS):
+
+    def block_parts(block: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = block
+        part = np.zeros((size, size))
         m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
         at_t, at_p = pr.rows[m_lo:m_hi] - lo, pr.prev[m_lo:m_hi] - lo  # moment rows, previous years, in the block
         g_b, codes = g[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
@@ -137,20 +143,20 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
         d1_b[:, 1:] = b_b[:, :-1] * (np.arange(1, nq) / sd)
         xi_b, sl_b = (om_t[m_lo:m_hi] - b_b @ rho)[:, None], (d1_b @ rho)[:, None]
         z_b = c_full[pr.rows[m_lo:m_hi], 1:]
-        jac[o_a:o_r, o_r:o_m] -= z_b.T @ b_b
-        jac[o_r:o_m, o_r:o_m] -= b_b.T @ b_b
-        jac[o_g:o_e, o_g:o_e] -= (g_b.T * ((1.0 + resid_b) * inv_b**2)) @ g_b
+        part[o_a:o_r, o_r:o_m] -= z_b.T @ b_b
+        part[o_r:o_m, o_r:o_m] -= b_b.T @ b_b
+        part[o_g:o_e, o_g:o_e] -= (g_b.T * ((1.0 + resid_b) * inv_b**2)) @ g_b
         e_eps = np.exp(-resid_b)
-        jac[o_e, o_g:o_e] += (e_eps * inv_b) @ g_b
+        part[o_e, o_g:o_e] += (e_eps * inv_b) @ g_b
         # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma
         # + integral / E dE - C d alpha, at the moment rows (factor (C, B)) and their previous years
         scattered = np.zeros((hi - lo, na + nq))
         scattered[at_t, :na], scattered[at_t, na:] = z_b, b_b
         scattered[at_p, :na] -= z_b * sl_b
         scattered[at_p, na:] += d1_b * xi_b - b_b * sl_b
-        jac[o_a:o_m, o_g:o_e] -= scattered.T @ (g_b * (inv_b[:, None] + flex[lo:hi, None] * through_m))
-        jac[o_a:o_m, o_e] += scattered.T @ (integral[lo:hi] / scale)
-        jac[o_a:o_m, o_a:o_r] -= scattered.T @ c_full[lo:hi, 1:]
+        part[o_a:o_m, o_g:o_e] -= scattered.T @ (g_b * (inv_b[:, None] + flex[lo:hi, None] * through_m))
+        part[o_a:o_m, o_e] += scattered.T @ (integral[lo:hi] / scale)
+        part[o_a:o_m, o_a:o_r] -= scattered.T @ c_full[lo:hi, 1:]
         # every estimating equation of every row of the block, in the parameters' order; summed by firm
         eqs = np.zeros((hi - lo, size))
         np.multiply(g_b, (resid_b * inv_b)[:, None], out=eqs[:, o_g:o_e])
@@ -160,7 +166,12 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
         eqs[:, o_m + nfix] = d[lo:hi] / scale
         eqs[:, o_m:] -= mean_el
         sums = cluster_sums(eqs, codes, int(codes[-1]) + 1)
-        meat += sums.T @ sums
+        return part, sums.T @ sums
+
+    meat = np.zeros((size, size))
+    for jac_part, meat_part in map_blocks(block_parts, whole_firm_blocks(pr.codes, BLOCK_ROWS), threads):
+        jac += jac_part
+        meat += meat_part
     bread = np.linalg.inv(jac)
     firms = n_clusters(pr.codes)
     cov = bread @ meat @ bread.T * firms / (firms - 1)
