@@ -309,14 +309,18 @@ class GNR(ProductionEstimator):
         design = monomials(inputs, degree)  # constant first; column-major (the passes read blocks of rows)
         threads = 1 if weights is not None else block_threads()  # a bootstrap replication: its caller's cores
         gamma, iterations = share_regression(share, design, weights=w, threads=threads)
-        d = design @ gamma
-        eps = np.log(d) - share
+        # one product over the share terms gives, per row, D, the polynomial of its integral over ln m and
+        # that polynomial's slopes in the fixed inputs (from the monomials already built: derivative maps)
+        divisors = monomial_table(n_fixed + 1, degree)[0][:, -1] + 1.0  # power of m in each term, + 1
+        fixed_maps = [derivative_map(n_fixed + 1, degree, v) for v in range(n_fixed)]
+        gamma_m = gamma / divisors
+        fitted = design @ np.column_stack([gamma, gamma_m, *[m @ gamma_m[1:] for m in fixed_maps]])
+        eps = np.log(fitted[:, 0]) - share
         scale = float(np.average(np.exp(eps), weights=w))
         gamma = gamma / scale
-        flex_elasticity = d / scale
+        flex_elasticity = fitted[:, 0] / scale
         # 2. integral of the elasticity over ln m, and Y = y - eps - integral = C(x) + omega
-        divisors = monomial_table(n_fixed + 1, degree)[0][:, -1] + 1.0  # power of m in each term, + 1
-        integral = (design @ (gamma / divisors)) * flex
+        integral = fitted[:, 1] * flex / scale
         big_y = y - eps - integral
 
         # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C; from sufficient statistics
@@ -339,17 +343,13 @@ class GNR(ProductionEstimator):
             alpha, objective, distinct = self._solve(problem, start)
 
         # elasticities per observation, from the monomials already built (derivative maps, no new columns)
-        fixed_maps = [derivative_map(n_fixed + 1, degree, v) for v in range(n_fixed)]
         c_maps = [derivative_map(n_fixed, self.constant_degree, v) for v in range(n_fixed)]
-        fixed_el = np.column_stack([
-            c_full @ (c_maps[v] @ alpha) + flex * (design @ (fixed_maps[v] @ (gamma / divisors)[1:]))
-            for v in range(n_fixed)
-        ])
+        fixed_el = c_full @ np.column_stack([cm @ alpha for cm in c_maps]) + flex[:, None] * fitted[:, 2:] / scale
         elasticities = np.column_stack([fixed_el, flex_elasticity])
         tfp = y - integral - c_terms @ alpha
         covariance = None
         if cov:
-            arrays = GNRProblem(design, divisors, fixed_maps, share, y, flex, c_full, c_maps, rows, prev,
+            arrays = GNRProblem(design, divisors, fixed_maps, fitted, share, y, flex, c_full, c_maps, rows, prev,
                                 data.codes, self.spec.markov_degree)
             covariance = gnr_sandwich(arrays, gamma * scale, scale, alpha, threads)
         diag: dict[str, Any] = {

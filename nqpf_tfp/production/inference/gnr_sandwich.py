@@ -55,6 +55,8 @@ class GNRProblem:
     ``design`` the share polynomial's terms (constant first), ``divisors`` one plus the power of the
     flexible input in each, ``fixed_maps[v]`` the map from ``design`` to the derivatives of its
     non-constant terms in fixed input ``v`` (:func:`~nqpf_tfp.numerics.basis.derivative_map`);
+    ``fitted`` the products of ``design`` with the raw coefficients ``gamma``, with ``gamma / divisors`` and
+    with its slopes in each fixed input (``fixed_maps[v] @ (gamma / divisors)[1:]``), as the estimator built them;
     ``c_full`` the constant and the terms of ``C``, ``c_maps[v]`` its derivative maps;
     ``rows``/``prev`` the firm-years with a previous year and that year; ``codes`` the firm of every row.
     """
@@ -62,6 +64,7 @@ class GNRProblem:
     design: np.ndarray
     divisors: np.ndarray
     fixed_maps: list[np.ndarray]
+    fitted: np.ndarray
     share: np.ndarray
     y: np.ndarray
     flexible: np.ndarray
@@ -84,10 +87,7 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     g, flex, c_full = pr.design, pr.flexible, pr.c_full
     n, ng, na = g.shape[0], g.shape[1], c_full.shape[1] - 1
     nfix = len(pr.fixed_maps)
-    gamma_m = gamma_raw / pr.divisors
-    # one product over the share terms gives, per row, D, the integral's polynomial and the slopes of the
-    # integral in the fixed inputs (through the derivative maps of the terms already built)
-    gw = g @ np.column_stack([gamma_raw, gamma_m, *[m @ gamma_m[1:] for m in pr.fixed_maps]])
+    gw = pr.fitted  # per row: D, the integral's polynomial and its slopes in the fixed inputs
     d = gw[:, 0]
     resid = pr.share - np.log(d)  # s - ln D = -eps
     integral = flex * gw[:, 1] / scale
@@ -108,7 +108,7 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     rho = np.linalg.solve(sums_u[np.add.outer(np.arange(degree + 1), np.arange(degree + 1))], sums_t)
     nq = rho.size
     c_slopes = np.column_stack([cm @ alpha for cm in pr.c_maps])  # dC/dx_v = c_full @ c_slopes[:, v]
-    flex_g, c_sums, flex_slopes = flex @ g, c_full.sum(axis=0), flex @ gw[:, 2:]
+    c_sums, flex_slopes = c_full.sum(axis=0), flex @ gw[:, 2:]
     # mean elasticities from sums (fixed inputs: dC/dx + m d(integral)/dx; flexible: D / E)
     mean_el = np.r_[(c_sums @ c_slopes + flex_slopes / scale) / n, d.sum() / (scale * n)]
 
@@ -117,18 +117,16 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     size = o_m + nfix + 1
     jac = np.zeros((size, size))
     jac[o_e, o_e] = -n
-    for v, m in enumerate(pr.fixed_maps):
-        jac[o_m + v, o_g + 1:o_e] = (flex_g @ m) / (pr.divisors[1:] * scale)
+    for v in range(nfix):  # (the rows in gamma need sums of G: after the pass over the blocks)
         jac[o_m + v, o_e] = -flex_slopes[v] / scale**2
         jac[o_m + v, o_a:o_r] = c_sums @ pr.c_maps[v]
-    jac[o_m + nfix, o_g:o_e] = g.sum(axis=0) / scale
     jac[o_m + nfix, o_e] = -d.sum() / scale**2
     jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
     # the rest in blocks of whole firms (bounded temporaries that stay in cache), spread over ``threads``;
     # each block's part of the Jacobian and of the meat, added in block order (the same sums on any threads)
     through_m = 1.0 / (pr.divisors * scale)  # d integral / d gamma = m G / (a E)
 
-    def block_parts(block: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def block_parts(block: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lo, hi = block
         part = np.zeros((size, size))
         m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
@@ -166,12 +164,17 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
         eqs[:, o_m + nfix] = d[lo:hi] / scale
         eqs[:, o_m:] -= mean_el
         sums = cluster_sums(eqs, codes, int(codes[-1]) + 1)
-        return part, sums.T @ sums
+        return part, sums.T @ sums, np.vstack([np.ones(hi - lo), flex[lo:hi]]) @ g_b  # sums of G and m G
 
     meat = np.zeros((size, size))
-    for jac_part, meat_part in map_blocks(block_parts, whole_firm_blocks(pr.codes, BLOCK_ROWS), threads):
+    g_sums = np.zeros((2, ng))  # sums of G and of m G
+    for jac_part, meat_part, g_part in map_blocks(block_parts, whole_firm_blocks(pr.codes, BLOCK_ROWS), threads):
         jac += jac_part
         meat += meat_part
+        g_sums += g_part
+    for v, m in enumerate(pr.fixed_maps):
+        jac[o_m + v, o_g + 1:o_e] = (g_sums[1] @ m) / (pr.divisors[1:] * scale)
+    jac[o_m + nfix, o_g:o_e] = g_sums[0] / scale
     bread = np.linalg.inv(jac)
     firms = n_clusters(pr.codes)
     cov = bread @ meat @ bread.T * firms / (firms - 1)
