@@ -126,13 +126,13 @@ def test_gnr_fit_is_the_same_through_the_basis(monkeypatch):
 def test_share_regression_warm_start_reaches_the_same_fit(monkeypatch):
     # from WARM_START_ROWS rows the Gauss-Newton steps on all rows start from a subsample's fit; a start
     # with D <= 0 somewhere falls back to the OLS start. Either way the fixed point is the same
-    import nqpf_tfp.production.estimators.gnr as gnr_module
+    import nqpf_tfp.production.estimators.gnr_share as share_module
 
     panel = nt.datasets.simulate_gnr(3000, 8, seed=6)
     design = monomials(panel[["l", "k", "m"]].to_numpy(), 3)
     share = panel["share"].to_numpy()
     cold, cold_iterations = share_regression(share, design)
-    monkeypatch.setattr(gnr_module, "WARM_START_ROWS", 1000)
+    monkeypatch.setattr(share_module, "WARM_START_ROWS", 1000)
     warm, warm_iterations = share_regression(share, design)
     assert warm_iterations < cold_iterations
     np.testing.assert_allclose(np.log(design @ warm), np.log(design @ cold), atol=1e-9)

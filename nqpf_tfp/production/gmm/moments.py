@@ -139,7 +139,7 @@ class MarkovMoments(GMMCriterion):
         monomials of ``v_p`` (when ``v_p`` holds polynomial terms of a few
         variables). The Gram matrix is then accumulated on the basis, ``F'F``,
         and mapped to the monomials' as ``T F'F T'`` with ``T`` their
-        coordinates in it: with 94 functions for GNR's 286 monomials, a tenth
+        coordinates in it: with 94 functions for GNR's 286 monomials, a ninth
         of the flops, and no row of the monomials is ever built. Without a
         basis, or when the data do not support it
         (:class:`~.product_basis.DegenerateBasis`), the monomials are built
