@@ -1,7 +1,7 @@
 """GNR's first stage: the flexible input's log revenue share on the log of a polynomial, by Gauss-Newton.
 
 ``s = ln D(x, m) - eps`` with ``D = G'gamma``, ``G`` the monomials of the inputs
-(Gandhi, Navarro and Rivers 2020, section 5; gnrprod's first stage), fitted by
+(Gandhi, Navarro and Rivers 2020; gnrprod's first stage), fitted by
 damped Gauss-Newton in passes over blocks of rows.
 
 References
