@@ -238,7 +238,7 @@ def priced_distances_in_blocks(x: np.ndarray, y: np.ndarray, b: np.ndarray, g: n
     the distances are the same). A unit whose direction is 0 for a variable with positive weight is not
     solved: that share could grow without bound, so its status is :data:`UNDEFINED_DIRECTION` and its
     distance NaN."""
-    status = [UNDEFINED_DIRECTION] * evaluate.size
+    status = np.full(evaluate.size, UNDEFINED_DIRECTION, dtype=object)
     distance = np.full(evaluate.size, np.nan)
     betas = np.full(g.shape, np.nan)
     solvable = np.flatnonzero(~np.any((g == 0) & (weights > 0), axis=1)) if weights is not None \
@@ -248,7 +248,5 @@ def priced_distances_in_blocks(x: np.ndarray, y: np.ndarray, b: np.ndarray, g: n
     parts = [_priced_block(tasks[0])] if len(tasks) == 1 else list(
         map_tasks(_priced_block, tasks, backend=backend, n_jobs=n_jobs))
     for rows, (words, values, shares) in zip(blocks, parts):
-        distance[rows], betas[rows] = values, shares
-        for row, word in zip(rows.tolist(), words):
-            status[row] = word
-    return status, distance, betas
+        status[rows], distance[rows], betas[rows] = words, values, shares
+    return status.tolist(), distance, betas

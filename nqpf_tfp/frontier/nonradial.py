@@ -61,8 +61,6 @@ def slacks_based_weights(inputs: Sequence[str], outputs: Sequence[str], bad_outp
     return np.r_[np.full(n_in, 0.5 / n_in), np.full(n_out, 0.5 / n_out)]
 
 
-
-
 def zero_direction(g: np.ndarray, weights: np.ndarray, names: Sequence[str]) -> tuple[np.ndarray, str]:
     """Rows of the direction ``g`` (units x variables) that are 0 for a variable with positive weight, and a
     sentence for the warning. That variable's share ``beta`` multiplies 0 in its constraint, so it can grow
@@ -198,24 +196,24 @@ def nonradial_ddf(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str 
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     if reference is None and frame and uses_highspy(solver):
         # every unit against all units by column generation (one small LP each)
-        words, dist, shares = priced_distances_in_blocks(x, y, b, g, rts, np.arange(len(data)), w, n_jobs, backend)
-        out = [(words[o], float(dist[o]), shares[o]) for o in range(len(data))]
+        status, distance, betas = priced_distances_in_blocks(x, y, b, g, rts, np.arange(len(data)), w, n_jobs,
+                                                             backend)
     else:
         if frame:
             units = build_frame(xr, yr, rts, solver, br).units
             xr, yr, br = xr[units], yr[units], br[units]
         blocks = split_blocks(len(data), n_jobs, backend)
         tasks = [((xr, yr, br), w, rts, solver, (x[r], y[r], b[r]), g[r]) for r in blocks]
-        parts = list(map_tasks(_nonradial_block, tasks, backend=backend, n_jobs=n_jobs))
-        out = [row for part in parts for row in part]
-    distance = np.array([d for _, d, _ in out])
+        out = [row for part in map_tasks(_nonradial_block, tasks, backend=backend, n_jobs=n_jobs) for row in part]
+        status = [st for st, _, _ in out]
+        distance = np.array([d for _, d, _ in out])
+        betas = np.array([bt for _, _, bt in out]).reshape(len(data), -1)
     distance[np.abs(distance) < 1e-10] = 0.0
-    betas = np.array([bt for _, _, bt in out]).reshape(len(data), -1)
     betas[np.abs(betas) < 1e-10] = 0.0
     frame_out = pd.DataFrame({"distance": distance}, index=observation_index(data, entity, time))
     for j, name in enumerate([*ins, *goods, *bads]):
         frame_out[f"beta_{name}"] = betas[:, j]
-    frame_out["status"] = [st for st, _, _ in out]
+    frame_out["status"] = status
     undefined, reason = zero_direction(g, w, [*ins, *goods, *bads])
     if undefined.any():
         shown = few([repr(plain(v)) for v in frame_out.index[undefined]])

@@ -10,7 +10,8 @@ import numpy as np
 __all__ = [
     "derivative_map", "markov_basis", "markov_powers", "monomial_table", "monomials", "polynomial",
     "polynomial_derivative",
-    "polynomial_names", "production_term_names", "production_terms", "translog_elasticities", "translog_rts_weights",
+    "polynomial_names", "production_term_names", "production_terms", "standardised_powers", "translog_elasticities",
+    "translog_rts_weights",
 ]
 
 
@@ -101,7 +102,16 @@ def markov_powers(omega_lag: np.ndarray, degree: int) -> tuple[np.ndarray, np.nd
     """
     sd = omega_lag.std()
     scale = sd if sd > 0 else 1.0
-    basis = np.vander((omega_lag - omega_lag.mean()) / scale, degree + 1, increasing=True)
+    return standardised_powers((omega_lag - omega_lag.mean()) / scale, degree, scale)
+
+
+def standardised_powers(u: np.ndarray, degree: int, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """``[1, u, ..., u^degree]`` and its derivative in ``w``, for ``u = (w - centre) / scale`` already standardised.
+
+    :func:`markov_powers` standardises on the data it is given; a pass over blocks of rows standardises once,
+    on all of them, and calls this per block.
+    """
+    basis = np.vander(u, degree + 1, increasing=True)
     dbasis = np.zeros_like(basis)
     dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / scale
     return basis, dbasis

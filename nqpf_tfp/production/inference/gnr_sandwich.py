@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...numerics.basis import standardised_powers
 from ...parallel.blocks import map_blocks
 from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 
@@ -133,12 +134,7 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
         at_t, at_p = pr.rows[m_lo:m_hi] - lo, pr.prev[m_lo:m_hi] - lo  # moment rows, previous years, in the block
         g_b, codes = g[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
         inv_b, resid_b = 1.0 / d[lo:hi], resid[lo:hi]
-        b_b = np.empty((m_hi - m_lo, nq))  # g's basis at the moment rows, and its derivative in omega_{t-1}
-        b_b[:, 0] = 1.0
-        for k in range(1, nq):
-            b_b[:, k] = b_b[:, k - 1] * u[m_lo:m_hi]
-        d1_b = np.zeros_like(b_b)
-        d1_b[:, 1:] = b_b[:, :-1] * (np.arange(1, nq) / sd)
+        b_b, d1_b = standardised_powers(u[m_lo:m_hi], degree, sd)  # g's basis, its derivative in omega_{t-1}
         xi_b, sl_b = (om_t[m_lo:m_hi] - b_b @ rho)[:, None], (d1_b @ rho)[:, None]
         z_b = c_full[pr.rows[m_lo:m_hi], 1:]
         part[o_a:o_r, o_r:o_m] -= z_b.T @ b_b
