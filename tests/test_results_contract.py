@@ -128,6 +128,8 @@ def _factories() -> dict[type, object]:
         nt.frontier.LoweEfficiency: lambda: nt.frontier.lowe_efficiency(
             frontier.assign(w0=0.4, w1=0.6), ["x0", "x1"], "y", input_prices=["w0", "w1"], output_prices="w0",
             **keys),
+        nt.frontier.FarePrimontEfficiency: lambda: nt.frontier.fare_primont_efficiency(frontier, ["x0", "x1"], "y",
+                                                                                       **keys),
         nt.frontier.ScoreResults: lambda: nt.frontier.sbm(frontier, ["x0", "x1"], "y", "b"),
         nt.frontier.MalmquistResults: lambda: nt.frontier.malmquist(frontier, ["x0", "x1"], "y", **keys),
         nt.frontier.MalmquistLuenbergerResults: lambda: nt.frontier.malmquist_luenberger(

@@ -138,6 +138,8 @@ def _key_calls(w: pd.DataFrame) -> dict[str, object]:
                                                                      **k).tfp,
         "frontier.lowe_efficiency": lambda d, **k: nt.frontier.lowe_efficiency(
             d, ["x0", "x1"], "y", input_prices=["w", "green"], output_prices="w", **k).tfp,
+        "frontier.fare_primont_efficiency": lambda d, **k: nt.frontier.fare_primont_efficiency(
+            d, ["x0", "x1"], "y", **k).tfp,
         "frontier.hicks_moorsteen": lambda d, **k: nt.frontier.hicks_moorsteen(d, ["x0", "x1"], "y", **k).tfp,
         "frontier.index_decomposition": lambda d, **k: _quietly(
             nt.frontier.index_decomposition, d, ["x0", "x1"], "y", input_prices=["w", "green"], **k).tfp,

@@ -24,6 +24,7 @@ from .ddf import ddf
 from .dea import DEADiagnostics, DEAResults, dea
 from .ebm import ebm
 from .ebm_results import EBMDiagnostics, EBMResults
+from .fare_primont import FarePrimontDiagnostics, FarePrimontEfficiency, fare_primont_efficiency
 from .green_indices import luenberger, malmquist_luenberger
 from .hicks_moorsteen_index import hicks_moorsteen
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
@@ -50,12 +51,13 @@ from .three_stage_results import ThreeStageDiagnostics, ThreeStageResults
 __all__ = [
     "BootstrapDEADiagnostics", "BootstrapDEAResults", "BootstrapMalmquistDiagnostics", "BootstrapMalmquistResults",
     "DEADiagnostics", "DEAResults", "DirectionalIndexDiagnostics", "EBMDiagnostics", "EBMResults",
-    "IndexDecompositionDiagnostics", "LoweEfficiency", "LoweEfficiencyDiagnostics", "LuenbergerResults",
-    "MalmquistDiagnostics", "MalmquistLuenbergerResults", "MalmquistResults", "MetafrontierDiagnostics",
-    "MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "MetafrontierResults", "SFA", "SFADiagnostics",
-    "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics", "ScoreResults", "SimarWilsonDiagnostics",
-    "SimarWilsonResults", "TFPIndexDecomposition", "ThreeStageDiagnostics", "ThreeStageResults", "bootstrap_dea",
-    "bootstrap_malmquist", "ddf", "dea", "ebm", "hicks_moorsteen", "index_decomposition", "lowe_efficiency",
-    "luenberger", "malmquist", "malmquist_luenberger", "metafrontier", "metafrontier_malmquist_luenberger",
-    "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson", "three_stage_dea",
+    "FarePrimontDiagnostics", "FarePrimontEfficiency", "IndexDecompositionDiagnostics", "LoweEfficiency",
+    "LoweEfficiencyDiagnostics", "LuenbergerResults", "MalmquistDiagnostics", "MalmquistLuenbergerResults",
+    "MalmquistResults", "MetafrontierDiagnostics", "MetafrontierIndexDiagnostics", "MetafrontierIndexResults",
+    "MetafrontierResults", "SFA", "SFADiagnostics", "SFAMetafrontierResults", "SFAResults", "ScoreDiagnostics",
+    "ScoreResults", "SimarWilsonDiagnostics", "SimarWilsonResults", "TFPIndexDecomposition", "ThreeStageDiagnostics",
+    "ThreeStageResults", "bootstrap_dea", "bootstrap_malmquist", "ddf", "dea", "ebm", "fare_primont_efficiency",
+    "hicks_moorsteen", "index_decomposition", "lowe_efficiency", "luenberger", "malmquist", "malmquist_luenberger",
+    "metafrontier", "metafrontier_malmquist_luenberger", "nonradial_ddf", "sbm", "sfa_metafrontier", "simar_wilson",
+    "three_stage_dea",
 ]

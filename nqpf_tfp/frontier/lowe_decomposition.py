@@ -75,6 +75,8 @@ class LoweEfficiency(TFPResults):
 
     tfp_scale: ClassVar[Literal["log", "level"]] = "level"
     tfp_kind: ClassVar[Literal["productivity", "efficiency", "index"]] = "productivity"
+    #: the index's name in printed tables
+    index_name: ClassVar[str] = "Lowe"
 
     def __init__(self, frame: pd.DataFrame, diagnostics: LoweEfficiencyDiagnostics) -> None:
         self._frame = frame.copy()
@@ -108,7 +110,7 @@ class LoweEfficiency(TFPResults):
     def summary(self) -> SummaryTable:
         d = self._diagnostics
         table = self._frame.describe().T[["count", "mean", "std", "min", "max"]]
-        return SummaryTable(table, "Lowe TFP and its efficiency components", [
+        return SummaryTable(table, f"{self.index_name} TFP and its efficiency components", [
             f"{d.orientation.capitalize()}-oriented components against each period's DEA technology ({d.rts}); "
             "tfp = tfp_max x technical_efficiency x mix_efficiency x residual_scale_efficiency (O'Donnell 2012).",
             f"{d.nobs} observations of {d.n_entities} entities; {d.failed} without an optimal program."], ".4f")
@@ -175,6 +177,46 @@ def _best_aggregate(x: np.ndarray, y: np.ndarray, members: np.ndarray, evaluated
     return out, failed
 
 
+def efficiency_components(panel: Panel, x: np.ndarray, y: np.ndarray, output_weights: np.ndarray,
+                          input_weights: np.ndarray, orientation: str, rts: str,
+                          caller: str) -> tuple[dict[str, np.ndarray], int]:
+    """TFP ``Q(y) / X(x)`` with the linear aggregators ``output_weights . y`` and ``input_weights . x``, and its
+    components against each period's DEA technology, for rows sorted as ``panel.positions``; the number of
+    observations without an optimal program (their components NaN, warned)."""
+    q_agg = y @ output_weights
+    x_agg = x @ input_weights
+    tfp = q_agg / x_agg
+    n = tfp.size
+    tfp_max, technical, best = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    failed = 0
+    names_x = [f"x{i}" for i in range(x.shape[1])]
+    names_y = [f"y{j}" for j in range(y.shape[1])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # counted below
+        for period in np.unique(panel.time):
+            members = np.flatnonzero(panel.time == period)
+            tfp_max[members] = tfp[members].max()
+            frame = pd.DataFrame(np.column_stack([x[members], y[members]]), columns=names_x + names_y)
+            scores = dea(frame, names_x, names_y, rts=rts, orientation=orientation, slacks=False).efficiency
+            technical[members] = scores.to_numpy()  # output: D_O = 1 / phi; input: theta = 1 / D_I
+            best[members], bad = _best_aggregate(x, y, members, members,
+                                                 output_weights if orientation == "output" else input_weights,
+                                                 orientation, rts)
+            failed += bad
+    if orientation == "output":
+        mix = (q_agg / technical) / best  # Q(y / D_O) / Q_bar
+        residual = (best / x_agg) / tfp_max
+    else:
+        mix = best / (x_agg * technical)  # X_bar / X(theta x)
+        residual = (q_agg / best) / tfp_max
+    failed = max(failed, int(np.sum(~np.isfinite(technical))))
+    if failed:
+        warn(f"{caller}: {failed} observation(s) have no optimal program; their components are NaN.",
+             ConvergenceWarning)
+    return {"tfp": tfp, "tfp_max": tfp_max, "tfp_efficiency": tfp / tfp_max, "technical_efficiency": technical,
+            "mix_efficiency": mix, "residual_scale_efficiency": residual}, failed
+
+
 @strict_keywords
 def lowe_efficiency(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
                     input_prices: Any, output_prices: Any, entity: Any = None, time: Any = None,
@@ -219,40 +261,8 @@ def lowe_efficiency(data: pd.DataFrame, inputs: str | Sequence[str], outputs: st
     ins = validated_side(data, inputs, input_prices, None, "input")
     panel = Panel(data, entity=entity, time=time)
     order = panel.positions
-    x, y = ins.q[order], outs.q[order]
-    w_bar, p_bar = ins.p.mean(axis=0), outs.p.mean(axis=0)
-    q_agg = y @ p_bar
-    x_agg = x @ w_bar
-    tfp = q_agg / x_agg
-    n = order.size
-    tfp_max, technical, best = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    failed = 0
-    names_x = [f"x{i}" for i in range(x.shape[1])]
-    names_y = [f"y{j}" for j in range(y.shape[1])]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # counted below
-        for period in np.unique(panel.time):
-            members = np.flatnonzero(panel.time == period)
-            tfp_max[members] = tfp[members].max()
-            frame = pd.DataFrame(np.column_stack([x[members], y[members]]), columns=names_x + names_y)
-            scores = dea(frame, names_x, names_y, rts=rts, orientation=orientation, slacks=False).efficiency
-            technical[members] = scores.to_numpy()  # output: D_O = 1 / phi; input: theta = 1 / D_I
-            best[members], bad = _best_aggregate(x, y, members, members, p_bar if orientation == "output" else w_bar,
-                                                 orientation, rts)
-            failed += bad
-    if orientation == "output":
-        mix = (q_agg / technical) / best  # Q(y / D_O) / Q_bar
-        residual = (best / x_agg) / tfp_max
-    else:
-        mix = best / (x_agg * technical)  # X_bar / X(theta x)
-        residual = (q_agg / best) / tfp_max
-    failed = max(failed, int(np.sum(~np.isfinite(technical))))
-    if failed:
-        warn(f"lowe_efficiency: {failed} observation(s) have no optimal program; their components are NaN.",
-             ConvergenceWarning)
-    table = pd.DataFrame({"tfp": tfp, "tfp_max": tfp_max, "tfp_efficiency": tfp / tfp_max,
-                          "technical_efficiency": technical, "mix_efficiency": mix,
-                          "residual_scale_efficiency": residual},
-                         index=observation_index(data, entity, time)[order])
-    diagnostics = LoweEfficiencyDiagnostics(orientation, rts, n, panel.n_entities, failed)
+    columns, failed = efficiency_components(panel, ins.q[order], outs.q[order], outs.p.mean(axis=0),
+                                            ins.p.mean(axis=0), orientation, rts, "lowe_efficiency")
+    table = pd.DataFrame(columns, index=observation_index(data, entity, time)[order])
+    diagnostics = LoweEfficiencyDiagnostics(orientation, rts, order.size, panel.n_entities, failed)
     return LoweEfficiency(table, diagnostics)
