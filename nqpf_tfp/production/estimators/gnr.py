@@ -216,7 +216,7 @@ class GNR(ProductionEstimator):
         # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C; from sufficient statistics
         # the constant, then C's terms; row-major (the second stage gathers rows), built in place
         n_c = monomial_table(n_fixed, self.constant_degree)[0].shape[0]
-        c_full = monomials(fixed, self.constant_degree, np.empty((y.size, n_c)))
+        c_full = monomials(fixed, self.constant_degree, np.empty((y.size, n_c), order="F"))
         c_terms = c_full[:, 1:]
         rows, prev = self._lag_rows(data, weights)
         if rows.size <= c_terms.shape[1] + self.spec.markov_degree + 1:

@@ -64,9 +64,10 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
     warm = start is None and share.size >= WARM_START_ROWS
     if warm:  # most of the way on every WARM_STRIDE-th row: the same fixed point, in fewer passes over all rows
         sub = slice(None, None, WARM_STRIDE)
-        try:
-            start = share_regression(share[sub], design[sub], tol, max_iter,
-                                     None if weights is None else weights[sub], threads=threads)[0]
+        try:  # copied: on strided views each product of a pass runs without BLAS, at a fifth of the speed
+            start = share_regression(np.ascontiguousarray(share[sub]), np.asfortranarray(design[sub]), tol,
+                                     max_iter, None if weights is None else np.ascontiguousarray(weights[sub]),
+                                     threads=threads)[0]
         except EstimationError:
             start = None
     gamma = ols_start() if start is None else np.array(start, dtype=float)

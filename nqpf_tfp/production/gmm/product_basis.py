@@ -32,8 +32,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from scipy.linalg import solve_triangular
 
 from ...numerics.basis import monomial_table, monomials
+from ...parallel.blocks import single_blas_thread
 
 __all__ = ["DegenerateBasis", "LaggedProductBasis", "OrthonormalPolynomials"]
 
@@ -151,18 +153,28 @@ class LaggedProductBasis:
         """``T`` with ``targets(rows) == values(rows) @ T.T`` to rounding, for every row.
 
         ``targets(rows)`` gives the functions to represent at the given rows. ``T`` is fitted on
-        :attr:`sample` and checked there and on the rows between (:attr:`check`). Raises
-        :class:`DegenerateBasis` when the basis is numerically rank deficient on the sample or the
-        targets are not in its span (to 1e-9 of their size).
+        :attr:`sample` (QR) and checked on the rows between (:attr:`check`), or on the sample when it holds
+        every row. Raises :class:`DegenerateBasis` when the basis is numerically rank deficient on the
+        sample or the targets are not in its span (to 1e-9 of their size).
         """
+        with single_blas_thread():  # small products, one after another
+            return self._coordinates(targets)
+
+    def _coordinates(self, targets: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         f = self.values(self.sample)
-        u, s, vt = np.linalg.svd(f, full_matrices=False)
-        if s[-1] < 1e-8 * s[0]:
+        q, r = np.linalg.qr(f)
+        diagonal = np.abs(np.diag(r))
+        if diagonal.min() < 1e-8 * diagonal.max():
             raise DegenerateBasis("the basis is rank deficient on the sample")
         fitted = targets(self.sample)
-        coef = (vt.T / s) @ (u.T @ fitted)
-        for rows, wanted in ((self.sample, fitted), (self.check, targets(self.check))):
-            error = np.abs(wanted - self.values(rows) @ coef).max(axis=0, initial=0.0)
-            if np.any(error > 1e-9 * (1.0 + np.abs(wanted).max(axis=0, initial=0.0))):
-                raise DegenerateBasis("the targets are not in the span of the basis")
+        coef = solve_triangular(r, q.T @ fitted)
+        # checked on the rows between the sample's (a target outside the span misses them too), or on the
+        # sample itself when it is every row (more rows than functions: a target outside leaves residuals)
+        if self.check.size:
+            wanted, found = targets(self.check), self.values(self.check) @ coef
+        else:
+            wanted, found = fitted, f @ coef
+        error = np.abs(wanted - found).max(axis=0, initial=0.0)
+        if np.any(error > 1e-9 * (1.0 + np.abs(wanted).max(axis=0, initial=0.0))):
+            raise DegenerateBasis("the targets are not in the span of the basis")
         return coef.T

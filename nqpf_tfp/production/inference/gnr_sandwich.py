@@ -21,8 +21,8 @@ outer products of their summed equations): the share regression's and the
 scale's estimation error are accounted for in the elasticities. ``H`` is
 analytic: every block is a product of a few row-wise factors with ``G``,
 ``C`` or ``B``; the blocks through ``omega`` are formed as one product of
-``G`` with the factors of the current and previous years scattered back onto
-their rows.
+``G`` with the factors of the current years plus those of their previous
+years, one row up.
 
 References
 ----------
@@ -42,7 +42,7 @@ import numpy as np
 
 from ...numerics.basis import standardised_powers
 from ...parallel.blocks import map_blocks
-from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
+from ..numerics.linalg import n_clusters, sorted_cluster_sums, whole_firm_blocks
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
 
@@ -124,42 +124,52 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     jac[o_m + nfix, o_e] = -d.sum() / scale**2
     jac[o_m:, o_m:] = -n * np.eye(nfix + 1)
     # the rest in blocks of whole firms (bounded temporaries that stay in cache), spread over ``threads``;
-    # each block's part of the Jacobian and of the meat, added in block order (the same sums on any threads)
+    # each block's part of the Jacobian and of the meat, added in block order (the same sums on any threads).
+    # Rows are sorted by firm and year, so a moment row's previous year is the row above it: every factor is
+    # formed on all rows of the block (zero where a row has no previous year) and the previous years' factors
+    # are added one row up, with slices instead of gathers and scatters (which hold the interpreter lock)
+    if not np.array_equal(pr.prev, pr.rows - 1):
+        raise ValueError("gnr_sandwich: the previous years must be the rows just above the moment rows.")
     through_m = 1.0 / (pr.divisors * scale)  # d integral / d gamma = m G / (a E)
+    moment = np.zeros(n)
+    moment[pr.rows] = 1.0
+    u_rows = np.zeros(n)  # omega_{t-1} standardised, on the moment rows
+    u_rows[pr.rows] = u
 
     def block_parts(block: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lo, hi = block
         part = np.zeros((size, size))
-        m_lo, m_hi = np.searchsorted(pr.rows, [lo, hi])
-        at_t, at_p = pr.rows[m_lo:m_hi] - lo, pr.prev[m_lo:m_hi] - lo  # moment rows, previous years, in the block
-        g_b, codes = g[lo:hi], pr.codes[lo:hi] - pr.codes[lo]
+        g_b, mask = g[lo:hi], moment[lo:hi]
         inv_b, resid_b = 1.0 / d[lo:hi], resid[lo:hi]
-        b_b, d1_b = standardised_powers(u[m_lo:m_hi], degree, sd)  # g's basis, its derivative in omega_{t-1}
-        xi_b, sl_b = (om_t[m_lo:m_hi] - b_b @ rho)[:, None], (d1_b @ rho)[:, None]
-        z_b = c_full[pr.rows[m_lo:m_hi], 1:]
+        b_b, d1_b = standardised_powers(u_rows[lo:hi], degree, sd)  # g's basis, its derivative in omega_{t-1}
+        xi_b, sl_b = (omega[lo:hi] - b_b @ rho) * mask, (d1_b @ rho) * mask
+        b_b *= mask[:, None]
+        z_b = c_full[lo:hi, 1:]  # C's terms (the instruments) on every row; weighted by mask or xi below
         part[o_a:o_r, o_r:o_m] -= z_b.T @ b_b
         part[o_r:o_m, o_r:o_m] -= b_b.T @ b_b
         part[o_g:o_e, o_g:o_e] -= (g_b.T * ((1.0 + resid_b) * inv_b**2)) @ g_b
         e_eps = np.exp(-resid_b)
         part[o_e, o_g:o_e] += (e_eps * inv_b) @ g_b
         # the alpha and rho equations through omega: d omega = -G/D d gamma - m G/(a E) d gamma
-        # + integral / E dE - C d alpha, at the moment rows (factor (C, B)) and their previous years
-        scattered = np.zeros((hi - lo, na + nq))
-        scattered[at_t, :na], scattered[at_t, na:] = z_b, b_b
-        scattered[at_p, :na] -= z_b * sl_b
-        scattered[at_p, na:] += d1_b * xi_b - b_b * sl_b
-        part[o_a:o_m, o_g:o_e] -= scattered.T @ (g_b * (inv_b[:, None] + flex[lo:hi, None] * through_m))
-        part[o_a:o_m, o_e] += scattered.T @ (integral[lo:hi] / scale)
-        part[o_a:o_m, o_a:o_r] -= scattered.T @ c_full[lo:hi, 1:]
+        # + integral / E dE - C d alpha, at the moment rows (factor (C, B)) and their previous years (one row up)
+        factors = np.empty((hi - lo, na + nq))
+        np.multiply(z_b, mask[:, None], out=factors[:, :na])
+        factors[:, na:] = b_b
+        factors[:-1, :na] -= (z_b[1:] * sl_b[1:, None])
+        factors[:-1, na:] += d1_b[1:] * xi_b[1:, None] - b_b[1:] * sl_b[1:, None]
+        part[o_a:o_m, o_g:o_e] -= factors.T @ (g_b * (inv_b[:, None] + flex[lo:hi, None] * through_m))
+        part[o_a:o_m, o_e] += factors.T @ (integral[lo:hi] / scale)
+        part[o_a:o_m, o_a:o_r] -= factors.T @ z_b
         # every estimating equation of every row of the block, in the parameters' order; summed by firm
-        eqs = np.zeros((hi - lo, size))
+        eqs = np.empty((hi - lo, size))
         np.multiply(g_b, (resid_b * inv_b)[:, None], out=eqs[:, o_g:o_e])
         eqs[:, o_e] = e_eps - scale
-        eqs[at_t, o_a:o_r], eqs[at_t, o_r:o_m] = z_b * xi_b, b_b * xi_b
+        np.multiply(z_b, xi_b[:, None], out=eqs[:, o_a:o_r])
+        np.multiply(b_b, xi_b[:, None], out=eqs[:, o_r:o_m])
         eqs[:, o_m:o_m + nfix] = c_full[lo:hi] @ c_slopes + flex[lo:hi, None] * gw[lo:hi, 2:] / scale
         eqs[:, o_m + nfix] = d[lo:hi] / scale
         eqs[:, o_m:] -= mean_el
-        sums = cluster_sums(eqs, codes, int(codes[-1]) + 1)
+        sums = sorted_cluster_sums(eqs, pr.codes[lo:hi])
         return part, sums.T @ sums, np.vstack([np.ones(hi - lo), flex[lo:hi]]) @ g_b  # sums of G and m G
 
     meat = np.zeros((size, size))

@@ -16,7 +16,7 @@ from ...errors import EstimationError
 
 __all__ = [
     "EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "collinearity_r2",
-    "least_squares", "ols", "whole_firm_blocks",
+    "least_squares", "ols", "sorted_cluster_sums", "whole_firm_blocks",
 ]
 
 
@@ -71,6 +71,20 @@ def cluster_sums(scores: np.ndarray, clusters: np.ndarray, n_groups: int | None 
     elif clusters.size:
         np.add.at(sums, clusters, scores)
     return sums
+
+
+def sorted_cluster_sums(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """Sum of the scores of each run of equal, sorted cluster codes (one row per run, in order).
+
+    The sums are one product with a sparse indicator matrix: unlike ``np.add.reduceat`` it lets other
+    threads run meanwhile (passes over row blocks run on several threads).
+    """
+    from scipy.sparse import csr_matrix
+
+    starts = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1]])
+    n = clusters.size
+    indicator = csr_matrix((np.ones(n), np.arange(n), np.r_[starts, n]), shape=(starts.size, n))
+    return np.asarray(indicator @ scores)
 
 
 def whole_firm_blocks(codes: np.ndarray, block_rows: int) -> list[tuple[int, int]]:
