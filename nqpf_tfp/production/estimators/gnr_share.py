@@ -42,6 +42,9 @@ def share_regression(share: np.ndarray, design: np.ndarray, tol: float = 1e-12, 
     step's rounding does not move the fixed point, where the gradient
     vanishes); one pass over the rows, in blocks, gives the sum of squares at
     a trial point and, if the trial is kept, the next step's normal equations.
+    Once a step moves ``ln D`` by less than ``GRAM_REUSE`` (root mean square),
+    the later steps keep that matrix and update only the right-hand side
+    (simplified Gauss-Newton: the same fixed point, passes a fifth as costly).
     Converged when a step would move ``ln D`` by less than ``FIT_TOL`` (root
     mean square) or the coefficients by less than ``tol`` relative. From
     ``WARM_START_ROWS`` rows, the steps on all rows start from the fit on every
