@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.linalg import solve_triangular
 from scipy.optimize import minimize
 
 from ..errors import FrontierBoundaryWarning, warn
@@ -202,14 +203,31 @@ def _steps(params: np.ndarray, data: FrontierData) -> np.ndarray:
     return h
 
 
+def _orthogonalising(params: np.ndarray, data: FrontierData) -> np.ndarray:
+    """``A`` with ``params = A theta`` where ``theta`` are the frontier's coefficients on orthogonal regressors
+    of unit mean square (``x = Q R``, ``theta = R beta / sqrt(n)``); the other parameters unchanged.
+
+    A translog in uncentred logs makes the information matrix nearly singular (squares near 100, almost
+    linear in the logs over the data's range, beside the constant): second differences there lose digits
+    that its inverse then multiplies. On orthogonal regressors the matrix is well conditioned, and
+    ``A cov_theta A'`` is the same covariance exactly."""
+    a = np.eye(params.size)
+    r = np.linalg.qr(data.x, mode="r") / np.sqrt(data.y.size)
+    a[:data.k, :data.k] = solve_triangular(r, np.eye(data.k))
+    return a
+
+
 def covariance(params: np.ndarray, data: FrontierData) -> np.ndarray:
-    """Inverse of the negative Hessian of the log-likelihood in the reported parameters; NaN when that
-    information matrix is not positive definite (not a maximum, or a model the data do not identify)."""
-    information = -hessian(lambda p: loglik(unconstrained(p, data), data), params, _steps(params, data))
+    """Inverse of the negative Hessian of the log-likelihood in the reported parameters (differenced in
+    orthogonal coordinates, :func:`_orthogonalising`); NaN when that information matrix is not positive
+    definite (not a maximum, or a model the data do not identify)."""
+    a = _orthogonalising(params, data)
+    theta = np.linalg.solve(a, params)
+    information = -hessian(lambda t: loglik(unconstrained(a @ t, data), data), theta, _steps(theta, data))
     information = 0.5 * (information + information.T)
     if not np.all(np.isfinite(information)) or np.linalg.eigvalsh(information).min() <= 0:
         return np.full((params.size, params.size), np.nan)
-    return np.linalg.inv(information)
+    return a @ np.linalg.inv(information) @ a.T
 
 
 def ascend(f: Any, start: np.ndarray, polish: bool = True, gtol: float | None = None) -> tuple[np.ndarray, float, int]:

@@ -111,7 +111,12 @@ def standardised_powers(u: np.ndarray, degree: int, scale: float) -> tuple[np.nd
     :func:`markov_powers` standardises on the data it is given; a pass over blocks of rows standardises once,
     on all of them, and calls this per block.
     """
-    basis = np.vander(u, degree + 1, increasing=True)
+    basis = np.empty((u.size, degree + 1))  # the powers one column from the last (as np.vander, in half the time)
+    basis[:, 0] = 1.0
+    if degree:
+        basis[:, 1] = u
+    for k in range(2, degree + 1):
+        np.multiply(basis[:, k - 1], u, out=basis[:, k])
     dbasis = np.zeros_like(basis)
     dbasis[:, 1:] = basis[:, :-1] * np.arange(1, degree + 1) / scale
     return basis, dbasis
