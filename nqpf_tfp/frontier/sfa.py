@@ -28,7 +28,8 @@ of its log-likelihood to vanish at the estimate. Maxima on the boundary (OLS res
 ``gamma = 0``; no noise: ``gamma -> 1``) are reached and reported with a
 :class:`~nqpf_tfp.errors.FrontierBoundaryWarning` (:mod:`nqpf_tfp.frontier.sfa_search`). Standard errors:
 the inverse of the negative Hessian of the log-likelihood in the reported parameters (central
-differences with steps ``1e-5 max(1, |parameter|)``, kept inside the parameters' ranges). Models the data
+differences with steps ``1e-5 max(1, |parameter|)``, kept inside the parameters' ranges, taken with the
+frontier's coefficients on orthogonalised regressors and mapped back exactly). Models the data
 cannot identify are refused: fewer observations than parameters, a constant output, the output among the
 regressors, collinear regressors, BC92 without a firm observed in two periods.
 
