@@ -1,9 +1,11 @@
 """Chen, Schmidt and Wang's (2014) within likelihood of the true fixed-effects frontier: the equicorrelated
 normal distribution function against SciPy's Genz integration, a firm's within density against direct
-integration over its inefficiencies, and consistency in a short panel where Greene's true fixed effects
-collapse (the incidental-parameter problem)."""
+integration over its inefficiencies, consistency in a short panel where Greene's true fixed effects
+collapse (the incidental-parameter problem), and the utility example of SFrontiers.jl to its printed digits."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -136,3 +138,18 @@ def test_chen_schmidt_wang_says_what_is_missing():
                         distribution="truncated-normal")
     with pytest.raises(SpecificationError, match="entity= and time="):
         nt.frontier.SFA(data, "y", "x1", model="chen-schmidt-wang")
+
+
+def test_the_utility_example_equals_sfrontiers():
+    # SFrontiers.jl (Hung-Jen Wang's Julia package for the models of Kumbhakar, Wang and Horncastle 2015), its
+    # test "Example 9, Panel FE, CSW 2014" (GitHub githubjacky/SFrontiers.jl, commit e96d8c9,
+    # test/data/00test_pkg.jl): the half-normal true fixed-effects translog of the utility data by Chen,
+    # Schmidt and Wang's within likelihood, checked there to 5 decimals (atol 1e-5): the first two
+    # coefficients and the JLMS inefficiency of the first two firm-years
+    data = pd.read_csv(Path(__file__).parent / "data" / "csw_utility.csv")
+    terms = ["llabor", "lfuel", "lk", "llabor2", "lfuel2", "lk2", "labfue2", "labk2", "fuek2", "trend"]
+    res = nt.frontier.SFA(data, "lny", terms, entity="firm", time="year", model="chen-schmidt-wang",
+                          efficiency="jlms").fit()
+    assert res.diagnostics.converged
+    np.testing.assert_allclose(res.params[["llabor", "lfuel"]], [0.03180, 0.66562], atol=5e-6)
+    np.testing.assert_allclose(res.inefficiency.iloc[:2], [0.13239, 0.10492], atol=5e-6)
