@@ -52,11 +52,12 @@ import numpy as np
 import pandas as pd
 
 from ..arguments import column_names, finite_column, require_frame
+from ..docstrings import parameters_from
 from ..errors import ConvergenceWarning, EstimationError, SpecificationError, warn
 from ..keywords import strict_class, strict_keywords
 from ..options import check_option
 from ..panel import Panel, observation_index
-from .lowe_decomposition import LoweEfficiency, LoweEfficiencyDiagnostics, efficiency_components
+from .lowe_decomposition import LoweEfficiency, LoweEfficiencyDiagnostics, efficiency_components, lowe_efficiency
 from .lp import LPTemplate
 
 __all__ = ["FarePrimontDiagnostics", "FarePrimontEfficiency", "fare_primont_efficiency"]
@@ -185,6 +186,7 @@ def _multiplier_weights(x: np.ndarray, y: np.ndarray, side: str, rts: str) -> _W
 
 
 @strict_keywords
+@parameters_from(lowe_efficiency)
 def fare_primont_efficiency(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
                             entity: Any = None, time: Any = None, orientation: str = "output",
                             rts: str = "vrs") -> FarePrimontEfficiency:
@@ -198,14 +200,6 @@ def fare_primont_efficiency(data: pd.DataFrame, inputs: str | Sequence[str], out
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        One row per (entity, time); never modified.
-    inputs, outputs : str or list of str
-        Quantity columns, strictly positive.
-    entity, time : str, optional
-        The panel keys; omit both to use a two-level MultiIndex.
-    orientation : {"output", "input"}
-        Output technical, mix and residual scale efficiency, or their input-oriented counterparts.
     rts : {"vrs", "crs", "nirs", "ndrs"}
         Returns to scale of the representative technology (all observations) and of each period's technology.
 
