@@ -40,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...errors import EstimationError
 from ...numerics.basis import standardised_powers
 from ...parallel.blocks import map_blocks
 from ..numerics.linalg import n_clusters, sorted_cluster_sums, whole_firm_blocks
@@ -129,7 +130,7 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
     # formed on all rows of the block (zero where a row has no previous year) and the previous years' factors
     # are added one row up, with slices instead of gathers and scatters (which hold the interpreter lock)
     if not np.array_equal(pr.prev, pr.rows - 1):
-        raise ValueError("gnr_sandwich: the previous years must be the rows just above the moment rows.")
+        raise EstimationError("gnr_sandwich: the previous years must be the rows just above the moment rows.")
     through_m = 1.0 / (pr.divisors * scale)  # d integral / d gamma = m G / (a E)
     moment = np.zeros(n)
     moment[pr.rows] = 1.0
