@@ -99,6 +99,13 @@ def test_a_range_of_optimal_weights_is_reported_and_its_centre_used():
     np.testing.assert_allclose(ranges["high"], [1.6 / (3 * 2.86)] * 2, rtol=1e-8)
     np.testing.assert_allclose(result.output_weights, [1.5 / (3 * 2.86)] * 2, rtol=1e-8)
     assert result.input_weights.iloc[0] == pytest.approx(1.0)  # one input: X(x) = x at x0 = 1
+    # the same in millions: the ranges are judged on the normalised weights, not in the data's units
+    millions = data.assign(y1=data.y1 * 1e6, y2=data.y2 * 1e6)
+    with pytest.warns(ConvergenceWarning, match="more than one optimal solution"):
+        scaled = nt.frontier.fare_primont_efficiency(millions, "x", ["y1", "y2"], entity="unit", time="year")
+    assert not scaled.diagnostics.weights_unique
+    np.testing.assert_allclose(scaled.output_weights, result.output_weights / 1e6, rtol=1e-8)
+    pd.testing.assert_series_equal(scaled.tfp, result.tfp, rtol=1e-8)
 
 
 def test_bad_input_is_refused_with_the_column_or_keyword_named():

@@ -85,15 +85,17 @@ class FarePrimontDiagnostics(LoweEfficiencyDiagnostics):
 
 @dataclass(frozen=True)
 class _Weights:
-    """Normalised aggregator weights of one side, with their ranges over the optimal face."""
+    """Aggregator weights of one side in the data's units, with their ranges over the optimal face, and which
+    of them vary there (judged on the normalised weights, which sum to 1 at the mean point)."""
 
     values: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    varies: np.ndarray
 
     @property
     def unique(self) -> bool:
-        return bool(np.all(self.high - self.low <= WEIGHT_TOLERANCE))
+        return not bool(self.varies.any())
 
 
 class FarePrimontEfficiency(LoweEfficiency):
@@ -143,22 +145,19 @@ def _multiplier_weights(x: np.ndarray, y: np.ndarray, side: str, rts: str) -> _W
     x_mean, y_mean = x.mean(axis=0), y.mean(axis=0)
     xs, ys = x / x_mean, y / y_mean
     m, s, n = xs.shape[1], ys.shape[1], xs.shape[0]
-    # columns: the weights of this side first, then those of the other side, then omega
+    # columns: the weights of this side first (k of them), then those of the other side, then omega
     if side == "output":
-        own, other = ys, xs
-        cost = np.r_[np.zeros(s), np.ones(m), 1.0]  # min v.x0 + omega (x0 = ones)
+        k, cost = s, np.r_[np.zeros(s), np.ones(m), 1.0]  # min v.x0 + omega (x0 = ones)
         rows = np.column_stack([ys, -xs, -np.ones(n)])  # u.y_j - v.x_j - omega <= 0
     else:
-        own, other = xs, ys
-        cost = -np.r_[np.zeros(m), np.ones(s), 1.0]  # max u.y0 + omega
+        k, cost = m, -np.r_[np.zeros(m), np.ones(s), 1.0]  # max u.y0 + omega
         rows = np.column_stack([-xs, ys, np.ones(n)])  # u.y_j - v.x_j + omega <= 0
-    k = own.shape[1]
-    normalise = np.r_[np.ones(k), np.zeros(other.shape[1] + 1)]  # the own weights sum to 1 at the mean point
+    normalise = np.r_[np.ones(k), np.zeros(m + s - k + 1)]  # the own weights sum to 1 at the mean point
     a = np.vstack([rows, normalise])
     lower = np.r_[np.full(n, -np.inf), 1.0]
     upper = np.r_[np.zeros(n), 1.0]
-    col_lower = np.r_[np.zeros(k + other.shape[1]), _OMEGA_BOUNDS[side][rts][0]]
-    col_upper = np.r_[np.full(k + other.shape[1], np.inf), _OMEGA_BOUNDS[side][rts][1]]
+    col_lower = np.r_[np.zeros(m + s), _OMEGA_BOUNDS[side][rts][0]]
+    col_upper = np.r_[np.full(m + s, np.inf), _OMEGA_BOUNDS[side][rts][1]]
     template = LPTemplate(cost, a, lower, upper, col_lower, col_upper)
     solution = template.solve()
     if solution.status != "optimal":
@@ -178,11 +177,12 @@ def _multiplier_weights(x: np.ndarray, y: np.ndarray, side: str, rts: str) -> _W
         template.set_cost(j, 0.0)
     extremes_array = np.array(extremes) if extremes else solution.values[None, :k]
     low, high = extremes_array.min(axis=0), extremes_array.max(axis=0)
-    chosen = solution.values[:k] if np.all(high - low <= WEIGHT_TOLERANCE) else extremes_array.mean(axis=0)
+    varies = high - low > WEIGHT_TOLERANCE
+    chosen = extremes_array.mean(axis=0) if varies.any() else solution.values[:k]
     # Q(y) = u.y / (v.x0 + omega) for outputs, X(x) = v.x / (u.y0 + omega) for inputs, with |optimum| that
     # denominator; back to the units of the data
     scale = abs(optimum) * (y_mean if side == "output" else x_mean)
-    return _Weights(chosen / scale, low / scale, high / scale)
+    return _Weights(chosen / scale, low / scale, high / scale, varies)
 
 
 @strict_keywords
@@ -238,7 +238,7 @@ def fare_primont_efficiency(data: pd.DataFrame, inputs: str | Sequence[str], out
                           index=pd.MultiIndex.from_tuples([("output", c) for c in names_y]
                                                           + [("input", c) for c in names_x], names=["side", "column"]))
     if not unique:
-        wide = ranges.index[(ranges["high"] - ranges["low"]).to_numpy() > WEIGHT_TOLERANCE][:3].tolist()
+        wide = ranges.index[np.r_[weights_y.varies, weights_x.varies]][:3].tolist()
         warn(f"fare_primont_efficiency: the multiplier programs at the mean point have more than one optimal "
              f"solution (weights of {wide} vary); the mean of the extreme solutions is used. See weight_ranges.",
              ConvergenceWarning)

@@ -214,7 +214,7 @@ class GNR(ProductionEstimator):
         big_y = y - eps - integral
 
         # 3. C(x) by GMM on the Markov innovation, instruments = the terms of C; from sufficient statistics
-        # the constant, then C's terms; row-major (the second stage gathers rows), built in place
+        # the constant, then C's terms, column by column (each a contiguous product of two columns)
         n_c = monomial_table(n_fixed, self.constant_degree)[0].shape[0]
         c_full = monomials(fixed, self.constant_degree, np.empty((y.size, n_c), order="F"))
         c_terms = c_full[:, 1:]

@@ -147,20 +147,18 @@ class MarkovMoments(GMMCriterion):
         over that many threads (the same sums on any number).
         """
         out = cls.__new__(cls)
-        coords = None
         if basis is not None:
             out._tables(source.centre.size, degree)
             if basis.size < out.low.size:
                 try:
                     coords = basis.coordinates(lambda rows: monomials(source.previous(rows) - source.centre, degree))
                 except DegenerateBasis:
-                    coords = None
-        if coords is None or basis is None:
-            v_t, z = source.current(slice(None))
-            out._accumulate(v_t, source.previous(slice(None)), z, degree, weights, (source.centre, source.centre_t),
-                            None)
-        else:
-            out._accumulate_on_basis(source, degree, weights, basis, coords, threads)
+                    pass
+                else:
+                    out._accumulate_on_basis(source, degree, weights, basis, coords, threads)
+                    return out
+        v_t, z = source.current(slice(None))
+        out._accumulate(v_t, source.previous(slice(None)), z, degree, weights, (source.centre, source.centre_t), None)
         return out
 
     def _accumulate(self, v_t: np.ndarray, v_p: np.ndarray, z: np.ndarray, degree: int,

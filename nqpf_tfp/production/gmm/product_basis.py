@@ -131,16 +131,13 @@ class LaggedProductBasis:
     def size(self) -> int:
         return int(self.exponents.shape[0])
 
-    def values(self, rows: slice | np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """The basis at ``rows`` (rows x :attr:`size`, Fortran order; ``out`` reused when large enough)."""
+    def values(self, rows: slice | np.ndarray) -> np.ndarray:
+        """The basis at ``rows`` (rows x :attr:`size`, Fortran order)."""
         at = self.index[rows]
         u = (self.x[at] - self.x_mean) @ self.x_white
         r = self.y[at] - monomials(u, self.term_degree) @ self.y_fit
         tables = [self.r_poly.values(r)] + [poly.values(u[:, v]) for v, poly in enumerate(self.u_polys)]
-        n = r.size
-        if out is None or out.shape[0] < n or out.shape[1] != self.size:
-            out = np.empty((n, self.size), order="F")
-        out = out[:n]
+        out = np.empty((r.size, self.size), order="F")
         for i, e in enumerate(self.exponents):  # a product of one column of each variable's table
             col = out[:, i]
             np.multiply(tables[0][:, e[0]], tables[1][:, e[1]], out=col)

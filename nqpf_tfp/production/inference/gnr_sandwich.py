@@ -43,7 +43,7 @@ import numpy as np
 from ...errors import EstimationError
 from ...numerics.basis import standardised_powers
 from ...parallel.blocks import map_blocks
-from ..numerics.linalg import n_clusters, sorted_cluster_sums, whole_firm_blocks
+from ..numerics.linalg import cluster_sums, n_clusters, whole_firm_blocks
 
 __all__ = ["GNRProblem", "gnr_sandwich"]
 
@@ -170,7 +170,8 @@ def gnr_sandwich(pr: GNRProblem, gamma_raw: np.ndarray, scale: float, alpha: np.
         eqs[:, o_m:o_m + nfix] = c_full[lo:hi] @ c_slopes + flex[lo:hi, None] * gw[lo:hi, 2:] / scale
         eqs[:, o_m + nfix] = d[lo:hi] / scale
         eqs[:, o_m:] -= mean_el
-        sums = sorted_cluster_sums(eqs, pr.codes[lo:hi])
+        codes = pr.codes[lo:hi] - pr.codes[lo]
+        sums = cluster_sums(eqs, codes, int(codes[-1]) + 1)
         return part, sums.T @ sums, np.vstack([np.ones(hi - lo), flex[lo:hi]]) @ g_b  # sums of G and m G
 
     meat = np.zeros((size, size))

@@ -16,7 +16,7 @@ from ...errors import EstimationError
 
 __all__ = [
     "EntityCrossProducts", "LinearFit", "check_rank", "cluster_meat", "cluster_sums", "collinearity_r2",
-    "least_squares", "ols", "sorted_cluster_sums", "whole_firm_blocks",
+    "least_squares", "ols", "whole_firm_blocks",
 ]
 
 
@@ -62,28 +62,19 @@ def check_rank(x: np.ndarray, names: list[str], what: str, gram: np.ndarray | No
 
 
 def cluster_sums(scores: np.ndarray, clusters: np.ndarray, n_groups: int | None = None) -> np.ndarray:
-    """Sum of the scores within each cluster code 0..n_groups-1 (zero rows for absent codes)."""
-    n_groups = int(clusters.max()) + 1 if n_groups is None else n_groups
-    sums = np.zeros((n_groups, scores.shape[1]))
-    if clusters.size > 1 and np.all(clusters[1:] >= clusters[:-1]):  # sorted (the usual case): block sums
-        starts = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1]])
-        sums[clusters[starts]] = np.add.reduceat(scores, starts, axis=0)
-    elif clusters.size:
-        np.add.at(sums, clusters, scores)
-    return sums
+    """Sum of the scores within each cluster code 0..n_groups-1 (zero rows for absent codes).
 
-
-def sorted_cluster_sums(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
-    """Sum of the scores of each run of equal, sorted cluster codes (one row per run, in order).
-
-    The sums are one product with a sparse indicator matrix: unlike ``np.add.reduceat`` it lets other
-    threads run meanwhile (passes over row blocks run on several threads).
+    One product with a sparse indicator matrix (groups x rows): rows are added in their order within a
+    group, sorted or not, and unlike ``np.add.reduceat`` or ``np.add.at`` the product lets other threads run
+    meanwhile (the sandwiches' passes over row blocks run on several).
     """
     from scipy.sparse import csr_matrix
 
-    starts = np.flatnonzero(np.r_[True, clusters[1:] != clusters[:-1]])
-    n = clusters.size
-    indicator = csr_matrix((np.ones(n), np.arange(n), np.r_[starts, n]), shape=(starts.size, n))
+    n_groups = int(clusters.max()) + 1 if n_groups is None else n_groups
+    if clusters.size == 0:
+        return np.zeros((n_groups, scores.shape[1]))
+    rows = np.arange(clusters.size)
+    indicator = csr_matrix((np.ones(clusters.size), (clusters, rows)), shape=(n_groups, clusters.size))
     return np.asarray(indicator @ scores)
 
 
