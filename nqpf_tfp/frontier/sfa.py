@@ -59,6 +59,7 @@ from ..options import check_option
 from ..panel import observation_index
 from . import sfa_chen_schmidt_wang as csw
 from . import sfa_heteroskedastic as heteroskedastic
+from . import sfa_kumbhakar_lien_hardaker as klh
 from . import sfa_schmidt_sickles as schmidt_sickles
 from . import sfa_true_effects as tfe
 from . import sfa_true_random_effects as tre
@@ -72,16 +73,14 @@ from .sfa_likelihood import (
     FrontierData,
     efficiency,
     inefficiency,
-    loglik,
     natural,
     parameter_tail,
-    tail_start,
-    unconstrained,
 )
 from .sfa_results import FitContext, SFADiagnostics, SFAResults, rescaled
 from .sfa_search import (
     SMALL_SAMPLE,
     covariance,
+    grid_starts,
     maximise,
     ols_limit,
     parameters_of_u,
@@ -117,8 +116,8 @@ class SFA:
     entity, time : str, optional
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
     model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", \
-"true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", "wang-ho", \
-"schmidt-sickles-fixed", "schmidt-sickles-random"}
+"true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", \
+"kumbhakar-lien-hardaker", "wang-ho", "schmidt-sickles-fixed", "schmidt-sickles-random"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
         determinants of the mean and of the variances of ``u`` and ``v`` (Caudill-Ford-Gropper 1995, Wang
         2002; :mod:`nqpf_tfp.frontier.sfa_heteroskedastic`);
@@ -133,7 +132,9 @@ class SFA:
         (:mod:`nqpf_tfp.frontier.sfa_chen_schmidt_wang`); Greene's true random effects, and the four-component
         model with persistent and transient inefficiency (Filippini and Greene 2016;
         ``results.efficiency_components``), by simulated likelihood
-        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`); Schmidt and Sickles's (1984) time-invariant
+        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`), or by Kumbhakar, Lien and Hardaker's (2014)
+        three steps (random-effects GLS, then half-normal frontiers on its residuals and on its predicted firm
+        effects; :mod:`nqpf_tfp.frontier.sfa_kumbhakar_lien_hardaker`); Schmidt and Sickles's (1984) time-invariant
         inefficiency as a fixed or random firm effect, by least squares, measured against the best firm
         (:mod:`nqpf_tfp.frontier.sfa_schmidt_sickles`).
     distribution : {"half-normal", "truncated-normal", "exponential"}, optional
@@ -293,30 +294,6 @@ class SFA:
     def _names(self) -> list[str]:
         return ["const", *self.terms, *self.z_names, *parameter_tail(self._data)]
 
-    def _starts(self, ols: np.ndarray, s2_ols: float) -> list[np.ndarray]:
-        """FRONTIER 4.1's grid: gamma from 0.05 to 0.95 with the constant and sigma2 corrected by the
-        moments of the half-normal; the best grid point and, for small samples, four more."""
-        d = self._data
-        k, q = d.k, d.q
-        profile = tail_start(d)
-        mu = np.zeros(len(parameter_tail(d)) - 2 - profile.size)
-        starts = []
-        for g in np.arange(0.05, 0.951, 0.05):
-            if d.distribution == "exponential":
-                su = np.sqrt(g * s2_ols)
-                nat = np.r_[ols + np.r_[su, np.zeros(k - 1)], su, np.sqrt((1 - g) * s2_ols)]
-            else:
-                su = np.sqrt(g * s2_ols / (1 - 2 / np.pi))
-                nat = np.r_[ols + np.r_[np.sqrt(2 / np.pi) * su, np.zeros(k - 1)], np.zeros(q),
-                            s2_ols / (1 - 2 / np.pi * g), g, mu, profile]
-            starts.append(unconstrained(nat, d))
-        values = [loglik(t, d) for t in starts]
-        best = int(np.nanargmax(values))
-        chosen = [starts[best]]
-        if d.y.size <= SMALL_SAMPLE:
-            chosen += [starts[i] for i in (1, 5, 9, 13, 17) if i != best]
-        return chosen
-
     def __repr__(self) -> str:
         return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
                 f"{self.form}; {len(self._index)} rows>")
@@ -381,6 +358,9 @@ class SFA:
             normals = tre.halton_normals(d.n_firms, self.draws, self._seed, 1 + persistent)
             return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals,
                                                                     persistent))
+        if self.model == "kumbhakar-lien-hardaker":
+            assert self._firms is not None
+            return klh.fit(self._context(), d.y, d.x, self._firms, d.n_firms)
         if self.model in SCHMIDT_SICKLES:
             assert self._firms is not None
             return schmidt_sickles.fit(self._context(), d.y, d.x, self._firms, d.n_firms,
@@ -402,7 +382,7 @@ class SFA:
         ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2_ols) + 1.0)
 
         skewness = float(np.mean(e_ols**3) / np.mean(e_ols**2) ** 1.5) if s2_ols > 0 else 0.0
-        optimum = maximise(d, self._starts(ols, s2_ols), try_boundary=n <= SMALL_SAMPLE)
+        optimum = maximise(d, grid_starts(d, ols, s2_ols), try_boundary=n <= SMALL_SAMPLE)
         estimate, value, boundary = natural(optimum.theta, d), optimum.value, optimum.boundary
         converged = optimum.stationary or bool(boundary)
         if skewness > 0 and value <= ols_loglik + 1e-8:  # Waldman (1982): OLS, no inefficiency, is the maximum

@@ -129,7 +129,8 @@ class SFAResults(ParameterEstimates, TFPResults):
         """Four-component model: ``persistent``, ``transient`` and ``overall`` efficiency per observation
         (``efficiency`` is the overall one)."""
         if self._components is None:
-            raise AttributeError("persistent and transient efficiency come with model='filippini-greene'.")
+            raise AttributeError("persistent and transient efficiency come with model='filippini-greene' or "
+                                 "'kumbhakar-lien-hardaker'.")
         return self._components.copy()
 
     @property
@@ -150,7 +151,13 @@ class SFAResults(ParameterEstimates, TFPResults):
         head = (f"{d.model} model" + (" (cost frontier: inefficiency raises cost)" if d.frontier == "cost" else "")
                 + f", {d.distribution} inefficiency; {d.nobs} observations"
                 + (f" of {d.n_entities} firms" if d.n_entities else ""))
-        if np.isnan(d.loglik):  # Schmidt-Sickles: least squares, no likelihood
+        if d.model == "kumbhakar-lien-hardaker":
+            notes = [head + "; three steps (random-effects GLS, then half-normal frontiers on its residuals and "
+                     "predicted firm effects), no joint likelihood. Standard errors are each step's, conditional on "
+                     "the earlier steps; the constant combines all three and has none.",
+                     f"Mean technical efficiency ({self.efficiency_kind}, persistent x transient): "
+                     f"{self._eff.mean():.6f}."]
+        elif np.isnan(d.loglik):  # Schmidt-Sickles: least squares, no likelihood
             notes = [head + "; least squares, no likelihood. The constant is the best firm's intercept (no "
                      "standard error); efficiency is measured against that firm.",
                      f"Mean technical efficiency: {self._eff.mean():.6f}."]

@@ -40,7 +40,7 @@ from ..errors import PanelError
 from .sfa_likelihood import demean_by_firm
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
 
-__all__ = ["fit", "variance_components"]
+__all__ = ["fit", "random_effects_gls", "variance_components"]
 
 
 def _firm_means(values: np.ndarray, firms: np.ndarray, n_firms: int, counts: np.ndarray) -> np.ndarray:
@@ -49,9 +49,10 @@ def _firm_means(values: np.ndarray, firms: np.ndarray, n_firms: int, counts: np.
     return np.stack([np.bincount(firms, weights=c, minlength=n_firms) for c in values.T], axis=1) / counts[:, None]
 
 
-def variance_components(y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int) -> tuple[float, float]:
+def variance_components(y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int,
+                        model: str = "schmidt-sickles-random") -> tuple[float, float]:
     """Swamy and Arora's ``(sigma_v^2, sigma_alpha^2)`` from the within and between regressions (``x`` with the
-    constant first)."""
+    constant first); ``model`` names the caller's model in errors."""
     counts = np.bincount(firms, minlength=n_firms).astype(float)
     slopes = x[:, 1:]
     yd, xd = demean_by_firm(y, firms, n_firms), demean_by_firm(slopes, firms, n_firms)
@@ -66,10 +67,26 @@ def variance_components(y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms
     between = ybar - xbar @ np.linalg.lstsq(xbar, ybar, rcond=None)[0]
     dof_between = n_firms - x.shape[1]
     if dof_between <= 0:
-        raise PanelError(f"model='schmidt-sickles-random' needs more firms ({n_firms}) than coefficients "
+        raise PanelError(f"model={model!r} needs more firms ({n_firms}) than coefficients "
                          f"({x.shape[1]}) for the between regression behind the variance of the firm effects.")
     harmonic = n_firms / float(np.sum(1.0 / counts))
     return sigma2_v, max(0.0, float(between @ between) / dof_between - sigma2_v / harmonic)
+
+
+def random_effects_gls(y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int,
+                       model: str = "schmidt-sickles-random") -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Feasible GLS of the random-effects regression (``x`` with the constant first): the coefficients, their
+    covariance (the GLS residual variance on ``n - k`` degrees of freedom), ``sigma_v^2`` and
+    ``sigma_alpha^2``."""
+    counts = np.bincount(firms, minlength=n_firms).astype(float)
+    sigma2_v, sigma2_alpha = variance_components(y, x, firms, n_firms, model)
+    theta = (1.0 - np.sqrt(sigma2_v / (counts * sigma2_alpha + sigma2_v)))[firms]
+    ys = y - theta * _firm_means(y, firms, n_firms, counts)[firms]
+    xs = x - theta[:, None] * _firm_means(x, firms, n_firms, counts)[firms]
+    coef = np.linalg.lstsq(xs, ys, rcond=None)[0]
+    gls_resid = ys - xs @ coef
+    s2 = float(gls_resid @ gls_resid) / (y.size - x.shape[1])
+    return coef, s2 * np.linalg.inv(xs.T @ xs), sigma2_v, sigma2_alpha
 
 
 def fit(context: FitContext, y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int,
@@ -78,14 +95,8 @@ def fit(context: FitContext, y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_
     counts = np.bincount(firms, minlength=n_firms).astype(float)
     k = x.shape[1]
     if random:
-        sigma2_v, sigma2_alpha = variance_components(y, x, firms, n_firms)
-        theta = (1.0 - np.sqrt(sigma2_v / (counts * sigma2_alpha + sigma2_v)))[firms]
-        ys = y - theta * _firm_means(y, firms, n_firms, counts)[firms]
-        xs = x - theta[:, None] * _firm_means(x, firms, n_firms, counts)[firms]
-        coef = np.linalg.lstsq(xs, ys, rcond=None)[0]
-        gls_resid = ys - xs @ coef
-        s2 = float(gls_resid @ gls_resid) / (y.size - k)
-        cov_slopes = s2 * np.linalg.inv(xs.T @ xs)[1:, 1:]
+        coef, cov_coef, *_ = random_effects_gls(y, x, firms, n_firms)
+        cov_slopes = cov_coef[1:, 1:]
         beta = coef[1:]
         alpha = coef[0] + _firm_means(y - x @ coef, firms, n_firms, counts)
     else:

@@ -36,10 +36,11 @@ from scipy.linalg import solve_triangular
 from scipy.optimize import minimize
 
 from ..errors import FrontierBoundaryWarning, warn
-from .sfa_likelihood import FrontierData, loglik, parameter_tail, unconstrained
+from .sfa_likelihood import FrontierData, loglik, parameter_tail, tail_start, unconstrained
 
-__all__ = ["SMALL_SAMPLE", "Optimum", "ascend", "boundary_limit", "covariance", "gradient", "hessian", "maximise",
-           "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u", "pooled_ols", "stationary"]
+__all__ = ["SMALL_SAMPLE", "Optimum", "ascend", "boundary_limit", "covariance", "gradient", "grid_starts",
+           "hessian", "maximise", "natural_covariance", "newton_polish", "ols_limit", "parameters_of_u", "pooled_ols",
+           "stationary"]
 
 #: up to this many observations the search tries more starting points and the no-noise limit
 SMALL_SAMPLE = 5000
@@ -102,6 +103,32 @@ def newton_polish(f: Any, theta: np.ndarray, steps: int = 20) -> np.ndarray:
         if np.max(np.abs(step)) < 1e-10 * max(1.0, float(np.max(np.abs(current)))):
             break
     return current
+
+
+def grid_starts(data: FrontierData, ols: np.ndarray, s2_ols: float) -> list[np.ndarray]:
+    """FRONTIER 4.1's grid of starting values: ``gamma`` from 0.05 to 0.95 with the constant and ``sigma2``
+    corrected by the moments of the half-normal (``ols`` the OLS coefficients, ``s2_ols`` the ML residual
+    variance); the best grid point and, for small samples, four more (unconstrained parameters)."""
+    d = data
+    k, q = d.k, d.q
+    profile = tail_start(d)
+    mu = np.zeros(len(parameter_tail(d)) - 2 - profile.size)
+    starts = []
+    for g in np.arange(0.05, 0.951, 0.05):
+        if d.distribution == "exponential":
+            su = np.sqrt(g * s2_ols)
+            nat = np.r_[ols + np.r_[su, np.zeros(k - 1)], su, np.sqrt((1 - g) * s2_ols)]
+        else:
+            su = np.sqrt(g * s2_ols / (1 - 2 / np.pi))
+            nat = np.r_[ols + np.r_[np.sqrt(2 / np.pi) * su, np.zeros(k - 1)], np.zeros(q),
+                        s2_ols / (1 - 2 / np.pi * g), g, mu, profile]
+        starts.append(unconstrained(nat, d))
+    values = [loglik(t, d) for t in starts]
+    best = int(np.nanargmax(values))
+    chosen = [starts[best]]
+    if d.y.size <= SMALL_SAMPLE:
+        chosen += [starts[i] for i in (1, 5, 9, 13, 17) if i != best]
+    return chosen
 
 
 def stationary(f: Any, theta: np.ndarray, value: float) -> bool:

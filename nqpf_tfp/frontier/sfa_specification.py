@@ -24,9 +24,11 @@ __all__ = ["FIRM_EFFECTS", "HALF_NORMAL_ONLY", "SCHMIDT_SICKLES", "WITHIN_MODELS
 SCHMIDT_SICKLES = ("schmidt-sickles-fixed", "schmidt-sickles-random")
 #: models with a firm effect beside (or as) inefficiency; they need entity= and time=
 FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho", "chen-schmidt-wang", "filippini-greene",
+                "kumbhakar-lien-hardaker",
                 *SCHMIDT_SICKLES)
-#: Greene's half-normal models and their consistent and four-component versions: no other distribution
-HALF_NORMAL_ONLY = ("true-fixed-effects", "true-random-effects", "chen-schmidt-wang", "filippini-greene")
+#: half-normal as their authors specify them (Greene's models, their consistent and four-component versions)
+HALF_NORMAL_ONLY = ("true-fixed-effects", "true-random-effects", "chen-schmidt-wang", "filippini-greene",
+                    "kumbhakar-lien-hardaker")
 #: models estimated on deviations from firm means (or with a firm intercept): two periods per firm at least
 WITHIN_MODELS = ("wang-ho", "chen-schmidt-wang", *SCHMIDT_SICKLES)
 
@@ -47,8 +49,8 @@ def distribution_of(model: str, distribution: str | None, means_given: bool) -> 
     if (model in PANEL_MODELS or model == "wang-ho") and chosen == "exponential":
         raise SpecificationError(f"model={model!r} takes distribution='half-normal' or 'truncated-normal'.")
     if model in HALF_NORMAL_ONLY and chosen != "half-normal":
-        raise SpecificationError(f"model={model!r} is Greene's half-normal model: omit distribution= or pass "
-                                 "'half-normal'.")
+        raise SpecificationError(f"model={model!r} has half-normal inefficiency as its authors specify it: omit "
+                                 "distribution= or pass 'half-normal'.")
     return chosen
 
 
