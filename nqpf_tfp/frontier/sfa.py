@@ -73,8 +73,11 @@ from .sfa_likelihood import (
     FrontierData,
     efficiency,
     inefficiency,
+    mills_ratio,
+    model_pieces,
     natural,
     parameter_tail,
+    unconstrained,
 )
 from .sfa_results import FitContext, SFADiagnostics, SFAResults, rescaled
 from .sfa_search import (
@@ -88,6 +91,7 @@ from .sfa_search import (
 from .sfa_specification import (
     FIRM_EFFECTS,
     SCHMIDT_SICKLES,
+    check_constant_within,
     check_firm_rows,
     check_inefficiency_columns,
     check_time_profile,
@@ -143,11 +147,13 @@ class SFA:
     efficiency : {"bc", "jlms"}
         Battese-Coelli ``E[exp(-u)|e]`` or JLMS ``exp(-E[u|e])``.
     inefficiency : str or list of str, optional
-        BC95's determinants ``z`` of mean inefficiency, or Wang-Ho's scaling variables (used as given, not
-        logged).
+        BC95's determinants ``z`` of mean inefficiency, Wang-Ho's scaling variables, or, for a panel model
+        with a time profile and ``distribution="truncated-normal"``, the determinants of the mean of ``u_i``,
+        ``mu_i = z_i'delta`` (each constant within a firm: ``u_i`` is drawn once per firm; Kumbhakar, Wang
+        and Horncastle 2015, ch. 10), with ``results.marginal_effects``. Used as given, not logged.
     inefficiency_constant : bool, optional
-        BC95: a constant ``delta_0`` in ``z'delta`` (R frontier's ``mu = TRUE`` / formula intercept; default
-        True). Wang-Ho has none.
+        BC95 and the panel models' ``mu_i``: a constant ``delta_0`` in ``z'delta`` (R frontier's ``mu = TRUE``
+        / formula intercept; default True). Wang-Ho has none.
     form : {"cobb-douglas", "translog"}
         Translog: the log inputs, their squares and cross products
         (``ln y = b_0 + sum_i b_i x_i + sum_{i<=j} b_ij x_i x_j``).
@@ -249,6 +255,7 @@ class SFA:
         x = x / self._scale
         z = None
         self.z_names: list[str] = []
+        self._mu_columns: list[str] = []
         if self.model == "wang-ho":
             self.z_names = [f"delta_{n}" for n in z_names]
         if self.model == "bc95":
@@ -263,6 +270,10 @@ class SFA:
         if entity is not None and time is not None:
             firms, periods, n_firms, codes, labels = panel_keys(data, entity, time)
         self._firms = firms
+        if self.model in PANEL_MODELS and z_names:
+            assert firms is not None and entity is not None
+            z = self._firm_determinants(data, z_names, firms, n_firms, data[entity].to_numpy(),
+                                        bool(inefficiency_constant))
         self._data = FrontierData(self._sign * values[:, 0], self._sign * x, self.model, self.distribution, z, firms,
                                   periods, n_firms,
                                   labels, codes)
@@ -293,6 +304,32 @@ class SFA:
 
     def _names(self) -> list[str]:
         return ["const", *self.terms, *self.z_names, *parameter_tail(self._data)]
+
+    def _firm_determinants(self, data: pd.DataFrame, z_names: list[str], firms: np.ndarray, n_firms: int,
+                           entities: np.ndarray, constant: bool) -> np.ndarray:
+        """A panel model's determinants of ``mu`` per firm (each constant within its firm), with the constant."""
+        rows = self._numeric(data, z_names)
+        check_constant_within(rows, z_names, firms, entities, self.model)
+        per_firm = np.empty((n_firms, rows.shape[1]))
+        per_firm[firms] = rows
+        z = np.column_stack([np.ones(n_firms)] * constant + [per_firm])
+        self.z_names = ["delta_const"] * constant + [f"delta_{n}" for n in z_names]
+        self._mu_columns = z_names
+        if np.linalg.matrix_rank(z) < z.shape[1]:
+            raise EstimationError(f"SFA: the determinants of mu {self.z_names} are collinear across firms.")
+        return z
+
+    def _mu_marginal_effects(self, estimate: np.ndarray) -> pd.DataFrame:
+        """``dE[u_it] / dz_i = h_it delta (1 - L(a) (a + L(a)))`` with ``a = mu_i / sigma_u`` and ``L = phi / Phi``
+        (the derivative of the truncated normal's mean ``sigma_u (a + L(a))`` in ``mu``), per row and column."""
+        d = self._data
+        assert d.z is not None and d.firms is not None
+        _, su2, _, mu, h = model_pieces(estimate, d)
+        a = mu / np.sqrt(su2)
+        lam = mills_ratio(a)
+        slope = (1.0 - lam * (a + lam))[d.firms] * h
+        delta = estimate[d.k + d.q - len(self._mu_columns):d.k + d.q]
+        return pd.DataFrame(slope[:, None] * delta[None, :], index=self._index, columns=self._mu_columns)
 
     def __repr__(self) -> str:
         return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
@@ -327,13 +364,23 @@ class SFA:
         return FitContext(self._index, list(self.terms), list(self.z_names), self.model, self.distribution,
                           self.efficiency_kind, self._sign, self._frontier, self._skew, decompose_growth)
 
-    def fit(self) -> SFAResults:
-        """Maximum likelihood from FRONTIER's grid of starting values.
+    def fit(self, start: pd.Series | None = None) -> SFAResults:
+        """Maximum likelihood from FRONTIER's grid of starting values, or from ``start``.
 
         The likelihood, the search and the boundary rules are in
         :mod:`nqpf_tfp.frontier.sfa`. The search runs on the frontier's
         regressors divided by their standard deviations; the coefficients
         and their covariance are reported in the data's units.
+
+        Parameters
+        ----------
+        start : pandas.Series, optional
+            Starting values of every reported parameter (indexed by the names
+            of ``params``, in the data's units) instead of the grid: to
+            reach a local maximum that a published example reports, or to
+            continue from an earlier fit (``start=results.params``). For the
+            models searched from the grid: the cross-section model, BC95 and
+            the panel models with a time profile (the others raise).
 
         Returns
         -------
@@ -341,11 +388,37 @@ class SFA:
             Coefficients with standard errors, technical efficiency per
             observation and the diagnostics of the search.
         """
-        return rescaled(self._fit(), pd.Series(self._scale[1:], index=self.terms))
+        return rescaled(self._fit(start), pd.Series(self._scale[1:], index=self.terms))
 
-    def _fit(self) -> SFAResults:
+    def _start(self, start: Any) -> np.ndarray:
+        """``start`` (reported parameters in the data's units) as the search's unconstrained parameters."""
+        if self.model in FIRM_EFFECTS or self.model == "heteroskedastic":
+            raise SpecificationError(f"fit(start=) takes starting values for the models searched from FRONTIER's "
+                                     f"grid (cross-section, bc95 and the panel models with a time profile), not "
+                                     f"model={self.model!r}.")
+        names = self._names()
+        if not isinstance(start, pd.Series):
+            raise SpecificationError(f"fit(start=) must be a pandas Series indexed by the parameter names {names}, "
+                                     f"not {type(start).__name__}.")
+        missing, unknown = [n for n in names if n not in start.index], [n for n in start.index if n not in names]
+        if missing or unknown:
+            raise SpecificationError(f"fit(start=) must give every parameter and no other: missing {missing}, "
+                                     f"unknown {unknown}.")
+        values = pd.to_numeric(start[names], errors="coerce").to_numpy(dtype=float, copy=True)
+        if not np.isfinite(values).all():
+            raise SpecificationError("fit(start=) has missing or non-finite values.")
+        tail = dict(zip(parameter_tail(self._data), values[len(names) - len(parameter_tail(self._data)):]))
+        if "gamma" in tail and not (tail["sigma2"] > 0 and 0 < tail["gamma"] < 1):
+            raise SpecificationError("fit(start=) needs sigma2 > 0 and 0 < gamma < 1.")
+        if any(tail.get(n, 1.0) <= 0 for n in ("sigma_u", "sigma_v")):
+            raise SpecificationError("fit(start=) needs sigma_u > 0 and sigma_v > 0.")
+        values[1:len(self.terms) + 1] *= self._scale[1:]  # the search's standardised regressors
+        return unconstrained(values, self._data)
+
+    def _fit(self, start: pd.Series | None = None) -> SFAResults:
         """The fit on the standardised regressors (coefficients in their units)."""
         d = self._data
+        first = None if start is None else self._start(start)  # refused here for the models without the grid
         if self.model == "true-fixed-effects":
             assert self._firms is not None
             return tfe.fit(self._context(), TrueFixedEffects(d.y, d.x[:, 1:], self._firms, d.n_firms))
@@ -382,7 +455,8 @@ class SFA:
         ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2_ols) + 1.0)
 
         skewness = float(np.mean(e_ols**3) / np.mean(e_ols**2) ** 1.5) if s2_ols > 0 else 0.0
-        optimum = maximise(d, grid_starts(d, ols, s2_ols), try_boundary=n <= SMALL_SAMPLE)
+        starts = grid_starts(d, ols, s2_ols) if first is None else [first]
+        optimum = maximise(d, starts, try_boundary=n <= SMALL_SAMPLE)
         estimate, value, boundary = natural(optimum.theta, d), optimum.value, optimum.boundary
         converged = optimum.stationary or bool(boundary)
         if skewness > 0 and value <= ols_loglik + 1e-8:  # Waldman (1982): OLS, no inefficiency, is the maximum
@@ -418,6 +492,7 @@ class SFA:
             u_hat = inefficiency(estimate, d, share)
         names = self._names()
         params = pd.Series(estimate, index=names, name="coef")
+        marginal = self._mu_marginal_effects(estimate) if d.panel and d.z is not None else None
         residual = self._sign * (y - x @ estimate[:k])  # y - x'beta in the caller's sign
         restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
         decomposition = None
@@ -429,7 +504,7 @@ class SFA:
         return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
                           pd.Series(eff, index=self._index, name="efficiency"),
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
-                          decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"))
+                          decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"), marginal)
 
     def _skew(self, skewness: float) -> str:
         """The wrong skewness in words, in the frontier's own direction (``skewness`` of the production side)."""

@@ -14,6 +14,9 @@
   - ``kumbhakar1990``: ``h = 1 / (1 + exp(b t + c t^2))`` (Kumbhakar 1990);
   - ``lee-schmidt``: ``h = lambda_t``, a free factor per period with ``lambda_T = 1`` (Lee and Schmidt
     1993), estimated here by maximum likelihood with the half- or truncated-normal ``u_i``.
+* determinants of ``mu`` in the panel models (truncated-normal): ``u_i ~ N+(z_i'delta, sigma_u^2)`` with
+  ``z_i`` a firm's characteristics, constant over its periods (Kumbhakar, Wang and Horncastle 2015, ch. 10,
+  for the time-decay and Kumbhakar (1990) models);
 * ``bc95`` (Battese and Coelli 1995): ``u_it`` truncated normal with mean ``z_it'delta``, independent
   over rows; ``delta`` are the inefficiency determinants.
 
@@ -50,6 +53,8 @@ Pitt, M. M. and Lee, L.-F. (1981). The measurement and sources of technical inef
 Indonesian weaving industry. *Journal of Development Economics* 9(1), 43-64.
 Kumbhakar, S. C. (1990). Production frontiers, panel data, and time-varying technical inefficiency.
 *Journal of Econometrics* 46(1-2), 201-211.
+Kumbhakar, S. C., Wang, H.-J. and Horncastle, A. P. (2015). *A Practitioner's Guide to Stochastic Frontier
+Analysis Using Stata*. Cambridge University Press.
 Lee, Y. H. and Schmidt, P. (1993). A production frontier model with flexible temporal variation in
 technical efficiency. In Fried, H. O., Lovell, C. A. K. and Schmidt, S. S. (eds), *The Measurement of
 Productive Efficiency*, Oxford University Press, 237-255.
@@ -63,8 +68,8 @@ import numpy as np
 from scipy.special import expit, log_ndtr
 
 __all__ = ["PANEL_MODELS", "FrontierData", "demean_by_firm", "efficiency", "half_normal_logdensity", "inefficiency",
-           "loglik", "mills_ratio", "natural", "parameter_tail", "posterior_efficiency", "tail_start", "time_profile",
-           "unconstrained"]
+           "loglik", "mills_ratio", "model_pieces", "natural", "parameter_tail", "posterior_efficiency", "tail_start",
+           "time_profile", "unconstrained"]
 
 #: the models whose firms share one ``u_i`` scaled by a time profile ``h_it``
 PANEL_MODELS = ("pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt")
@@ -80,7 +85,9 @@ class FrontierData:
     x: np.ndarray
     model: str  # "cross-section", "bc95" or one of PANEL_MODELS
     distribution: str
-    z: np.ndarray | None = None  # BC95 inefficiency determinants (with their constant, if any)
+    # BC95's inefficiency determinants per row; a panel model's determinants of mu per firm (n_firms x q); each
+    # with its constant, if any
+    z: np.ndarray | None = None
     firms: np.ndarray | None = None  # panel models: firm codes 0..N-1
     periods_to_last: np.ndarray | None = None  # panel models: t - T (<= 0)
     n_firms: int = 0
@@ -105,7 +112,7 @@ def parameter_tail(data: FrontierData) -> list[str]:
     if data.distribution == "exponential":
         return ["sigma_u", "sigma_v"]
     tail = ["sigma2", "gamma"]
-    if data.distribution == "truncated-normal" and data.model != "bc95":
+    if data.distribution == "truncated-normal" and data.z is None:
         tail.append("mu")
     if data.model == "bc92":
         tail.append("eta")
@@ -146,7 +153,10 @@ def natural(theta: np.ndarray, data: FrontierData) -> np.ndarray:
     head = theta[:at]
     if data.distribution == "exponential":
         return np.r_[head, np.exp(theta[at]), np.exp(theta[at + 1])]
-    return np.r_[head, np.exp(theta[at]), 1.0 / (1.0 + np.exp(-theta[at + 1])), theta[at + 2:]]
+    params = np.r_[head, np.exp(theta[at]), 1.0 / (1.0 + np.exp(-theta[at + 1])), theta[at + 2:]]
+    if data.model == "kumbhakar1990":
+        params[-2:] /= _kumbhakar_scale(data)
+    return params
 
 
 def unconstrained(params: np.ndarray, data: FrontierData) -> np.ndarray:
@@ -155,10 +165,22 @@ def unconstrained(params: np.ndarray, data: FrontierData) -> np.ndarray:
     if data.distribution == "exponential":
         return np.r_[head, np.log(params[at]), np.log(params[at + 1])]
     gamma = params[at + 1]
-    return np.r_[head, np.log(params[at]), np.log(gamma / (1.0 - gamma)), params[at + 2:]]
+    theta = np.r_[head, np.log(params[at]), np.log(gamma / (1.0 - gamma)), params[at + 2:]]
+    if data.model == "kumbhakar1990":
+        theta[-2:] *= _kumbhakar_scale(data)
+    return theta
 
 
-def _pieces(params: np.ndarray, data: FrontierData,
+def _kumbhakar_scale(data: FrontierData) -> np.ndarray:
+    """The search moves Kumbhakar's ``(b, c)`` as ``(b T, c T^2)`` (``T`` the periods spanned): ``c t^2`` reaches
+    ``c T^2``, and in the raw ``c`` the likelihood is hundreds of times steeper than in ``b``, so a gradient that
+    vanishes in the scaled coordinates looked far from zero in the raw ones."""
+    assert data.periods_to_last is not None
+    span = 1.0 - float(data.periods_to_last.min())
+    return np.array([span, span * span])
+
+
+def model_pieces(params: np.ndarray, data: FrontierData,
             noise_share: float | None = None) -> tuple[np.ndarray, float, float, np.ndarray, np.ndarray]:
     """``e``, ``sigma_u^2``, ``sigma_v^2``, the mean of the pre-truncation ``u`` (per row) and ``h_it`` (ones
     outside the panel models).
@@ -168,12 +190,12 @@ def _pieces(params: np.ndarray, data: FrontierData,
     e = data.y - data.x @ params[:k]
     sigma2, gamma = params[k + q], params[k + q + 1]
     rest = params[k + q + 2:]
-    if data.model == "bc95":
-        assert data.z is not None
-        mu = data.z @ params[k:k + q]
+    free_mu = data.distribution == "truncated-normal" and data.z is None  # "mu" among the parameters
+    if data.z is not None:
+        mu = data.z @ params[k:k + q]  # BC95: per row; a panel model: per firm
     else:
-        mu = np.full(1 if data.panel else e.size, rest[0] if data.distribution == "truncated-normal" else 0.0)
-    profile = rest[1:] if data.distribution == "truncated-normal" else rest
+        mu = np.full(1 if data.panel else e.size, rest[0] if free_mu else 0.0)
+    profile = rest[1:] if free_mu else rest
     h = time_profile(profile, data) if data.panel else np.ones(e.size)
     share = 1.0 - gamma if noise_share is None else noise_share
     return e, gamma * sigma2, share * sigma2, mu, h
@@ -195,7 +217,7 @@ def _loglik(theta: np.ndarray, data: FrontierData) -> float:
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
         return float(np.sum(-np.log(su) + log_ndtr(-e / sv - sv / su) + e / su + sv**2 / (2 * su**2)))
-    e, su2, sv2, mu, h = _pieces(params, data, float(expit(-theta[data.k + data.q + 1])))
+    e, su2, sv2, mu, h = model_pieces(params, data, float(expit(-theta[data.k + data.q + 1])))
     if not data.panel:
         sigma2 = su2 + sv2
         s_star = np.sqrt(su2 * sv2 / sigma2)
@@ -208,7 +230,7 @@ def _loglik(theta: np.ndarray, data: FrontierData) -> float:
     he = np.bincount(data.firms, weights=h * e, minlength=n)
     hh = np.bincount(data.firms, weights=h * h, minlength=n)
     ee = np.bincount(data.firms, weights=e * e, minlength=n)
-    m = float(mu[0])
+    m = mu  # one mu, or one per firm
     denominator = sv2 + su2 * hh
     mu_star = (m * sv2 - su2 * he) / denominator
     s2_star = su2 * sv2 / denominator
@@ -228,14 +250,14 @@ def _posterior(params: np.ndarray, data: FrontierData,
         e = data.y - data.x @ params[:k]
         su, sv = params[k], params[k + 1]
         return -e - sv**2 / su, np.full(e.size, sv), np.ones(e.size)
-    e, su2, sv2, mu, h = _pieces(params, data, noise_share)
+    e, su2, sv2, mu, h = model_pieces(params, data, noise_share)
     if data.panel:
         assert data.firms is not None
         n = data.n_firms
         he = np.bincount(data.firms, weights=h * e, minlength=n)
         hh = np.bincount(data.firms, weights=h * h, minlength=n)
         denominator = sv2 + su2 * hh
-        mu_star = ((mu[0] * sv2 - su2 * he) / denominator)[data.firms]
+        mu_star = ((mu * sv2 - su2 * he) / denominator)[data.firms]
         return mu_star, np.sqrt(su2 * sv2 / denominator)[data.firms], h
     sigma2 = su2 + sv2
     return (mu * sv2 - e * su2) / sigma2, np.full(e.size, np.sqrt(su2 * sv2 / sigma2)), np.ones(e.size)
@@ -276,11 +298,11 @@ def demean_by_firm(values: np.ndarray, firms: np.ndarray, n_firms: int) -> np.nd
 
 
 def inefficiency(params: np.ndarray, data: FrontierData, noise_share: float | None = None) -> np.ndarray:
-    """Jondrow et al.'s (1982) ``E[u | e]`` of every row; ``noise_share`` as in :func:`_pieces`."""
+    """Jondrow et al.'s (1982) ``E[u | e]`` of every row; ``noise_share`` as in :func:`model_pieces`."""
     return posterior_efficiency(*_posterior(params, data, noise_share), kind="jlms")[1]
 
 
 def efficiency(params: np.ndarray, data: FrontierData, kind: str, noise_share: float | None = None) -> np.ndarray:
     """Technical efficiency of every row: ``kind`` "bc" (E[exp(-u)|e]) or "jlms" (exp(-E[u|e])); ``noise_share``
-    as in :func:`_pieces`."""
+    as in :func:`model_pieces`."""
     return posterior_efficiency(*_posterior(params, data, noise_share), kind=kind)[0]

@@ -118,10 +118,13 @@ class SFAResults(ParameterEstimates, TFPResults):
 
     @property
     def marginal_effects(self) -> pd.DataFrame:
-        """Wang-Ho: ``dE[u_it] / dz_it`` per observation and inefficiency variable (log points of output per
-        unit of ``z``; positive raises inefficiency)."""
+        """``dE[u_it] / dz`` per observation and inefficiency variable (log points of output per unit of ``z``;
+        positive raises inefficiency): Wang-Ho's scaling variables, or the determinants of ``mu_i`` in a
+        panel model with a time profile, ``h_it delta (1 - L(a)(a + L(a)))``, ``a = mu_i / sigma_u``,
+        ``L = phi / Phi``."""
         if self._marginal is None:
-            raise AttributeError("marginal effects of inefficiency variables come with model='wang-ho'.")
+            raise AttributeError("marginal effects of inefficiency variables come with model='wang-ho', or with "
+                                 "inefficiency= in a panel model with a time profile.")
         return self._marginal.copy()
 
     @property

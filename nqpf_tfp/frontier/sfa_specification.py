@@ -17,7 +17,8 @@ from ..options import check_option
 from ..panel import period_numbers, unique_keys
 from .sfa_likelihood import PANEL_MODELS
 
-__all__ = ["FIRM_EFFECTS", "HALF_NORMAL_ONLY", "SCHMIDT_SICKLES", "WITHIN_MODELS", "check_firm_rows",
+__all__ = ["FIRM_EFFECTS", "HALF_NORMAL_ONLY", "SCHMIDT_SICKLES", "WITHIN_MODELS", "check_constant_within",
+           "check_firm_rows",
            "check_inefficiency_columns", "check_time_profile", "check_varies_within", "distribution_of", "panel_keys"]
 
 #: Schmidt and Sickles's (1984) least-squares panel frontiers: no distribution for u
@@ -58,9 +59,18 @@ def check_inefficiency_columns(model: str, distribution: str, z_names: list[str]
                                v_names: list[str], constant: bool | None) -> bool | None:
     """Check the determinants ``z`` of inefficiency and the variance columns against ``model``; return whether
     ``z'delta`` has a constant (``None`` where the model has no ``z``)."""
-    if z_names and model not in ("bc95", "wang-ho", "heteroskedastic"):
-        raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95', 'wang-ho' or "
-                                 "'heteroskedastic'.")
+    if z_names and model not in ("bc95", "wang-ho", "heteroskedastic", *PANEL_MODELS):
+        raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95', 'wang-ho', "
+                                 "'heteroskedastic' or a panel model with a time profile ('pitt-lee', 'bc92', "
+                                 "'kumbhakar1990', 'lee-schmidt'; determinants of mu).")
+    if model in PANEL_MODELS:
+        if (z_names or constant) and distribution != "truncated-normal":
+            raise SpecificationError(f"model={model!r} with inefficiency= makes the mean mu of the truncated normal "
+                                     "u_i depend on z_i: pass distribution='truncated-normal'.")
+        if constant is not None and not z_names:
+            raise SpecificationError("inefficiency_constant= is the constant of mu = z_i'delta: pass inefficiency= "
+                                     "columns too (without them, distribution='truncated-normal' estimates one mu).")
+        return (True if constant is None else constant) if z_names else None
     if (u_names or v_names) and model != "heteroskedastic":
         raise SpecificationError("inefficiency_scale= and noise_scale= (heteroskedasticity) need "
                                  "model='heteroskedastic'.")
@@ -122,6 +132,26 @@ def check_firm_rows(model: str, firms: np.ndarray, n_rows: int, n_params: int, n
         raise PanelError(f"model='true-fixed-effects' estimates an intercept per firm: every firm needs two "
                          f"periods or more (the smallest has {shortest}), and the {n_rows} rows must outnumber "
                          f"the {n_params - 1 + n_firms} parameters.")
+
+
+def check_constant_within(z: np.ndarray, names: list[str], firms: np.ndarray, entities: np.ndarray,
+                          model: str) -> None:
+    """Determinants of a panel model's ``mu``: ``u_i`` is one draw per firm, so its mean must be a property of the
+    firm, the same in each of its periods (``entities``: each row's firm label, for the message)."""
+    for j, name in enumerate(names):
+        column = z[:, j]
+        low = np.full(int(firms.max()) + 1, np.inf)
+        high = np.full(low.size, -np.inf)
+        np.minimum.at(low, firms, column)
+        np.maximum.at(high, firms, column)
+        if np.any(high > low):
+            firm = int(np.flatnonzero(high > low)[0])
+            label = entities[int(np.flatnonzero(firms == firm)[0])]
+            label = label.item() if isinstance(label, np.generic) else label  # 3, not np.int64(3)
+            raise PanelError(f"inefficiency column {name!r} varies within firms (firm {label!r} has {low[firm]:g} to "
+                             f"{high[firm]:g}): model={model!r} draws u_i once per firm, so the determinants of its "
+                             "mean must be constant within each firm (use, e.g., the firm's initial value or its "
+                             "mean).")
 
 
 def check_varies_within(z: np.ndarray, names: list[str], firms: np.ndarray) -> None:
