@@ -44,7 +44,7 @@ SUITE: dict[str, tuple[list[str], list[str]]] = {
     "bench_bootstrap_dea.py": ([], ["--units", "100", "--replications", "20", "--plain", "3", "--trials", "2",
                                     "--mc-replications", "20", "--mc-units", "30"]),
     "bench_sfa_panel.py": ([], ["--panels", "3", "--firms", "100", "--tfe-years", "10", "--four-firms", "100"]),
-    "bench_sfa_multistep.py": ([], ["--panels", "3", "--firms", "100", "--years", "5"]),
+    "bench_sfa_four_component.py": ([], ["--panels", "3", "--firms", "100", "--years", "5"]),
     "bench_markups.py": ([], ["--cd", "3", "--translog", "0", "--bootstrap-panels", "1", "--bootstrap", "5"]),
     "bench_indices.py": ([], ["--rows", "10000", "--repeat", "1"]),
     # about 35 minutes (10^8 rows; the panels are written once and reused)

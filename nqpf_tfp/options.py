@@ -113,6 +113,9 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "wang-ho": "panel, alpha_i + x'beta + v_it - exp(z_it'delta) u_i*, within-transformed (Wang and Ho 2010)",
         "filippini-greene": "panel, four components: alpha + (w_i - h_i) + x'beta + (v_it - u_it), persistent h_i and "
                             "transient u_it half-normal, by simulated likelihood (Filippini and Greene 2016)",
+        "closed-skew-normal": "panel, the four-component model by its exact likelihood (Colombi, Kumbhakar, Martini "
+                              "and Vittadini 2014), a one-dimensional integral per firm by adaptive Gauss-Hermite "
+                              "quadrature",
         "kumbhakar-lien-hardaker": "panel, the four-component model in three steps: random-effects GLS, then "
                                    "half-normal frontiers on its residuals (transient) and on its predicted firm "
                                    "effects (persistent) (Kumbhakar, Lien and Hardaker 2014)",

@@ -58,6 +58,7 @@ from ..numerics.basis import production_term_names, production_terms, translog_e
 from ..options import check_option
 from ..panel import observation_index
 from . import sfa_chen_schmidt_wang as csw
+from . import sfa_closed_skew_normal as closed_skew_normal
 from . import sfa_heteroskedastic as heteroskedastic
 from . import sfa_kumbhakar_lien_hardaker as klh
 from . import sfa_schmidt_sickles as schmidt_sickles
@@ -66,6 +67,7 @@ from . import sfa_true_random_effects as tre
 from . import sfa_wang_ho as wang_ho
 from .kumbhakar_lovell import decompose
 from .sfa_chen_schmidt_wang import ChenSchmidtWang
+from .sfa_closed_skew_normal import ClosedSkewNormal
 from .sfa_heteroskedastic import Heteroskedastic
 from .sfa_likelihood import (
     LOG_2PI,
@@ -121,7 +123,7 @@ class SFA:
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
     model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", \
 "true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", \
-"kumbhakar-lien-hardaker", "wang-ho", "schmidt-sickles-fixed", "schmidt-sickles-random"}
+"kumbhakar-lien-hardaker", "closed-skew-normal", "wang-ho", "schmidt-sickles-fixed", "schmidt-sickles-random"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
         determinants of the mean and of the variances of ``u`` and ``v`` (Caudill-Ford-Gropper 1995, Wang
         2002; :mod:`nqpf_tfp.frontier.sfa_heteroskedastic`);
@@ -136,7 +138,9 @@ class SFA:
         (:mod:`nqpf_tfp.frontier.sfa_chen_schmidt_wang`); Greene's true random effects, and the four-component
         model with persistent and transient inefficiency (Filippini and Greene 2016;
         ``results.efficiency_components``), by simulated likelihood
-        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`), or by Kumbhakar, Lien and Hardaker's (2014)
+        (:mod:`nqpf_tfp.frontier.sfa_true_random_effects`), by its exact closed-skew-normal likelihood (Colombi,
+        Kumbhakar, Martini and Vittadini 2014; :mod:`nqpf_tfp.frontier.sfa_closed_skew_normal`), or by
+        Kumbhakar, Lien and Hardaker's (2014)
         three steps (random-effects GLS, then half-normal frontiers on its residuals and on its predicted firm
         effects; :mod:`nqpf_tfp.frontier.sfa_kumbhakar_lien_hardaker`); Schmidt and Sickles's (1984) time-invariant
         inefficiency as a fixed or random firm effect, by least squares, measured against the best firm
@@ -431,6 +435,10 @@ class SFA:
             normals = tre.halton_normals(d.n_firms, self.draws, self._seed, 1 + persistent)
             return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals,
                                                                     persistent))
+        if self.model == "closed-skew-normal":
+            assert self._firms is not None
+            return closed_skew_normal.fit(self._context(),
+                                          ClosedSkewNormal.build(d.y, d.x, self._firms, d.n_firms))
         if self.model == "kumbhakar-lien-hardaker":
             assert self._firms is not None
             return klh.fit(self._context(), d.y, d.x, self._firms, d.n_firms)

@@ -44,7 +44,7 @@ Step 1's residuals are nearly deviations from each firm's mean residual (the BLU
 little), so they keep only about ``1 - 1/T`` of the transient error's spread, and the predicted firm effects
 carry the firm's mean transient error. In short panels step 2 therefore understates ``sigma_u`` by about
 ``sigma_u / T``, and the constant with it; ``sigma_v`` and the slopes are unaffected. Measured over 100
-panels of 500 firms (``benchmarks/bench_sfa_multistep.py``, the four-component Monte Carlo's panels):
+panels of 500 firms (``benchmarks/bench_sfa_four_component.py``, the four-component Monte Carlo's panels):
 ``sigma_u`` 0.3 comes out at 0.238, 0.271 and 0.284 with 5, 10 and 20 years; ``sigma_w`` and ``sigma_h`` are
 told apart only by the skewness of the firm effects, as in the simulated likelihood. The simulated
 likelihood of ``model="filippini-greene"`` estimates everything jointly and has no such bias; this

@@ -132,8 +132,8 @@ class SFAResults(ParameterEstimates, TFPResults):
         """Four-component model: ``persistent``, ``transient`` and ``overall`` efficiency per observation
         (``efficiency`` is the overall one)."""
         if self._components is None:
-            raise AttributeError("persistent and transient efficiency come with model='filippini-greene' or "
-                                 "'kumbhakar-lien-hardaker'.")
+            raise AttributeError("persistent and transient efficiency come with model='filippini-greene', "
+                                 "'closed-skew-normal' or 'kumbhakar-lien-hardaker'.")
         return self._components.copy()
 
     @property

@@ -25,11 +25,11 @@ __all__ = ["FIRM_EFFECTS", "HALF_NORMAL_ONLY", "SCHMIDT_SICKLES", "WITHIN_MODELS
 SCHMIDT_SICKLES = ("schmidt-sickles-fixed", "schmidt-sickles-random")
 #: models with a firm effect beside (or as) inefficiency; they need entity= and time=
 FIRM_EFFECTS = ("true-fixed-effects", "true-random-effects", "wang-ho", "chen-schmidt-wang", "filippini-greene",
-                "kumbhakar-lien-hardaker",
+                "kumbhakar-lien-hardaker", "closed-skew-normal",
                 *SCHMIDT_SICKLES)
 #: half-normal as their authors specify them (Greene's models, their consistent and four-component versions)
 HALF_NORMAL_ONLY = ("true-fixed-effects", "true-random-effects", "chen-schmidt-wang", "filippini-greene",
-                    "kumbhakar-lien-hardaker")
+                    "kumbhakar-lien-hardaker", "closed-skew-normal")
 #: models estimated on deviations from firm means (or with a firm intercept): two periods per firm at least
 WITHIN_MODELS = ("wang-ho", "chen-schmidt-wang", *SCHMIDT_SICKLES)
 

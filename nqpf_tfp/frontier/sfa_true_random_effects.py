@@ -68,7 +68,7 @@ from .sfa_likelihood import half_normal_logdensity, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_search import ascend, natural_covariance, pooled_ols, stationary
 
-__all__ = ["TrueRandomEffects", "fit", "halton_normals", "simulated_loglik"]
+__all__ = ["TrueRandomEffects", "firm_effect_starts", "fit", "halton_normals", "simulated_loglik"]
 
 
 
@@ -149,6 +149,27 @@ def _efficiency(theta: np.ndarray, model: TrueRandomEffects, kind: str) -> tuple
     return overall, transient_u + persistent_h, components
 
 
+def firm_effect_starts(ols: np.ndarray, resid: np.ndarray, s2: float, firms: np.ndarray, n_firms: int,
+                       persistent: bool) -> list[np.ndarray]:
+    """Starting points ``(beta, ln sigma2, logit gamma, ln sigma_w[, ln sigma_h])`` from pooled OLS: the spread of
+    the firms' mean residuals split between ``w_i`` and ``h_i`` (a quarter, half or three quarters to ``h_i``
+    with persistent inefficiency), ``gamma`` on FRONTIER's grid, the constant shifted by the inefficiencies'
+    means."""
+    k = ols.size
+    firm_means = np.bincount(firms, weights=resid, minlength=n_firms) / np.bincount(firms, minlength=n_firms)
+    spread = max(float(np.std(firm_means)), 1e-3)
+    starts = []
+    for share in (0.25, 0.5, 0.75) if persistent else (0.0,):
+        sigma_h = np.sqrt(share / (1 - 2 / np.pi)) * spread
+        sigma_w = np.sqrt(1 - share) * spread
+        for g in np.arange(0.05, 0.951, 0.05):
+            sigma2 = max(s2 - spread**2, 1e-4) / (1 - 2 / np.pi * g)
+            shift = np.r_[np.sqrt(2 / np.pi * g * sigma2) + np.sqrt(2 / np.pi) * sigma_h, np.zeros(k - 1)]
+            starts.append(np.r_[ols + shift, np.log(sigma2), np.log(g / (1 - g)), np.log(sigma_w),
+                                np.log([sigma_h] * persistent)])
+    return starts
+
+
 def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
     """Maximum simulated likelihood from the pooled half-normal frontier's grid: estimates, covariance and
     efficiency (with persistent inefficiency, its components)."""
@@ -156,18 +177,7 @@ def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
     extra = int(model.persistent)
     ols, resid, s2, ols_loglik, skewness = pooled_ols(model.y, model.x, context.skew)
     n = resid.size
-    firm_means = np.bincount(model.firms, weights=resid, minlength=model.n_firms) / np.bincount(model.firms)
-    spread = max(float(np.std(firm_means)), 1e-3)
-    starts = []
-    # the firm means' spread split between w_i and h_i (four components), gamma on FRONTIER's grid
-    for share in (0.25, 0.5, 0.75) if extra else (0.0,):
-        sigma_h = np.sqrt(share / (1 - 2 / np.pi)) * spread
-        sigma_w = np.sqrt(1 - share) * spread
-        for g in np.arange(0.05, 0.951, 0.05):
-            sigma2 = max(s2 - spread**2, 1e-4) / (1 - 2 / np.pi * g)
-            shift = np.r_[np.sqrt(2 / np.pi * g * sigma2) + np.sqrt(2 / np.pi) * sigma_h, np.zeros(k - 1)]
-            starts.append(np.r_[ols + shift, np.log(sigma2), np.log(g / (1 - g)), np.log(sigma_w),
-                                np.log([sigma_h] * extra)])
+    starts = firm_effect_starts(ols, resid, s2, model.firms, model.n_firms, model.persistent)
     start = max(starts, key=lambda t: simulated_loglik(t, model))
 
     # each evaluation sums rows x draws: no Newton polish here
