@@ -118,27 +118,74 @@ def marginal_effects(theta: np.ndarray, model: WangHo) -> np.ndarray:
     return np.outer(h * mean_u, delta)
 
 
+def _uncentred(theta_c: np.ndarray, model: WangHo, z_mean: np.ndarray) -> np.ndarray:
+    """The likelihood's ``theta`` from the search's, in which the scale is that of ``exp((z - zbar)'delta) u*``:
+    ``u_it = exp(z'delta) u*`` with ``u* = exp(-zbar'delta) u*_c``, so ``sigma_u`` and ``mu`` are those of the
+    search times ``exp(-zbar'delta)``, in logs (``gamma`` may lie within 1e-4 of 1 in the data's scale)."""
+    k, q = model.x.shape[1], model.z.shape[1]
+    shift = -float(z_mean @ theta_c[k:k + q])
+    log_su2 = theta_c[k + q] - np.logaddexp(0.0, -theta_c[k + q + 1]) + 2.0 * shift
+    log_sv2 = theta_c[k + q] - np.logaddexp(0.0, theta_c[k + q + 1])
+    theta = theta_c.copy()
+    theta[k + q], theta[k + q + 1] = np.logaddexp(log_su2, log_sv2), log_su2 - log_sv2
+    if model.truncated:
+        theta[k + q + 2] = theta_c[k + q + 2] * np.exp(shift)
+    return theta
+
+
+def _reported(theta: np.ndarray, k: int, q: int) -> np.ndarray:
+    """``(beta, delta, sigma2, gamma[, mu])`` from ``(beta, delta, ln sigma2, logit gamma[, mu])``."""
+    return np.r_[theta[:k + q], np.exp(theta[k + q]), expit(theta[k + q + 1]), theta[k + q + 2:]]
+
+
+def _searched(params: np.ndarray, k: int, q: int) -> np.ndarray:
+    return np.r_[params[:k + q], np.log(params[k + q]), np.log(params[k + q + 1] / (1 - params[k + q + 1])),
+                 params[k + q + 2:]]
+
+
 def fit(context: FitContext, model: WangHo) -> SFAResults:
     """Maximum likelihood of the within-transformed model: estimates, covariance, efficiency, marginal
-    effects."""
+    effects.
+
+    The search runs on ``z`` centred at its mean (the scale of ``u*`` absorbs ``exp(zbar'delta)``): with ``z`` far
+    from 0 (a log income near 9, say) the scale and ``delta`` otherwise move along a narrow ridge, where
+    BFGS stalls and differenced Hessians lose their digits. The covariance is differenced there too and
+    mapped to the reported parameters by the Jacobian of the map."""
     truncated = model.truncated
     k, q = model.x.shape[1], model.z.shape[1]
+    z_mean = model.z.mean(axis=0)
     beta, *_ = np.linalg.lstsq(model.x, model.y, rcond=None)
     resid = model.y - model.x @ beta
     s2 = float(resid @ resid / (resid.size - model.n_firms))
+    # delta = 0 at every start, where the centred and the data's scales agree
     starts = [np.r_[beta, np.zeros(q), np.log(s2 / (1 - 2 / np.pi * g)), np.log(g / (1 - g)),
                     [0.0] * truncated] for g in np.arange(0.05, 0.951, 0.05)]
-    start = max(starts, key=lambda t: loglik(t, model))
 
-    theta, value, iterations = ascend(lambda t: loglik(t, model), start)
-    params = np.r_[theta[:k + q], np.exp(theta[k + q]), expit(theta[k + q + 1]), theta[k + q + 2:]]
+    def centred(theta_c: np.ndarray) -> float:
+        return loglik(_uncentred(theta_c, model, z_mean), model)
+
+    start = max(starts, key=centred)
+    theta_c, value, iterations = ascend(centred, start)
+    theta = _uncentred(theta_c, model, z_mean)
+    params = _reported(theta, k, q)
+    params_c = _reported(theta_c, k, q)
 
     def in_natural(p: np.ndarray) -> float:
-        return loglik(np.r_[p[:k + q], np.log(p[k + q]), np.log(p[k + q + 1] / (1 - p[k + q + 1])),
-                                    p[k + q + 2:]], model)
+        return centred(_searched(p, k, q))
 
-    cov = natural_covariance(in_natural, params, k + q)
-    converged = bool(np.isfinite(cov).all()) and stationary(lambda t: loglik(t, model), theta, value)
+    cov_c = natural_covariance(in_natural, params_c, k + q)
+    jacobian = np.empty((params.size, params.size))
+    for j in range(params.size):
+        step = 1e-6 * max(1.0, abs(params_c[j]))
+        if j == k + q + 1:  # gamma stays inside (0, 1)
+            step = min(step, 0.5 * min(params_c[j], 1.0 - params_c[j]))
+        up, down = params_c.copy(), params_c.copy()
+        up[j] += step
+        down[j] -= step
+        jacobian[:, j] = (_reported(_uncentred(_searched(up, k, q), model, z_mean), k, q)
+                          - _reported(_uncentred(_searched(down, k, q), model, z_mean), k, q)) / (2 * step)
+    cov = jacobian @ cov_c @ jacobian.T
+    converged = bool(np.isfinite(cov).all()) and stationary(centred, theta_c, value)
     if not converged:
         warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
              "information matrix is not positive definite at the estimate (then the standard errors are NaN; the "
