@@ -127,6 +127,10 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
                              "(Chen, Schmidt and Wang 2014)",
         "bc95": "u_it ~ N+(z_it'delta, sigma_u^2): inefficiency effects (Battese and Coelli 1995)",
     },
+    "sfa_integration": {
+        "simulation": "the integral over the firm effect by scrambled Halton draws (draws=, seed=; Greene 2005)",
+        "quadrature": "the exact integral by adaptive Gauss-Hermite quadrature (64 nodes per firm)",
+    },
     "sfa_efficiency": {
         "bc": "E[exp(-u) | e] (Battese and Coelli 1988; FRONTIER 4.1's measure)",
         "jlms": "exp(-E[u | e]) (Jondrow, Lovell, Materov and Schmidt 1982)",

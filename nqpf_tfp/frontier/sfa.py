@@ -177,6 +177,10 @@ class SFA:
         firm (default 200).
     seed : int, SeedSequence or Generator, optional
         Scrambles the Halton draws (``numpy.random.SeedSequence``): the same seed gives the same estimates.
+    integration : {"simulation", "quadrature"}
+        ``model="true-random-effects"``: the likelihood's integral over the firm effect by scrambled Halton
+        draws (Greene 2005; ``draws=``, ``seed=``) or by adaptive Gauss-Hermite quadrature, which is exact to
+        about 1e-12 per firm (:mod:`nqpf_tfp.frontier.sfa_closed_skew_normal`).
     cost : bool
         A cost frontier ``y = x'beta + v + u`` (inefficiency raises cost), for every model: estimated as the
         production frontier of ``(-y, -x)``, which has the same ``beta``. Efficiency is then cost efficiency
@@ -188,12 +192,20 @@ class SFA:
                  efficiency: str = "bc", inefficiency: str | list[str] | None = None,
                  inefficiency_constant: bool | None = None, form: str = "cobb-douglas", take_logs: bool = False,
                  trend: bool = False, cost: bool = False, inefficiency_scale: str | list[str] | None = None,
-                 noise_scale: str | list[str] | None = None, draws: int = 200, seed: Any = None) -> None:
+                 noise_scale: str | list[str] | None = None, draws: int = 200, seed: Any = None,
+                 integration: str = "simulation") -> None:
         require_frame(data, "data")
         self.model = check_option("sfa_model", model, "model")
         means_given = self.model == "heteroskedastic" and inefficiency is not None
         self.distribution = distribution_of(self.model, distribution, means_given)
         self.draws = whole_number(draws, "draws", minimum=10)
+        self.integration = check_option("sfa_integration", integration, "integration")
+        if self.integration == "quadrature" and self.model != "true-random-effects":
+            hint = " (the four-component model's exact likelihood is model='closed-skew-normal')" if (
+                self.model == "filippini-greene") else ""
+            raise SpecificationError(f"integration='quadrature' replaces the simulated likelihood of "
+                                     f"model='true-random-effects' by the exact one; model={self.model!r} has no "
+                                     f"simulated likelihood{hint}.")
         self._seed = seed_sequence(seed)
         self.efficiency_kind = check_option("sfa_efficiency", efficiency)
         self.form = check_option("form", form)
@@ -429,6 +441,10 @@ class SFA:
         if self.model == "heteroskedastic":
             assert self._scales is not None
             return heteroskedastic.fit(self._context(), *self._scales)
+        if self.model == "true-random-effects" and self.integration == "quadrature":
+            assert self._firms is not None
+            return closed_skew_normal.fit(self._context(), ClosedSkewNormal.build(d.y, d.x, self._firms, d.n_firms,
+                                                                                  persistent=False))
         if self.model in ("true-random-effects", "filippini-greene"):
             assert self._firms is not None
             persistent = self.model == "filippini-greene"

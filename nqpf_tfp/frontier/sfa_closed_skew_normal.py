@@ -1,5 +1,5 @@
 """The four-component stochastic frontier by exact maximum likelihood (Colombi, Kumbhakar, Martini and
-Vittadini 2014).
+Vittadini 2014), and Greene's (2005) true random effects (``h_i = 0``) by the same route.
 
 .. math::
 
@@ -22,8 +22,11 @@ which is computed here by adaptive Gauss-Hermite quadrature (Liu and Pierce 1994
 centred at the mean of ``c`` given the firm's residuals and scaled by its standard deviation, both under
 the normal approximation that matches the first two moments of every component. The quadrature is
 deterministic, so the likelihood is smooth and exact up to its error, measured in the tests against
-SciPy's adaptive integration (below 1e-9 per firm in log-likelihood across short and long panels and
-small and large persistent components). The likelihood is then maximised from the starting grid of the
+SciPy's adaptive integration (1e-12 per firm in log-likelihood across short and long panels and small
+and large persistent components; 1.5e-7 when ``w_i`` is almost absent beside a large ``h_i``, where the
+density of ``c`` has a near-corner at 0). Without persistent inefficiency ``c = w_i`` is normal and this is
+the exact likelihood of true random effects (``model="true-random-effects", integration="quadrature"``),
+which Greene (2005) simulates. The likelihood is then maximised from the starting grid of the
 simulated-likelihood version (``model="filippini-greene"``), by BFGS and Newton steps, with standard errors
 from the inverse Hessian in the reported parameters ``(beta, sigma2, gamma, sigma_w, sigma_h)``
 (``sigma2 = sigma_u^2 + sigma_v^2``, ``gamma = sigma_u^2 / sigma2``).
@@ -73,8 +76,9 @@ _HALF_VARIANCE = 1.0 - 2.0 / np.pi  # var|N(0, 1)|
 
 @dataclass(frozen=True)
 class ClosedSkewNormal:
-    """The output, the regressors with the constant, firm codes, rows per firm and the sparse firms x rows
-    matrix that sums rows into firms (made once)."""
+    """The output, the regressors with the constant, firm codes, rows per firm, the sparse firms x rows matrix
+    that sums rows into firms (made once), and whether the firm effect carries persistent inefficiency (else
+    ``h_i = 0``: Greene's true random effects, ``w_i`` normal)."""
 
     y: np.ndarray
     x: np.ndarray
@@ -82,19 +86,21 @@ class ClosedSkewNormal:
     n_firms: int
     counts: np.ndarray
     summer: sparse.csr_matrix
+    persistent: bool = True
 
     @classmethod
-    def build(cls, y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int) -> ClosedSkewNormal:
+    def build(cls, y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_firms: int,
+              persistent: bool = True) -> ClosedSkewNormal:
         summer = sparse.csr_matrix((np.ones(firms.size), (firms, np.arange(firms.size))), shape=(n_firms, firms.size))
-        return cls(y, x, firms, n_firms, np.bincount(firms, minlength=n_firms).astype(float), summer)
+        return cls(y, x, firms, n_firms, np.bincount(firms, minlength=n_firms).astype(float), summer, persistent)
 
 
 def _standard_deviations(theta: np.ndarray, k: int) -> tuple[float, float, float, float]:
-    """``(sigma_u, sigma_v, sigma_w, sigma_h)`` from ``theta = (beta, ln sigma2, logit gamma, ln sigma_w,
-    ln sigma_h)``."""
+    """``(sigma_u, sigma_v, sigma_w, sigma_h)`` from ``theta = (beta, ln sigma2, logit gamma, ln sigma_w[,
+    ln sigma_h])`` (``sigma_h = 0`` without it)."""
     sigma2, share = float(np.exp(theta[k])), float(expit(-theta[k + 1]))  # share = 1 - gamma, to full precision
-    return (float(np.sqrt((1.0 - share) * sigma2)), float(np.sqrt(share * sigma2)), float(np.exp(theta[k + 2])),
-            float(np.exp(theta[k + 3])))
+    sigma_h = float(np.exp(theta[k + 3])) if theta.size > k + 3 else 0.0
+    return float(np.sqrt((1.0 - share) * sigma2)), float(np.sqrt(share * sigma2)), float(np.exp(theta[k + 2])), sigma_h
 
 
 def _nodes(theta: np.ndarray, model: ClosedSkewNormal) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -123,19 +129,24 @@ def loglik(theta: np.ndarray, model: ClosedSkewNormal) -> float:
     return float(np.sum(logsumexp(logs, axis=1)))
 
 
-def _efficiency(theta: np.ndarray, model: ClosedSkewNormal, kind: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """Overall efficiency and inefficiency per row, and the persistent, transient and overall efficiency."""
+def _efficiency(theta: np.ndarray, model: ClosedSkewNormal,
+                kind: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame | None]:
+    """Overall efficiency and inefficiency per row, and the persistent, transient and overall efficiency
+    (with persistent inefficiency)."""
     k = model.x.shape[1]
     su, sv, sw, sh = _standard_deviations(theta, k)
     logs, c, rest = _nodes(theta, model)
     weights = np.exp(logs - logsumexp(logs, axis=1, keepdims=True))  # firms x nodes
     # h given c = w - h, and u_it given e_it - c: normal-half-normal posteriors
     s2p, s2t = sw**2 + sh**2, su**2 + sv**2
-    eff_h, h_hat = posterior_efficiency(-c * sh**2 / s2p, np.full(c.shape, sh * sw / np.sqrt(s2p)), 1.0, "bc")
     eff_u, u_hat = posterior_efficiency(-rest * su**2 / s2t, np.full(rest.shape, su * sv / np.sqrt(s2t)), 1.0, "bc")
     row_weights = weights[model.firms]
-    persistent_h = np.sum(weights * h_hat, axis=1)[model.firms]
     transient_u = np.sum(row_weights * u_hat, axis=1)
+    if not model.persistent:
+        transient = np.sum(row_weights * eff_u, axis=1) if kind == "bc" else np.exp(-transient_u)
+        return transient, transient_u, None
+    eff_h, h_hat = posterior_efficiency(-c * sh**2 / s2p, np.full(c.shape, sh * sw / np.sqrt(s2p)), 1.0, "bc")
+    persistent_h = np.sum(weights * h_hat, axis=1)[model.firms]
     if kind == "bc":
         persistent = np.sum(weights * eff_h, axis=1)[model.firms]
         transient = np.sum(row_weights * eff_u, axis=1)
@@ -152,7 +163,7 @@ def fit(context: FitContext, model: ClosedSkewNormal) -> SFAResults:
     efficiencies."""
     k = model.x.shape[1]
     ols, resid, s2, ols_loglik, skewness = pooled_ols(model.y, model.x, context.skew)
-    starts = firm_effect_starts(ols, resid, s2, model.firms, model.n_firms, persistent=True)
+    starts = firm_effect_starts(ols, resid, s2, model.firms, model.n_firms, model.persistent)
     start = max(starts, key=lambda t: loglik(t, model))
     theta, value, iterations = ascend(lambda t: loglik(t, model), start)
     params = np.r_[theta[:k], np.exp(theta[k]), expit(theta[k + 1]), np.exp(theta[k + 2:])]
@@ -167,12 +178,14 @@ def fit(context: FitContext, model: ClosedSkewNormal) -> SFAResults:
     if not converged:
         warn("SFA: the maximum likelihood search of the four-component model did not converge: the gradient does "
              "not vanish, or the information matrix is not positive definite at the estimate (then the standard "
-             "errors are NaN; sigma_w or sigma_h may be zero or not identified).", ConvergenceWarning)
+             "errors are NaN; sigma_w" + (" or sigma_h" if model.persistent else "")
+             + " may be zero or not identified).", ConvergenceWarning)
     eff, u_hat, parts = _efficiency(theta, model, context.efficiency_kind)
-    parts.index = context.index
-    names = ["const", *context.terms, "sigma2", "gamma", "sigma_w", "sigma_h"]
+    if parts is not None:
+        parts.index = context.index
+    names = ["const", *context.terms, "sigma2", "gamma", "sigma_w", *["sigma_h"] * model.persistent]
     diag = SFADiagnostics(context.distribution, resid.size, value, float(ols_loglik),
                           float(max(0.0, 2 * (value - ols_loglik))), converged, iterations, context.model,
-                          model.n_firms, 3, "", skewness, frontier=context.frontier)
+                          model.n_firms, 2 + model.persistent, "", skewness, frontier=context.frontier)
     return context.results(params, names, cov, eff, model.y - model.x @ params[:k], diag, u_hat, slopes=params[1:k],
                            components=parts)
