@@ -50,6 +50,10 @@ def test_example_3_wang_2002():
     np.testing.assert_allclose(res.params[["Lland", "PIland"]], [0.25821, 0.17173], atol=1e-5)
     # the file's marginal effects of age (a line commented out there) are reproduced too
     np.testing.assert_allclose(res.marginal_effects["age"].iloc[:2], [-0.00522, -0.00636], atol=1e-5)
+    # SFrontiers.jl's user manual (GitHub HungJenWang1991/SFrontiers.jl, commit 4b150fc, 00_manual_SFrontiers.md,
+    # the paddy-farmer example of this model) prints the OLS log-likelihood and residual skewness (5 decimals)
+    assert res.diagnostics.ols_loglik == pytest.approx(-104.96993, abs=5e-6)
+    assert res.diagnostics.ols_skewness == pytest.approx(-0.70351, abs=5e-6)
 
 
 def test_example_2_wang_2002_without_age_is_a_lower_local_maximum():
