@@ -106,6 +106,9 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
                            "Gropper 1995; Wang 2002)",
         "pitt-lee": "panel, time-invariant u_i (Pitt and Lee 1981; Battese and Coelli 1988 when truncated-normal)",
         "kumbhakar1990": "panel, u_it = u_i / (1 + exp(b t + c t^2)) (Kumbhakar 1990)",
+        "kumbhakar1990-normalised": "panel, u_it = 2 u_i / (1 + exp(b t + c t^2)): Kumbhakar's profile scaled to 1 at "
+                                    "b = c = 0 (Kumbhakar, Wang and Horncastle 2015); mu and sigma_u half of "
+                                    "kumbhakar1990's",
         "lee-schmidt": "panel, u_it = lambda_t u_i with a free factor per period, lambda_T = 1 (Lee and Schmidt 1993)",
         "true-fixed-effects": "panel, alpha_i + x'beta + v_it - u_it with half-normal u_it (Greene 2005)",
         "true-random-effects": "panel, alpha + w_i + x'beta + v_it - u_it, w_i normal, by simulated likelihood "

@@ -182,3 +182,22 @@ def test_what_the_determinants_of_mu_refuse():
     with pytest.raises(SpecificationError, match="not model='true-random-effects'"):
         nt.frontier.SFA(data, "y", "x", entity="f", time="t", model="true-random-effects").fit(
             start=pd.Series(dtype=float))
+
+
+def test_the_normalised_kumbhakar_profile_is_the_same_fit_with_half_the_scale():
+    """Kumbhakar, Wang and Horncastle's form 2 / (1 + exp(b t + c t^2)) (SFrontiers.jl's): u_it = 2 G(t) u_i
+    with u_i ~ N+(mu/2, (sigma_u/2)^2) is the published model's u_it = G(t) u_i with u_i ~ N+(mu, sigma_u^2)."""
+    data = small_panel(6, firms=120, years=6)
+    published = nt.frontier.SFA(data, "y", "x", entity="f", time="t", model="kumbhakar1990",
+                                distribution="truncated-normal", inefficiency="z").fit()
+    normalised = nt.frontier.SFA(data, "y", "x", entity="f", time="t", model="kumbhakar1990-normalised",
+                                 distribution="truncated-normal", inefficiency="z").fit()
+    assert published.diagnostics.converged and normalised.diagnostics.converged
+    assert normalised.loglik == pytest.approx(published.loglik, abs=1e-8)
+    p, q = published.params, normalised.params
+    np.testing.assert_allclose(q[["const", "x", "k90_b", "k90_c"]], p[["const", "x", "k90_b", "k90_c"]], rtol=1e-5)
+    np.testing.assert_allclose(q[["delta_const", "delta_z"]], p[["delta_const", "delta_z"]] / 2, rtol=1e-5)
+    sigma_u = np.sqrt(p["gamma"] * p["sigma2"]), np.sqrt(q["gamma"] * q["sigma2"])
+    assert sigma_u[1] == pytest.approx(sigma_u[0] / 2, rel=1e-5)
+    np.testing.assert_allclose(normalised.efficiency, published.efficiency, rtol=1e-6)
+    np.testing.assert_allclose(normalised.marginal_effects, published.marginal_effects, rtol=1e-5, atol=1e-9)

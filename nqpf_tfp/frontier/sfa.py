@@ -121,7 +121,8 @@ class SFA:
         Log inputs; a constant is added.
     entity, time : str, optional
         Firm and period columns: needed by the panel models (periods are integers, e.g. years).
-    model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt", \
+    model : {"cross-section", "bc95", "heteroskedastic", "pitt-lee", "bc92", "kumbhakar1990", \
+"kumbhakar1990-normalised", "lee-schmidt", \
 "true-fixed-effects", "chen-schmidt-wang", "true-random-effects", "filippini-greene", \
 "kumbhakar-lien-hardaker", "closed-skew-normal", "wang-ho", "schmidt-sickles-fixed", "schmidt-sickles-random"}
         Independent rows; Battese-Coelli (1995) inefficiency effects ``u_it ~ N+(z_it'delta, sigma_u^2)``;
@@ -129,7 +130,8 @@ class SFA:
         2002; :mod:`nqpf_tfp.frontier.sfa_heteroskedastic`);
         or a panel model ``u_it = h_it u_i`` (:mod:`nqpf_tfp.frontier.sfa_likelihood`): time-invariant
         (Pitt-Lee 1981; Battese-Coelli 1988 when truncated-normal), Battese-Coelli (1992)
-        ``exp(-eta (t - T))``, Kumbhakar (1990) ``1 / (1 + exp(b t + c t^2))``, Lee-Schmidt (1993) a
+        ``exp(-eta (t - T))``, Kumbhakar (1990) ``1 / (1 + exp(b t + c t^2))`` (or twice that,
+        ``"kumbhakar1990-normalised"``, 1 at ``b = c = 0``), Lee-Schmidt (1993) a
         factor per period; Greene's (2005) true fixed effects ``alpha_i + x'beta + v - u_it`` (half-normal,
         :mod:`nqpf_tfp.frontier.sfa_true_effects`); Wang and Ho's (2010) fixed effects with
         ``u_it = exp(z_it'delta) u_i*``, the firm effects removed by the within transform

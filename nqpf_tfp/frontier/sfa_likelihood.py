@@ -12,6 +12,9 @@
     Coelli 1988, truncated-normal);
   - ``bc92`` (Battese and Coelli 1992): ``h = exp(-eta (t - T))``;
   - ``kumbhakar1990``: ``h = 1 / (1 + exp(b t + c t^2))`` (Kumbhakar 1990);
+  - ``kumbhakar1990-normalised``: ``h = 2 / (1 + exp(b t + c t^2))``, Kumbhakar's profile scaled to 1 at
+    ``b = c = 0``, where it nests the time-invariant model (Kumbhakar, Wang and Horncastle 2015, as
+    SFrontiers.jl computes it): the same fit, with ``mu`` and ``sigma_u`` half of ``kumbhakar1990``'s;
   - ``lee-schmidt``: ``h = lambda_t``, a free factor per period with ``lambda_T = 1`` (Lee and Schmidt
     1993), estimated here by maximum likelihood with the half- or truncated-normal ``u_i``.
 * determinants of ``mu`` in the panel models (truncated-normal): ``u_i ~ N+(z_i'delta, sigma_u^2)`` with
@@ -67,12 +70,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, log_ndtr
 
-__all__ = ["PANEL_MODELS", "FrontierData", "demean_by_firm", "efficiency", "half_normal_logdensity", "inefficiency",
-           "loglik", "mills_ratio", "model_pieces", "natural", "parameter_tail", "posterior_efficiency", "tail_start",
-           "time_profile", "unconstrained"]
+__all__ = ["KUMBHAKAR", "PANEL_MODELS", "FrontierData", "demean_by_firm", "efficiency", "half_normal_logdensity",
+           "inefficiency", "loglik", "mills_ratio", "model_pieces", "natural", "parameter_tail",
+           "posterior_efficiency", "tail_start", "time_profile", "unconstrained"]
 
 #: the models whose firms share one ``u_i`` scaled by a time profile ``h_it``
-PANEL_MODELS = ("pitt-lee", "bc92", "kumbhakar1990", "lee-schmidt")
+PANEL_MODELS = ("pitt-lee", "bc92", "kumbhakar1990", "kumbhakar1990-normalised", "lee-schmidt")
+#: Kumbhakar's (1990) logistic profile, as published and scaled to 1 at b = c = 0
+KUMBHAKAR = ("kumbhakar1990", "kumbhakar1990-normalised")
 
 LOG_2PI = np.log(2.0 * np.pi)
 
@@ -116,7 +121,7 @@ def parameter_tail(data: FrontierData) -> list[str]:
         tail.append("mu")
     if data.model == "bc92":
         tail.append("eta")
-    elif data.model == "kumbhakar1990":
+    elif data.model in KUMBHAKAR:
         tail += ["k90_b", "k90_c"]
     elif data.model == "lee-schmidt":
         tail += [f"lambda_{label}" for label in data.period_labels[:-1]]
@@ -128,7 +133,7 @@ def tail_start(data: FrontierData) -> np.ndarray:
     ``h = 1/2`` (Kumbhakar's ``b = c = 0``)."""
     if data.model == "lee-schmidt":
         return np.ones(len(data.period_labels) - 1)
-    return np.zeros({"bc92": 1, "kumbhakar1990": 2}.get(data.model, 0))
+    return np.zeros({"bc92": 1, "kumbhakar1990": 2, "kumbhakar1990-normalised": 2}.get(data.model, 0))
 
 
 def time_profile(profile: np.ndarray, data: FrontierData) -> np.ndarray:
@@ -137,9 +142,10 @@ def time_profile(profile: np.ndarray, data: FrontierData) -> np.ndarray:
     back = data.periods_to_last
     if data.model == "bc92":
         return np.exp(-profile[0] * back)
-    if data.model == "kumbhakar1990":
+    if data.model in KUMBHAKAR:
         t = back - back.min() + 1.0
-        return np.asarray(expit(-(profile[0] * t + profile[1] * t * t)))
+        scale = 2.0 if data.model == "kumbhakar1990-normalised" else 1.0
+        return np.asarray(scale * expit(-(profile[0] * t + profile[1] * t * t)))
     if data.model == "lee-schmidt":
         assert data.period_codes is not None
         return np.asarray(np.r_[profile, 1.0][data.period_codes])
@@ -154,7 +160,7 @@ def natural(theta: np.ndarray, data: FrontierData) -> np.ndarray:
     if data.distribution == "exponential":
         return np.r_[head, np.exp(theta[at]), np.exp(theta[at + 1])]
     params = np.r_[head, np.exp(theta[at]), 1.0 / (1.0 + np.exp(-theta[at + 1])), theta[at + 2:]]
-    if data.model == "kumbhakar1990":
+    if data.model in KUMBHAKAR:
         params[-2:] /= _kumbhakar_scale(data)
     return params
 
@@ -166,7 +172,7 @@ def unconstrained(params: np.ndarray, data: FrontierData) -> np.ndarray:
         return np.r_[head, np.log(params[at]), np.log(params[at + 1])]
     gamma = params[at + 1]
     theta = np.r_[head, np.log(params[at]), np.log(gamma / (1.0 - gamma)), params[at + 2:]]
-    if data.model == "kumbhakar1990":
+    if data.model in KUMBHAKAR:
         theta[-2:] *= _kumbhakar_scale(data)
     return theta
 

@@ -62,7 +62,8 @@ def check_inefficiency_columns(model: str, distribution: str, z_names: list[str]
     if z_names and model not in ("bc95", "wang-ho", "heteroskedastic", *PANEL_MODELS):
         raise SpecificationError("inefficiency= (determinants of inefficiency) needs model='bc95', 'wang-ho', "
                                  "'heteroskedastic' or a panel model with a time profile ('pitt-lee', 'bc92', "
-                                 "'kumbhakar1990', 'lee-schmidt'; determinants of mu).")
+                                 "'kumbhakar1990', 'kumbhakar1990-normalised', 'lee-schmidt'; determinants of "
+                                 "mu).")
     if model in PANEL_MODELS:
         if (z_names or constant) and distribution != "truncated-normal":
             raise SpecificationError(f"model={model!r} with inefficiency= makes the mean mu of the truncated normal "
@@ -112,7 +113,7 @@ def panel_keys(data: pd.DataFrame, entity: str,
 def check_time_profile(model: str, firms: np.ndarray, labels: tuple[str, ...], time: str | None) -> None:
     """A panel model with ``u_it = h_it u_i`` needs firms observed more than once, and its time profile enough
     periods."""
-    needed = {"kumbhakar1990": 3, "lee-schmidt": 2, "bc92": 2, "pitt-lee": 1}[model]
+    needed = {"kumbhakar1990": 3, "kumbhakar1990-normalised": 3, "lee-schmidt": 2, "bc92": 2, "pitt-lee": 1}[model]
     if len(labels) < needed:
         raise PanelError(f"model={model!r} needs {needed} periods of {time!r} or more to identify its time "
                          f"profile; the data have {len(labels)}.")
