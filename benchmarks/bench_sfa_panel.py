@@ -16,8 +16,9 @@ persistent ``w_i ~ N(0, 0.3^2)``, ``h_i`` half-normal (sigma_h 0.4), transient `
 0.3) and noise sigma_v 0.15: bias and RMSE, and the mean correlation of the estimated persistent and
 transient efficiencies with their truths. Then Wang and Ho's (2010) fixed effects (firm intercepts
 correlated with ``x1``, ``u_it = exp(0.5 z_it) u_i*``, sigma_u 0.6, sigma_v 0.2) and Greene's true random
-effects (``w_i ~ N(0, 0.3^2)``, sigma_u 0.4, sigma_v 0.2; 100 Halton draws) on panels of ``--firms`` x
-``--years``: bias and RMSE. Seeds come from ``numpy.random.SeedSequence``.
+effects (``w_i ~ N(0, 0.3^2)``, sigma_u 0.4, sigma_v 0.2), by 100 Halton draws and by quadrature (the
+exact likelihood) on the same panels, of ``--firms`` x ``--years``: bias and RMSE. Seeds come from
+``numpy.random.SeedSequence``.
 """
 
 from __future__ import annotations
@@ -171,11 +172,13 @@ def four_components(panels: int, firms: int, years: int) -> None:
 
 
 def firm_effects(panels: int, firms: int, years: int) -> None:
-    """Bias and RMSE of Wang-Ho's within-transformed model and of Greene's true random effects."""
+    """Bias and RMSE of Wang-Ho's within-transformed model and of Greene's true random effects, simulated and by
+    quadrature (the exact likelihood) on the same panels."""
     rng = np.random.default_rng(np.random.SeedSequence(23))
     truths = {"wang-ho": pd.Series({"x1": 0.5, "x2": 0.3, "delta_z": 0.5, "sigma2": 0.4, "gamma": 0.9}),
               "true-random-effects": pd.Series({"const": 1.0, "x1": 0.5, "x2": 0.3, "sigma2": 0.2, "gamma": 0.8,
                                                 "sigma_w": 0.3})}
+    truths["true-random-effects, quadrature"] = truths["true-random-effects"]
     rows: dict[str, list[pd.Series]] = {m: [] for m in truths}
     times: dict[str, list[float]] = {m: [] for m in truths}
     converged = dict.fromkeys(truths, 0)
@@ -192,15 +195,17 @@ def firm_effects(panels: int, firms: int, years: int) -> None:
         random = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), firms), "x1": x1r, "x2": x2,
                                "y": 1 + rng.normal(0, 0.3, firms)[firm] + 0.5 * x1r + 0.3 * x2
                                + rng.normal(0, 0.2, firm.size) - np.abs(rng.normal(0, 0.4, firm.size))})
-        for model, data, extra in (("wang-ho", wang_ho, {"inefficiency": "z"}),
-                                   ("true-random-effects", random, {"draws": 100, "seed": int(rng.integers(2**31))})):
+        for name, data, extra in (("wang-ho", wang_ho, {"inefficiency": "z"}),
+                                  ("true-random-effects", random, {"draws": 100, "seed": int(rng.integers(2**31))}),
+                                  ("true-random-effects, quadrature", random, {"integration": "quadrature"})):
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model, **extra).fit()
-            times[model].append(time.perf_counter() - start)
-            converged[model] += bool(res.diagnostics.converged)
-            rows[model].append(res.params[truths[model].index])
+                res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=name.split(",")[0],
+                                      **extra).fit()
+            times[name].append(time.perf_counter() - start)
+            converged[name] += bool(res.diagnostics.converged)
+            rows[name].append(res.params[truths[name].index])
     for model, truth in truths.items():
         table = pd.DataFrame(rows[model])
         error = table - truth
