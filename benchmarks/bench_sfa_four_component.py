@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from bench_sfa_panel import four_component_estimates, four_component_panel
 
 import nqpf_tfp as nt
 
@@ -44,31 +45,18 @@ def main() -> None:
         rng = np.random.default_rng(np.random.SeedSequence(16))  # bench_sfa_panel.py's four-component seed
         rows, times, converged, correlations, no_persistent = [], [], 0, [], 0
         for _ in range(args.panels):
-            firm = np.repeat(np.arange(args.firms), years)
-            w, h = rng.normal(0, 0.3, args.firms), np.abs(rng.normal(0, 0.4, args.firms))
-            x1, x2 = rng.normal(size=firm.size), rng.normal(size=firm.size)
-            u = np.abs(rng.normal(0, 0.3, firm.size))
-            y = 1 + 0.5 * x1 + 0.3 * x2 + (w - h)[firm] + rng.normal(0, 0.15, firm.size) - u
+            data, h, u = four_component_panel(rng, args.firms, years)
             rng.integers(2**31)  # the simulated likelihood's seed there: the same panels follow
-            data = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), args.firms), "x1": x1, "x2": x2,
-                                 "y": y})
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model).fit()
             times.append(time.perf_counter() - start)
             converged += bool(res.diagnostics.converged)
-            p = res.params
-            su2 = p["gamma"] * p["sigma2"]
-            rows.append({"const": p["const"], "x1": p["x1"], "x2": p["x2"], "sigma_u": np.sqrt(su2),
-                         "sigma_v": np.sqrt(max(p["sigma2"] - su2, 0.0)), "sigma_w": p["sigma_w"],
-                         "sigma_h": p["sigma_h"]})
-            parts = res.efficiency_components
-            persistent = np.nan
-            if p["sigma_h"] > 0:
-                persistent = np.corrcoef(parts["persistent"].to_numpy()[::years], np.exp(-h))[0, 1]
-            no_persistent += bool(p["sigma_h"] == 0)
-            correlations.append((persistent, np.corrcoef(parts["transient"], np.exp(-u))[0, 1]))
+            row, correlation = four_component_estimates(res, h, u, years)
+            rows.append(row)
+            correlations.append(correlation)
+            no_persistent += bool(row["sigma_h"] == 0)
         table = pd.DataFrame(rows)
         error = table - TRUTH
         mean_corr = np.nanmean(correlations, axis=0)

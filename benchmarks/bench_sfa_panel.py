@@ -132,6 +132,34 @@ def true_fixed_effects(panels: int, firms: int, lengths: list[int]) -> None:
                                 "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
 
 
+def four_component_panel(rng: np.random.Generator, firms: int, years: int) -> tuple[pd.DataFrame, np.ndarray,
+                                                                                    np.ndarray]:
+    """A four-component panel: persistent w_i ~ N(0, 0.3^2) and h_i half-normal (sigma_h 0.4), transient u_it
+    half-normal (sigma_u 0.3), noise sigma_v 0.15, frontier 1 + 0.5 x1 + 0.3 x2; with the true h and u."""
+    firm = np.repeat(np.arange(firms), years)
+    w, h = rng.normal(0, 0.3, firms), np.abs(rng.normal(0, 0.4, firms))
+    x1, x2 = rng.normal(size=firm.size), rng.normal(size=firm.size)
+    u = np.abs(rng.normal(0, 0.3, firm.size))
+    y = 1 + 0.5 * x1 + 0.3 * x2 + (w - h)[firm] + rng.normal(0, 0.15, firm.size) - u
+    data = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), firms), "x1": x1, "x2": x2, "y": y})
+    return data, h, u
+
+
+def four_component_estimates(res: nt.frontier.SFAResults, h: np.ndarray, u: np.ndarray,
+                             years: int) -> tuple[dict[str, float], tuple[float, float]]:
+    """A fit's parameters as standard deviations, and the correlations of its persistent (NaN when sigma_h is 0)
+    and transient efficiencies with their truths."""
+    p = res.params
+    su2 = p["gamma"] * p["sigma2"]
+    row = {"const": p["const"], "x1": p["x1"], "x2": p["x2"], "sigma_u": np.sqrt(su2),
+           "sigma_v": np.sqrt(max(p["sigma2"] - su2, 0.0)), "sigma_w": p["sigma_w"], "sigma_h": p["sigma_h"]}
+    parts = res.efficiency_components
+    persistent = np.nan
+    if p["sigma_h"] > 0:
+        persistent = np.corrcoef(parts["persistent"].to_numpy()[::years], np.exp(-h))[0, 1]
+    return row, (persistent, np.corrcoef(parts["transient"], np.exp(-u))[0, 1])
+
+
 def four_components(panels: int, firms: int, years: int) -> None:
     """Bias and RMSE of the four-component model (Filippini-Greene), and how well each efficiency is told."""
     truth = pd.Series({"const": 1.0, "x1": 0.5, "x2": 0.3, "sigma_u": 0.3, "sigma_v": 0.15, "sigma_w": 0.3,
@@ -139,12 +167,7 @@ def four_components(panels: int, firms: int, years: int) -> None:
     rng = np.random.default_rng(np.random.SeedSequence(16))
     rows, times, converged, correlations = [], [], 0, []
     for _ in range(panels):
-        firm = np.repeat(np.arange(firms), years)
-        w, h = rng.normal(0, 0.3, firms), np.abs(rng.normal(0, 0.4, firms))
-        x1, x2 = rng.normal(size=firm.size), rng.normal(size=firm.size)
-        u = np.abs(rng.normal(0, 0.3, firm.size))
-        y = 1 + 0.5 * x1 + 0.3 * x2 + (w - h)[firm] + rng.normal(0, 0.15, firm.size) - u
-        data = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), firms), "x1": x1, "x2": x2, "y": y})
+        data, h, u = four_component_panel(rng, firms, years)
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -152,15 +175,9 @@ def four_components(panels: int, firms: int, years: int) -> None:
                                   draws=100, seed=int(rng.integers(2**31))).fit()
         times.append(time.perf_counter() - start)
         converged += bool(res.diagnostics.converged)
-        p = res.params
-        su2 = p["gamma"] * p["sigma2"]
-        rows.append({"const": p["const"], "x1": p["x1"], "x2": p["x2"], "sigma_u": np.sqrt(su2),
-                     "sigma_v": np.sqrt(max(p["sigma2"] - su2, 0.0)), "sigma_w": p["sigma_w"],
-                     "sigma_h": p["sigma_h"]})
-        parts = res.efficiency_components
-        persistent = parts["persistent"].to_numpy()[::years]
-        correlations.append((np.corrcoef(persistent, np.exp(-h))[0, 1],
-                             np.corrcoef(parts["transient"], np.exp(-u))[0, 1]))
+        row, correlation = four_component_estimates(res, h, u, years)
+        rows.append(row)
+        correlations.append(correlation)
     table = pd.DataFrame(rows)
     error = table - truth
     mean_corr = np.mean(correlations, axis=0)
