@@ -75,11 +75,9 @@ from .sfa_likelihood import (
     FrontierData,
     efficiency,
     inefficiency,
-    mills_ratio,
-    model_pieces,
+    mean_marginal_effects,
     natural,
     parameter_tail,
-    unconstrained,
 )
 from .sfa_results import FitContext, SFADiagnostics, SFAResults, rescaled
 from .sfa_search import (
@@ -93,13 +91,14 @@ from .sfa_search import (
 from .sfa_specification import (
     FIRM_EFFECTS,
     SCHMIDT_SICKLES,
-    check_constant_within,
     check_firm_rows,
     check_inefficiency_columns,
     check_time_profile,
     check_varies_within,
     distribution_of,
+    firm_determinants,
     panel_keys,
+    starting_point,
 )
 from .sfa_true_effects import TrueFixedEffects
 from .sfa_true_random_effects import TrueRandomEffects
@@ -290,8 +289,9 @@ class SFA:
         self._firms = firms
         if self.model in PANEL_MODELS and z_names:
             assert firms is not None and entity is not None
-            z = self._firm_determinants(data, z_names, firms, n_firms, data[entity].to_numpy(),
-                                        bool(inefficiency_constant))
+            z, self.z_names = firm_determinants(self._numeric(data, z_names), z_names, firms, n_firms,
+                                                data[entity].to_numpy(), self.model, bool(inefficiency_constant))
+            self._mu_columns = z_names
         self._data = FrontierData(self._sign * values[:, 0], self._sign * x, self.model, self.distribution, z, firms,
                                   periods, n_firms,
                                   labels, codes)
@@ -322,32 +322,6 @@ class SFA:
 
     def _names(self) -> list[str]:
         return ["const", *self.terms, *self.z_names, *parameter_tail(self._data)]
-
-    def _firm_determinants(self, data: pd.DataFrame, z_names: list[str], firms: np.ndarray, n_firms: int,
-                           entities: np.ndarray, constant: bool) -> np.ndarray:
-        """A panel model's determinants of ``mu`` per firm (each constant within its firm), with the constant."""
-        rows = self._numeric(data, z_names)
-        check_constant_within(rows, z_names, firms, entities, self.model)
-        per_firm = np.empty((n_firms, rows.shape[1]))
-        per_firm[firms] = rows
-        z = np.column_stack([np.ones(n_firms)] * constant + [per_firm])
-        self.z_names = ["delta_const"] * constant + [f"delta_{n}" for n in z_names]
-        self._mu_columns = z_names
-        if np.linalg.matrix_rank(z) < z.shape[1]:
-            raise EstimationError(f"SFA: the determinants of mu {self.z_names} are collinear across firms.")
-        return z
-
-    def _mu_marginal_effects(self, estimate: np.ndarray) -> pd.DataFrame:
-        """``dE[u_it] / dz_i = h_it delta (1 - L(a) (a + L(a)))`` with ``a = mu_i / sigma_u`` and ``L = phi / Phi``
-        (the derivative of the truncated normal's mean ``sigma_u (a + L(a))`` in ``mu``), per row and column."""
-        d = self._data
-        assert d.z is not None and d.firms is not None
-        _, su2, _, mu, h = model_pieces(estimate, d)
-        a = mu / np.sqrt(su2)
-        lam = mills_ratio(a)
-        slope = (1.0 - lam * (a + lam))[d.firms] * h
-        delta = estimate[d.k + d.q - len(self._mu_columns):d.k + d.q]
-        return pd.DataFrame(slope[:, None] * delta[None, :], index=self._index, columns=self._mu_columns)
 
     def __repr__(self) -> str:
         return (f"<SFA: {self.output} ~ {' + '.join(map(str, self.inputs))}; {self.model}, {self.distribution}, "
@@ -408,35 +382,12 @@ class SFA:
         """
         return rescaled(self._fit(start), pd.Series(self._scale[1:], index=self.terms))
 
-    def _start(self, start: Any) -> np.ndarray:
-        """``start`` (reported parameters in the data's units) as the search's unconstrained parameters."""
-        if self.model in FIRM_EFFECTS or self.model == "heteroskedastic":
-            raise SpecificationError(f"fit(start=) takes starting values for the models searched from FRONTIER's "
-                                     f"grid (cross-section, bc95 and the panel models with a time profile), not "
-                                     f"model={self.model!r}.")
-        names = self._names()
-        if not isinstance(start, pd.Series):
-            raise SpecificationError(f"fit(start=) must be a pandas Series indexed by the parameter names {names}, "
-                                     f"not {type(start).__name__}.")
-        missing, unknown = [n for n in names if n not in start.index], [n for n in start.index if n not in names]
-        if missing or unknown:
-            raise SpecificationError(f"fit(start=) must give every parameter and no other: missing {missing}, "
-                                     f"unknown {unknown}.")
-        values = pd.to_numeric(start[names], errors="coerce").to_numpy(dtype=float, copy=True)
-        if not np.isfinite(values).all():
-            raise SpecificationError("fit(start=) has missing or non-finite values.")
-        tail = dict(zip(parameter_tail(self._data), values[len(names) - len(parameter_tail(self._data)):]))
-        if "gamma" in tail and not (tail["sigma2"] > 0 and 0 < tail["gamma"] < 1):
-            raise SpecificationError("fit(start=) needs sigma2 > 0 and 0 < gamma < 1.")
-        if any(tail.get(n, 1.0) <= 0 for n in ("sigma_u", "sigma_v")):
-            raise SpecificationError("fit(start=) needs sigma_u > 0 and sigma_v > 0.")
-        values[1:len(self.terms) + 1] *= self._scale[1:]  # the search's standardised regressors
-        return unconstrained(values, self._data)
-
     def _fit(self, start: pd.Series | None = None) -> SFAResults:
         """The fit on the standardised regressors (coefficients in their units)."""
         d = self._data
-        first = None if start is None else self._start(start)  # refused here for the models without the grid
+        first = None  # refused here for the models without the grid
+        if start is not None:
+            first = starting_point(start, self._names(), self._scale, self._data, self.model)
         if self.model == "true-fixed-effects":
             assert self._firms is not None
             return tfe.fit(self._context(), TrueFixedEffects(d.y, d.x[:, 1:], self._firms, d.n_firms))
@@ -518,7 +469,10 @@ class SFA:
             u_hat = inefficiency(estimate, d, share)
         names = self._names()
         params = pd.Series(estimate, index=names, name="coef")
-        marginal = self._mu_marginal_effects(estimate) if d.panel and d.z is not None else None
+        marginal = None
+        if d.panel and d.z is not None:  # determinants of mu: the effects of the columns (not the constant)
+            effects = mean_marginal_effects(estimate, d)[:, d.q - len(self._mu_columns):]
+            marginal = pd.DataFrame(effects, index=self._index, columns=self._mu_columns)
         residual = self._sign * (y - x @ estimate[:k])  # y - x'beta in the caller's sign
         restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
         decomposition = None

@@ -71,8 +71,8 @@ import numpy as np
 from scipy.special import expit, log_ndtr
 
 __all__ = ["KUMBHAKAR", "PANEL_MODELS", "FrontierData", "demean_by_firm", "efficiency", "half_normal_logdensity",
-           "inefficiency", "loglik", "mills_ratio", "model_pieces", "natural", "parameter_tail",
-           "posterior_efficiency", "tail_start", "time_profile", "unconstrained"]
+           "inefficiency", "loglik", "mean_marginal_effects", "mills_ratio", "model_pieces", "natural",
+           "parameter_tail", "posterior_efficiency", "tail_start", "time_profile", "unconstrained"]
 
 #: the models whose firms share one ``u_i`` scaled by a time profile ``h_it``
 PANEL_MODELS = ("pitt-lee", "bc92", "kumbhakar1990", "kumbhakar1990-normalised", "lee-schmidt")
@@ -285,6 +285,18 @@ def posterior_efficiency(mu_star: np.ndarray, s_star: np.ndarray, h: np.ndarray 
         hs = h * s_star
         return np.asarray(np.exp(log_ndtr(z - hs) - log_ndtr(z) - h * mu_star + 0.5 * hs**2)), u_hat
     return np.asarray(np.exp(-u_hat)), u_hat
+
+
+def mean_marginal_effects(params: np.ndarray, data: FrontierData) -> np.ndarray:
+    """Determinants ``z_i`` of a panel model's ``mu_i``: ``dE[u_it] / dz_i = h_it delta (1 - L(a) (a + L(a)))``
+    with ``a = mu_i / sigma_u`` and ``L = phi / Phi`` (the slope of the truncated normal's mean ``sigma_u (a +
+    L(a))`` in ``mu``), per row and column of ``z`` (the constant's included)."""
+    assert data.z is not None and data.firms is not None
+    _, su2, _, mu, h = model_pieces(params, data)
+    a = mu / np.sqrt(su2)
+    lam = mills_ratio(a)
+    slope = (1.0 - lam * (a + lam))[data.firms] * h
+    return np.asarray(slope[:, None] * params[data.k:data.k + data.q][None, :])
 
 
 def half_normal_logdensity(e: np.ndarray, sigma2: float, lam: float) -> np.ndarray:

@@ -3,23 +3,25 @@
 The rules :class:`~nqpf_tfp.frontier.SFA` checks before estimating: the inefficiency distribution a model
 allows, the columns of inefficiency determinants and variance functions, and the panel structure (firms
 seen in two periods or more for the within-transformed and fixed-effects models, enough periods for a
-time profile, scaling variables that vary within firms). Each failure is an error that says what to
-change.
+time profile, scaling variables that vary within firms, determinants of a panel model's ``mu`` that do
+not), and the starting values a caller may give. Each failure is an error that says what to change.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from ..errors import PanelError, SpecificationError
+from ..errors import EstimationError, PanelError, SpecificationError
 from ..options import check_option
 from ..panel import period_numbers, unique_keys
-from .sfa_likelihood import PANEL_MODELS
+from .sfa_likelihood import PANEL_MODELS, FrontierData, parameter_tail, unconstrained
 
 __all__ = ["FIRM_EFFECTS", "HALF_NORMAL_ONLY", "SCHMIDT_SICKLES", "WITHIN_MODELS", "check_constant_within",
-           "check_firm_rows",
-           "check_inefficiency_columns", "check_time_profile", "check_varies_within", "distribution_of", "panel_keys"]
+           "check_firm_rows", "check_inefficiency_columns", "check_time_profile", "check_varies_within",
+           "distribution_of", "firm_determinants", "panel_keys", "starting_point"]
 
 #: Schmidt and Sickles's (1984) least-squares panel frontiers: no distribution for u
 SCHMIDT_SICKLES = ("schmidt-sickles-fixed", "schmidt-sickles-random")
@@ -153,6 +155,48 @@ def check_constant_within(z: np.ndarray, names: list[str], firms: np.ndarray, en
                              f"{high[firm]:g}): model={model!r} draws u_i once per firm, so the determinants of its "
                              "mean must be constant within each firm (use, e.g., the firm's initial value or its "
                              "mean).")
+
+
+def firm_determinants(rows: np.ndarray, names: list[str], firms: np.ndarray, n_firms: int, entities: np.ndarray,
+                      model: str, constant: bool) -> tuple[np.ndarray, list[str]]:
+    """A panel model's determinants of ``mu`` per firm, with the constant, and their parameters' names (each column
+    of ``rows`` constant within its firm)."""
+    check_constant_within(rows, names, firms, entities, model)
+    per_firm = np.empty((n_firms, rows.shape[1]))
+    per_firm[firms] = rows
+    z = np.column_stack([np.ones(n_firms)] * constant + [per_firm])
+    parameters = ["delta_const"] * constant + [f"delta_{n}" for n in names]
+    if np.linalg.matrix_rank(z) < z.shape[1]:
+        raise EstimationError(f"SFA: the determinants of mu {parameters} are collinear across firms.")
+    return z, parameters
+
+
+def starting_point(start: Any, names: list[str], scale: np.ndarray, data: FrontierData, model: str) -> np.ndarray:
+    """``fit(start=)``: the reported parameters ``start`` (in the data's units; ``scale`` divides the frontier's
+    regressors in the search) as the search's unconstrained parameters, for the models searched from
+    FRONTIER's grid."""
+    if model in FIRM_EFFECTS or model == "heteroskedastic":
+        raise SpecificationError(f"fit(start=) takes starting values for the models searched from FRONTIER's "
+                                 f"grid (cross-section, bc95 and the panel models with a time profile), not "
+                                 f"model={model!r}.")
+    if not isinstance(start, pd.Series):
+        raise SpecificationError(f"fit(start=) must be a pandas Series indexed by the parameter names {names}, "
+                                 f"not {type(start).__name__}.")
+    missing, unknown = [n for n in names if n not in start.index], [n for n in start.index if n not in names]
+    if missing or unknown:
+        raise SpecificationError(f"fit(start=) must give every parameter and no other: missing {missing}, "
+                                 f"unknown {unknown}.")
+    values = pd.to_numeric(start[names], errors="coerce").to_numpy(dtype=float, copy=True)
+    if not np.isfinite(values).all():
+        raise SpecificationError("fit(start=) has missing or non-finite values.")
+    tail_names = parameter_tail(data)
+    tail = dict(zip(tail_names, values[len(names) - len(tail_names):]))
+    if "gamma" in tail and not (tail["sigma2"] > 0 and 0 < tail["gamma"] < 1):
+        raise SpecificationError("fit(start=) needs sigma2 > 0 and 0 < gamma < 1.")
+    if any(tail.get(n, 1.0) <= 0 for n in ("sigma_u", "sigma_v")):
+        raise SpecificationError("fit(start=) needs sigma_u > 0 and sigma_v > 0.")
+    values[1:scale.size] *= scale[1:]  # the search's standardised regressors
+    return unconstrained(values, data)
 
 
 def check_varies_within(z: np.ndarray, names: list[str], firms: np.ndarray) -> None:
