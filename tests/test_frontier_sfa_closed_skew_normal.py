@@ -138,6 +138,16 @@ def test_true_random_effects_by_quadrature_equals_sfrontiers():
     assert abs(gaps[1]) < 0.05 < 1.0 < gaps[0], gaps
 
 
+def test_a_cost_frontier_is_the_production_frontier_of_minus_the_data():
+    data, *_ = four_component_panel(150, 4, seed=21)
+    prod = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=MODEL).fit()
+    cost = nt.frontier.SFA(data.assign(y=-data.y, x1=-data.x1, x2=-data.x2), "y", ["x1", "x2"], entity="f",
+                           time="year", model=MODEL, cost=True).fit()
+    np.testing.assert_allclose(cost.params.drop("const"), prod.params.drop("const"), rtol=1e-7)
+    assert cost.params["const"] == pytest.approx(-prod.params["const"], rel=1e-7)
+    np.testing.assert_allclose(cost.efficiency_components, prod.efficiency_components, atol=1e-8)
+
+
 def test_what_the_exact_four_component_model_refuses():
     data, *_ = four_component_panel(20, 3, seed=12)
     with pytest.raises(SpecificationError, match="half-normal"):
