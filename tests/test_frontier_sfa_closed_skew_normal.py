@@ -7,6 +7,7 @@ the random effect by adaptive quadrature too."""
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -44,8 +45,11 @@ def closed_skew_normal_logdensity(e: np.ndarray, sw: float, sh: float, su: float
     s = (sw**2 + sh**2) * np.ones((t, t)) + (sv**2 + su**2) * np.eye(t)
     gain = v @ a.T @ np.linalg.inv(s)
     lam = v - gain @ a @ v
-    cdf = stats.multivariate_normal(np.zeros(t + 1), lam, seed=0, maxpts=2_000_000, abseps=1e-12,
-                                    releps=1e-12).cdf(-gain @ e)
+    # seeded where SciPy takes a generator for its quasi-Monte Carlo (1.16 and later)
+    seeded = {"rng": np.random.default_rng(0)} if "rng" in inspect.signature(stats.multivariate_normal.cdf).parameters \
+        else {}
+    cdf = stats.multivariate_normal.cdf(-gain @ e, mean=np.zeros(t + 1), cov=lam, maxpts=2_000_000, abseps=1e-12,
+                                        releps=1e-12, **seeded)
     return float((t + 1) * np.log(2) + stats.multivariate_normal(np.zeros(t), s).logpdf(e) + np.log(cdf))
 
 
