@@ -22,7 +22,7 @@ from nqpf_tfp.frontier import sfa_closed_skew_normal as csn
 from nqpf_tfp.frontier import sfa_true_random_effects as tre
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_frontier_sfa_four_component import four_component_panel  # noqa: E402
+from test_frontier_sfa_four_component import four_component_panel, production_and_cost  # noqa: E402
 
 MODEL = "closed-skew-normal"
 
@@ -144,9 +144,7 @@ def test_true_random_effects_by_quadrature_equals_sfrontiers():
 
 def test_a_cost_frontier_is_the_production_frontier_of_minus_the_data():
     data, *_ = four_component_panel(150, 4, seed=21)
-    prod = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=MODEL).fit()
-    cost = nt.frontier.SFA(data.assign(y=-data.y, x1=-data.x1, x2=-data.x2), "y", ["x1", "x2"], entity="f",
-                           time="year", model=MODEL, cost=True).fit()
+    prod, cost = production_and_cost(MODEL, data)
     np.testing.assert_allclose(cost.params.drop("const"), prod.params.drop("const"), rtol=1e-7)
     assert cost.params["const"] == pytest.approx(-prod.params["const"], rel=1e-7)
     np.testing.assert_allclose(cost.efficiency_components, prod.efficiency_components, atol=1e-8)

@@ -27,6 +27,15 @@ def four_component_panel(n: int, t: int, seed: int) -> tuple[pd.DataFrame, np.nd
     return data, h, u
 
 
+def production_and_cost(model: str, data: pd.DataFrame) -> tuple[nt.frontier.SFAResults, nt.frontier.SFAResults]:
+    """A four-component model fitted as a production frontier and, on minus the data, as a cost frontier (which
+    must give the same slopes and efficiencies and minus the constant)."""
+    prod = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model).fit()
+    cost = nt.frontier.SFA(data.assign(y=-data.y, x1=-data.x1, x2=-data.x2), "y", ["x1", "x2"], entity="f",
+                           time="year", model=model, cost=True).fit()
+    return prod, cost
+
+
 def test_simulated_likelihood_approaches_the_integral_over_both_firm_components():
     data, *_ = four_component_panel(5, 4, seed=2)
     y, firms = data["y"].to_numpy(), data["f"].to_numpy()

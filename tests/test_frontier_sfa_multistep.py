@@ -20,7 +20,7 @@ from nqpf_tfp.errors import FrontierBoundaryWarning, PanelError, SpecificationEr
 from nqpf_tfp.frontier import sfa_kumbhakar_lien_hardaker as klh
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_frontier_sfa_four_component import four_component_panel  # noqa: E402
+from test_frontier_sfa_four_component import four_component_panel, production_and_cost  # noqa: E402
 
 RICE = pd.read_csv(Path(__file__).parent / "data" / "frontier_riceProdPhil.csv")
 INPUTS = ["AREA", "LABOR", "NPK"]
@@ -122,9 +122,7 @@ def test_four_components_are_recovered_from_a_simulated_panel():
 
 def test_a_cost_frontier_is_the_production_frontier_of_minus_the_data():
     data, *_ = four_component_panel(200, 5, seed=8)
-    prod = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=MODEL).fit()
-    cost = nt.frontier.SFA(data.assign(y=-data.y, x1=-data.x1, x2=-data.x2), "y", ["x1", "x2"], entity="f",
-                           time="year", model=MODEL, cost=True).fit()
+    prod, cost = production_and_cost(MODEL, data)
     np.testing.assert_allclose(cost.params.drop("const"), prod.params.drop("const"), rtol=1e-9)
     assert cost.params["const"] == pytest.approx(-prod.params["const"], rel=1e-9)
     np.testing.assert_allclose(cost.efficiency_components, prod.efficiency_components, rtol=1e-9)
