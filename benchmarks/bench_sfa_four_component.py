@@ -25,7 +25,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from bench_sfa_panel import four_component_estimates, four_component_panel
+from bench_sfa_panel import four_component_estimates, four_component_panel, recovery
 
 import nqpf_tfp as nt
 
@@ -57,14 +57,11 @@ def main() -> None:
             rows.append(row)
             correlations.append(correlation)
             no_persistent += bool(row["sigma_h"] == 0)
-        table = pd.DataFrame(rows)
-        error = table - TRUTH
         mean_corr = np.nanmean(correlations, axis=0)
         print(f"\n{model}, {args.firms} firms x {years} years: {converged}/{args.panels} converged; "
               f"median fit {statistics.median(times):.3f} s; sigma_h = 0 in {no_persistent}; "
               f"correlation with the truth: persistent {mean_corr[0]:.3f}, transient {mean_corr[1]:.3f}")
-        print(pd.DataFrame({"truth": TRUTH, "mean": table.mean(), "bias": error.mean(),
-                            "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
+        print(recovery(TRUTH, rows))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,14 @@ def panel(model: str, rng: np.random.Generator, firms: int, years: int) -> pd.Da
                          "y": 1 + 0.5 * x1 + 0.3 * x2 + rng.normal(0, 0.2, firm.size) - u})
 
 
+def recovery(truth: pd.Series, estimates: list) -> str:
+    """The truth, mean, bias and RMSE of each parameter over the panels' estimates (one row each), to 4 decimals."""
+    table = pd.DataFrame(estimates)
+    error = table - truth
+    return pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
+                         "rmse": np.sqrt((error**2).mean())}).round(4).to_string()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--panels", type=int, default=100)
@@ -86,11 +94,8 @@ def main() -> None:
             times.append(time.perf_counter() - start)
             converged += bool(res.diagnostics.converged)
             estimates.append(res.params[truth.index])
-        table = pd.DataFrame(estimates)
-        error = table - truth
         print(f"\n{model}: {converged}/{args.panels} converged; median fit {statistics.median(times):.3f} s")
-        print(pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
-                            "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
+        print(recovery(truth, estimates))
     true_fixed_effects(args.panels, args.firms, args.tfe_years)
     four_components(args.panels, args.four_firms, args.four_years)
     firm_effects(args.panels, args.firms, args.years)
@@ -124,12 +129,9 @@ def true_fixed_effects(panels: int, firms: int, lengths: list[int]) -> None:
                                     "sigma_v": np.sqrt(max(res.params["sigma2"] - su2, 0.0))})
                 collapsed[model] += bool(res.params["gamma"] > 1 - 1e-6)
         for model, estimates in rows.items():
-            table = pd.DataFrame(estimates)
-            error = table - truth
             print(f"\n{model}, {firms} firms x {years} years: sigma_v -> 0 in {collapsed[model]}/{panels} panels; "
                   f"median fit {statistics.median(times[model]):.3f} s")
-            print(pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
-                                "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
+            print(recovery(truth, estimates))
 
 
 def four_component_panel(rng: np.random.Generator, firms: int, years: int) -> tuple[pd.DataFrame, np.ndarray,
@@ -178,14 +180,11 @@ def four_components(panels: int, firms: int, years: int) -> None:
         row, correlation = four_component_estimates(res, h, u, years)
         rows.append(row)
         correlations.append(correlation)
-    table = pd.DataFrame(rows)
-    error = table - truth
     mean_corr = np.mean(correlations, axis=0)
     print(f"\nfour components (filippini-greene), {firms} firms x {years} years: {converged}/{panels} converged; "
           f"median fit {statistics.median(times):.3f} s; correlation with the truth: persistent "
           f"{mean_corr[0]:.3f}, transient {mean_corr[1]:.3f}")
-    print(pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
-                        "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
+    print(recovery(truth, rows))
 
 
 def firm_effects(panels: int, firms: int, years: int) -> None:
@@ -224,12 +223,9 @@ def firm_effects(panels: int, firms: int, years: int) -> None:
             converged[name] += bool(res.diagnostics.converged)
             rows[name].append(res.params[truths[name].index])
     for model, truth in truths.items():
-        table = pd.DataFrame(rows[model])
-        error = table - truth
         print(f"\n{model}, {firms} firms x {years} years: {converged[model]}/{panels} converged; median fit "
               f"{statistics.median(times[model]):.3f} s")
-        print(pd.DataFrame({"truth": truth, "mean": table.mean(), "bias": error.mean(),
-                            "rmse": np.sqrt((error**2).mean())}).round(4).to_string())
+        print(recovery(truth, rows[model]))
 
 
 if __name__ == "__main__":

@@ -313,14 +313,14 @@ def test_a_frontier_the_data_cannot_identify_is_refused(change, kwargs, error, w
 
 def test_a_search_that_stops_short_warns_and_says_so_in_the_summary(monkeypatch):
     # the reporting, checked by stopping the search at its first starting point (not a maximum)
-    from nqpf_tfp.frontier import sfa as sfa_module
+    from nqpf_tfp.frontier import sfa_frontier_fit
     from nqpf_tfp.frontier.sfa_likelihood import loglik
     from nqpf_tfp.frontier.sfa_search import Optimum
 
     def first_start(data, starts, try_boundary):
         return Optimum(starts[0], loglik(starts[0], data), 0, stationary=False)
 
-    monkeypatch.setattr(sfa_module, "maximise", first_start)
+    monkeypatch.setattr(sfa_frontier_fit, "maximise", first_start)
     with pytest.warns(nt.errors.ConvergenceWarning, match="did not converge"):
         res = nt.frontier.SFA(EG1, "output", ["capital", "labour"], take_logs=True).fit()
     assert not res.diagnostics.converged and "did NOT converge" in res.summary().as_text()

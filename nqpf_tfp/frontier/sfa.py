@@ -49,10 +49,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
 from ..arguments import column_name, column_names, require_columns, require_frame, seed_sequence, whole_number
-from ..errors import ConvergenceWarning, EstimationError, FrontierBoundaryWarning, PanelError, SpecificationError, warn
+from ..errors import EstimationError, PanelError, SpecificationError
 from ..keywords import strict_class
 from ..numerics.basis import production_term_names, production_terms, translog_elasticities
 from ..options import check_option
@@ -68,26 +67,15 @@ from . import sfa_wang_ho as wang_ho
 from .kumbhakar_lovell import decompose
 from .sfa_chen_schmidt_wang import ChenSchmidtWang
 from .sfa_closed_skew_normal import ClosedSkewNormal
+from .sfa_frontier_fit import fit_frontier
 from .sfa_heteroskedastic import Heteroskedastic
 from .sfa_likelihood import (
-    LOG_2PI,
     PANEL_MODELS,
     FrontierData,
-    efficiency,
-    inefficiency,
     mean_marginal_effects,
-    natural,
     parameter_tail,
 )
 from .sfa_results import FitContext, SFADiagnostics, SFAResults, rescaled
-from .sfa_search import (
-    SMALL_SAMPLE,
-    covariance,
-    grid_starts,
-    maximise,
-    ols_limit,
-    parameters_of_u,
-)
 from .sfa_specification import (
     FIRM_EFFECTS,
     SCHMIDT_SICKLES,
@@ -394,20 +382,17 @@ class SFA:
         if self.model == "heteroskedastic":
             assert self._scales is not None
             return heteroskedastic.fit(self._context(), *self._scales)
-        if self.model == "true-random-effects" and self.integration == "quadrature":
+        if self.model == "closed-skew-normal" or self.integration == "quadrature":  # exact integral over the firm
             assert self._firms is not None
+            persistent = self.model == "closed-skew-normal"
             return closed_skew_normal.fit(self._context(), ClosedSkewNormal.build(d.y, d.x, self._firms, d.n_firms,
-                                                                                  persistent=False))
+                                                                                  persistent))
         if self.model in ("true-random-effects", "filippini-greene"):
             assert self._firms is not None
             persistent = self.model == "filippini-greene"
             normals = tre.halton_normals(d.n_firms, self.draws, self._seed, 1 + persistent)
             return tre.fit(self._context(), TrueRandomEffects.build(d.y, d.x, self._firms, d.n_firms, normals,
                                                                     persistent))
-        if self.model == "closed-skew-normal":
-            assert self._firms is not None
-            return closed_skew_normal.fit(self._context(),
-                                          ClosedSkewNormal.build(d.y, d.x, self._firms, d.n_firms))
         if self.model == "kumbhakar-lien-hardaker":
             assert self._firms is not None
             return klh.fit(self._context(), d.y, d.x, self._firms, d.n_firms)
@@ -423,68 +408,29 @@ class SFA:
             return wang_ho.fit(self._context(), WangHo.build(d.y, d.x[:, 1:], self._z_wang_ho, self._firms, d.n_firms,
                                                               self.distribution == "truncated-normal"))
         dist = self.distribution
-        y, x = d.y, d.x
-        k = x.shape[1]
-        n = y.size
-        ols, *_ = np.linalg.lstsq(x, y, rcond=None)
-        e_ols = y - x @ ols
-        s2_ols = float(e_ols @ e_ols / n)
-        ols_loglik = -0.5 * n * (LOG_2PI + np.log(s2_ols) + 1.0)
-
-        skewness = float(np.mean(e_ols**3) / np.mean(e_ols**2) ** 1.5) if s2_ols > 0 else 0.0
-        starts = grid_starts(d, ols, s2_ols) if first is None else [first]
-        optimum = maximise(d, starts, try_boundary=n <= SMALL_SAMPLE)
-        estimate, value, boundary = natural(optimum.theta, d), optimum.value, optimum.boundary
-        converged = optimum.stationary or bool(boundary)
-        if skewness > 0 and value <= ols_loglik + 1e-8:  # Waldman (1982): OLS, no inefficiency, is the maximum
-            estimate, cov, zero = ols_limit(ols, s2_ols, d)
-            value, boundary, converged = float(ols_loglik), f"{zero} = 0 (wrong skewness)", True
-            undefined = ", ".join(name for name, u in zip(self._names(), parameters_of_u(d)) if u)
-            warn(f"SFA: the OLS residuals are {self._skew(skewness)}, and the likelihood is highest with no "
-                 "inefficiency: the estimates are OLS "
-                 f"with {zero} = 0 (Waldman 1982). This usually indicates that there is no inefficiency or that the "
-                 f"model is misspecified. Efficiency is 1; the standard errors of {undefined} are undefined (NaN).",
-                 FrontierBoundaryWarning)
-            eff, u_hat = np.ones(n), np.zeros(n)
-        else:
-            if skewness > 0 and self.model not in PANEL_MODELS:  # a panel identifies u_i from a firm's rows
-                warn(f"SFA: the OLS residuals are {self._skew(skewness)}; the estimated inefficiency rests on the "
-                     "distributional assumption alone. This might indicate that there is no inefficiency or that the "
-                     "model is misspecified.", FrontierBoundaryWarning)
-            if boundary:  # the likelihood is not smooth in the limit: no curvature to invert
-                cov = np.full((estimate.size, estimate.size), np.nan)
-                warn(f"SFA: the likelihood rises all the way to the boundary {boundary}: the frontier is "
-                     "deterministic in the limit, which is returned (the supremum of the likelihood); the "
-                     "likelihood is not smooth there, so the standard errors are undefined (NaN).",
-                     FrontierBoundaryWarning)
-            else:
-                cov = covariance(estimate, d)
-                converged = converged and bool(np.isfinite(cov).all())
-                if not converged:
-                    warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-                         "information matrix is not positive definite (standard errors NaN; the model may not be "
-                         "identified by these data). See summary().", ConvergenceWarning)
-            share = None if dist == "exponential" else float(expit(-optimum.theta[k + d.q + 1]))  # 1 - gamma
-            eff = efficiency(estimate, d, self.efficiency_kind, share)
-            u_hat = inefficiency(estimate, d, share)
+        k = d.k
         names = self._names()
+        fitted = fit_frontier(d, self.efficiency_kind, names, self._skew, start=first)
+        estimate = fitted.params
         params = pd.Series(estimate, index=names, name="coef")
         marginal = None
         if d.panel and d.z is not None:  # determinants of mu: the effects of the columns (not the constant)
             effects = mean_marginal_effects(estimate, d)[:, d.q - len(self._mu_columns):]
             marginal = pd.DataFrame(effects, index=self._index, columns=self._mu_columns)
-        residual = self._sign * (y - x @ estimate[:k])  # y - x'beta in the caller's sign
+        residual = self._sign * (d.y - d.x @ estimate[:k])  # y - x'beta in the caller's sign
         restrictions = len(parameter_tail(d)) - 1 + d.q if dist != "exponential" else 1
         decomposition = None
         if self._firms is not None and self._periods is not None and not self.cost:
-            decomposition = self._decomposition(estimate[1:k], np.log(eff))
-        diag = SFADiagnostics(dist, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),
-                              converged, optimum.iterations, self.model,
-                              d.n_firms or None, restrictions, boundary, skewness, frontier=self._frontier)
-        return SFAResults(params, pd.DataFrame(cov, index=names, columns=names),
-                          pd.Series(eff, index=self._index, name="efficiency"),
+            decomposition = self._decomposition(estimate[1:k], np.log(fitted.efficiency))
+        diag = SFADiagnostics(dist, d.y.size, fitted.value, fitted.ols_loglik,
+                              float(max(0.0, 2 * (fitted.value - fitted.ols_loglik))), fitted.converged,
+                              fitted.iterations, self.model, d.n_firms or None, restrictions, fitted.boundary,
+                              fitted.skewness, frontier=self._frontier)
+        return SFAResults(params, pd.DataFrame(fitted.cov, index=names, columns=names),
+                          pd.Series(fitted.efficiency, index=self._index, name="efficiency"),
                           pd.Series(residual, index=self._index, name="residual"), diag, self.efficiency_kind,
-                          decomposition, pd.Series(u_hat, index=self._index, name="inefficiency"), marginal)
+                          decomposition, pd.Series(fitted.inefficiency, index=self._index, name="inefficiency"),
+                          marginal)
 
     def _skew(self, skewness: float) -> str:
         """The wrong skewness in words, in the frontier's own direction (``skewness`` of the production side)."""

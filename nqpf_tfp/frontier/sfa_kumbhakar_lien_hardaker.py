@@ -65,69 +65,32 @@ Econometrics* 18(2), 275-279.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
-from ..errors import ConvergenceWarning, FrontierBoundaryWarning, PanelError, warn
-from .sfa_likelihood import FrontierData, efficiency, inefficiency, natural
+from ..errors import ConvergenceWarning, PanelError, warn
+from .sfa_frontier_fit import FrontierFit, fit_frontier
+from .sfa_likelihood import FrontierData
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
 from .sfa_schmidt_sickles import random_effects_gls
-from .sfa_search import SMALL_SAMPLE, covariance, grid_starts, maximise, ols_limit
 
-__all__ = ["MeanFrontier", "first_step", "fit", "mean_frontier"]
+__all__ = ["first_step", "fit", "mean_frontier"]
 
 MODEL = "kumbhakar-lien-hardaker"
 
 
-@dataclass(frozen=True)
-class MeanFrontier:
-    """A half-normal frontier on a constant, ``values = c + v - u``: ``(c, sigma2, gamma)``, their covariance,
-    efficiency and ``E[u | e]`` per value, whether the search converged, and the boundary it ended on."""
-
-    params: np.ndarray
-    cov: np.ndarray
-    efficiency: np.ndarray
-    inefficiency: np.ndarray
-    converged: bool
-    boundary: str
-    skewness: float
-
-
-def mean_frontier(values: np.ndarray, kind: str, what: str, skew: Callable[[float], str]) -> MeanFrontier:
-    """Maximum likelihood of ``values = c + v - u`` (``u`` half-normal) from FRONTIER 4.1's grid; ``what`` names
-    the step in warnings, ``skew`` words a skewness (:class:`~nqpf_tfp.frontier.sfa_results.FitContext`)."""
-    n = values.size
-    d = FrontierData(values, np.ones((n, 1)), "cross-section", "half-normal")
-    mean = np.array([float(values.mean())])
-    s2 = float(np.mean((values - mean[0]) ** 2))
-    skewness = float(np.mean((values - mean[0]) ** 3) / s2**1.5) if s2 > 0 else 0.0
-    if s2 <= 0:
+def mean_frontier(values: np.ndarray, kind: str, what: str, skew: Callable[[float], str]) -> FrontierFit:
+    """The half-normal frontier ``values = c + v - u`` on a constant, ``(c, sigma2, gamma)``, with the package's
+    boundary rules (:mod:`nqpf_tfp.frontier.sfa_frontier_fit`); ``what`` names the values in warnings."""
+    if np.ptp(values) == 0:
         raise PanelError(f"SFA (model={MODEL!r}): the {what} are all equal: there is no frontier to fit to them.")
-    optimum = maximise(d, grid_starts(d, mean, s2), try_boundary=n <= SMALL_SAMPLE)
-    ols_loglik = -0.5 * n * (np.log(2.0 * np.pi) + np.log(s2) + 1.0)
-    if skewness > 0 and optimum.value <= ols_loglik + 1e-8:  # Waldman (1982): no inefficiency
-        params, cov, _ = ols_limit(mean, s2, d)
-        warn(f"SFA (model={MODEL!r}): the {what} are {skew(skewness)}, and their likelihood is highest with no "
-             "inefficiency (Waldman 1982): that step's gamma is 0 and its efficiency 1.", FrontierBoundaryWarning)
-        return MeanFrontier(params, cov, np.ones(n), np.zeros(n), True, "gamma = 0 (wrong skewness)", skewness)
-    params = natural(optimum.theta, d)
-    if optimum.boundary:
-        cov = np.full((3, 3), np.nan)
-        warn(f"SFA (model={MODEL!r}): the likelihood of the {what} rises all the way to {optimum.boundary}: that "
-             "step's frontier is deterministic in the limit; its standard errors are undefined (NaN).",
-             FrontierBoundaryWarning)
-    else:
-        cov = covariance(params, d)
-    converged = bool(optimum.boundary) or (optimum.stationary and bool(np.isfinite(cov).all()))
-    share = float(expit(-optimum.theta[2]))  # 1 - gamma
-    return MeanFrontier(params, cov, efficiency(params, d, kind, share), inefficiency(params, d, share),
-                        converged, optimum.boundary, skewness)
+    d = FrontierData(values, np.ones((values.size, 1)), "cross-section", "half-normal")
+    return fit_frontier(d, kind, ["c", "sigma2", "gamma"], skew, speaker=f"SFA (model={MODEL!r})",
+                        residuals=f"the {what}")
 
 
-def _standard_deviations(step: MeanFrontier) -> tuple[np.ndarray, np.ndarray]:
+def _standard_deviations(step: FrontierFit) -> tuple[np.ndarray, np.ndarray]:
     """``(sigma_w, sigma_h)`` from ``(sigma2, gamma)`` of a step and their covariance by the delta method."""
     sigma2, gamma = step.params[1], step.params[2]
     sd = np.array([np.sqrt((1.0 - gamma) * sigma2), np.sqrt(gamma * sigma2)])

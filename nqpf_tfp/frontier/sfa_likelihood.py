@@ -66,6 +66,7 @@ Productive Efficiency*, Oxford University Press, 237-255.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.special import expit, log_ndtr
@@ -99,6 +100,13 @@ class FrontierData:
     period_labels: tuple[str, ...] = ()  # the periods, first to last (Lee-Schmidt's factors are named by them)
     period_codes: np.ndarray | None = None  # each row's period: 0 .. len(period_labels) - 1
 
+    @cached_property
+    def span(self) -> float:
+        """Periods from the first to the last, both counted (``T`` when ``t`` runs from 1): computed once, not at
+        every evaluation of the likelihood."""
+        assert self.periods_to_last is not None
+        return 1.0 - float(self.periods_to_last.min())
+
     @property
     def panel(self) -> bool:
         return self.model in PANEL_MODELS
@@ -130,10 +138,10 @@ def parameter_tail(data: FrontierData) -> list[str]:
 
 def tail_start(data: FrontierData) -> np.ndarray:
     """Starting values of the time profile's parameters: ``h = 1`` (BC92's ``eta`` and Lee-Schmidt's factors),
-    ``h = 1/2`` (Kumbhakar's ``b = c = 0``)."""
+    Kumbhakar's ``b = c = 0`` (``h = 1/2``, normalised ``h = 1``)."""
     if data.model == "lee-schmidt":
         return np.ones(len(data.period_labels) - 1)
-    return np.zeros({"bc92": 1, "kumbhakar1990": 2, "kumbhakar1990-normalised": 2}.get(data.model, 0))
+    return np.zeros(2 if data.model in KUMBHAKAR else int(data.model == "bc92"))
 
 
 def time_profile(profile: np.ndarray, data: FrontierData) -> np.ndarray:
@@ -143,7 +151,7 @@ def time_profile(profile: np.ndarray, data: FrontierData) -> np.ndarray:
     if data.model == "bc92":
         return np.exp(-profile[0] * back)
     if data.model in KUMBHAKAR:
-        t = back - back.min() + 1.0
+        t = back + data.span  # 1 in the first period
         scale = 2.0 if data.model == "kumbhakar1990-normalised" else 1.0
         return np.asarray(scale * expit(-(profile[0] * t + profile[1] * t * t)))
     if data.model == "lee-schmidt":
@@ -181,9 +189,7 @@ def _kumbhakar_scale(data: FrontierData) -> np.ndarray:
     """The search moves Kumbhakar's ``(b, c)`` as ``(b T, c T^2)`` (``T`` the periods spanned): ``c t^2`` reaches
     ``c T^2``, and in the raw ``c`` the likelihood is hundreds of times steeper than in ``b``, so a gradient that
     vanishes in the scaled coordinates looked far from zero in the raw ones."""
-    assert data.periods_to_last is not None
-    span = 1.0 - float(data.periods_to_last.min())
-    return np.array([span, span * span])
+    return np.array([data.span, data.span**2])
 
 
 def model_pieces(params: np.ndarray, data: FrontierData,

@@ -137,23 +137,26 @@ def check_firm_rows(model: str, firms: np.ndarray, n_rows: int, n_params: int, n
                          f"the {n_params - 1 + n_firms} parameters.")
 
 
+def _off_firm_mean(column: np.ndarray, firms: np.ndarray) -> np.ndarray:
+    """Rows whose value differs from their firm's mean by more than rounding (1e-12 of the column's scale)."""
+    means = np.bincount(firms, weights=column) / np.bincount(firms)
+    return np.asarray(np.abs(column - means[firms]) > 1e-12 * max(1.0, float(np.abs(column).max())))
+
+
 def check_constant_within(z: np.ndarray, names: list[str], firms: np.ndarray, entities: np.ndarray,
                           model: str) -> None:
     """Determinants of a panel model's ``mu``: ``u_i`` is one draw per firm, so its mean must be a property of the
     firm, the same in each of its periods (``entities``: each row's firm label, for the message)."""
     for j, name in enumerate(names):
-        column = z[:, j]
-        low = np.full(int(firms.max()) + 1, np.inf)
-        high = np.full(low.size, -np.inf)
-        np.minimum.at(low, firms, column)
-        np.maximum.at(high, firms, column)
-        if np.any(high > low):
-            firm = int(np.flatnonzero(high > low)[0])
-            label = entities[int(np.flatnonzero(firms == firm)[0])]
+        off = _off_firm_mean(z[:, j], firms)
+        if off.any():
+            row = int(np.flatnonzero(off)[0])
+            values = z[firms == firms[row], j]
+            label = entities[row]
             label = label.item() if isinstance(label, np.generic) else label  # 3, not np.int64(3)
-            raise PanelError(f"inefficiency column {name!r} varies within firms (firm {label!r} has {low[firm]:g} to "
-                             f"{high[firm]:g}): model={model!r} draws u_i once per firm, so the determinants of its "
-                             "mean must be constant within each firm (use, e.g., the firm's initial value or its "
+            raise PanelError(f"inefficiency column {name!r} varies within firms (firm {label!r} has {values.min():g} "
+                             f"to {values.max():g}): model={model!r} draws u_i once per firm, so the determinants of "
+                             "its mean must be constant within each firm (use, e.g., the firm's initial value or its "
                              "mean).")
 
 
@@ -201,10 +204,7 @@ def starting_point(start: Any, names: list[str], scale: np.ndarray, data: Fronti
 
 def check_varies_within(z: np.ndarray, names: list[str], firms: np.ndarray) -> None:
     """Wang-Ho's scaling variables must vary within firms: the within transform removes the rest."""
-    counts = np.bincount(firms)
     for j, name in enumerate(names):
-        column = z[:, j]
-        means = np.bincount(firms, weights=column) / counts
-        if np.allclose(column, means[firms], rtol=0, atol=1e-12 * max(1.0, float(np.abs(column).max()))):
+        if not _off_firm_mean(z[:, j], firms).any():
             raise PanelError(f"inefficiency column {name!r} is constant within every firm: the within transform "
                              "removes it with the firm effect (exp(z'delta) must vary over time).")
