@@ -268,6 +268,16 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "sbm": "projected to the VRS frontier by the non-oriented SBM's slacks",
         "observed": "the affinity of the observed inputs and outputs",
     },
+    "ebm_bad_output_factor": {
+        "contract": "bad outputs fall as good outputs rise, (2 - eta) b_o: the direction (y_o, -b_o) of Chung, Fare "
+                    "and Grosskopf (1997); epsilon = 1 (bounded, equal weights) is Tone's SBM with bad outputs",
+        "expand": "bad outputs scale with the good outputs, eta b_o (proportional by-production)",
+        "none": "bad outputs move by their slacks alone, b_o",
+    },
+    "ebm_bad_output_affinity": {
+        "joint": "good and bad outputs are one side: one affinity matrix, one epsilon, weights summing to 1",
+        "separate": "the bad outputs have their own affinity matrix, epsilon and weights summing to 1",
+    },
     "three_stage_distance": {
         "dea": "input-oriented radial DEA; total slack = radial plus non-radial input slack",
         "sbm": "the slacks-based measure; its input slacks",

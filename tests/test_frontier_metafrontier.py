@@ -253,5 +253,22 @@ def test_ebm_metafrontier_uses_one_epsilon_at_every_frontier():
         np.testing.assert_allclose(frame.loc[rows.index, "group_efficiency"], alone.efficiency, rtol=1e-9)
     np.testing.assert_allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=1e-12)
     assert (frame.tgr <= 1 + 1e-9).all()
+
+
+@pytest.mark.parametrize("affinity", ["joint", "separate"])
+def test_ebm_metafrontier_with_bad_outputs_is_the_ebm_of_each_frontier(affinity):
+    rng = np.random.default_rng(4)
+    data = pd.DataFrame(rng.uniform(1, 10, (60, 5)), columns=["x1", "x2", "y", "b1", "b2"])
+    data["g"] = np.repeat(["a", "b"], 30)
+    res = nt.frontier.metafrontier(data, ["x1", "x2"], "y", ["b1", "b2"], group="g", distance="ebm", rts="vrs",
+                                   bad_output_affinity=affinity)
+    pooled = nt.frontier.ebm(data, ["x1", "x2"], "y", ["b1", "b2"], rts="vrs", bad_output_affinity=affinity)
+    frame = res.to_frame()
+    np.testing.assert_allclose(frame.meta_efficiency, pooled.efficiency, rtol=1e-9)
+    kw = {"epsilon": tuple(pooled.epsilon), "weights": dict(pooled.weights), "bad_output_affinity": affinity}
+    for _, rows in data.groupby("g"):
+        alone = nt.frontier.ebm(rows, ["x1", "x2"], "y", ["b1", "b2"], rts="vrs", **kw)
+        np.testing.assert_allclose(frame.loc[rows.index, "group_efficiency"], alone.efficiency, rtol=1e-9)
+    np.testing.assert_allclose(frame.meta_efficiency, frame.group_efficiency * frame.tgr, rtol=1e-12)
     with pytest.raises(SpecificationError, match="undesirable"):
-        nt.frontier.metafrontier(data.assign(b=1.0), ["x1", "x2"], "y", "b", group="g", distance="ebm")
+        nt.frontier.metafrontier(data, ["x1", "x2"], "y", "b1", group="g", distance="dea")

@@ -42,13 +42,41 @@ The paper leaves three choices open; each is an option here:
 - ties: a repeated largest eigenvalue of the affinity matrix gives equal weights (see
   :mod:`~nqpf_tfp.frontier.affinity`), the weights the paper prints for its example 2.
 
+A ``reference`` set evaluates the rows of ``data`` against the frontier other units span (another period's,
+say); epsilon and the weights then come from the reference's units, unless given.
+
 Super-efficiency (``super_efficiency=True``) leaves each unit out of its own reference set (Andersen and
 Petersen 1993), so an efficient unit scores above 1 and an inefficient one keeps its score; with
 ``epsilon = 0`` it is their radial super-efficiency. It needs free radial factors (a bounded factor cannot
 score an efficient unit above 1), and under VRS an efficient unit's LP can be infeasible (status reported).
 
+**Undesirable outputs** ``b`` (``bad_outputs=``; the paper has none) follow the SBM with undesirable outputs
+(Tone 2003): each has a slack ``s^b`` that reduces it, scored beside the good outputs' slacks in the
+denominator, ``eta + eps_y sum w^+ s^+ / y_o + eps_b sum w^b s^b / b_o``, and the row
+
+.. math::
+
+    f\\,b_o - B\\lambda - s^b = 0,\\qquad
+    f = 2 - \\eta\\ (\\text{contract}),\\ \\eta\\ (\\text{expand}),\\ 1\\ (\\text{none}).
+
+Two choices no published EBM fixes with a numerical example, each an option:
+
+- ``bad_output_factor``: how the bad outputs follow the radial output factor. ``"contract"`` (the default):
+  they fall as the good outputs rise, by the same proportion, the direction ``(y_o, -b_o)`` of Chung, Färe and
+  Grosskopf (1997). With it the EBM keeps its two poles with bad outputs: ``epsilon = 0`` in the output
+  orientation is the directional distance with that direction (bad outputs freely disposable), ``1 / (1 +
+  beta)``, and bounded, non-oriented, ``epsilon = 1`` with equal joint weights is Tone's (2003) SBM with
+  undesirable outputs. ``"expand"``: they scale with the good outputs, ``eta b_o`` (a proportional
+  by-production, the form written in several applied EBM papers); ``"none"``: slacks alone move them.
+  In the input orientation ``eta = 1``, and the bad outputs only bound the reference, ``B lambda <= b_o``.
+- ``bad_output_affinity``: ``"joint"`` (the default) treats good and bad outputs as one output side: one
+  affinity matrix over both, one epsilon, weights summing to 1 over both (so a single bad output beside a
+  single good one still has a weight); ``"separate"`` gives the bad outputs their own affinity matrix,
+  epsilon and weights summing to 1 (a single bad output then has ``epsilon_b = 0``: its slack is not scored).
+
 Every input and output must be positive (the slacks are divided by the unit's own values, and the affinity
-takes logs). The reference set is reduced to its frame first (Dulá 2011): the same scores from smaller LPs.
+takes logs). The reference set is reduced to its frame first (Dulá 2011; bad outputs enter it as inputs do): the same
+scores from smaller LPs. The LP is :mod:`~nqpf_tfp.frontier.ebm_program`'s.
 
 References
 ----------
@@ -56,6 +84,10 @@ Tone, K. and Tsutsui, M. (2010). An epsilon-based measure of efficiency in DEA -
 efficiency. *European Journal of Operational Research* 207(3), 1554-1563.
 Andersen, P. and Petersen, N. C. (1993). A procedure for ranking efficient units in data envelopment
 analysis. *Management Science* 39(10), 1261-1264.
+Tone, K. (2003). Dealing with undesirable outputs in DEA: a slacks-based measure (SBM) approach.
+GRIPS Research Report I-2003-0005.
+Chung, Y. H., Färe, R. and Grosskopf, S. (1997). Productivity and undesirable outputs: a directional
+distance function approach. *Journal of Environmental Management* 51(3), 229-240.
 Tone, K. (2001). A slacks-based measure of efficiency in data envelopment analysis. *European Journal of
 Operational Research* 130(3), 498-509.
 """
@@ -76,19 +108,100 @@ from ..options import check_option
 from ..panel import observation_index
 from .affinity import affinity_matrix, epsilon_and_weights
 from .ebm_calibration import calibration_data
+from .ebm_program import EBMProgram, EBMWeights
 from .ebm_results import EBMDiagnostics, EBMResults
 from .frame import build_frame
-from .lp import INF, LPTemplate, check_solver
+from .lp import check_solver
 from .variables import roles, values
 
-__all__ = ["EBMDiagnostics", "EBMResults", "ebm"]
+__all__ = ["EBMDiagnostics", "EBMResults", "EBMSettings", "ebm", "ebm_settings", "pooled_parameters"]
+
+Columns = tuple[list[str], list[str], list[str]]
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+class EBMSettings:
+    """The checked options of an EBM, shared by :func:`ebm` and the indices built on it."""
+
+    def __init__(self, orientation: str, rts: str, epsilon: object, weights: Mapping[str, float] | None,
+                 projection: str, bounded: object, bad_output_factor: str, bad_output_affinity: str,
+                 solver: str, columns: Columns) -> None:
+        self.orientation = check_option("ebm_orientation", orientation, "orientation")
+        self.rts = check_option("dea_rts", rts)
+        if self.rts not in ("crs", "vrs"):
+            raise SpecificationError(f"rts={rts!r}: the EBM takes 'crs' or 'vrs'.")
+        self.projection = check_option("ebm_projection", projection, "projection")
+        self.bad_factor = check_option("ebm_bad_output_factor", bad_output_factor, "bad_output_factor")
+        self.affinity = check_option("ebm_bad_output_affinity", bad_output_affinity, "bad_output_affinity")
+        if not isinstance(bounded, (bool, np.bool_)):
+            raise SpecificationError(f"bounded must be True or False, not {bounded!r}.")
+        self.bounded = bool(bounded)
+        self.solver = check_solver(solver)
+        self.columns = columns
+        self.separate = bool(columns[2]) and self.affinity == "separate"
+        self.epsilon = _epsilons(epsilon, self.separate, bool(columns[2]))
+        self.given_weights = weights
+        unknown = sorted(set(weights or {}) - {c for cols in columns for c in cols})
+        if unknown:
+            raise SpecificationError(f"weights= names {unknown}, which are not among the inputs {columns[0]}, "
+                                     f"outputs {columns[1]} or bad outputs {columns[2]}.")
+
+    @property
+    def sides(self) -> list[tuple[str, list[str]]]:
+        """The sides that each have one epsilon and weights summing to 1."""
+        ins, outs, bads = self.columns
+        if self.separate:
+            return [("inputs", ins), ("outputs", outs), ("bad outputs", bads)]
+        return [("inputs", ins), ("outputs", outs + bads)]
+
+    def calibrate(self, data: pd.DataFrame, arrays: Arrays) -> tuple[Arrays, list[np.ndarray],
+                                                                    tuple[float, ...], list[np.ndarray]]:
+        """The calibration data, the affinity matrices of the sides, and the epsilons and weights used
+        (given ones in place of computed ones)."""
+        projected = calibration_data(data, self.columns, arrays, self.projection, self.solver)
+        x_bar, y_bar, b_bar = projected
+        blocks = [x_bar, y_bar, b_bar] if self.separate else [x_bar, np.column_stack([y_bar, b_bar])]
+        affinity = [affinity_matrix(block) for block in blocks]
+        found = [epsilon_and_weights(a) for a in affinity]
+        eps = self.epsilon if self.epsilon is not None else tuple(e for e, _ in found)
+        weights = [_given_weights(self.given_weights, cols, w, side)
+                   for (side, cols), (_, w) in zip(self.sides, found)]
+        return projected, affinity, eps, weights
+
+    def lp_weights(self, eps: tuple[float, ...], weights: list[np.ndarray]) -> EBMWeights:
+        """The LP's weights: ``(eps_x, eps_y, eps_b)`` and each variable's weight."""
+        s = len(self.columns[1])
+        if self.separate:
+            return EBMWeights((eps[0], eps[1], eps[2]), weights[0], weights[1], weights[2])
+        return EBMWeights((eps[0], eps[1], eps[1]), weights[0], weights[1][:s], weights[1][s:])
+
+
+def ebm_settings(inputs: object, outputs: object, bad_outputs: object, *, orientation: str = "non",
+                 rts: str = "crs", epsilon: object = None, weights: Mapping[str, float] | None = None,
+                 projection: str = "additive", bounded: object = False, bad_output_factor: str = "contract",
+                 bad_output_affinity: str = "joint", solver: str = "auto", what: str = "the EBM") -> EBMSettings:
+    """:class:`EBMSettings` from :func:`ebm`'s keywords, every option checked before any data are read."""
+    columns = roles(inputs, outputs, bad_outputs, what=what)
+    return EBMSettings(orientation, rts, epsilon, weights, projection, bounded, bad_output_factor,
+                       bad_output_affinity, solver, columns)
+
+
+def unit_arrays(data: pd.DataFrame, columns: Columns) -> Arrays:
+    """The inputs, good outputs and bad outputs of ``data``, each strictly positive."""
+    ins, outs, bads = columns
+    x = values(data, ins, "input", positive=True)
+    y = values(data, outs, "output", positive=True)
+    b = values(data, bads, "bad output", positive=True) if bads else np.empty((len(data), 0))
+    return x, y, b
 
 
 @strict_keywords
-def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
-        orientation: str = "non", rts: str = "crs", epsilon: float | tuple[float, float] | None = None,
-        weights: Mapping[str, float] | None = None, projection: str = "additive", bounded: bool = False,
-        super_efficiency: bool = False, solver: str = "auto", frame: bool = True, entity: Any = None,
+def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
+        bad_outputs: str | Sequence[str] | None = None, *, orientation: str = "non", rts: str = "crs",
+        epsilon: float | tuple[float, ...] | None = None, weights: Mapping[str, float] | None = None,
+        projection: str = "additive", bounded: bool = False, bad_output_factor: str = "contract",
+        bad_output_affinity: str = "joint", super_efficiency: bool = False,
+        reference: pd.DataFrame | None = None, solver: str = "auto", frame: bool = True, entity: Any = None,
         time: Any = None) -> EBMResults:
     """The epsilon-based measure of every row of ``data`` (see :mod:`nqpf_tfp.frontier.ebm`).
 
@@ -98,25 +211,36 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         One row per unit; never modified.
     inputs, outputs : str or list of str
         Columns, strictly positive.
+    bad_outputs : str or list of str, optional
+        Undesirable outputs (emissions), strictly positive, reduced by their slacks.
     orientation : {"input", "output", "non"}
         Input-oriented, output-oriented or non-oriented EBM.
     rts : {"crs", "vrs"}
         Constant or variable returns to scale.
-    epsilon : float or (float, float), optional
-        ``epsilon`` in [0, 1] for both sides, or ``(epsilon_inputs, epsilon_outputs)``; default from the
-        affinity matrices.
+    epsilon : float or tuple, optional
+        ``epsilon`` in [0, 1] for every side, or ``(epsilon_inputs, epsilon_outputs)``, or with
+        ``bad_output_affinity="separate"`` ``(epsilon_inputs, epsilon_outputs, epsilon_bad_outputs)``;
+        default from the affinity matrices.
     weights : dict, optional
-        Column -> weight (positive); each side's weights are rescaled to sum to 1. A side not given takes
-        the affinity weights.
+        Column -> weight (positive); each side's weights are rescaled to sum to 1 (good and bad outputs are one
+        side with ``bad_output_affinity="joint"``). A side not given takes the affinity weights.
     projection : {"additive", "sbm", "observed"}
         The data the affinity is computed on: projected to the VRS frontier by the additive model or the
         SBM, or as observed.
     bounded : bool
         Bound the radial factors, ``theta <= 1`` and ``eta >= 1``, or leave them free as the paper does
         (default).
+    bad_output_factor : {"contract", "expand", "none"}
+        How the bad outputs follow the radial output factor: ``(2 - eta) b_o``, ``eta b_o`` or ``b_o``.
+    bad_output_affinity : {"joint", "separate"}
+        Good and bad outputs as one side (one affinity matrix, epsilon and set of weights), or the bad outputs
+        as a side of their own.
     super_efficiency : bool
         Leave each unit out of its own reference set (Andersen and Petersen 1993): efficient units score
         above 1. Needs ``bounded=False``; the frame is not used.
+    reference : pandas.DataFrame, optional
+        The units spanning the frontier (same columns); default ``data``. Epsilon and the weights come from
+        its units, unless given.
     solver : {"auto", "highspy", "scipy"}
         The LP solver.
     frame : bool
@@ -131,97 +255,116 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         ``weights``, the ``affinity`` matrices and the ``calibration`` data they come from.
     """
     require_frame(data, "data")
-    orientation = check_option("ebm_orientation", orientation, "orientation")
-    rts = check_option("dea_rts", rts)
-    if rts not in ("crs", "vrs"):
-        raise SpecificationError(f"rts={rts!r}: the EBM takes 'crs' or 'vrs'.")
-    projection = check_option("ebm_projection", projection, "projection")
-    for name, flag in (("bounded", bounded), ("super_efficiency", super_efficiency), ("frame", frame)):
+    settings = ebm_settings(inputs, outputs, bad_outputs, orientation=orientation, rts=rts, epsilon=epsilon,
+                            weights=weights, projection=projection, bounded=bounded,
+                            bad_output_factor=bad_output_factor, bad_output_affinity=bad_output_affinity,
+                            solver=solver)
+    for name, flag in (("super_efficiency", super_efficiency), ("frame", frame)):
         if not isinstance(flag, (bool, np.bool_)):
             raise SpecificationError(f"{name} must be True or False, not {flag!r}.")
-    if super_efficiency and bounded:
+    if super_efficiency and settings.bounded:
         raise SpecificationError("super_efficiency=True scores efficient units above 1, which bounded radial "
                                  "factors forbid: pass bounded=False.")
-    solver = check_solver(solver)
-    ins, outs, _ = roles(inputs, outputs, what="the EBM")
-    x = values(data, ins, "input", positive=True)
-    y = values(data, outs, "output", positive=True)
+    if super_efficiency and reference is not None:
+        raise SpecificationError("super_efficiency=True leaves each unit out of the units it is scored against; "
+                                 "a separate reference= set has no such unit: pass one or the other.")
+    if reference is not None:
+        require_frame(reference, "reference")
+    columns = settings.columns
+    arrays = unit_arrays(data, columns)
     labels = observation_index(data, entity, time)
-    eps_given = _epsilons(epsilon)
-    x_bar, y_bar, affinity, (eps_x, w_x), (eps_y, w_y) = _calibrate(data, ins, outs, x, y, projection, solver)
-    if eps_given is not None:
-        eps_x, eps_y = eps_given
-    w_x = _given_weights(weights, ins, w_x, "input")
-    w_y = _given_weights(weights, outs, w_y, "output")
-    unknown = sorted(set(weights or {}) - set(ins + outs))
-    if unknown:
-        raise SpecificationError(f"weights= names {unknown}, which are not among the inputs {ins} or outputs {outs}.")
-    scale_x, scale_y = x.mean(axis=0), y.mean(axis=0)
-    xs, ys = x / scale_x, y / scale_y
-    # leaving a frame unit out changes the technology, so super-efficiency keeps every unit as a column
-    units = build_frame(xs, ys, rts, solver).units if frame and not super_efficiency else np.arange(xs.shape[0])
-    model = _EBMProgram(xs[units], ys[units], rts, orientation, bounded, solver)
-    scores = np.full(xs.shape[0], np.nan)
-    radial = np.full((xs.shape[0], 2), np.nan)
-    slacks = np.full((xs.shape[0], xs.shape[1] + ys.shape[1]), np.nan)
-    statuses = []
-    for o in range(xs.shape[0]):
-        status, score, parts, slack = model.evaluate(xs[o], ys[o], eps_x, w_x, eps_y, w_y,
-                                                     leave_out=o if super_efficiency else None)
-        statuses.append(status)
-        if status == "optimal":
-            scores[o], radial[o], slacks[o] = score, parts, slack
-    table = pd.DataFrame({"efficiency": scores, "theta": radial[:, 0], "eta": radial[:, 1], "status": statuses},
+    spanning_data = data if reference is None else reference
+    spanning = arrays if reference is None else unit_arrays(reference, columns)
+    projected, affinity, eps, side_weights = settings.calibrate(spanning_data, spanning)
+    scored = EBMScorer(spanning, settings, settings.lp_weights(eps, side_weights),
+                       frame=bool(frame) and not super_efficiency)
+    status, scores, radial, slacks = scored.score(arrays, leave_out=bool(super_efficiency))
+    table = pd.DataFrame({"efficiency": scores, "theta": radial[:, 0], "eta": radial[:, 1], "status": status},
                          index=labels)
-    unit_scale = np.r_[scale_x, scale_y]
-    for j, name in enumerate(ins + outs):
-        value = slacks[:, j] * unit_scale[j]
-        table[f"slack_{name}"] = np.where(np.abs(value) < 1e-9 * unit_scale[j], 0.0, value)
-    not_optimal = int(sum(st != "optimal" for st in statuses))
+    for j, name in enumerate(c for cols in columns for c in cols):
+        value = slacks[:, j] * scored.unit_scale[j]
+        table[f"slack_{name}"] = np.where(np.abs(value) < 1e-9 * scored.unit_scale[j], 0.0, value)
+    not_optimal = int(sum(st != "optimal" for st in status))
     if not_optimal:
         warn(f"ebm: {not_optimal} unit(s) have no optimal LP; their scores are NaN (see status).", ConvergenceWarning)
-    diagnostics = EBMDiagnostics(orientation, rts, xs.shape[0], int(units.size), not_optimal, float(eps_x),
-                                 float(eps_y), projection, bool(bounded), eps_given is not None,
-                                 bool(super_efficiency))
-    calibration = pd.DataFrame(np.c_[x_bar, y_bar], index=labels, columns=ins + outs)
-    return EBMResults(table, diagnostics, pd.Series(w_x, index=ins, name="weight"),
-                      pd.Series(w_y, index=outs, name="weight"),
-                      (pd.DataFrame(affinity[0], index=ins, columns=ins),
-                       pd.DataFrame(affinity[1], index=outs, columns=outs)), calibration)
+    separate = settings.separate
+    diagnostics = EBMDiagnostics(settings.orientation, settings.rts, len(data), scored.n_reference, not_optimal,
+                                 float(eps[0]), float(eps[1]), settings.projection, settings.bounded,
+                                 settings.epsilon is not None, bool(super_efficiency),
+                                 bad_output_factor=settings.bad_factor if columns[2] else None,
+                                 bad_output_affinity=settings.affinity if columns[2] else None,
+                                 epsilon_bad_outputs=float(eps[2]) if separate else None)
+    calibration = pd.DataFrame(np.column_stack(projected), index=observation_index(spanning_data)
+                               if reference is not None else labels, columns=[c for cols in columns for c in cols])
+    named = [(pd.Series(w, index=cols, name="weight"),
+              pd.DataFrame(a, index=cols, columns=cols)) for (_, cols), w, a in zip(settings.sides, side_weights,
+                                                                                     affinity)]
+    return EBMResults(table, diagnostics, tuple(w for w, _ in named), tuple(a for _, a in named), calibration)
 
 
-def pooled_parameters(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str], *,
-                      projection: str = "additive",
-                      solver: str = "auto") -> tuple[tuple[float, float], dict[str, float]]:
-    """``(epsilon_inputs, epsilon_outputs)`` and the weights (column -> weight) that :func:`ebm` computes from
-    the affinity of ``data``, without solving its LPs (a metafrontier uses them at every frontier)."""
-    projection = check_option("ebm_projection", projection, "projection")
-    solver = check_solver(solver)
-    ins, outs, _ = roles(inputs, outputs, what="the EBM")
-    x, y = values(data, ins, "input", positive=True), values(data, outs, "output", positive=True)
-    *_, (eps_x, w_x), (eps_y, w_y) = _calibrate(data, ins, outs, x, y, projection, solver)
-    return (eps_x, eps_y), dict(zip(ins, map(float, w_x))) | dict(zip(outs, map(float, w_y)))
+class EBMScorer:
+    """EBM scores against one reference set: the data scaled by the reference's means, the set reduced to its
+    frame (once), one LP built on it."""
+
+    def __init__(self, spanning: Arrays, settings: EBMSettings, weights: EBMWeights, *, frame: bool = True) -> None:
+        self.scales = [v.mean(axis=0) if v.shape[1] else np.ones(0) for v in spanning]
+        self.unit_scale = np.concatenate(self.scales)
+        xs, ys, bs = (v / s if v.shape[1] else v for v, s in zip(spanning, self.scales))
+        # leaving a frame unit out changes the technology, so super-efficiency keeps every unit as a column
+        units = (build_frame(np.column_stack([xs, bs]), ys, settings.rts, settings.solver).units if frame
+                 else np.arange(xs.shape[0]))
+        self.n_reference = int(units.size)
+        self.frame = frame
+        self.weights = weights
+        self.program = EBMProgram(xs[units], ys[units], bs[units], settings.rts, settings.orientation,
+                                  settings.bounded, settings.bad_factor, settings.solver)
+
+    def score(self, arrays: Arrays, leave_out: bool = False) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Status, score, ``(theta, eta)`` and scaled slacks of every unit of ``arrays`` (the data's units);
+        ``leave_out``: unit ``o`` is the reference's unit ``o`` and is left out of its own LP."""
+        x, y, b = (v / s if v.shape[1] else v for v, s in zip(arrays, self.scales))
+        n = x.shape[0]
+        scores, radial = np.full(n, np.nan), np.full((n, 2), np.nan)
+        slacks = np.full((n, x.shape[1] + y.shape[1] + b.shape[1]), np.nan)
+        statuses = []
+        for o in range(n):
+            status, score, parts, slack = self.program.evaluate(x[o], y[o], b[o], self.weights,
+                                                                leave_out=o if leave_out else None)
+            statuses.append(status)
+            if status == "optimal":
+                scores[o], radial[o], slacks[o] = score, parts, slack
+        return statuses, scores, radial, slacks
 
 
-def _calibrate(data: pd.DataFrame, ins: list[str], outs: list[str], x: np.ndarray, y: np.ndarray, projection: str,
-               solver: str) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray], tuple[float, np.ndarray],
-                                     tuple[float, np.ndarray]]:
-    """The calibration data, their affinity matrices, and (epsilon, weights) of the inputs and of the outputs."""
-    x_bar, y_bar = calibration_data(data, ins, outs, x, y, projection, solver)
-    affinity = affinity_matrix(x_bar), affinity_matrix(y_bar)
-    return x_bar, y_bar, affinity, epsilon_and_weights(affinity[0]), epsilon_and_weights(affinity[1])
+def pooled_parameters(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],
+                      bad_outputs: str | Sequence[str] | None = None, *, projection: str = "additive",
+                      bad_output_affinity: str = "joint",
+                      solver: str = "auto") -> tuple[tuple[float, ...], dict[str, float]]:
+    """The epsilons (inputs, outputs[, bad outputs]) and the weights (column -> weight) that :func:`ebm` computes
+    from the affinity of ``data``, without solving its LPs (a metafrontier or an index uses them at every
+    frontier)."""
+    settings = ebm_settings(inputs, outputs, bad_outputs, projection=projection,
+                            bad_output_affinity=bad_output_affinity, solver=solver)
+    _, _, eps, weights = settings.calibrate(data, unit_arrays(data, settings.columns))
+    named = {c: float(w) for (_, cols), side in zip(settings.sides, weights) for c, w in zip(cols, side)}
+    return tuple(float(e) for e in eps), named
 
 
-def _epsilons(epsilon: object) -> tuple[float, float] | None:
-    """``epsilon=`` as (inputs, outputs), each in [0, 1]."""
+def _epsilons(epsilon: object, separate: bool, has_bad: bool) -> tuple[float, ...] | None:
+    """``epsilon=`` per side (inputs, outputs[, bad outputs]), each in [0, 1]."""
     if epsilon is None:
         return None
-    pair = epsilon if isinstance(epsilon, tuple) else (epsilon, epsilon)
-    if len(pair) != 2 or not all(isinstance(e, Real) and not isinstance(e, bool) and 0.0 <= float(e) <= 1.0
-                                 for e in pair):
-        raise SpecificationError(f"epsilon must be a number in [0, 1] or a pair (inputs, outputs) of them, not "
+    sides = 3 if separate else 2
+    pair: tuple[Any, ...] = epsilon if isinstance(epsilon, tuple) else (epsilon,) * sides
+    if not all(isinstance(e, Real) and not isinstance(e, bool) and 0.0 <= float(e) <= 1.0 for e in pair):
+        raise SpecificationError(f"epsilon must be a number in [0, 1] or a tuple of them, one per side, not "
                                  f"{epsilon!r}.")
-    return float(pair[0]), float(pair[1])
+    if len(pair) != sides:
+        which = ("(inputs, outputs, bad outputs): bad_output_affinity='separate' gives the bad outputs their own"
+                 if separate else "(inputs, outputs)" + (": bad_output_affinity='joint' scores good and bad "
+                                                         "outputs with one epsilon" if has_bad else ""))
+        raise SpecificationError(f"epsilon={epsilon!r}: give one number or {sides} {which}.")
+    return tuple(float(e) for e in pair)
 
 
 def _given_weights(weights: Mapping[str, float] | None, columns: list[str], default: np.ndarray,
@@ -232,108 +375,10 @@ def _given_weights(weights: Mapping[str, float] | None, columns: list[str], defa
         return default
     missing = [c for c in columns if c not in weights]
     if missing:
-        raise SpecificationError(f"weights= gives some {side} columns but not {missing}: give every {side} or none.")
+        raise SpecificationError(f"weights= gives some {side} columns but not {missing}: give every {side[:-1]} "
+                                 "or none.")
     chosen = np.array([weights[c] for c in columns], dtype=float)
     if not (np.isfinite(chosen).all() and (chosen > 0).all()):
-        raise SpecificationError(f"the {side} weights must be positive numbers, not {dict(zip(columns, chosen))}.")
+        raise SpecificationError(f"the {side[:-1]} weights must be positive numbers, not "
+                                 f"{dict(zip(columns, chosen))}.")
     return chosen / chosen.sum()
-
-
-class _EBMProgram:
-    """The EBM LP against the reference columns, built once; ``evaluate`` sets unit ``o``'s data.
-
-    Columns: ``theta, eta, t, lambda (n), s- (m), s+ (s)`` (the Charnes-Cooper variables when
-    non-oriented). Rows: the normalisation, the m input rows, the s output rows, the VRS row, the bounds.
-    """
-
-    def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, rts: str, orientation: str, bounded: bool,
-                 solver: str) -> None:
-        n, m = x_ref.shape
-        s = y_ref.shape[1]
-        self.n, self.m, self.s, self.orientation = n, m, s, orientation
-        lam, sm, sp = slice(3, 3 + n), slice(3 + n, 3 + n + m), slice(3 + n + m, 3 + n + m + s)
-        self.sm, self.sp = sm, sp
-        n_cols = 3 + n + m + s
-        rows = 1 + m + s + 1 + 2  # rows a model does not use stay empty (0 = 0): one layout for every variant
-        a = np.zeros((rows, n_cols))
-        lower, upper = np.zeros(rows), np.zeros(rows)
-        col_lower, col_upper = np.zeros(n_cols), np.full(n_cols, INF)
-        # input rows: theta x_o - X lambda - s- = 0 (input, non) or X lambda <= x_o (output)
-        a[1:1 + m, lam] = -x_ref.T
-        if orientation == "output":
-            lower[1:1 + m] = -INF  # -X lambda >= -x_o: set per unit
-            col_upper[sm] = 0.0
-        else:
-            a[1:1 + m, sm] = -np.eye(m)
-        # output rows: eta y_o - Y lambda + s+ = 0 (output, non) or Y lambda >= y_o (input)
-        a[1 + m:1 + m + s, lam] = -y_ref.T
-        if orientation == "input":
-            lower[1 + m:1 + m + s], upper[1 + m:1 + m + s] = -INF, 0.0  # -Y lambda <= -y_o: set per unit
-            col_upper[sp] = 0.0
-        else:
-            a[1 + m:1 + m + s, sp] = np.eye(s)
-        vrs, bound_theta, bound_eta = 1 + m + s, 2 + m + s, 3 + m + s
-        if rts == "vrs":  # sum lambda = t (non-oriented, Charnes-Cooper) or = 1
-            a[vrs, lam] = 1.0
-            if orientation == "non":
-                a[vrs, 2] = -1.0
-            else:
-                lower[vrs] = upper[vrs] = 1.0
-        cost = np.zeros(n_cols)
-        if orientation == "non":  # eta + eps_y sum w s+ / y_o = 1 (coefficients per unit)
-            a[0, 1] = 1.0
-            lower[0] = upper[0] = 1.0
-            cost[0] = 1.0
-            if bounded:  # theta <= t, eta >= t
-                a[bound_theta, 0], a[bound_theta, 2] = 1.0, -1.0
-                lower[bound_theta], upper[bound_theta] = -INF, 0.0
-                a[bound_eta, 1], a[bound_eta, 2] = 1.0, -1.0
-                lower[bound_eta], upper[bound_eta] = 0.0, INF
-        elif orientation == "input":
-            cost[0] = 1.0
-            col_upper[1] = col_upper[2] = 0.0  # no eta, no t
-            if bounded:
-                col_upper[0] = 1.0
-        else:
-            cost[1] = -1.0  # maximise eta + ...
-            col_upper[0] = col_upper[2] = 0.0
-            if bounded:
-                col_lower[1] = 1.0
-        self.lp = LPTemplate(cost, a, lower, upper, col_lower, col_upper, solver=solver)
-
-    def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, eps_x: float, w_x: np.ndarray, eps_y: float,
-                 w_y: np.ndarray, leave_out: int | None = None) -> tuple[str, float, np.ndarray, np.ndarray]:
-        """Status, score, ``(theta, eta)`` and the slacks ``(s-, s+)`` (scaled data) of unit ``o``; the
-        reference column ``leave_out`` is shut for this unit (super-efficiency)."""
-        lp, m, s = self.lp, self.m, self.s
-        if leave_out is not None:
-            lp.set_col_bounds(3 + leave_out, 0.0, 0.0)
-        if self.orientation != "output":
-            for i in range(m):
-                lp.set_coefficient(1 + i, 0, x_o[i])
-                lp.set_cost(self.sm.start + i, -eps_x * w_x[i] / x_o[i])
-        else:
-            for i in range(m):
-                lp.set_row_bounds(1 + i, -x_o[i], INF)
-        if self.orientation != "input":
-            for r in range(s):
-                lp.set_coefficient(1 + m + r, 1, y_o[r])
-                if self.orientation == "non":
-                    lp.set_coefficient(0, self.sp.start + r, eps_y * w_y[r] / y_o[r])
-                else:
-                    lp.set_cost(self.sp.start + r, -eps_y * w_y[r] / y_o[r])
-        else:
-            for r in range(s):
-                lp.set_row_bounds(1 + m + r, -INF, -y_o[r])
-        sol = lp.solve()
-        if leave_out is not None:
-            lp.set_col_bounds(3 + leave_out, 0.0, INF)
-        if sol.status != "optimal":
-            return sol.status, np.nan, np.full(2, np.nan), np.full(m + s, np.nan)
-        v = sol.values
-        if self.orientation == "input":
-            return "optimal", sol.objective, np.array([v[0], np.nan]), np.r_[v[self.sm], np.zeros(s)]
-        if self.orientation == "output":
-            return "optimal", 1.0 / -sol.objective, np.array([np.nan, v[1]]), np.r_[np.zeros(m), v[self.sp]]
-        t = v[2] if v[2] > 0 else 1.0  # CRS: any scaling of an optimum is optimal; the one with eta + ... = 1
-        return "optimal", sol.objective, np.array([v[0], v[1]]) / t, np.r_[v[self.sm], v[self.sp]] / t

@@ -13,11 +13,14 @@ the model of their numerical examples)
 
 .. math::
 
-    \\max\\ \\sum_i \\frac{s^-_i}{x_{io}} + \\sum_r \\frac{s^+_r}{y_{ro}}\\quad\\text{s.t.}\\quad
-    X\\lambda + s^- = x_o,\\ Y\\lambda - s^+ = y_o,\\ \\textstyle\\sum\\lambda = 1,\\ \\lambda, s \\ge 0,
+    \\max\\ \\sum_i \\frac{s^-_i}{x_{io}} + \\sum_r \\frac{s^+_r}{y_{ro}} + \\sum_p \\frac{s^b_p}{b_{po}}
+    \\quad\\text{s.t.}\\quad X\\lambda + s^- = x_o,\\ Y\\lambda - s^+ = y_o,\\ B\\lambda + s^b = b_o,\\
+    \\textstyle\\sum\\lambda = 1,\\ \\lambda, s \\ge 0,
 
 or are those of the non-oriented VRS SBM (their eq. 20; ``projection="sbm"``, as the Dearun program
-computes them). Their footnote allows the observed data instead (``projection="observed"``). The paper
+computes them). Undesirable outputs ``b``, which the paper does not have, are projected as the SBM with
+undesirable outputs (Tone 2003) treats them, like inputs: ``b_o - s^{b*}``, their slacks in the additive
+objective. Their footnote allows the observed data instead (``projection="observed"``). The paper
 names no rule for a unit whose additive (or SBM) projection is not unique; the projection is then the
 optimum HiGHS returns, and the affinity can move with it.
 
@@ -25,6 +28,8 @@ References
 ----------
 Tone, K. and Tsutsui, M. (2010). An epsilon-based measure of efficiency in DEA - a third pole of technical
 efficiency. *European Journal of Operational Research* 207(3), 1554-1563.
+Tone, K. (2003). Dealing with undesirable outputs in DEA: a slacks-based measure (SBM) approach.
+GRIPS Research Report I-2003-0005.
 Charnes, A., Cooper, W. W., Golany, B., Seiford, L. and Stutz, J. (1985). Foundations of data envelopment
 analysis for Pareto-Koopmans efficient empirical production functions. *Journal of Econometrics* 30(1-2),
 91-107.
@@ -43,26 +48,35 @@ from .sbm import sbm
 __all__ = ["additive_projection", "calibration_data"]
 
 
-def calibration_data(data: pd.DataFrame, ins: list[str], outs: list[str], x: np.ndarray, y: np.ndarray,
-                     projection: str, solver: str) -> tuple[np.ndarray, np.ndarray]:
-    """The inputs and outputs the affinity matrices are computed on (see the module)."""
+def calibration_data(data: pd.DataFrame, columns: tuple[list[str], list[str], list[str]],
+                     arrays: tuple[np.ndarray, np.ndarray, np.ndarray], projection: str,
+                     solver: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The inputs, outputs and bad outputs the affinity matrices are computed on (see the module)."""
+    x, y, b = arrays
     if projection == "observed":
-        return x, y
+        return x, y, b
     if projection == "additive":
-        return additive_projection(x, y, solver)
-    found = sbm(data[ins + outs], ins, outs, rts="vrs", solver=solver)
+        return additive_projection(x, y, b, solver)
+    ins, outs, bads = columns
+    found = sbm(data[ins + outs + bads], ins, outs, bads or None, rts="vrs", solver=solver)
     slacks = found.slacks.to_numpy()
-    return x - slacks[:, :len(ins)], y + slacks[:, len(ins):]
+    m, s = len(ins), len(outs)
+    return x - slacks[:, :m], y + slacks[:, m:m + s], b - slacks[:, m + s:]
 
 
-def additive_projection(x: np.ndarray, y: np.ndarray, solver: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-    """Each unit projected by the observation-normalised additive model under VRS (Tone and Tsutsui's eq. 19).
+def additive_projection(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = None,
+                        solver: str = "auto") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each unit projected by the observation-normalised additive model under VRS (Tone and Tsutsui's eq. 19),
+    bad outputs ``b`` (optional) treated like inputs.
 
     The reference columns are the frame of the VRS technology (Dulá 2011), which dominates every unit: the
     same optimal value from smaller LPs.
     """
-    scale_x, scale_y = x.mean(axis=0), y.mean(axis=0)
-    xs, ys = x / scale_x, y / scale_y
+    b = np.empty((x.shape[0], 0)) if b is None else b
+    # bad outputs enter the additive model as inputs do (B lambda + s^b = b_o)
+    inputs = np.column_stack([x, b])
+    scale_x, scale_y = inputs.mean(axis=0), y.mean(axis=0)
+    xs, ys = inputs / scale_x, y / scale_y
     ref = build_frame(xs, ys, "vrs", solver).units
     k, m, s = ref.size, xs.shape[1], ys.shape[1]
     # columns: lambda (k), s- (m), s+ (s); rows: X lambda + s- = x_o, Y lambda - s+ = y_o, sum lambda = 1
@@ -84,6 +98,5 @@ def additive_projection(x: np.ndarray, y: np.ndarray, solver: str = "auto") -> t
             raise EstimationError(f"the additive projection LP of unit {o} ended '{solution.status}'; try "
                                   "projection='observed' or solver='scipy'.")
         slack[o] = solution.values[k:]
-    x_bar = (xs - slack[:, :m]) * scale_x
-    y_bar = (ys + slack[:, m:]) * scale_y
-    return x_bar, y_bar
+    projected = (xs - slack[:, :m]) * scale_x
+    return projected[:, :x.shape[1]], (ys + slack[:, m:]) * scale_y, projected[:, x.shape[1]:]

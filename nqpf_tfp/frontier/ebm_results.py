@@ -37,6 +37,12 @@ class EBMDiagnostics(Diagnostics):
     epsilon_given: bool
     #: whether each unit was left out of its own reference set (Andersen-Petersen)
     super_efficiency: bool = False
+    #: with bad outputs: how they follow the radial output factor ("contract", "expand", "none")
+    bad_output_factor: str | None = None
+    #: with bad outputs: "joint" (one side with the good outputs) or "separate"
+    bad_output_affinity: str | None = None
+    #: the bad outputs' own epsilon (bad_output_affinity="separate"); None otherwise
+    epsilon_bad_outputs: float | None = None
     #: the measure, as ScoreDiagnostics names it
     measure: str = "ebm"
 
@@ -45,14 +51,14 @@ class EBMResults(ScoreResults):
     """EBM scores per unit (``tfp`` = ``efficiency``, a level in (0, 1]) with the radial parts ``theta`` and
     ``eta``, the slacks, and the epsilon, weights and affinity matrices used (see :mod:`nqpf_tfp.frontier.ebm`)."""
 
-    def __init__(self, frame: pd.DataFrame, diagnostics: EBMDiagnostics, input_weights: pd.Series,
-                 output_weights: pd.Series, affinity: tuple[pd.DataFrame, pd.DataFrame],
-                 calibration: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, diagnostics: EBMDiagnostics, weights: tuple[pd.Series, ...],
+                 affinity: tuple[pd.DataFrame, ...], calibration: pd.DataFrame) -> None:
+        """``weights`` and ``affinity``: one per side (inputs, outputs[, bad outputs])."""
         self._frame = frame.copy()
         self._diagnostics = diagnostics  # type: ignore[assignment]  # ScoreResults' messages read its measure
         self._ebm = diagnostics
-        self._weights = (input_weights.copy(), output_weights.copy())
-        self._affinity = (affinity[0].copy(), affinity[1].copy())
+        self._weights = tuple(w.copy() for w in weights)
+        self._affinity = tuple(a.copy() for a in affinity)
         self._calibration = calibration.copy()
 
     @property
@@ -67,9 +73,13 @@ class EBMResults(ScoreResults):
 
     @property
     def epsilon(self) -> pd.Series:
-        """``epsilon`` of the inputs and of the outputs."""
+        """``epsilon`` of the inputs and of the outputs (good and bad ones with ``bad_output_affinity="joint"``),
+        and of the bad outputs with ``"separate"``."""
         d = self._ebm
-        return pd.Series({"inputs": d.epsilon_inputs, "outputs": d.epsilon_outputs}, name="epsilon")
+        values = {"inputs": d.epsilon_inputs, "outputs": d.epsilon_outputs}
+        if d.epsilon_bad_outputs is not None:
+            values["bad_outputs"] = d.epsilon_bad_outputs
+        return pd.Series(values, name="epsilon")
 
     @property
     def weights(self) -> pd.Series:
@@ -77,13 +87,14 @@ class EBMResults(ScoreResults):
         return pd.concat(self._weights).rename("weight")
 
     @property
-    def affinity(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The affinity matrices of the inputs and of the outputs."""
-        return self._affinity[0].copy(), self._affinity[1].copy()
+    def affinity(self) -> tuple[pd.DataFrame, ...]:
+        """The affinity matrices of the inputs and of the outputs (and of the bad outputs, when separate)."""
+        return tuple(a.copy() for a in self._affinity)
 
     @property
     def calibration(self) -> pd.DataFrame:
-        """The inputs and outputs the affinity matrices were computed on (projected or observed), per unit."""
+        """The inputs and outputs the affinity matrices were computed on (projected or observed), per unit of
+        the reference set."""
         return self._calibration.copy()
 
     @property
@@ -99,8 +110,13 @@ class EBMResults(ScoreResults):
                  + (", radial factors bounded" if d.bounded else "")
                  + (", super-efficiency (each unit left out of its reference set)" if d.super_efficiency else "")
                  + f"; {d.n_dmus} units.",
-                 f"epsilon: inputs {d.epsilon_inputs:.4f}, outputs {d.epsilon_outputs:.4f} ({source}); weights: "
+                 "epsilon: " + ", ".join(f"{str(k).replace('_', ' ')} {v:.4f}" for k, v in self.epsilon.items())
+                 + f" ({source}); weights: "
                  + ", ".join(f"{k} {v:.3f}" for k, v in self.weights.items()) + "."]
+        if d.bad_output_factor is not None:
+            notes.append(f"Bad outputs: {d.bad_output_factor} with the radial output factor, scored "
+                         + ("with the good outputs (one side)." if d.bad_output_affinity == "joint"
+                            else "as a side of their own."))
         if d.not_optimal:
             notes.append(f"{d.not_optimal} unit(s) without an optimal LP (NaN).")
         return SummaryTable(table, "EBM efficiency", notes, ".4f")

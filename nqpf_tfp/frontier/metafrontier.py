@@ -61,7 +61,7 @@ from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .nonradial import nonradial_ddf
 from .sbm import sbm
 
-__all__ = ["DISTANCES", "OWN_KEYWORDS", "efficiency_at", "metafrontier"]
+__all__ = ["DISTANCES", "OWN_KEYWORDS", "efficiency_at", "metafrontier", "pooled_options"]
 
 #: the distances a metafrontier can be measured with (each returns efficiencies in (0, 1])
 DISTANCES = {"dea": dea, "sbm": sbm, "ddf": ddf, "nonradial_ddf": nonradial_ddf, "ebm": ebm}
@@ -69,12 +69,23 @@ DISTANCES = {"dea": dea, "sbm": sbm, "ddf": ddf, "nonradial_ddf": nonradial_ddf,
 OWN_KEYWORDS = ("data", "inputs", "outputs", "bad_outputs", "entity", "time", "reference")
 
 
+def pooled_options(data: pd.DataFrame, inputs: Any, outputs: Any, bad: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The EBM's options with ``epsilon`` and ``weights`` from the affinity of all rows of ``data``, unless given:
+    one measure at every frontier."""
+    if "epsilon" in options and "weights" in options:
+        return options
+    epsilon, weights = pooled_parameters(data, inputs, outputs, bad, projection=options.get("projection", "additive"),
+                                         bad_output_affinity=options.get("bad_output_affinity", "joint"),
+                                         solver=options.get("solver", "auto"))
+    return {"epsilon": epsilon, "weights": weights, **options}
+
+
 def efficiency_at(distance: str, frame: pd.DataFrame, inputs: Any, outputs: Any, bad: Any,
                 options: dict[str, Any]) -> np.ndarray:
     """The efficiency in (0, 1] of every row of ``frame`` against the frontier its rows span, in row order."""
     function = DISTANCES[distance]
     rows = frame.reset_index(drop=True)  # labelled by position: the scores come back in the rows' order
-    if distance in ("dea", "ebm"):
+    if distance == "dea":
         result = function(rows, inputs, outputs, **options)
     else:
         result = function(rows, inputs, outputs, bad, **options)
@@ -98,7 +109,7 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
     inputs, outputs : str or list of str
         Input and (good) output columns.
     bad_outputs : str or list of str, optional
-        Undesirable outputs (``sbm``, ``ddf``, ``nonradial_ddf``; radial DEA has none).
+        Undesirable outputs (``sbm``, ``ddf``, ``nonradial_ddf``, ``ebm``; radial DEA has none).
     group : str
         The column of technology groups (regions, industries); every row needs one.
     distance : {"dea", "sbm", "ddf", "nonradial_ddf", "ebm"}
@@ -130,9 +141,9 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
     require_frame(data, "data")
     distance = check_option("metafrontier_distance", distance, "distance")
     frontier = check_option("metafrontier_frontier", frontier, "frontier")
-    if distance in ("dea", "ebm") and bad_outputs is not None:
-        raise SpecificationError(f"distance={distance!r} has no undesirable outputs here; use distance='sbm', "
-                                 "'ddf' or 'nonradial_ddf' with bad_outputs.")
+    if distance == "dea" and bad_outputs is not None:
+        raise SpecificationError("distance='dea' (radial DEA) has no undesirable outputs; use distance='sbm', "
+                                 "'ddf', 'nonradial_ddf' or 'ebm' with bad_outputs.")
     check_forwarded_keywords(options, DISTANCES[distance], f"metafrontier(distance={distance!r})", exclude=OWN_KEYWORDS)
     if options.get("super_efficiency"):
         raise SpecificationError("super_efficiency=True scores efficient units above 1, where a technology gap "
@@ -153,11 +164,8 @@ def metafrontier(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str |
         raise SpecificationError(f"group column {group!r} has one group ({labels[0]!r}): a metafrontier compares "
                                  "the technologies of two groups or more.")
     index = observation_index(data, entity, time)  # the keys are checked before any LP is solved
-    if distance == "ebm" and ("epsilon" not in options or "weights" not in options):
-        # one EBM at every frontier: epsilon and the weights of all units, unless given
-        epsilon, weights = pooled_parameters(data, inputs, outputs, projection=options.get("projection", "additive"),
-                                             solver=options.get("solver", "auto"))
-        options = {"epsilon": epsilon, "weights": weights, **options}
+    if distance == "ebm":
+        options = pooled_options(data, inputs, outputs, bad_outputs, options)
     periods = data[time].to_numpy() if frontier == "contemporaneous" else np.zeros(len(data), dtype=int)
     group_eff = np.full(len(data), np.nan)
     meta_eff = np.full(len(data), np.nan)
