@@ -158,6 +158,8 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "nonradial": "a share per variable, weighted (Zhou, Ang and Wang 2012)",
         "sbm": "slacks-based directional distance, direction (x, y, b): each variable's slack over its value, "
         "inputs and outputs half the weight each (Fukuyama and Weber 2009)",
+        "ebm": "the epsilon-based measure kappa as D = 1 / kappa - 1 (Tone and Tsutsui 2010): output-oriented with "
+               "direction='outputs', non-oriented with 'all'; one epsilon and one set of weights at every frontier",
     },
     "ml_frontier": {
         "contemporaneous": "period t's units span the period-t frontier (Chung, Färe and Grosskopf 1997)",
@@ -225,6 +227,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "ddf": "radial directional distance D, efficiency 1 / (1 + D) (Chung, Fare and Grosskopf 1997)",
         "nonradial_ddf": "weighted non-radial directional distance D, efficiency 1 / (1 + D)",
         "dea": "radial DEA, Farrell efficiency (no bad outputs): a metafrontier Malmquist index",
+        "ebm": "the epsilon-based measure (Tone and Tsutsui 2010), the whole panel's epsilon and weights throughout",
     },
     "sfa_envelope": {
         "lp": "the sum of the gaps between the envelope and the group frontiers (Battese, Rao and O'Donnell 2004)",

@@ -117,12 +117,15 @@ def provinces():
 PROVINCE_KEYS = {"entity": "Province", "time": "year"}
 
 
-@pytest.mark.parametrize("distance, options", [("ddf", {}), ("nonradial_ddf", {"rts": "vrs", "direction": "all"})])
+@pytest.mark.parametrize("distance, options", [("ddf", {}), ("nonradial_ddf", {"rts": "vrs", "direction": "all"}),
+                                               ("ebm", {"rts": "vrs"})])
 def test_the_index_is_the_global_index_and_its_ratios_are_at_most_one(provinces, distance, options):
     res = nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
                                                         distance=distance, **PROVINCE_KEYS, **options)
     changes = res.changes
-    kind = {"ddf": "radial", "nonradial_ddf": "nonradial"}[distance]
+    kind = {"ddf": "radial", "nonradial_ddf": "nonradial", "ebm": "ebm"}[distance]
+    if distance == "ebm":  # the non-oriented EBM: the index's direction "all"
+        options = {**options, "direction": "all"}
     glob = nt.frontier.malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", frontier="global",
                                             distance=kind, **PROVINCE_KEYS, **options)
     assert np.allclose(changes.tfpch, glob.changes.tfpch.reindex(changes.index), rtol=1e-12)

@@ -1,7 +1,8 @@
 """The Malmquist-Luenberger and Luenberger productivity indices on directional distances (green TFP).
 
-The distances are those of :mod:`nqpf_tfp.frontier.ddf` (radial), or the weighted non-radial and
-slacks-based ones of :mod:`nqpf_tfp.frontier.nonradial`.
+The distances are those of :mod:`nqpf_tfp.frontier.ddf` (radial), the weighted non-radial and
+slacks-based ones of :mod:`nqpf_tfp.frontier.nonradial`, or the epsilon-based measure as a distance,
+``D = 1 / kappa - 1`` (:mod:`nqpf_tfp.frontier.ebm_distance`).
 
 Malmquist-Luenberger index between ``t`` and ``t+1`` (Chung et al. 1997), named as Stata's ``gtfpch``
 names them (``tfpch`` the index, ``tech`` efficiency change, ``tecch`` technological change):
@@ -49,6 +50,8 @@ from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
 from .ddf import ReferenceSet
+from .ebm import EBMSettings
+from .ebm_distance import EBMReferenceSet, index_ebm_settings
 from .index_periods import IndexSteps, describe_rows, index_steps
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .lp import check_solver
@@ -69,6 +72,7 @@ class _IndexSettings:
     direction: str
     distance: str
     weights: np.ndarray | None  # the non-radial or slacks-based distance's; None for the radial one
+    ebm: EBMSettings | None  # the EBM's settings with distance="ebm"
     solver: str
     n_jobs: int
     backend: str
@@ -81,7 +85,7 @@ class _IndexSettings:
 
 def _settings(form: str, inputs: object, outputs: object, bad_outputs: object, rts: str, frontier: str,
               direction: str, solver: str, distance: str, weights: Mapping[str, float] | None, n_jobs: int,
-              backend: str, window: int | None) -> _IndexSettings:
+              backend: str, window: int | None, ebm_options: Mapping[str, Any] | None = None) -> _IndexSettings:
     """Every option checked before any data are read."""
     n_jobs, backend = check_n_jobs(n_jobs), check_option("backend", backend)
     rts = check_option("dea_rts", rts)
@@ -103,7 +107,12 @@ def _settings(form: str, inputs: object, outputs: object, bad_outputs: object, r
             raise SpecificationError("distance='sbm' (Fukuyama and Weber 2009) moves every variable: pass "
                                      "direction='all'.")
         w = slacks_based_weights(ins, goods, bads)
-    return _IndexSettings(form, rts, frontier, window, direction, distance, w, solver, n_jobs, backend,
+    name = "malmquist_luenberger" if form == "ml" else "luenberger"
+    if ebm_options is not None and distance != "ebm":
+        raise SpecificationError(f"{name}: ebm_options= belong to the epsilon-based measure: pass distance='ebm'.")
+    ebm = (index_ebm_settings(ebm_options, direction, rts, solver, (ins, goods, bads), name)
+           if distance == "ebm" else None)
+    return _IndexSettings(form, rts, frontier, window, direction, distance, w, ebm, solver, n_jobs, backend,
                           (ins, goods, bads))
 
 
@@ -117,6 +126,15 @@ class _Frontiers:
         for name, column in zip(ins + goods + bads, np.column_stack(self.arrays).T):
             if np.any(column < 0):
                 raise PanelError(f"column {name!r} has negative values; frontier models need non-negative ones.")
+            if settings.ebm is not None and np.any(column == 0):
+                raise PanelError(f"column {name!r} has zeros; distance='ebm' divides each slack by the unit's own "
+                                 "value and takes logs for the affinity, so every value must be positive.")
+        self.ebm_weights = None
+        if settings.ebm is not None:  # one epsilon and one set of weights at every frontier: the whole panel's
+            data = pd.DataFrame(np.column_stack(self.arrays), columns=ins + goods + bads)
+            x, y, b = self.arrays
+            _, _, eps, side_weights = settings.ebm.calibrate(data, (x, y, b))
+            self.ebm_weights = settings.ebm.lp_weights(eps, side_weights)
         # rows without a distance: no good output, or (non-radial) a zero direction for a weighted variable
         self.undefined = np.zeros(panel.nobs, dtype=bool)
         if settings.weights is not None:
@@ -136,7 +154,7 @@ class _Frontiers:
         global_like = settings.frontier in ("global", "biennial")
         self.spans = self.rows if global_like else period_reference(panel.time, settings.frontier,
                                                                        settings.window)
-        self._built: dict[object, ReferenceSet] = {}
+        self._built: dict[object, ReferenceSet | EBMReferenceSet] = {}
 
     def distance(self, evaluate: np.ndarray, key: int | str | tuple[int, int]) -> np.ndarray:
         """Against period ``key``'s frontier (contemporaneous, sequential or window), the pooled one, or
@@ -148,8 +166,13 @@ class _Frontiers:
             span = np.arange(self.nobs) if key == "pooled" else self.spans[int(key)]
         if key not in self._built:
             where = " of the global frontier" if key == "pooled" else f" of the frontier of period(s) {key}"
-            self._built[key] = ReferenceSet(tuple(a[span] for a in self.arrays), s.rts, s.solver, True, s.weights,
-                                            s.n_jobs, s.backend, s.columns, where)
+            spanning = tuple(a[span] for a in self.arrays)
+            if s.ebm is not None:
+                assert self.ebm_weights is not None
+                self._built[key] = EBMReferenceSet(spanning, s.ebm, self.ebm_weights, s.n_jobs, s.backend)
+            else:
+                self._built[key] = ReferenceSet(spanning, s.rts, s.solver, True, s.weights, s.n_jobs, s.backend,
+                                                s.columns, where)
         out = np.full(evaluate.size, np.nan)  # a unit without good output has no distance
         keep = ~self.zero[evaluate]
         evaluate = evaluate[keep]
@@ -218,11 +241,12 @@ def _changes(panel: Panel, steps: IndexSteps, frontiers: _Frontiers,
 def _index(data: pd.DataFrame, inputs: object, outputs: object, bad_outputs: object, entity: Any, time: Any,
            rts: str, frontier: str, direction: str, solver: str, form: str, distance_kind: str = "radial",
            weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-           backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults | LuenbergerResults:
+           backend: str = "processes", window: int | None = None,
+           ebm_options: Mapping[str, Any] | None = None) -> MalmquistLuenbergerResults | LuenbergerResults:
     """Validate, compute, assemble: the Malmquist-Luenberger (``form="ml"``) or Luenberger (``"l"``) index."""
     start = time_module.perf_counter()
     settings = _settings(form, inputs, outputs, bad_outputs, rts, frontier, direction, solver, distance_kind,
-                         weights, n_jobs, backend, window)
+                         weights, n_jobs, backend, window, ebm_options)
     panel = Panel(data, entity=entity, time=time, columns=[c for cols in settings.columns for c in cols],
                   missing="raise")
     steps = index_steps(panel, settings.name, np.column_stack([panel[c] for c in settings.columns[1]]),
@@ -256,12 +280,15 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
                          rts: str = "crs", frontier: str = "contemporaneous", direction: str = "outputs",
                          solver: str = "auto", distance: str = "radial",
                          direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-                         backend: str = "processes", window: int | None = None) -> MalmquistLuenbergerResults:
+                         backend: str = "processes", window: int | None = None,
+                         ebm_options: Mapping[str, Any] | None = None) -> MalmquistLuenbergerResults:
     """Malmquist-Luenberger index (ratio form; global: Oh 2010) per (entity, time): ``tfpch = tech x tecch``.
 
     ``distance``: ``"radial"`` (Chung, Färe and Grosskopf 1997), ``"nonradial"`` (weighted, Zhou, Ang
-    and Wang 2012; ``direction_weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`) or ``"sbm"`` (Fukuyama
-    and Weber's 2009 slacks-based directional distance, ``direction="all"``): the index is
+    and Wang 2012; ``direction_weights`` as in :func:`~nqpf_tfp.frontier.nonradial_ddf`), ``"sbm"`` (Fukuyama
+    and Weber's 2009 slacks-based directional distance, ``direction="all"``) or ``"ebm"`` (Tone and Tsutsui's
+    epsilon-based measure as ``D = 1 / kappa - 1``, :mod:`~nqpf_tfp.frontier.ebm_distance`; output-oriented
+    with ``direction="outputs"``, non-oriented with ``"all"``): the index is
     ``(1 + D(t)) / (1 + D(t+1))`` on any of them. Stata's ``gtfpch`` reports the non-radial and
     slacks-based cases in the difference form (:func:`luenberger`). ``n_jobs`` and ``backend``
     ("processes", "threads", "dask") split each reference set's evaluated units into blocks on workers.
@@ -287,7 +314,7 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
         Expand good and contract bad outputs, or also contract inputs.
     solver : {"auto", "highspy", "scipy"}
         The LP solver.
-    distance : {"radial", "nonradial", "sbm"}
+    distance : {"radial", "nonradial", "sbm", "ebm"}
         The directional distance the index is built on.
     direction_weights : dict, optional
         Weights of the non-radial distance, as :func:`~nqpf_tfp.frontier.nonradial_ddf`.
@@ -297,6 +324,10 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
         Where the workers run.
     window : int, optional
         The window's width, with ``frontier="window"``.
+    ebm_options : dict, optional
+        With ``distance="ebm"``: the EBM's ``epsilon``, ``weights``, ``bounded``, ``projection``,
+        ``bad_output_factor`` and ``bad_output_affinity`` (:func:`~nqpf_tfp.frontier.ebm`); epsilon and the
+        weights default to those of the whole panel, used at every frontier.
 
     Returns
     -------
@@ -305,7 +336,7 @@ def malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence[str], output
         ``by_entity()``, the cumulative index, ``summary()``, ``plot()``.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "ml",
-                 distance, direction_weights, n_jobs, backend, window)
+                 distance, direction_weights, n_jobs, backend, window, ebm_options)
     assert isinstance(out, MalmquistLuenbergerResults)
     return out
 
@@ -317,12 +348,14 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
                rts: str = "crs",
                frontier: str = "contemporaneous", direction: str = "outputs", solver: str = "auto",
                distance: str = "radial", direction_weights: Mapping[str, float] | None = None, n_jobs: int = 1,
-               backend: str = "processes", window: int | None = None) -> LuenbergerResults:
+               backend: str = "processes", window: int | None = None,
+               ebm_options: Mapping[str, Any] | None = None) -> LuenbergerResults:
     """Luenberger productivity indicator (difference form) per (entity, time): ``tfpch = tech + tecch``.
 
     ``distance="nonradial"`` uses the weighted non-radial directional distance
     (:func:`~nqpf_tfp.frontier.nonradial_ddf`, ``direction_weights`` as there), ``distance="sbm"`` Fukuyama and
-    Weber's (2009) slacks-based one (``direction="all"``), instead of the radial one.
+    Weber's (2009) slacks-based one (``direction="all"``), ``distance="ebm"`` the epsilon-based measure as
+    ``D = 1 / kappa - 1`` (``ebm_options`` as :func:`malmquist_luenberger`), instead of the radial one.
 
     Returns
     -------
@@ -331,6 +364,6 @@ def luenberger(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | S
         ``by_period()``, ``by_entity()``, ``summary()``, ``plot()``.
     """
     out = _index(data, inputs, outputs, bad_outputs, entity, time, rts, frontier, direction, solver, "l",
-                 distance, direction_weights, n_jobs, backend, window)
+                 distance, direction_weights, n_jobs, backend, window, ebm_options)
     assert isinstance(out, LuenbergerResults)
     return out

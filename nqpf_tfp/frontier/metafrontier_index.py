@@ -7,8 +7,9 @@ Three technologies, each spanned by units of the data:
 - the **intertemporal** group technology (group ``g``'s units in every period), ``TE^I``;
 - the **global** metatechnology (every group in every period), ``TE^G``.
 
-With ``TE = 1 / (1 + D)`` for a directional distance ``D`` (radial or non-radial), or the Farrell
-efficiency of radial DEA, the index of a unit from period ``s`` (the data's previous period) to ``t``
+With ``TE = 1 / (1 + D)`` for a directional distance ``D`` (radial or non-radial), the Farrell
+efficiency of radial DEA, or the epsilon-based measure (one epsilon and one set of weights, the whole
+panel's, at every technology), the index of a unit from period ``s`` (the data's previous period) to ``t``
 is the change of its global efficiency, split into three changes:
 
 .. math::
@@ -59,7 +60,7 @@ from ..results import Diagnostics
 from ..tables import SummaryTable
 from .index_periods import index_steps
 from .index_results import ChangeResults
-from .metafrontier import DISTANCES, OWN_KEYWORDS, efficiency_at
+from .metafrontier import DISTANCES, OWN_KEYWORDS, efficiency_at, pooled_options
 from .variables import roles
 
 __all__ = ["MetafrontierIndexDiagnostics", "MetafrontierIndexResults", "metafrontier_malmquist_luenberger"]
@@ -72,7 +73,7 @@ COLUMNS = ["tfpch", "ec", "bpc", "tgc"]
 class MetafrontierIndexDiagnostics(Diagnostics):
     """Facts about a metafrontier Malmquist-Luenberger computation."""
 
-    #: "dea", "ddf" or "nonradial_ddf"
+    #: "dea", "ddf", "nonradial_ddf" or "ebm"
     distance: str
     #: the column of technology groups
     group: str
@@ -150,9 +151,9 @@ def metafrontier_malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence
         The column of technology groups; constant within each entity.
     entity, time : str
         Key columns.
-    distance : {"ddf", "nonradial_ddf", "dea"}
-        The radial or non-radial directional distance (``TE = 1 / (1 + D)``), or radial DEA (Farrell
-        efficiency; no bad outputs): a metafrontier Malmquist index.
+    distance : {"ddf", "nonradial_ddf", "dea", "ebm"}
+        The radial or non-radial directional distance (``TE = 1 / (1 + D)``), radial DEA (Farrell
+        efficiency; no bad outputs): a metafrontier Malmquist index, or the epsilon-based measure.
     **options
         The distance's own options (``rts``, ``direction``, ``orientation``, ``direction_weights``, ...).
 
@@ -192,6 +193,8 @@ def metafrontier_malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence
     frame = pd.DataFrame({c: panel[c] for c in columns})
     group_of, times = labels.to_numpy(), panel.time  # per sorted row
     bad = bads or None
+    if distance == "ebm":
+        options = pooled_options(frame, ins, goods, bad, options)
     te_g = efficiency_at(distance, frame, ins, goods, bad, options)
     te_i, te_c = np.full(panel.nobs, np.nan), np.full(panel.nobs, np.nan)
     for label in pd.unique(group_of):
