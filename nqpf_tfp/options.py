@@ -227,6 +227,7 @@ OPTIONS: Mapping[str, Mapping[str, str]] = {
         "ddf": "radial directional distance D, efficiency 1 / (1 + D) (Chung, Fare and Grosskopf 1997)",
         "nonradial_ddf": "weighted non-radial directional distance D, efficiency 1 / (1 + D)",
         "dea": "radial DEA, Farrell efficiency (no bad outputs): a metafrontier Malmquist index",
+        "sbm": "Tone's slacks-based measure rho, with bad outputs as Tone (2003)",
         "ebm": "the epsilon-based measure (Tone and Tsutsui 2010), the whole panel's epsilon and weights throughout",
     },
     "sfa_envelope": {

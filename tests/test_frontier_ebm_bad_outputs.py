@@ -335,3 +335,26 @@ def test_bad_output_errors_name_the_problem(units):
     before = units.copy()
     nt.frontier.ebm(units, INS, GOODS, BADS)
     pd.testing.assert_frame_equal(units, before)
+
+
+@pytest.mark.parametrize("orientation", ["non", "output", "input"])
+def test_column_generation_the_frame_and_every_column_give_the_same_scores(units, orientation):
+    """The set's own units by column generation (highspy), by SciPy's HiGHS over the frame, and over every
+    unit (``frame=False``), for plain and super-efficiency scores."""
+    kw = {"orientation": orientation, "rts": "vrs", "epsilon": (0.4, 0.6), "weights": dict.fromkeys(ALL, 1.0)}
+    priced = nt.frontier.ebm(units, INS, GOODS, BADS, **kw)
+    framed = nt.frontier.ebm(units, INS, GOODS, BADS, solver="scipy", **kw)
+    every = nt.frontier.ebm(units, INS, GOODS, BADS, frame=False, **kw)
+    np.testing.assert_allclose(priced.efficiency, framed.efficiency, rtol=1e-8)
+    np.testing.assert_allclose(priced.efficiency, every.efficiency, rtol=1e-8)
+    # under VRS an efficient unit left out of its reference set can have no target: NaN, warned, in both
+    with pytest.warns(ConvergenceWarning, match="no optimal LP"):
+        super_priced = nt.frontier.ebm(units, INS, GOODS, BADS, super_efficiency=True, **kw)
+    with pytest.warns(ConvergenceWarning, match="no optimal LP"):
+        super_every = nt.frontier.ebm(units, INS, GOODS, BADS, super_efficiency=True, frame=False, **kw)
+    np.testing.assert_allclose(super_priced.efficiency, super_every.efficiency, rtol=1e-8)
+    efficient = priced.efficiency >= 1 - 1e-9
+    solved = super_priced.to_frame()["status"] == "optimal"
+    assert solved.sum() >= 10
+    assert (super_priced.efficiency[efficient & solved] >= 1 - 1e-9).all()
+    np.testing.assert_allclose(super_priced.efficiency[~efficient], priced.efficiency[~efficient], rtol=1e-8)

@@ -134,6 +134,25 @@ def test_the_index_is_the_global_index_and_its_ratios_are_at_most_one(provinces,
     assert (levels.bpr <= 1 + 1e-9).all() and (levels.tgr <= 1 + 1e-9).all()
 
 
+def test_the_sbm_index_is_built_from_tones_sbm_at_the_three_technologies(provinces):
+    res = nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
+                                                        distance="sbm", rts="vrs", **PROVINCE_KEYS)
+    levels = res.levels
+    te_g = nt.frontier.sbm(provinces, ["K", "L", "E"], "Y", "CO2", rts="vrs", **PROVINCE_KEYS).efficiency
+    np.testing.assert_allclose(levels.te_global, te_g.reindex(levels.index), rtol=1e-9)
+    for (region, year), rows in provinces.groupby(["region", "year"]):
+        alone = nt.frontier.sbm(rows, ["K", "L", "E"], "Y", "CO2", rts="vrs", **PROVINCE_KEYS).efficiency
+        np.testing.assert_allclose(levels.te_contemporaneous.reindex(alone.index), alone, rtol=1e-9)
+    for region, rows in provinces.groupby("region"):
+        alone = nt.frontier.sbm(rows, ["K", "L", "E"], "Y", "CO2", rts="vrs", **PROVINCE_KEYS).efficiency
+        np.testing.assert_allclose(levels.te_intertemporal.reindex(alone.index), alone, rtol=1e-9)
+    changes = res.changes.dropna()
+    np.testing.assert_allclose(changes.tfpch, changes.ec * changes.bpc * changes.tgc, rtol=1e-12)
+    expected = te_g / te_g.groupby(level=0).shift(1)
+    np.testing.assert_allclose(res.changes.tfpch, expected.reindex(res.changes.index), rtol=1e-9)
+    assert (levels.bpr <= 1 + 1e-9).all() and (levels.tgr <= 1 + 1e-9).all()
+
+
 def test_efficiency_change_is_the_contemporaneous_index_of_each_group(provinces):
     res = nt.frontier.metafrontier_malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", group="region",
                                                         **PROVINCE_KEYS)

@@ -75,8 +75,10 @@ Two choices no published EBM fixes with a numerical example, each an option:
   epsilon and weights summing to 1 (a single bad output then has ``epsilon_b = 0``: its slack is not scored).
 
 Every input and output must be positive (the slacks are divided by the unit's own values, and the affinity
-takes logs). The reference set is reduced to its frame first (Dulá 2011; bad outputs enter it as inputs do): the same
-scores from smaller LPs. The LP is :mod:`~nqpf_tfp.frontier.ebm_program`'s.
+takes logs). The reference set's own units are scored by column generation (one small LP each, the reference
+units priced in as they are needed: :mod:`~nqpf_tfp.frontier.column_generation`), other units against the set
+reduced to its frame (Dulá 2011; bad outputs enter it as inputs do): the same scores from smaller LPs. The LP
+is :mod:`~nqpf_tfp.frontier.ebm_program`'s.
 
 References
 ----------
@@ -107,11 +109,12 @@ from ..keywords import strict_keywords
 from ..options import check_option
 from ..panel import observation_index
 from .affinity import affinity_matrix, epsilon_and_weights
+from .column_generation import locality_order
 from .ebm_calibration import calibration_data
 from .ebm_program import EBMProgram, EBMWeights
 from .ebm_results import EBMDiagnostics, EBMResults
 from .frame import build_frame
-from .lp import check_solver
+from .lp import check_solver, uses_highspy
 from .variables import roles, values
 
 __all__ = ["EBMDiagnostics", "EBMResults", "EBMSettings", "ebm", "ebm_settings", "pooled_parameters"]
@@ -244,7 +247,8 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     solver : {"auto", "highspy", "scipy"}
         The LP solver.
     frame : bool
-        Reduce the reference set to its frame first (the same scores).
+        Small LPs: column generation for the reference's own units, its frame for other units (the same
+        scores); ``False`` solves every LP over every reference unit.
     entity, time : str, optional
         Key columns that label the results.
 
@@ -276,9 +280,11 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     spanning_data = data if reference is None else reference
     spanning = arrays if reference is None else unit_arrays(reference, columns)
     projected, affinity, eps, side_weights = settings.calibrate(spanning_data, spanning)
-    scored = EBMScorer(spanning, settings, settings.lp_weights(eps, side_weights),
-                       frame=bool(frame) and not super_efficiency)
-    status, scores, radial, slacks = scored.score(arrays, leave_out=bool(super_efficiency))
+    scored = EBMScorer(spanning, settings, settings.lp_weights(eps, side_weights), frame=bool(frame))
+    if reference is None:
+        status, scores, radial, slacks = scored.score_own(np.arange(len(data)), leave_out=bool(super_efficiency))
+    else:
+        status, scores, radial, slacks = scored.score(arrays)
     table = pd.DataFrame({"efficiency": scores, "theta": radial[:, 0], "eta": radial[:, 1], "status": status},
                          index=labels)
     for j, name in enumerate(c for cols in columns for c in cols):
@@ -303,37 +309,75 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
 
 
 class EBMScorer:
-    """EBM scores against one reference set: the data scaled by the reference's means, the set reduced to its
-    frame (once), one LP built on it."""
+    """EBM scores against one reference set, the data scaled by the reference's means. The set's own units are
+    scored by column generation (highspy; one small LP each, the reference columns priced in), other units
+    against the set reduced to its frame (once, on first use); both give the whole set's scores."""
 
     def __init__(self, spanning: Arrays, settings: EBMSettings, weights: EBMWeights, *, frame: bool = True) -> None:
         self.scales = [v.mean(axis=0) if v.shape[1] else np.ones(0) for v in spanning]
         self.unit_scale = np.concatenate(self.scales)
-        xs, ys, bs = (v / s if v.shape[1] else v for v, s in zip(spanning, self.scales))
-        # leaving a frame unit out changes the technology, so super-efficiency keeps every unit as a column
-        units = (build_frame(np.column_stack([xs, bs]), ys, settings.rts, settings.solver).units if frame
-                 else np.arange(xs.shape[0]))
-        self.n_reference = int(units.size)
-        self.frame = frame
-        self.weights = weights
-        self.program = EBMProgram(xs[units], ys[units], bs[units], settings.rts, settings.orientation,
-                                  settings.bounded, settings.bad_factor, settings.solver)
+        self.scaled = tuple(v / s if v.shape[1] else v for v, s in zip(spanning, self.scales))
+        self.settings, self.weights, self.frame = settings, weights, frame
+        self.n_reference = self.scaled[0].shape[0]
+        self._framed: EBMProgram | None = None
+        self._priced: EBMProgram | None = None
 
-    def score(self, arrays: Arrays, leave_out: bool = False) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-        """Status, score, ``(theta, eta)`` and scaled slacks of every unit of ``arrays`` (the data's units);
-        ``leave_out``: unit ``o`` is the reference's unit ``o`` and is left out of its own LP."""
+    def _program(self, priced: bool) -> EBMProgram:
+        """The priced program over every reference unit, or the plain one over the frame (or every unit)."""
+        s = self.settings
+        xs, ys, bs = self.scaled
+        if priced:
+            if self._priced is None:
+                self._priced = EBMProgram(xs, ys, bs, s.rts, s.orientation, s.bounded, s.bad_factor, s.solver,
+                                          priced=True)
+            return self._priced
+        if self._framed is None:
+            units = (build_frame(np.column_stack([xs, bs]), ys, s.rts, s.solver).units if self.frame
+                     else np.arange(xs.shape[0]))
+            self.n_reference = int(units.size)
+            self._framed = EBMProgram(xs[units], ys[units], bs[units], s.rts, s.orientation, s.bounded,
+                                      s.bad_factor, s.solver)
+        return self._framed
+
+    def score(self, arrays: Arrays) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Status, score, ``(theta, eta)`` and scaled slacks of every unit of ``arrays`` (the data's units)."""
         x, y, b = (v / s if v.shape[1] else v for v, s in zip(arrays, self.scales))
-        n = x.shape[0]
-        scores, radial = np.full(n, np.nan), np.full((n, 2), np.nan)
-        slacks = np.full((n, x.shape[1] + y.shape[1] + b.shape[1]), np.nan)
-        statuses = []
-        for o in range(n):
-            status, score, parts, slack = self.program.evaluate(x[o], y[o], b[o], self.weights,
-                                                                leave_out=o if leave_out else None)
-            statuses.append(status)
-            if status == "optimal":
-                scores[o], radial[o], slacks[o] = score, parts, slack
-        return statuses, scores, radial, slacks
+        program = self._program(priced=False)
+        return _collect([program.evaluate(x[o], y[o], b[o], self.weights) for o in range(x.shape[0])],
+                        x.shape[1] + y.shape[1] + b.shape[1])
+
+    def score_own(self, positions: np.ndarray, leave_out: bool = False
+                  ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The same for the reference's own units at ``positions``; ``leave_out``: each is left out of its own
+        LP (super-efficiency)."""
+        x, y, b = (v[positions] for v in self.scaled)
+        out: list[Any] = [None] * positions.size
+        if not (self.frame and uses_highspy(self.settings.solver)):
+            s = self.settings
+            # leaving a frame unit out changes the technology: super-efficiency keeps every unit as a column
+            program = self._program(priced=False) if not leave_out else EBMProgram(
+                self.scaled[0], self.scaled[1], self.scaled[2], s.rts, s.orientation, s.bounded, s.bad_factor,
+                s.solver)
+            out = [program.evaluate(x[j], y[j], b[j], self.weights, leave_out=int(o) if leave_out else None)
+                   for j, o in enumerate(positions)]
+            return _collect(out, x.shape[1] + y.shape[1] + b.shape[1])
+        program = self._program(priced=True)
+        for j in locality_order(np.column_stack([x, y, b])):  # alike neighbours: warm starts close to optimal
+            o = int(positions[j])
+            out[j] = program.evaluate(x[j], y[j], b[j], self.weights, leave_out=o if leave_out else None,
+                                      own=None if leave_out else o)
+        self.n_reference = program.columns_in_use
+        return _collect(out, x.shape[1] + y.shape[1] + b.shape[1])
+
+
+def _collect(out: list[Any], width: int) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The units' (status, score, radial parts, slacks) as a status list and arrays, NaN where not optimal."""
+    n = len(out)
+    scores, radial, slacks = np.full(n, np.nan), np.full((n, 2), np.nan), np.full((n, width), np.nan)
+    for o, (status, score, parts, slack) in enumerate(out):
+        if status == "optimal":
+            scores[o], radial[o], slacks[o] = score, parts, slack
+    return [st for st, *_ in out], scores, radial, slacks
 
 
 def pooled_parameters(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence[str],

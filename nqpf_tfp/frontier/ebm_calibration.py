@@ -41,8 +41,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EstimationError
+from .column_generation import PricedLP, locality_order
 from .frame import build_frame
-from .lp import LPTemplate
+from .lp import LPTemplate, uses_highspy
 from .sbm import sbm
 
 __all__ = ["additive_projection", "calibration_data"]
@@ -69,34 +70,49 @@ def additive_projection(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = Non
     """Each unit projected by the observation-normalised additive model under VRS (Tone and Tsutsui's eq. 19),
     bad outputs ``b`` (optional) treated like inputs.
 
-    The reference columns are the frame of the VRS technology (Dulá 2011), which dominates every unit: the
-    same optimal value from smaller LPs.
+    Every unit belongs to the reference set, so with highspy each LP prices the reference units in as they
+    are needed (:mod:`~nqpf_tfp.frontier.column_generation`); otherwise the reference columns are the frame
+    of the VRS technology (Dulá 2011), which dominates every unit. Both give the optimal value over all units.
     """
     b = np.empty((x.shape[0], 0)) if b is None else b
     # bad outputs enter the additive model as inputs do (B lambda + s^b = b_o)
     inputs = np.column_stack([x, b])
     scale_x, scale_y = inputs.mean(axis=0), y.mean(axis=0)
     xs, ys = inputs / scale_x, y / scale_y
-    ref = build_frame(xs, ys, "vrs", solver).units
-    k, m, s = ref.size, xs.shape[1], ys.shape[1]
-    # columns: lambda (k), s- (m), s+ (s); rows: X lambda + s- = x_o, Y lambda - s+ = y_o, sum lambda = 1
-    a = np.zeros((m + s + 1, k + m + s))
-    a[:m, :k], a[:m, k:k + m] = xs[ref].T, np.eye(m)
-    a[m:m + s, :k], a[m:m + s, k + m:] = ys[ref].T, -np.eye(s)
-    a[m + s, :k] = 1.0
+    n, m, s = xs.shape[0], xs.shape[1], ys.shape[1]
+    # fixed columns s- (m), s+ (s); rows: X lambda + s- = x_o, Y lambda - s+ = y_o, sum lambda = 1
+    fixed = np.zeros((m + s + 1, m + s))
+    fixed[:m, :m], fixed[m:m + s, m:] = np.eye(m), -np.eye(s)
     bounds = np.r_[np.zeros(m + s), 1.0]
-    lp = LPTemplate(np.zeros(k + m + s), a, bounds, bounds.copy(), np.zeros(k + m + s), np.full(k + m + s, np.inf),
-                    solver=solver)
-    slack = np.zeros((xs.shape[0], m + s))
-    for o in range(xs.shape[0]):
+    columns = np.column_stack([xs, ys, np.ones(n)])  # each unit's entries in the rows
+    priced = uses_highspy(solver)
+    if priced:
+        lp: PricedLP | LPTemplate = PricedLP(columns, np.zeros(m + s), fixed, np.zeros(m + s),
+                                            np.full(m + s, np.inf), bounds, bounds.copy())
+        order = locality_order(np.column_stack([xs, ys]))
+    else:
+        ref = build_frame(xs, ys, "vrs", solver).units
+        lp = LPTemplate(np.zeros(m + s + ref.size), np.c_[fixed, columns[ref].T], bounds, bounds.copy(),
+                        np.zeros(m + s + ref.size), np.full(m + s + ref.size, np.inf), solver=solver)
+        order = np.arange(n)
+    slack = np.zeros((n, m + s))
+    for o in order:
         target = np.r_[xs[o], ys[o]]
         for row, value in enumerate(target):
-            lp.set_row_bounds(row, value, value)
-            lp.set_cost(k + row, -1.0 / value)
-        solution = lp.solve()
-        if solution.status != "optimal":  # unit o itself is feasible, and the slacks are bounded by its data
-            raise EstimationError(f"the additive projection LP of unit {o} ended '{solution.status}'; try "
+            if isinstance(lp, PricedLP):
+                lp.change_row_bounds(row, value, value)
+                lp.change_cost(row, -1.0 / value)
+            else:
+                lp.set_row_bounds(row, value, value)
+                lp.set_cost(row, -1.0 / value)
+        if isinstance(lp, PricedLP):
+            status, _, values = lp.solve(own=int(o))
+        else:
+            solution = lp.solve()
+            status, values = solution.status, solution.values
+        if status != "optimal":  # unit o itself is feasible, and the slacks are bounded by its data
+            raise EstimationError(f"the additive projection LP of unit {o} ended '{status}'; try "
                                   "projection='observed' or solver='scipy'.")
-        slack[o] = solution.values[k:]
+        slack[o] = values[:m + s]
     projected = (xs - slack[:, :m]) * scale_x
     return projected[:, :x.shape[1]], (ys + slack[:, m:]) * scale_y, projected[:, x.shape[1]:]

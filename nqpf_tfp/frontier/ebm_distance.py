@@ -60,30 +60,44 @@ class EBMReferenceSet:
         self._scorer: EBMScorer | None = None
 
     def own_distances(self, positions: np.ndarray, direction: object = None) -> tuple[list[str], np.ndarray]:
-        """Distances of the reference set's own units at ``positions``."""
-        return self.distances(tuple(a[positions] for a in self.spanning))
+        """Distances of the reference set's own units at ``positions`` (by column generation)."""
+        return self._distances(positions.size, positions, None)
 
     def distances(self, evaluated: tuple[np.ndarray, ...], direction: object = None) -> tuple[list[str], np.ndarray]:
         """Distances of units given in the data's units (the orientation is the settings')."""
-        n = evaluated[0].shape[0]
+        return self._distances(evaluated[0].shape[0], None, evaluated)
+
+    def _distances(self, n: int, positions: np.ndarray | None,
+                   evaluated: tuple[np.ndarray, ...] | None) -> tuple[list[str], np.ndarray]:
         blocks = split_blocks(n, self.n_jobs, self.backend) or [np.arange(n)]
         if len(blocks) > 1:
-            tasks = [(self.spanning, self.settings, self.weights, tuple(a[rows] for a in evaluated)) for rows in blocks]
+            tasks = [(self.spanning, self.settings, self.weights, None if positions is None else positions[rows],
+                      None if evaluated is None else tuple(a[rows] for a in evaluated)) for rows in blocks]
             parts = list(map_tasks(_score_block, tasks, backend=self.backend, n_jobs=self.n_jobs))
             status, score = [st for p in parts for st in p[0]], np.concatenate([p[1] for p in parts])
         else:
             if self._scorer is None:
                 self._scorer = EBMScorer(self.spanning, self.settings, self.weights)
-            x, y, b = evaluated
-            status, score, _, _ = self._scorer.score((x, y, b))
+            status, score = _score(self._scorer, positions, evaluated)
         with np.errstate(divide="ignore", invalid="ignore"):
             distance = 1.0 / score - 1.0
         distance[np.abs(distance) < 1e-10] = 0.0  # frontier units: exact zeros
         return status, distance
 
 
-def _score_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
-    """One worker's units against the reference set (its frame and LP built there)."""
-    spanning, settings, weights, evaluated = task
-    status, score, _, _ = EBMScorer(spanning, settings, weights).score(evaluated)
+def _score(scorer: EBMScorer, positions: np.ndarray | None,
+           evaluated: tuple[np.ndarray, ...] | None) -> tuple[list[str], np.ndarray]:
+    """The scores of the reference's units at ``positions``, or of the ``evaluated`` units."""
+    if positions is not None:
+        status, score, _, _ = scorer.score_own(positions)
+    else:
+        assert evaluated is not None
+        x, y, b = evaluated
+        status, score, _, _ = scorer.score((x, y, b))
     return status, score
+
+
+def _score_block(task: tuple[Any, ...]) -> tuple[list[str], np.ndarray]:
+    """One worker's units against the reference set (its LP built there)."""
+    spanning, settings, weights, positions, evaluated = task
+    return _score(EBMScorer(spanning, settings, weights), positions, evaluated)

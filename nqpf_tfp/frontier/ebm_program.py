@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lp import INF, LPTemplate
+from .column_generation import PricedLP
+from .lp import INF, LPSolution, LPTemplate
 
 __all__ = ["EBMProgram", "EBMWeights"]
 
@@ -43,38 +44,62 @@ class EBMWeights:
         self.x, self.y, self.b = eps[0] * w_x, eps[1] * w_y, eps[2] * w_b
 
 
+class _PricedAdapter:
+    """:class:`~nqpf_tfp.frontier.column_generation.PricedLP` behind :class:`~nqpf_tfp.frontier.lp.LPTemplate`'s
+    methods: the reference columns priced in as they are needed (one small LP per unit of the set itself)."""
+
+    def __init__(self, lp: PricedLP) -> None:
+        self.lp = lp
+
+    def set_coefficient(self, row: int, col: int, value: float) -> None:
+        self.lp.change_coefficient(row, col, value)
+
+    def set_cost(self, col: int, value: float) -> None:
+        self.lp.change_cost(col, value)
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self.lp.change_row_bounds(row, lower, upper)
+
+    def solve(self, own: int | None = None, exclude: int | None = None) -> LPSolution:
+        status, objective, values = self.lp.solve(own=own, exclude=exclude)
+        return LPSolution(status, objective, values)
+
+
 class EBMProgram:
     """The EBM LP against the reference columns ``(x_ref, y_ref, b_ref)`` (scaled data), built once;
     ``evaluate`` sets unit ``o``'s data.
 
-    Columns: ``theta, eta, t, lambda (n), s- (m), s+ (s), s^b (k)``. Rows: the normalisation, the m input
-    rows, the s output rows, the k bad-output rows, the VRS row, the two bounds on the radial factors.
+    Columns: ``theta, eta, t, s- (m), s+ (s), s^b (k)`` (fixed), then ``lambda`` (n). Rows: the normalisation,
+    the m input rows, the s output rows, the k bad-output rows, the VRS row, the two bounds on the radial
+    factors. ``priced=True`` (highspy) prices the reference columns in as they are needed
+    (:mod:`~nqpf_tfp.frontier.column_generation`): for units of the reference set itself, which ``evaluate``
+    names with ``own`` (or ``leave_out``).
     """
 
     def __init__(self, x_ref: np.ndarray, y_ref: np.ndarray, b_ref: np.ndarray, rts: str, orientation: str,
-                 bounded: bool, bad_factor: str, solver: str) -> None:
+                 bounded: bool, bad_factor: str, solver: str, priced: bool = False) -> None:
         n, m = x_ref.shape
         s, k = y_ref.shape[1], b_ref.shape[1]
         self.n, self.m, self.s, self.k, self.orientation = n, m, s, k, orientation
         self.bad_factor = BAD_FACTOR[bad_factor]
-        lam = slice(3, 3 + n)
-        self.sm = slice(3 + n, 3 + n + m)
-        self.sp = slice(3 + n + m, 3 + n + m + s)
-        self.sb = slice(3 + n + m + s, 3 + n + m + s + k)
-        n_cols = 3 + n + m + s + k
+        self.sm = slice(3, 3 + m)
+        self.sp = slice(3 + m, 3 + m + s)
+        self.sb = slice(3 + m + s, 3 + m + s + k)
+        n_fixed = self.n_fixed = 3 + m + s + k
         rows = 1 + m + s + k + 1 + 2  # rows a model does not use stay empty (0 = 0): one layout for every variant
-        a = np.zeros((rows, n_cols))
+        a = np.zeros((rows, n_fixed))
+        columns = np.zeros((n, rows))  # each reference unit's entries in the rows
         lower, upper = np.zeros(rows), np.zeros(rows)
-        col_lower, col_upper = np.zeros(n_cols), np.full(n_cols, INF)
+        col_lower, col_upper = np.zeros(n_fixed), np.full(n_fixed, INF)
+        bad = slice(1 + m + s, 1 + m + s + k)
+        columns[:, 1:1 + m], columns[:, 1 + m:1 + m + s], columns[:, bad] = -x_ref, -y_ref, -b_ref
         # input rows: theta x_o - X lambda - s- = 0 (input, non) or X lambda <= x_o (output)
-        a[1:1 + m, lam] = -x_ref.T
         if orientation == "output":
             lower[1:1 + m] = -INF  # -X lambda >= -x_o: set per unit
             col_upper[self.sm] = 0.0
         else:
             a[1:1 + m, self.sm] = -np.eye(m)
         # output rows: eta y_o - Y lambda + s+ = 0 (output, non) or Y lambda >= y_o (input)
-        a[1 + m:1 + m + s, lam] = -y_ref.T
         if orientation == "input":
             lower[1 + m:1 + m + s], upper[1 + m:1 + m + s] = -INF, 0.0  # -Y lambda <= -y_o: set per unit
             col_upper[self.sp] = 0.0
@@ -82,8 +107,6 @@ class EBMProgram:
             a[1 + m:1 + m + s, self.sp] = np.eye(s)
         # bad-output rows: f b_o - B lambda - s^b = 0 (the right-hand side is set per unit when t = 1);
         # input orientation keeps eta = 1 and does not score them: B lambda <= b_o
-        bad = slice(1 + m + s, 1 + m + s + k)
-        a[bad, lam] = -b_ref.T
         if orientation == "input":
             lower[bad] = -INF
             col_upper[self.sb] = 0.0
@@ -92,12 +115,12 @@ class EBMProgram:
         vrs, bound_theta, bound_eta = 1 + m + s + k, 2 + m + s + k, 3 + m + s + k
         eta_floor = bounded or (k > 0 and bad_factor != "expand")  # see the module: no trade into inaction
         if rts == "vrs":  # sum lambda = t (non-oriented, Charnes-Cooper) or = 1
-            a[vrs, lam] = 1.0
+            columns[:, vrs] = 1.0
             if orientation == "non":
                 a[vrs, 2] = -1.0
             else:
                 lower[vrs] = upper[vrs] = 1.0
-        cost = np.zeros(n_cols)
+        cost = np.zeros(n_fixed)
         if orientation == "non":  # eta + eps_y sum w s+ / y_o + eps_b sum w s^b / b_o = 1 (per unit)
             a[0, 1] = 1.0
             lower[0] = upper[0] = 1.0
@@ -119,15 +142,25 @@ class EBMProgram:
             if eta_floor:
                 col_lower[1] = 1.0
         self.bad_rows = bad
-        self.lp = LPTemplate(cost, a, lower, upper, col_lower, col_upper, solver=solver)
+        self.priced = priced
+        self.lp: LPTemplate | _PricedAdapter
+        if priced:
+            self.lp = _PricedAdapter(PricedLP(columns, cost, a, col_lower, col_upper, lower, upper))
+        else:
+            self.lp = LPTemplate(np.r_[cost, np.zeros(n)], np.c_[a, columns.T], lower, upper,
+                                 np.r_[col_lower, np.zeros(n)], np.r_[col_upper, np.full(n, INF)], solver=solver)
+
+    @property
+    def columns_in_use(self) -> int:
+        """Reference units in the LP: those priced in so far, or all of them."""
+        return len(self.lp.lp.gathered) if isinstance(self.lp, _PricedAdapter) else self.n
 
     def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, b_o: np.ndarray, weights: EBMWeights,
-                 leave_out: int | None = None) -> tuple[str, float, np.ndarray, np.ndarray]:
+                 leave_out: int | None = None, own: int | None = None) -> tuple[str, float, np.ndarray, np.ndarray]:
         """Status, score, ``(theta, eta)`` and the slacks ``(s-, s+, s^b)`` (scaled data) of unit ``o``; the
-        reference column ``leave_out`` is shut for this unit (super-efficiency)."""
+        reference column ``leave_out`` is shut for this unit (super-efficiency); ``own``: the unit is the
+        reference's unit ``own`` (the priced program brings it in when its LP is infeasible)."""
         lp, m, s, k, orientation = self.lp, self.m, self.s, self.k, self.orientation
-        if leave_out is not None:
-            lp.set_col_bounds(3 + leave_out, 0.0, 0.0)
         if orientation != "output":
             for i in range(m):
                 lp.set_coefficient(1 + i, 0, x_o[i])
@@ -146,9 +179,14 @@ class EBMProgram:
             for r in range(s):
                 lp.set_row_bounds(1 + m + r, -INF, -y_o[r])
         self._set_bad_outputs(b_o, weights)
-        sol = lp.solve()
-        if leave_out is not None:
-            lp.set_col_bounds(3 + leave_out, 0.0, INF)
+        if isinstance(lp, _PricedAdapter):
+            sol = lp.solve(own=own, exclude=leave_out)
+        else:
+            if leave_out is not None:
+                lp.set_col_bounds(self.n_fixed + leave_out, 0.0, 0.0)
+            sol = lp.solve()
+            if leave_out is not None:
+                lp.set_col_bounds(self.n_fixed + leave_out, 0.0, INF)
         if sol.status != "optimal":
             return sol.status, np.nan, np.full(2, np.nan), np.full(m + s + k, np.nan)
         v = sol.values

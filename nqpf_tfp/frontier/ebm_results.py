@@ -23,7 +23,7 @@ class EBMDiagnostics(Diagnostics):
     orientation: str
     rts: str
     n_dmus: int
-    #: reference units in the LPs (the frame)
+    #: reference units in the LPs (those priced in, or the frame)
     n_reference: int
     not_optimal: int
     #: the epsilons of the inputs and of the outputs

@@ -8,7 +8,7 @@ Three technologies, each spanned by units of the data:
 - the **global** metatechnology (every group in every period), ``TE^G``.
 
 With ``TE = 1 / (1 + D)`` for a directional distance ``D`` (radial or non-radial), the Farrell
-efficiency of radial DEA, or the epsilon-based measure (one epsilon and one set of weights, the whole
+efficiency of radial DEA, Tone's SBM ``rho``, or the epsilon-based measure (one epsilon and one set of weights, the whole
 panel's, at every technology), the index of a unit from period ``s`` (the data's previous period) to ``t``
 is the change of its global efficiency, split into three changes:
 
@@ -25,7 +25,8 @@ gap change (the group's frontier of the period moving towards the group's intert
 technical change within the group), TGC the technology gap change (the group's intertemporal
 frontier moving towards the metafrontier). The index is circular (the global technology is the same
 for every period) and equals :func:`~nqpf_tfp.frontier.malmquist_luenberger` with ``frontier="global"``
-on the same distance (tested), as EC equals that function's efficiency change on each group's
+on the same distance (tested; the SBM's is the ratio of its global scores, as that function's ``"sbm"`` is
+Fukuyama and Weber's directional distance), as EC equals that function's efficiency change on each group's
 contemporaneous frontiers. Every efficiency is an own-period evaluation (the unit belongs to the
 units spanning each technology), so every LP is feasible.
 
@@ -73,7 +74,7 @@ COLUMNS = ["tfpch", "ec", "bpc", "tgc"]
 class MetafrontierIndexDiagnostics(Diagnostics):
     """Facts about a metafrontier Malmquist-Luenberger computation."""
 
-    #: "dea", "ddf", "nonradial_ddf" or "ebm"
+    #: "dea", "ddf", "nonradial_ddf", "sbm" or "ebm"
     distance: str
     #: the column of technology groups
     group: str
@@ -146,14 +147,15 @@ def metafrontier_malmquist_luenberger(data: pd.DataFrame, inputs: str | Sequence
     inputs, outputs : str or list of str
         Input and good-output columns.
     bad_outputs : str or list of str, optional
-        Undesirable outputs (``ddf``, ``nonradial_ddf``).
+        Undesirable outputs (``ddf``, ``nonradial_ddf``, ``sbm``, ``ebm``).
     group : str
         The column of technology groups; constant within each entity.
     entity, time : str
         Key columns.
-    distance : {"ddf", "nonradial_ddf", "dea", "ebm"}
+    distance : {"ddf", "nonradial_ddf", "dea", "sbm", "ebm"}
         The radial or non-radial directional distance (``TE = 1 / (1 + D)``), radial DEA (Farrell
-        efficiency; no bad outputs): a metafrontier Malmquist index, or the epsilon-based measure.
+        efficiency; no bad outputs): a metafrontier Malmquist index, Tone's SBM (``rho``) or the
+        epsilon-based measure.
     **options
         The distance's own options (``rts``, ``direction``, ``orientation``, ``direction_weights``, ...).
 
