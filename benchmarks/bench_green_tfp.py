@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 import nqpf_tfp as nt
-from nqpf_tfp.frontier.ebm import pooled_parameters
+from nqpf_tfp.frontier.ebm_settings import pooled_parameters
 
 INPUTS, GOODS, BADS = ["x1", "x2", "x3"], ["y1", "y2"], ["b"]
 

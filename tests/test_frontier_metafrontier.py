@@ -140,10 +140,10 @@ def test_the_sbm_index_is_built_from_tones_sbm_at_the_three_technologies(provinc
     levels = res.levels
     te_g = nt.frontier.sbm(provinces, ["K", "L", "E"], "Y", "CO2", rts="vrs", **PROVINCE_KEYS).efficiency
     np.testing.assert_allclose(levels.te_global, te_g.reindex(levels.index), rtol=1e-9)
-    for (region, year), rows in provinces.groupby(["region", "year"]):
+    for _, rows in provinces.groupby(["region", "year"]):
         alone = nt.frontier.sbm(rows, ["K", "L", "E"], "Y", "CO2", rts="vrs", **PROVINCE_KEYS).efficiency
         np.testing.assert_allclose(levels.te_contemporaneous.reindex(alone.index), alone, rtol=1e-9)
-    for region, rows in provinces.groupby("region"):
+    for _, rows in provinces.groupby("region"):
         alone = nt.frontier.sbm(rows, ["K", "L", "E"], "Y", "CO2", rts="vrs", **PROVINCE_KEYS).efficiency
         np.testing.assert_allclose(levels.te_intertemporal.reindex(alone.index), alone, rtol=1e-9)
     changes = res.changes.dropna()

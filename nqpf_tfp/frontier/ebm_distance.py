@@ -27,8 +27,9 @@ import numpy as np
 
 from ..errors import SpecificationError
 from ..parallel import map_tasks, split_blocks
-from .ebm import Arrays, EBMScorer, EBMSettings, ebm_settings
+from .ebm import EBMScorer
 from .ebm_program import EBMWeights
+from .ebm_settings import Arrays, EBMSettings, ebm_settings
 
 __all__ = ["EBM_OPTIONS", "EBMReferenceSet", "index_ebm_settings"]
 

@@ -50,8 +50,8 @@ from ..options import check_option
 from ..panel import Panel
 from ..parallel import check_n_jobs
 from .ddf import ReferenceSet
-from .ebm import EBMSettings
 from .ebm_distance import EBMReferenceSet, index_ebm_settings
+from .ebm_settings import EBMSettings
 from .index_periods import IndexSteps, describe_rows, index_steps
 from .index_results import DirectionalIndexDiagnostics, LuenbergerResults, MalmquistLuenbergerResults
 from .lp import check_solver

@@ -56,7 +56,8 @@ from ..options import check_option
 from ..panel import few, observation_index, plain
 from .ddf import ddf
 from .dea import dea
-from .ebm import ebm, pooled_parameters
+from .ebm import ebm
+from .ebm_settings import pooled_parameters
 from .metafrontier_results import MetafrontierDiagnostics, MetafrontierResults
 from .nonradial import nonradial_ddf
 from .sbm import sbm

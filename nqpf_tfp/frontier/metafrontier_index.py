@@ -8,9 +8,9 @@ Three technologies, each spanned by units of the data:
 - the **global** metatechnology (every group in every period), ``TE^G``.
 
 With ``TE = 1 / (1 + D)`` for a directional distance ``D`` (radial or non-radial), the Farrell
-efficiency of radial DEA, Tone's SBM ``rho``, or the epsilon-based measure (one epsilon and one set of weights, the whole
-panel's, at every technology), the index of a unit from period ``s`` (the data's previous period) to ``t``
-is the change of its global efficiency, split into three changes:
+efficiency of radial DEA, Tone's SBM ``rho``, or the epsilon-based measure (one epsilon and one set of
+weights, the whole panel's, at every technology), the index of a unit from period ``s`` (the data's
+previous period) to ``t`` is the change of its global efficiency, split into three changes:
 
 .. math::
 
