@@ -219,6 +219,10 @@ def test_malmquist_luenberger_blocks_on_the_dask_workers(client):
     serial = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
     remote = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", backend="dask", **kw)
     pd.testing.assert_frame_equal(remote.changes, serial.changes, rtol=0, atol=1e-9)
+    kw |= {"distance": "ebm", "direction": "all"}  # the EBM's programs and settings travel to the workers too
+    serial = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", **kw)
+    remote = nt.frontier.malmquist_luenberger(data, ["k", "l"], "y", "co2", backend="dask", **kw)
+    pd.testing.assert_frame_equal(remote.changes, serial.changes, rtol=0, atol=1e-9)
 
 
 def test_bootstrap_dea_replications_on_the_dask_workers_equal_the_serial_ones(client):
