@@ -332,6 +332,8 @@ def test_bad_output_errors_name_the_problem(units):
         nt.frontier.ebm(units, INS, GOODS, ["y1"])
     with pytest.raises(SpecificationError, match="reference"):
         nt.frontier.ebm(units, INS, GOODS, BADS, super_efficiency=True, reference=units)
+    with pytest.raises(SpecificationError, match="cannot score an efficient unit above 1"):
+        nt.frontier.ebm(units, INS, GOODS, BADS, super_efficiency=True, orientation="output")
     before = units.copy()
     nt.frontier.ebm(units, INS, GOODS, BADS)
     pd.testing.assert_frame_equal(units, before)
@@ -341,7 +343,8 @@ def test_bad_output_errors_name_the_problem(units):
 def test_column_generation_the_frame_and_every_column_give_the_same_scores(units, orientation):
     """The set's own units by column generation (highspy), by SciPy's HiGHS over the frame, and over every
     unit (``frame=False``), for plain and super-efficiency scores."""
-    kw = {"orientation": orientation, "rts": "vrs", "epsilon": (0.4, 0.6), "weights": dict.fromkeys(ALL, 1.0)}
+    kw = {"orientation": orientation, "rts": "vrs", "epsilon": (0.4, 0.6), "weights": dict.fromkeys(ALL, 1.0),
+          "bad_output_factor": "expand" if orientation == "output" else "contract"}  # contract: eta >= 1 (below)
     priced = nt.frontier.ebm(units, INS, GOODS, BADS, **kw)
     framed = nt.frontier.ebm(units, INS, GOODS, BADS, solver="scipy", **kw)
     every = nt.frontier.ebm(units, INS, GOODS, BADS, frame=False, **kw)

@@ -49,6 +49,8 @@ Super-efficiency (``super_efficiency=True``) leaves each unit out of its own ref
 Petersen 1993), so an efficient unit scores above 1 and an inefficient one keeps its score; with
 ``epsilon = 0`` it is their radial super-efficiency. It needs free radial factors (a bounded factor cannot
 score an efficient unit above 1), and under VRS an efficient unit's LP can be infeasible (status reported).
+With bad outputs under ``"contract"`` or ``"none"`` the output factor is held at ``eta >= 1`` (below), so the
+output orientation cannot score above 1 either: that combination is refused.
 
 **Undesirable outputs** ``b`` (``bad_outputs=``; the paper has none) follow the SBM with undesirable outputs
 (Tone 2003): each has a slack ``s^b`` that reduces it, scored beside the good outputs' slacks in the
@@ -158,7 +160,7 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
         as a side of their own.
     super_efficiency : bool
         Leave each unit out of its own reference set (Andersen and Petersen 1993): efficient units score
-        above 1. Needs ``bounded=False``; the frame is not used.
+        above 1. Needs ``bounded=False``.
     reference : pandas.DataFrame, optional
         The units spanning the frontier (same columns); default ``data``. Epsilon and the weights come from
         its units, unless given.
@@ -187,6 +189,11 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if super_efficiency and settings.bounded:
         raise SpecificationError("super_efficiency=True scores efficient units above 1, which bounded radial "
                                  "factors forbid: pass bounded=False.")
+    if super_efficiency and settings.orientation == "output" and settings.columns[2] and settings.bad_factor != "expand":
+        raise SpecificationError(f"super_efficiency=True in the output orientation with "
+                                 f"bad_output_factor={settings.bad_factor!r} cannot score an efficient unit above "
+                                 "1 (the output factor is held at eta >= 1); use orientation='non' or 'input', or "
+                                 "bad_output_factor='expand'.")
     if super_efficiency and reference is not None:
         raise SpecificationError("super_efficiency=True leaves each unit out of the units it is scored against; "
                                  "a separate reference= set has no such unit: pass one or the other.")
