@@ -189,7 +189,8 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     if super_efficiency and settings.bounded:
         raise SpecificationError("super_efficiency=True scores efficient units above 1, which bounded radial "
                                  "factors forbid: pass bounded=False.")
-    if super_efficiency and settings.orientation == "output" and settings.columns[2] and settings.bad_factor != "expand":
+    held = bool(settings.columns[2]) and settings.bad_factor != "expand"  # eta >= 1: see ebm_program
+    if super_efficiency and settings.orientation == "output" and held:
         raise SpecificationError(f"super_efficiency=True in the output orientation with "
                                  f"bad_output_factor={settings.bad_factor!r} cannot score an efficient unit above "
                                  "1 (the output factor is held at eta >= 1); use orientation='non' or 'input', or "
