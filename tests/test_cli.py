@@ -174,7 +174,7 @@ def test_production_latex_table_and_gnr(csv_files, tmp_path, capsys):
     assert "--method gnr needs --state" in capsys.readouterr().err
 
 
-def test_frontier_index_and_scores(csv_files, capsys):
+def test_frontier_index_and_scores(csv_files, tmp_path, capsys):
     import nqpf_tfp as nt
 
     assert main(["frontier", str(csv_files / "prov.csv"), "--method", "ml", "--inputs", "K", "L", "E", "--outputs",
@@ -187,6 +187,22 @@ def test_frontier_index_and_scores(csv_files, capsys):
     assert main(["frontier", str(csv_files / "prov.csv"), "--method", "sbm", "--inputs", "K", "L", "E", "--outputs",
                  "Y", "--bad", "CO2", "--entity", "Province", "--time", "year", "--period", "2015"]) == 0
     assert "SBM" in capsys.readouterr().out
+    assert main(["frontier", str(csv_files / "prov.csv"), "--method", "ebm", "--inputs", "K", "L", "E", "--outputs",
+                 "Y", "--bad", "CO2", "--entity", "Province", "--time", "year", "--period", "2015", "--out",
+                 str(tmp_path / "ebm.csv")]) == 0
+    assert "EBM" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "ebm.csv")
+    provinces = nt.datasets.load_gtfpch_provinces()
+    direct = nt.frontier.ebm(provinces[provinces["year"] == 2015], ["K", "L", "E"], "Y", "CO2", entity="Province",
+                             time="year")
+    assert np.allclose(table["efficiency"], direct.efficiency.to_numpy(), rtol=1e-12)
+    assert main(["frontier", str(csv_files / "prov.csv"), "--method", "ml", "--inputs", "K", "L", "E", "--outputs",
+                 "Y", "--bad", "CO2", "--entity", "Province", "--time", "year", "--frontier", "global",
+                 "--distance", "ebm", "--direction", "all", "--format", "csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col=0)
+    direct = nt.frontier.malmquist_luenberger(provinces, ["K", "L", "E"], "Y", "CO2", entity="Province", time="year",
+                                              frontier="global", distance="ebm", direction="all")
+    assert np.allclose(table.loc[["2014", "2015"], "tfpch"], direct.by_period()["tfpch"])
     assert main(["frontier", str(csv_files / "prov.csv"), "--method", "ml", "--inputs", "K", "--outputs", "Y",
                  "--entity", "Province", "--time", "year", "--period", "2015"]) == 2
     assert "an index compares periods" in capsys.readouterr().err

@@ -18,7 +18,7 @@ __all__ = ["add_frontier", "add_index", "add_production"]
 
 ESTIMATORS = {"ols": OLS, "fe": FixedEffects, "op": OlleyPakes, "lp": LevinsohnPetrin, "wooldridge": Wooldridge,
               "robinson-wooldridge": RobinsonWooldridge, "acf": ACF, "gnr": GNR}
-FRONTIERS = ("dea", "sbm", "ddf", "malmquist", "ml", "luenberger")
+FRONTIERS = ("dea", "sbm", "ddf", "ebm", "malmquist", "ml", "luenberger")
 
 
 def _keys(parser: argparse.ArgumentParser, required: bool = True) -> None:
@@ -88,7 +88,8 @@ def add_frontier(sub: Any) -> None:
     """Register ``nqpf-tfp frontier``."""
     p = sub.add_parser(
         "frontier", help="frontier scores or a productivity index on a CSV panel",
-        description="Score units against a frontier (DEA, SBM, a directional distance) or compute a productivity "
+        description="Score units against a frontier (DEA, SBM, a directional distance, the EBM) or compute a "
+                    "productivity "
                     "index between consecutive periods (Malmquist, Malmquist-Luenberger, Luenberger) on a panel in "
                     "a CSV file.",
         epilog="examples:\n"
@@ -99,17 +100,17 @@ def add_frontier(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("csv", metavar="DATA.csv", help="the panel, one row per unit and period ('-': standard input)")
     p.add_argument("--method", required=True, choices=FRONTIERS,
-                   help="dea, sbm, ddf (scores); malmquist, ml (Malmquist-Luenberger), luenberger (indices)")
+                   help="dea, sbm, ddf, ebm (scores); malmquist, ml (Malmquist-Luenberger), luenberger (indices)")
     p.add_argument("--inputs", nargs="+", required=True, help="input columns")
     p.add_argument("--outputs", nargs="+", required=True, help="(good) output columns")
-    p.add_argument("--bad", nargs="+", default=[], help="undesirable outputs (sbm, ddf, ml, luenberger)")
+    p.add_argument("--bad", nargs="+", default=[], help="undesirable outputs (sbm, ddf, ebm, ml, luenberger)")
     _keys(p)
     p.add_argument("--period", type=int, help="scores: only this period's units, against their own frontier")
     p.add_argument("--rts", default="crs", help="returns to scale: crs (default) or vrs")
-    p.add_argument("--orientation", help="dea, malmquist: input or output")
+    p.add_argument("--orientation", help="dea, malmquist: input or output; ebm: non (default), input or output")
     p.add_argument("--frontier", help="indices: contemporaneous (default), sequential, global, biennial, window")
     p.add_argument("--window", type=int, help="with --frontier window: its width (odd)")
-    p.add_argument("--distance", help="ml, luenberger: radial (default), nonradial or sbm")
+    p.add_argument("--distance", help="ml, luenberger: radial (default), nonradial, sbm or ebm")
     p.add_argument("--direction", help="ddf, ml, luenberger: outputs (default) or all")
     add_output_options(p)
     p.set_defaults(func=_frontier)
@@ -122,9 +123,9 @@ def _frontier(args: argparse.Namespace) -> int:
     given = {k: getattr(args, k) for k in ("orientation", "frontier", "window", "distance", "direction")
              if getattr(args, k) is not None}
     keys = {"entity": args.entity, "time": args.time}
-    scores = method in ("dea", "sbm", "ddf")
+    scores = method in ("dea", "sbm", "ddf", "ebm")
     if args.bad and method in ("dea", "malmquist"):
-        raise CliError(f"--bad: {method} has no undesirable outputs; use sbm, ddf, ml or luenberger.")
+        raise CliError(f"--bad: {method} has no undesirable outputs; use sbm, ddf, ebm, ml or luenberger.")
     if args.period is not None:
         if not scores:
             raise CliError("--period selects the units of one period for a score; an index compares periods.")
@@ -140,6 +141,8 @@ def _frontier(args: argparse.Namespace) -> int:
         results = frontier.sbm(data, args.inputs, args.outputs, bad, rts=args.rts, **given, **keys)
     elif method == "ddf":
         results = frontier.ddf(data, args.inputs, args.outputs, bad, rts=args.rts, **given, **keys)
+    elif method == "ebm":
+        results = frontier.ebm(data, args.inputs, args.outputs, bad, rts=args.rts, **given, **keys)
     elif method == "malmquist":
         results = frontier.malmquist(data, args.inputs, args.outputs, **given, **keys)
     elif method == "ml":
