@@ -46,10 +46,10 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit, log_ndtr, logsumexp
 
-from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from ..errors import FrontierBoundaryWarning, warn
 from .sfa_likelihood import LOG_2PI, demean_by_firm, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, natural_covariance, stationary
+from .sfa_search import ascend, convergence_verdict, natural_covariance, stationary
 
 __all__ = ["QUADRATURE_NODES", "ChenSchmidtWang", "fit", "log_equicorrelated_cdf", "loglik"]
 
@@ -196,12 +196,8 @@ def fit(context: FitContext, model: ChenSchmidtWang) -> SFAResults:
         return loglik(np.r_[p[:k], np.log(p[k]), np.log(p[k + 1] / (1 - p[k + 1]))], model)
 
     cov = natural_covariance(in_natural, params, k)
-    converged = bool(np.isfinite(cov).all()) and stationary(lambda t: loglik(t, model), theta, value)
-    if not converged:
-        warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-             "information matrix is not positive definite at the estimate (then the standard errors are NaN; gamma "
-             "may be near a boundary: no noise).",
-             ConvergenceWarning)
+    converged = convergence_verdict(cov, lambda: stationary(lambda t: loglik(t, model), theta, value),
+                                    hint="gamma may be near a boundary: no noise")
     eff, u_hat = _efficiency(params, model, context.efficiency_kind)
     diag = SFADiagnostics(context.distribution, model.y.size, value, float(within_loglik),
                           float(max(0.0, 2 * (value - within_loglik))), converged, iterations, context.model,

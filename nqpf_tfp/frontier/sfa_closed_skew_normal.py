@@ -57,10 +57,9 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy import sparse
 from scipy.special import expit, logsumexp
 
-from ..errors import ConvergenceWarning, warn
 from .sfa_likelihood import half_normal_logdensity, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, natural_covariance, pooled_ols, stationary
+from .sfa_search import ascend, convergence_verdict, natural_covariance, pooled_ols, stationary
 from .sfa_true_random_effects import firm_effect_starts
 
 __all__ = ["NODES", "ClosedSkewNormal", "fit", "loglik"]
@@ -174,12 +173,9 @@ def fit(context: FitContext, model: ClosedSkewNormal) -> SFAResults:
         return loglik(np.r_[p[:k], np.log(p[k]), np.log(p[k + 1] / (1 - p[k + 1])), np.log(p[k + 2:])], model)
 
     cov = natural_covariance(in_natural, params, k)
-    converged = bool(np.isfinite(cov).all()) and stationary(lambda t: loglik(t, model), theta, value)
-    if not converged:
-        warn("SFA: the maximum likelihood search of the four-component model did not converge: the gradient does "
-             "not vanish, or the information matrix is not positive definite at the estimate (then the standard "
-             "errors are NaN; sigma_w" + (" or sigma_h" if model.persistent else "")
-             + " may be zero or not identified).", ConvergenceWarning)
+    converged = convergence_verdict(cov, lambda: stationary(lambda t: loglik(t, model), theta, value),
+                                    hint="sigma_w" + (" or sigma_h" if model.persistent else "")
+                                    + " may be zero or not identified")
     eff, u_hat, parts = _efficiency(theta, model, context.efficiency_kind)
     if parts is not None:
         parts.index = context.index

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from ..errors import FrontierBoundaryWarning, warn
 from .sfa_likelihood import LOG_2PI, FrontierData, efficiency, inefficiency, natural
-from .sfa_search import SMALL_SAMPLE, covariance, grid_starts, maximise, ols_limit, parameters_of_u
+from .sfa_search import SMALL_SAMPLE, convergence_verdict, covariance, grid_starts, maximise, ols_limit, parameters_of_u
 
 __all__ = ["FrontierFit", "fit_frontier"]
 
@@ -78,11 +78,8 @@ def fit_frontier(d: FrontierData, kind: str, names: list[str], skew: Callable[[f
              "not smooth there, so the standard errors are undefined (NaN).", FrontierBoundaryWarning)
     else:
         cov = covariance(estimate, d)
-        converged = converged and bool(np.isfinite(cov).all())
-        if not converged:
-            warn(f"{speaker}: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-                 "information matrix is not positive definite (standard errors NaN; the model may not be "
-                 "identified by these data). See summary().", ConvergenceWarning)
+        converged = convergence_verdict(cov, converged, speaker=speaker,
+                                        hint="the model may not be identified by these data")
     share = None if d.distribution == "exponential" else float(expit(-optimum.theta[d.k + d.q + 1]))  # 1 - gamma
     return FrontierFit(estimate, cov, value, ols_loglik, converged, boundary, skewness, optimum.iterations,
                        efficiency(estimate, d, kind, share), inefficiency(estimate, d, share))

@@ -40,10 +40,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import log_ndtr
 
-from ..errors import ConvergenceWarning, warn
 from .sfa_likelihood import LOG_2PI, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, gradient, hessian, pooled_ols
+from .sfa_search import ascend, convergence_verdict, gradient, hessian, pooled_ols
 
 __all__ = ["Heteroskedastic", "fit", "loglik", "marginal_effects", "moments"]
 
@@ -134,10 +133,8 @@ def fit(context: FitContext, model: Heteroskedastic, names: list[str], z_columns
     converged = bool(np.all(np.isfinite(information)) and np.linalg.eigvalsh(information).min() > 0
                      and np.max(np.abs(slope)) < 1e-3)
     cov = np.linalg.inv(information) if converged else np.full((theta.size, theta.size), np.nan)
-    if not converged:
-        warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-             "information matrix is not positive definite (standard errors NaN; the scale or mean variables may "
-             "not be identified by these data).", ConvergenceWarning)
+    convergence_verdict(cov, converged,
+                        hint="the scale or mean variables may not be identified by these data")
     mu_star, s_star = _posterior(theta, model)
     eff, u_hat = posterior_efficiency(mu_star, s_star, 1.0, context.efficiency_kind)
     diag = SFADiagnostics(context.distribution, n, value, float(ols_loglik), float(max(0.0, 2 * (value - ols_loglik))),

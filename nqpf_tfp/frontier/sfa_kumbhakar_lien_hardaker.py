@@ -69,7 +69,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceWarning, PanelError, warn
+from ..errors import PanelError
 from .sfa_frontier_fit import FrontierFit, fit_frontier
 from .sfa_likelihood import FrontierData
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
@@ -86,8 +86,8 @@ def mean_frontier(values: np.ndarray, kind: str, what: str, skew: Callable[[floa
     if np.ptp(values) == 0:
         raise PanelError(f"SFA (model={MODEL!r}): the {what} are all equal: there is no frontier to fit to them.")
     d = FrontierData(values, np.ones((values.size, 1)), "cross-section", "half-normal")
-    return fit_frontier(d, kind, ["c", "sigma2", "gamma"], skew, speaker=f"SFA (model={MODEL!r})",
-                        residuals=f"the {what}")
+    return fit_frontier(d, kind, ["c", "sigma2", "gamma"], skew, speaker=f"SFA (model={MODEL!r}, the frontier of "
+                        f"the {what})", residuals=f"the {what}")
 
 
 def _standard_deviations(step: FrontierFit) -> tuple[np.ndarray, np.ndarray]:
@@ -135,10 +135,7 @@ def fit(context: FitContext, y: np.ndarray, x: np.ndarray, firms: np.ndarray, n_
                          index=context.index)
     parts["overall"] = parts["persistent"] * parts["transient"]
     u_hat = persistent.inefficiency[firms] + transient.inefficiency
-    converged = transient.converged and persistent.converged
-    if not converged:
-        warn(f"SFA (model={MODEL!r}): a step's maximum likelihood search did not converge: the gradient does not "
-             "vanish, or its information matrix is not positive definite (standard errors NaN).", ConvergenceWarning)
+    converged = transient.converged and persistent.converged  # a step that did not converge has warned
     boundary = "; ".join(f"{name}: {step.boundary}" for name, step in (("transient", transient),
                                                                         ("persistent", persistent)) if step.boundary)
     diag = SFADiagnostics(context.distribution, y.size, float("nan"), float("nan"), float("nan"), converged, 0,

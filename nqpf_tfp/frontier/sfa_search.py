@@ -28,6 +28,7 @@ Coelli, T. J. (1996). A guide to FRONTIER version 4.1. CEPA working paper 96/07.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.optimize import minimize
 
-from ..errors import FrontierBoundaryWarning, warn
+from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
 from .sfa_likelihood import FrontierData, loglik, parameter_tail, tail_start, unconstrained
 
 __all__ = ["SMALL_SAMPLE", "Optimum", "ascend", "boundary_limit", "covariance", "gradient", "grid_starts",
@@ -137,6 +138,20 @@ def stationary(f: Any, theta: np.ndarray, value: float) -> bool:
     quasi-Newton steps stalled."""
     grad = gradient(f, theta)
     return bool(np.all(np.isfinite(grad)) and np.max(np.abs(grad)) <= 1e-5 * max(1.0, abs(value)))
+
+
+def convergence_verdict(cov: np.ndarray, is_stationary: bool | Callable[[], bool], *, speaker: str = "SFA",
+                        search: str = "maximum likelihood", hint: str = "") -> bool:
+    """Whether a search converged: a finite covariance (a positive definite information matrix) and a stationary
+    point (``is_stationary``, or its check, run only when the covariance is finite); otherwise a
+    :class:`~nqpf_tfp.errors.ConvergenceWarning` in one wording for every model, ``hint`` saying what may not be
+    identified."""
+    converged = bool(np.isfinite(cov).all()) and (is_stationary() if callable(is_stationary) else is_stationary)
+    if not converged:
+        warn(f"{speaker}: the {search} search did not converge: the gradient does not vanish, or the information "
+             "matrix is not positive definite at the estimate (standard errors NaN"
+             + (f"; {hint}" if hint else "") + "). See summary().", ConvergenceWarning)
+    return converged
 
 
 def _negative(data: FrontierData) -> Any:

@@ -38,10 +38,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ..errors import ConvergenceWarning, FrontierBoundaryWarning, warn
+from ..errors import FrontierBoundaryWarning, warn
 from .sfa_likelihood import LOG_2PI, demean_by_firm, half_normal_logdensity, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, gradient, natural_covariance
+from .sfa_search import ascend, convergence_verdict, gradient, natural_covariance
 
 __all__ = ["TrueFixedEffects", "covariance", "fit", "maximise", "profile_loglik", "row_efficiency", "starting_values",
            "within_alphas"]
@@ -171,11 +171,7 @@ def fit(context: FitContext, model: TrueFixedEffects) -> SFAResults:
              "its standard errors are undefined (NaN).", FrontierBoundaryWarning)
     else:
         cov = covariance(params, model)
-        converged = converged and bool(np.isfinite(cov).all())
-    if not converged:
-        warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-             "information matrix is not positive definite (standard errors NaN). See summary().",
-             ConvergenceWarning)
+        converged = convergence_verdict(cov, converged)
     alpha = within_alphas(model, params[:k], params[k], params[k + 1])
     residual = model.y - model.x @ params[:k] - alpha[model.firms]  # of the production side: -e for a cost frontier
     eff, u_hat = row_efficiency(residual, params[k], params[k + 1], context.efficiency_kind)

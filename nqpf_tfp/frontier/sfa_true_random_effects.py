@@ -63,10 +63,9 @@ from scipy import sparse
 from scipy.special import expit, logsumexp, ndtri
 from scipy.stats import qmc
 
-from ..errors import ConvergenceWarning, warn
 from .sfa_likelihood import half_normal_logdensity, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, natural_covariance, pooled_ols, stationary
+from .sfa_search import ascend, convergence_verdict, natural_covariance, pooled_ols, stationary
 
 __all__ = ["TrueRandomEffects", "firm_effect_starts", "fit", "halton_normals", "simulated_loglik"]
 
@@ -191,12 +190,9 @@ def fit(context: FitContext, model: TrueRandomEffects) -> SFAResults:
                                 model)
 
     cov = natural_covariance(in_natural, params, k)
-    converged = bool(np.isfinite(cov).all()) and stationary(lambda t: simulated_loglik(t, model), theta, value)
-    if not converged:
-        warn("SFA: the maximum simulated likelihood search did not converge: the gradient does not vanish, "
-             "or the information matrix is not positive definite at the estimate (then the standard errors are "
-             "NaN; sigma_w"
-             + (" or sigma_h" if extra else "") + " may be zero or not identified).", ConvergenceWarning)
+    converged = convergence_verdict(cov, lambda: stationary(lambda t: simulated_loglik(t, model), theta, value),
+                                    search="maximum simulated likelihood",
+                                    hint=f"sigma_w{' or sigma_h' if extra else ''} may be zero or not identified")
     eff, u_hat, components = _efficiency(theta, model, context.efficiency_kind)
     names = ["const", *context.terms, "sigma2", "gamma", "sigma_w", *(["sigma_h"] * extra)]
     # against pooled OLS: gamma, sigma_w (and sigma_h) are zero there, all on the boundary

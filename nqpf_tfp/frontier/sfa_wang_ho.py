@@ -43,10 +43,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, log_ndtr
 
-from ..errors import ConvergenceWarning, warn
 from .sfa_likelihood import LOG_2PI, demean_by_firm, mills_ratio, posterior_efficiency
 from .sfa_results import FitContext, SFADiagnostics, SFAResults
-from .sfa_search import ascend, natural_covariance, stationary
+from .sfa_search import ascend, convergence_verdict, natural_covariance, stationary
 
 __all__ = ["WangHo", "fit", "loglik", "marginal_effects", "posterior"]
 
@@ -185,12 +184,8 @@ def fit(context: FitContext, model: WangHo) -> SFAResults:
         jacobian[:, j] = (_reported(_uncentred(_searched(up, k, q), model, z_mean), k, q)
                           - _reported(_uncentred(_searched(down, k, q), model, z_mean), k, q)) / (2 * step)
     cov = jacobian @ cov_c @ jacobian.T
-    converged = bool(np.isfinite(cov).all()) and stationary(centred, theta_c, value)
-    if not converged:
-        warn("SFA: the maximum likelihood search did not converge: the gradient does not vanish, or the "
-             "information matrix is not positive definite at the estimate (then the standard errors are NaN; the "
-             "scaling variables may not identify delta).",
-             ConvergenceWarning)
+    converged = convergence_verdict(cov, lambda: stationary(centred, theta_c, value),
+                                    hint="the scaling variables may not identify delta")
     eff, u_hat = posterior_efficiency(*posterior(theta, model), kind=context.efficiency_kind)
     names = [*context.terms, *context.z_names, "sigma2", "gamma", *(["mu"] if truncated else [])]
     e_within = model.y - model.x @ beta
