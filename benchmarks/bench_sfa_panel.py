@@ -42,6 +42,16 @@ TRUTH = {
 }
 
 
+
+def timed_fit(data: pd.DataFrame, model: str, **options: object) -> tuple[nt.frontier.SFAResults, float]:
+    """One SFA fit of ``y`` on ``x1, x2`` (firm ``f``, ``year``), its warnings silenced (the tables count the
+    outcomes): the results and the seconds the fit took."""
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model, **options).fit()
+    return res, time.perf_counter() - start
+
 def profile(model: str, params: list[float], year: np.ndarray) -> np.ndarray:
     last = year.max()
     if model == "bc92":
@@ -87,11 +97,8 @@ def main() -> None:
         estimates, times, converged = [], [], 0
         for _ in range(args.panels):
             data = panel(model, rng, args.firms, args.years)
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model).fit()
-            times.append(time.perf_counter() - start)
+            res, seconds = timed_fit(data, model)
+            times.append(seconds)
             converged += bool(res.diagnostics.converged)
             estimates.append(res.params[truth.index])
         print(f"\n{model}: {converged}/{args.panels} converged; median fit {statistics.median(times):.3f} s")
@@ -119,11 +126,8 @@ def true_fixed_effects(panels: int, firms: int, lengths: list[int]) -> None:
             y = alpha[firm] + 0.5 * x1 + 0.3 * x2 + noise - u
             data = pd.DataFrame({"f": firm, "year": np.tile(np.arange(years), firms), "x1": x1, "x2": x2, "y": y})
             for model in rows:
-                start = time.perf_counter()
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=model).fit()
-                times[model].append(time.perf_counter() - start)
+                res, seconds = timed_fit(data, model)
+                times[model].append(seconds)
                 su2 = res.params["gamma"] * res.params["sigma2"]
                 rows[model].append({"x1": res.params["x1"], "x2": res.params["x2"], "sigma_u": np.sqrt(su2),
                                     "sigma_v": np.sqrt(max(res.params["sigma2"] - su2, 0.0))})
@@ -170,12 +174,8 @@ def four_components(panels: int, firms: int, years: int) -> None:
     rows, times, converged, correlations = [], [], 0, []
     for _ in range(panels):
         data, h, u = four_component_panel(rng, firms, years)
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model="filippini-greene",
-                                  draws=100, seed=int(rng.integers(2**31))).fit()
-        times.append(time.perf_counter() - start)
+        res, seconds = timed_fit(data, "filippini-greene", draws=100, seed=int(rng.integers(2**31)))
+        times.append(seconds)
         converged += bool(res.diagnostics.converged)
         row, correlation = four_component_estimates(res, h, u, years)
         rows.append(row)
@@ -214,12 +214,8 @@ def firm_effects(panels: int, firms: int, years: int) -> None:
         for name, data, extra in (("wang-ho", wang_ho, {"inefficiency": "z"}),
                                   ("true-random-effects", random, {"draws": 100, "seed": int(rng.integers(2**31))}),
                                   ("true-random-effects, quadrature", random, {"integration": "quadrature"})):
-            start = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model=name.split(",")[0],
-                                      **extra).fit()
-            times[name].append(time.perf_counter() - start)
+            res, seconds = timed_fit(data, name.split(",")[0], **extra)
+            times[name].append(seconds)
             converged[name] += bool(res.diagnostics.converged)
             rows[name].append(res.params[truths[name].index])
     for model, truth in truths.items():

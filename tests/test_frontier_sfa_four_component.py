@@ -27,6 +27,23 @@ def four_component_panel(n: int, t: int, seed: int) -> tuple[pd.DataFrame, np.nd
     return data, h, u
 
 
+#: the parameters of four_component_panel, as SFA reports them (sigma2 = 0.3^2 + 0.15^2, gamma = 0.09 / sigma2)
+TRUTH = pd.Series({"const": 1.0, "x1": 0.5, "x2": 0.3, "sigma2": 0.1125, "gamma": 0.8, "sigma_w": 0.3, "sigma_h": 0.4})
+
+
+def assert_recovers_truth(res: nt.frontier.SFAResults) -> pd.DataFrame:
+    """Every parameter of a converged fit within 3 standard errors of :data:`TRUTH`, the efficiencies in (0, 1]
+    with the overall one their product's column; returns the efficiency components."""
+    assert list(res.params.index) == list(TRUTH.index)
+    gap = (res.params - TRUTH).abs()
+    assert res.diagnostics.converged and (gap < 3 * res.std_errors).all(), gap
+    parts = res.efficiency_components
+    assert list(parts.columns) == ["persistent", "transient", "overall"]
+    np.testing.assert_allclose(res.efficiency, parts["overall"])
+    assert ((parts > 0) & (parts <= 1)).all().all()
+    return parts
+
+
 def production_and_cost(model: str, data: pd.DataFrame) -> tuple[nt.frontier.SFAResults, nt.frontier.SFAResults]:
     """A four-component model fitted as a production frontier and, on minus the data, as a cost frontier (which
     must give the same slopes and efficiencies and minus the constant)."""
@@ -78,15 +95,7 @@ def test_four_components_are_recovered_from_a_simulated_panel():
     data, h, u = four_component_panel(800, 5, seed=3)
     res = nt.frontier.SFA(data, "y", ["x1", "x2"], entity="f", time="year", model="filippini-greene", seed=1,
                           draws=100).fit()
-    truth = pd.Series({"const": 1.0, "x1": 0.5, "x2": 0.3, "sigma2": 0.1125, "gamma": 0.8, "sigma_w": 0.3,
-                       "sigma_h": 0.4})
-    assert list(res.params.index) == list(truth.index)
-    gap = (res.params - truth).abs()
-    assert res.diagnostics.converged and (gap < 3 * res.std_errors).all(), gap
-    parts = res.efficiency_components
-    assert list(parts.columns) == ["persistent", "transient", "overall"]
-    np.testing.assert_allclose(res.efficiency, parts["overall"])
-    assert ((parts > 0) & (parts <= 1)).all().all()
+    parts = assert_recovers_truth(res)
     # each efficiency tracks its own truth, not the other's
     persistent = parts["persistent"].groupby(data["f"].to_numpy()).first().to_numpy()
     assert np.corrcoef(persistent, np.exp(-h))[0, 1] > 0.45
