@@ -118,6 +118,9 @@ def test_computed_epsilon_weights_and_results(units):
     np.testing.assert_allclose(by_sbm.calibration.to_numpy(),
                                units[INPUTS + OUTPUTS].to_numpy() + slacks * np.r_[-np.ones(3), np.ones(2)],
                                rtol=1e-12)
+    given = nt.frontier.ebm(units, INPUTS, OUTPUTS, epsilon=tuple(res.epsilon), weights=dict(res.weights))
+    assert given.calibration is None and given.affinity is None  # nothing was computed from the data
+    np.testing.assert_allclose(given.efficiency, res.efficiency, rtol=1e-12)
     framed = nt.frontier.ebm(units, INPUTS, OUTPUTS, projection="observed", frame=False)
     np.testing.assert_allclose(framed.efficiency, res.efficiency, rtol=1e-9)
 

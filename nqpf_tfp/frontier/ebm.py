@@ -176,7 +176,8 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
     -------
     EBMResults
         ``efficiency``, ``theta`` and ``eta`` (the radial parts), ``slacks``, ``status``; ``epsilon``,
-        ``weights``, the ``affinity`` matrices and the ``calibration`` data they come from.
+        ``weights``, the ``affinity`` matrices and the ``calibration`` data they come from (both None when
+        epsilon and every weight are given: nothing is computed from the data).
     """
     require_frame(data, "data")
     settings = ebm_settings(inputs, outputs, bad_outputs, orientation=orientation, rts=rts, epsilon=epsilon,
@@ -226,12 +227,13 @@ def ebm(data: pd.DataFrame, inputs: str | Sequence[str], outputs: str | Sequence
                                  bad_output_factor=settings.bad_factor if columns[2] else None,
                                  bad_output_affinity=settings.affinity if columns[2] else None,
                                  epsilon_bad_outputs=float(eps[2]) if separate else None)
-    calibration = pd.DataFrame(np.column_stack(projected), index=observation_index(spanning_data)
-                               if reference is not None else labels, columns=[c for cols in columns for c in cols])
-    named = [(pd.Series(w, index=cols, name="weight"),
-              pd.DataFrame(a, index=cols, columns=cols)) for (_, cols), w, a in zip(settings.sides, side_weights,
-                                                                                     affinity)]
-    return EBMResults(table, diagnostics, tuple(w for w, _ in named), tuple(a for _, a in named), calibration)
+    calibration = None if projected is None else pd.DataFrame(
+        np.column_stack(projected), index=observation_index(spanning_data) if reference is not None else labels,
+        columns=[c for cols in columns for c in cols])
+    weight_series = tuple(pd.Series(w, index=cols, name="weight") for (_, cols), w in zip(settings.sides, side_weights))
+    matrices = None if affinity is None else tuple(pd.DataFrame(a, index=cols, columns=cols)
+                                                   for (_, cols), a in zip(settings.sides, affinity))
+    return EBMResults(table, diagnostics, weight_series, matrices, calibration)
 
 
 class EBMScorer:

@@ -52,14 +52,15 @@ class EBMResults(ScoreResults):
     ``eta``, the slacks, and the epsilon, weights and affinity matrices used (see :mod:`nqpf_tfp.frontier.ebm`)."""
 
     def __init__(self, frame: pd.DataFrame, diagnostics: EBMDiagnostics, weights: tuple[pd.Series, ...],
-                 affinity: tuple[pd.DataFrame, ...], calibration: pd.DataFrame) -> None:
-        """``weights`` and ``affinity``: one per side (inputs, outputs[, bad outputs])."""
+                 affinity: tuple[pd.DataFrame, ...] | None, calibration: pd.DataFrame | None) -> None:
+        """``weights`` and ``affinity``: one per side (inputs, outputs[, bad outputs]); ``affinity`` and
+        ``calibration`` are None when epsilon and every weight were given."""
         self._frame = frame.copy()
         self._diagnostics = diagnostics  # type: ignore[assignment]  # ScoreResults' messages read its measure
         self._ebm = diagnostics
         self._weights = tuple(w.copy() for w in weights)
-        self._affinity = tuple(a.copy() for a in affinity)
-        self._calibration = calibration.copy()
+        self._affinity = None if affinity is None else tuple(a.copy() for a in affinity)
+        self._calibration = None if calibration is None else calibration.copy()
 
     @property
     def theta(self) -> pd.Series:
@@ -87,15 +88,16 @@ class EBMResults(ScoreResults):
         return pd.concat(self._weights).rename("weight")
 
     @property
-    def affinity(self) -> tuple[pd.DataFrame, ...]:
-        """The affinity matrices of the inputs and of the outputs (and of the bad outputs, when separate)."""
-        return tuple(a.copy() for a in self._affinity)
+    def affinity(self) -> tuple[pd.DataFrame, ...] | None:
+        """The affinity matrices of the inputs and of the outputs (and of the bad outputs, when separate); None
+        when epsilon and every weight were given (none was computed)."""
+        return None if self._affinity is None else tuple(a.copy() for a in self._affinity)
 
     @property
-    def calibration(self) -> pd.DataFrame:
+    def calibration(self) -> pd.DataFrame | None:
         """The inputs and outputs the affinity matrices were computed on (projected or observed), per unit of
-        the reference set."""
-        return self._calibration.copy()
+        the reference set; None when epsilon and every weight were given."""
+        return None if self._calibration is None else self._calibration.copy()
 
     @property
     def diagnostics(self) -> EBMDiagnostics:  # type: ignore[override]

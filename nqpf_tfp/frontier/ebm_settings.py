@@ -64,10 +64,22 @@ class EBMSettings:
             return [("inputs", ins), ("outputs", outs), ("bad outputs", bads)]
         return [("inputs", ins), ("outputs", outs + bads)]
 
-    def calibrate(self, data: pd.DataFrame, arrays: Arrays) -> tuple[Arrays, list[np.ndarray],
+    @property
+    def all_given(self) -> bool:
+        """Whether epsilon and every weight were given: nothing is computed from the data."""
+        weights = self.given_weights or {}
+        return self.epsilon is not None and all(c in weights for cols in self.columns for c in cols)
+
+    def calibrate(self, data: pd.DataFrame, arrays: Arrays) -> tuple[Arrays | None, list[np.ndarray] | None,
                                                                     tuple[float, ...], list[np.ndarray]]:
         """The calibration data, the affinity matrices of the sides, and the epsilons and weights used
-        (given ones in place of computed ones)."""
+        (given ones in place of computed ones). With everything given, the projection LPs are not solved
+        (a metafrontier or an index scores many frontiers with one epsilon and one set of weights): the data
+        and matrices are then None."""
+        if self.all_given:
+            assert self.epsilon is not None
+            return None, None, self.epsilon, [_given_weights(self.given_weights, cols, np.empty(0), side)
+                                              for side, cols in self.sides]
         projected = calibration_data(data, self.columns, arrays, self.projection, self.solver)
         x_bar, y_bar, b_bar = projected
         blocks = [x_bar, y_bar, b_bar] if self.separate else [x_bar, np.column_stack([y_bar, b_bar])]
