@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 
 from ..parallel import map_tasks, split_blocks
-from .lp import INF, quiet_highs
+from .lp import INF, LPSolution, quiet_highs
 
-__all__ = ["PRICING", "UNDEFINED_DIRECTION", "PricedLP", "locality_order", "priced_distances",
+__all__ = ["PRICING", "UNDEFINED_DIRECTION", "PricedLP", "PricedTemplate", "locality_order", "priced_distances",
            "priced_distances_in_blocks"]
 
 #: a column enters when it prices above this (variables are scaled to mean 1)
@@ -170,6 +170,27 @@ class PricedLP:
         if len(self.gathered) - (exclude is not None and self.position[exclude] >= 0) == 0:
             return entering[:1]
         return entering
+
+
+class PricedTemplate:
+    """:class:`PricedLP` behind :class:`~nqpf_tfp.frontier.lp.LPTemplate`'s methods, so that one program serves
+    both: the reference columns priced in as they are needed (one small LP per unit of the set itself)."""
+
+    def __init__(self, lp: PricedLP) -> None:
+        self.lp = lp
+
+    def set_coefficient(self, row: int, col: int, value: float) -> None:
+        self.lp.change_coefficient(row, col, value)
+
+    def set_cost(self, col: int, value: float) -> None:
+        self.lp.change_cost(col, value)
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self.lp.change_row_bounds(row, lower, upper)
+
+    def solve(self, own: int | None = None, exclude: int | None = None) -> LPSolution:
+        status, objective, values = self.lp.solve(own=own, exclude=exclude)
+        return LPSolution(status, objective, values)
 
 
 def priced_distances(x: np.ndarray, y: np.ndarray, b: np.ndarray, g: np.ndarray, rts: str,

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EstimationError
-from .column_generation import PricedLP, locality_order
+from .column_generation import PricedLP, PricedTemplate, locality_order
 from .frame import build_frame
 from .lp import LPTemplate, uses_highspy
 from .sbm import sbm
@@ -87,8 +87,8 @@ def additive_projection(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = Non
     columns = np.column_stack([xs, ys, np.ones(n)])  # each unit's entries in the rows
     priced = uses_highspy(solver)
     if priced:
-        lp: PricedLP | LPTemplate = PricedLP(columns, np.zeros(m + s), fixed, np.zeros(m + s),
-                                            np.full(m + s, np.inf), bounds, bounds.copy())
+        lp: PricedTemplate | LPTemplate = PricedTemplate(PricedLP(columns, np.zeros(m + s), fixed, np.zeros(m + s),
+                                                                  np.full(m + s, np.inf), bounds, bounds.copy()))
         order = locality_order(np.column_stack([xs, ys]))
     else:
         ref = build_frame(xs, ys, "vrs", solver).units
@@ -97,22 +97,13 @@ def additive_projection(x: np.ndarray, y: np.ndarray, b: np.ndarray | None = Non
         order = np.arange(n)
     slack = np.zeros((n, m + s))
     for o in order:
-        target = np.r_[xs[o], ys[o]]
-        for row, value in enumerate(target):
-            if isinstance(lp, PricedLP):
-                lp.change_row_bounds(row, value, value)
-                lp.change_cost(row, -1.0 / value)
-            else:
-                lp.set_row_bounds(row, value, value)
-                lp.set_cost(row, -1.0 / value)
-        if isinstance(lp, PricedLP):
-            status, _, values = lp.solve(own=int(o))
-        else:
-            solution = lp.solve()
-            status, values = solution.status, solution.values
-        if status != "optimal":  # unit o itself is feasible, and the slacks are bounded by its data
-            raise EstimationError(f"the additive projection LP of unit {o} ended '{status}'; try "
+        for row, value in enumerate(np.r_[xs[o], ys[o]]):
+            lp.set_row_bounds(row, value, value)
+            lp.set_cost(row, -1.0 / value)
+        solution = lp.solve(own=int(o)) if isinstance(lp, PricedTemplate) else lp.solve()
+        if solution.status != "optimal":  # unit o itself is feasible, and the slacks are bounded by its data
+            raise EstimationError(f"the additive projection LP of unit {o} ended '{solution.status}'; try "
                                   "projection='observed' or solver='scipy'.")
-        slack[o] = values[:m + s]
+        slack[o] = solution.values[:m + s]
     projected = (xs - slack[:, :m]) * scale_x
     return projected[:, :x.shape[1]], (ys + slack[:, m:]) * scale_y, projected[:, x.shape[1]:]

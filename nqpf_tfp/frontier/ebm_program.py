@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .column_generation import PricedLP
-from .lp import INF, LPSolution, LPTemplate
+from .column_generation import PricedLP, PricedTemplate
+from .lp import INF, LPTemplate
 
 __all__ = ["EBMProgram", "EBMWeights"]
 
@@ -42,27 +42,6 @@ class EBMWeights:
     def __init__(self, eps: tuple[float, float, float], w_x: np.ndarray, w_y: np.ndarray, w_b: np.ndarray) -> None:
         self.eps = eps
         self.x, self.y, self.b = eps[0] * w_x, eps[1] * w_y, eps[2] * w_b
-
-
-class _PricedAdapter:
-    """:class:`~nqpf_tfp.frontier.column_generation.PricedLP` behind :class:`~nqpf_tfp.frontier.lp.LPTemplate`'s
-    methods: the reference columns priced in as they are needed (one small LP per unit of the set itself)."""
-
-    def __init__(self, lp: PricedLP) -> None:
-        self.lp = lp
-
-    def set_coefficient(self, row: int, col: int, value: float) -> None:
-        self.lp.change_coefficient(row, col, value)
-
-    def set_cost(self, col: int, value: float) -> None:
-        self.lp.change_cost(col, value)
-
-    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
-        self.lp.change_row_bounds(row, lower, upper)
-
-    def solve(self, own: int | None = None, exclude: int | None = None) -> LPSolution:
-        status, objective, values = self.lp.solve(own=own, exclude=exclude)
-        return LPSolution(status, objective, values)
 
 
 class EBMProgram:
@@ -143,9 +122,9 @@ class EBMProgram:
                 col_lower[1] = 1.0
         self.bad_rows = bad
         self.priced = priced
-        self.lp: LPTemplate | _PricedAdapter
+        self.lp: LPTemplate | PricedTemplate
         if priced:
-            self.lp = _PricedAdapter(PricedLP(columns, cost, a, col_lower, col_upper, lower, upper))
+            self.lp = PricedTemplate(PricedLP(columns, cost, a, col_lower, col_upper, lower, upper))
         else:
             self.lp = LPTemplate(np.r_[cost, np.zeros(n)], np.c_[a, columns.T], lower, upper,
                                  np.r_[col_lower, np.zeros(n)], np.r_[col_upper, np.full(n, INF)], solver=solver)
@@ -153,7 +132,7 @@ class EBMProgram:
     @property
     def columns_in_use(self) -> int:
         """Reference units in the LP: those priced in so far, or all of them."""
-        return len(self.lp.lp.gathered) if isinstance(self.lp, _PricedAdapter) else self.n
+        return len(self.lp.lp.gathered) if isinstance(self.lp, PricedTemplate) else self.n
 
     def evaluate(self, x_o: np.ndarray, y_o: np.ndarray, b_o: np.ndarray, weights: EBMWeights,
                  leave_out: int | None = None, own: int | None = None) -> tuple[str, float, np.ndarray, np.ndarray]:
@@ -179,7 +158,7 @@ class EBMProgram:
             for r in range(s):
                 lp.set_row_bounds(1 + m + r, -INF, -y_o[r])
         self._set_bad_outputs(b_o, weights)
-        if isinstance(lp, _PricedAdapter):
+        if isinstance(lp, PricedTemplate):
             sol = lp.solve(own=own, exclude=leave_out)
         else:
             if leave_out is not None:
